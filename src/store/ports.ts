@@ -1,0 +1,142 @@
+// Narrow ports the use cases depend on. Adapters (S3, DynamoDB) implement them and translate
+// their SDK's errors into the errors below: no SDK error type leaks past an adapter.
+
+import type { DocumentKind, IssueRef, Lang, Validity } from '../content/model.ts';
+
+/** Public objects live under this prefix; the preview server and CloudFront serve only it. */
+export const SITE_PREFIX = 'site/';
+/** Never served: build state, scheduled (embargoed) renders. */
+export const PRIVATE_PREFIX = 'private/';
+
+export interface StoredObject {
+  key: string;
+  body: Uint8Array;
+  contentType: string;
+  cacheControl?: string;
+  /** sha256 hex of body, as stored in object metadata `sha256`. */
+  sha256?: string;
+  etag?: string;
+}
+
+export interface ObjectHead {
+  key: string;
+  size: number;
+  contentType: string;
+  cacheControl?: string;
+  etag: string;
+  sha256?: string;
+}
+
+export interface PutObjectInput {
+  key: string;
+  body: Uint8Array;
+  contentType: string;
+  cacheControl?: string;
+}
+
+export interface ObjectStore {
+  /** Write an object; its sha256 is stored as metadata. */
+  put(input: PutObjectInput): Promise<void>;
+  /** undefined when the key does not exist. */
+  get(key: string): Promise<StoredObject | undefined>;
+  head(key: string): Promise<ObjectHead | undefined>;
+  /** Every object under a prefix, in key order. */
+  list(prefix: string): AsyncIterable<ObjectHead>;
+  delete(keys: string[]): Promise<void>;
+}
+
+export type DocumentStatus = 'published' | 'scheduled' | 'withdrawn';
+
+export interface ArtifactRef {
+  key: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+}
+
+/** The META record of a document: what is published now. */
+export interface DocumentRecord {
+  id: string;
+  kind: DocumentKind;
+  title: string;
+  lang: Lang;
+  file: string;
+  urlPath: string;
+  status: DocumentStatus;
+  /** 1 for the first publish, +1 for every change. */
+  version: number;
+  /** sha256 of everything the rendered output depends on. */
+  digest: string;
+  /** 索引号, e.g. 003210045/2010-00069. Allocated once, never changed. */
+  indexNumber: string;
+  department: string;
+  departmentCode: string;
+  category: string;
+  /** 发布日期, YYYY-MM-DD. */
+  date: string;
+  publishAt?: string;
+  docNumber?: string;
+  signedDate?: string;
+  validity?: Validity;
+  issue?: IssueRef;
+  section?: string;
+  summary?: string;
+  artifacts: ArtifactRef[];
+  /** ISO 8601 times from the injected clock. */
+  firstPublishedAt: string;
+  updatedAt: string;
+}
+
+/** An immutable copy of a document record as it was at one version. */
+export interface DocumentVersionRecord extends DocumentRecord {
+  changeNote?: string;
+}
+
+export interface IssueRecord {
+  year: number;
+  number: number;
+  totalNumber: number;
+  date: string;
+  title: string;
+  urlPath: string;
+  articleIds: string[];
+  digest: string;
+  version: number;
+  updatedAt: string;
+}
+
+export interface RecordStore {
+  getDocument(id: string): Promise<DocumentRecord | undefined>;
+  /**
+   * Write the META record and its version item in one transaction, on condition that the
+   * current version is `expectedVersion` (0: the document must not exist yet).
+   * Throws VersionConflictError when another writer got there first.
+   */
+  putDocument(record: DocumentRecord, expectedVersion: number, changeNote?: string): Promise<void>;
+  getDocumentVersion(id: string, version: number): Promise<DocumentVersionRecord | undefined>;
+  listDocumentVersions(id: string): Promise<DocumentVersionRecord[]>;
+  /** Every document's META record, ordered by date then id (a GSI query). */
+  listDocuments(kind?: DocumentKind): AsyncIterable<DocumentRecord>;
+  getIssue(year: number, number: number): Promise<IssueRecord | undefined>;
+  putIssue(record: IssueRecord, expectedVersion: number): Promise<void>;
+  listIssues(): Promise<IssueRecord[]>;
+  /**
+   * Reserve `count` consecutive serial numbers for 索引号 of one department and year.
+   * Returns the first; the counter is atomic, so concurrent builds never share a number.
+   */
+  allocateSerials(departmentCode: string, year: number, count: number): Promise<number>;
+}
+
+export class VersionConflictError extends Error {
+  override name = 'VersionConflictError';
+  constructor(
+    readonly entity: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`${entity} was changed by another writer (expected version ${expectedVersion}); reload and retry.`);
+  }
+}
+
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
