@@ -1,0 +1,15 @@
+export { createRenderContext, siteAssets } from './assets.ts';
+export type { AlternateLink, LinkResolver, RenderContext, Translation } from './context.ts';
+export { besidePage, renderDocumentPage, type DocumentPageInput } from './documentPage.ts';
+export {
+  renderGazetteArchive,
+  renderGazetteYear,
+  renderHomePage,
+  renderIssuePage,
+  renderNotFoundPage,
+  renderPressIndex,
+  renderPressMonth,
+  type IssuePageInput,
+  type IssuePageIssue,
+} from './listingPages.ts';
+export { pageHtml } from './page.ts';

@@ -1,0 +1,51 @@
+// Markdown body → sanitized hast. The processor is built once per process and reused.
+//
+// Raw HTML in a body is dropped, not parsed: remark-rehype runs without `allowDangerousHtml`,
+// so `html` nodes never become elements (content checks already refuse them, with a position).
+// rehype-sanitize (GitHub's schema) then removes anything executable that Markdown itself can
+// express, such as `javascript:` links or `data:` images. Only after that do we add our own
+// markup (finishHast), so nothing an editor writes can reach those attributes.
+
+import type { Root as HastRoot } from 'hast';
+import type { Root as MdastRoot } from 'mdast';
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { parseMarkdown } from '../content/markdown.ts';
+import { finishHast } from './finishHast.ts';
+import { prepareMdast, type LinkResolver } from './prepareMdast.ts';
+
+export type { HastRoot, LinkResolver };
+
+export interface MarkdownToHastOptions {
+  /** Published URL of a relative link or image in the body; undefined when it leads nowhere. */
+  resolveLink: LinkResolver;
+}
+
+const schema: SanitizeSchema = {
+  ...defaultSchema,
+  // Footnote links point at ids remark-rehype already prefixed: prefixing again breaks them.
+  clobberPrefix: '',
+  protocols: { ...defaultSchema.protocols, href: ['http', 'https', 'mailto', 'tel'] },
+};
+
+const processor = unified()
+  .use(remarkRehype, {
+    footnoteLabel: '注释',
+    footnoteLabelProperties: { className: ['footnotes-title'] },
+    footnoteBackLabel: (referenceIndex: number, rereferenceIndex: number) =>
+      `返回正文（注释${referenceIndex + 1}${rereferenceIndex > 1 ? `，第${rereferenceIndex}处引用` : ''}）`,
+  })
+  .use(rehypeSanitize, {
+    ...schema,
+    attributes: { ...schema.attributes, h2: [['className', 'footnotes-title']] },
+  })
+  .use(() => finishHast)
+  .freeze();
+
+/** Convert a Markdown body to a hast tree that is safe to embed in a page. */
+export function markdownToHast(body: string, options: MarkdownToHastOptions): HastRoot {
+  const tree: MdastRoot = parseMarkdown(body);
+  prepareMdast(tree, options.resolveLink);
+  return processor.runSync(tree) as HastRoot;
+}

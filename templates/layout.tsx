@@ -1,0 +1,147 @@
+// The frame of every page: head with the metadata Chinese government sites carry, a skip
+// link, the site header and navigation, one <main>, and the footer.
+
+import type { Root } from 'hast';
+import type { AlternateLink, RenderContext } from '../src/render/html/context.ts';
+import { asElement, type Result } from './hast.ts';
+
+export type SiteSection = 'home' | 'gazette' | 'press';
+
+const nav: { section: SiteSection; label: string; href: string }[] = [
+  { section: 'home', label: '首页', href: '/' },
+  { section: 'gazette', label: '政府公报', href: '/gazette/' },
+  { section: 'press', label: '新闻发布', href: '/press/' },
+];
+
+const columnNames: Record<SiteSection, string> = { home: '首页', gazette: '政府公报', press: '新闻发布' };
+
+export interface Crumb {
+  label: string;
+  href: string;
+}
+
+export interface PageFrame {
+  /** Page title without the site name. */
+  title: string;
+  /** Site path of this page, e.g. /press/; used for the canonical link and aria-current. */
+  urlPath: string;
+  section?: SiteSection;
+  description?: string;
+  /** Present on a document's page only. */
+  article?: { title: string; pubDate: string; contentSource: string };
+  alternates?: AlternateLink[];
+  /** Trail above the main content, not counting the page itself. */
+  breadcrumbs?: Crumb[];
+  main: (Result | undefined)[];
+  /** False for pages served at many URLs (the not-found page). */
+  canonical?: boolean;
+}
+
+function meta(name: string, content: string): Result {
+  return <meta name={name} content={content} />;
+}
+
+/** Alternates are read by crawlers and feed readers away from the page: give absolute URLs. */
+function alternateLink(baseUrl: string, link: AlternateLink): Result {
+  const href = new URL(link.href.replace(/^\//, ''), baseUrl).href;
+  return <link rel="alternate" type={link.type} hrefLang={link.hreflang} title={link.title} href={href} />;
+}
+
+function siteNav(current: string, section: SiteSection | undefined): Result {
+  return (
+    <nav class="site-nav" aria-label="主导航">
+      <ul>
+        {nav.map((item) => (
+          <li>
+            <a
+              href={item.href}
+              aria-current={item.href === current ? 'page' : item.section === section ? 'true' : undefined}
+            >
+              {item.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function breadcrumbTrail(crumbs: Crumb[], here: string): Result {
+  return (
+    <nav class="breadcrumbs" aria-label="当前位置">
+      <ol>
+        {crumbs.map((crumb) => (
+          <li>
+            <a href={crumb.href}>{crumb.label}</a>
+          </li>
+        ))}
+        <li aria-current="page">{here}</li>
+      </ol>
+    </nav>
+  );
+}
+
+/** The whole page as a hast root, doctype included. */
+export function layout(ctx: RenderContext, page: PageFrame): Root {
+  const { site } = ctx;
+  const canonical = new URL(page.urlPath.replace(/^\//, ''), site.baseUrl).href;
+  const section = page.section;
+  const head = (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{page.urlPath === '/' ? site.name : `${page.title} - ${site.name}`}</title>
+      {page.description === undefined ? undefined : meta('description', page.description)}
+      {meta('SiteName', site.name)}
+      {meta('SiteDomain', new URL(site.baseUrl).host)}
+      {section === undefined ? undefined : meta('ColumnName', columnNames[section])}
+      {page.article === undefined
+        ? undefined
+        : [
+            meta('ArticleTitle', page.article.title),
+            meta('PubDate', page.article.pubDate),
+            meta('ContentSource', page.article.contentSource),
+          ]}
+      {page.canonical === false ? undefined : <link rel="canonical" href={canonical} />}
+      <link rel="stylesheet" href={ctx.assets.stylesheet} />
+      {[...(ctx.feeds ?? []), ...(page.alternates ?? [])].map((link) => alternateLink(site.baseUrl, link))}
+    </head>
+  );
+  const body = (
+    <body>
+      <a class="skip-link" href="#main">
+        跳到主要内容
+      </a>
+      <header class="site-header">
+        <div class="wrap">
+          <a class="site-name" href="/">
+            {site.name}
+          </a>
+          {siteNav(page.urlPath, section)}
+        </div>
+      </header>
+      <main id="main" class="wrap" tabIndex={-1}>
+        {page.breadcrumbs === undefined || page.breadcrumbs.length === 0
+          ? undefined
+          : breadcrumbTrail(page.breadcrumbs, page.title)}
+        {page.main}
+      </main>
+      <footer class="site-footer">
+        <div class="wrap">
+          <p>
+            主办：{site.publisher}
+          </p>
+          <p>
+            <a href="/gazette/">{site.gazetteTitle}</a>
+            {' · '}
+            <a href="/press/">新闻发布</a>
+          </p>
+        </div>
+      </footer>
+    </body>
+  );
+  return {
+    type: 'root',
+    children: [{ type: 'doctype' }, asElement(<html lang={site.lang}>{[head, body]}</html>)],
+  };
+}

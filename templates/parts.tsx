@@ -1,0 +1,78 @@
+// Pieces several pages share: dates, the disclosure block, attachments, document lists.
+
+import type { Attachment } from '../src/content/model.ts';
+import type { DocumentRecord } from '../src/store/ports.ts';
+import { chineseDate, fileMediaType, fileSize, fileTypeLabel, kindLabels } from './format.ts';
+import type { Result } from './hast.ts';
+
+/** A date readers see in Chinese and machines read from `datetime`. */
+export function dateTime(date: string, time?: string): Result {
+  return (
+    <time dateTime={time === undefined ? date : `${date}T${time}`}>
+      {time === undefined ? chineseDate(date) : `${chineseDate(date)} ${time}`}
+    </time>
+  );
+}
+
+/** One row of a definition list; `undefined` values leave the row out. */
+export interface Field {
+  term: string;
+  value: Result | string | undefined;
+}
+
+/** The disclosure metadata block (信息公开要素) or any other term/value list. */
+export function fieldList(className: string, fields: Field[]): Result {
+  return (
+    <dl class={className}>
+      {fields
+        .filter((field) => field.value !== undefined)
+        .map((field) => (
+          <div>
+            <dt>{field.term}</dt>
+            <dd>{field.value}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
+
+/** The attachments of a document: title, type and, when known, size. */
+export function attachmentList(attachments: Attachment[], sizes: Record<string, number> = {}): Result | undefined {
+  if (attachments.length === 0) return undefined;
+  return (
+    <section class="attachments" aria-labelledby="attachments-title">
+      <h2 id="attachments-title">附件</h2>
+      <ol>
+        {attachments.map((attachment) => {
+          const size = sizes[attachment.file];
+          const details = size === undefined ? fileTypeLabel(attachment.name) : `${fileTypeLabel(attachment.name)}，${fileSize(size)}`;
+          return (
+            <li>
+              <a href={attachment.urlPath} type={fileMediaType(attachment.name)}>
+                {attachment.title}
+              </a>
+              <span class="file-details">（{details}）</span>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+/** A list of published documents: title link, kind for press conferences, date. */
+export function documentList(records: DocumentRecord[], options: { showKind?: boolean } = {}): Result {
+  return (
+    <ul class="document-list">
+      {records.map((record) => (
+        <li>
+          <a href={record.urlPath} lang={record.lang === 'en' ? 'en' : undefined}>
+            {record.title}
+          </a>
+          {options.showKind === true && record.kind === 'conference' ? <span class="kind">{kindLabels.conference}</span> : undefined}
+          {dateTime(record.date)}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,156 @@
+import type { Element } from 'hast';
+import { select, selectAll } from 'hast-util-select';
+import { describe, expect, it } from 'vitest';
+import { renderDocumentPage } from '../../src/render/html/documentPage.ts';
+import { article, conference, ctx, issue, parsePage, release, textOf } from './fixtures.ts';
+
+function fields(tree: ReturnType<typeof parsePage>): Record<string, string> {
+  return Object.fromEntries(selectAll('.disclosure dl > div', tree).map((row) => [textOf(select('dt', row)), textOf(select('dd', row))]));
+}
+
+function meta(tree: ReturnType<typeof parsePage>, name: string): string | undefined {
+  const found = select(`meta[name="${name}"]`, tree);
+  return found === undefined ? undefined : String(found.properties.content);
+}
+
+describe('renderDocumentPage: gazette article', () => {
+  const doc = article();
+  const page = renderDocumentPage(ctx, doc, {
+    indexNumber: '003210001/2010-00069',
+    issue: issue(),
+    pdfUrl: '/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf',
+    attachmentSizes: { 'gazette/2010/05/gkml-2010.pdf': 1_258_291 },
+  });
+  const tree = parsePage(page);
+
+  it('is published at the index.html of the document URL as an HTML page', () => {
+    expect(page.key).toBe('gazette/2010/05/huaifu-2010-69/index.html');
+    expect(page.contentType).toBe('text/html; charset=utf-8');
+  });
+
+  it('shows the title as the only h1 and the 文号 under it', () => {
+    expect(selectAll('h1', tree).map(textOf)).toEqual([doc.title]);
+    expect(textOf(select('h1 + .doc-number', tree))).toBe('淮府〔2010〕69号');
+  });
+
+  it('lists every disclosure field of an article, in order', () => {
+    expect(fields(tree)).toEqual({
+      索引号: '003210001/2010-00069',
+      发布机构: '淮南市人民政府',
+      主题分类: '政务公开',
+      成文日期: '2010年4月20日',
+      发布日期: '2010年5月31日',
+      文号: '淮府〔2010〕69号',
+      有效性: '有效',
+      期号: '2010年第5期 (总第53期)',
+    });
+    expect(selectAll('.disclosure time', tree).map((t) => t.properties.dateTime)).toEqual(['2010-04-20', '2010-05-31']);
+    expect(select('.disclosure a', tree)?.properties.href).toBe('/gazette/2010/05/');
+  });
+
+  it('leaves out 文号 when an article has none', () => {
+    const speech = parsePage(renderDocumentPage(ctx, article({ docNumber: undefined }), { indexNumber: '003210001/2010-00070' }));
+    expect(Object.keys(fields(speech))).not.toContain('文号');
+    expect(select('.doc-number', speech)).toBeUndefined();
+  });
+
+  it('carries the meta tags of government sites', () => {
+    expect(meta(tree, 'ArticleTitle')).toBe(doc.title);
+    expect(meta(tree, 'PubDate')).toBe('2010-05-31');
+    expect(meta(tree, 'ContentSource')).toBe('淮南市人民政府');
+    expect(meta(tree, 'ColumnName')).toBe('政府公报');
+    expect(meta(tree, 'description')).toBeDefined();
+    expect(select('link[rel=canonical]', tree)?.properties.href).toBe('https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/');
+  });
+
+  it('lists attachments with type and size, and links the PDF edition', () => {
+    const item = select('.attachments li', tree);
+    expect(select('a', item ?? tree)?.properties.href).toBe('/gazette/2010/05/huaifu-2010-69/gkml-2010.pdf');
+    expect(textOf(item)).toBe('淮南市政府信息公开目录（2010年版）（PDF，1.2 MB）');
+    expect(select('.pdf-link a', tree)?.properties.href).toBe('/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf');
+  });
+
+  it('renders the body with images beside the page unless told otherwise', () => {
+    const withImage = parsePage(renderDocumentPage(ctx, article({ body: '查阅点分布如下。\n\n![查阅点分布图](map.png)\n' }), { indexNumber: 'x' }));
+    expect(select('.document-body figure img', withImage)?.properties.src).toBe('/gazette/2010/05/huaifu-2010-69/map.png');
+    const resolved = parsePage(
+      renderDocumentPage(ctx, article({ body: '见[另文](huaimin-2010-31.md)。' }), {
+        indexNumber: 'x',
+        resolveLink: (href) => (href === 'huaimin-2010-31.md' ? '/gazette/2010/04/huaimin-2010-31/' : undefined),
+      }),
+    );
+    expect(select('.document-body a', resolved)?.properties.href).toBe('/gazette/2010/04/huaimin-2010-31/');
+  });
+
+  it('is the same bytes every time', () => {
+    const again = renderDocumentPage(ctx, article(), {
+      indexNumber: '003210001/2010-00069',
+      issue: issue(),
+      pdfUrl: '/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf',
+      attachmentSizes: { 'gazette/2010/05/gkml-2010.pdf': 1_258_291 },
+    });
+    expect(Buffer.from(again.body).equals(Buffer.from(page.body))).toBe(true);
+  });
+});
+
+describe('renderDocumentPage: press release', () => {
+  it('shows the shorter disclosure block of a release and the press section', () => {
+    const tree = parsePage(renderDocumentPage(ctx, release(), { indexNumber: '003210090/2010-00012' }));
+    expect(Object.keys(fields(tree))).toEqual(['索引号', '发布机构', '主题分类', '发布日期']);
+    expect(meta(tree, 'ColumnName')).toBe('新闻发布');
+    expect(select('.site-nav a[aria-current]', tree)?.properties.href).toBe('/press/');
+  });
+
+  it('marks an English release and links its translation with hreflang', () => {
+    const english = release({ id: 'press-2010-hotline-12345-en', lang: 'en', title: '12345 Mayor’s Hotline answers 95% of messages', translationOf: 'press-2010-hotline-12345', urlPath: '/press/2010/hotline-12345-en/' });
+    const tree = parsePage(
+      renderDocumentPage(ctx, english, {
+        indexNumber: '003210090/2010-00013',
+        translations: [{ lang: 'zh-CN', title: '12345市长公开电话网民留言办理回复率达95%', urlPath: '/press/2010/hotline-12345/' }],
+      }),
+    );
+    expect(select('html', tree)?.properties.lang).toBe('zh-CN');
+    expect(select('h1', tree)?.properties.lang).toBe('en');
+    expect(select('.document-body', tree)?.properties.lang).toBe('en');
+    expect(select('.translations a', tree)?.properties).toMatchObject({ href: '/press/2010/hotline-12345/', hrefLang: 'zh-CN' });
+    expect(select('link[rel=alternate][hreflang=zh-CN]', tree)?.properties.href).toBe('https://www.huainan.gov.cn/press/2010/hotline-12345/');
+  });
+
+  it('gives an embargoed release the embargo time as PubDate', () => {
+    const tree = parsePage(renderDocumentPage(ctx, release({ publishAt: '2010-12-08T10:00:00+08:00' }), { indexNumber: 'x' }));
+    expect(meta(tree, 'PubDate')).toBe('2010-12-08 10:00');
+  });
+});
+
+describe('renderDocumentPage: press conference', () => {
+  const tree = parsePage(renderDocumentPage(ctx, conference(), { indexNumber: '003210090/2010-00020' }));
+
+  it('shows time, venue, host and speakers with their titles', () => {
+    const info = select('.conference-info', tree);
+    expect(select('time', info ?? tree)?.properties.dateTime).toBe('2010-12-08T09:30');
+    expect(textOf(info)).toContain('市政府新闻发布厅');
+    expect(textOf(info)).toContain('王晓明（市政府新闻办公室主任）');
+    expect(selectAll('.speakers li', tree).map(textOf)).toEqual(['戴启远（市委常委、常务副市长）']);
+  });
+
+  it('shows the statement with its photo as a figure', () => {
+    expect(select('.statement figure img', tree)?.properties).toMatchObject({ src: '/press/2010/zwgk-conference/photo.jpg', alt: '发布会现场' });
+  });
+
+  it('gives every Q&A pair an anchor qa-<n>, a self-link, 问/答 labels and who spoke', () => {
+    const pairs = selectAll('ol.qa-list > li > section', tree);
+    expect(pairs.map((p) => p.properties.id)).toEqual(['qa-1', 'qa-2']);
+    expect(pairs.map((p) => select('.self-link a', p)?.properties.href)).toEqual(['#qa-1', '#qa-2']);
+    const [first] = pairs as [Element];
+    expect(textOf(select('.question', first))).toBe('问淮南日报记者：查阅点设在哪里？');
+    expect(textOf(select('.answered-by', first))).toBe('答戴启远（市委常委、常务副市长）：');
+  });
+
+  it('keeps ids unique and headings in order when answers have footnotes', () => {
+    const ids = selectAll('[id]', tree).map((e) => String(e.properties.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const link of selectAll('a[href^="#"]', tree)) expect(ids).toContain(String(link.properties.href).slice(1));
+    const ranks = selectAll('h1, h2, h3, h4, h5, h6', tree).map((h) => Number(h.tagName.slice(1)));
+    ranks.forEach((rank, i) => expect(rank - (ranks[i - 1] ?? 0)).toBeLessThanOrEqual(1));
+  });
+});
