@@ -1,0 +1,159 @@
+// `gazette build`: validate content, then publish what changed into the local bucket and table.
+
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadContent } from '../content/load.ts';
+import { createFileContentCache } from '../content/load.ts';
+import { formatMessages } from '../content/messages.ts';
+import type { ContentSet } from '../content/model.ts';
+import { type BuildSummary, buildSite } from '../publish/build.ts';
+import { createSiteRenderer } from '../publish/siteRenderer.ts';
+import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
+import type { CliIo } from './io.ts';
+import { type LocalStores, startLocalStores } from './localStores.ts';
+import { progressReporter } from './progress.ts';
+
+const help = `Usage: gazette build [options]
+
+Validate content/, then publish every changed document: pages and files to the site bucket,
+records to the table, then the listing pages. Unchanged documents are skipped.
+
+Options:
+  --content DIR   content folder (default: content)
+  --data DIR      local data folder for the embedded S3 and DynamoDB (default: .gazette)
+  --out DIR       also write the public site as plain files (exactly the bucket's objects)
+  --now ISO       the clock, e.g. 2010-06-01T09:00:00+08:00 (default: now)
+  --verbose       list every document, including unchanged ones
+  -h, --help      show this help
+`;
+
+export interface BuildArgs {
+  content: string;
+  data: string;
+  out?: string;
+  now: Date;
+  verbose: boolean;
+}
+
+/** Parse the options shared by build and preview; undefined after printing a usage error. */
+export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, { type: 'string' | 'boolean' }> = {}) {
+  const parsed = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      content: { type: 'string', default: 'content' },
+      data: { type: 'string', default: '.gazette' },
+      out: { type: 'string' },
+      now: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      ...extra,
+    },
+  });
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  let now = io.now();
+  if (typeof values['now'] === 'string') {
+    now = new Date(values['now']);
+    if (Number.isNaN(now.getTime()) || !/^\d{4}-\d{2}-\d{2}(T|$)/.test(values['now'])) {
+      throw new UsageError(`--now "${values['now']}" is not an ISO 8601 date-time. Write it like 2010-06-01T09:00:00+08:00.`);
+    }
+  }
+  const args: BuildArgs = {
+    content: resolve(io.cwd, values['content'] as string),
+    data: resolve(io.cwd, values['data'] as string),
+    now,
+    verbose: values['verbose'] === true,
+  };
+  if (typeof values['out'] === 'string') args.out = resolve(io.cwd, values['out']);
+  return { args, values };
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function runBuild(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseBuildArgs(argv, io);
+  } catch (error) {
+    io.stderr.write(`gazette build: ${(error as Error).message}\n\n${help}`);
+    return 1;
+  }
+  if (parsed.values['help'] === true) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const content = await loadAndReport(parsed.args, io);
+  if (content === undefined) return 1;
+  const stores = await startLocalStores(parsed.args.data);
+  try {
+    return await publishLocally(content, stores, parsed.args, io);
+  } finally {
+    await stores.stop();
+  }
+}
+
+/** Load and validate; print the messages; undefined when there are errors. */
+export async function loadAndReport(args: BuildArgs, io: CliIo): Promise<ContentSet | undefined> {
+  const cache = await createFileContentCache(join(args.data, 'cache', 'content.json'));
+  const { content, messages } = await loadContent(args.content, { cache });
+  if (messages.length > 0) (content === undefined ? io.stderr : io.stdout).write(formatMessages(messages));
+  if (content === undefined) {
+    io.stderr.write('Nothing was published: fix the errors above and build again.\n');
+    return undefined;
+  }
+  await cache.save();
+  return content;
+}
+
+export async function publishLocally(content: ContentSet, stores: LocalStores, args: BuildArgs, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const renderer = await createSiteRenderer(content);
+  let summary: BuildSummary;
+  try {
+    summary = await buildSite({
+      content,
+      objects: stores.objects,
+      records: stores.records,
+      renderer,
+      now: args.now,
+      onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
+    });
+  } catch (error) {
+    io.stderr.write(`gazette build: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await renderer.close();
+  }
+  if (args.out !== undefined) {
+    const count = await mirrorSite(stores.objects, args.out);
+    io.stdout.write(`Wrote ${count} files to ${relative(io.cwd, args.out) || '.'}\n`);
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  io.stdout.write(
+    `Published ${summary.created} new and ${summary.updated} changed documents, ${summary.unchanged} unchanged` +
+      (summary.scheduled > 0 ? `, ${summary.scheduled} scheduled for later` : '') +
+      (summary.drafts > 0 ? `, ${summary.drafts} drafts skipped` : '') +
+      `; ${summary.issuesWritten} issue pages; ${summary.objectsWritten} objects written, ${summary.objectsUnchanged} unchanged, in ${seconds} s.\n`,
+  );
+  return 0;
+}
+
+/** Make `dir` hold exactly the bucket's public objects. */
+export async function mirrorSite(objects: ObjectStore, dir: string): Promise<number> {
+  await rm(dir, { recursive: true, force: true });
+  let count = 0;
+  for await (const head of objects.list(SITE_PREFIX)) {
+    const stored = await objects.get(head.key);
+    if (stored === undefined) continue;
+    const path = join(dir, head.key.slice(SITE_PREFIX.length));
+    if (!path.startsWith(dir)) throw new Error(`Refusing to write outside ${dir}: ${head.key}`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, stored.body);
+    count++;
+  }
+  return count;
+}

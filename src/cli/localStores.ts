@@ -1,0 +1,44 @@
+// The embedded S3 and DynamoDB the CLI publishes into: started with the command, stopped after.
+
+import { join } from 'node:path';
+import { startEmbeddedServers } from '../local/servers.ts';
+import { createAwsClients } from '../store/clients.ts';
+import { createDynamoRecordStore, ensureTable } from '../store/dynamodb.ts';
+import type { ObjectStore, RecordStore } from '../store/ports.ts';
+import { createS3ObjectStore, ensureBucket } from '../store/s3.ts';
+
+export const LOCAL_BUCKET = 'gazette-site';
+export const LOCAL_TABLE = 'gazette';
+
+export interface LocalStores {
+  objects: ObjectStore;
+  records: RecordStore;
+  s3Endpoint: string;
+  dynamodbEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStores(dataDir: string): Promise<LocalStores> {
+  const servers = await startEmbeddedServers({ dataDir: join(dataDir), quiet: true });
+  try {
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      s3Endpoint: servers.s3Endpoint,
+      dynamodbEndpoint: servers.dynamodbEndpoint,
+    });
+    await Promise.all([ensureBucket(clients.s3, LOCAL_BUCKET), ensureTable(clients.dynamodb, LOCAL_TABLE)]);
+    return {
+      objects: createS3ObjectStore({ client: clients.s3, bucket: LOCAL_BUCKET }),
+      records: createDynamoRecordStore({ client: clients.dynamodb, table: LOCAL_TABLE }),
+      s3Endpoint: servers.s3Endpoint,
+      dynamodbEndpoint: servers.dynamodbEndpoint,
+      stop: async () => {
+        clients.destroy?.();
+        await servers.stop();
+      },
+    };
+  } catch (error) {
+    await servers.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+// The `gazette` command: one dispatcher, one module per subcommand.
+
+import type { CliIo } from './io.ts';
+
+interface Command {
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  check: {
+    summary: 'Validate content/ and report every problem with its file, line and column.',
+    run: async (argv, io) => (await import('./check.ts')).runCheck(argv, io),
+  },
+  build: {
+    summary: 'Validate, then publish changed documents to the embedded S3 bucket and DynamoDB table.',
+    run: async (argv, io) => (await import('./build.ts')).runBuild(argv, io),
+  },
+  preview: {
+    summary: 'Serve the published site from the bucket (add --build to build first).',
+    run: async (argv, io) => (await import('./preview.ts')).runPreview(argv, io),
+  },
+  new: {
+    summary: 'Scaffold a valid issue, article, release or conference with a fresh id.',
+    run: async (argv, io) => (await import('./new.ts')).runNew(argv, io, io.now()),
+  },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return [
+    'Usage: gazette <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `gazette <command> --help` for the options of one command.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    io.stderr.write(`gazette: "${name}" is not a command.\n\n${usage()}`);
+    return 1;
+  }
+  return command.run(rest, io);
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    isTTY: process.stdout.isTTY === true && process.env['CI'] === undefined,
+    // The one place the CLI reads the wall clock; everything below receives it.
+    now: () => new Date(), // eslint-disable-line no-restricted-syntax
+  };
+}

@@ -1,0 +1,145 @@
+// `gazette preview`: serve the public part of the bucket over HTTP, as CloudFront would.
+
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { posix } from 'node:path';
+import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
+import { loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
+import type { CliIo } from './io.ts';
+import { startLocalStores } from './localStores.ts';
+
+const help = `Usage: gazette preview [options]
+
+Serve the published site from the local bucket at http://localhost:4000/.
+
+Options:
+  --port N        port to listen on (default: 4000; 0 picks a free one)
+  --build         build content/ first (what \`npm start\` does)
+  --content DIR   content folder for --build (default: content)
+  --data DIR      local data folder (default: .gazette)
+  --now ISO       the clock for --build
+  -h, --help      show this help
+`;
+
+export async function runPreview(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseBuildArgs(argv, io, { port: { type: 'string' }, build: { type: 'boolean' } });
+  } catch (error) {
+    io.stderr.write(`gazette preview: ${(error as Error).message}\n\n${help}`);
+    return 1;
+  }
+  if (parsed.values['help'] === true) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const port = Number(parsed.values['port'] ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr.write(`gazette preview: --port "${String(parsed.values['port'])}" is not a port number (0–65535).\n`);
+    return 1;
+  }
+  const content = parsed.values['build'] === true ? await loadAndReport(parsed.args, io) : undefined;
+  if (parsed.values['build'] === true && content === undefined) return 1;
+
+  const stores = await startLocalStores(parsed.args.data);
+  const stop = async () => {
+    await stores.stop();
+  };
+  try {
+    if (content !== undefined && (await publishLocally(content, stores, parsed.args, io)) !== 0) {
+      await stop();
+      return 1;
+    }
+    const server = await listen(createSiteServer(stores.objects), port);
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    io.stdout.write(`Serving the site at http://localhost:${actualPort}/  (Ctrl+C to stop)\n`);
+    await new Promise<void>((resolveStop) => {
+      const shutdown = () => server.close(() => resolveStop());
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+  } catch (error) {
+    io.stderr.write(`gazette preview: ${(error as Error).message}\n`);
+    await stop();
+    return 1;
+  }
+  await stop();
+  return 0;
+}
+
+function listen(server: Server, port: number): Promise<Server> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} is already in use. Stop the other server or choose another port with --port.`)
+          : error,
+      );
+    });
+    server.listen(port, '127.0.0.1', () => resolveListen(server));
+  });
+}
+
+/** Map a request path to the object key it names; undefined for paths that try to leave the site. */
+export function objectKeyForPath(pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  const normal = posix.normalize(decoded);
+  if (!normal.startsWith('/') || normal.split('/').includes('..')) return undefined;
+  const key = normal.slice(1);
+  return SITE_PREFIX + (key === '' || key.endsWith('/') ? `${key}index.html` : key);
+}
+
+/** The request handler: objects as stored, with their type, cache policy and ETag. */
+export function createSiteServer(objects: ObjectStore): Server {
+  return createServer((request, response) => {
+    serve(objects, request, response).catch((error: unknown) => {
+      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`Internal error: ${(error as Error).message}\n`);
+    });
+  });
+}
+
+async function serve(objects: ObjectStore, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.writeHead(405, { allow: 'GET, HEAD' });
+    response.end();
+    return;
+  }
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const key = objectKeyForPath(url.pathname);
+  const stored = key === undefined ? undefined : await objects.get(key);
+  if (stored === undefined) {
+    // A folder asked for without its slash: send the reader to the canonical URL.
+    if (key !== undefined && !key.endsWith('.html') && posix.extname(key) === '' && (await objects.head(`${key}/index.html`))) {
+      response.writeHead(301, { location: `${url.pathname}/` });
+      response.end();
+      return;
+    }
+    const notFound = await objects.get(`${SITE_PREFIX}404.html`);
+    response.writeHead(404, { 'content-type': notFound?.contentType ?? 'text/plain; charset=utf-8' });
+    response.end(request.method === 'HEAD' ? undefined : (notFound?.body ?? 'Not found\n'));
+    return;
+  }
+  const etag = `"${stored.sha256 ?? stored.etag ?? ''}"`;
+  const headers: Record<string, string> = {
+    'content-type': stored.contentType,
+    'cache-control': stored.cacheControl ?? 'no-cache',
+    etag,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  };
+  if (request.headers['if-none-match'] === etag) {
+    response.writeHead(304, headers);
+    response.end();
+    return;
+  }
+  response.writeHead(200, { ...headers, 'content-length': String(stored.body.byteLength) });
+  response.end(request.method === 'HEAD' ? undefined : stored.body);
+}

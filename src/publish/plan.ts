@@ -1,0 +1,79 @@
+// Plan a build: compare every document with its published record and decide what to do.
+// Pure: reads the content and the published state, writes nothing.
+
+import type { ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
+import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
+import { digestOf } from './digest.ts';
+
+export type DocumentAction = 'create' | 'update' | 'unchanged' | 'scheduled' | 'draft';
+
+export interface DocumentPlan {
+  doc: GazetteDocument;
+  action: DocumentAction;
+  /** The published record, when there is one. */
+  record?: DocumentRecord;
+}
+
+export interface IssuePlan {
+  issue: GazetteIssue;
+  record?: IssueRecord;
+}
+
+export interface BuildPlan {
+  documents: DocumentPlan[];
+  issues: IssuePlan[];
+  /** Published documents whose source file is gone from content/. */
+  missing: DocumentRecord[];
+}
+
+export interface PublishedState {
+  documents: Map<string, DocumentRecord>;
+  issues: Map<string, IssueRecord>;
+}
+
+export function issueKey(year: number, number: number): string {
+  return `${year}-${String(number).padStart(2, '0')}`;
+}
+
+/**
+ * Decide per document: `draft` and future `publishAt` (embargo) are never published; a document
+ * without a record is created; one whose render digest differs from its record is updated.
+ * The digest itself needs the 索引号, so `update` vs `unchanged` is settled by `renderDigest`
+ * once numbers are allocated; here a document with a record is provisionally `unchanged`.
+ */
+export function planBuild(content: ContentSet, state: PublishedState, now: Date): BuildPlan {
+  const documents = content.documents.map((doc): DocumentPlan => {
+    const record = state.documents.get(doc.id);
+    if (doc.draft) return { doc, action: 'draft', record };
+    if (doc.publishAt !== undefined && Date.parse(doc.publishAt) > now.getTime()) {
+      return { doc, action: 'scheduled', record };
+    }
+    return { doc, action: record === undefined ? 'create' : 'unchanged', record };
+  });
+  const present = new Set(content.documents.map((doc) => doc.id));
+  const missing = [...state.documents.values()].filter((record) => !present.has(record.id));
+  const issues = content.issues.map((issue) => ({ issue, record: state.issues.get(issueKey(issue.year, issue.number)) }));
+  return { documents, issues, missing };
+}
+
+export interface RenderInputs {
+  /** Digest of templates, render code and site.yaml: a change re-renders everything. */
+  fingerprint: string;
+  indexNumber: string;
+  issue?: GazetteIssue;
+  translations: { id: string; lang: Lang; title: string; urlPath: string }[];
+}
+
+/** Everything a document's published bytes depend on, as one digest. */
+export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string {
+  // An article shows its issue's masthead facts, not the issue's note or table of contents.
+  const issue = inputs.issue && {
+    year: inputs.issue.year,
+    number: inputs.issue.number,
+    totalNumber: inputs.issue.totalNumber,
+    date: inputs.issue.date,
+    title: inputs.issue.title,
+    urlPath: inputs.issue.urlPath,
+  };
+  return digestOf({ source: doc.sourceDigest, ...inputs, issue });
+}

@@ -1,0 +1,79 @@
+// Build the records that make documents and issues visible, from content and artifacts.
+
+import type { GazetteDocument, GazetteIssue } from '../content/model.ts';
+import type { ArtifactRef, DocumentRecord, IssueRecord } from '../store/ports.ts';
+import { digestOf } from './digest.ts';
+
+export interface DocumentRecordInput {
+  doc: GazetteDocument;
+  indexNumber: string;
+  digest: string;
+  artifacts: ArtifactRef[];
+  previous?: DocumentRecord;
+  now: Date;
+}
+
+/** The META record of a document's next version. */
+export function documentRecord({ doc, indexNumber, digest, artifacts, previous, now }: DocumentRecordInput): DocumentRecord {
+  const at = now.toISOString();
+  const record: DocumentRecord = {
+    id: doc.id,
+    kind: doc.kind,
+    title: doc.title,
+    lang: doc.lang,
+    file: doc.file,
+    urlPath: doc.urlPath,
+    status: 'published',
+    version: (previous?.version ?? 0) + 1,
+    digest,
+    indexNumber,
+    department: doc.department.name,
+    departmentCode: doc.department.code,
+    category: doc.category.name,
+    date: doc.date,
+    artifacts,
+    firstPublishedAt: previous?.firstPublishedAt ?? at,
+    updatedAt: at,
+  };
+  if (doc.publishAt !== undefined) record.publishAt = doc.publishAt;
+  if (doc.summary !== undefined) record.summary = doc.summary;
+  if (doc.kind === 'article') {
+    record.issue = { ...doc.issue };
+    record.section = doc.section.name;
+    record.signedDate = doc.signedDate;
+    record.validity = doc.validity;
+    if (doc.docNumber !== undefined) record.docNumber = doc.docNumber;
+  }
+  return record;
+}
+
+/** What an issue page shows of each article: a change to any of it rewrites the issue page. */
+function tableOfContentsEntry(record: DocumentRecord) {
+  return [record.id, record.title, record.section, record.docNumber, record.urlPath, record.department, record.version];
+}
+
+export function issueRecord(
+  issue: GazetteIssue,
+  articles: DocumentRecord[],
+  fingerprint: string,
+  previous: IssueRecord | undefined,
+  now: Date,
+): IssueRecord {
+  const digest = digestOf({
+    fingerprint,
+    source: issue.sourceDigest,
+    toc: articles.map(tableOfContentsEntry),
+  });
+  return {
+    year: issue.year,
+    number: issue.number,
+    totalNumber: issue.totalNumber,
+    date: issue.date,
+    title: issue.title,
+    urlPath: issue.urlPath,
+    articleIds: articles.map((article) => article.id),
+    digest,
+    version: previous === undefined ? 1 : previous.digest === digest ? previous.version : previous.version + 1,
+    updatedAt: previous !== undefined && previous.digest === digest ? previous.updatedAt : now.toISOString(),
+  };
+}

@@ -1,0 +1,120 @@
+// The build's renderer: binds the HTML templates to one content set, and spreads document
+// pages over worker threads when there are many (a full build uses every core).
+
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveContentLink } from '../content/links.ts';
+import type { ContentSet } from '../content/model.ts';
+import type { Artifact } from '../outputs.ts';
+import {
+  createRenderContext,
+  renderGazetteArchive,
+  renderGazetteYear,
+  renderHomePage,
+  renderIssuePage,
+  renderNotFoundPage,
+  renderPressIndex,
+  renderPressMonth,
+  siteAssets,
+  type RenderContext,
+} from '../render/html/index.ts';
+import type { DocumentPageJob, SiteRenderer } from './build.ts';
+import { canonicalJson, sha256 } from './digest.ts';
+import type { IndexPage } from './indexPages.ts';
+import type { PublishedState } from './plan.ts';
+import { renderDocumentJob } from './renderJob.ts';
+import { createWorkerPool, type WorkerPool } from './workerPool.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Everything besides content that shapes the output. Fonts count by name and size only. */
+const fingerprintSources = ['templates', 'src/render', 'src/publish/renderJob.ts'];
+
+/** Below this many changed documents, starting worker threads costs more than it saves. */
+const POOL_THRESHOLD = 64;
+
+export interface SiteRendererOptions {
+  /** Worker threads for a large build; default: one per core. 0 renders on the main thread. */
+  workers?: number;
+}
+
+export async function createSiteRenderer(content: ContentSet, options: SiteRendererOptions = {}): Promise<SiteRenderer> {
+  const ctx: RenderContext = createRenderContext(content.site);
+  const fingerprint = await renderFingerprint(content);
+  const workers = options.workers ?? availableParallelism();
+  let pool: WorkerPool<DocumentPageJob, Artifact> | undefined;
+
+  return {
+    fingerprint,
+    assets: () => siteAssets(),
+    async begin(jobCount: number) {
+      if (pool === undefined && workers > 0 && jobCount >= POOL_THRESHOLD) {
+        pool = await createWorkerPool<DocumentPageJob, Artifact>(new URL('./renderWorker.ts', import.meta.url), workers, {
+          site: content.site,
+          routes: [...content.routes.entries()],
+        });
+      }
+    },
+    async documentPage(job) {
+      if (pool !== undefined) return pool.run(job);
+      return renderDocumentJob(ctx, (from, href) => resolveContentLink(content, from, href), job);
+    },
+    issuePage(issue, articles) {
+      return renderIssuePage(ctx, issue, articles, {
+        ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
+        resolveLink: (href) => resolveContentLink(content, issue.file, href),
+      });
+    },
+    indexPage: (page, state) => renderIndexPage(ctx, page, state),
+    async close() {
+      await pool?.close();
+    },
+  };
+}
+
+function renderIndexPage(ctx: RenderContext, page: IndexPage, state: PublishedState): Artifact {
+  const issues = [...state.issues.values()];
+  const documents = [...state.documents.values()].filter((record) => record.status === 'published');
+  switch (page.kind) {
+    case 'home':
+      return renderHomePage(ctx, issues, documents);
+    case 'gazette-archive':
+      return renderGazetteArchive(ctx, issues);
+    case 'gazette-year':
+      return renderGazetteYear(ctx, page.year, issues);
+    case 'press-index':
+      return renderPressIndex(ctx, documents);
+    case 'press-month':
+      return renderPressMonth(ctx, page.month, documents);
+    case 'not-found':
+      return renderNotFoundPage(ctx);
+  }
+}
+
+async function renderFingerprint(content: ContentSet): Promise<string> {
+  const hash = createHash('sha256').update(canonicalJson(content.site));
+  for (const source of fingerprintSources) {
+    for (const file of await filesUnder(join(repoRoot, source))) {
+      const name = relative(repoRoot, file);
+      if (name.startsWith('templates/scaffolds/')) continue;
+      if (name.startsWith('templates/fonts/')) {
+        hash.update(`${name}\0${(await stat(file)).size}\0`);
+      } else {
+        hash.update(`${name}\0${sha256(await readFile(file))}\0`);
+      }
+    }
+  }
+  return hash.digest('hex');
+}
+
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}

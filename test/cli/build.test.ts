@@ -1,0 +1,127 @@
+// The CLI as a user runs it: `gazette build` then `gazette preview`, each starting its own
+// embedded S3 and DynamoDB under --data.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleFiles, writeSite } from '../publish/site.ts';
+
+const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+}
+
+describe('gazette build and preview', () => {
+  let work: string;
+  let content: string;
+  let build: Awaited<ReturnType<typeof run>>;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'gazette-cli-'));
+    content = await writeSite(sampleFiles(), join(work, 'content'));
+    build = await run(['build', '--content', content, '--data', join(work, 'data'), '--out', join(work, 'out'), '--now', '2010-06-25T08:00:00+08:00']);
+  }, 120_000);
+
+  it('publishes the site and mirrors exactly the public objects to --out', async () => {
+    expect(build.stderr).toBe('');
+    expect(build.code).toBe(0);
+    expect(build.stdout).toMatch(/created\s+gazette\/2010\/05\/huaifu-2010-69\.md/);
+    expect(build.stdout).toMatch(/scheduled\s+press\/2010\/embargoed\.md/);
+    expect(build.stdout).toMatch(/Published 5 new and 0 changed documents, 0 unchanged, 1 scheduled for later, 1 drafts skipped/);
+    const files = await filesUnder(join(work, 'out'));
+    expect(files).toContain('index.html');
+    expect(files).toContain('404.html');
+    expect(files).toContain('gazette/2010/05/index.html');
+    expect(files).toContain('press/2010/briefing/photo.png');
+    expect(files.some((file) => file.includes('embargoed') || file.includes('draft'))).toBe(false);
+    expect(await readFile(join(work, 'out/gazette/2010/05/huaifu-2010-69/index.html'), 'utf8')).toContain('淮府〔2010〕69号');
+  });
+
+  it('says which documents it skipped on the next build', async () => {
+    const again = await run(['build', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-26T08:00:00+08:00']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/unchanged\s+press\/2010\/hotline\.md/);
+    expect(again.stdout).toMatch(/Published 0 new and 0 changed documents, 5 unchanged/);
+  }, 120_000);
+
+  it('publishes nothing from content with errors and says where they are', async () => {
+    const broken = await writeSite({ ...sampleFiles(), 'press/2010/bad.md': '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n' });
+    const result = await run(['build', '--content', broken, '--data', join(work, 'data-broken')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/press\/2010\/bad\.md:4:7/);
+    expect(result.stderr).toContain('Nothing was published');
+  }, 60_000);
+
+  describe('preview', () => {
+    let child: ChildProcess;
+    let base: string;
+
+    beforeAll(async () => {
+      child = spawn(process.execPath, [bin, 'preview', '--port', '0', '--data', join(work, 'data')], { env: { ...process.env, CI: '1' } });
+      base = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /http:\/\/localhost:\d+\//.exec(out);
+          if (match) resolve(match[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`preview exited with ${code}: ${out}`)));
+      });
+    }, 120_000);
+
+    afterAll(async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    });
+
+    it('serves pages with their stored type, cache policy and ETag', async () => {
+      const response = await fetch(new URL('gazette/2010/05/', base));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(response.headers.get('cache-control')).toContain('max-age');
+      expect(await response.text()).toContain('2010年第5期');
+      const etag = response.headers.get('etag') ?? '';
+      const cached = await fetch(new URL('gazette/2010/05/', base), { headers: { 'if-none-match': etag } });
+      expect(cached.status).toBe(304);
+    });
+
+    it('redirects a folder without its slash and answers 404 with the site page', async () => {
+      const redirect = await fetch(new URL('gazette/2010/05', base), { redirect: 'manual' });
+      expect(redirect.status).toBe(301);
+      expect(redirect.headers.get('location')).toBe('/gazette/2010/05/');
+      const missing = await fetch(new URL('no/such/page/', base));
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toContain('<html');
+    });
+
+    it('never serves anything outside the public site', async () => {
+      for (const path of ['/..%2fprivate%2fstate%2fbuild.json', '/%2e%2e/private/state/build.json', '/../private/state/build.json']) {
+        const response = await fetch(base.replace(/\/$/, '') + path);
+        expect(response.status).toBe(404);
+      }
+    });
+  });
+
+  it('rejects an unknown option with the usage', async () => {
+    const result = await run(['build', '--colour']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Usage: gazette build');
+  });
+});

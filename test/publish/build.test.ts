@@ -1,0 +1,166 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.ts';
+import type { ContentSet } from '../../src/content/model.ts';
+import { buildSite, type BuildSummary, PublishStateError } from '../../src/publish/build.ts';
+import { sha256 } from '../../src/publish/digest.ts';
+import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { createTestStores } from '../helpers/stores.ts';
+import { sampleFiles, writeSite } from './site.ts';
+
+const now = new Date('2010-06-25T08:00:00+08:00');
+
+async function load(root: string): Promise<ContentSet> {
+  const { content, messages } = await loadContent(root);
+  expect(messages.filter((m) => m.severity === 'error')).toEqual([]);
+  return content as ContentSet;
+}
+
+async function build(root: string, stores: { objects: ObjectStore; records: RecordStore }, at = now, workers = 0): Promise<BuildSummary> {
+  const content = await load(root);
+  const renderer = await createSiteRenderer(content, { workers });
+  try {
+    return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now: at });
+  } finally {
+    await renderer.close();
+  }
+}
+
+async function text(objects: ObjectStore, path: string): Promise<string> {
+  const stored = await objects.get(SITE_PREFIX + path);
+  if (stored === undefined) throw new Error(`no object at ${path}`);
+  return Buffer.from(stored.body).toString('utf8');
+}
+
+async function siteObjects(objects: ObjectStore): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for await (const head of objects.list(SITE_PREFIX)) {
+    const stored = await objects.get(head.key);
+    found.set(head.key.slice(SITE_PREFIX.length), sha256(stored?.body ?? new Uint8Array()));
+  }
+  return found;
+}
+
+describe('buildSite', () => {
+  it('publishes pages, files and records, with the record pointing at the stored bytes', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    const summary = await build(root, stores);
+    expect(summary).toMatchObject({ created: 5, updated: 0, unchanged: 0, scheduled: 1, drafts: 1, issuesWritten: 1 });
+
+    const article = await text(stores.objects, 'gazette/2010/05/huaifu-2010-69/index.html');
+    expect(article).toContain('淮南市人民政府关于进一步推进政务公开工作的意见');
+    expect(article).toContain('淮府〔2010〕69号');
+    expect(article).not.toContain('<script>');
+    const head = await stores.objects.head(`${SITE_PREFIX}gazette/2010/05/huaifu-2010-69/index.html`);
+    expect(head?.contentType).toBe('text/html; charset=utf-8');
+    expect(head?.cacheControl).toContain('max-age=');
+
+    const record = await stores.records.getDocument('huaifu-2010-69');
+    expect(record).toMatchObject({ version: 1, status: 'published', docNumber: '淮府〔2010〕69号', urlPath: '/gazette/2010/05/huaifu-2010-69/' });
+    expect(record?.indexNumber).toMatch(/^003210001\/2010-\d{5}$/);
+    expect(article).toContain(record?.indexNumber);
+    for (const ref of record?.artifacts ?? []) {
+      const stored = await stores.objects.get(SITE_PREFIX + ref.key);
+      expect(sha256(stored?.body ?? new Uint8Array())).toBe(ref.sha256);
+    }
+
+    // The link between articles is rewritten to the other page's URL.
+    expect(await text(stores.objects, 'gazette/2010/05/banfa-2010-12/index.html')).toContain('href="/gazette/2010/05/huaifu-2010-69/"');
+    // The conference photo is published beside its page and the Q&A is addressable.
+    const conference = await text(stores.objects, 'press/2010/briefing/index.html');
+    expect(conference).toContain('id="qa-1"');
+    expect(conference).toContain('src="/press/2010/briefing/photo.png"');
+    expect((await stores.objects.head(`${SITE_PREFIX}press/2010/briefing/photo.png`))?.contentType).toBe('image/png');
+
+    const issue = await stores.records.getIssue(2010, 5);
+    expect(issue?.articleIds).toEqual(['huaifu-2010-69', 'huaifuban-2010-12']);
+    const issuePage = await text(stores.objects, 'gazette/2010/05/index.html');
+    expect(issuePage.indexOf('淮府〔2010〕69号')).toBeLessThan(issuePage.indexOf('淮府办〔2010〕12号'));
+    expect(await text(stores.objects, 'index.html')).toContain('12345市长公开电话受理量稳步上升');
+    expect(await text(stores.objects, 'press/index.html')).toContain('/press/2010/hotline/');
+  });
+
+  it('never publishes drafts or embargoed documents, anywhere', async () => {
+    const stores = await createTestStores();
+    await build(await writeSite(sampleFiles()), stores);
+    expect(await stores.records.getDocument('press-2010-draft')).toBeUndefined();
+    expect(await stores.records.getDocument('press-2010-embargoed')).toBeUndefined();
+    for (const [key] of await siteObjects(stores.objects)) {
+      const body = await text(stores.objects, key);
+      expect(key).not.toContain('embargoed');
+      expect(body).not.toContain('禁发期内');
+      expect(body).not.toContain('草稿');
+    }
+  });
+
+  it('skips unchanged documents and rewrites nothing when nothing changed', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    await build(root, stores);
+    const before = await siteObjects(stores.objects);
+    const again = await build(root, stores, new Date('2010-06-26T08:00:00+08:00'));
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 5, objectsWritten: 0, issuesWritten: 0 });
+    expect(await siteObjects(stores.objects)).toEqual(before);
+  });
+
+  it('republishes one changed document as a new version and touches only the pages that show it', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    await build(root, stores);
+    const before = await siteObjects(stores.objects);
+    const files = sampleFiles();
+    await writeFile(join(root, 'press/2010/hotline.md'), String(files['press/2010/hotline.md']).replace('一万余件', '一万二千余件'));
+    const summary = await build(root, stores, new Date('2010-06-26T08:00:00+08:00'));
+    expect(summary).toMatchObject({ created: 0, updated: 1, unchanged: 4 });
+    const after = await siteObjects(stores.objects);
+    const changed = [...after.keys()].filter((key) => before.get(key) !== after.get(key)).sort();
+    expect(changed).toEqual(['press/2010/hotline/index.html']);
+    expect(await text(stores.objects, 'press/2010/hotline/index.html')).toContain('一万二千余件');
+    const record = await stores.records.getDocument('press-2010-hotline');
+    expect(record?.version).toBe(2);
+    expect(record?.firstPublishedAt).toBe(now.toISOString());
+    expect((await stores.records.getDocumentVersion('press-2010-hotline', 1))?.digest).not.toBe(record?.digest);
+  });
+
+  it('gives byte-identical output for the same content, whatever the clock says', async () => {
+    const root = await writeSite(sampleFiles());
+    const first = await createTestStores();
+    const second = await createTestStores();
+    await build(root, first, new Date('2010-06-25T08:00:00+08:00'));
+    await build(root, second, new Date('2010-06-28T18:30:00+08:00'));
+    expect(await siteObjects(second.objects)).toEqual(await siteObjects(first.objects));
+  });
+
+  it('renders the same bytes on worker threads as on the main thread', async () => {
+    const root = await writeSite(sampleFiles());
+    const main = await createTestStores();
+    const pooled = await createTestStores();
+    await build(root, main, now, 0);
+    const content = await load(root);
+    const renderer = await createSiteRenderer(content, { workers: 2 });
+    try {
+      await renderer.begin(1000);
+      await buildSite({ content, objects: pooled.objects, records: pooled.records, renderer, now });
+    } finally {
+      await renderer.close();
+    }
+    expect(await siteObjects(pooled.objects)).toEqual(await siteObjects(main.objects));
+  });
+
+  it('refuses to build when a published document has lost its file, and writes nothing', async () => {
+    const stores = await createTestStores();
+    const files = sampleFiles();
+    await build(await writeSite(files), stores);
+    const before = await siteObjects(stores.objects);
+    delete files['press/2010/hotline.md'];
+    delete files['press/2010/hotline-en.md'];
+    const error = await build(await writeSite(files), stores).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishStateError);
+    expect((error as Error).message).toContain('press/2010/hotline.md');
+    expect((error as Error).message).toContain('status: withdrawn');
+    expect(await siteObjects(stores.objects)).toEqual(before);
+  });
+});
