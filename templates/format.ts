@@ -14,9 +14,9 @@ export function chineseMonth(month: string): string {
   return `${year}年${Number(mm)}月`;
 }
 
-/** `2010年第5期 (总第53期)`. */
+/** `2010年第5期（总第53期）`. */
 export function issueLabel(issue: { year: number; number: number; totalNumber: number }): string {
-  return `${issue.year}年第${issue.number}期 (总第${issue.totalNumber}期)`;
+  return `${issue.year}年第${issue.number}期（总第${issue.totalNumber}期）`;
 }
 
 /** URL of an issue page: `/gazette/2010/05/`. */

@@ -18,7 +18,7 @@ function issueList(issues: IssueRecord[]): Result {
       {issues.map((issue) => (
         <li>
           <a href={issue.urlPath}>
-            第{issue.number}期 (总第{issue.totalNumber}期)
+            第{issue.number}期（总第{issue.totalNumber}期）
           </a>
           {dateTime(issue.date)}
         </li>

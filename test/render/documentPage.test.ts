@@ -42,7 +42,7 @@ describe('renderDocumentPage: gazette article', () => {
       发布日期: '2010年5月31日',
       文号: '淮府〔2010〕69号',
       有效性: '有效',
-      期号: '2010年第5期 (总第53期)',
+      期号: '2010年第5期（总第53期）',
     });
     expect(selectAll('.disclosure time', tree).map((t) => t.properties.dateTime)).toEqual(['2010-04-20', '2010-05-31']);
     expect(select('.disclosure a', tree)?.properties.href).toBe('/gazette/2010/05/');

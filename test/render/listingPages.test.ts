@@ -39,7 +39,7 @@ describe('renderIssuePage', () => {
 
   it('shows the masthead with issue and total numbers and the date', () => {
     expect(page.key).toBe('gazette/2010/05/index.html');
-    expect(textOf(select('h1', tree))).toBe('淮南市人民政府公报2010年第5期 (总第53期)');
+    expect(textOf(select('h1', tree))).toBe('淮南市人民政府公报2010年第5期（总第53期）');
     expect(select('.masthead time', tree)?.properties.dateTime).toBe('2010-05-28');
   });
 
@@ -79,7 +79,7 @@ describe('gazette archive and year pages', () => {
   it('lists only the issues of its year', () => {
     const page = renderGazetteYear(ctx, 2010, issues);
     expect(page.key).toBe('gazette/2010/index.html');
-    expect(selectAll('.issue-list a', parsePage(page)).map(textOf)).toEqual(['第5期 (总第53期)', '第4期 (总第52期)']);
+    expect(selectAll('.issue-list a', parsePage(page)).map(textOf)).toEqual(['第5期（总第53期）', '第4期（总第52期）']);
   });
 });
 
