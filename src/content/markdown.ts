@@ -17,6 +17,8 @@ export function parseMarkdown(text: string): Root {
 export interface MarkdownReference {
   kind: 'link' | 'image' | 'definition' | 'html';
   url: string;
+  /** The raw HTML, for `html` references (checks name what the sanitizer will remove). */
+  value?: string;
   /** 1-based position within the body (add the body's first line for the file position). */
   line: number;
   column: number;
@@ -31,7 +33,7 @@ export function collectReferences(tree: Root): MarkdownReference[] {
     if (node.type === 'link' || node.type === 'image' || node.type === 'definition') {
       found.push({ kind: node.type, url: node.url, ...at });
     } else if (node.type === 'html') {
-      found.push({ kind: 'html', url: '', ...at });
+      found.push({ kind: 'html', url: '', value: node.value, ...at });
     }
   });
   return found;

@@ -106,6 +106,9 @@ interface DocumentBase {
   /** Id of the document this one translates. */
   translationOf?: string;
   attachments: Attachment[];
+  /** Images and files the body links to, published beside the page (`<urlPath><name>`).
+   * Always set by `loadContent`; optional only so hand-built test documents may omit it. */
+  assets?: Attachment[];
   /** Markdown body without front matter. */
   body: string;
   /** Line in `file` where the body starts (1-based), for positioned messages. */
@@ -164,6 +167,9 @@ export interface ContentSet {
   site: SiteConfig;
   issues: GazetteIssue[];
   documents: GazetteDocument[];
+  /** Content-relative POSIX file → site URL path, for documents, issue index files, attachments
+   * and body assets. Rendering resolves relative links in bodies through it. */
+  routes: Map<string, string>;
 }
 
 export type Severity = 'error' | 'warning';

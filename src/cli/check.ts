@@ -1,0 +1,79 @@
+// `gazette check`: validate content/ and print every problem with its file, line and column.
+
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createFileContentCache, loadContent, type FileContentCache } from '../content/load.ts';
+import { formatMessages } from '../content/messages.ts';
+import type { ContentSet } from '../content/model.ts';
+import { didYouMean } from '../content/suggest.ts';
+
+const help = `Usage: gazette check [options]
+
+Validate the content folder: front matter, names from site.yaml, ids, issue numbering,
+attachments and links. Prints every problem as file:line:col, then a summary.
+Exits with 1 when there is an error; warnings alone exit with 0.
+
+Options:
+  --content DIR   content folder (default: content)
+  --cache DIR     cache folder, so unchanged files are not read again (default: .gazette/cache)
+  --no-cache      read every file
+  -h, --help      show this help
+`;
+
+export interface CheckIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+}
+
+export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
+  let values: { content: string; cache: string; 'no-cache': boolean; help: boolean };
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        content: { type: 'string', default: 'content' },
+        cache: { type: 'string', default: '.gazette/cache' },
+        'no-cache': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values as typeof values;
+  } catch (error) {
+    const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
+    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'help']);
+    io.stderr.write(`gazette check: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
+    return 1;
+  }
+  if (values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const contentDir = resolve(io.cwd, values.content);
+  let cache: FileContentCache | undefined;
+  if (!values['no-cache']) cache = await createFileContentCache(resolve(io.cwd, values.cache, 'content.json'));
+  const { content, messages } = await loadContent(contentDir, cache === undefined ? {} : { cache });
+  const shown = relative(io.cwd, contentDir).replace(/\\/g, '/') || '.';
+  if (messages.length > 0) (content === undefined ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shown }));
+  try {
+    await cache?.save();
+  } catch (error) {
+    // A read-only checkout still gets its answer; only the next check is slower.
+    io.stderr.write(`gazette check: the cache could not be saved (${(error as Error).message}).\n`);
+  }
+  if (content === undefined) return 1;
+  io.stdout.write(`✔ ${shown} is valid: ${describeContent(content)}.\n`);
+  return 0;
+}
+
+function describeContent(content: ContentSet): string {
+  const count = (kind: string) => content.documents.filter((doc) => doc.kind === kind).length;
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  return [
+    plural(content.issues.length, 'issue'),
+    plural(count('article'), 'article'),
+    plural(count('release'), 'release'),
+    plural(count('conference'), 'conference'),
+  ].join(', ');
+}

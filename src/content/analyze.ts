@@ -1,0 +1,277 @@
+// Everything that can be derived from one file alone: bytes → front matter, schema problems,
+// body, references, digest. The result is plain JSON so the content cache can keep it.
+
+import { createHash } from 'node:crypto';
+import { checkDocNumber } from './docNumber.ts';
+import { collectPositions, parseYaml, pathKey, positionOfPath, splitFrontMatter, type ParsedYaml } from './frontmatter.ts';
+import type { FileRole } from './layout.ts';
+import { collectReferences, parseMarkdown, type MarkdownReference } from './markdown.ts';
+import type { Severity } from './model.ts';
+import { isUnsafeUrl, strippedHtmlParts } from './rawHtml.ts';
+import { validateFrontMatter, type SchemaKind } from './schemas.ts';
+import { didYouMean } from './suggest.ts';
+
+export const MAX_MARKDOWN_BYTES = 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+
+/** A message of one file, before the file name is attached. */
+export interface FileMessage {
+  line: number;
+  column: number;
+  severity: Severity;
+  ruleId: string;
+  message: string;
+  expected?: string;
+  hint?: string;
+}
+
+/** A link, image or definition in a body that points at a local file; positions are in the file. */
+export interface LocalReference {
+  kind: MarkdownReference['kind'];
+  url: string;
+  line: number;
+  column: number;
+}
+
+export interface AnalyzedSource {
+  /** sha256 hex of the file's bytes. */
+  digest: string;
+  messages: FileMessage[];
+  /** Which schema the front matter was checked against. */
+  schema?: SchemaKind;
+  /** The validated front matter; absent when the file has errors that make it unusable. */
+  data?: unknown;
+  /** `pathKey` → [line, column] of every value (and `@pathKey` of every key). */
+  positions: Record<string, [number, number]>;
+  /** The Markdown body. The cache leaves it out for documents (it is most of their bytes) and
+   * keeps `bodyOffset`, so the loader reads it from the file only when rendering asks for it. */
+  body?: string;
+  /** Byte offset of the body in the file. */
+  bodyOffset: number;
+  bodyLine: number;
+  references: LocalReference[];
+}
+
+/** Analyze one content file whose role is known from its path. */
+export function analyzeSource(role: FileRole, bytes: Uint8Array): AnalyzedSource {
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const result: AnalyzedSource = { digest, messages: [], positions: {}, body: '', bodyOffset: 0, bodyLine: 1, references: [] };
+  const text = decode(bytes, result.messages);
+  if (text === undefined) return result;
+  if (role.role === 'site') {
+    const parsed = parseYaml(text, 1);
+    checkFrontMatter(parsed, 'site', result);
+    return result;
+  }
+  const split = splitFrontMatter(text);
+  if (split.yaml === undefined) {
+    result.messages.push({
+      line: 1,
+      column: 1,
+      severity: 'error',
+      ruleId: split.unclosed ? 'unclosed-front-matter' : 'missing-front-matter',
+      message: split.unclosed ? 'The front matter opened on line 1 is never closed.' : 'The file does not start with front matter.',
+      hint: split.unclosed ? 'Add a line containing only `---` after the last field.' : 'Start the file with a `---` line, the fields (id, title, …), then another `---` line.',
+    });
+    return result;
+  }
+  result.body = split.body;
+  result.bodyOffset = bytes.length - Buffer.byteLength(split.body);
+  result.bodyLine = split.bodyLine;
+  const parsed = parseYaml(split.yaml, split.yamlLine);
+  const kind = schemaKind(role, parsed, result);
+  if (kind !== undefined) checkFrontMatter(parsed, kind, result);
+  if (result.data !== undefined) checkFields(role, result);
+  checkBody(split.body, split.bodyLine, result);
+  return result;
+}
+
+function decode(bytes: Uint8Array, messages: FileMessage[]): string | undefined {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    const { line, column } = placeOfByte(bytes, nul);
+    messages.push({
+      line,
+      column,
+      severity: 'error',
+      ruleId: 'nul-byte',
+      message: 'The file contains a NUL byte, so it is not a text file.',
+      hint: 'Save the file again as UTF-8 text; if it was pasted from a word processor, retype or re-paste that line.',
+    });
+    return undefined;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const { line, column } = placeOfByte(bytes, firstInvalidUtf8(bytes));
+    messages.push({
+      line,
+      column,
+      severity: 'error',
+      ruleId: 'invalid-utf8',
+      message: 'The file is not valid UTF-8 (it was probably saved as GBK or GB2312).',
+      hint: 'Save it again with the encoding "UTF-8" in your editor.',
+    });
+    return undefined;
+  }
+}
+
+/** 1-based line and column (in characters) of a byte offset. */
+function placeOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
+  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+  return { line, column: prefix.length + 1 };
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i] as number;
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
+    // One decode of the candidate sequence catches overlongs and surrogates.
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
+function schemaKind(role: FileRole, parsed: ParsedYaml, result: AnalyzedSource): SchemaKind | undefined {
+  if (role.role === 'issue') return 'issue';
+  if (role.role === 'article') return 'article';
+  if (role.role !== 'release') return undefined;
+  const data = parsed.data as Record<string, unknown> | undefined;
+  const type = data !== null && typeof data === 'object' ? data['type'] : undefined;
+  if (type === undefined || type === 'release') return 'release';
+  if (type === 'conference') {
+    if (!role.bundle) {
+      const at = positionOfPath(parsed, ['type']);
+      result.messages.push({
+        ...at,
+        severity: 'error',
+        ruleId: 'conference-not-bundle',
+        message: 'A press conference must be a bundle folder, not a single file.',
+        hint: `Move this file to press/${role.year}/${role.slug}/index.md and put its photos beside it.`,
+      });
+    }
+    return 'conference';
+  }
+  const at = positionOfPath(parsed, ['type']);
+  const hint = typeof type === 'string' ? didYouMean(type, ['release', 'conference']) : undefined;
+  result.messages.push({
+    ...at,
+    severity: 'error',
+    ruleId: 'invalid-value',
+    message: `\`type\` is ${JSON.stringify(type)}, which is not a kind of press document.`,
+    expected: 'release | conference (leave it out for a release)',
+    ...(hint !== undefined ? { hint } : {}),
+  });
+  if (data !== undefined) delete data['type'];
+  return 'release';
+}
+
+function checkFrontMatter(parsed: ParsedYaml, kind: SchemaKind, result: AnalyzedSource): void {
+  for (const problem of parsed.problems) {
+    const { ruleId, message, line, column, hint } = problem;
+    result.messages.push({ line, column, severity: 'error', ruleId, message, ...(hint !== undefined ? { hint } : {}) });
+  }
+  if (parsed.data === undefined) return;
+  result.schema = kind;
+  result.positions = collectPositions(parsed);
+  const { data, problems } = validateFrontMatter(kind, parsed.data);
+  for (const problem of problems) {
+    const at = positionOfPath(parsed, problem.path, problem.target);
+    const { severity, ruleId, message, expected, hint } = problem;
+    result.messages.push({ ...at, severity, ruleId, message, ...(expected !== undefined ? { expected } : {}), ...(hint !== undefined ? { hint } : {}) });
+  }
+  if (data !== undefined && parsed.problems.length === 0) result.data = data;
+}
+
+/** Rules between fields of one file, and between a file and its folder. */
+function checkFields(role: FileRole, result: AnalyzedSource): void {
+  const data = result.data as Record<string, unknown>;
+  const at = (path: (string | number)[]) => positionFrom(result.positions, path);
+  const error = (path: (string | number)[], ruleId: string, message: string, hint: string) => {
+    result.messages.push({ ...at(path), severity: 'error', ruleId, message, hint });
+  };
+  if (role.role === 'issue') {
+    if (String(data['year']) !== role.year) {
+      error(['year'], 'issue-folder-mismatch', `\`year\` is ${String(data['year'])}, but the issue is in the folder gazette/${role.year}/.`, 'Make the year and the folder agree.');
+    }
+    if (String(data['number']).padStart(2, '0') !== role.nn) {
+      error(['number'], 'issue-folder-mismatch', `\`number\` is ${String(data['number'])}, but the issue is in the folder ${role.nn}/.`, `Name the folder ${String(data['number']).padStart(2, '0')}/ or change \`number\`.`);
+    }
+  }
+  if (role.role === 'article' && typeof data['docNumber'] === 'string' && typeof data['signedDate'] === 'string') {
+    const parsed = checkDocNumber(data['docNumber']);
+    const signedYear = Number(data['signedDate'].slice(0, 4));
+    if (parsed.ok && parsed.value.year !== signedYear) {
+      result.messages.push({
+        ...at(['docNumber']),
+        severity: 'warning',
+        ruleId: 'doc-number-year',
+        message: `The 文号 year ${parsed.value.year} differs from the year of \`signedDate\` (${data['signedDate']}).`,
+        hint: 'Check both: a 文号 normally carries the year the document was signed.',
+      });
+    }
+  }
+  if (result.messages.some((message) => message.severity === 'error')) delete result.data;
+}
+
+/** Position of a path from the compact positions record (falls back to the front matter start). */
+export function positionFrom(positions: Record<string, [number, number]>, path: readonly (string | number)[], target: 'key' | 'value' = 'value'): { line: number; column: number } {
+  const key = pathKey(path);
+  const found = positions[target === 'key' ? `@${key}` : key] ?? positions[key] ?? positions[''] ?? [1, 1];
+  return { line: found[0], column: found[1] };
+}
+
+// Only these character sequences can start a link, image, definition or HTML node, so a body
+// without them needs no parse (most documents of a large site).
+// Footnote definitions (`[^1]: …`) are not references.
+const mayReference = /\]\(|^ {0,3}\[(?!\^)[^\]\n]+\]:|</m;
+
+function checkBody(body: string, bodyLine: number, result: AnalyzedSource): void {
+  if (!mayReference.test(body)) return;
+  for (const reference of collectReferences(parseMarkdown(body))) {
+    const line = reference.line + bodyLine - 1;
+    const column = reference.column;
+    if (reference.kind === 'html') {
+      const parts = strippedHtmlParts(reference.value ?? '');
+      if (parts.length > 0) {
+        result.messages.push({
+          line,
+          column,
+          severity: 'warning',
+          ruleId: 'raw-html',
+          message: `This HTML contains ${parts.join(', ')}, which the published page will not include.`,
+          hint: 'Remove it; link to videos and forms, or attach the file, instead of embedding them.',
+        });
+      }
+      continue;
+    }
+    if (isUnsafeUrl(reference.url)) {
+      result.messages.push({
+        line,
+        column,
+        severity: 'warning',
+        ruleId: 'raw-html',
+        message: `The ${reference.kind} URL "${reference.url.slice(0, 40)}" uses a javascript: or data: URL, which the published page will not include.`,
+        hint: 'Link to a page or attach the file instead.',
+      });
+      continue;
+    }
+    if (isLocalUrl(reference.url)) result.references.push({ kind: reference.kind, url: reference.url, line, column });
+  }
+}
+
+/** A relative URL to a file of the content tree (not `#frag`, `/site/path`, `//host` or `scheme:`). */
+export function isLocalUrl(url: string): boolean {
+  return url !== '' && !url.startsWith('#') && !url.startsWith('/') && !url.startsWith('?') && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url);
+}

@@ -1,0 +1,71 @@
+// Where a file sits decides what it is: the content layout of spec.md as one function.
+
+import { slugPattern, suggestSlug } from './ids.ts';
+
+export type FileRole =
+  | { role: 'site' }
+  | { role: 'ignored' }
+  | { role: 'issue'; year: string; nn: string; urlPath: string }
+  | { role: 'article'; year: string; nn: string; slug: string; urlPath: string }
+  | { role: 'release'; year: string; slug: string; bundle: boolean; urlPath: string }
+  | { role: 'misplaced'; message: string; hint: string; ruleId: 'misplaced-file' | 'invalid-slug' };
+
+const layoutHint =
+  'Documents go in gazette/<year>/<nn>/<slug>.md, press/<year>/<slug>.md or press/<year>/<slug>/index.md; ' +
+  'an issue is gazette/<year>/<nn>/index.md.';
+
+/** Classify a content-relative POSIX path. Only `.md`, `site.yaml` and `partners.yaml` matter here;
+ * other files are attachments or assets, checked when a document refers to them. */
+export function classifyFile(rel: string): FileRole | undefined {
+  if (rel === 'site.yaml') return { role: 'site' };
+  if (rel === 'partners.yaml') return { role: 'ignored' };
+  if (!rel.endsWith('.md')) return undefined;
+  const parts = rel.split('/');
+  const misplaced = (why: string): FileRole => ({ role: 'misplaced', ruleId: 'misplaced-file', message: why, hint: layoutHint });
+  if (parts[0] === 'gazette') {
+    const [, year, nn, name] = parts;
+    if (parts.length !== 4 || year === undefined || nn === undefined || name === undefined) {
+      return misplaced(`${rel} is not inside an issue folder gazette/<year>/<nn>/.`);
+    }
+    if (!/^\d{4}$/.test(year)) return misplaced(`The year folder "${year}" is not a 4-digit year.`);
+    if (!/^\d{2}$/.test(nn) || nn === '00') {
+      return {
+        role: 'misplaced',
+        ruleId: 'misplaced-file',
+        message: `The issue folder "${nn}" is not a two-digit issue number (01, 02, … 12).`,
+        hint: `Name issue folders with two digits, e.g. gazette/${year}/05/.`,
+      };
+    }
+    if (name === 'index.md') return { role: 'issue', year, nn, urlPath: `/gazette/${year}/${nn}/` };
+    const slug = name.slice(0, -'.md'.length);
+    if (!slugPattern.test(slug)) return badSlug(rel, slug);
+    return { role: 'article', year, nn, slug, urlPath: `/gazette/${year}/${nn}/${slug}/` };
+  }
+  if (parts[0] === 'press') {
+    const [, year, name, inner] = parts;
+    if (year === undefined || name === undefined || !/^\d{4}$/.test(year) || parts.length < 3) {
+      return misplaced(`${rel} is not inside a year folder press/<year>/.`);
+    }
+    if (parts.length === 3) {
+      const slug = name.slice(0, -'.md'.length);
+      if (!slugPattern.test(slug)) return badSlug(rel, slug);
+      return { role: 'release', year, slug, bundle: false, urlPath: `/press/${year}/${slug}/` };
+    }
+    if (parts.length === 4 && inner === 'index.md') {
+      if (!slugPattern.test(name)) return badSlug(rel, name);
+      return { role: 'release', year, slug: name, bundle: true, urlPath: `/press/${year}/${name}/` };
+    }
+    return misplaced(`${rel} is inside a press bundle but is not its index.md.`);
+  }
+  return misplaced(`${rel} is outside gazette/ and press/, so it would never be published.`);
+}
+
+function badSlug(rel: string, slug: string): FileRole {
+  const suggestion = suggestSlug(slug);
+  return {
+    role: 'misplaced',
+    ruleId: 'invalid-slug',
+    message: `The name "${slug}" in ${rel} cannot be part of a URL: names are lower-case ASCII letters, digits and "-".`,
+    hint: suggestion !== undefined ? `Rename it to "${suggestion}" (pinyin is fine).` : 'Rename it with lower-case ASCII letters, digits and "-" (pinyin is fine).',
+  };
+}
