@@ -30,8 +30,10 @@ export interface SiteRenderer {
   assets(): Artifact[];
   /** Called once before rendering `jobCount` documents (a large build may start workers). */
   begin(jobCount: number): Promise<void>;
-  documentPage(job: DocumentPageJob): Promise<Artifact>;
-  issuePage(issue: GazetteIssue, articles: DocumentRecord[]): Artifact;
+  /** The document's page, then its other renditions (PDF). */
+  documentArtifacts(job: DocumentPageJob): Promise<Artifact[]>;
+  /** The issue's page, then its PDF. */
+  issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[]): Promise<Artifact[]>;
   indexPage(page: IndexPage, state: PublishedState): Artifact;
   close(): Promise<void>;
 }
@@ -129,14 +131,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   emit({ type: 'phase', phase: 'render' });
   await renderer.begin(jobs.length);
-  let rendered = 0;
+  let done = 0;
   const changes: Change[] = [];
   const newRecords = await mapLimit(jobs, concurrency, async ({ plan: entry, job, digest }) => {
-    const page = await renderer.documentPage(job);
+    const rendered = await renderer.documentArtifacts(job);
     const files = await attachmentArtifacts(content.root, job.doc);
-    const artifacts = [page, ...files];
+    const artifacts = [...rendered, ...files];
     await writeArtifacts(objects, artifacts, 4, summary, false);
-    emit({ type: 'progress', phase: 'render', done: ++rendered, total: jobs.length });
+    emit({ type: 'progress', phase: 'render', done: ++done, total: jobs.length });
     return documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
   });
 
@@ -160,8 +162,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     if (articles.length === 0 && previous === undefined) continue; // nothing of it is public yet
     const next = issueRecord(issue, articles, renderer.fingerprint, previous, now);
     if (previous?.digest === next.digest) continue;
-    await writeArtifacts(objects, [renderer.issuePage(issue, articles)], concurrency, summary, false);
-    await records.putIssue(next, previous?.version ?? 0);
+    const artifacts = await renderer.issueArtifacts(issue, articles);
+    await writeArtifacts(objects, artifacts, concurrency, summary, false);
+    await records.putIssue({ ...next, artifacts: artifacts.map(artifactRef) }, previous?.version ?? 0);
     state.issues.set(issueKey(issue.year, issue.number), next);
     changedIssues.push(next);
     summary.issuesWritten++;

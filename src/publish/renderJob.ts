@@ -1,16 +1,94 @@
-// One document's page from a build job: the same function on the main thread and in workers.
+// One document's artifacts from a build job — its page and its PDF — and an issue's PDF.
+// The same functions run on the main thread and in worker threads.
 
-import type { Artifact } from '../outputs.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArticleDocument, GazetteDocument, GazetteIssue, SiteConfig } from '../content/model.ts';
+import { type Artifact, artifact } from '../outputs.ts';
 import { renderDocumentPage, type RenderContext } from '../render/html/index.ts';
+import { markdownToHast } from '../render/markdown.ts';
+import { type PdfFonts, loadPdfFonts, renderDocumentPdf, renderIssuePdf } from '../render/pdf/index.ts';
 import type { DocumentPageJob } from './build.ts';
 
 export type ContentLinkResolver = (fromFile: string, href: string) => string | undefined;
 
-export function renderDocumentJob(ctx: RenderContext, resolve: ContentLinkResolver, job: DocumentPageJob): Artifact {
-  return renderDocumentPage(ctx, job.doc, {
+export interface RenderEnvironment {
+  ctx: RenderContext;
+  /** Absolute path of the content folder, to read images for PDFs. */
+  root: string;
+  resolve: ContentLinkResolver;
+  /** Whether documents and issues get PDFs. */
+  pdf: boolean;
+}
+
+let fonts: Promise<PdfFonts> | undefined;
+
+/** Fonts are parsed once per thread, on the first PDF. */
+function pdfFonts(): Promise<PdfFonts> {
+  fonts ??= loadPdfFonts();
+  return fonts;
+}
+
+export function documentPdfKey(doc: Pick<GazetteDocument, 'urlPath'>): string {
+  const slug = doc.urlPath.split('/').filter(Boolean).at(-1) ?? 'document';
+  return `${doc.urlPath.slice(1)}${slug}.pdf`;
+}
+
+export function issuePdfKey(issue: Pick<GazetteIssue, 'year' | 'number' | 'urlPath'>): string {
+  return `${issue.urlPath.slice(1)}gazette-${issue.year}-${String(issue.number).padStart(2, '0')}.pdf`;
+}
+
+/** Body hast for print: links become absolute URLs, since a PDF lives outside the site. */
+function printHast(env: RenderEnvironment, file: string, markdown: string) {
+  return markdownToHast(markdown, {
+    resolveLink: (href) => {
+      const path = env.resolve(file, href);
+      return path === undefined ? undefined : new URL(path, env.ctx.site.baseUrl).href;
+    },
+  });
+}
+
+/** Bytes of a document's image by its site URL path, for embedding in the PDF. */
+function imageReader(root: string, docs: GazetteDocument[]): (urlPath: string) => Uint8Array | undefined {
+  const files = new Map<string, string>();
+  for (const doc of docs) for (const file of [...doc.attachments, ...(doc.assets ?? [])]) files.set(file.urlPath, file.file);
+  return (urlPath) => {
+    const file = files.get(urlPath);
+    return file === undefined ? undefined : readFileSync(join(root, file));
+  };
+}
+
+export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPageJob): Promise<Artifact[]> {
+  const { doc } = job;
+  const pdfKey = documentPdfKey(doc);
+  const page = renderDocumentPage(env.ctx, doc, {
     indexNumber: job.indexNumber,
     translations: job.translations,
-    resolveLink: (href) => resolve(job.doc.file, href),
+    resolveLink: (href) => env.resolve(doc.file, href),
+    ...(env.pdf ? { pdfUrl: `/${pdfKey}` } : {}),
     ...(job.issue === undefined ? {} : { issue: job.issue }),
   });
+  if (!env.pdf) return [page];
+  const pdf = await renderDocumentPdf(
+    { doc, hast: printHast(env, doc.file, doc.body), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
+    await pdfFonts(),
+  );
+  return [page, artifact('pdf', pdfKey, pdf)];
+}
+
+export async function renderIssuePdfArtifact(
+  env: RenderEnvironment,
+  issue: GazetteIssue,
+  articles: { doc: ArticleDocument; indexNumber: string }[],
+): Promise<Artifact> {
+  const bytes = await renderIssuePdf(
+    {
+      issue,
+      site: env.ctx.site as SiteConfig,
+      articles: articles.map(({ doc, indexNumber }) => ({ doc, indexNumber, hast: printHast(env, doc.file, doc.body) })),
+      assets: imageReader(env.root, articles.map(({ doc }) => doc)),
+    },
+    await pdfFonts(),
+  );
+  return artifact('pdf', issuePdfKey(issue), bytes);
 }

@@ -1,23 +1,30 @@
-// Worker thread for large builds: renders document pages for the pool in workerPool.ts.
+// Worker thread for large builds: renders documents' pages and PDFs for workerPool.ts.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolveContentLink } from '../content/links.ts';
 import type { SiteConfig } from '../content/model.ts';
 import { createRenderContext } from '../render/html/index.ts';
 import type { DocumentPageJob } from './build.ts';
-import { renderDocumentJob } from './renderJob.ts';
+import { type RenderEnvironment, renderDocumentJob } from './renderJob.ts';
 
-const { site, routes } = workerData as { site: SiteConfig; routes: [string, string][] };
-const ctx = createRenderContext(site);
-const content = { routes: new Map(routes) };
+const data = workerData as { site: SiteConfig; routes: [string, string][]; root: string; pdf: boolean };
+const content = { routes: new Map(data.routes) };
+const env: RenderEnvironment = {
+  ctx: createRenderContext(data.site),
+  root: data.root,
+  pdf: data.pdf,
+  resolve: (from, href) => resolveContentLink(content, from, href),
+};
 const port = parentPort;
 if (port === null) throw new Error('renderWorker.ts must run as a worker thread.');
 
 port.on('message', (message: { id: number; job: DocumentPageJob }) => {
-  try {
-    const artifact = renderDocumentJob(ctx, (from, href) => resolveContentLink(content, from, href), message.job);
-    port.postMessage({ id: message.id, result: artifact });
-  } catch (error) {
-    port.postMessage({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  }
+  renderDocumentJob(env, message.job).then(
+    (result) => port.postMessage({ id: message.id, result }),
+    (error: unknown) => port.postMessage({ id: message.id, error: serializeError(error) }),
+  );
 });
+
+function serializeError(error: unknown): { name: string; message: string; stack?: string } {
+  return error instanceof Error ? { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { name: 'Error', message: String(error) };
+}

@@ -25,7 +25,7 @@ import type { DocumentPageJob, SiteRenderer } from './build.ts';
 import { canonicalJson, sha256 } from './digest.ts';
 import type { IndexPage } from './indexPages.ts';
 import type { PublishedState } from './plan.ts';
-import { renderDocumentJob } from './renderJob.ts';
+import { type RenderEnvironment, renderDocumentJob, renderIssuePdfArtifact, issuePdfKey } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,34 +38,48 @@ const POOL_THRESHOLD = 64;
 export interface SiteRendererOptions {
   /** Worker threads for a large build; default: one per core. 0 renders on the main thread. */
   workers?: number;
+  /** Render PDFs of documents and issues (default true). */
+  pdf?: boolean;
 }
 
 export async function createSiteRenderer(content: ContentSet, options: SiteRendererOptions = {}): Promise<SiteRenderer> {
   const ctx: RenderContext = createRenderContext(content.site);
-  const fingerprint = await renderFingerprint(content);
+  const pdf = options.pdf ?? true;
+  const fingerprint = await renderFingerprint(content, pdf);
   const workers = options.workers ?? availableParallelism();
-  let pool: WorkerPool<DocumentPageJob, Artifact> | undefined;
+  const env: RenderEnvironment = { ctx, root: content.root, pdf, resolve: (from, href) => resolveContentLink(content, from, href) };
+  const documents = new Map(content.documents.map((doc) => [doc.id, doc]));
+  let pool: WorkerPool<DocumentPageJob, Artifact[]> | undefined;
 
   return {
     fingerprint,
     assets: () => siteAssets(),
     async begin(jobCount: number) {
       if (pool === undefined && workers > 0 && jobCount >= POOL_THRESHOLD) {
-        pool = await createWorkerPool<DocumentPageJob, Artifact>(new URL('./renderWorker.ts', import.meta.url), workers, {
+        pool = await createWorkerPool<DocumentPageJob, Artifact[]>(new URL('./renderWorker.ts', import.meta.url), workers, {
           site: content.site,
           routes: [...content.routes.entries()],
+          root: content.root,
+          pdf,
         });
       }
     },
-    async documentPage(job) {
+    async documentArtifacts(job) {
       if (pool !== undefined) return pool.run(job);
-      return renderDocumentJob(ctx, (from, href) => resolveContentLink(content, from, href), job);
+      return renderDocumentJob(env, job);
     },
-    issuePage(issue, articles) {
-      return renderIssuePage(ctx, issue, articles, {
+    async issueArtifacts(issue, articles) {
+      const page = renderIssuePage(ctx, issue, articles, {
         ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
         resolveLink: (href) => resolveContentLink(content, issue.file, href),
+        ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}` } : {}),
       });
+      if (!pdf) return [page];
+      const printed = articles.flatMap((record) => {
+        const doc = documents.get(record.id);
+        return doc?.kind === 'article' ? [{ doc, indexNumber: record.indexNumber }] : [];
+      });
+      return [page, await renderIssuePdfArtifact(env, issue, printed)];
     },
     indexPage: (page, state) => renderIndexPage(ctx, page, state),
     async close() {
@@ -93,8 +107,8 @@ function renderIndexPage(ctx: RenderContext, page: IndexPage, state: PublishedSt
   }
 }
 
-async function renderFingerprint(content: ContentSet): Promise<string> {
-  const hash = createHash('sha256').update(canonicalJson(content.site));
+async function renderFingerprint(content: ContentSet, pdf: boolean): Promise<string> {
+  const hash = createHash('sha256').update(canonicalJson({ site: content.site, pdf }));
   for (const source of fingerprintSources) {
     for (const file of await filesUnder(join(repoRoot, source))) {
       const name = relative(repoRoot, file);

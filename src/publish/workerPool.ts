@@ -24,12 +24,12 @@ export async function createWorkerPool<Job, Result>(module: URL, size: number, w
   let failure: Error | undefined;
 
   for (const worker of workers) {
-    worker.on('message', (message: { id: number; result?: Result; error?: string }) => {
+    worker.on('message', (message: { id: number; result?: Result; error?: { name: string; message: string; stack?: string } }) => {
       const job = pending.get(message.id);
       pending.delete(message.id);
       owner.delete(message.id);
       load.set(worker, (load.get(worker) ?? 1) - 1);
-      if (message.error !== undefined) job?.reject(new Error(message.error));
+      if (message.error !== undefined) job?.reject(Object.assign(new Error(message.error.message), message.error));
       else job?.resolve(message.result as Result);
     });
     worker.on('error', (error) => {

@@ -27,6 +27,12 @@ export interface ObjectHead {
   sha256?: string;
 }
 
+export interface ObjectSummary {
+  key: string;
+  size: number;
+  etag: string;
+}
+
 export interface PutObjectInput {
   key: string;
   body: Uint8Array;
@@ -40,8 +46,10 @@ export interface ObjectStore {
   /** undefined when the key does not exist. */
   get(key: string): Promise<StoredObject | undefined>;
   head(key: string): Promise<ObjectHead | undefined>;
-  /** Every object under a prefix, in key order. */
+  /** Every object under a prefix, in key order (one HEAD per object: prefer listKeys for counting). */
   list(prefix: string): AsyncIterable<ObjectHead>;
+  /** Keys, sizes and etags under a prefix, in key order; one request per 1000 keys. */
+  listKeys(prefix: string): AsyncIterable<ObjectSummary>;
   delete(keys: string[]): Promise<void>;
 }
 
@@ -103,6 +111,14 @@ export interface IssueRecord {
   digest: string;
   version: number;
   updatedAt: string;
+  /** The issue page and the whole-issue PDF. */
+  artifacts?: ArtifactRef[];
+}
+
+export interface PutDocumentEntry {
+  record: DocumentRecord;
+  expectedVersion: number;
+  changeNote?: string;
 }
 
 export interface RecordStore {
@@ -113,6 +129,12 @@ export interface RecordStore {
    * Throws VersionConflictError when another writer got there first.
    */
   putDocument(record: DocumentRecord, expectedVersion: number, changeNote?: string): Promise<void>;
+  /**
+   * Many putDocument calls at once, for builds: bounded parallel transactions, each with its own
+   * condition. Every entry is attempted; if any failed, throws a PutDocumentsError listing them
+   * (the others are written).
+   */
+  putDocuments(entries: PutDocumentEntry[]): Promise<void>;
   getDocumentVersion(id: string, version: number): Promise<DocumentVersionRecord | undefined>;
   listDocumentVersions(id: string): Promise<DocumentVersionRecord[]>;
   /** Every document's META record, ordered by date then id (a GSI query). */
@@ -137,6 +159,23 @@ export class VersionConflictError extends Error {
   }
 }
 
-export class StoreUnavailableError extends Error {
+/** A storage request failed for a reason other than the ones below; `cause` holds the SDK error. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+/** The store could not be reached (connection refused, reset, timed out); the message names the endpoint. */
+export class StoreUnavailableError extends StoreError {
   override name = 'StoreUnavailableError';
+}
+
+/** Some entries of a putDocuments batch were not written; the rest were. */
+export class PutDocumentsError extends StoreError {
+  override name = 'PutDocumentsError';
+  constructor(readonly failures: { id: string; error: Error }[]) {
+    super(
+      `${failures.length} document record(s) were not written; the others were:\n` +
+        failures.map(({ id, error }) => `  ${id}: ${error.message}`).join('\n'),
+    );
+  }
 }

@@ -67,6 +67,14 @@ describe('buildSite', () => {
       expect(sha256(stored?.body ?? new Uint8Array())).toBe(ref.sha256);
     }
 
+    // Every document has its PDF, linked from its page and listed in its record.
+    const pdfRef = record?.artifacts.find((ref) => ref.contentType === 'application/pdf');
+    expect(pdfRef?.key).toBe('gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf');
+    expect(article).toContain('href="/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf"');
+    const pdf = await stores.objects.get(`${SITE_PREFIX}${pdfRef?.key}`);
+    expect(Buffer.from(pdf?.body ?? []).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf?.body.byteLength).toBe(pdfRef?.size);
+
     // The link between articles is rewritten to the other page's URL.
     expect(await text(stores.objects, 'gazette/2010/05/banfa-2010-12/index.html')).toContain('href="/gazette/2010/05/huaifu-2010-69/"');
     // The conference photo is published beside its page and the Q&A is addressable.
@@ -78,6 +86,9 @@ describe('buildSite', () => {
     const issue = await stores.records.getIssue(2010, 5);
     expect(issue?.articleIds).toEqual(['huaifu-2010-69', 'huaifuban-2010-12']);
     const issuePage = await text(stores.objects, 'gazette/2010/05/index.html');
+    expect(issuePage).toContain('href="/gazette/2010/05/gazette-2010-05.pdf"');
+    expect(issue?.artifacts?.map((ref) => ref.key)).toEqual(['gazette/2010/05/index.html', 'gazette/2010/05/gazette-2010-05.pdf']);
+    expect((await stores.objects.head(`${SITE_PREFIX}gazette/2010/05/gazette-2010-05.pdf`))?.contentType).toBe('application/pdf');
     expect(issuePage.indexOf('淮府〔2010〕69号')).toBeLessThan(issuePage.indexOf('淮府办〔2010〕12号'));
     expect(await text(stores.objects, 'index.html')).toContain('12345市长公开电话受理量稳步上升');
     expect(await text(stores.objects, 'press/index.html')).toContain('/press/2010/hotline/');
@@ -117,7 +128,7 @@ describe('buildSite', () => {
     expect(summary).toMatchObject({ created: 0, updated: 1, unchanged: 4 });
     const after = await siteObjects(stores.objects);
     const changed = [...after.keys()].filter((key) => before.get(key) !== after.get(key)).sort();
-    expect(changed).toEqual(['press/2010/hotline/index.html']);
+    expect(changed).toEqual(['press/2010/hotline/hotline.pdf', 'press/2010/hotline/index.html']);
     expect(await text(stores.objects, 'press/2010/hotline/index.html')).toContain('一万二千余件');
     const record = await stores.records.getDocument('press-2010-hotline');
     expect(record?.version).toBe(2);
