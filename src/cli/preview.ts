@@ -111,7 +111,8 @@ async function serve(objects: ObjectStore, request: IncomingMessage, response: S
     response.end();
     return;
   }
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  // Concatenate rather than resolve, so a path starting with // is not read as a host.
+  const url = new URL(`http://localhost${request.url ?? '/'}`);
   const key = objectKeyForPath(url.pathname);
   const stored = key === undefined ? undefined : await objects.get(key);
   if (stored === undefined) {
