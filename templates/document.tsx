@@ -23,6 +23,32 @@ export interface DocumentPageOptions {
   resolveLink: LinkResolver;
   /** Sizes in bytes of attachments, by their content-relative `file`. */
   attachmentSizes?: Record<string, number>;
+  /** The version shown (1 for the first publish). */
+  version?: number;
+  /** Every published version, oldest first, each at its stable URL. */
+  versions?: VersionEntry[];
+  /** Set on the immutable copy of an earlier version, at `<urlPath>v<n>/`. */
+  versionOf?: { currentUrl: string };
+  /** Errata (勘误) published for this article. */
+  errata?: PageLink[];
+  /** The document that replaces this one (validity 失效 or 废止). */
+  supersededBy?: PageLink;
+  /** Documents this one replaces. */
+  supersedes?: PageLink[];
+}
+
+export interface PageLink {
+  title: string;
+  urlPath: string;
+}
+
+export interface VersionEntry {
+  version: number;
+  /** When the version was published, YYYY-MM-DD. */
+  date: string;
+  changeNote?: string;
+  /** Stable URL of the version, `<urlPath>v<n>/`. */
+  urlPath: string;
 }
 
 const languageNames = { 'zh-CN': '中文', en: 'English' } as const;
@@ -36,7 +62,7 @@ function articleFields(doc: ArticleDocument, options: DocumentPageOptions): Fiel
     { term: '成文日期', value: dateTime(doc.signedDate) },
     { term: '发布日期', value: dateTime(doc.date) },
     { term: '文号', value: doc.docNumber },
-    { term: '有效性', value: doc.validity },
+    { term: '有效性', value: doc.status === 'withdrawn' ? '已撤回' : doc.validity },
     { term: '期号', value: <a href={issueHref}>{issueLabel(doc.issue)}</a> },
   ];
 }
@@ -50,6 +76,7 @@ function disclosure(doc: GazetteDocument, options: DocumentPageOptions): Result 
           { term: '发布机构', value: doc.department.name },
           { term: '主题分类', value: doc.category.name },
           { term: '发布日期', value: dateTime(doc.date) },
+          { term: '有效性', value: doc.status === 'withdrawn' ? '已撤回' : undefined },
         ];
   return (
     <section class="disclosure" aria-label="信息公开要素">
@@ -96,36 +123,143 @@ function breadcrumbs(doc: GazetteDocument): Crumb[] {
   ];
 }
 
+/** In place of the body, attachments and Q&A of a withdrawn document: when and why. */
+function withdrawalNotice(doc: GazetteDocument): Result {
+  return (
+    <section class="withdrawal-notice" role="note" aria-labelledby="withdrawal-title">
+      <h2 id="withdrawal-title">已撤回</h2>
+      <p>
+        本文已于{doc.withdrawnDate === undefined ? undefined : dateTime(doc.withdrawnDate)}撤回，原文不再公开。
+      </p>
+      {doc.withdrawnReason === undefined ? undefined : <p class="withdrawal-reason">撤回原因：{doc.withdrawnReason}</p>}
+    </section>
+  );
+}
+
+/** At the top of the body of a later version: what this version corrected, and when. */
+function changeNote(doc: GazetteDocument, version: number): Result | undefined {
+  if (version < 2 || doc.changeNote === undefined) return undefined;
+  return (
+    <aside class="change-note" aria-label="更正说明">
+      <p>
+        <span class="change-label">更正/修订</span>
+        {doc.changeDate === undefined ? undefined : dateTime(doc.changeDate)}
+        ：{doc.changeNote}
+      </p>
+    </aside>
+  );
+}
+
+/** 版本记录: every version with its date, note and stable URL; shown once there are two. */
+function versionHistory(versions: VersionEntry[] | undefined, current: number): Result | undefined {
+  if (versions === undefined || versions.length < 2) return undefined;
+  return (
+    <section class="versions" aria-labelledby="versions-title">
+      <h2 id="versions-title">版本记录</h2>
+      <ol>
+        {[...versions]
+          .sort((a, b) => a.version - b.version)
+          .map((entry) => (
+            <li>
+              <a href={entry.urlPath} aria-current={entry.version === current ? 'page' : undefined}>
+                第{entry.version}版
+              </a>
+              {dateTime(entry.date)}
+              {entry.changeNote === undefined ? (entry.version === 1 ? <span class="version-note">首次发布</span> : undefined) : <span class="version-note">{entry.changeNote}</span>}
+            </li>
+          ))}
+      </ol>
+    </section>
+  );
+}
+
+/** Notices at the top of the page: an archived version, a replacing document. */
+function topNotices(doc: GazetteDocument, options: DocumentPageOptions, version: number): Result[] {
+  const notices: Result[] = [];
+  if (options.versionOf !== undefined) {
+    notices.push(
+      <p class="version-notice" role="note">
+        本页为第{version}版存档，内容不再更新。现行版本见：<a href={options.versionOf.currentUrl}>{doc.title}</a>
+      </p>,
+    );
+  }
+  if (options.supersededBy !== undefined) {
+    notices.push(
+      <p class="superseded-notice" role="note">
+        本文件已{doc.kind === 'article' && doc.validity === '废止' ? '废止' : '失效'}，现行文件见：<a href={options.supersededBy.urlPath}>{options.supersededBy.title}</a>
+      </p>,
+    );
+  }
+  return notices;
+}
+
+/** Documents this one replaces, and errata that correct it. */
+function relations(options: DocumentPageOptions): Result | undefined {
+  const supersedes = options.supersedes ?? [];
+  const errata = options.errata ?? [];
+  if (supersedes.length === 0 && errata.length === 0) return undefined;
+  const links = (list: PageLink[]) => (
+    <ul>
+      {list.map((link) => (
+        <li>
+          <a href={link.urlPath}>{link.title}</a>
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <section class="relations" aria-labelledby="relations-title">
+      <h2 id="relations-title">相关文件</h2>
+      {fieldList('relation-fields', [
+        { term: '本文件替代', value: supersedes.length === 0 ? undefined : links(supersedes) },
+        { term: '勘误', value: errata.length === 0 ? undefined : links(errata) },
+      ])}
+    </section>
+  );
+}
+
 /** The page of one document, as a hast root. */
 export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: DocumentPageOptions): HastRoot {
   // The chrome speaks the site's language; a document in another language says so itself.
   const lang = doc.lang === ctx.site.lang ? undefined : doc.lang;
-  const body = options.renderBody(doc.body, options.resolveLink);
+  const withdrawn = doc.status === 'withdrawn';
+  const version = options.version ?? 1;
+  // A withdrawn document's text is no longer public: not in the body, nor in the description.
+  const content: (Result | Result[] | undefined)[] = withdrawn
+    ? [withdrawalNotice(doc)]
+    : [
+        pdfLink(options.pdfUrl),
+        changeNote(doc, version),
+        doc.kind === 'conference' ? (
+          conferenceSections(doc, options.renderBody(doc.body, options.resolveLink), { ...options, lang })
+        ) : (
+          <div class="document-body" lang={lang}>
+            {options.renderBody(doc.body, options.resolveLink)}
+          </div>
+        ),
+        attachmentList(doc.attachments, options.attachmentSizes),
+      ];
   const main = (
-    <article class={`document document-${doc.kind}`}>
+    <article class={`document document-${doc.kind}${withdrawn ? ' document-withdrawn' : ''}`}>
+      {topNotices(doc, options, version)}
       <header class="document-header">
         <h1 lang={lang}>{doc.title}</h1>
         {doc.kind === 'article' && doc.docNumber !== undefined ? <p class="doc-number">{doc.docNumber}</p> : undefined}
         {doc.kind === 'article' ? undefined : <p class="document-date">{chineseDate(doc.date)}</p>}
       </header>
       {disclosure(doc, options)}
-      {pdfLink(options.pdfUrl)}
-      {doc.kind === 'conference' ? (
-        conferenceSections(doc, body, { ...options, lang })
-      ) : (
-        <div class="document-body" lang={lang}>
-          {body}
-        </div>
-      )}
-      {attachmentList(doc.attachments, options.attachmentSizes)}
+      {content.flat()}
+      {relations(options)}
+      {versionHistory(options.versions, version)}
       {translationLinks(options.translations)}
     </article>
   );
+  const urlPath = options.versionOf === undefined ? doc.urlPath : versionPath(doc.urlPath, version);
   return layout(ctx, {
-    title: doc.title,
-    urlPath: doc.urlPath,
+    title: options.versionOf === undefined ? doc.title : `${doc.title}（第${version}版）`,
+    urlPath,
     section: doc.kind === 'article' ? 'gazette' : 'press',
-    description: doc.summary ?? doc.title,
+    description: withdrawn ? doc.title : (doc.summary ?? doc.title),
     article: {
       title: doc.title,
       pubDate: pubDate(doc.date, doc.kind === 'conference' ? doc.time : undefined, doc.publishAt),
@@ -133,6 +267,64 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
     },
     alternates: (options.translations ?? []).map((t) => ({ href: t.urlPath, hreflang: t.lang, title: t.title })),
     breadcrumbs: breadcrumbs(doc),
+    main: [main],
+  });
+}
+
+/** Stable URL of one version of a document: `<urlPath>v<n>/`. */
+export function versionPath(urlPath: string, version: number): string {
+  return `${urlPath}v${version}/`;
+}
+
+/** What an erratum (勘误) page shows: which article, which version, what was corrected. */
+export interface ErratumPageData {
+  id: string;
+  /** 关于《…》的勘误 */
+  title: string;
+  /** Publication date of the erratum, YYYY-MM-DD. */
+  date: string;
+  /** The issue whose contents list the erratum, e.g. 2010年第6期（总第54期）. */
+  issueLabel: string;
+  corrected: { title: string; urlPath: string; version: number; versionUrl: string };
+  changeNote: string;
+  urlPath: string;
+}
+
+/** The page of an erratum, linking the corrected article and the version it corrects. */
+export function erratumPage(ctx: RenderContext, erratum: ErratumPageData): HastRoot {
+  const { corrected } = erratum;
+  const main = (
+    <article class="document document-erratum">
+      <header class="document-header">
+        <h1>{erratum.title}</h1>
+      </header>
+      <section class="disclosure" aria-label="信息公开要素">
+        {fieldList('disclosure-fields', [
+          { term: '发布日期', value: dateTime(erratum.date) },
+          { term: '刊登期号', value: erratum.issueLabel },
+          { term: '更正文件', value: <a href={corrected.urlPath}>{corrected.title}</a> },
+        ])}
+      </section>
+      <div class="document-body">
+        <p>
+          《{corrected.title}》更正如下：{erratum.changeNote}
+        </p>
+        <p>
+          更正后的文件为<a href={corrected.versionUrl}>第{corrected.version}版</a>，现行版本见<a href={corrected.urlPath}>{corrected.title}</a>。
+        </p>
+      </div>
+    </article>
+  );
+  return layout(ctx, {
+    title: erratum.title,
+    urlPath: erratum.urlPath,
+    section: 'gazette',
+    description: erratum.title,
+    article: { title: erratum.title, pubDate: erratum.date, contentSource: ctx.site.publisher },
+    breadcrumbs: [
+      { label: '首页', href: '/' },
+      { label: '政府公报', href: '/gazette/' },
+    ],
     main: [main],
   });
 }

@@ -7,7 +7,7 @@ import { shiftHeadings } from '../src/render/shiftHeadings.ts';
 import { issueLabel } from './format.ts';
 import { layout } from './layout.tsx';
 import { dateTime } from './parts.tsx';
-import { tocGroups, tocList } from './toc.tsx';
+import { tocErrata, tocGroups, tocList } from './toc.tsx';
 
 /** What the issue page needs: an IssueRecord or a loaded GazetteIssue both fit. */
 export type IssuePageIssue = Pick<IssueRecord, 'year' | 'number' | 'totalNumber' | 'date' | 'title' | 'urlPath' | 'articleIds'>;
@@ -17,13 +17,16 @@ export interface IssuePageOptions {
   editorNote?: HastRoot;
   /** URL path of the whole issue as PDF, when published. */
   pdfUrl?: string;
+  /** Errata published with this issue, listed after the sections under 勘误. */
+  errata?: { title: string; urlPath: string }[];
 }
 
 export function issuePage(ctx: RenderContext, issue: IssuePageIssue, articles: Iterable<DocumentRecord>, options: IssuePageOptions): HastRoot {
   const { site } = ctx;
   const label = issueLabel(issue);
   const defaultTitle = `${site.gazetteTitle} ${issue.year}年第${issue.number}期`;
-  const groups = tocGroups(site.sections, issue, articles);
+  const groups = tocGroups(site.sections, issue, articles, { withdrawn: true });
+  const errata = options.errata ?? [];
   // Under the h2 编者按: the note's own headings start at h3.
   if (options.editorNote !== undefined) shiftHeadings(options.editorNote, 1);
   const main = (
@@ -54,7 +57,8 @@ export function issuePage(ctx: RenderContext, issue: IssuePageIssue, articles: I
       )}
       <nav class="toc" aria-labelledby="toc-title">
         <h2 id="toc-title">目录</h2>
-        {groups.length === 0 ? <p class="empty">本期暂无已发布的文件。</p> : tocList(groups, 3, 'toc-section')}
+        {groups.length === 0 && errata.length === 0 ? <p class="empty">本期暂无已发布的文件。</p> : tocList(groups, 3, 'toc-section')}
+        {tocErrata(errata, 3, 'toc-section')}
       </nav>
     </div>
   );

@@ -60,7 +60,12 @@ export function attachmentList(attachments: Attachment[], sizes: Record<string, 
   );
 }
 
-/** A list of published documents: title link, kind for press conferences, date. */
+/** Marks a withdrawn document wherever it is still listed. */
+export function withdrawnMark(record: Pick<DocumentRecord, 'status'>): Result | undefined {
+  return record.status === 'withdrawn' ? <span class="withdrawn-mark">已撤回</span> : undefined;
+}
+
+/** A list of published documents: title link, kind for press conferences, withdrawal mark, date. */
 export function documentList(records: DocumentRecord[], options: { showKind?: boolean } = {}): Result {
   return (
     <ul class="document-list">
@@ -70,6 +75,7 @@ export function documentList(records: DocumentRecord[], options: { showKind?: bo
             {record.title}
           </a>
           {options.showKind === true && record.kind === 'conference' ? <span class="kind">{kindLabels.conference}</span> : undefined}
+          {withdrawnMark(record)}
           {dateTime(record.date)}
         </li>
       ))}

@@ -11,10 +11,13 @@ import { documentList } from './parts.tsx';
 
 export const PRESS_HEAD_SIZE = 20;
 
-/** Published releases and conferences, newest first (date, then id, for a stable order). */
-export function pressItems(records: Iterable<DocumentRecord>): DocumentRecord[] {
+/**
+ * Published releases and conferences, newest first (date, then id, for a stable order).
+ * Withdrawn ones only when asked: month pages keep them, marked; head pages leave them out.
+ */
+export function pressItems(records: Iterable<DocumentRecord>, options: { withdrawn?: boolean } = {}): DocumentRecord[] {
   return [...records]
-    .filter((r) => (r.kind === 'release' || r.kind === 'conference') && r.status === 'published')
+    .filter((r) => (r.kind === 'release' || r.kind === 'conference') && (r.status === 'published' || (options.withdrawn === true && r.status === 'withdrawn')))
     .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? 1 : -1) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
@@ -31,7 +34,8 @@ function monthCounts(items: DocumentRecord[]): { month: string; count: number }[
 
 export function pressIndex(ctx: RenderContext, records: Iterable<DocumentRecord>): HastRoot {
   const items = pressItems(records);
-  const months = monthCounts(items);
+  // Counted as the month pages list them, withdrawn items included.
+  const months = monthCounts(pressItems(records, { withdrawn: true }));
   const years = [...new Set(months.map((m) => m.month.slice(0, 4)))];
   const main = (
     <div class="press">
@@ -71,7 +75,7 @@ export function pressIndex(ctx: RenderContext, records: Iterable<DocumentRecord>
 }
 
 export function pressMonth(ctx: RenderContext, month: string, records: Iterable<DocumentRecord>): HastRoot {
-  const items = pressItems(records).filter((r) => r.date.startsWith(`${month}-`));
+  const items = pressItems(records, { withdrawn: true }).filter((r) => r.date.startsWith(`${month}-`));
   const title = `${chineseMonth(month)}新闻发布`;
   const main = (
     <div class="press">

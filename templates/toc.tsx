@@ -5,6 +5,7 @@ import { h } from 'hastscript';
 import type { Section } from '../src/content/model.ts';
 import type { DocumentRecord, IssueRecord } from '../src/store/ports.ts';
 import type { Result } from './hast.ts';
+import { withdrawnMark } from './parts.tsx';
 
 export interface TocGroup {
   section: string;
@@ -13,13 +14,16 @@ export interface TocGroup {
 
 type IssueKey = Pick<IssueRecord, 'year' | 'number' | 'articleIds'>;
 
-/** Published articles of the issue, grouped by section (site order, unknown sections last). */
-export function tocGroups(sections: Section[], issue: IssueKey, records: Iterable<DocumentRecord>): TocGroup[] {
+/**
+ * Published articles of the issue, grouped by section (site order, unknown sections last).
+ * Withdrawn ones only when asked: the issue page keeps them, marked; the home page does not.
+ */
+export function tocGroups(sections: Section[], issue: IssueKey, records: Iterable<DocumentRecord>, options: { withdrawn?: boolean } = {}): TocGroup[] {
   const position = new Map(issue.articleIds.map((id, i) => [id, i]));
   const inIssue = [...records].filter(
     (r) =>
       r.kind === 'article' &&
-      r.status === 'published' &&
+      (r.status === 'published' || (options.withdrawn === true && r.status === 'withdrawn')) &&
       (position.has(r.id) || (r.issue?.year === issue.year && r.issue.number === issue.number)),
   );
   // Listed articles in the issue's order; any the issue does not list yet follow, by id.
@@ -46,11 +50,29 @@ export function tocList(groups: TocGroup[], rank: number, idPrefix: string): Res
                   {r.title}
                 </a>
                 {r.docNumber === undefined ? undefined : <span class="doc-number">{r.docNumber}</span>}
+                {withdrawnMark(r)}
               </li>
             ))}
           </ol>
         </section>
       ))}
     </div>
+  );
+}
+
+/** The trailing 勘误 section of an issue's contents: errata of articles in earlier issues. */
+export function tocErrata(errata: { title: string; urlPath: string }[], rank: number, idPrefix: string): Result | undefined {
+  if (errata.length === 0) return undefined;
+  return (
+    <section class="toc-section toc-errata" aria-labelledby={`${idPrefix}-errata`}>
+      {h(`h${rank}`, { id: `${idPrefix}-errata` }, '勘误')}
+      <ol>
+        {errata.map((erratum) => (
+          <li>
+            <a href={erratum.urlPath}>{erratum.title}</a>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

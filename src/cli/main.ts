@@ -20,6 +20,14 @@ const commands: Record<string, Command> = {
     summary: 'Serve the published site from the bucket (add --build to build first).',
     run: async (argv, io) => (await import('./preview.ts')).runPreview(argv, io),
   },
+  status: {
+    summary: 'List scheduled (embargoed) documents and flag overdue releases.',
+    run: async (argv, io) => (await import('./status.ts')).runStatus(argv, io),
+  },
+  history: {
+    summary: "Print a document's audit trail: every state change with time, version and digest.",
+    run: async (argv, io) => (await import('./history.ts')).runHistory(argv, io),
+  },
   new: {
     summary: 'Scaffold a valid issue, article, release or conference with a fresh id.',
     run: async (argv, io) => (await import('./new.ts')).runNew(argv, io, io.now()),

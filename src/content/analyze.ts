@@ -222,7 +222,90 @@ function checkFields(role: FileRole, result: AnalyzedSource): void {
       });
     }
   }
+  if (role.role !== 'issue') checkLifecycle(data, result);
   if (result.messages.some((message) => message.severity === 'error')) delete result.data;
+}
+
+/** Withdrawal, correction and supersession fields go together; each missing half is named. */
+function checkLifecycle(data: Record<string, unknown>, result: AnalyzedSource): void {
+  const at = (path: (string | number)[], target: 'key' | 'value' = 'value') => positionFrom(result.positions, path, target);
+  const push = (path: string, message: Omit<FileMessage, 'line' | 'column'>, target: 'key' | 'value' = 'value') => {
+    result.messages.push({ ...at([path], target), ...message });
+  };
+  const has = (field: string) => data[field] !== undefined;
+  if (data['status'] === 'withdrawn') {
+    const examples = { withdrawnReason: '内容有误，已另行发布', withdrawnDate: '2010-12-10' } as const;
+    for (const field of ['withdrawnReason', 'withdrawnDate'] as const) {
+      if (has(field)) continue;
+      push('status', {
+        severity: 'error',
+        ruleId: 'missing-field',
+        message: `\`status: withdrawn\` needs \`${field}\` (${field === 'withdrawnReason' ? '撤回原因' : '撤回日期'}): the page shows it in place of the body.`,
+        hint: `Add \`${field}: ${examples[field]}\`.`,
+      });
+    }
+  } else {
+    for (const field of ['withdrawnReason', 'withdrawnDate']) {
+      if (!has(field)) continue;
+      push(field, {
+        severity: 'error',
+        ruleId: 'not-withdrawn',
+        message: `\`${field}\` is set, but the document is not withdrawn.`,
+        hint: 'To withdraw it, add `status: withdrawn`; otherwise remove this line.',
+      }, 'key');
+    }
+  }
+  if (has('changeNote') && !has('changeDate')) {
+    push('changeNote', {
+      severity: 'error',
+      ruleId: 'missing-field',
+      message: '`changeNote` (更正说明) needs `changeDate` (更正日期): the 更正 note on the page is dated.',
+      hint: 'Add `changeDate: YYYY-MM-DD`, the day of the correction.',
+    });
+  }
+  if (has('changeDate') && !has('changeNote')) {
+    push('changeDate', {
+      severity: 'error',
+      ruleId: 'missing-field',
+      message: '`changeDate` (更正日期) is set, but there is no `changeNote` saying what changed.',
+      hint: 'Add `changeNote: …` with what changed in this version, or remove `changeDate`.',
+    }, 'key');
+  }
+  if (typeof data['changeDate'] === 'string' && typeof data['date'] === 'string' && data['changeDate'] < data['date']) {
+    push('changeDate', {
+      severity: 'error',
+      ruleId: 'change-before-publication',
+      message: `\`changeDate\` ${data['changeDate']} is before the document's \`date\` ${data['date']}.`,
+      hint: 'A correction is made after publication: check both dates.',
+    });
+  }
+  if (typeof data['withdrawnDate'] === 'string' && typeof data['date'] === 'string' && data['withdrawnDate'] < data['date']) {
+    push('withdrawnDate', {
+      severity: 'error',
+      ruleId: 'change-before-publication',
+      message: `\`withdrawnDate\` ${data['withdrawnDate']} is before the document's \`date\` ${data['date']}.`,
+      hint: 'A document is withdrawn after publication: check both dates.',
+    });
+  }
+  const validity = data['validity'];
+  const repealed = validity === '失效' || validity === '废止';
+  if (has('supersededBy') && !repealed) {
+    push('supersededBy', {
+      severity: 'error',
+      ruleId: 'superseded-while-valid',
+      message: `\`supersededBy\` names a replacing document, but \`validity\` is ${typeof validity === 'string' ? validity : '有效 (the default)'}.`,
+      expected: 'validity: 失效 or validity: 废止',
+      hint: 'Set `validity: 失效` (expired) or `validity: 废止` (repealed), or remove `supersededBy`.',
+    }, 'key');
+  }
+  if (repealed && !has('supersededBy')) {
+    push('validity', {
+      severity: 'warning',
+      ruleId: 'missing-superseded-by',
+      message: `The document is ${String(validity)}, but \`supersededBy\` does not name the document that replaces it.`,
+      hint: 'Add `supersededBy: <id of the new document>` so readers find the rules in force; leave it out only if nothing replaces it.',
+    });
+  }
 }
 
 /** Position of a path from the compact positions record (falls back to the front matter start). */

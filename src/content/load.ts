@@ -10,6 +10,8 @@ import { attachmentTypes } from '../outputs.ts';
 import { analyzeSource, MAX_ATTACHMENT_BYTES, MAX_MARKDOWN_BYTES, positionFrom, type AnalyzedSource, type FileMessage } from './analyze.ts';
 import { cacheKey, type ContentCache } from './cache.ts';
 import { classifyFile, type FileRole } from './layout.ts';
+import { checkLinkedPublication, checkSupersededBy } from './lifecycle.ts';
+import { isPageLink, splitUrl } from './links.ts';
 import { hasErrors, sortMessages } from './messages.ts';
 import type {
   ArticleDocument,
@@ -26,12 +28,16 @@ import type { ArticleData, ConferenceData, IssueData, ReleaseData, SiteData } fr
 import { closest, didYouMean } from './suggest.ts';
 
 export { createFileContentCache, createMemoryContentCache, type ContentCache, type FileContentCache } from './cache.ts';
+export { changeNoteProblem, checkAgainstPublished, type PublishedDocument } from './lifecycle.ts';
 export { resolveContentLink } from './links.ts';
 
 export interface LoadOptions {
   cache?: ContentCache;
   /** Files read at the same time (default 32). */
   concurrency?: number;
+  /** The clock, for `link-to-embargoed`: a document without `publishAt` is published at `now`.
+   * Without it, such a document is taken to be published on its own `date`. */
+  now?: Date;
 }
 
 export interface LoadResult {
@@ -221,6 +227,8 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   // 5. Rules across documents.
   checkUniqueIds(sources, report);
   checkTranslations(sources, report);
+  checkSupersededBy(sources, report);
+  checkLinkedPublication(sources, options.now, report);
   const routes = buildRoutes(documents, [...issues.values()].map((entry) => entry.issue), sources, report);
 
   // 6. Tables of contents.
@@ -463,6 +471,12 @@ function buildDocument(
     ...(data.publishAt !== undefined ? { publishAt: data.publishAt } : {}),
     ...(data.summary !== undefined ? { summary: data.summary } : {}),
     ...(data.translationOf !== undefined ? { translationOf: data.translationOf } : {}),
+    status: data.status ?? 'published',
+    ...(data.withdrawnReason !== undefined ? { withdrawnReason: data.withdrawnReason } : {}),
+    ...(data.withdrawnDate !== undefined ? { withdrawnDate: data.withdrawnDate } : {}),
+    ...(data.changeNote !== undefined ? { changeNote: data.changeNote, changeDate: data.changeDate as string } : {}),
+    changeNoteLine: at(['changeNote']).line,
+    ...(data.supersededBy !== undefined ? { supersededBy: data.supersededBy } : {}),
     attachments,
     assets,
     body: '',
@@ -526,25 +540,6 @@ function realpathOrSelf(abs: string): string {
   } catch {
     return abs;
   }
-}
-
-/** A link to another page (`x.md`, `../05/`) rather than to a file published beside this one. */
-function isPageLink(path: string): boolean {
-  return path.endsWith('.md') || path.endsWith('/');
-}
-
-function splitUrl(url: string): { path: string; fragment: string } {
-  const hash = url.indexOf('#');
-  const beforeHash = hash === -1 ? url : url.slice(0, hash);
-  const query = beforeHash.indexOf('?');
-  const raw = query === -1 ? beforeHash : beforeHash.slice(0, query);
-  let path = raw;
-  try {
-    path = decodeURIComponent(raw);
-  } catch {
-    // A stray `%`: keep the text as written.
-  }
-  return { path, fragment: hash === -1 ? '' : url.slice(hash) };
 }
 
 function checkIssueNumbering(entries: { issue: GazetteIssue; source: SourceFile }[], report: Report): void {

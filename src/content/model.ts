@@ -4,6 +4,8 @@
 export type Lang = 'zh-CN' | 'en';
 export type Validity = '有效' | '失效' | '废止';
 export type DocumentKind = 'article' | 'release' | 'conference';
+/** What the front matter says of a document's life: withdrawn documents keep a page with a notice. */
+export type LifecycleStatus = 'published' | 'withdrawn';
 
 export interface Department {
   /** Short stable id used in URLs and keys, e.g. `zfb`. */
@@ -109,6 +111,21 @@ interface DocumentBase {
   /** Images and files the body links to, published beside the page (`<urlPath><name>`).
    * Always set by `loadContent`; optional only so hand-built test documents may omit it. */
   assets?: Attachment[];
+  /** `published` (the default) or `withdrawn`. Always set by `loadContent`; optional only so
+   * hand-built test documents may omit it (absent means published). */
+  status?: LifecycleStatus;
+  /** Why the document was withdrawn (撤回原因); set exactly when `status` is `withdrawn`. */
+  withdrawnReason?: string;
+  /** When it was withdrawn, YYYY-MM-DD; set exactly when `status` is `withdrawn`. */
+  withdrawnDate?: string;
+  /** What changed in this version (更正/修订说明); required by publishing when a published document changes. */
+  changeNote?: string;
+  /** When this version's change was made, YYYY-MM-DD; set whenever `changeNote` is. */
+  changeDate?: string;
+  /** Line of `changeNote` in `file` (of the front matter start when absent), for positioned messages. */
+  changeNoteLine?: number;
+  /** Id of the document that replaces this one; only on articles whose validity is 失效 or 废止. */
+  supersededBy?: string;
   /** Markdown body without front matter. */
   body: string;
   /** Line in `file` where the body starts (1-based), for positioned messages. */

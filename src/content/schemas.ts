@@ -136,6 +136,11 @@ const documentFields = {
   publishAt: publishAt.optional(),
   translationOf: z.string().optional(),
   attachments: z.array(attachment).optional(),
+  status: z.enum(['published', 'withdrawn']).optional(),
+  withdrawnReason: text.optional(),
+  withdrawnDate: date.optional(),
+  changeNote: text.optional(),
+  changeDate: date.optional(),
 };
 
 export const articleSchema = z.strictObject({
@@ -144,6 +149,8 @@ export const articleSchema = z.strictObject({
   docNumber: docNumber.optional(),
   signedDate: date,
   validity: z.enum(['有效', '失效', '废止']).optional(),
+  // Only articles have a validity, so only they can be superseded (see checkFields).
+  supersededBy: z.string().optional(),
 });
 
 export const releaseSchema = z.strictObject({
@@ -221,6 +228,12 @@ const fieldLabels: Record<string, string> = {
   totalNumber: '总期号',
   validity: '时效',
   title: '标题',
+  status: '状态',
+  withdrawnReason: '撤回原因',
+  withdrawnDate: '撤回日期',
+  changeNote: '更正说明',
+  changeDate: '更正日期',
+  supersededBy: '替代文件',
 };
 
 const examples: Record<string, string> = {
@@ -248,6 +261,10 @@ const examples: Record<string, string> = {
   lang: 'zh-CN',
   publisher: '淮南市人民政府办公室',
   gazetteTitle: '淮南市人民政府公报',
+  withdrawnReason: '内容有误，已另行发布',
+  withdrawnDate: '2010-12-10',
+  changeNote: '更正第二段中查阅点数量',
+  changeDate: '2010-06-02',
 };
 
 /** Validate parsed front matter of one kind; every problem is returned, none is thrown. */

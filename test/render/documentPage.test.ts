@@ -1,7 +1,7 @@
 import type { Element } from 'hast';
 import { select, selectAll } from 'hast-util-select';
 import { describe, expect, it } from 'vitest';
-import { renderDocumentPage } from '../../src/render/html/documentPage.ts';
+import { renderDocumentPage, renderErratumPage, renderVersionPage } from '../../src/render/html/documentPage.ts';
 import { article, conference, ctx, issue, parsePage, release, textOf } from './fixtures.ts';
 
 function fields(tree: ReturnType<typeof parsePage>): Record<string, string> {
@@ -152,5 +152,123 @@ describe('renderDocumentPage: press conference', () => {
     for (const link of selectAll('a[href^="#"]', tree)) expect(ids).toContain(String(link.properties.href).slice(1));
     const ranks = selectAll('h1, h2, h3, h4, h5, h6', tree).map((h) => Number(h.tagName.slice(1)));
     ranks.forEach((rank, i) => expect(rank - (ranks[i - 1] ?? 0)).toBeLessThanOrEqual(1));
+  });
+});
+
+describe('renderDocumentPage: withdrawn documents', () => {
+  const withdrawal = { status: 'withdrawn' as const, withdrawnReason: '文件内容有误，已另行发布', withdrawnDate: '2010-06-10' };
+
+  it('shows the withdrawal notice instead of the body and attachments, keeping title and disclosure', () => {
+    const doc = article(withdrawal);
+    const tree = parsePage(renderDocumentPage(ctx, doc, { indexNumber: '003210001/2010-00069', pdfUrl: '/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf' }));
+    expect(selectAll('h1', tree).map(textOf)).toEqual([doc.title]);
+    const notice = select('.withdrawal-notice', tree);
+    expect(textOf(select('h2', notice))).toBe('已撤回');
+    expect(select('time', notice)?.properties.dateTime).toBe('2010-06-10');
+    expect(textOf(notice)).toContain('撤回原因：文件内容有误，已另行发布');
+    expect(fields(tree)['有效性']).toBe('已撤回');
+    expect(fields(tree)['索引号']).toBe('003210001/2010-00069');
+    for (const gone of ['.document-body', '.attachments', '.pdf-link']) expect(select(gone, tree)).toBeUndefined();
+    expect(textOf(tree)).not.toContain('查阅点15个');
+  });
+
+  it('drops the statement and the Q&A of a withdrawn conference', () => {
+    const tree = parsePage(renderDocumentPage(ctx, conference(withdrawal), { indexNumber: 'x' }));
+    expect(select('.withdrawal-notice', tree)).toBeDefined();
+    for (const gone of ['.statement', '.qa', '.conference-info']) expect(select(gone, tree)).toBeUndefined();
+    expect(fields(tree)['有效性']).toBe('已撤回');
+  });
+
+  it('keeps the summary out of the description', () => {
+    const tree = parsePage(renderDocumentPage(ctx, release({ ...withdrawal, summary: '办理回复率达95%' }), { indexNumber: 'x' }));
+    expect(meta(tree, 'description')).toBe(release().title);
+  });
+});
+
+describe('renderDocumentPage: corrections and versions', () => {
+  const versions = [
+    { version: 1, date: '2010-05-31', urlPath: '/gazette/2010/05/huaifu-2010-69/v1/' },
+    { version: 2, date: '2010-06-02', changeNote: '更正第二段中查阅点数量', urlPath: '/gazette/2010/05/huaifu-2010-69/v2/' },
+  ];
+  const corrected = article({ changeNote: '更正第二段中查阅点数量', changeDate: '2010-06-02' });
+
+  it('shows the 更正/修订 note above the body from version 2 on', () => {
+    const tree = parsePage(renderDocumentPage(ctx, corrected, { indexNumber: 'x', version: 2, versions }));
+    const note = select('.change-note', tree);
+    expect(textOf(note)).toBe('更正/修订2010年6月2日：更正第二段中查阅点数量');
+    expect(select('.change-note + .document-body', tree)).toBeDefined();
+    expect(select('.change-note', parsePage(renderDocumentPage(ctx, corrected, { indexNumber: 'x', version: 1 })))).toBeUndefined();
+  });
+
+  it('lists every version with its date, note and stable URL, the shown one current', () => {
+    const tree = parsePage(renderDocumentPage(ctx, corrected, { indexNumber: 'x', version: 2, versions }));
+    const items = selectAll('.versions li', tree);
+    expect(items.map((li) => select('a', li)?.properties.href)).toEqual(versions.map((v) => v.urlPath));
+    expect(items.map(textOf)).toEqual(['第1版2010年5月31日首次发布', '第2版2010年6月2日更正第二段中查阅点数量']);
+    expect(select('.versions a[aria-current=page]', tree)?.properties.href).toBe('/gazette/2010/05/huaifu-2010-69/v2/');
+    expect(select('.versions', parsePage(renderDocumentPage(ctx, article(), { indexNumber: 'x', versions: versions.slice(0, 1) })))).toBeUndefined();
+  });
+
+  it('renders an earlier version as an immutable copy that points at the current page', () => {
+    const page = renderVersionPage(ctx, article(), { indexNumber: 'x', version: 1, versions });
+    const tree = parsePage(page);
+    expect(page.key).toBe('gazette/2010/05/huaifu-2010-69/v1/index.html');
+    const notice = select('.version-notice', tree);
+    expect(textOf(notice)).toContain('本页为第1版');
+    expect(select('a', notice)?.properties.href).toBe('/gazette/2010/05/huaifu-2010-69/');
+    expect(select('link[rel=canonical]', tree)?.properties.href).toBe('https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/v1/');
+    expect(select('.versions a[aria-current=page]', tree)?.properties.href).toBe('/gazette/2010/05/huaifu-2010-69/v1/');
+    expect(select('.version-notice', parsePage(renderDocumentPage(ctx, article(), { indexNumber: 'x' })))).toBeUndefined();
+  });
+
+  it('links the errata of an article', () => {
+    const errata = [{ title: '关于《淮南市人民政府关于进一步推进政务公开工作的意见》的勘误', urlPath: '/gazette/2010/06/kanwu-huaifu-2010-69/' }];
+    const tree = parsePage(renderDocumentPage(ctx, corrected, { indexNumber: 'x', errata }));
+    expect(select('.relations a', tree)?.properties.href).toBe(errata[0]?.urlPath);
+  });
+});
+
+describe('renderDocumentPage: superseded documents', () => {
+  const old = article({ id: 'huaifu-2008-12', title: '淮南市政府信息公开暂行办法', urlPath: '/gazette/2008/03/huaifu-2008-12/', validity: '废止', supersededBy: 'huaifu-2010-69' });
+  const current = article();
+
+  it('links the replacing document from the replaced one, and back', () => {
+    const oldTree = parsePage(renderDocumentPage(ctx, old, { indexNumber: 'x', supersededBy: { title: current.title, urlPath: current.urlPath } }));
+    const notice = select('.superseded-notice', oldTree);
+    expect(textOf(notice)).toContain('本文件已废止');
+    expect(select('a', notice)?.properties.href).toBe(current.urlPath);
+    expect(fields(oldTree)['有效性']).toBe('废止');
+
+    const currentTree = parsePage(renderDocumentPage(ctx, current, { indexNumber: 'x', supersedes: [{ title: old.title, urlPath: old.urlPath }] }));
+    const replaces = selectAll('.relations dl > div', currentTree).find((row) => textOf(select('dt', row)) === '本文件替代');
+    expect(select('a', replaces)?.properties.href).toBe(old.urlPath);
+    expect(select('.superseded-notice', currentTree)).toBeUndefined();
+  });
+});
+
+describe('renderErratumPage', () => {
+  const erratum = {
+    id: 'kanwu-huaifu-2010-69',
+    title: '关于《淮南市人民政府关于进一步推进政务公开工作的意见》的勘误',
+    date: '2010-06-30',
+    issueLabel: '2010年第6期（总第54期）',
+    corrected: { title: '淮南市人民政府关于进一步推进政务公开工作的意见', urlPath: '/gazette/2010/05/huaifu-2010-69/', version: 2, versionUrl: '/gazette/2010/05/huaifu-2010-69/v2/' },
+    changeNote: '第二段中“查阅点12个”应为“查阅点15个”。',
+    urlPath: '/gazette/2010/06/kanwu-huaifu-2010-69/',
+  };
+  const page = renderErratumPage(ctx, erratum);
+  const tree = parsePage(page);
+
+  it('is published at its own URL with its title and issue', () => {
+    expect(page.key).toBe('gazette/2010/06/kanwu-huaifu-2010-69/index.html');
+    expect(selectAll('h1', tree).map(textOf)).toEqual([erratum.title]);
+    expect(fields(tree)).toMatchObject({ 发布日期: '2010年6月30日', 刊登期号: '2010年第6期（总第54期）' });
+  });
+
+  it('says what was corrected and links the corrected article and its new version', () => {
+    expect(textOf(select('.document-body', tree))).toContain(erratum.changeNote);
+    const hrefs = selectAll('main a', tree).map((a) => a.properties.href);
+    expect(hrefs).toContain(erratum.corrected.urlPath);
+    expect(hrefs).toContain(erratum.corrected.versionUrl);
   });
 });

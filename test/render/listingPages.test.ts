@@ -49,10 +49,12 @@ describe('renderIssuePage', () => {
       titles: selectAll('li a', s).map(textOf),
     }));
     expect(groups).toEqual([
-      { section: '市政府文件', titles: ['关于进一步推进政务公开工作的意见', '关于推进网络问政工作的意见'] },
+      // A withdrawn article stays in the contents of its issue (the issue is a record), marked.
+      { section: '市政府文件', titles: ['关于进一步推进政务公开工作的意见', '关于推进网络问政工作的意见', '已撤回的文件'] },
       { section: '市政府办公室文件', titles: ['关于开展政府信息公开制度执行年活动的通知'] },
       { section: '领导讲话', titles: ['曹勇市长在全市政务公开工作会议上的讲话'] },
     ]);
+    expect(selectAll('.toc li', tree).filter((li) => select('.withdrawn-mark', li) !== undefined).map((li) => textOf(select('a', li)))).toEqual(['已撤回的文件']);
     expect(selectAll('.toc .doc-number', tree).map(textOf)).toEqual(['淮府〔2010〕69号', '淮府〔2010〕72号', '淮府办〔2010〕27号']);
   });
 
@@ -61,6 +63,22 @@ describe('renderIssuePage', () => {
     const note = parsePage(renderIssuePage(ctx, issue5, articles, { editorNote: '## 本期要目\n\n政务公开文件两件。' }));
     expect(selectAll('.editor-note h2, .editor-note h3', note).map(textOf)).toEqual(['编者按', '本期要目']);
     expect(select('.pdf-link a', tree)?.properties.href).toBe('/gazette/2010/05/gazette-2010-05.pdf');
+  });
+});
+
+describe('renderIssuePage: errata', () => {
+  it('ends the contents with a 勘误 section listing the errata passed in', () => {
+    const errata = [{ title: '关于《淮南市人民政府关于进一步推进政务公开工作的意见》的勘误', urlPath: '/gazette/2010/06/kanwu-huaifu-2010-69/' }];
+    const tree = parsePage(renderIssuePage(ctx, issueRecord({ number: 6 }), articles, { errata }));
+    const sections = selectAll('.toc .toc-section', tree);
+    const last = sections.at(-1);
+    expect(textOf(select('h3', last))).toBe('勘误');
+    expect(selectAll('li a', last).map((a) => [textOf(a), a.properties.href])).toEqual([[errata[0]?.title, errata[0]?.urlPath]]);
+    expect(select('.toc .empty', tree)).toBeUndefined();
+  });
+
+  it('has no 勘误 section without errata', () => {
+    expect(select('.toc-errata', parsePage(renderIssuePage(ctx, issue5, articles)))).toBeUndefined();
   });
 });
 
@@ -110,6 +128,30 @@ describe('press pages', () => {
     const before = render(records);
     const after = render([...records, record({ id: 'press-2010-new', date: '2010-11-30' })]);
     expect(before.map((html, i) => html !== after[i])).toEqual([true, false, true, false]);
+  });
+});
+
+describe('withdrawn press items', () => {
+  const withdrawn = record({ id: 'press-2010-withdrawn', date: '2010-12-30', status: 'withdrawn', title: '已撤回的新闻稿' });
+  const records = [...pressRecords(), withdrawn];
+
+  it('are left out of the press head page and the home page', () => {
+    const hrefs = (tree: ReturnType<typeof parsePage>) => selectAll('.document-list a', tree).map((a) => a.properties.href);
+    expect(hrefs(parsePage(renderPressIndex(ctx, records)))).not.toContain(withdrawn.urlPath);
+    expect(hrefs(parsePage(renderHomePage(ctx, [issue5], [...articles, ...records])))).not.toContain(withdrawn.urlPath);
+  });
+
+  it('stay on their month page, marked 已撤回, and are counted there', () => {
+    const tree = parsePage(renderPressMonth(ctx, '2010-12', records));
+    const item = selectAll('.document-list li', tree).find((li) => select('a', li)?.properties.href === withdrawn.urlPath);
+    expect(textOf(select('.withdrawn-mark', item))).toBe('已撤回');
+    expect(selectAll('.document-list .withdrawn-mark', tree)).toHaveLength(1);
+    expect(selectAll('.month-archive li', parsePage(renderPressIndex(ctx, records))).map(textOf)[0]).toBe('2010年12月（14条）');
+  });
+
+  it('leave the latest issue’s contents on the home page', () => {
+    const home = parsePage(renderHomePage(ctx, [issue5], articles));
+    expect(selectAll('.latest-issue a', home).map(textOf)).not.toContain('已撤回的文件');
   });
 });
 

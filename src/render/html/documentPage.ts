@@ -2,7 +2,7 @@
 
 import type { GazetteDocument, GazetteIssue } from '../../content/model.ts';
 import type { Artifact } from '../../outputs.ts';
-import { documentPage } from '../../../templates/document.tsx';
+import { documentPage, erratumPage, versionPath, type ErratumPageData, type PageLink, type VersionEntry } from '../../../templates/document.tsx';
 import { markdownToHast } from '../markdown.ts';
 import { isRelativeUrl } from '../prepareMdast.ts';
 import type { LinkResolver, RenderContext, Translation } from './context.ts';
@@ -22,7 +22,21 @@ export interface DocumentPageInput {
   resolveLink?: LinkResolver;
   /** Sizes in bytes of attachments, by their content-relative `file`. */
   attachmentSizes?: Record<string, number>;
+  /** The version being published (default 1); from 2 on, the page shows the 更正/修订 note. */
+  version?: number;
+  /** Every version, oldest first, at its stable URL; the 版本记录 list appears from two on. */
+  versions?: VersionEntry[];
+  /** Set when rendering the immutable copy of an earlier version (see `renderVersionPage`). */
+  versionOf?: { currentUrl: string };
+  /** Errata (勘误) published for this article. */
+  errata?: PageLink[];
+  /** The document replacing this one (validity 失效 or 废止). */
+  supersededBy?: PageLink;
+  /** Documents this one replaces. */
+  supersedes?: PageLink[];
 }
+
+export type { ErratumPageData, PageLink, VersionEntry };
 
 /** Files referenced by name alone are published beside the document's page. */
 export function besidePage(urlPath: string): LinkResolver {
@@ -36,5 +50,26 @@ export function renderDocumentPage(ctx: RenderContext, doc: GazetteDocument, inp
     resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
     renderBody: (markdown, resolveLink) => markdownToHast(markdown, { resolveLink }),
   });
-  return pageArtifact(doc.urlPath, tree);
+  return pageArtifact(input.versionOf === undefined ? doc.urlPath : versionPath(doc.urlPath, input.version ?? 1), tree);
 }
+
+/**
+ * The immutable copy of one version at `<urlPath>v<n>/index.html`, with a notice linking the
+ * current page. Written once when the version is published, never rewritten.
+ */
+export function renderVersionPage(ctx: RenderContext, doc: GazetteDocument, input: DocumentPageInput & { version: number }): Artifact {
+  const tree = documentPage(ctx, doc, {
+    ...input,
+    versionOf: input.versionOf ?? { currentUrl: doc.urlPath },
+    resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
+    renderBody: (markdown, resolveLink) => markdownToHast(markdown, { resolveLink }),
+  });
+  return pageArtifact(versionPath(doc.urlPath, input.version), tree);
+}
+
+/** An erratum (勘误) at its own `urlPath`, linking the corrected article and its new version. */
+export function renderErratumPage(ctx: RenderContext, erratum: ErratumPageData): Artifact {
+  return pageArtifact(erratum.urlPath, erratumPage(ctx, erratum));
+}
+
+export { versionPath };

@@ -1,6 +1,16 @@
 export { createRenderContext, siteAssets } from './assets.ts';
 export type { AlternateLink, LinkResolver, RenderContext, Translation } from './context.ts';
-export { besidePage, renderDocumentPage, type DocumentPageInput } from './documentPage.ts';
+export {
+  besidePage,
+  renderDocumentPage,
+  renderErratumPage,
+  renderVersionPage,
+  versionPath,
+  type DocumentPageInput,
+  type ErratumPageData,
+  type PageLink,
+  type VersionEntry,
+} from './documentPage.ts';
 export {
   renderGazetteArchive,
   renderGazetteYear,

@@ -20,6 +20,8 @@ export interface IssuePageInput {
   /** Resolver for the note's relative links; default: files beside the issue page. */
   resolveLink?: LinkResolver;
   pdfUrl?: string;
+  /** Errata published with this issue: the contents end with a 勘误 section listing them. */
+  errata?: { title: string; urlPath: string }[];
 }
 
 /** `/gazette/<year>/<nn>/`: masthead, editor's note and contents of one issue. */
@@ -28,7 +30,7 @@ export function renderIssuePage(ctx: RenderContext, issue: IssuePageIssue, artic
     input.editorNote === undefined || input.editorNote.trim() === ''
       ? undefined
       : markdownToHast(input.editorNote, { resolveLink: input.resolveLink ?? besidePage(issue.urlPath) });
-  return pageArtifact(issue.urlPath, issuePage(ctx, issue, articles, { editorNote, pdfUrl: input.pdfUrl }));
+  return pageArtifact(issue.urlPath, issuePage(ctx, issue, articles, { editorNote, pdfUrl: input.pdfUrl, errata: input.errata }));
 }
 
 /** `/gazette/`: every year and its issues. */
