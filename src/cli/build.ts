@@ -99,7 +99,7 @@ export async function runBuild(argv: string[], io: CliIo): Promise<number> {
 /** Load and validate; print the messages; undefined when there are errors. */
 export async function loadAndReport(args: BuildArgs, io: CliIo): Promise<ContentSet | undefined> {
   const cache = await createFileContentCache(join(args.data, 'cache', 'content.json'));
-  const { content, messages } = await loadContent(args.content, { cache });
+  const { content, messages } = await loadContent(args.content, { cache, now: args.now });
   if (messages.length > 0) (content === undefined ? io.stderr : io.stdout).write(formatMessages(messages));
   if (content === undefined) {
     io.stderr.write('Nothing was published: fix the errors above and build again.\n');

@@ -17,6 +17,7 @@ Options:
   --content DIR   content folder (default: content)
   --cache DIR     cache folder, so unchanged files are not read again (default: .gazette/cache)
   --no-cache      read every file
+  --now ISO       the clock for embargo checks, e.g. 2010-06-01T09:00:00+08:00 (default: now)
   -h, --help      show this help
 `;
 
@@ -24,10 +25,11 @@ export interface CheckIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   cwd: string;
+  now?: () => Date;
 }
 
 export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
-  let values: { content: string; cache: string; 'no-cache': boolean; help: boolean };
+  let values: { content: string; cache: string; 'no-cache': boolean; now?: string; help: boolean };
   try {
     values = parseArgs({
       args: argv,
@@ -37,12 +39,13 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
         content: { type: 'string', default: 'content' },
         cache: { type: 'string', default: '.gazette/cache' },
         'no-cache': { type: 'boolean', default: false },
+        now: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values as typeof values;
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
-    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'help']);
+    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'now', 'help']);
     io.stderr.write(`gazette check: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
     return 1;
   }
@@ -50,10 +53,15 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
+  const now = values.now === undefined ? io.now?.() : new Date(values.now);
+  if (now !== undefined && Number.isNaN(now.getTime())) {
+    io.stderr.write(`gazette check: --now "${values.now}" is not an ISO 8601 date-time. Write it like 2010-06-01T09:00:00+08:00.\n`);
+    return 1;
+  }
   const contentDir = resolve(io.cwd, values.content);
   let cache: FileContentCache | undefined;
   if (!values['no-cache']) cache = await createFileContentCache(resolve(io.cwd, values.cache, 'content.json'));
-  const { content, messages } = await loadContent(contentDir, cache === undefined ? {} : { cache });
+  const { content, messages } = await loadContent(contentDir, { ...(cache === undefined ? {} : { cache }), ...(now === undefined ? {} : { now }) });
   const shown = relative(io.cwd, contentDir).replace(/\\/g, '/') || '.';
   if (messages.length > 0) (content === undefined ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shown }));
   try {
