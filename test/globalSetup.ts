@@ -1,2 +1,19 @@
-// Placeholder: replaced by the embedded-server setup (S3 + DynamoDB) of the storage work.
-export default function setup(): void {}
+// Starts the embedded S3 and DynamoDB once per test run and hands their endpoints to every test
+// file through `provide`; tests isolate themselves by bucket and table name (test/helpers/stores.ts).
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedServers } from '../src/local/servers.ts';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gazette-test-'));
+  const servers = await startEmbeddedServers({ dataDir, quiet: true, dynamodbInMemory: true });
+  project.provide('s3Endpoint', servers.s3Endpoint);
+  project.provide('dynamodbEndpoint', servers.dynamodbEndpoint);
+  return async () => {
+    await servers.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
