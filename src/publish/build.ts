@@ -9,7 +9,21 @@ import { extname, join } from 'node:path';
 import type { Attachment, ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
 import { formatIndexNumber } from '../content/indexNumber.ts';
 import { type Artifact, attachmentTypes, outputFormats } from '../outputs.ts';
-import { type ArtifactRef, type DocumentRecord, type IssueRecord, type ObjectStore, type RecordStore, PRIVATE_PREFIX, SITE_PREFIX } from '../store/ports.ts';
+import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
+import { formatMessages } from '../content/messages.ts';
+import type { ContentMessage } from '../content/model.ts';
+import { versionPath, type PageLink, type VersionEntry } from '../render/html/index.ts';
+import {
+  type ArtifactRef,
+  type DocumentRecord,
+  type DocumentVersionRecord,
+  type IssueRecord,
+  type ObjectStore,
+  type RecordStore,
+  type ScheduledRecord,
+  PRIVATE_PREFIX,
+  SITE_PREFIX,
+} from '../store/ports.ts';
 import { mapLimit } from './concurrency.ts';
 import { sha256 } from './digest.ts';
 import { type Change, type IndexPage, affectedIndexPages, allIndexPages } from './indexPages.ts';
@@ -21,6 +35,11 @@ export interface DocumentPageJob {
   indexNumber: string;
   issue?: GazetteIssue;
   translations: { id: string; lang: Lang; title: string; urlPath: string }[];
+  /** The version this render publishes, and every version up to it (oldest first). */
+  version: number;
+  versions: VersionEntry[];
+  supersededBy?: PageLink;
+  supersedes: PageLink[];
 }
 
 /** The rendering the build needs; `documentPage` may run on worker threads. */
@@ -32,16 +51,24 @@ export interface SiteRenderer {
   begin(jobCount: number): Promise<void>;
   /** The document's page, then its other renditions (PDF). */
   documentArtifacts(job: DocumentPageJob): Promise<Artifact[]>;
-  /** The issue's page, then its PDF. */
-  issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[]): Promise<Artifact[]>;
+  /** The issue's page, then its PDF (unless `pdf: false`: an issue PDF, once out, is kept). */
+  issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: boolean }): Promise<Artifact[]>;
   indexPage(page: IndexPage, state: PublishedState): Artifact;
   close(): Promise<void>;
 }
 
+export type DocumentOutcome = 'created' | 'updated' | 'refreshed' | 'withdrawn' | 'released' | 'unchanged' | 'scheduled' | 'draft';
+
 export type BuildEvent =
   | { type: 'phase'; phase: string }
   | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'document'; id: string; file: string; action: 'created' | 'updated' | 'unchanged' | 'scheduled' | 'draft' };
+  | { type: 'document'; id: string; file: string; action: DocumentOutcome };
+
+/** Who caused a build, for the audit trail (the content repository's commit, when known). */
+export interface Provenance {
+  commit?: string;
+  author?: string;
+}
 
 export interface BuildOptions {
   content: ContentSet;
@@ -52,11 +79,16 @@ export interface BuildOptions {
   onEvent?: (event: BuildEvent) => void;
   /** Object and record writes in flight at once. */
   concurrency?: number;
+  provenance?: Provenance;
 }
 
 export interface BuildSummary {
   created: number;
   updated: number;
+  /** Re-rendered in place (templates or linked documents changed), same version. */
+  refreshed: number;
+  withdrawn: number;
+  released: number;
   unchanged: number;
   scheduled: number;
   drafts: number;
@@ -67,7 +99,16 @@ export interface BuildSummary {
 
 export class PublishStateError extends Error {
   override name = 'PublishStateError';
+  constructor(
+    message: string,
+    readonly messages: ContentMessage[] = [],
+  ) {
+    super(message);
+  }
 }
+
+/** Embargoed renders, one folder per document; never under the site prefix. */
+export const SCHEDULED_PREFIX = `${PRIVATE_PREFIX}scheduled/`;
 
 export async function loadPublishedState(records: RecordStore): Promise<PublishedState> {
   const documents = new Map<string, DocumentRecord>();
@@ -82,47 +123,69 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
-    created: 0, updated: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0,
+    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0,
   };
 
   emit({ type: 'phase', phase: 'plan' });
   const state = await loadPublishedState(records);
   const plan = planBuild(content, state, now);
-  if (plan.missing.length > 0) {
-    const files = plan.missing.map((record) => `  ${record.file} (id ${record.id})`).join('\n');
-    throw new PublishStateError(
-      `${plan.missing.length} published document(s) no longer have a source file:\n${files}\n` +
-        'A published document cannot be deleted. Restore the file, then withdraw the document with ' +
-        '`status: withdrawn` and a `withdrawnReason` in its front matter. Nothing was published.',
-    );
-  }
+  const staged = new Map((await records.listScheduled()).map((item) => [item.id, item]));
 
-  const indexNumbers = await allocateIndexNumbers(plan.documents, records);
+  // Problems only the published state reveals stop the build before anything is written.
+  const problems = checkAgainstPublished(content, [...state.documents.values()]);
+  const indexNumbers = await allocateIndexNumbers(plan.documents, records, staged);
   const issuesByKey = new Map(content.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
   const translations = translationsById(content.documents);
+  const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
 
-  const jobs: { plan: DocumentPlan; job: DocumentPageJob; digest: string }[] = [];
+  interface Job {
+    plan: DocumentPlan;
+    job: DocumentPageJob;
+    digest: string;
+    /** A new version (the document's own source changed), or a re-render in place. */
+    newVersion: boolean;
+  }
+  const jobs: Job[] = [];
+  const scheduledJobs: Job[] = [];
   for (const entry of plan.documents) {
-    const { doc } = entry;
-    if (entry.action === 'draft' || entry.action === 'scheduled') {
-      summary[entry.action === 'draft' ? 'drafts' : 'scheduled']++;
-      emit({ type: 'document', id: doc.id, file: doc.file, action: entry.action });
+    const { doc, record } = entry;
+    if (entry.action === 'draft') {
+      summary.drafts++;
+      emit({ type: 'document', id: doc.id, file: doc.file, action: 'draft' });
       continue;
     }
-    const indexNumber = indexNumbers.get(doc.id) as string;
+    const newVersion = record === undefined || (record.contentDigest ?? '') !== doc.sourceDigest;
+    const version = record === undefined ? 1 : newVersion ? record.version + 1 : record.version;
+    const history = record === undefined ? [] : await records.listDocumentVersions(doc.id);
     const job: DocumentPageJob = {
       doc,
-      indexNumber,
+      indexNumber: indexNumbers.get(doc.id) as string,
       translations: translations.get(doc.id) ?? [],
       ...(doc.kind === 'article' ? { issue: issuesByKey.get(issueKey(doc.issue.year, doc.issue.number)) } : {}),
+      version,
+      versions: versionEntries(doc, history, version),
+      ...supersession(doc, byId),
     };
     const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...job });
-    if (entry.record?.digest === digest && entry.record.status === 'published') {
+    if (entry.action === 'scheduled') {
+      summary.scheduled++;
+      emit({ type: 'document', id: doc.id, file: doc.file, action: 'scheduled' });
+      if (staged.get(doc.id)?.digest !== digest) scheduledJobs.push({ plan: entry, job, digest, newVersion: true });
+      continue;
+    }
+    if (record?.digest === digest) {
       summary.unchanged++;
       emit({ type: 'document', id: doc.id, file: doc.file, action: 'unchanged' });
       continue;
     }
-    jobs.push({ plan: entry, job, digest });
+    if (record !== undefined && newVersion) {
+      const problem = changeNoteProblem(doc, record.changeNote);
+      if (problem !== undefined) problems.push(problem);
+    }
+    jobs.push({ plan: entry, job, digest, newVersion });
+  }
+  if (problems.some((problem) => problem.severity === 'error')) {
+    throw new PublishStateError(`${formatMessages(problems)}Nothing was published.`, problems);
   }
 
   // Immutable-first: the site's assets, then each changed document's page and files.
@@ -130,41 +193,95 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await writeArtifacts(objects, renderer.assets(), concurrency, summary, true);
 
   emit({ type: 'phase', phase: 'render' });
-  await renderer.begin(jobs.length);
+  await renderer.begin(jobs.length + scheduledJobs.length);
   let done = 0;
+  const total = jobs.length + scheduledJobs.length;
+
+  // Embargoed documents are rendered now, into the private prefix the site never serves.
+  await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
+    const artifacts = [...(await renderer.documentArtifacts(job)), ...(await attachmentArtifacts(content.root, job.doc))];
+    const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
+    await writeArtifacts(objects, artifacts, 4, summary, false, prefix);
+    await records.putScheduled({
+      id: job.doc.id,
+      kind: job.doc.kind,
+      title: job.doc.title,
+      file: job.doc.file,
+      urlPath: job.doc.urlPath,
+      publishAt: job.doc.publishAt as string,
+      digest,
+      indexNumber: job.indexNumber,
+      artifactKeys: artifacts.map((item) => prefix + item.key),
+      scheduledAt: now.toISOString(),
+    });
+    await records.putAudit({ id: job.doc.id, at: now.toISOString(), event: 'scheduled', version: 0, digest, ...options.provenance });
+    emit({ type: 'progress', phase: 'render', done: ++done, total });
+  });
+
   const changes: Change[] = [];
-  const newRecords = await mapLimit(jobs, concurrency, async ({ plan: entry, job, digest }) => {
-    const rendered = await renderer.documentArtifacts(job);
-    const files = await attachmentArtifacts(content.root, job.doc);
-    const artifacts = [...rendered, ...files];
+  const newRecords = await mapLimit(jobs, concurrency, async ({ plan: entry, job, digest, newVersion }) => {
+    const artifacts = [...(await renderer.documentArtifacts(job)), ...(await attachmentArtifacts(content.root, job.doc))];
     await writeArtifacts(objects, artifacts, 4, summary, false);
-    emit({ type: 'progress', phase: 'render', done: ++done, total: jobs.length });
-    return documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
+    emit({ type: 'progress', phase: 'render', done: ++done, total });
+    const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
+    record.version = job.version;
+    if (!newVersion && entry.record !== undefined) record.updatedAt = entry.record.updatedAt;
+    return record;
   });
 
   // The commit point: records make the new versions visible to listings and feeds.
+  // A re-render in place keeps its version (expected = the same version).
   emit({ type: 'phase', phase: 'records' });
-  await records.putDocuments(newRecords.map((record, i) => ({ record, expectedVersion: jobs[i]?.plan.record?.version ?? 0 })));
-  for (const [i, record] of newRecords.entries()) {
-    const before = jobs[i]?.plan.record;
+  await records.putDocuments(
+    newRecords.map((record, i) => {
+      const job = jobs[i] as Job;
+      return {
+        record,
+        expectedVersion: job.plan.record?.version ?? 0,
+        ...(job.newVersion && job.job.doc.changeNote !== undefined ? { changeNote: job.job.doc.changeNote } : {}),
+      };
+    }),
+  );
+  await mapLimit(newRecords, concurrency, async (record, i) => {
+    const job = jobs[i] as Job;
+    const before = job.plan.record;
     changes.push({ before, after: record });
     state.documents.set(record.id, record);
-    summary[before === undefined ? 'created' : 'updated']++;
-    emit({ type: 'document', id: record.id, file: record.file, action: before === undefined ? 'created' : 'updated' });
-  }
+    const wasStaged = staged.get(record.id);
+    const outcome: DocumentOutcome =
+      !job.newVersion ? 'refreshed'
+      : record.status === 'withdrawn' ? 'withdrawn'
+      : before !== undefined ? 'updated'
+      : wasStaged !== undefined ? 'released'
+      : 'created';
+    if (outcome !== 'refreshed') {
+      const event = outcome === 'created' ? 'published' : outcome;
+      await records.putAudit({ id: record.id, at: now.toISOString(), event, version: record.version, digest: record.digest, ...options.provenance });
+    }
+    if (wasStaged !== undefined) {
+      // Released: the private renders are no longer needed.
+      await objects.delete(wasStaged.artifactKeys);
+      await records.deleteScheduled(record.id);
+    }
+    summary[outcome === 'released' ? 'released' : outcome === 'withdrawn' ? 'withdrawn' : outcome === 'refreshed' ? 'refreshed' : before === undefined ? 'created' : 'updated']++;
+    emit({ type: 'document', id: record.id, file: record.file, action: outcome });
+  });
 
   emit({ type: 'phase', phase: 'issues' });
   const changedIssues: IssueRecord[] = [];
   for (const { issue, record: previous } of plan.issues) {
     const articles = issue.articleIds
       .map((id) => state.documents.get(id))
-      .filter((record): record is DocumentRecord => record?.status === 'published');
+      .filter((record): record is DocumentRecord => record !== undefined && record.status !== 'scheduled');
     if (articles.length === 0 && previous === undefined) continue; // nothing of it is public yet
     const next = issueRecord(issue, articles, renderer.fingerprint, previous, now);
     if (previous?.digest === next.digest) continue;
-    const artifacts = await renderer.issueArtifacts(issue, articles);
+    // The whole-issue PDF is the version of record: once published it is never rewritten.
+    const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
+    const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined });
     await writeArtifacts(objects, artifacts, concurrency, summary, false);
-    await records.putIssue({ ...next, artifacts: artifacts.map(artifactRef) }, previous?.version ?? 0);
+    const refs = artifacts.map(artifactRef);
+    await records.putIssue({ ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] }, previous?.version ?? 0);
     state.issues.set(issueKey(issue.year, issue.number), next);
     changedIssues.push(next);
     summary.issuesWritten++;
@@ -198,12 +315,13 @@ async function writeBuildState(objects: ObjectStore, state: BuildState): Promise
 }
 
 /** 索引号 for every document: kept from its record, or newly allocated per department and year in (date, id) order. */
-async function allocateIndexNumbers(plans: DocumentPlan[], records: RecordStore): Promise<Map<string, string>> {
+async function allocateIndexNumbers(plans: DocumentPlan[], records: RecordStore, staged: Map<string, ScheduledRecord>): Promise<Map<string, string>> {
   const numbers = new Map<string, string>();
   const groups = new Map<string, GazetteDocument[]>();
   for (const { doc, record } of plans) {
-    if (record !== undefined) {
-      numbers.set(doc.id, record.indexNumber);
+    const kept = record?.indexNumber ?? staged.get(doc.id)?.indexNumber;
+    if (kept !== undefined) {
+      numbers.set(doc.id, kept);
       continue;
     }
     if (doc.draft) continue;
@@ -270,9 +388,10 @@ async function writeArtifacts(
   concurrency: number,
   summary: BuildSummary,
   skipUnchanged: boolean,
+  prefix = SITE_PREFIX,
 ): Promise<void> {
   await mapLimit(artifacts, concurrency, async (item) => {
-    const key = SITE_PREFIX + item.key;
+    const key = prefix + item.key;
     if (skipUnchanged) {
       const head = await objects.head(key);
       if (head?.sha256 === sha256(item.body) && head.contentType === item.contentType) {
@@ -283,4 +402,32 @@ async function writeArtifacts(
     await objects.put({ key, body: item.body, contentType: item.contentType, cacheControl: item.cacheControl });
     summary.objectsWritten++;
   });
+}
+
+/** The version list a page shows: the stored versions, then the one being published. */
+function versionEntries(doc: GazetteDocument, history: DocumentVersionRecord[], version: number): VersionEntry[] {
+  const entries = history
+    .filter((item) => item.version < version)
+    .map((item) => ({
+      version: item.version,
+      date: item.version === 1 ? item.date : (item.changeDate ?? item.date),
+      ...(item.version > 1 && item.changeNote !== undefined ? { changeNote: item.changeNote } : {}),
+      urlPath: versionPath(doc.urlPath, item.version),
+    }));
+  entries.push({
+    version,
+    date: version === 1 ? doc.date : (doc.changeDate ?? doc.date),
+    ...(version > 1 && doc.changeNote !== undefined ? { changeNote: doc.changeNote } : {}),
+    urlPath: versionPath(doc.urlPath, version),
+  });
+  return entries;
+}
+
+/** Links between a document and those it replaces or is replaced by (`supersededBy`). */
+function supersession(doc: GazetteDocument, byId: Map<string, GazetteDocument>): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
+  const replacement = doc.supersededBy === undefined ? undefined : byId.get(doc.supersededBy);
+  const supersedes = [...byId.values()]
+    .filter((other) => other.supersededBy === doc.id && !other.draft)
+    .map((other) => ({ title: other.title, urlPath: other.urlPath }));
+  return { supersedes, ...(replacement === undefined ? {} : { supersededBy: { title: replacement.title, urlPath: replacement.urlPath } }) };
 }

@@ -23,7 +23,7 @@ export function documentRecord({ doc, indexNumber, digest, artifacts, previous, 
     lang: doc.lang,
     file: doc.file,
     urlPath: doc.urlPath,
-    status: 'published',
+    status: doc.status === 'withdrawn' ? 'withdrawn' : 'published',
     version: (previous?.version ?? 0) + 1,
     digest,
     indexNumber,
@@ -35,7 +35,13 @@ export function documentRecord({ doc, indexNumber, digest, artifacts, previous, 
     firstPublishedAt: previous?.firstPublishedAt ?? at,
     updatedAt: at,
   };
+  record.contentDigest = doc.sourceDigest;
   if (doc.publishAt !== undefined) record.publishAt = doc.publishAt;
+  if (doc.changeNote !== undefined) record.changeNote = doc.changeNote;
+  if (doc.changeDate !== undefined) record.changeDate = doc.changeDate;
+  if (doc.withdrawnReason !== undefined) record.withdrawnReason = doc.withdrawnReason;
+  if (doc.withdrawnDate !== undefined) record.withdrawnDate = doc.withdrawnDate;
+  if (doc.kind === 'article' && doc.supersededBy !== undefined) record.supersededBy = doc.supersededBy;
   if (doc.summary !== undefined) record.summary = doc.summary;
   if (doc.kind === 'article') {
     record.issue = { ...doc.issue };

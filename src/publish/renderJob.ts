@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArticleDocument, GazetteDocument, GazetteIssue, SiteConfig } from '../content/model.ts';
 import { type Artifact, artifact } from '../outputs.ts';
-import { renderDocumentPage, type RenderContext } from '../render/html/index.ts';
+import { renderDocumentPage, renderVersionPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
 import { markdownToHast } from '../render/markdown.ts';
 import { type PdfFonts, loadPdfFonts, renderDocumentPdf, renderIssuePdf } from '../render/pdf/index.ts';
 import type { DocumentPageJob } from './build.ts';
@@ -61,19 +61,27 @@ function imageReader(root: string, docs: GazetteDocument[]): (urlPath: string) =
 export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPageJob): Promise<Artifact[]> {
   const { doc } = job;
   const pdfKey = documentPdfKey(doc);
-  const page = renderDocumentPage(env.ctx, doc, {
+  const withdrawn = doc.status === 'withdrawn';
+  const input: DocumentPageInput = {
     indexNumber: job.indexNumber,
     translations: job.translations,
     resolveLink: (href) => env.resolve(doc.file, href),
-    ...(env.pdf ? { pdfUrl: `/${pdfKey}` } : {}),
+    version: job.version,
+    versions: job.versions,
+    supersedes: job.supersedes,
+    ...(job.supersededBy === undefined ? {} : { supersededBy: job.supersededBy }),
+    ...(env.pdf && !withdrawn ? { pdfUrl: `/${pdfKey}` } : {}),
     ...(job.issue === undefined ? {} : { issue: job.issue }),
-  });
-  if (!env.pdf) return [page];
+  };
+  // The current page, and the immutable copy of this version at its stable URL.
+  const page = renderDocumentPage(env.ctx, doc, input);
+  const copy = renderVersionPage(env.ctx, doc, { ...input, version: job.version });
+  if (!env.pdf || withdrawn) return [page, copy];
   const pdf = await renderDocumentPdf(
     { doc, hast: printHast(env, doc.file, doc.body), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
     await pdfFonts(),
   );
-  return [page, artifact('pdf', pdfKey, pdf)];
+  return [page, copy, artifact('pdf', pdfKey, pdf)];
 }
 
 export async function renderIssuePdfArtifact(

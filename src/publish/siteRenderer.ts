@@ -68,13 +68,13 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       if (pool !== undefined) return pool.run(job);
       return renderDocumentJob(env, job);
     },
-    async issueArtifacts(issue, articles) {
+    async issueArtifacts(issue, articles, options = {}) {
       const page = renderIssuePage(ctx, issue, articles, {
         ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
         resolveLink: (href) => resolveContentLink(content, issue.file, href),
         ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}` } : {}),
       });
-      if (!pdf) return [page];
+      if (!pdf || options.pdf === false) return [page];
       const printed = articles.flatMap((record) => {
         const doc = documents.get(record.id);
         return doc?.kind === 'article' ? [{ doc, indexNumber: record.indexNumber }] : [];
@@ -90,7 +90,8 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
 
 function renderIndexPage(ctx: RenderContext, page: IndexPage, state: PublishedState): Artifact {
   const issues = [...state.issues.values()];
-  const documents = [...state.documents.values()].filter((record) => record.status === 'published');
+  // Listings decide themselves how withdrawn documents show (month pages keep them, marked).
+  const documents = [...state.documents.values()].filter((record) => record.status !== 'scheduled');
   switch (page.kind) {
     case 'home':
       return renderHomePage(ctx, issues, documents);

@@ -16,6 +16,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -29,7 +30,9 @@ import type { DocumentKind } from '../content/model.ts';
 import { asCause, describeEndpoint, describeFailure, errorName, isUnreachable } from './errors.ts';
 import { mapInOrder } from './parallel.ts';
 import {
+  type AuditEntry,
   type DocumentRecord,
+  type ScheduledRecord,
   type DocumentVersionRecord,
   type IssueRecord,
   type PutDocumentEntry,
@@ -56,6 +59,7 @@ const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as c
 const META = 'META';
 const GSI1 = 'GSI1';
 const ISSUES_PARTITION = 'ISSUES';
+const SCHEDULED_PARTITION = 'SCHEDULED';
 /** Concurrent transactions on one item can be cancelled with TransactionConflict: retry those. */
 const TRANSACTION_ATTEMPTS = 5;
 
@@ -64,6 +68,8 @@ const keys = {
   version: (id: string, version: number) => ({ pk: `DOC#${id}`, sk: `V#${String(version).padStart(6, '0')}` }),
   issue: (year: number, number: number) => ({ pk: `ISSUE#${issueId(year, number)}`, sk: META }),
   serial: (departmentCode: string, year: number) => ({ pk: `SERIAL#${departmentCode}#${year}`, sk: 'COUNTER' }),
+  scheduled: (id: string) => ({ pk: `DOC#${id}`, sk: 'SCHEDULED' }),
+  audit: (id: string, version: number, event: string) => ({ pk: `DOC#${id}`, sk: `AUDIT#${String(version).padStart(6, '0')}#${event}` }),
 };
 
 /** Condition parts, named so each write reads as what it guarantees. */
@@ -112,8 +118,10 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
 
   /** The META item (condition: at the expected version) and the new version item (condition: new). */
   function documentWrites({ record, expectedVersion, changeNote }: PutDocumentEntry): TransactItem[] {
-    if (record.version !== expectedVersion + 1) {
-      throw new Error(`Document ${record.id}: record version ${record.version} must be expectedVersion + 1 (${expectedVersion + 1}).`);
+    // The same version again refreshes META in place (a re-render); a new version adds its item.
+    const refresh = expectedVersion > 0 && record.version === expectedVersion;
+    if (!refresh && record.version !== expectedVersion + 1) {
+      throw new Error(`Document ${record.id}: record version ${record.version} must be expectedVersion (${expectedVersion}) or one more.`);
     }
     const meta = {
       ...record,
@@ -124,6 +132,7 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       gsi2sk: `${record.date}#${record.id}`,
     };
     const version = { ...record, ...(changeNote !== undefined && { changeNote }), ...keys.version(record.id, record.version) };
+    if (refresh) return [{ Put: { TableName: table, Item: meta, ...expectVersion(expectedVersion) } }];
     return [
       { Put: { TableName: table, Item: meta, ...expectVersion(expectedVersion) } },
       { Put: { TableName: table, Item: version, ConditionExpression: conditions.isNew } },
@@ -242,6 +251,50 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       );
       for await (const item of items) issues.push(stripKeys<IssueRecord>(item));
       return issues.sort((a, b) => a.year - b.year || a.number - b.number);
+    },
+
+    async putScheduled(record) {
+      const item = { ...record, ...keys.scheduled(record.id), gsi1pk: SCHEDULED_PARTITION, gsi1sk: `${record.publishAt}#${record.id}` };
+      await send(`stage scheduled document ${record.id}`, () => client.send(new PutCommand({ TableName: table, Item: item })));
+    },
+
+    async listScheduled() {
+      const scheduled: ScheduledRecord[] = [];
+      const items = query(
+        { IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :scheduled', ExpressionAttributeValues: { ':scheduled': SCHEDULED_PARTITION } },
+        'list scheduled documents',
+      );
+      for await (const item of items) scheduled.push(stripKeys<ScheduledRecord>(item));
+      return scheduled;
+    },
+
+    async deleteScheduled(id) {
+      await send(`delete scheduled document ${id}`, () => client.send(new DeleteCommand({ TableName: table, Key: keys.scheduled(id) })));
+    },
+
+    async putAudit(entry) {
+      const item = { ...entry, ...keys.audit(entry.id, entry.version, entry.event) };
+      try {
+        await send(`record ${entry.event} of ${entry.id}`, () =>
+          client.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: conditions.isNew })),
+        );
+      } catch (error) {
+        // Already recorded by an earlier attempt of the same step: the trail keeps the first.
+        if (errorName(causeOf(error)) !== 'ConditionalCheckFailedException') throw error;
+      }
+    },
+
+    async listAudit(id) {
+      const entries: AuditEntry[] = [];
+      const items = query(
+        {
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+          ExpressionAttributeValues: { ':pk': keys.document(id).pk, ':audit': 'AUDIT#' },
+        },
+        `list the audit trail of ${id}`,
+      );
+      for await (const item of items) entries.push(stripKeys<AuditEntry>(item));
+      return entries.sort((a, b) => (a.at === b.at ? a.version - b.version : a.at < b.at ? -1 : 1));
     },
 
     async allocateSerials(departmentCode, year, count) {

@@ -90,6 +90,13 @@ export interface DocumentRecord {
   section?: string;
   summary?: string;
   artifacts: ArtifactRef[];
+  /** sha256 of the document's own source (Markdown and files): a new value is a new version. */
+  contentDigest?: string;
+  changeNote?: string;
+  changeDate?: string;
+  withdrawnReason?: string;
+  withdrawnDate?: string;
+  supersededBy?: string;
   /** ISO 8601 times from the injected clock. */
   firstPublishedAt: string;
   updatedAt: string;
@@ -121,6 +128,34 @@ export interface PutDocumentEntry {
   changeNote?: string;
 }
 
+/** A document rendered ahead of its embargo: never listed, never public, released at `publishAt`. */
+export interface ScheduledRecord {
+  id: string;
+  kind: DocumentKind;
+  title: string;
+  file: string;
+  urlPath: string;
+  publishAt: string;
+  digest: string;
+  indexNumber: string;
+  /** Keys of the private renders, under `private/scheduled/<id>/`. */
+  artifactKeys: string[];
+  scheduledAt: string;
+}
+
+export type AuditEvent = 'scheduled' | 'published' | 'updated' | 'withdrawn' | 'released';
+
+/** One state change of a document. Keyed by (id, version, event): a retried step writes it once. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  event: AuditEvent;
+  version: number;
+  digest: string;
+  commit?: string;
+  author?: string;
+}
+
 export interface RecordStore {
   getDocument(id: string): Promise<DocumentRecord | undefined>;
   /**
@@ -142,6 +177,15 @@ export interface RecordStore {
   getIssue(year: number, number: number): Promise<IssueRecord | undefined>;
   putIssue(record: IssueRecord, expectedVersion: number): Promise<void>;
   listIssues(): Promise<IssueRecord[]>;
+  /** Stage a scheduled document (overwrites the previous staging of the same id). */
+  putScheduled(record: ScheduledRecord): Promise<void>;
+  /** Every staged document, by publishAt then id. */
+  listScheduled(): Promise<ScheduledRecord[]>;
+  deleteScheduled(id: string): Promise<void>;
+  /** Record a state change; writing the same (id, version, event) again changes nothing. */
+  putAudit(entry: AuditEntry): Promise<void>;
+  /** A document's audit trail, oldest first. */
+  listAudit(id: string): Promise<AuditEntry[]>;
   /**
    * Reserve `count` consecutive serial numbers for 索引号 of one department and year.
    * Returns the first; the counter is atomic, so concurrent builds never share a number.

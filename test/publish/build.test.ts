@@ -123,13 +123,25 @@ describe('buildSite', () => {
     await build(root, stores);
     const before = await siteObjects(stores.objects);
     const files = sampleFiles();
-    await writeFile(join(root, 'press/2010/hotline.md'), String(files['press/2010/hotline.md']).replace('一万余件', '一万二千余件'));
+    const corrected = String(files['press/2010/hotline.md'])
+      .replace('一万余件', '一万二千余件')
+      .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 受理量更正为一万二千余件。\nchangeDate: 2010-06-26\n');
+    await writeFile(join(root, 'press/2010/hotline.md'), corrected);
     const summary = await build(root, stores, new Date('2010-06-26T08:00:00+08:00'));
     expect(summary).toMatchObject({ created: 0, updated: 1, unchanged: 4 });
     const after = await siteObjects(stores.objects);
     const changed = [...after.keys()].filter((key) => before.get(key) !== after.get(key)).sort();
-    expect(changed).toEqual(['press/2010/hotline/hotline.pdf', 'press/2010/hotline/index.html']);
-    expect(await text(stores.objects, 'press/2010/hotline/index.html')).toContain('一万二千余件');
+    expect(changed).toEqual(['press/2010/hotline/hotline.pdf', 'press/2010/hotline/index.html', 'press/2010/hotline/v2/index.html']);
+    const page = await text(stores.objects, 'press/2010/hotline/index.html');
+    expect(page).toContain('一万二千余件');
+    expect(page).toContain('受理量更正为一万二千余件。');
+    expect(page).toContain('href="/press/2010/hotline/v1/"');
+    // The first version stays readable at its stable URL, as it was.
+    expect(await text(stores.objects, 'press/2010/hotline/v1/index.html')).toContain('一万余件');
+    expect((await stores.records.listAudit('press-2010-hotline')).map((entry) => [entry.event, entry.version])).toEqual([
+      ['published', 1],
+      ['updated', 2],
+    ]);
     const record = await stores.records.getDocument('press-2010-hotline');
     expect(record?.version).toBe(2);
     expect(record?.firstPublishedAt).toBe(now.toISOString());
