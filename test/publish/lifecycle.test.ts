@@ -1,0 +1,206 @@
+// Embargoes, releases, withdrawals, corrections and faults: what readers and the table show.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.ts';
+import type { ContentSet } from '../../src/content/model.ts';
+import { buildSite, type BuildSummary, PublishStateError, SCHEDULED_PREFIX } from '../../src/publish/build.ts';
+import { sha256 } from '../../src/publish/digest.ts';
+import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { createTestStores } from '../helpers/stores.ts';
+import { sampleFiles, writeSite } from './site.ts';
+
+const before = new Date('2010-06-25T08:00:00+08:00');
+const afterEmbargo = new Date('2010-06-30T10:00:00+08:00');
+
+async function build(root: string, stores: { objects: ObjectStore; records: RecordStore }, now: Date): Promise<BuildSummary> {
+  const { content, messages } = await loadContent(root, { now });
+  if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
+  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+  try {
+    return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now });
+  } finally {
+    await renderer.close();
+  }
+}
+
+async function publicObjects(objects: ObjectStore): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for await (const head of objects.listKeys(SITE_PREFIX)) {
+    const stored = await objects.get(head.key);
+    found.set(head.key.slice(SITE_PREFIX.length), Buffer.from(stored?.body ?? []).toString('utf8'));
+  }
+  return found;
+}
+
+async function page(objects: ObjectStore, path: string): Promise<string> {
+  const stored = await objects.get(SITE_PREFIX + path);
+  if (stored === undefined) throw new Error(`no page at ${path}`);
+  return Buffer.from(stored.body).toString('utf8');
+}
+
+/** Every root-relative link in every public HTML page leads to an object that exists. */
+async function expectNoBrokenLinks(objects: ObjectStore): Promise<void> {
+  const site = await publicObjects(objects);
+  const missing: string[] = [];
+  for (const [key, body] of site) {
+    if (!key.endsWith('.html')) continue;
+    for (const [, href] of body.matchAll(/(?:href|src)="(\/[^"#?]*)/g)) {
+      const target = decodeURI(href as string).slice(1);
+      const objectKey = target === '' || target.endsWith('/') ? `${target}index.html` : target;
+      if (!site.has(objectKey)) missing.push(`${key} → ${href}`);
+    }
+  }
+  expect(missing).toEqual([]);
+}
+
+describe('embargo and release', () => {
+  it('renders an embargoed release privately and shows nothing of it until publishAt', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    const summary = await build(root, stores, before);
+    expect(summary.scheduled).toBe(1);
+
+    for (const [key, body] of await publicObjects(stores.objects)) {
+      expect(key).not.toContain('embargoed');
+      expect(body).not.toContain('press-2010-embargoed');
+      expect(body).not.toContain('禁发期内');
+    }
+    const staged = await stores.records.listScheduled();
+    expect(staged.map((item) => [item.id, item.publishAt])).toEqual([['press-2010-embargoed', '2010-06-30T10:00:00+08:00']]);
+    const privatePage = await stores.objects.get(`${SCHEDULED_PREFIX}press-2010-embargoed/press/2010/embargoed/index.html`);
+    expect(Buffer.from(privatePage?.body ?? []).toString('utf8')).toContain('禁发期内正文');
+    expect(await stores.records.getDocument('press-2010-embargoed')).toBeUndefined();
+  });
+
+  it('releases at publishAt exactly once, even when two releases run at the same time', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    await build(root, stores, before);
+    const results = await Promise.allSettled([build(root, stores, afterEmbargo), build(root, stores, afterEmbargo)]);
+    expect(results.some((result) => result.status === 'fulfilled')).toBe(true);
+    // A loser of the race (if any) retries and finds nothing left to do.
+    const retry = await build(root, stores, afterEmbargo);
+    expect(retry.released + retry.created + retry.updated).toBe(0);
+
+    expect(await page(stores.objects, 'press/2010/embargoed/index.html')).toContain('禁发期内正文');
+    expect(await page(stores.objects, 'press/index.html')).toContain('/press/2010/embargoed/');
+    const record = await stores.records.getDocument('press-2010-embargoed');
+    expect(record).toMatchObject({ version: 1, status: 'published' });
+    expect((await stores.records.listAudit('press-2010-embargoed')).map((entry) => entry.event)).toEqual(['scheduled', 'released']);
+    expect(await stores.records.listScheduled()).toEqual([]);
+    expect(await stores.objects.get(`${SCHEDULED_PREFIX}press-2010-embargoed/press/2010/embargoed/index.html`)).toBeUndefined();
+    await expectNoBrokenLinks(stores.objects);
+  });
+});
+
+describe('corrections and withdrawals', () => {
+  it('refuses a changed published document without a change note, naming the file, and writes nothing', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    await build(root, stores, before);
+    const snapshot = await publicObjects(stores.objects);
+    const file = join(root, 'press/2010/hotline.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('一万余件', '一万二千余件'));
+    const error = await build(root, stores, afterEmbargo).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishStateError);
+    expect((error as PublishStateError).messages.map((m) => [m.file, m.ruleId])).toEqual([['press/2010/hotline.md', 'missing-change-note']]);
+    expect(await publicObjects(stores.objects)).toEqual(snapshot);
+    expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(1);
+  });
+
+  it('withdraws a document: notice instead of body, out of the head listings, kept in its month', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    await build(root, stores, before);
+    const file = join(root, 'press/2010/hotline.md');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 数据口径有误，待核实后重新发布。\nwithdrawnDate: 2010-06-27\n'),
+    );
+    const summary = await build(root, stores, afterEmbargo);
+    expect(summary.withdrawn).toBe(1);
+    const withdrawn = await page(stores.objects, 'press/2010/hotline/index.html');
+    expect(withdrawn).toContain('数据口径有误');
+    expect(withdrawn).not.toContain('一万余件');
+    expect(await stores.records.getDocument('press-2010-hotline')).toMatchObject({ status: 'withdrawn', version: 2 });
+    expect(await page(stores.objects, 'press/index.html')).not.toContain('/press/2010/hotline/"');
+    expect(await page(stores.objects, 'press/archive/2010-06/index.html')).toContain('已撤回');
+    expect((await stores.records.listAudit('press-2010-hotline')).map((entry) => entry.event)).toEqual(['published', 'withdrawn']);
+  });
+
+  it('keeps a published issue PDF byte for byte when an article of it is corrected', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    const { content } = await loadContent(root, { now: before });
+    const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
+    try {
+      await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now: before });
+    } finally {
+      await renderer.close();
+    }
+    const pdfKey = `${SITE_PREFIX}gazette/2010/05/gazette-2010-05.pdf`;
+    const original = sha256((await stores.objects.get(pdfKey))?.body ?? new Uint8Array());
+    const file = join(root, 'gazette/2010/05/huaifu-2010-69.md');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-10\n').replace('重要议事日程', '重要工作日程'),
+    );
+    const { content: changed } = await loadContent(root, { now: afterEmbargo });
+    const again = await createSiteRenderer(changed as ContentSet, { workers: 0 });
+    try {
+      const summary = await buildSite({ content: changed as ContentSet, objects: stores.objects, records: stores.records, renderer: again, now: afterEmbargo });
+      expect(summary).toMatchObject({ updated: 1, issuesWritten: 1 });
+    } finally {
+      await again.close();
+    }
+    expect(sha256((await stores.objects.get(pdfKey))?.body ?? new Uint8Array())).toBe(original);
+    expect(await page(stores.objects, 'gazette/2010/05/huaifu-2010-69/index.html')).toContain('重要工作日程');
+  });
+});
+
+describe('faults', () => {
+  it('converges after the object store fails halfway: no missing page behind a link, one version each', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    let puts = 0;
+    const flaky: ObjectStore = {
+      ...stores.objects,
+      put: async (input) => {
+        if (++puts === 6) throw new Error('S3 endpoint unreachable (injected)');
+        return stores.objects.put(input);
+      },
+      get: (key) => stores.objects.get(key),
+      head: (key) => stores.objects.head(key),
+      list: (prefix) => stores.objects.list(prefix),
+      listKeys: (prefix) => stores.objects.listKeys(prefix),
+      delete: (keys) => stores.objects.delete(keys),
+    };
+    await expect(build(root, { objects: flaky, records: stores.records }, before)).rejects.toThrow('injected');
+    // Nothing is listed before its page exists, so a half-done build shows no broken link.
+    expect([...(await publicObjects(stores.objects)).keys()].filter((key) => key === 'index.html' || key === 'press/index.html')).toEqual([]);
+
+    const retry = await build(root, stores, before);
+    expect(retry.created).toBe(5);
+    await expectNoBrokenLinks(stores.objects);
+    for await (const record of stores.records.listDocuments()) {
+      expect(record.version).toBe(1);
+      expect((await stores.records.listAudit(record.id)).filter((entry) => entry.event === 'published')).toHaveLength(1);
+    }
+  });
+
+  it('gives one winner and a clean retry when the same publish runs twice at once', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    const results = await Promise.allSettled([build(root, stores, before), build(root, stores, before)]);
+    expect(results.filter((result) => result.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    const retry = await build(root, stores, before);
+    expect(retry).toMatchObject({ created: 0, updated: 0, refreshed: 0 });
+    for await (const record of stores.records.listDocuments()) {
+      expect((await stores.records.listDocumentVersions(record.id)).map((version) => version.version)).toEqual([1]);
+    }
+    await expectNoBrokenLinks(stores.objects);
+  });
+});
