@@ -1,13 +1,15 @@
 // `gazette build`: validate content, then publish what changed into the local bucket and table.
 
+import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
 import { createFileContentCache } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentSet } from '../content/model.ts';
-import { type BuildSummary, buildSite } from '../publish/build.ts';
+import { type BuildSummary, type Provenance, buildSite } from '../publish/build.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
@@ -111,6 +113,7 @@ export async function loadAndReport(args: BuildArgs, io: CliIo): Promise<Content
 
 export async function publishLocally(content: ContentSet, stores: LocalStores, args: BuildArgs, io: CliIo): Promise<number> {
   const started = performance.now();
+  const provenance = await gitProvenance(args.content);
   const renderer = await createSiteRenderer(content);
   let summary: BuildSummary;
   try {
@@ -120,10 +123,12 @@ export async function publishLocally(content: ContentSet, stores: LocalStores, a
       records: stores.records,
       renderer,
       now: args.now,
+      provenance,
       onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
     });
   } catch (error) {
     io.stderr.write(`gazette build: ${(error as Error).message}\n`);
+    io.stderr.write('What was written before the error is complete and consistent; run the build again to finish.\n');
     return 1;
   } finally {
     await renderer.close();
@@ -135,6 +140,9 @@ export async function publishLocally(content: ContentSet, stores: LocalStores, a
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   io.stdout.write(
     `Published ${summary.created} new and ${summary.updated} changed documents, ${summary.unchanged} unchanged` +
+      (summary.released > 0 ? `, ${summary.released} released from embargo` : '') +
+      (summary.withdrawn > 0 ? `, ${summary.withdrawn} withdrawn` : '') +
+      (summary.refreshed > 0 ? `, ${summary.refreshed} re-rendered` : '') +
       (summary.scheduled > 0 ? `, ${summary.scheduled} scheduled for later` : '') +
       (summary.drafts > 0 ? `, ${summary.drafts} drafts skipped` : '') +
       `; ${summary.issuesWritten} issue pages; ${summary.objectsWritten} objects written, ${summary.objectsUnchanged} unchanged, in ${seconds} s.\n`,
@@ -156,4 +164,15 @@ export async function mirrorSite(objects: ObjectStore, dir: string): Promise<num
     count++;
   }
   return count;
+}
+
+/** The commit and author of the content folder's checkout, for the audit trail; none outside git. */
+async function gitProvenance(dir: string): Promise<Provenance> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['log', '-1', '--format=%H%n%an <%ae>'], { cwd: dir });
+    const [commit, author] = stdout.trim().split('\n');
+    return commit ? { commit, ...(author ? { author } : {}) } : {};
+  } catch {
+    return {};
+  }
 }

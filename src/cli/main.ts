@@ -16,6 +16,10 @@ const commands: Record<string, Command> = {
     summary: 'Validate, then publish changed documents to the embedded S3 bucket and DynamoDB table.',
     run: async (argv, io) => (await import('./build.ts')).runBuild(argv, io),
   },
+  release: {
+    summary: 'Publish every embargoed document that is due (the build, at --now).',
+    run: async (argv, io) => (await import('./build.ts')).runBuild(argv, io),
+  },
   preview: {
     summary: 'Serve the published site from the bucket (add --build to build first).',
     run: async (argv, io) => (await import('./preview.ts')).runPreview(argv, io),

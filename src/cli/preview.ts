@@ -3,9 +3,10 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { posix } from 'node:path';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
-import { loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
+import type { ContentSet } from '../content/model.ts';
+import { type BuildArgs, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
-import { startLocalStores } from './localStores.ts';
+import { type LocalStores, startLocalStores } from './localStores.ts';
 
 const help = `Usage: gazette preview [options]
 
@@ -50,11 +51,15 @@ export async function runPreview(argv: string[], io: CliIo): Promise<number> {
       return 1;
     }
     const server = await listen(createSiteServer(stores.objects), port);
+    const releases = content === undefined ? undefined : scheduleReleases(content, stores, parsed.args, io);
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     io.stdout.write(`Serving the site at http://localhost:${actualPort}/  (Ctrl+C to stop)\n`);
     await new Promise<void>((resolveStop) => {
-      const shutdown = () => server.close(() => resolveStop());
+      const shutdown = () => {
+        releases?.cancel();
+        server.close(() => resolveStop());
+      };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
     });
@@ -143,4 +148,27 @@ async function serve(objects: ObjectStore, request: IncomingMessage, response: S
   }
   response.writeHead(200, { ...headers, 'content-length': String(stored.body.byteLength) });
   response.end(request.method === 'HEAD' ? undefined : stored.body);
+}
+
+/** While previewing, publish each embargoed document when its publishAt comes (a rebuild at that time). */
+function scheduleReleases(content: ContentSet, stores: LocalStores, args: BuildArgs, io: CliIo): { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const next = () => {
+    const now = io.now().getTime();
+    const due = content.documents
+      .map((doc) => (doc.publishAt === undefined || doc.draft ? Number.NaN : Date.parse(doc.publishAt)))
+      .filter((time) => time > now)
+      .sort((a, b) => a - b)[0];
+    if (due === undefined) return;
+    // Timers cannot wait longer than ~24.8 days; wake up daily and look again.
+    timer = setTimeout(async () => {
+      if (io.now().getTime() >= due) {
+        io.stdout.write(`Releasing what is due at ${new Date(due).toISOString()}…\n`);
+        await publishLocally(content, stores, { ...args, now: io.now() }, io);
+      }
+      next();
+    }, Math.min(due - now + 50, 86_400_000));
+  };
+  next();
+  return { cancel: () => clearTimeout(timer) };
 }

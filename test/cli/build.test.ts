@@ -59,6 +59,19 @@ describe('gazette build and preview', () => {
     expect(again.stdout).toMatch(/Published 0 new and 0 changed documents, 5 unchanged/);
   }, 120_000);
 
+  it('releases an embargoed document once its time has come, and its history shows both steps', async () => {
+    const early = await run(['release', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-29T08:00:00+08:00']);
+    expect(early.stdout).toMatch(/0 new and 0 changed documents, 5 unchanged, 1 scheduled for later/);
+    const due = await run(['release', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-30T10:00:00+08:00']);
+    expect(due.code).toBe(0);
+    expect(due.stdout).toMatch(/released\s+press\/2010\/embargoed\.md/);
+    expect(due.stdout).toMatch(/1 released from embargo/);
+    const history = await run(['history', 'press-2010-embargoed', '--data', join(work, 'data')]);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/scheduled/);
+    expect(history.stdout).toMatch(/released/);
+  }, 120_000);
+
   it('publishes nothing from content with errors and says where they are', async () => {
     const broken = await writeSite({ ...sampleFiles(), 'press/2010/bad.md': '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n' });
     const result = await run(['build', '--content', broken, '--data', join(work, 'data-broken')]);

@@ -1,0 +1,156 @@
+// `gazette deliveries`: the partner delivery log, sending what is due, and re-driving dead jobs.
+
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseYaml } from '../content/frontmatter.ts';
+import { formatMessages } from '../content/messages.ts';
+import type { SiteConfig } from '../content/model.ts';
+import { validateFrontMatter } from '../content/schemas.ts';
+import { createDynamoDeliveryStore } from '../delivery/dynamodb.ts';
+import { loadPartners, type Partner } from '../delivery/partners.ts';
+import { environmentSecrets } from '../delivery/secrets.ts';
+import { type DeliveryClock, redrive, sendPendingDeliveries } from '../delivery/send.ts';
+import type { DeliveryJob, DeliveryStore } from '../delivery/store.ts';
+import { createDynamoDbDocumentClient } from '../store/clients.ts';
+import type { CliIo } from './io.ts';
+import { LOCAL_TABLE, startLocalStores } from './localStores.ts';
+
+const help = `Usage:
+  gazette deliveries [--partner ID] [--failed]   list the delivery log (attempts, status, latency, last error)
+  gazette deliveries send [--partner ID] [--wait] send the jobs that are due; --wait keeps retrying until none is pending
+  gazette deliveries redrive [--partner ID]      re-enable disabled endpoints and re-send dead jobs
+
+Options:
+  --content DIR   content folder with site.yaml and partners.yaml (default: content)
+  --data DIR      local data folder of the embedded DynamoDB (default: .gazette)
+  -h, --help      show this help
+
+Signing secrets are read from the environment variables named in partners.yaml.
+`;
+
+export interface DeliveriesDeps {
+  env?: Record<string, string | undefined>;
+  /** The delivery store to use; by default the embedded DynamoDB under --data. */
+  openStore?: (dataDir: string) => Promise<{ store: DeliveryStore; close(): Promise<void> }>;
+  clock?: DeliveryClock;
+}
+
+export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesDeps = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        partner: { type: 'string' },
+        failed: { type: 'boolean', default: false },
+        wait: { type: 'boolean', default: false },
+        content: { type: 'string', default: 'content' },
+        data: { type: 'string', default: '.gazette' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`gazette deliveries: ${(error as Error).message}\n\n${help}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const action = positionals[0] ?? 'list';
+  if (!['list', 'send', 'redrive'].includes(action) || positionals.length > 1) {
+    io.stderr.write(`gazette deliveries: "${positionals.join(' ')}" is not a deliveries command.\n\n${help}`);
+    return 1;
+  }
+  const contentDir = resolve(io.cwd, values.content);
+  const partners = await readPartners(contentDir, io);
+  if (partners === undefined) return 1;
+  const selected = partners.filter((partner) => values.partner === undefined || partner.id === values.partner);
+  if (values.partner !== undefined && selected.length === 0) {
+    io.stderr.write(`gazette deliveries: no partner has the id "${values.partner}". Partners: ${partners.map((p) => p.id).join(', ') || '(none)'}.\n`);
+    return 1;
+  }
+  const opened = await (deps.openStore ?? openLocalStore)(resolve(io.cwd, values.data));
+  const clock = deps.clock ?? { now: () => io.now(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)) };
+  try {
+    const { store } = opened;
+    if (action === 'list') {
+      for (const partner of selected) await printLog(io, store, partner, values.failed);
+      return 0;
+    }
+    if (action === 'redrive') {
+      const requeued = await redrive({ store, partners: selected, now: clock.now() });
+      io.stdout.write(`Re-queued ${requeued.length} dead job(s)${values.partner === undefined ? '' : ` of ${values.partner}`}; sending now.\n`);
+    }
+    const summary = await sendPendingDeliveries({
+      store, partners: selected, secrets: environmentSecrets(deps.env ?? process.env), clock, mode: 'local', untilSettled: values.wait,
+    });
+    io.stdout.write(
+      `${summary.attempts} attempt(s): ${summary.delivered} delivered, ${summary.dead} dead, ${summary.pending} still pending` +
+        (summary.nextAttemptAt === undefined ? '.\n' : `; next retry at ${summary.nextAttemptAt} (run \`gazette deliveries send\` again, or add --wait).\n`),
+    );
+    if (summary.dead > 0) io.stdout.write('Dead jobs stay in the log: see `gazette deliveries --failed`, fix the endpoint, then `gazette deliveries redrive`.\n');
+    return summary.dead > 0 ? 2 : 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+async function readPartners(contentDir: string, io: CliIo): Promise<Partner[] | undefined> {
+  const siteText = await readFile(join(contentDir, 'site.yaml'), 'utf8').catch(() => undefined);
+  if (siteText === undefined) {
+    io.stderr.write(`gazette deliveries: ${join(contentDir, 'site.yaml')} does not exist; pass --content with the content folder.\n`);
+    return undefined;
+  }
+  const site = validateFrontMatter('site', parseYaml(siteText).data).data as SiteConfig | undefined;
+  if (site === undefined) {
+    io.stderr.write('gazette deliveries: site.yaml has errors; run `gazette check` to see them.\n');
+    return undefined;
+  }
+  const { partners, messages } = await loadPartners(contentDir, site);
+  if (partners === undefined) {
+    io.stderr.write(formatMessages(messages, { contentDir: contentDir }));
+    return undefined;
+  }
+  return partners;
+}
+
+async function openLocalStore(dataDir: string) {
+  const stores = await startLocalStores(dataDir);
+  const client = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint: stores.dynamodbEndpoint });
+  return {
+    store: createDynamoDeliveryStore({ client, table: LOCAL_TABLE }),
+    close: async () => {
+      client.destroy();
+      await stores.stop();
+    },
+  };
+}
+
+async function printLog(io: CliIo, store: DeliveryStore, partner: Partner, failedOnly: boolean): Promise<void> {
+  const state = await store.getPartnerState(partner.id);
+  const jobs = (await store.listJobs(partner.id)).filter((job) => !failedOnly || isFailed(job));
+  const status = state.disabled ? `DISABLED (${state.reason ?? 'by an operator'})` : 'enabled';
+  io.stdout.write(`${partner.id}  ${partner.name}  ${partner.webhook.url}  endpoint ${status}\n`);
+  if (jobs.length === 0) {
+    io.stdout.write(failedOnly ? '  no failed deliveries\n\n' : '  no deliveries yet\n\n');
+    return;
+  }
+  const rows = jobs.map((job) => [
+    String(job.sequence), job.status, job.event.replace('document.', ''), `${job.documentId} v${job.version}`, String(job.attempts),
+    job.lastStatus === undefined ? '-' : String(job.lastStatus), job.lastLatencyMs === undefined ? '-' : `${job.lastLatencyMs} ms`,
+    job.status === 'pending' ? job.nextAttemptAt : (job.deliveredAt ?? '-'), job.lastError ?? '',
+  ]);
+  const header = ['seq', 'status', 'event', 'document', 'attempts', 'http', 'latency', 'next/delivered', 'last error'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
+  io.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n`);
+}
+
+function isFailed(job: DeliveryJob): boolean {
+  return job.status === 'dead' || (job.status === 'pending' && job.attempts > 0);
+}
