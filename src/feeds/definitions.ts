@@ -1,0 +1,108 @@
+// The table of subscription feeds: one row per feed, as data. Everything, the gazette, press,
+// each department, each topic, each language, and each partner's profile.
+
+import type { Lang, SiteConfig } from '../content/model.ts';
+import { type DocumentFacts, type Partner, partnerTakes } from '../delivery/partners.ts';
+import { feedFormats, type FeedFormat, type FormatUrls } from './model.ts';
+
+export interface FeedDefinition {
+  /** Path of the feed's folder under `feeds/`, e.g. `departments/szf`. */
+  name: string;
+  title: string;
+  description: string;
+  lang: Lang;
+  /** The HTML page the feed mirrors (site path). */
+  homePath: string;
+  fullText: boolean;
+  hubUrl?: string;
+  /** What `takes` selects, as text: when it changes, the feed's archive is a different history and is rewritten. */
+  selects: string;
+  takes(doc: DocumentFacts): boolean;
+}
+
+export interface FeedSettings {
+  /** Newest entries in a subscription feed (default 50). */
+  headSize: number;
+  /** Entries per RFC 5005 archive document; fixed for the life of the site (default 50). */
+  archivePageSize: number;
+  /** Offset of the site's calendar dates (default `+08:00`). */
+  utcOffset: string;
+  /** Date part of the tag URIs of entry and feed ids; never change it (default `2010`). */
+  tagDate: string;
+  /** Hub named by the site-wide feeds, when there is one. */
+  hubUrl?: string;
+}
+
+export const defaultFeedSettings: FeedSettings = { headSize: 50, archivePageSize: 50, utcOffset: '+08:00', tagDate: '2010' };
+
+const fileNames: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
+const archiveSuffix: Record<FeedFormat, string> = { rss: '.rss.xml', atom: '.atom.xml', json: '.json' };
+
+/** Site-relative key of a subscription document, e.g. `feeds/all/atom.xml`. */
+export function headKey(name: string, format: FeedFormat): string {
+  return `feeds/${name}/${fileNames[format]}`;
+}
+
+/** Site-relative key of archive document `page` (1 = oldest), e.g. `feeds/all/archive/3.atom.xml`. */
+export function archiveKey(name: string, page: number, format: FeedFormat): string {
+  return `feeds/${name}/archive/${page}${archiveSuffix[format]}`;
+}
+
+export function formatUrls(baseUrl: string, key: (format: FeedFormat) => string): FormatUrls {
+  const entries = feedFormats.map((format) => [format, new URL(key(format), baseUrl).href] as const);
+  return Object.fromEntries(entries) as FormatUrls;
+}
+
+export function tagPrefix(site: SiteConfig, settings: FeedSettings): string {
+  return `tag:${new URL(site.baseUrl).hostname},${settings.tagDate}:`;
+}
+
+/** Every subscription feed of the site, in a fixed order. */
+export function feedDefinitions(site: SiteConfig, partners: readonly Partner[], settings: FeedSettings): FeedDefinition[] {
+  const hub = settings.hubUrl === undefined ? {} : { hubUrl: settings.hubUrl };
+  const base = { lang: site.lang, fullText: true, ...hub };
+  const feeds: FeedDefinition[] = [
+    { ...base, name: 'all', title: `${site.name}`, description: `${site.name}发布的全部信息`, homePath: '/', selects: 'all', takes: () => true },
+    {
+      ...base, name: 'gazette', title: site.gazetteTitle, description: `${site.gazetteTitle}刊登的文件`, homePath: '/gazette/',
+      selects: 'kind=article', takes: (doc) => doc.kind === 'article',
+    },
+    {
+      ...base, name: 'press', title: `${site.name}新闻发布`, description: '新闻发布稿和新闻发布会', homePath: '/press/',
+      selects: 'kind!=article', takes: (doc) => doc.kind !== 'article',
+    },
+  ];
+  for (const department of site.departments) {
+    feeds.push({
+      ...base, name: `departments/${department.id}`, title: `${department.name}`, description: `${department.name}发布的信息`,
+      homePath: '/', selects: `department=${department.name}`, takes: (doc) => doc.department === department.name,
+    });
+  }
+  for (const topic of site.topics) {
+    feeds.push({
+      ...base, name: `topics/${topic.id}`, title: `${site.name} · ${topic.name}`, description: `主题分类“${topic.name}”下的信息`,
+      homePath: '/', selects: `topic=${topic.name}`, takes: (doc) => doc.category === topic.name,
+    });
+  }
+  const languages: { lang: Lang; title: string; description: string }[] = [
+    { lang: 'zh-CN', title: `${site.name}（中文）`, description: '中文信息' },
+    { lang: 'en', title: site.nameEn ?? `${site.name} (English)`, description: 'Information published in English' },
+  ];
+  for (const { lang, title, description } of languages) {
+    feeds.push({ ...base, lang, name: `lang/${lang.toLowerCase()}`, title, description, homePath: '/', selects: `lang=${lang}`, takes: (doc) => doc.lang === lang });
+  }
+  for (const partner of partners) {
+    feeds.push({
+      name: `partners/${partner.id}`,
+      title: `${site.name} → ${partner.name}`,
+      description: `为${partner.name}提供的信息`,
+      lang: site.lang,
+      homePath: '/',
+      fullText: partner.takes.fullText,
+      ...(partner.websubHub === undefined ? {} : { hubUrl: partner.websubHub }),
+      selects: JSON.stringify(partner.takes),
+      takes: (doc) => partnerTakes(partner.takes, doc),
+    });
+  }
+  return feeds;
+}

@@ -1,0 +1,11 @@
+// Feeds: one model, one pure serializer per format, and the rebuild use case.
+export type { Disclosure, Feed, FeedCategory, FeedEntry, FeedFile, FeedFormat, FormatUrls } from './model.ts';
+export { feedFormats } from './model.ts';
+export { renderRss } from './rss.ts';
+export { renderAtom } from './atom.ts';
+export { renderJsonFeed } from './jsonFeed.ts';
+export { absolutizeHtml, entryKey, feedEntry, feedEntryArtifact, type FeedEntrySource } from './entries.ts';
+export { archiveKey, defaultFeedSettings, feedDefinitions, type FeedDefinition, type FeedSettings, headKey } from './definitions.ts';
+export { FEED_STATE_KEY, rebuildFeeds, type ChangedFeed, type RebuildFeedsInput, type RebuildFeedsResult } from './rebuild.ts';
+export { alternateFeedLinks, type AlternateLink, type PageFeedContext } from './discovery.ts';
+export { gazetteNamespace } from './namespaces.ts';

@@ -1,0 +1,314 @@
+// rebuildFeeds: the use case the build calls after the pages are written. It appends what
+// changed to the feed log, writes newly full archive documents (once, never again), then the
+// subscription documents that changed. Bytes depend only on content, so an unchanged rebuild
+// writes nothing.
+
+import type { SiteConfig } from '../content/model.ts';
+import type { Partner } from '../delivery/partners.ts';
+import { type OutputKind, outputFormats } from '../outputs.ts';
+import { mapLimit } from '../publish/concurrency.ts';
+import { digestOf, sha256 } from '../publish/digest.ts';
+import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, SITE_PREFIX } from '../store/ports.ts';
+import { renderAtom } from './atom.ts';
+import { later } from './dates.ts';
+import {
+  archiveKey, defaultFeedSettings, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, headKey, tagPrefix,
+} from './definitions.ts';
+import { type EntryOptions, entryId, entryKey, feedEntry, type FeedEntrySource } from './entries.ts';
+import { renderJsonFeed } from './jsonFeed.ts';
+import { decodeLog, encodeLog, type FeedLogItem, latestPerId, type StoredLog, unloggedItems } from './log.ts';
+import { type Feed, type FeedEntry, type FeedFormat, feedFormats, type FormatUrls } from './model.ts';
+import { gazetteNamespace } from './namespaces.ts';
+import { renderRss } from './rss.ts';
+
+export const FEED_STATE_KEY = `${PRIVATE_PREFIX}feeds/state.json`;
+
+/** The entry sources a subscription document shows, so the next increment reads one object, not N fragments. */
+function headCacheKey(name: string): string {
+  return `${PRIVATE_PREFIX}feeds/heads/${name}.json`;
+}
+
+/** Bump when serializers change their output, so every subscription document is re-rendered. */
+const SERIALIZER_VERSION = 1;
+
+interface FeedState {
+  fingerprint: string;
+  log: FeedLogItem[];
+  /** Archive pages written, per feed name. */
+  archived: Record<string, number>;
+  /** `selects` of each feed when its archive pages were written. */
+  selects?: Record<string, string>;
+  /** sha256 of each subscription document as last written, by object key. */
+  heads: Record<string, string>;
+}
+
+export interface RebuildFeedsInput {
+  objects: ObjectStore;
+  site: SiteConfig;
+  partners: readonly Partner[];
+  /** Every document record as published now (after the build's commit point). */
+  documents: Iterable<DocumentRecord>;
+  settings?: Partial<FeedSettings>;
+  /** Re-render every subscription document and check every archive page exists in the store. */
+  full?: boolean;
+  /** Object reads and writes in flight at once. */
+  concurrency?: number;
+  /**
+   * Called with the records of the versions new to the feed log, before anything is written.
+   * The outbox hook: recording delivery jobs here (idempotently) makes them converge with the
+   * records even when a previous run crashed between the commit point and the feeds.
+   */
+  beforeWrite?: (changed: DocumentRecord[]) => Promise<void>;
+}
+
+export interface ChangedFeed {
+  name: string;
+  urls: FormatUrls;
+  hubUrl?: string;
+}
+
+export interface RebuildFeedsResult {
+  /** Object keys written (archive pages were written before subscription documents), sorted. */
+  written: string[];
+  /** Subscription feeds whose bytes changed: what WebSub hubs must hear about. */
+  changedFeeds: ChangedFeed[];
+  /** Versions added to the feed log by this run. */
+  appended: FeedLogItem[];
+}
+
+const outputKind: Record<FeedFormat, OutputKind> = { rss: 'rss', atom: 'atom', json: 'jsonFeed' };
+const serializers: Record<FeedFormat, (feed: Feed) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
+
+interface PlannedDocument {
+  def: FeedDefinition;
+  items: FeedLogItem[];
+  /** Archive page number, or undefined for the subscription document. */
+  page?: number;
+  /** Newest archive page older than this document. */
+  prevPage?: number;
+}
+
+export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFeedsResult> {
+  const { objects, site } = input;
+  const settings: FeedSettings = { ...defaultFeedSettings, ...input.settings };
+  const concurrency = input.concurrency ?? 16;
+  const saved = await readState(objects);
+  const fingerprint = digestOf({ SERIALIZER_VERSION, site, partners: input.partners, settings });
+  const state: FeedState = saved ?? { fingerprint, log: [], archived: {}, heads: {} };
+  const records = new Map<string, DocumentRecord>();
+  for (const record of input.documents) records.set(record.id, record);
+
+  const appended = unloggedItems(state.log, records.values());
+  if (input.beforeWrite !== undefined && appended.length > 0) await input.beforeWrite(appended.map((item) => records.get(item.id) as DocumentRecord));
+  state.log.push(...appended);
+  const everything = input.full === true || saved === undefined || saved.fingerprint !== fingerprint;
+  state.fingerprint = fingerprint;
+  const definitions = feedDefinitions(site, input.partners, settings);
+  const affected = everything ? definitions : definitions.filter((def) => appended.some((item) => def.takes(item)));
+
+  // A feed whose selection changed (e.g. a partner's profile) has a different history: its pages are rewritten.
+  state.selects ??= {};
+  const reselected = new Set<string>();
+  for (const def of definitions) {
+    if (state.selects[def.name] !== undefined && state.selects[def.name] !== def.selects) {
+      state.archived[def.name] = 0;
+      reselected.add(def.name);
+    }
+    state.selects[def.name] = def.selects;
+  }
+  const existing = input.full === true ? await existingKeys(objects) : undefined;
+  const planned: PlannedDocument[] = [];
+  for (const def of affected) {
+    const items = state.log.filter((item) => def.takes(item));
+    if (items.length === 0) continue;
+    const size = settings.archivePageSize;
+    const fullPages = Math.floor(items.length / size);
+    const firstNew = existing === undefined ? (state.archived[def.name] ?? 0) + 1 : 1;
+    for (let page = firstNew; page <= fullPages; page++) {
+      if (existing !== undefined && !reselected.has(def.name) && feedFormats.every((format) => existing.has(SITE_PREFIX + archiveKey(def.name, page, format)))) continue;
+      planned.push({ def, items: items.slice((page - 1) * size, page * size), page, ...(page > 1 ? { prevPage: page - 1 } : {}) });
+    }
+    const start = Math.max(0, Math.min(items.length - settings.headSize, fullPages * size));
+    planned.push({ def, items: items.slice(start), ...(fullPages > 0 ? { prevPage: fullPages } : {}) });
+  }
+
+  const heads = planned.filter((doc) => doc.page === undefined);
+  // Sources are immutable per id@version, so the caches are valid even when the state is not trusted (--full).
+  const cached = new Map<string, FeedEntrySource>();
+  await mapLimit(heads, concurrency, async (doc) => {
+    const stored = await objects.get(headCacheKey(doc.def.name));
+    if (stored === undefined) return;
+    for (const source of JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource[]) cached.set(`${source.id}@${source.version}`, source);
+  });
+  const entries = await loadEntries(objects, planned, records, concurrency, cached);
+  const options = (fullText: boolean): EntryOptions => ({
+    baseUrl: site.baseUrl, utcOffset: settings.utcOffset, tagPrefix: tagPrefix(site, settings), fullText,
+  });
+  const entryCache = new Map<string, FeedEntry>();
+  const entryOf = (item: FeedLogItem, fullText: boolean): FeedEntry => {
+    const cacheKey = `${item.id}@${item.version}@${fullText}`;
+    let entry = entryCache.get(cacheKey);
+    if (entry === undefined) {
+      entry = item.withdrawn ? tombstone(item, options(false)) : feedEntry(entries.get(`${item.id}@${item.version}`) as FeedEntrySource, options(fullText));
+      entryCache.set(cacheKey, entry);
+    }
+    return entry;
+  };
+
+  const written: string[] = [];
+  const changedFeeds: ChangedFeed[] = [];
+  const archives = planned.filter((doc) => doc.page !== undefined);
+  await mapLimit(archives, concurrency, async (doc) => {
+    const model = feedModel(doc);
+    await Promise.all(feedFormats.map(async (format) => {
+      const key = SITE_PREFIX + archiveKey(doc.def.name, doc.page as number, format);
+      await writeFeed(objects, key, format, serializers[format](model));
+      written.push(key);
+    }));
+  });
+  for (const doc of archives) state.archived[doc.def.name] = Math.max(state.archived[doc.def.name] ?? 0, doc.page as number);
+  await mapLimit(heads, concurrency, async (doc) => {
+    let changed = false;
+    const model = feedModel(doc);
+    await Promise.all(feedFormats.map(async (format) => {
+      const key = SITE_PREFIX + headKey(doc.def.name, format);
+      const text = serializers[format](model);
+      const digest = sha256(text);
+      const known = input.full === true ? (await objects.head(key))?.sha256 : state.heads[key];
+      if (known === digest) return;
+      await writeFeed(objects, key, format, text);
+      state.heads[key] = digest;
+      written.push(key);
+      changed = true;
+    }));
+    if (changed) {
+      const shown = latestPerId(doc.items).filter((item) => !item.withdrawn).map((item) => entries.get(`${item.id}@${item.version}`));
+      await objects.put({ key: headCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(shown), 'utf8'), contentType: outputFormats.json.mediaType });
+      changedFeeds.push({
+        name: doc.def.name,
+        urls: formatUrls(site.baseUrl, (format) => headKey(doc.def.name, format)),
+        ...(doc.def.hubUrl === undefined ? {} : { hubUrl: doc.def.hubUrl }),
+      });
+    }
+  });
+  if (saved === undefined || written.length > 0 || appended.length > 0 || saved.fingerprint !== fingerprint) {
+    await writeState(objects, state);
+  }
+  written.sort();
+  changedFeeds.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { written, changedFeeds, appended };
+
+  function feedModel(doc: PlannedDocument): Feed {
+    const { def } = doc;
+    const shown = latestPerId(doc.items).reverse();
+    const updated = shown.reduce((max, item) => later(max, item.at), shown[0]?.at ?? '1970-01-01T00:00:00Z');
+    const head = formatUrls(site.baseUrl, (format) => headKey(def.name, format));
+    const self = doc.page === undefined ? head : formatUrls(site.baseUrl, (format) => archiveKey(def.name, doc.page as number, format));
+    return {
+      id: `${tagPrefix(site, settings)}feed:${def.name}`,
+      title: def.title,
+      description: def.description,
+      lang: def.lang,
+      homeUrl: new URL(def.homePath, site.baseUrl).href,
+      self,
+      ...(def.hubUrl === undefined ? {} : { hubUrl: def.hubUrl }),
+      ...(doc.page === undefined ? {} : { current: head }),
+      ...(doc.prevPage === undefined ? {} : { prevArchive: formatUrls(site.baseUrl, (format) => archiveKey(def.name, doc.prevPage as number, format)) }),
+      archive: doc.page !== undefined,
+      updated,
+      publisher: site.publisher,
+      namespace: gazetteNamespace(site.baseUrl),
+      entries: shown.map((item) => entryOf(item, def.fullText)),
+    };
+  }
+}
+
+/** A withdrawn version: just enough for a tombstone. */
+function tombstone(item: FeedLogItem, options: EntryOptions): FeedEntry {
+  return {
+    id: entryId(options.tagPrefix, item.id),
+    url: new URL(item.urlPath, options.baseUrl).href,
+    title: item.id,
+    lang: item.lang,
+    published: item.at,
+    updated: item.at,
+    categories: [],
+    author: { name: item.department },
+    attachments: [],
+    disclosure: { kind: item.kind, indexNumber: '', date: item.date, department: { name: item.department, code: '' }, version: item.version },
+    withdrawn: { when: item.at },
+  };
+}
+
+/** Read the entry fragment of every live version some planned document shows. */
+async function loadEntries(
+  objects: ObjectStore,
+  planned: PlannedDocument[],
+  records: Map<string, DocumentRecord>,
+  concurrency: number,
+  cached: Map<string, FeedEntrySource>,
+): Promise<Map<string, FeedEntrySource>> {
+  const needed = new Map<string, FeedLogItem>();
+  for (const doc of planned) {
+    for (const item of latestPerId(doc.items)) if (!item.withdrawn) needed.set(`${item.id}@${item.version}`, item);
+  }
+  const sources = new Map<string, FeedEntrySource>();
+  for (const [cacheKey, source] of cached) if (needed.has(cacheKey)) sources.set(cacheKey, source);
+  const missing = [...needed.entries()].filter(([cacheKey]) => !sources.has(cacheKey));
+  await mapLimit(missing, concurrency, async ([cacheKey, item]) => {
+    const stored = await objects.get(entryKey(item.id, item.version));
+    if (stored !== undefined) {
+      sources.set(cacheKey, JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource);
+      return;
+    }
+    const record = records.get(item.id);
+    if (record?.version !== item.version) {
+      throw new Error(`The feed entry ${entryKey(item.id, item.version)} is missing and the record has moved on; rebuild the document to restore it.`);
+    }
+    sources.set(cacheKey, sourceFromRecord(record));
+  });
+  return sources;
+}
+
+/** Fallback for a version published before entry fragments existed: no body, record facts only. */
+function sourceFromRecord(record: DocumentRecord): FeedEntrySource {
+  return {
+    id: record.id, version: record.version, kind: record.kind, lang: record.lang, title: record.title, urlPath: record.urlPath,
+    date: record.date, updatedAt: record.updatedAt, html: '',
+    ...(record.publishAt === undefined ? {} : { publishAt: record.publishAt }),
+    ...(record.summary === undefined ? {} : { summary: record.summary }),
+    department: { id: '', name: record.department, code: record.departmentCode },
+    topic: { id: record.category, name: record.category },
+    indexNumber: record.indexNumber,
+    ...(record.docNumber === undefined ? {} : { docNumber: record.docNumber }),
+    ...(record.signedDate === undefined ? {} : { signedDate: record.signedDate }),
+    ...(record.validity === undefined ? {} : { validity: record.validity }),
+    ...(record.issue === undefined ? {} : { issue: record.issue }),
+    files: [],
+  };
+}
+
+async function existingKeys(objects: ObjectStore): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for await (const summary of objects.listKeys(`${SITE_PREFIX}feeds/`)) keys.add(summary.key);
+  return keys;
+}
+
+async function writeFeed(objects: ObjectStore, key: string, format: FeedFormat, text: string): Promise<void> {
+  const kind = outputFormats[outputKind[format]];
+  await objects.put({ key, body: Buffer.from(text, 'utf8'), contentType: kind.mediaType, cacheControl: kind.cacheControl });
+}
+
+type StoredState = Omit<FeedState, 'log'> & { log: StoredLog };
+
+async function readState(objects: ObjectStore): Promise<FeedState | undefined> {
+  const stored = await objects.get(FEED_STATE_KEY);
+  if (stored === undefined) return undefined;
+  const state = JSON.parse(Buffer.from(stored.body).toString('utf8')) as StoredState;
+  return { ...state, log: decodeLog(state.log) };
+}
+
+async function writeState(objects: ObjectStore, state: FeedState): Promise<void> {
+  const stored: StoredState = { ...state, log: encodeLog(state.log) };
+  await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify(stored), 'utf8'), contentType: outputFormats.json.mediaType });
+}

@@ -1,0 +1,190 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
+import { recordDeliveries } from '../../src/delivery/outbox.ts';
+import type { Partner } from '../../src/delivery/partners.ts';
+import { environmentSecrets } from '../../src/delivery/secrets.ts';
+import { redrive, sendPendingDeliveries } from '../../src/delivery/send.ts';
+import type { DeliveryStore } from '../../src/delivery/store.ts';
+import type { DocumentRecord } from '../../src/store/ports.ts';
+import { createTestStores } from '../helpers/stores.ts';
+import { site } from '../feeds/site.ts';
+import { fastClock, type Receiver, type ScriptedAnswer, startReceiver } from './receiver.ts';
+
+const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const secrets = environmentSecrets({ PARTNER_SECRET: secret });
+const policy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 300 };
+
+let store: DeliveryStore;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  const { dynamodb, table } = await createTestStores();
+  store = createDynamoDeliveryStore({ client: dynamodb, table });
+});
+
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+});
+
+let counter = 0;
+
+function record(id: string, version = 1, status: DocumentRecord['status'] = 'published'): DocumentRecord {
+  return {
+    id, kind: 'release', title: '市长公开电话12345全天候受理', lang: 'zh-CN', file: `press/2010/${id}.md`, urlPath: `/press/2010/${id}/`,
+    status, version, digest: `d-${id}-${version}`, indexNumber: '003210003/2010-00007', department: '淮南市人民政府新闻办公室',
+    departmentCode: '003210003', category: '政务公开', date: '2010-12-08', artifacts: [],
+    firstPublishedAt: '2010-12-08T02:00:00.000Z', updatedAt: `2010-12-08T02:00:0${version}.000Z`,
+  };
+}
+
+/** A partner with its own receiver answering `script`, and one recorded change for it. */
+async function partnerWithJob(script: ScriptedAnswer[], docs = ['press-2010-hotline']) {
+  const receiver = await startReceiver(secret, script);
+  receivers.push(receiver);
+  const partner: Partner = {
+    id: `p${++counter}`, name: '测试合作网站', takes: { fullText: true },
+    webhook: { url: receiver.url, secret: { env: 'PARTNER_SECRET' } },
+  };
+  const jobs = await recordDeliveries({ store, site, partners: [partner], changes: docs.map((id) => ({ after: record(id) })) });
+  return { receiver, partner, jobs };
+}
+
+function send(partner: Partner, clock = fastClock()) {
+  return sendPendingDeliveries({ store, partners: [partner], secrets, clock, mode: 'local', policy, random: () => 0.5, untilSettled: true });
+}
+
+describe('sendPendingDeliveries', () => {
+  it('retries 500, 500 then 200 with the same webhook-id, fresh signatures and growing backoff', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 500 }, { status: 500 }, { status: 200 }]);
+    const clock = fastClock();
+    const summary = await send(partner, clock);
+    expect(summary).toMatchObject({ attempts: 3, delivered: 1, dead: 0, pending: 0 });
+    expect(receiver.requests.map((r) => r.answered)).toEqual([500, 500, 200]);
+    expect(receiver.requests.every((r) => r.verified)).toBe(true);
+    expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    expect(new Set(receiver.requests.map((r) => r.headers['webhook-signature'])).size).toBe(3);
+    expect(clock.sleeps).toHaveLength(2);
+    expect(clock.sleeps[1]).toBeGreaterThan(clock.sleeps[0] as number);
+    const [job] = await store.listJobs(partner.id);
+    expect(job).toMatchObject({ status: 'delivered', attempts: 3, lastStatus: 200 });
+    expect(job?.history.map((attempt) => attempt.status)).toEqual([500, 500, 200]);
+    expect(receiver.processed.size).toBe(1);
+  });
+
+  it('sends a small JSON payload with event type, id, version, URL, digest and sequence', async () => {
+    const { receiver, partner } = await partnerWithJob([], ['press-a', 'press-b']);
+    await send(partner);
+    const payloads = [...receiver.processed.values()] as { type: string; data: Record<string, unknown> }[];
+    expect(payloads.map((p) => [p.type, p.data['id'], p.data['sequence']])).toEqual([
+      ['document.published', 'press-a', 1],
+      ['document.published', 'press-b', 2],
+    ]);
+    expect(payloads[0]?.data).toMatchObject({
+      version: 1, url: 'https://www.huainan.gov.cn/press/2010/press-a/', digest: 'd-press-a-1',
+      feeds: { atom: `https://www.huainan.gov.cn/feeds/partners/${partner.id}/atom.xml` },
+    });
+  });
+
+  it('disables the endpoint on 410 and puts its jobs in the dead-letter state', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 410 }], ['press-a', 'press-b']);
+    const summary = await send(partner);
+    expect(summary).toMatchObject({ attempts: 1, delivered: 0, dead: 2 });
+    expect(receiver.requests).toHaveLength(1);
+    expect(await store.getPartnerState(partner.id)).toMatchObject({ disabled: true });
+    const jobs = await store.listJobs(partner.id, 'dead');
+    expect(jobs.map((job) => job.lastError)).toEqual([expect.stringMatching(/^HTTP 410/), expect.stringMatching(/endpoint disabled/)]);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 429, headers: { 'retry-after': '120' } }, { status: 200 }]);
+    await send(partner);
+    expect(receiver.requests.map((r) => r.answered)).toEqual([429, 200]);
+    const [first, second] = (await store.listJobs(partner.id))[0]?.history ?? [];
+    expect(Date.parse(second?.at ?? '') - Date.parse(first?.at ?? '')).toBeGreaterThanOrEqual(120_000);
+  });
+
+  it('never follows a 301: it is a failure, and after the last attempt the job is dead', async () => {
+    const moved = { status: 301, headers: { location: 'http://127.0.0.1:1/elsewhere' } };
+    const { receiver, partner } = await partnerWithJob([moved, moved, moved, moved]);
+    const summary = await send(partner);
+    expect(summary).toMatchObject({ attempts: 4, dead: 1, pending: 0 });
+    expect(receiver.requests).toHaveLength(4);
+    const [job] = await store.listJobs(partner.id, 'dead');
+    expect(job?.lastError).toMatch(/301 redirect .* not followed/);
+  });
+
+  it('times out a slow answer and retries', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 200, delayMs: 1500 }, { status: 200 }]);
+    const summary = await send(partner);
+    expect(summary).toMatchObject({ attempts: 2, delivered: 1 });
+    const [job] = await store.listJobs(partner.id);
+    expect(job?.history[0]?.error).toMatch(/^timeout/);
+    expect(job?.history[0]?.latencyMs).toBeLessThan(1000);
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it('redrives dead jobs: same webhook-id, processed once by the receiver', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 410 }]);
+    await send(partner);
+    const requeued = await redrive({ store, partners: [partner], now: new Date('2010-12-09T00:00:00Z') });
+    expect(requeued).toHaveLength(1);
+    expect(await store.getPartnerState(partner.id)).toMatchObject({ disabled: false });
+    const summary = await send(partner);
+    expect(summary).toMatchObject({ delivered: 1, dead: 0, pending: 0 });
+    expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([requeued[0]?.messageId, requeued[0]?.messageId]);
+    expect(receiver.processed.size).toBe(1);
+    expect((await store.listJobs(partner.id))[0]?.history.map((a) => a.status)).toEqual([410, 200]);
+  });
+
+  it('does not record or send a change twice when the build or the sender runs again', async () => {
+    const { receiver, partner } = await partnerWithJob([]);
+    const again = await recordDeliveries({ store, site, partners: [partner], changes: [{ after: record('press-2010-hotline') }] });
+    expect(again).toEqual([]);
+    await send(partner);
+    await send(partner);
+    expect(receiver.requests).toHaveLength(1);
+    const update = await recordDeliveries({ store, site, partners: [partner], changes: [{ before: record('press-2010-hotline'), after: record('press-2010-hotline', 2) }] });
+    expect(update.map((job) => [job.event, job.sequence])).toEqual([['document.updated', 2]]);
+  });
+
+  it('fans one publish out to every matching partner, each receiver processing each change once', async () => {
+    const flaky = await startReceiver(secret, [{ status: 503 }, { status: 200 }, { status: 500 }]);
+    const steady = await startReceiver(secret);
+    const english = await startReceiver(secret);
+    receivers.push(flaky, steady, english);
+    const webhook = (receiver: Receiver) => ({ url: receiver.url, secret: { env: 'PARTNER_SECRET' } });
+    const partners: Partner[] = [
+      { id: `f${++counter}`, name: '新闻网', takes: { fullText: true }, webhook: webhook(flaky) },
+      { id: `s${++counter}`, name: '公开网', takes: { fullText: true }, webhook: webhook(steady) },
+      { id: `e${++counter}`, name: '外宣网', takes: { languages: ['en'], fullText: false }, webhook: webhook(english) },
+    ];
+    const changes = [{ after: record('press-x') }, { after: { ...record('press-y'), lang: 'en' as const } }];
+    await recordDeliveries({ store, site, partners, changes });
+    await recordDeliveries({ store, site, partners, changes }); // the build ran twice
+    const summary = await sendPendingDeliveries({ store, partners, secrets, clock: fastClock(), mode: 'local', policy, random: () => 0.5, untilSettled: true });
+    expect(summary).toMatchObject({ delivered: 5, dead: 0, pending: 0 });
+    const processed = (receiver: Receiver) => [...receiver.processed.values()].map((p) => (p as { data: { id: string } }).data.id).sort();
+    expect(processed(flaky)).toEqual(['press-x', 'press-y']);
+    expect(processed(steady)).toEqual(['press-x', 'press-y']);
+    expect(processed(english)).toEqual(['press-y']);
+    expect(flaky.requests.length).toBe(4);
+    expect(steady.requests.length + english.requests.length).toBe(3);
+  });
+
+  it('reports a missing secret as a failed attempt instead of sending unsigned', async () => {
+    const { receiver, partner } = await partnerWithJob([]);
+    const summary = await sendPendingDeliveries({
+      store, partners: [partner], secrets: environmentSecrets({}), clock: fastClock(), mode: 'local', policy: { ...policy, maxAttempts: 1 },
+    });
+    expect(summary.dead).toBe(1);
+    expect(receiver.requests).toHaveLength(0);
+    expect((await store.listJobs(partner.id))[0]?.lastError).toMatch(/PARTNER_SECRET is not set/);
+  });
+
+  it('refuses a loopback endpoint outside local mode', async () => {
+    const { receiver, partner } = await partnerWithJob([]);
+    await sendPendingDeliveries({ store, partners: [partner], secrets, clock: fastClock(), mode: 'production', policy: { ...policy, maxAttempts: 1 } });
+    expect(receiver.requests).toHaveLength(0);
+    expect((await store.listJobs(partner.id))[0]?.lastError).toMatch(/^refused: .*https/);
+  });
+});

@@ -1,0 +1,33 @@
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { InvalidSecretError, signPayload, webhookHeaders } from '../../src/delivery/signing.ts';
+
+const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+describe('webhook signing', () => {
+  it('matches the known answer of the Standard Webhooks specification', () => {
+    expect(signPayload(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe(
+      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    );
+  });
+
+  it('produces headers the standardwebhooks library verifies', () => {
+    const body = JSON.stringify({ type: 'document.published', data: { id: 'huaifu-2010-69' } });
+    const sentAt = new Date(performance.timeOrigin + performance.now());
+    const headers = webhookHeaders(secret, 'msg_xxgk_huaifu-2010-69_v1', sentAt, body);
+    expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(headers['webhook-timestamp']).toBe(String(Math.floor(sentAt.getTime() / 1000)));
+  });
+
+  it('signs every attempt afresh: same id, new timestamp, new signature', () => {
+    const body = '{}';
+    const first = webhookHeaders(secret, 'msg_a', new Date('2010-06-01T00:00:00Z'), body);
+    const retry = webhookHeaders(secret, 'msg_a', new Date('2010-06-01T00:00:05Z'), body);
+    expect(retry['webhook-id']).toBe(first['webhook-id']);
+    expect(retry['webhook-signature']).not.toBe(first['webhook-signature']);
+  });
+
+  it('refuses a secret that is not whsec_ + base64 of at least 24 bytes', () => {
+    expect(() => signPayload('whsec_c2hvcnQ=', 'msg', 1, '{}')).toThrow(InvalidSecretError);
+  });
+});
