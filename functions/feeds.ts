@@ -1,0 +1,60 @@
+// Feeds: the table's stream. When documents' META records change (the build's commit point),
+// rebuild the feeds, record one outbox job per matching partner, queue the partners for the notify
+// function and ping WebSub hubs. On failure the batch is retried from its first record.
+
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { type BatchResponse, documentChangesOf, type StreamEvent } from '../src/aws/events.ts';
+import { logJson } from '../src/aws/log.ts';
+import { readSiteConfig } from '../src/aws/siteConfig.ts';
+import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
+import { recordDeliveries } from '../src/delivery/outbox.ts';
+import { publishToHubs } from '../src/delivery/websub.ts';
+import { rebuildFeeds } from '../src/feeds/rebuild.ts';
+import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
+import { createS3ObjectStore } from '../src/store/s3.ts';
+import { networkModeFromEnv } from '../src/aws/network.ts';
+
+const env = requireEnv(['SITE_BUCKET', 'TABLE_NAME', 'NOTIFY_QUEUE_URL']);
+const { s3, dynamodb } = clientsFromEnv();
+const sqs = new SQSClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' });
+const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
+const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
+const deliveries = createDynamoDeliveryStore({ client: dynamodb, table: env.TABLE_NAME });
+const mode = networkModeFromEnv();
+
+export async function handler(event: StreamEvent): Promise<BatchResponse> {
+  const changes = documentChangesOf(event);
+  if (changes.length === 0) return { batchItemFailures: [] };
+  try {
+    const { site, partners } = await readSiteConfig(objects);
+    const documents = [];
+    for await (const record of records.listDocuments()) documents.push(record);
+    const feeds = await rebuildFeeds({ objects, site, partners, documents });
+    const jobs = await recordDeliveries({ store: deliveries, site, partners, changes });
+    const partnerIds = [...new Set(jobs.map((job) => job.partnerId))].sort();
+    for (let start = 0; start < partnerIds.length; start += 10) {
+      const batch = partnerIds.slice(start, start + 10);
+      const sent = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: env.NOTIFY_QUEUE_URL,
+          Entries: batch.map((partnerId, i) => ({ Id: String(i), MessageBody: JSON.stringify({ partnerId }) })),
+        }),
+      );
+      if ((sent.Failed ?? []).length > 0) throw new Error(`SQS refused ${sent.Failed?.length} notify message(s): ${JSON.stringify(sent.Failed)}`);
+    }
+    const pings = await publishToHubs({ changedFeeds: feeds.changedFeeds, mode, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) });
+    logJson('info', 'Feeds rebuilt.', {
+      changes: changes.length,
+      written: feeds.written.length,
+      jobs: jobs.length,
+      partners: partnerIds,
+      failedPings: pings.filter((ping) => ping.error !== undefined || (ping.status ?? 0) >= 400),
+    });
+    return { batchItemFailures: [] };
+  } catch (error) {
+    logJson('error', 'Feeds rebuild failed; the batch is retried.', { error: String(error) });
+    // Stream semantics: everything from this record on is retried, in order.
+    return { batchItemFailures: [{ itemIdentifier: changes[0]?.sequenceNumber ?? '' }] };
+  }
+}

@@ -1,0 +1,49 @@
+// Notify: one SQS message per partner with pending deliveries ({ partnerId }). Send what is due,
+// signed; if retries remain, queue the partner again for when the next one is due (SQS delays up
+// to 15 minutes; a later retry just waits another round).
+
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import type { BatchResponse, SqsEvent } from '../src/aws/events.ts';
+import { logJson } from '../src/aws/log.ts';
+import { networkModeFromEnv } from '../src/aws/network.ts';
+import { awsSecrets } from '../src/aws/secrets.ts';
+import { readSiteConfig } from '../src/aws/siteConfig.ts';
+import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
+import { sendPendingDeliveries } from '../src/delivery/send.ts';
+import { createS3ObjectStore } from '../src/store/s3.ts';
+
+const env = requireEnv(['SITE_BUCKET', 'TABLE_NAME', 'NOTIFY_QUEUE_URL']);
+const region = process.env['AWS_REGION'] ?? 'us-east-1';
+const { s3, dynamodb } = clientsFromEnv();
+const sqs = new SQSClient({ region });
+const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
+const store = createDynamoDeliveryStore({ client: dynamodb, table: env.TABLE_NAME });
+const secrets = awsSecrets(new SecretsManagerClient({ region }));
+const mode = networkModeFromEnv();
+const MAX_DELAY_SECONDS = 900;
+
+export async function handler(event: SqsEvent): Promise<BatchResponse> {
+  const failed: string[] = [];
+  const { partners } = await readSiteConfig(objects);
+  for (const record of event.Records) {
+    try {
+      const { partnerId } = JSON.parse(record.body) as { partnerId?: unknown };
+      if (typeof partnerId !== 'string') throw new Error(`The message has no partnerId: ${record.body.slice(0, 200)}`);
+      // The function's clock; delivery reads it through this object only.
+      const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)) }; // eslint-disable-line no-restricted-syntax
+      const summary = await sendPendingDeliveries({ store, partners, secrets, clock, mode, partnerId });
+      if (summary.nextAttemptAt !== undefined) {
+        const wait = Math.ceil((Date.parse(summary.nextAttemptAt) - clock.now().getTime()) / 1000);
+        const DelaySeconds = Math.max(0, Math.min(MAX_DELAY_SECONDS, wait));
+        await sqs.send(new SendMessageCommand({ QueueUrl: env.NOTIFY_QUEUE_URL, MessageBody: JSON.stringify({ partnerId }), DelaySeconds }));
+      }
+      logJson('info', 'Deliveries sent.', { partnerId, ...summary });
+    } catch (error) {
+      logJson('error', 'Delivery failed; the message is retried.', { messageId: record.messageId, error: String(error) });
+      failed.push(record.messageId);
+    }
+  }
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}

@@ -1,0 +1,35 @@
+// Release: an EventBridge Scheduler one-time schedule fires at a document's embargo time with
+// { publishAt, documentId }. Publishing with the clock set to the embargo time makes every
+// document due by then public — the same publish the render function runs.
+
+import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { releasePayloadOf } from '../src/aws/events.ts';
+import { logJson } from '../src/aws/log.ts';
+import { publishFromSource } from '../src/aws/publishFromSource.ts';
+import type { BuildSummary } from '../src/publish/build.ts';
+import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
+import { createS3ObjectStore } from '../src/store/s3.ts';
+
+const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME']);
+const { s3, dynamodb } = clientsFromEnv();
+const source = createS3ObjectStore({ client: s3, bucket: env.SOURCE_BUCKET });
+const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
+const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
+const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
+
+export interface ReleaseResult {
+  publishAt: string;
+  summary: BuildSummary;
+}
+
+/** Throws on failure: Scheduler retries the invocation (retry policy and DLQ set on the schedule target). */
+export async function handler(event: unknown): Promise<ReleaseResult> {
+  const payload = releasePayloadOf(event);
+  const result = await publishFromSource({ source, objects, records, contentDir, now: new Date(payload.publishAt) });
+  if (result.status === 'invalid') {
+    // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.
+    throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);
+  }
+  logJson('info', 'Released.', { ...payload, summary: result.summary });
+  return { publishAt: payload.publishAt, summary: result.summary };
+}

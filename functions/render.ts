@@ -1,0 +1,63 @@
+// Render: S3 notifications of uploaded sources, delivered through SQS. One batch, one publish:
+// mirror the sources, validate, build what changed. All messages of a failed build are retried.
+
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { scheduleReleases } from '../src/aws/embargoSchedules.ts';
+import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { type BatchResponse, type S3ObjectEvent, s3EventsOf, type SqsEvent, type SqsRecord } from '../src/aws/events.ts';
+import { logJson } from '../src/aws/log.ts';
+import { provenanceOf } from '../src/aws/provenance.ts';
+import { publishFromSource, SOURCE_PREFIX } from '../src/aws/publishFromSource.ts';
+import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
+import { createS3ObjectStore } from '../src/store/s3.ts';
+
+const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME', 'SCHEDULE_GROUP', 'SCHEDULER_ROLE_ARN', 'RELEASE_FUNCTION_ARN', 'RELEASE_DEAD_LETTER_ARN']);
+const { s3, dynamodb } = clientsFromEnv();
+const scheduler = new SchedulerClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' });
+const releaseTarget = {
+  groupName: env.SCHEDULE_GROUP,
+  roleArn: env.SCHEDULER_ROLE_ARN,
+  functionArn: env.RELEASE_FUNCTION_ARN,
+  deadLetterArn: env.RELEASE_DEAD_LETTER_ARN,
+};
+const source = createS3ObjectStore({ client: s3, bucket: env.SOURCE_BUCKET });
+const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
+const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
+const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
+
+export async function handler(event: SqsEvent): Promise<BatchResponse> {
+  const relevant: SqsRecord[] = [];
+  const malformed: SqsRecord[] = [];
+  const uploads: S3ObjectEvent[] = [];
+  for (const record of event.Records) {
+    try {
+      const ours = s3EventsOf(record).filter(({ bucket, key }) => bucket === env.SOURCE_BUCKET && key.startsWith(SOURCE_PREFIX));
+      if (ours.length > 0) relevant.push(record);
+      uploads.push(...ours);
+    } catch (error) {
+      // Retried until the queue moves it to its dead-letter queue, whose alarm tells an operator.
+      logJson('error', 'Not an S3 notification.', { messageId: record.messageId, error: String(error) });
+      malformed.push(record);
+    }
+  }
+  const failures = (records: SqsRecord[]) => ({ batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })) });
+  if (relevant.length === 0) return failures(malformed);
+  // The function's clock: read once here, injected everywhere below.
+  const now = new Date(); // eslint-disable-line no-restricted-syntax
+  try {
+    const provenance = await provenanceOf(s3, uploads);
+    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance });
+    if (result.status === 'invalid') {
+      // Retrying cannot fix content; the editors' CI runs `gazette check` before uploading.
+      logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync });
+    } else {
+      // After the build: an embargoed document gets (or moves) its one-time release schedule.
+      const schedules = await scheduleReleases(scheduler, releaseTarget, result.pending);
+      logJson('info', 'Published.', { provenance, sync: result.sync, summary: result.summary, schedules, pending: result.pending });
+    }
+    return failures(malformed);
+  } catch (error) {
+    logJson('error', 'Publish failed; the batch is retried.', { error: String(error) });
+    return failures([...relevant, ...malformed]);
+  }
+}

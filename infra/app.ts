@@ -1,0 +1,39 @@
+// The CDK app: `npx cdk synth` / `npx cdk deploy` (cdk.json runs this file). Bundles the functions
+// first (esbuild, ~2 s, no Docker), then builds one environment-agnostic stack checked by cdk-nag's
+// AWS Solutions and Serverless rule packs: any unacknowledged finding fails the synth.
+
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { bundleFunctions } from './bundle.ts';
+import { bundlesDir as defaultBundlesDir } from './functions.ts';
+import { GazetteStack } from './gazetteStack.ts';
+
+export interface GazetteAppOptions {
+  bundlesDir?: string;
+  /** Context values (tests pass them; the CLI reads cdk.json). */
+  context?: Record<string, unknown>;
+  outdir?: string;
+}
+
+export function createGazetteApp(options: GazetteAppOptions = {}): { app: App; stack: GazetteStack } {
+  const app = new App({ ...(options.context === undefined ? {} : { context: options.context }), ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
+  const partnerSecrets = app.node.tryGetContext('gazette:partnerSecrets') as string[] | undefined;
+  const domainName = app.node.tryGetContext('gazette:domainName') as string | undefined;
+  const certificateArn = app.node.tryGetContext('gazette:certificateArn') as string | undefined;
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new Error('Set both gazette:domainName and gazette:certificateArn (an ACM certificate in us-east-1), or neither.');
+  }
+  const stack = new GazetteStack(app, app.node.tryGetContext('gazette:stackName') ?? 'Gazette', {
+    description: 'Gazette: government gazette and press office publishing (site, render, feeds, partner notifications, embargo releases)',
+    bundlesDir: options.bundlesDir ?? defaultBundlesDir,
+    ...(partnerSecrets === undefined ? {} : { partnerSecrets }),
+    ...(domainName === undefined || certificateArn === undefined ? {} : { domain: { name: domainName, certificateArn } }),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return { app, stack };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  if (process.env['GAZETTE_SKIP_BUNDLE'] !== '1') await bundleFunctions();
+  createGazetteApp().app.synth();
+}

@@ -1,0 +1,35 @@
+// The Lambda functions, as data: entry file, memory, timeout and the files each bundle carries
+// besides its code. The bundler, the stack and the benchmark all read this one table.
+
+import { fileURLToPath } from 'node:url';
+
+export interface FunctionSpec {
+  /** Entry file, relative to the repository root. */
+  entry: string;
+  summary: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /**
+   * Files read at run time (relative to the repository root, copied to the same place in the
+   * bundle): code that resolves files through `import.meta.url` keeps working unchanged.
+   */
+  assets: string[];
+}
+
+/** Read at run time by the HTML renderer (stylesheet) and the render fingerprint (templates and render code). */
+const renderAssets = ['templates', 'src/render', 'src/publish/renderJob.ts', 'node_modules/pdfkit/js/data'];
+
+export const functionSpecs = {
+  // PDF rendering parses CJK fonts of ~10 MB each and needs about 1 GB; HTML alone fits in 512 MB.
+  render: { entry: 'functions/render.ts', summary: 'S3 upload -> SQS -> publish changed documents', memoryMb: 1536, timeoutSeconds: 120, assets: renderAssets },
+  feeds: { entry: 'functions/feeds.ts', summary: 'table stream -> feeds, outbox, WebSub', memoryMb: 512, timeoutSeconds: 60, assets: [] },
+  notify: { entry: 'functions/notify.ts', summary: 'SQS -> signed partner webhooks', memoryMb: 256, timeoutSeconds: 60, assets: [] },
+  release: { entry: 'functions/release.ts', summary: 'Scheduler one-time schedule -> publish embargoed documents', memoryMb: 1536, timeoutSeconds: 120, assets: renderAssets },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functionSpecs;
+export const functionNames = Object.keys(functionSpecs) as FunctionName[];
+
+export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+/** `dist/functions/<name>/index.mjs` plus its assets; git-ignored. */
+export const bundlesDir = fileURLToPath(new URL('../dist/functions/', import.meta.url));

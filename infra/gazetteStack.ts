@@ -1,0 +1,220 @@
+// The whole platform on AWS, in one environment-agnostic stack:
+//   editors' CI → source bucket ─S3 event→ render queue → render ─→ site bucket + table
+//   table stream → feeds → (feeds in site bucket, outbox in table) → notify queue → notify → partners
+//   Scheduler one-time schedule (embargo) → release → site bucket + table
+//   readers → CloudFront (OAC, origin path /site) → site bucket
+
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { PRIVATE_PREFIX, SITE_PREFIX } from '../src/store/ports.ts';
+import { acknowledgeStackFindings, objectsFinding } from './acknowledgements.ts';
+import { GazetteFunction } from './gazetteFunction.ts';
+import { DeadLetterQueue, QueueWithDlq } from './queueWithDlq.ts';
+import { logLifecycle, privateBucket } from './secureDefaults.ts';
+import { SiteDistribution } from './site.ts';
+
+export interface GazetteStackProps extends StackProps {
+  /** Folder with the bundled functions (`<name>/index.mjs`), from infra/bundle.ts. */
+  bundlesDir: string;
+  /** Secrets Manager names of partner signing secrets, as referenced in partners.yaml (`{ awsSecret: … }`). */
+  partnerSecrets?: readonly string[];
+  /** The city's domain and its ACM certificate (us-east-1); default: the cloudfront.net address. */
+  domain?: { name: string; certificateArn: string };
+}
+
+/** Key prefix the editors' CI uploads to; the render function mirrors it. */
+export const SOURCE_PREFIX = 'content/';
+const GSI_NAMES = ['GSI1', 'GSI2'];
+
+export class GazetteStack extends Stack {
+  constructor(scope: Construct, id: string, props: GazetteStackProps) {
+    super(scope, id, props);
+
+    // Storage ------------------------------------------------------------------------------
+    const logsBucket = privateBucket(this, 'LogsBucket', {
+      retain: false,
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: logLifecycle,
+    });
+    const sourceBucket = privateBucket(this, 'SourceBucket', { accessLogs: logsBucket, versioned: true });
+    const siteBucket = privateBucket(this, 'SiteBucket', { accessLogs: logsBucket, versioned: true });
+
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const [i, name] of GSI_NAMES.entries()) {
+      table.addGlobalSecondaryIndex({
+        indexName: name,
+        partitionKey: { name: `gsi${i + 1}pk`, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: `gsi${i + 1}sk`, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    const tableResources = [table.tableArn, ...GSI_NAMES.map((name) => `${table.tableArn}/index/${name}`)];
+    const recordActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+
+    const site = new SiteDistribution(this, 'Site', { siteBucket, logsBucket, ...(props.domain === undefined ? {} : { domain: props.domain }) });
+
+    // Render: S3 → SQS → render ---------------------------------------------------------------
+    const publishEnv = { SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName };
+    const allowPublish = (fn: GazetteFunction) => {
+      fn.allow('ListSources', ['s3:ListBucket'], [sourceBucket.bucketArn]);
+      fn.allow('ReadSources', ['s3:GetObject'], [sourceBucket.arnForObjects(`${SOURCE_PREFIX}*`)]);
+      // ListBucket lets a HEAD of a missing key answer 404 (not 403): the build skips unchanged objects by HEAD.
+      fn.allow('ListSite', ['s3:ListBucket'], [siteBucket.bucketArn]);
+      fn.allow('WriteSite', ['s3:GetObject', 's3:PutObject'], [siteBucket.arnForObjects(`${SITE_PREFIX}*`), siteBucket.arnForObjects(`${PRIVATE_PREFIX}*`)]);
+      // Releasing an embargoed document deletes its private render and its scheduled record.
+      fn.allow('DeleteStagedRenders', ['s3:DeleteObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}scheduled/*`)]);
+      fn.allow('Records', [...recordActions, 'dynamodb:DeleteItem'], tableResources);
+    };
+    const render = new GazetteFunction(this, 'Render', { name: 'render', bundlesDir: props.bundlesDir, environment: publishEnv });
+    allowPublish(render);
+    const renderQueue = new QueueWithDlq(this, 'RenderQueue', { consumerTimeout: render.timeout });
+    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+      sourceBucket.addEventNotification(event, new s3n.SqsDestination(renderQueue.queue), { prefix: SOURCE_PREFIX });
+    }
+    render.function.addEventSource(
+      new SqsEventSource(renderQueue.queue, {
+        // One CI upload is many objects: wait for the batch, publish once.
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(20),
+        reportBatchItemFailures: true,
+        // Two at most (SQS's minimum): builds are idempotent and conditional writes settle races.
+        maxConcurrency: 2,
+      }),
+    );
+
+    // Feeds: table stream → feeds --------------------------------------------------------------
+    const notifyQueueTimeout = Duration.seconds(60);
+    const notifyQueue = new QueueWithDlq(this, 'NotifyQueue', { consumerTimeout: notifyQueueTimeout, maxReceiveCount: 10 });
+    const feeds = new GazetteFunction(this, 'Feeds', {
+      name: 'feeds',
+      bundlesDir: props.bundlesDir,
+      environment: { SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, NOTIFY_QUEUE_URL: notifyQueue.queue.queueUrl },
+    });
+    feeds.allow('ListSite', ['s3:ListBucket'], [siteBucket.bucketArn]);
+    feeds.allow('WriteFeeds', ['s3:GetObject', 's3:PutObject'], [siteBucket.arnForObjects(`${SITE_PREFIX}feeds/*`), siteBucket.arnForObjects(`${PRIVATE_PREFIX}feeds/*`)]);
+    feeds.allow('ReadSiteConfig', ['s3:GetObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}state/*`)]);
+    feeds.allow('Records', [...recordActions, 'dynamodb:BatchGetItem'], tableResources);
+    feeds.allow('QueueNotify', ['sqs:SendMessage'], [notifyQueue.queue.queueArn]);
+    const feedsFailures = new DeadLetterQueue(this, 'FeedsFailures', {
+      description: 'The feeds function gave up on a batch of table changes: feeds and partner notifications may lag. Inspect its logs, fix, then rebuild feeds.',
+    });
+    feeds.function.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(5),
+        retryAttempts: 5,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(feedsFailures.queue),
+        // Only documents' META records: the commit point of a publish.
+        filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('META') } } } })],
+      }),
+    );
+
+    // Notify: SQS → partners --------------------------------------------------------------------
+    const notify = new GazetteFunction(this, 'Notify', {
+      name: 'notify',
+      bundlesDir: props.bundlesDir,
+      environment: { SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, NOTIFY_QUEUE_URL: notifyQueue.queue.queueUrl },
+    });
+    notify.allow('ReadSiteConfig', ['s3:GetObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}state/*`)]);
+    notify.allow('Deliveries', ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [table.tableArn]);
+    notify.allow('RequeuePartner', ['sqs:SendMessage'], [notifyQueue.queue.queueArn]);
+    notify.function.addEventSource(new SqsEventSource(notifyQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    const secrets = (props.partnerSecrets ?? []).map(
+      (name, i) =>
+        new secretsmanager.Secret(this, `PartnerSecret${i}`, {
+          secretName: name,
+          description: `Gazette partner webhook signing secret ${name}. Put the whsec_… value agreed with the partner.`,
+          generateSecretString: { passwordLength: 48, excludePunctuation: true },
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+    );
+    if (secrets.length > 0) notify.allow('PartnerSecrets', ['secretsmanager:GetSecretValue'], secrets.map((secret) => secret.secretArn));
+
+    // Release: Scheduler → release ----------------------------------------------------------------
+    const release = new GazetteFunction(this, 'Release', { name: 'release', bundlesDir: props.bundlesDir, environment: publishEnv });
+    allowPublish(release);
+    const releaseFailures = new DeadLetterQueue(this, 'ReleaseFailures', {
+      description: 'An embargo release failed after its retries: documents due for publication are not public. Publish by hand (gazette publish) and inspect the release logs.',
+    });
+    release.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(releaseFailures.queue) });
+    const scheduleGroupName = `${this.stackName}-embargo`;
+    const scheduleGroup = new scheduler.ScheduleGroup(this, 'EmbargoSchedules', { scheduleGroupName, removalPolicy: RemovalPolicy.DESTROY });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler: invoke the release function at an embargo time',
+    });
+    schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'InvokeRelease', actions: ['lambda:InvokeFunction'], resources: [release.function.functionArn] }));
+    schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ScheduleDeadLetters', actions: ['sqs:SendMessage'], resources: [releaseFailures.queue.queueArn] }));
+
+    // The render function creates and moves one schedule per embargoed document, in this group only.
+    const releaseSchedules = this.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${scheduleGroupName}/release-*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    render.allow('ScheduleReleases', ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'], [releaseSchedules]);
+    render.allow('PassSchedulerRole', ['iam:PassRole'], [schedulerRole.roleArn]);
+    render.setEnv('SCHEDULE_GROUP', scheduleGroup.scheduleGroupName);
+    render.setEnv('SCHEDULER_ROLE_ARN', schedulerRole.roleArn);
+    render.setEnv('RELEASE_FUNCTION_ARN', release.function.functionArn);
+    render.setEnv('RELEASE_DEAD_LETTER_ARN', releaseFailures.queue.queueArn);
+
+    // Findings accepted, each with its reason ------------------------------------------------------
+    acknowledgeStackFindings(this, { distribution: site.distribution, hasCertificate: props.domain !== undefined, secrets });
+    const objectKeys = 'Object-level S3 permissions name objects by key prefix; the prefix is the narrowest scope (the build writes any page under it).';
+    for (const fn of [render, release]) {
+      fn.acknowledge(objectsFinding(sourceBucket, SOURCE_PREFIX), objectKeys);
+      fn.acknowledge(objectsFinding(siteBucket, SITE_PREFIX), objectKeys);
+      fn.acknowledge(objectsFinding(siteBucket, PRIVATE_PREFIX), objectKeys);
+      fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}scheduled/`), objectKeys);
+    }
+    feeds.acknowledge(objectsFinding(siteBucket, `${SITE_PREFIX}feeds/`), objectKeys);
+    feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}feeds/`), objectKeys);
+    for (const fn of [feeds, notify]) fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}state/`), objectKeys);
+    const sqsDriven = 'Invoked synchronously by an SQS event source mapping, which supports no on-failure destination: the queue\'s redrive policy moves failed messages to its dead-letter queue, which has an alarm.';
+    for (const fn of [render, notify]) {
+      fn.acknowledge('Serverless-LambdaDLQ', sqsDriven);
+      fn.acknowledge('Serverless-LambdaEventSourceMappingDestination', sqsDriven);
+    }
+    render.acknowledge(`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduleGroupName}/release-*]`,
+      'Schedules are named release-<document id> when a document is embargoed; the prefix within the stack\'s own schedule group is the narrowest scope.');
+    feeds.acknowledge('Serverless-LambdaDLQ', 'Invoked synchronously by the table stream event source mapping, whose on-failure destination (FeedsFailures queue, alarmed) receives batches that exhaust their retries.');
+    release.acknowledge('Serverless-LambdaDLQ', 'Asynchronous invocations that fail after two retries go to the on-failure destination ReleaseFailures (alarmed), the successor of a function dead-letter queue.');
+
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('SiteUrl', `https://${site.distribution.distributionDomainName}/`, 'The public site');
+    output('DistributionId', site.distribution.distributionId, 'For cache invalidations');
+    output('SourceBucketName', sourceBucket.bucketName, 'Editors\u2019 CI uploads content/ here (gazette publish --target aws)');
+    output('SiteBucketName', siteBucket.bucketName, 'Published site (site/) and private state (private/)');
+    output('TableName', table.tableName, 'Document, issue and delivery records');
+    output('ScheduleGroupName', scheduleGroup.scheduleGroupName, 'One-time embargo schedules go in this group');
+    output('SchedulerRoleArn', schedulerRole.roleArn, 'Role embargo schedules run as');
+    for (const [i, secret] of secrets.entries()) {
+      output(`PartnerSecret${i}Arn`, secret.secretArn, `Reference in partners.yaml as secret: { awsSecret: <this ARN> } (${props.partnerSecrets?.[i]})`);
+    }
+    output('ReleaseFunctionArn', release.function.functionArn, 'Target of embargo schedules: payload { "publishAt": "<ISO time>" }');
+  }
+}

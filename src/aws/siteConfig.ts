@@ -1,0 +1,33 @@
+// The validated site configuration and partner list, as the last successful publish saw them.
+// The render function writes it next to the build state; the feeds and notify functions read it
+// instead of loading and validating the whole content tree themselves.
+
+import type { SiteConfig } from '../content/model.ts';
+import type { Partner } from '../delivery/partners.ts';
+import { outputFormats } from '../outputs.ts';
+import { type ObjectStore, PRIVATE_PREFIX } from '../store/ports.ts';
+
+export const SITE_CONFIG_KEY = `${PRIVATE_PREFIX}state/site-config.json`;
+
+export interface PublishedSiteConfig {
+  site: SiteConfig;
+  partners: Partner[];
+}
+
+export class SiteConfigMissingError extends Error {
+  override name = 'SiteConfigMissingError';
+}
+
+export async function writeSiteConfig(objects: ObjectStore, config: PublishedSiteConfig): Promise<void> {
+  await objects.put({ key: SITE_CONFIG_KEY, body: Buffer.from(JSON.stringify(config), 'utf8'), contentType: outputFormats.json.mediaType });
+}
+
+export async function readSiteConfig(objects: ObjectStore): Promise<PublishedSiteConfig> {
+  const stored = await objects.get(SITE_CONFIG_KEY);
+  if (stored === undefined) {
+    throw new SiteConfigMissingError(
+      `${SITE_CONFIG_KEY} is not in the site bucket: no publish has succeeded yet. Upload the content (gazette publish --target aws); this event is retried.`,
+    );
+  }
+  return JSON.parse(Buffer.from(stored.body).toString('utf8')) as PublishedSiteConfig;
+}

@@ -1,0 +1,94 @@
+// The bundled feeds function, in a fresh Node process, on DynamoDB stream records of the table.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
+import type { DocumentRecord } from '../../src/store/ports.ts';
+import { createTestStores } from '../helpers/stores.ts';
+import { bundleInto, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
+import { type PublishedSite, publishedSite } from './published.ts';
+
+const partnersYaml = `partners:
+  - id: hnnews
+    name: 淮南新闻网
+    takes: { kinds: [release], languages: [zh-CN], fullText: true }
+    webhook: { url: https://news.huainan.gov.cn/hooks/gazette, secret: { awsSecret: "arn:aws:secretsmanager:ap-east-1:123456789012:secret:gazette/partners/hnnews-AbCdEf" } }
+`;
+
+let work: string;
+let entry: string;
+let site: PublishedSite;
+let sqs: FakeSqs;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'gazette-feeds-'));
+  [entry, site, sqs] = await Promise.all([bundleInto(join(work, 'bundles'), 'feeds'), publishedSite(partnersYaml), startFakeSqs()]);
+}, 60_000);
+
+afterAll(async () => {
+  await sqs.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+let sequence = 100;
+/** A stream record as Lambda delivers it: keys and images in DynamoDB JSON. */
+function streamRecord(keys: { pk: string; sk: string }, newImage: object, eventName: 'INSERT' | 'MODIFY' = 'INSERT') {
+  const seq = String(++sequence).padStart(21, '0');
+  return {
+    eventID: `event-${seq}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    dynamodb: {
+      ApproximateCreationDateTime: 1277424000,
+      Keys: marshall(keys),
+      NewImage: marshall({ ...keys, ...newImage }, { removeUndefinedValues: true }),
+      SequenceNumber: seq,
+      SizeBytes: 512,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/Gazette/stream/2010-06-25T00:00:00.000',
+  };
+}
+
+const env = (bucket: string, table: string) => ({
+  AWS_ENDPOINT_URL_S3: site.stores.s3Endpoint,
+  AWS_ENDPOINT_URL_DYNAMODB: site.stores.dynamodbEndpoint,
+  AWS_ENDPOINT_URL_SQS: sqs.url,
+  SITE_BUCKET: bucket,
+  TABLE_NAME: table,
+  NOTIFY_QUEUE_URL: `${sqs.url}/123456789012/Gazette-NotifyQueue`,
+});
+
+describe('feeds bundle', () => {
+  it('rebuilds the feeds, records the outbox and queues the partner when a document is committed', async () => {
+    const release = site.documents.find((doc) => doc.id === 'press-2010-hotline') as DocumentRecord;
+    const event = {
+      Records: [
+        streamRecord({ pk: 'ISSUE#2010-05', sk: 'META' }, { title: '2010年第5期' }),
+        streamRecord({ pk: `DOC#${release.id}`, sk: 'V#000001' }, release),
+        streamRecord({ pk: `DOC#${release.id}`, sk: 'META' }, release),
+      ],
+    };
+    const result = await invokeBundle(entry, [event], env(site.stores.bucket, site.stores.table));
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.results).toEqual([{ batchItemFailures: [] }]);
+    const atom = await site.stores.objects.get('site/feeds/press/atom.xml');
+    expect(Buffer.from(atom?.body ?? []).toString('utf8')).toContain(release.title);
+    const jobs = await createDynamoDeliveryStore({ client: site.stores.dynamodb, table: site.stores.table }).listJobs('hnnews');
+    expect(jobs.map((job) => [job.documentId, job.event, job.status])).toEqual([[release.id, 'document.published', 'pending']]);
+    expect(sqs.messages.map((body) => JSON.parse(body))).toEqual([{ partnerId: 'hnnews' }]);
+  }, 60_000);
+
+  it('retries from the first record when no publish has saved the site configuration yet', async () => {
+    const empty = await createTestStores();
+    const record = streamRecord({ pk: 'DOC#press-2010-hotline', sk: 'META' }, site.documents[0] as DocumentRecord);
+    const result = await invokeBundle(entry, [{ Records: [record] }], env(empty.bucket, empty.table));
+    expect(result.results).toEqual([{ batchItemFailures: [{ itemIdentifier: record.dynamodb.SequenceNumber }] }]);
+    expect(JSON.stringify(result.logs)).toContain('no publish has succeeded yet');
+  }, 60_000);
+});

@@ -1,0 +1,186 @@
+// Run a *bundled* function the way Lambda does: a fresh Node process imports dist-style
+// `<name>/index.mjs` and calls `handler(event)`. Events are invoked in order in that one process,
+// so the second one is a warm invocation. Endpoints come from the same environment variables the
+// SDK honours on AWS (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_SQS`).
+
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { bundleFunction } from '../../infra/bundle.ts';
+import type { FunctionName } from '../../infra/functions.ts';
+
+export interface Invocation {
+  results: unknown[];
+  /** JSON log lines the function printed. */
+  logs: Record<string, unknown>[];
+  stderr: string;
+  code: number | null;
+  /** Peak resident memory of the process, MiB (what Lambda's memory size must cover). */
+  maxRssMb?: number;
+}
+
+export async function bundleInto(dir: string, name: FunctionName): Promise<string> {
+  const result = await bundleFunction(name, { outDir: dir });
+  return join(result.dir, 'index.mjs');
+}
+
+const RESULT = '@@result ';
+const RSS = '@@maxrss ';
+
+const runner = `
+const [entry, eventsJson] = process.argv.slice(1);
+const { handler } = await import(entry);
+for (const event of JSON.parse(eventsJson)) {
+  const result = await handler(event);
+  process.stdout.write(${JSON.stringify(RESULT)} + JSON.stringify(result ?? null) + '\\n');
+}
+process.stdout.write(${JSON.stringify(RSS)} + String(process.resourceUsage().maxRSS / 1024) + '\\n');
+`;
+
+/** Invoke `events` one after another in one fresh process; environment is exactly `env` plus PATH. */
+export function invokeBundle(entry: string, events: unknown[], env: Record<string, string>): Promise<Invocation> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', runner, entry, JSON.stringify(events)], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        AWS_REGION: 'us-east-1',
+        // SQS and Secrets Manager clients sign requests; any key is fine against the local servers.
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const results: unknown[] = [];
+      const logs: Record<string, unknown>[] = [];
+      let maxRssMb: number | undefined;
+      for (const line of stdout.split('\n')) {
+        if (line.startsWith(RESULT)) results.push(JSON.parse(line.slice(RESULT.length)));
+        else if (line.startsWith(RSS)) maxRssMb = Number(line.slice(RSS.length));
+        else if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      for (const line of stderr.split('\n')) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
+      resolve({ results, logs, stderr, code, ...(maxRssMb === undefined ? {} : { maxRssMb }) });
+    });
+  });
+}
+
+/** An SQS message as Lambda delivers it. */
+export function sqsRecord(body: unknown, messageId: string = randomUUID()) {
+  return {
+    messageId,
+    receiptHandle: `handle-${messageId}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1277863200000', SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: '1277863200000' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:Gazette-RenderQueue',
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** The body S3 sends to SQS for one created object (keys URL-encoded, as S3 does). */
+export function s3Notification(bucket: string, key: string, eventName = 'ObjectCreated:Put') {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: '2010-06-25T00:00:00.000Z',
+        eventName,
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'render',
+          bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
+          object: { key: encodeURIComponent(key).replaceAll('%2F', '/').replaceAll('%20', '+'), size: 1, eTag: 'etag', sequencer: '0' },
+        },
+      },
+    ],
+  };
+}
+
+export interface FakeSqs {
+  url: string;
+  /** Message bodies received, in order. */
+  messages: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Nothing local speaks SQS, so this answers SendMessage and SendMessageBatch (AWS JSON 1.0, with
+ * the MD5 digests the SDK checks) and records the bodies.
+ */
+export async function startFakeSqs(): Promise<FakeSqs> {
+  const messages: string[] = [];
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  const server: Server = createServer(async (request: IncomingMessage, response) => {
+    let raw = '';
+    for await (const chunk of request) raw += String(chunk);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const input = JSON.parse(raw) as { MessageBody?: string; Entries?: { Id: string; MessageBody: string }[] };
+    let output: unknown;
+    if (target.endsWith('.SendMessageBatch')) {
+      output = {
+        Successful: (input.Entries ?? []).map((entry) => {
+          messages.push(entry.MessageBody);
+          return { Id: entry.Id, MessageId: randomUUID(), MD5OfMessageBody: md5(entry.MessageBody) };
+        }),
+        Failed: [],
+      };
+    } else if (target.endsWith('.SendMessage')) {
+      messages.push(input.MessageBody ?? '');
+      output = { MessageId: randomUUID(), MD5OfMessageBody: md5(input.MessageBody ?? '') };
+    } else {
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'UnsupportedOperation', message: target }));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(output));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+export interface FakeScheduler {
+  url: string;
+  /** Schedules by name, as last created or updated. */
+  schedules: Map<string, { method: string; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Nothing local speaks EventBridge Scheduler: this answers CreateSchedule (POST /schedules/{name},
+ * 409 ConflictException when it exists, as Scheduler does) and UpdateSchedule (PUT).
+ */
+export async function startFakeScheduler(): Promise<FakeScheduler> {
+  const schedules = new Map<string, { method: string; body: Record<string, unknown> }>();
+  const server: Server = createServer(async (request, response) => {
+    let raw = '';
+    for await (const chunk of request) raw += String(chunk);
+    const name = decodeURIComponent(/^\/schedules\/([^?]+)/.exec(request.url ?? '')?.[1] ?? '');
+    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    if (request.method === 'POST' && schedules.has(name)) {
+      response.writeHead(409, { 'content-type': 'application/json', 'x-amzn-errortype': 'ConflictException' }).end(JSON.stringify({ Message: `Schedule ${name} already exists.` }));
+      return;
+    }
+    schedules.set(name, { method: request.method ?? '', body });
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ScheduleArn: `arn:aws:scheduler:us-east-1:123456789012:schedule/${String(body['GroupName'])}/${name}` }));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, schedules, close: () => new Promise((done) => server.close(() => done())) };
+}
