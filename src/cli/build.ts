@@ -7,7 +7,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
 import { createFileContentCache } from '../content/load.ts';
-import { formatMessages } from '../content/messages.ts';
+import { formatMessages, hasErrors } from '../content/messages.ts';
+import { notifyPartners } from '../delivery/notify.ts';
+import { loadPartners, type Partner } from '../delivery/partners.ts';
+import { environmentSecrets } from '../delivery/secrets.ts';
 import type { ContentSet } from '../content/model.ts';
 import { type BuildSummary, type Provenance, buildSite } from '../publish/build.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
@@ -88,30 +91,38 @@ export async function runBuild(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(help);
     return 0;
   }
-  const content = await loadAndReport(parsed.args, io);
-  if (content === undefined) return 1;
+  const site = await loadAndReport(parsed.args, io);
+  if (site === undefined) return 1;
   const stores = await startLocalStores(parsed.args.data);
   try {
-    return await publishLocally(content, stores, parsed.args, io);
+    return await publishLocally(site, stores, parsed.args, io);
   } finally {
     await stores.stop();
   }
 }
 
-/** Load and validate; print the messages; undefined when there are errors. */
-export async function loadAndReport(args: BuildArgs, io: CliIo): Promise<ContentSet | undefined> {
+export interface LoadedSite {
+  content: ContentSet;
+  partners: Partner[];
+}
+
+/** Load and validate content and partners.yaml; print the messages; undefined when there are errors. */
+export async function loadAndReport(args: BuildArgs, io: CliIo): Promise<LoadedSite | undefined> {
   const cache = await createFileContentCache(join(args.data, 'cache', 'content.json'));
-  const { content, messages } = await loadContent(args.content, { cache, now: args.now });
-  if (messages.length > 0) (content === undefined ? io.stderr : io.stdout).write(formatMessages(messages));
-  if (content === undefined) {
+  const loaded = await loadContent(args.content, { cache, now: args.now });
+  const partners = loaded.content === undefined ? undefined : await loadPartners(args.content, loaded.content.site);
+  const messages = [...loaded.messages, ...(partners?.messages ?? [])];
+  const failed = loaded.content === undefined || partners?.partners === undefined || hasErrors(messages);
+  if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages));
+  if (failed || loaded.content === undefined || partners?.partners === undefined) {
     io.stderr.write('Nothing was published: fix the errors above and build again.\n');
     return undefined;
   }
   await cache.save();
-  return content;
+  return { content: loaded.content, partners: partners.partners };
 }
 
-export async function publishLocally(content: ContentSet, stores: LocalStores, args: BuildArgs, io: CliIo): Promise<number> {
+export async function publishLocally({ content, partners }: LoadedSite, stores: LocalStores, args: BuildArgs, io: CliIo): Promise<number> {
   const started = performance.now();
   const provenance = await gitProvenance(args.content);
   const renderer = await createSiteRenderer(content);
@@ -124,6 +135,7 @@ export async function publishLocally(content: ContentSet, stores: LocalStores, a
       renderer,
       now: args.now,
       provenance,
+      feeds: { partners, deliveries: stores.deliveries },
       onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
     });
   } catch (error) {
@@ -133,6 +145,15 @@ export async function publishLocally(content: ContentSet, stores: LocalStores, a
   } finally {
     await renderer.close();
   }
+  // Partners hear of the change after the feeds are written; retries wait for `gazette deliveries send`.
+  const notified = await notifyPartners({
+    store: stores.deliveries,
+    partners,
+    changedFeeds: summary.changedFeeds,
+    secrets: environmentSecrets(process.env),
+    clock: { now: io.now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) },
+    mode: 'local',
+  });
   if (args.out !== undefined) {
     const count = await mirrorSite(stores.objects, args.out);
     io.stdout.write(`Wrote ${count} files to ${relative(io.cwd, args.out) || '.'}\n`);
@@ -145,8 +166,16 @@ export async function publishLocally(content: ContentSet, stores: LocalStores, a
       (summary.refreshed > 0 ? `, ${summary.refreshed} re-rendered` : '') +
       (summary.scheduled > 0 ? `, ${summary.scheduled} scheduled for later` : '') +
       (summary.drafts > 0 ? `, ${summary.drafts} drafts skipped` : '') +
-      `; ${summary.issuesWritten} issue pages; ${summary.objectsWritten} objects written, ${summary.objectsUnchanged} unchanged, in ${seconds} s.\n`,
+      `; ${summary.issuesWritten} issue pages; ${summary.objectsWritten} objects written, ${summary.objectsUnchanged} unchanged; ` +
+      `${summary.feedsWritten} feed documents written, in ${seconds} s.\n`,
   );
+  const { deliveries } = notified;
+  if (summary.deliveriesQueued > 0 || deliveries.attempts > 0) {
+    io.stdout.write(
+      `Partners: ${summary.deliveriesQueued} deliveries queued; ${deliveries.delivered} delivered, ${deliveries.pending} waiting for a retry, ${deliveries.dead} dead` +
+        (deliveries.pending > 0 ? ' (see `gazette deliveries`).\n' : '.\n'),
+    );
+  }
   return 0;
 }
 

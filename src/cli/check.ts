@@ -3,7 +3,8 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFileContentCache, loadContent, type FileContentCache } from '../content/load.ts';
-import { formatMessages } from '../content/messages.ts';
+import { formatMessages, hasErrors } from '../content/messages.ts';
+import { loadPartners } from '../delivery/partners.ts';
 import type { ContentSet } from '../content/model.ts';
 import { didYouMean } from '../content/suggest.ts';
 
@@ -71,7 +72,10 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
     io.stderr.write(`gazette check: the cache could not be saved (${(error as Error).message}).\n`);
   }
   if (content === undefined) return 1;
-  io.stdout.write(`✔ ${shown} is valid: ${describeContent(content)}.\n`);
+  const partners = await loadPartners(contentDir, content.site);
+  if (partners.messages.length > 0) (hasErrors(partners.messages) ? io.stderr : io.stdout).write(formatMessages(partners.messages, { contentDir: shown }));
+  if (partners.partners === undefined || hasErrors(partners.messages)) return 1;
+  io.stdout.write(`✔ ${shown} is valid: ${describeContent(content)}, ${partners.partners.length} partners.\n`);
   return 0;
 }
 

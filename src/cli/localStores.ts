@@ -1,6 +1,8 @@
 // The embedded S3 and DynamoDB the CLI publishes into: started with the command, stopped after.
 
 import { join } from 'node:path';
+import { createDynamoDeliveryStore } from '../delivery/dynamodb.ts';
+import type { DeliveryStore } from '../delivery/store.ts';
 import { startEmbeddedServers } from '../local/servers.ts';
 import { createAwsClients } from '../store/clients.ts';
 import { createDynamoRecordStore, ensureTable } from '../store/dynamodb.ts';
@@ -13,6 +15,7 @@ export const LOCAL_TABLE = 'gazette';
 export interface LocalStores {
   objects: ObjectStore;
   records: RecordStore;
+  deliveries: DeliveryStore;
   s3Endpoint: string;
   dynamodbEndpoint: string;
   stop(): Promise<void>;
@@ -30,6 +33,7 @@ export async function startLocalStores(dataDir: string): Promise<LocalStores> {
     return {
       objects: createS3ObjectStore({ client: clients.s3, bucket: LOCAL_BUCKET }),
       records: createDynamoRecordStore({ client: clients.dynamodb, table: LOCAL_TABLE }),
+      deliveries: createDynamoDeliveryStore({ client: clients.dynamodb, table: LOCAL_TABLE }),
       s3Endpoint: servers.s3Endpoint,
       dynamodbEndpoint: servers.dynamodbEndpoint,
       stop: async () => {

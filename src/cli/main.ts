@@ -20,6 +20,14 @@ const commands: Record<string, Command> = {
     summary: 'Publish every embargoed document that is due (the build, at --now).',
     run: async (argv, io) => (await import('./build.ts')).runBuild(argv, io),
   },
+  deliveries: {
+    summary: 'List partner deliveries; `send` retries what is due; `redrive` re-sends dead ones.',
+    run: async (argv, io) => (await import('./deliveries.ts')).runDeliveries(argv, io),
+  },
+  publish: {
+    summary: 'Validate, then upload changed sources to the AWS source bucket (--target aws).',
+    run: async (argv, io) => (await import('./publish.ts')).runPublish(argv, io),
+  },
   preview: {
     summary: 'Serve the published site from the bucket (add --build to build first).',
     run: async (argv, io) => (await import('./preview.ts')).runPreview(argv, io),

@@ -3,8 +3,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { posix } from 'node:path';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
-import type { ContentSet } from '../content/model.ts';
-import { type BuildArgs, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
+import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, startLocalStores } from './localStores.ts';
 
@@ -151,7 +150,8 @@ async function serve(objects: ObjectStore, request: IncomingMessage, response: S
 }
 
 /** While previewing, publish each embargoed document when its publishAt comes (a rebuild at that time). */
-function scheduleReleases(content: ContentSet, stores: LocalStores, args: BuildArgs, io: CliIo): { cancel(): void } {
+function scheduleReleases(site: LoadedSite, stores: LocalStores, args: BuildArgs, io: CliIo): { cancel(): void } {
+  const { content } = site;
   let timer: NodeJS.Timeout | undefined;
   const next = () => {
     const now = io.now().getTime();
@@ -164,7 +164,7 @@ function scheduleReleases(content: ContentSet, stores: LocalStores, args: BuildA
     timer = setTimeout(async () => {
       if (io.now().getTime() >= due) {
         io.stdout.write(`Releasing what is due at ${new Date(due).toISOString()}…\n`);
-        await publishLocally(content, stores, { ...args, now: io.now() }, io);
+        await publishLocally(site, stores, { ...args, now: io.now() }, io);
       }
       next();
     }, Math.min(due - now + 50, 86_400_000));

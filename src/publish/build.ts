@@ -10,6 +10,11 @@ import type { Attachment, ContentSet, GazetteDocument, GazetteIssue, Lang } from
 import { formatIndexNumber } from '../content/indexNumber.ts';
 import { type Artifact, attachmentTypes, outputFormats } from '../outputs.ts';
 import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
+import { recordDeliveries } from '../delivery/outbox.ts';
+import type { Partner } from '../delivery/partners.ts';
+import type { DeliveryStore } from '../delivery/store.ts';
+import { feedEntryArtifact } from '../feeds/entries.ts';
+import { type ChangedFeed, rebuildFeeds } from '../feeds/rebuild.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentMessage } from '../content/model.ts';
 import { versionPath, type PageLink, type VersionEntry } from '../render/html/index.ts';
@@ -49,8 +54,8 @@ export interface SiteRenderer {
   assets(): Artifact[];
   /** Called once before rendering `jobCount` documents (a large build may start workers). */
   begin(jobCount: number): Promise<void>;
-  /** The document's page, then its other renditions (PDF). */
-  documentArtifacts(job: DocumentPageJob): Promise<Artifact[]>;
+  /** The document's page, its version copy and PDF, and its body HTML for feed entries. */
+  documentArtifacts(job: DocumentPageJob): Promise<{ artifacts: Artifact[]; bodyHtml: string }>;
   /** The issue's page, then its PDF (unless `pdf: false`: an issue PDF, once out, is kept). */
   issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: boolean }): Promise<Artifact[]>;
   indexPage(page: IndexPage, state: PublishedState): Artifact;
@@ -80,6 +85,8 @@ export interface BuildOptions {
   /** Object and record writes in flight at once. */
   concurrency?: number;
   provenance?: Provenance;
+  /** Rebuild feeds and record partner deliveries (locally; on AWS the table stream does it). */
+  feeds?: { partners: readonly Partner[]; deliveries: DeliveryStore };
 }
 
 export interface BuildSummary {
@@ -95,6 +102,10 @@ export interface BuildSummary {
   issuesWritten: number;
   objectsWritten: number;
   objectsUnchanged: number;
+  feedsWritten: number;
+  /** Feeds whose subscription document changed, for WebSub pings. */
+  changedFeeds: ChangedFeed[];
+  deliveriesQueued: number;
 }
 
 export class PublishStateError extends Error {
@@ -123,7 +134,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
-    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0,
+    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, changedFeeds: [], deliveriesQueued: 0,
   };
 
   emit({ type: 'phase', phase: 'plan' });
@@ -199,7 +210,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   // Embargoed documents are rendered now, into the private prefix the site never serves.
   await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
-    const artifacts = [...(await renderer.documentArtifacts(job)), ...(await attachmentArtifacts(content.root, job.doc))];
+    const artifacts = [...(await renderer.documentArtifacts(job)).artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
     await writeArtifacts(objects, artifacts, 4, summary, false, prefix);
     await records.putScheduled({
@@ -220,12 +231,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   const changes: Change[] = [];
   const newRecords = await mapLimit(jobs, concurrency, async ({ plan: entry, job, digest, newVersion }) => {
-    const artifacts = [...(await renderer.documentArtifacts(job)), ...(await attachmentArtifacts(content.root, job.doc))];
+    const rendered = await renderer.documentArtifacts(job);
+    const artifacts = [...rendered.artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     await writeArtifacts(objects, artifacts, 4, summary, false);
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
     if (!newVersion && entry.record !== undefined) record.updatedAt = entry.record.updatedAt;
+    // The feed entry of this version, private and immutable, written before the record names it.
+    await objects.put(feedEntryArtifact(job.doc, rendered.bodyHtml, record, content.site));
     return record;
   });
 
@@ -295,6 +309,25 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const listingArtifacts = pages.map((page) => renderer.indexPage(page, state));
   await writeArtifacts(objects, listingArtifacts, concurrency, summary, true);
   if (previousBuild?.fingerprint !== renderer.fingerprint) await writeBuildState(objects, { fingerprint: renderer.fingerprint });
+
+  // Feeds come after the pages they point to; the outbox is recorded before the feeds that
+  // announce the change, so a crash in between is caught up by the next run.
+  if (options.feeds !== undefined) {
+    emit({ type: 'phase', phase: 'feeds' });
+    const { partners, deliveries } = options.feeds;
+    const feeds = await rebuildFeeds({
+      objects,
+      site: content.site,
+      partners,
+      documents: [...state.documents.values()],
+      beforeWrite: async (changed) => {
+        const jobs = await recordDeliveries({ store: deliveries, site: content.site, partners, changes: changed.map((after) => ({ after })) });
+        summary.deliveriesQueued += jobs.length;
+      },
+    });
+    summary.feedsWritten = feeds.written.length;
+    summary.changedFeeds = feeds.changedFeeds;
+  }
   return summary;
 }
 

@@ -3,7 +3,11 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArticleDocument, GazetteDocument, GazetteIssue, SiteConfig } from '../content/model.ts';
+import type { Element } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, SiteConfig } from '../content/model.ts';
+import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import { type Artifact, artifact } from '../outputs.ts';
 import { renderDocumentPage, renderVersionPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
 import { markdownToHast } from '../render/markdown.ts';
@@ -58,7 +62,14 @@ function imageReader(root: string, docs: GazetteDocument[]): (urlPath: string) =
   };
 }
 
-export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPageJob): Promise<Artifact[]> {
+/** What rendering one document gives: its artifacts, and its body as HTML for feed entries. */
+export interface RenderedDocument {
+  artifacts: Artifact[];
+  /** Sanitized body HTML with absolute URLs (the Q&A appended for conferences); '' when withdrawn. */
+  bodyHtml: string;
+}
+
+export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPageJob): Promise<RenderedDocument> {
   const { doc } = job;
   const pdfKey = documentPdfKey(doc);
   const withdrawn = doc.status === 'withdrawn';
@@ -74,14 +85,35 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
     ...(job.issue === undefined ? {} : { issue: job.issue }),
   };
   // The current page, and the immutable copy of this version at its stable URL.
-  const page = renderDocumentPage(env.ctx, doc, input);
-  const copy = renderVersionPage(env.ctx, doc, { ...input, version: job.version });
-  if (!env.pdf || withdrawn) return [page, copy];
+  const ctx: RenderContext = { ...env.ctx, feeds: alternateFeedLinks(env.ctx.site, feedContext(doc)) };
+  const page = renderDocumentPage(ctx, doc, input);
+  const copy = renderVersionPage(ctx, doc, { ...input, version: job.version });
+  if (withdrawn) return { artifacts: [page, copy], bodyHtml: '' };
+  // One parse serves the PDF and the feed entry: both want absolute links.
+  const hast = printHast(env, doc.file, doc.body);
+  const bodyHtml = toHtml(hast) + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
+  if (!env.pdf) return { artifacts: [page, copy], bodyHtml };
   const pdf = await renderDocumentPdf(
-    { doc, hast: printHast(env, doc.file, doc.body), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
+    { doc, hast, indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
     await pdfFonts(),
   );
-  return [page, copy, artifact('pdf', pdfKey, pdf)];
+  return { artifacts: [page, copy, artifact('pdf', pdfKey, pdf)], bodyHtml };
+}
+
+/** The feeds a document page announces: the whole site, its section, department, topic and language. */
+export function feedContext(doc: GazetteDocument): PageFeedContext {
+  return { section: doc.kind === 'article' ? 'gazette' : 'press', department: doc.department.name, topic: doc.category.name, lang: doc.lang };
+}
+
+/** A conference's 答记者问 for feed readers: each question with who asked, then the answer. */
+function questionsHtml(env: RenderEnvironment, doc: ConferenceDocument): string {
+  if (doc.qa.length === 0) return '';
+  const children = doc.qa.flatMap((pair) => [
+    h('h3', `问：${pair.question}${pair.askedBy === undefined ? '' : `（${pair.askedBy}）`}`),
+    ...(pair.answeredBy === undefined ? [] : [h('p', h('strong', `答（${pair.answeredBy}）：`))]),
+    ...printHast(env, doc.file, pair.answer).children,
+  ]);
+  return toHtml(h('section', [h('h2', '答记者问'), ...children]) as Element);
 }
 
 export async function renderIssuePdfArtifact(

@@ -21,11 +21,12 @@ import {
   siteAssets,
   type RenderContext,
 } from '../render/html/index.ts';
+import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import type { DocumentPageJob, SiteRenderer } from './build.ts';
 import { canonicalJson, sha256 } from './digest.ts';
 import type { IndexPage } from './indexPages.ts';
 import type { PublishedState } from './plan.ts';
-import { type RenderEnvironment, renderDocumentJob, renderIssuePdfArtifact, issuePdfKey } from './renderJob.ts';
+import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact, issuePdfKey } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,14 +50,14 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   const workers = options.workers ?? availableParallelism();
   const env: RenderEnvironment = { ctx, root: content.root, pdf, resolve: (from, href) => resolveContentLink(content, from, href) };
   const documents = new Map(content.documents.map((doc) => [doc.id, doc]));
-  let pool: WorkerPool<DocumentPageJob, Artifact[]> | undefined;
+  let pool: WorkerPool<DocumentPageJob, RenderedDocument> | undefined;
 
   return {
     fingerprint,
     assets: () => siteAssets(),
     async begin(jobCount: number) {
       if (pool === undefined && workers > 0 && jobCount >= POOL_THRESHOLD) {
-        pool = await createWorkerPool<DocumentPageJob, Artifact[]>(new URL('./renderWorker.ts', import.meta.url), workers, {
+        pool = await createWorkerPool<DocumentPageJob, RenderedDocument>(new URL('./renderWorker.ts', import.meta.url), workers, {
           site: content.site,
           routes: [...content.routes.entries()],
           root: content.root,
@@ -69,7 +70,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       return renderDocumentJob(env, job);
     },
     async issueArtifacts(issue, articles, options = {}) {
-      const page = renderIssuePage(ctx, issue, articles, {
+      const page = renderIssuePage(withFeeds(ctx, { section: 'gazette' }), issue, articles, {
         ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
         resolveLink: (href) => resolveContentLink(content, issue.file, href),
         ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}` } : {}),
@@ -88,7 +89,14 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   };
 }
 
-function renderIndexPage(ctx: RenderContext, page: IndexPage, state: PublishedState): Artifact {
+/** The context of a page that announces the feeds of its part of the site. */
+function withFeeds(ctx: RenderContext, context: PageFeedContext): RenderContext {
+  return { ...ctx, feeds: alternateFeedLinks(ctx.site, context) };
+}
+
+function renderIndexPage(base: RenderContext, page: IndexPage, state: PublishedState): Artifact {
+  const section = page.kind === 'gazette-archive' || page.kind === 'gazette-year' ? 'gazette' : page.kind.startsWith('press') ? 'press' : undefined;
+  const ctx = withFeeds(base, section === undefined ? {} : { section });
   const issues = [...state.issues.values()];
   // Listings decide themselves how withdrawn documents show (month pages keep them, marked).
   const documents = [...state.documents.values()].filter((record) => record.status !== 'scheduled');

@@ -42,9 +42,19 @@ describe('gazette check (spawned)', () => {
   it('exits with 0 and counts what it found when the content is valid', async () => {
     const root = await writeContent(validSite());
     const { code, stdout } = await gazette(dirname(root), 'check', '--content', 'content');
-    expect(stdout).toBe('✔ content is valid: 2 issues, 3 articles, 1 release, 1 conference.\n');
+    expect(stdout).toBe('✔ content is valid: 2 issues, 3 articles, 1 release, 1 conference, 0 partners.\n');
     expect(code).toBe(0);
     expect(existsSync(join(dirname(root), '.gazette', 'cache', 'content.json'))).toBe(true);
+  });
+
+  it('checks partners.yaml with the content and positions its problems', async () => {
+    const root = await writeContent({
+      ...validSite(),
+      'partners.yaml': 'partners:\n  - id: news\n    name: 新闻网\n    takes:\n      kinds: [release]\n      topics: [不存在的主题]\n      fullText: true\n    webhook:\n      url: https://hooks.news.example/\n      secret: { env: NEWS_SECRET }\n',
+    });
+    const { code, stderr } = await gazette(dirname(root), 'check');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^content\/partners\.yaml:6:\d+ .*不存在的主题/m);
   });
 });
 

@@ -12,7 +12,9 @@ import { fastClock, type Receiver, type ScriptedAnswer, startReceiver } from './
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const secrets = environmentSecrets({ PARTNER_SECRET: secret });
-const policy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 300 };
+// Delays longer than any real pause on a loaded machine (the fast clock skips them), and short
+// enough that the receiver still accepts the signed timestamps (5 minutes).
+const policy = { maxAttempts: 4, baseDelayMs: 10_000, maxDelayMs: 60_000, timeoutMs: 300 };
 
 let store: DeliveryStore;
 const receivers: Receiver[] = [];
