@@ -20,10 +20,12 @@ import type { ContentMessage } from '../content/model.ts';
 import { versionPath, type PageLink, type VersionEntry } from '../render/html/index.ts';
 import {
   type ArtifactRef,
+  type AuditEvent,
   type DocumentRecord,
   type DocumentVersionRecord,
   type IssueRecord,
   type ObjectStore,
+  type PutDocumentEntry,
   type RecordStore,
   type ScheduledRecord,
   PRIVATE_PREFIX,
@@ -33,6 +35,7 @@ import { mapLimit } from './concurrency.ts';
 import { sha256 } from './digest.ts';
 import { type Change, type IndexPage, affectedIndexPages, allIndexPages } from './indexPages.ts';
 import { type DocumentPlan, type PublishedState, issueKey, planBuild, renderDigest } from './plan.ts';
+import { archiveCurrentPage } from './archive.ts';
 import { documentRecord, issueRecord } from './records.ts';
 
 export interface DocumentPageJob {
@@ -117,6 +120,9 @@ export class PublishStateError extends Error {
     super(message);
   }
 }
+
+/** Records committed per batch while rendering goes on (4 transactions of 25 in the adapter). */
+const RECORD_BATCH = 100;
 
 /** Embargoed renders, one folder per document; never under the site prefix. */
 export const SCHEDULED_PREFIX = `${PRIVATE_PREFIX}scheduled/`;
@@ -230,9 +236,54 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   });
 
   const changes: Change[] = [];
-  const newRecords = await mapLimit(jobs, concurrency, async ({ plan: entry, job, digest, newVersion }) => {
+  const outcomeOf = (job: Job, record: DocumentRecord): DocumentOutcome =>
+    !job.newVersion ? 'refreshed'
+    : record.status === 'withdrawn' ? 'withdrawn'
+    : job.plan.record !== undefined ? 'updated'
+    : staged.has(record.id) ? 'released'
+    : 'created';
+  const entryOf = (job: Job, record: DocumentRecord): PutDocumentEntry => {
+    const outcome = outcomeOf(job, record);
+    return {
+      record,
+      // A re-render in place keeps its version (expected = the same version).
+      expectedVersion: job.plan.record?.version ?? 0,
+      ...(job.newVersion && job.job.doc.changeNote !== undefined ? { changeNote: job.job.doc.changeNote } : {}),
+      // The audit entry commits with the change it records.
+      ...(outcome === 'refreshed'
+        ? {}
+        : {
+            audit: {
+              id: record.id,
+              at: now.toISOString(),
+              event: outcome === 'created' ? ('published' as const) : (outcome as AuditEvent),
+              version: record.version,
+              digest: record.digest,
+              ...options.provenance,
+            },
+          }),
+    };
+  };
+
+  // The commit point of each document is its record, written after its own artifacts. Records
+  // are committed in batches while later documents still render, so the table's work overlaps
+  // the rendering; listings and feeds wait for all of them.
+  const batch: PutDocumentEntry[] = [];
+  let committing: Promise<void> = Promise.resolve();
+  let commitError: unknown;
+  const commit = () => {
+    const entries = batch.splice(0);
+    if (entries.length === 0) return;
+    committing = committing.then(() => records.putDocuments(entries)).catch((error: unknown) => {
+      commitError ??= error;
+    });
+  };
+  const newRecords = await mapLimit(jobs, concurrency, async (item) => {
+    const { plan: entry, job, digest, newVersion } = item;
     const rendered = await renderer.documentArtifacts(job);
     const artifacts = [...rendered.artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
+    // The version being replaced keeps its page at a stable URL before the new one goes up.
+    if (newVersion && entry.record !== undefined) await archiveCurrentPage(objects, job.doc.urlPath, entry.record.version, entry.record.title);
     await writeArtifacts(objects, artifacts, 4, summary, false);
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
@@ -240,45 +291,31 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     if (!newVersion && entry.record !== undefined) record.updatedAt = entry.record.updatedAt;
     // The feed entry of this version, private and immutable, written before the record names it.
     await objects.put(feedEntryArtifact(job.doc, rendered.bodyHtml, record, content.site));
+    batch.push(entryOf(item, record));
+    if (batch.length >= RECORD_BATCH) commit();
     return record;
   });
-
-  // The commit point: records make the new versions visible to listings and feeds.
-  // A re-render in place keeps its version (expected = the same version).
   emit({ type: 'phase', phase: 'records' });
-  await records.putDocuments(
-    newRecords.map((record, i) => {
-      const job = jobs[i] as Job;
-      return {
-        record,
-        expectedVersion: job.plan.record?.version ?? 0,
-        ...(job.newVersion && job.job.doc.changeNote !== undefined ? { changeNote: job.job.doc.changeNote } : {}),
-      };
-    }),
-  );
-  await mapLimit(newRecords, concurrency, async (record, i) => {
-    const job = jobs[i] as Job;
-    const before = job.plan.record;
-    changes.push({ before, after: record });
+  commit();
+  await committing;
+  if (commitError !== undefined) throw commitError;
+  const outcomes = newRecords.map((record, i) => outcomeOf(jobs[i] as Job, record));
+
+  const counters: Partial<Record<DocumentOutcome, keyof BuildSummary>> = {
+    created: 'created', updated: 'updated', refreshed: 'refreshed', withdrawn: 'withdrawn', released: 'released',
+  };
+  for (const [i, record] of newRecords.entries()) {
+    const outcome = outcomes[i] as DocumentOutcome;
+    changes.push({ before: jobs[i]?.plan.record, after: record });
     state.documents.set(record.id, record);
-    const wasStaged = staged.get(record.id);
-    const outcome: DocumentOutcome =
-      !job.newVersion ? 'refreshed'
-      : record.status === 'withdrawn' ? 'withdrawn'
-      : before !== undefined ? 'updated'
-      : wasStaged !== undefined ? 'released'
-      : 'created';
-    if (outcome !== 'refreshed') {
-      const event = outcome === 'created' ? 'published' : outcome;
-      await records.putAudit({ id: record.id, at: now.toISOString(), event, version: record.version, digest: record.digest, ...options.provenance });
-    }
-    if (wasStaged !== undefined) {
-      // Released: the private renders are no longer needed.
-      await objects.delete(wasStaged.artifactKeys);
-      await records.deleteScheduled(record.id);
-    }
-    summary[outcome === 'released' ? 'released' : outcome === 'withdrawn' ? 'withdrawn' : outcome === 'refreshed' ? 'refreshed' : before === undefined ? 'created' : 'updated']++;
+    (summary[counters[outcome] as 'created'] as number)++;
     emit({ type: 'document', id: record.id, file: record.file, action: outcome });
+  }
+  // Released: the private renders are no longer needed.
+  const released = newRecords.flatMap((record) => staged.get(record.id) ?? []);
+  await mapLimit(released, concurrency, async (item) => {
+    await objects.delete(item.artifactKeys);
+    await records.deleteScheduled(item.id);
   });
 
   emit({ type: 'phase', phase: 'issues' });
@@ -447,11 +484,12 @@ function versionEntries(doc: GazetteDocument, history: DocumentVersionRecord[], 
       ...(item.version > 1 && item.changeNote !== undefined ? { changeNote: item.changeNote } : {}),
       urlPath: versionPath(doc.urlPath, item.version),
     }));
+  // The current version is the page itself; its copy at v<n>/ appears when it is replaced.
   entries.push({
     version,
     date: version === 1 ? doc.date : (doc.changeDate ?? doc.date),
     ...(version > 1 && doc.changeNote !== undefined ? { changeNote: doc.changeNote } : {}),
-    urlPath: versionPath(doc.urlPath, version),
+    urlPath: doc.urlPath,
   });
   return entries;
 }

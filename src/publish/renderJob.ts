@@ -9,8 +9,8 @@ import { h } from 'hastscript';
 import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, SiteConfig } from '../content/model.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import { type Artifact, artifact } from '../outputs.ts';
-import { renderDocumentPage, renderVersionPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
-import { markdownToHast } from '../render/markdown.ts';
+import { renderDocumentPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
+import { type HastRoot, markdownToHast } from '../render/markdown.ts';
 import { type PdfFonts, loadPdfFonts, renderDocumentPdf, renderIssuePdf } from '../render/pdf/index.ts';
 import type { DocumentPageJob } from './build.ts';
 
@@ -73,7 +73,16 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const { doc } = job;
   const pdfKey = documentPdfKey(doc);
   const withdrawn = doc.status === 'withdrawn';
+  // The page and the feed entry show the same body: parse each Markdown text once, and give the
+  // page its own copy (templates adjust ids and heading levels in place).
+  const parsed = new Map<string, HastRoot>();
+  const renderBody = (markdown: string, resolveLink: (href: string) => string | undefined): HastRoot => {
+    let tree = parsed.get(markdown);
+    if (tree === undefined) parsed.set(markdown, (tree = markdownToHast(markdown, { resolveLink })));
+    return structuredClone(tree);
+  };
   const input: DocumentPageInput = {
+    renderBody,
     indexNumber: job.indexNumber,
     translations: job.translations,
     resolveLink: (href) => env.resolve(doc.file, href),
@@ -84,20 +93,19 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
     ...(env.pdf && !withdrawn ? { pdfUrl: `/${pdfKey}` } : {}),
     ...(job.issue === undefined ? {} : { issue: job.issue }),
   };
-  // The current page, and the immutable copy of this version at its stable URL.
+  // The current page; its copy at `v<n>/` is made when a later version replaces it (archive.ts).
   const ctx: RenderContext = { ...env.ctx, feeds: alternateFeedLinks(env.ctx.site, feedContext(doc)) };
   const page = renderDocumentPage(ctx, doc, input);
-  const copy = renderVersionPage(ctx, doc, { ...input, version: job.version });
-  if (withdrawn) return { artifacts: [page, copy], bodyHtml: '' };
-  // One parse serves the PDF and the feed entry: both want absolute links.
-  const hast = printHast(env, doc.file, doc.body);
-  const bodyHtml = toHtml(hast) + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
-  if (!env.pdf) return { artifacts: [page, copy], bodyHtml };
+  if (withdrawn) return { artifacts: [page], bodyHtml: '' };
+  // The feed entry takes the page's body (its links are made absolute when the entry is written).
+  const body = parsed.get(doc.body) ?? renderBody(doc.body, input.resolveLink as (href: string) => string | undefined);
+  const bodyHtml = toHtml(body) + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
+  if (!env.pdf) return { artifacts: [page], bodyHtml };
   const pdf = await renderDocumentPdf(
-    { doc, hast, indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
+    { doc, hast: printHast(env, doc.file, doc.body), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
     await pdfFonts(),
   );
-  return { artifacts: [page, copy, artifact('pdf', pdfKey, pdf)], bodyHtml };
+  return { artifacts: [page, artifact('pdf', pdfKey, pdf)], bodyHtml };
 }
 
 /** The feeds a document page announces: the whole site, its section, department, topic and language. */

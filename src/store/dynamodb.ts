@@ -117,7 +117,7 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
   }
 
   /** The META item (condition: at the expected version) and the new version item (condition: new). */
-  function documentWrites({ record, expectedVersion, changeNote }: PutDocumentEntry): TransactItem[] {
+  function documentWrites({ record, expectedVersion, changeNote, audit }: PutDocumentEntry): TransactItem[] {
     // The same version again refreshes META in place (a re-render); a new version adds its item.
     const refresh = expectedVersion > 0 && record.version === expectedVersion;
     if (!refresh && record.version !== expectedVersion + 1) {
@@ -132,10 +132,13 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       gsi2sk: `${record.date}#${record.id}`,
     };
     const version = { ...record, ...(changeNote !== undefined && { changeNote }), ...keys.version(record.id, record.version) };
-    if (refresh) return [{ Put: { TableName: table, Item: meta, ...expectVersion(expectedVersion) } }];
+    const trail: TransactItem[] =
+      audit === undefined ? [] : [{ Put: { TableName: table, Item: { ...audit, ...keys.audit(audit.id, audit.version, audit.event) }, ConditionExpression: conditions.isNew } }];
+    if (refresh) return [{ Put: { TableName: table, Item: meta, ...expectVersion(expectedVersion) } }, ...trail];
     return [
       { Put: { TableName: table, Item: meta, ...expectVersion(expectedVersion) } },
       { Put: { TableName: table, Item: version, ConditionExpression: conditions.isNew } },
+      ...trail,
     ];
   }
 
@@ -155,7 +158,11 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
   }
 
   async function putDocument(record: DocumentRecord, expectedVersion: number, changeNote?: string): Promise<void> {
-    const entry = { record, expectedVersion, ...(changeNote !== undefined && { changeNote }) };
+    await putEntry({ record, expectedVersion, ...(changeNote !== undefined && { changeNote }) });
+  }
+
+  async function putEntry(entry: PutDocumentEntry): Promise<void> {
+    const { record, expectedVersion } = entry;
     try {
       await transact(`put document ${record.id}`, documentWrites(entry));
     } catch (error) {
@@ -174,9 +181,10 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
     const failures: { id: string; error: Error }[] = [];
     const putOneByOne = async (group: number[]): Promise<void> => {
       for (const index of group) {
-        const { record, expectedVersion, changeNote } = entries[index] as PutDocumentEntry;
+        const entry = entries[index] as PutDocumentEntry;
+        const { record } = entry;
         try {
-          await putDocument(record, expectedVersion, changeNote);
+          await putEntry(entry);
         } catch (error) {
           failures.push({ id: record.id, error: error instanceof Error ? error : new Error(String(error)) });
         }

@@ -126,6 +126,8 @@ export interface PutDocumentEntry {
   record: DocumentRecord;
   expectedVersion: number;
   changeNote?: string;
+  /** The state change this write is, recorded in the same transaction. */
+  audit?: AuditEntry;
 }
 
 /** A document rendered ahead of its embargo: never listed, never public, released at `publishAt`. */

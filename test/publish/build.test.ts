@@ -131,13 +131,15 @@ describe('buildSite', () => {
     expect(summary).toMatchObject({ created: 0, updated: 1, unchanged: 4 });
     const after = await siteObjects(stores.objects);
     const changed = [...after.keys()].filter((key) => before.get(key) !== after.get(key)).sort();
-    expect(changed).toEqual(['press/2010/hotline/hotline.pdf', 'press/2010/hotline/index.html', 'press/2010/hotline/v2/index.html']);
+    expect(changed).toEqual(['press/2010/hotline/hotline.pdf', 'press/2010/hotline/index.html', 'press/2010/hotline/v1/index.html']);
     const page = await text(stores.objects, 'press/2010/hotline/index.html');
     expect(page).toContain('一万二千余件');
     expect(page).toContain('受理量更正为一万二千余件。');
     expect(page).toContain('href="/press/2010/hotline/v1/"');
     // The first version stays readable at its stable URL, as it was.
-    expect(await text(stores.objects, 'press/2010/hotline/v1/index.html')).toContain('一万余件');
+    const archived = await text(stores.objects, 'press/2010/hotline/v1/index.html');
+    expect(archived).toContain('一万余件');
+    expect(archived).toContain('本页为第1版存档');
     expect((await stores.records.listAudit('press-2010-hotline')).map((entry) => [entry.event, entry.version])).toEqual([
       ['published', 1],
       ['updated', 2],

@@ -3,7 +3,7 @@
 import type { GazetteDocument, GazetteIssue } from '../../content/model.ts';
 import type { Artifact } from '../../outputs.ts';
 import { documentPage, erratumPage, versionPath, type ErratumPageData, type PageLink, type VersionEntry } from '../../../templates/document.tsx';
-import { markdownToHast } from '../markdown.ts';
+import { type HastRoot, markdownToHast } from '../markdown.ts';
 import { isRelativeUrl } from '../prepareMdast.ts';
 import type { LinkResolver, RenderContext, Translation } from './context.ts';
 import { pageArtifact } from './page.ts';
@@ -34,7 +34,11 @@ export interface DocumentPageInput {
   supersededBy?: PageLink;
   /** Documents this one replaces. */
   supersedes?: PageLink[];
+  /** Markdown to hast for the body and answers; default `markdownToHast`. The build shares one parse between pages. */
+  renderBody?: (markdown: string, resolveLink: LinkResolver) => HastRoot;
 }
+
+const defaultRenderBody = (markdown: string, resolveLink: LinkResolver): HastRoot => markdownToHast(markdown, { resolveLink });
 
 export type { ErratumPageData, PageLink, VersionEntry };
 
@@ -48,7 +52,7 @@ export function renderDocumentPage(ctx: RenderContext, doc: GazetteDocument, inp
   const tree = documentPage(ctx, doc, {
     ...input,
     resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
-    renderBody: (markdown, resolveLink) => markdownToHast(markdown, { resolveLink }),
+    renderBody: input.renderBody ?? defaultRenderBody,
   });
   return pageArtifact(input.versionOf === undefined ? doc.urlPath : versionPath(doc.urlPath, input.version ?? 1), tree);
 }
@@ -62,7 +66,7 @@ export function renderVersionPage(ctx: RenderContext, doc: GazetteDocument, inpu
     ...input,
     versionOf: input.versionOf ?? { currentUrl: doc.urlPath },
     resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
-    renderBody: (markdown, resolveLink) => markdownToHast(markdown, { resolveLink }),
+    renderBody: input.renderBody ?? defaultRenderBody,
   });
   return pageArtifact(versionPath(doc.urlPath, input.version), tree);
 }
