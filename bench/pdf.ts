@@ -2,10 +2,19 @@
 // (fonts already loaded, as in a warm Lambda), and 3-page document PDFs warm. Prints wall time,
 // pages/s, peak RSS and bytes per page. `benchPdf()` is what `npm run bench` calls; run this
 // file directly (`node --import tsx bench/pdf.ts`) for the PDF numbers alone.
-// Chromium's --print-to-pdf anchor is not run here (Debian `chromium` is not installed).
+// The anchor, in the same run: the same issue printed by headless Chromium (`--print-to-pdf`,
+// Debian `chromium`) from its HTML. Then per-document PDFs of the 1,000-document corpus.
 
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadContent } from '../src/content/load.ts';
+import { createRenderContext, renderDocumentPage, siteAssets } from '../src/render/html/index.ts';
+import { markdownToHast } from '../src/render/markdown.ts';
+import { generateCorpus, writeCorpus } from './corpus.ts';
 import type { ArticleDocument } from '../src/content/model.ts';
 import { loadPdfFonts, renderDocumentPdf, renderIssuePdf } from '../src/render/pdf/index.ts';
 import { article, hastOf, issueOf, paragraphs, sections, site } from '../test/pdf/fixtures.ts';
@@ -51,10 +60,15 @@ async function issueOnce(): Promise<{ ms: number; pages: number; bytes: number }
 export async function benchPdf(): Promise<string[]> {
   const out: string[] = [];
   // Fresh process: parse fonts and render the issue, nothing cached.
+  const spawned = performance.now();
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--fresh-issue'], { encoding: 'utf8' });
+  const wall = (performance.now() - spawned) / 1000;
   if (child.status !== 0) throw new Error(`fresh-process PDF bench failed:\n${child.stderr}`);
   const fresh = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; pages: number; bytes: number; rss: number };
-  out.push(`pdf issue ${fresh.pages} pages, fresh process: ${(fresh.ms / 1000).toFixed(2)} s (fonts + layout + PDF), ${(fresh.pages / (fresh.ms / 1000)).toFixed(0)} pages/s, peak RSS ${fresh.rss.toFixed(0)} MiB, ${(fresh.bytes / fresh.pages / 1024).toFixed(1)} KiB/page`);
+  out.push(
+    `pdf issue ${fresh.pages} pages, fresh process: ${wall.toFixed(2)} s wall from spawn to exit ` +
+      `(${(fresh.ms / 1000).toFixed(2)} s inside: fonts + layout + PDF), ${(fresh.pages / wall).toFixed(0)} pages/s, peak RSS ${fresh.rss.toFixed(0)} MiB, ${(fresh.bytes / fresh.pages / 1024).toFixed(1)} KiB/page`,
+  );
 
   const fonts = await loadPdfFonts();
   const articles = issueArticles(24, 4);
@@ -80,7 +94,57 @@ export async function benchPdf(): Promise<string[]> {
   const perDoc = (performance.now() - docStart) / docs.length;
   out.push(`pdf document (${(docPages / docs.length).toFixed(1)} pages avg), warm: ${perDoc.toFixed(0)} ms each over ${docs.length}, ${(docBytes / docPages / 1024).toFixed(1)} KiB/page`);
   out.push(`pdf peak RSS of this process: ${mib().toFixed(0)} MiB`);
+  out.push(...(await chromiumAnchor(articles.map((a) => a.doc))));
+  out.push(...(await corpusPdfs(1000, fonts)));
   return out;
+}
+
+/** The same issue as one HTML document (each article's page body, the site stylesheet inline), printed by Chromium. */
+async function chromiumAnchor(docs: ArticleDocument[]): Promise<string[]> {
+  const chromium = '/usr/bin/chromium';
+  if (!existsSync(chromium)) return ['pdf anchor: Debian chromium is not installed (npm run bench installs it as root); anchor not measured'];
+  const ctx = createRenderContext(site);
+  const css = Buffer.from(siteAssets()[0]!.body).toString('utf8');
+  const mains = docs.map((doc) => {
+    const html = Buffer.from(renderDocumentPage(ctx, doc, { indexNumber: '003210045/2010-00001' }).body).toString('utf8');
+    return /<main\b[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '';
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'gazette-chromium-'));
+  const htmlFile = join(dir, 'issue.html');
+  await writeFile(htmlFile, `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>${css}</style></head><body>${mains.map((m) => `<main>${m}</main>`).join('')}</body></html>`);
+  const pdfFile = join(dir, 'issue.pdf');
+  const start = performance.now();
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`,
+    '--no-pdf-header-footer', `--print-to-pdf=${pdfFile}`, `file://${htmlFile}`], { encoding: 'utf8' });
+  const seconds = (performance.now() - start) / 1000;
+  const rssKiB = Number(run.stderr.trim().split('\n').pop());
+  const bytes = existsSync(pdfFile) ? await readFile(pdfFile) : undefined;
+  await rm(dir, { recursive: true, force: true });
+  if (bytes === undefined) return [`pdf anchor: chromium failed: ${run.stderr.slice(-300)}`];
+  const pages = countPages(bytes);
+  return [`pdf anchor: chromium --print-to-pdf of the same issue from HTML (${pages} pages): ${seconds.toFixed(2)} s, peak RSS of its main process ${(rssKiB / 1024).toFixed(0)} MiB, ${(bytes.length / pages / 1024).toFixed(1)} KiB/page`];
+}
+
+/** Per-document PDFs of the generated corpus, one after another on one core, fonts warm. */
+async function corpusPdfs(size: number, fonts: Awaited<ReturnType<typeof loadPdfFonts>>): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'gazette-pdf-corpus-'));
+  await writeCorpus(generateCorpus(size), dir);
+  const { content } = await loadContent(dir);
+  if (content === undefined) throw new Error('the generated corpus does not validate');
+  let pages = 0;
+  let bytes = 0;
+  const start = performance.now();
+  for (const doc of content.documents) {
+    const pdf = await renderDocumentPdf({ doc, hast: markdownToHast(doc.body, { resolveLink: () => undefined }), indexNumber: `${doc.department.code}/2010-00001`, site: content.site }, fonts);
+    pages += countPages(pdf);
+    bytes += pdf.length;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await rm(dir, { recursive: true, force: true });
+  return [
+    `pdf ${content.documents.length}-document corpus, one core, fonts warm: ${seconds.toFixed(1)} s, ${(content.documents.length / seconds).toFixed(1)} docs/s, ${(pages / seconds).toFixed(0)} pages/s (${pages} pages), ${(bytes / pages / 1024).toFixed(1)} KiB/page, peak RSS ${mib().toFixed(0)} MiB`,
+  ];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
