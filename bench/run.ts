@@ -9,7 +9,11 @@ import { createFileContentCache, loadContent } from '../src/content/load.ts';
 import { buildSite } from '../src/publish/build.ts';
 import { createSiteRenderer } from '../src/publish/siteRenderer.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
+import { availableParallelism } from 'node:os';
 import { generateCorpus, writeCorpus } from './corpus.ts';
+import { benchFeeds } from './feeds.ts';
+import { benchFunctions } from './functions.ts';
+import { benchPdf } from './pdf.ts';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000').split(',').map(Number);
 const now = new Date('2011-01-01T00:00:00+08:00');
@@ -24,20 +28,20 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
   return { value, seconds: (performance.now() - start) / 1000 };
 }
 
-async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnType<typeof startLocalStores>>) {
+async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnType<typeof startLocalStores>>, pdf: boolean) {
   const cache = await createFileContentCache(join(dataDir, 'cache', 'content.json'));
   const { content, messages } = await loadContent(root, { cache });
   if (content === undefined) throw new Error(`The generated corpus does not validate:\n${messages.slice(0, 5).map((m) => `${m.file}:${m.line} ${m.message}`).join('\n')}`);
   await cache.save();
-  const renderer = await createSiteRenderer(content);
+  const renderer = await createSiteRenderer(content, { pdf });
   try {
-    return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now });
+    return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries } });
   } finally {
     await renderer.close();
   }
 }
 
-export async function benchBuild(size: number): Promise<string[]> {
+export async function benchBuild(size: number, pdf: boolean): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), `gazette-bench-${size}-`));
   const root = join(dir, 'content');
   const dataDir = join(dir, 'data');
@@ -45,19 +49,20 @@ export async function benchBuild(size: number): Promise<string[]> {
   await writeCorpus(corpus, root);
   const stores = await startLocalStores(dataDir);
   try {
-    const full = await timed(() => buildOnce(root, dataDir, stores));
+    const label = `build ${size} docs${pdf ? ' with PDFs' : ' (HTML, no PDFs)'}`;
+    const full = await timed(() => buildOnce(root, dataDir, stores, pdf));
     // A correction, as an editor makes one: new text plus the change note a new version needs.
     const editPath = join(root, corpus.sampleRelease);
     const original = await readFile(editPath, 'utf8');
     await writeFile(editPath, original.replace('\n---\n', '\nchangeNote: 补充最新情况。\nchangeDate: 2010-12-31\n---\n') + '\n本文已根据最新情况更新。\n');
-    const one = await timed(() => buildOnce(root, dataDir, stores));
-    const again = await timed(() => buildOnce(root, dataDir, stores));
+    const one = await timed(() => buildOnce(root, dataDir, stores, pdf));
+    const again = await timed(() => buildOnce(root, dataDir, stores, pdf));
     return [
-      `build ${size} docs  full: ${full.seconds.toFixed(2)} s, ${(corpus.documents / full.seconds).toFixed(0)} docs/s ` +
-        `(${full.value.created} published, ${full.value.objectsWritten} objects)`,
-      `build ${size} docs  one changed: ${(one.seconds * 1000).toFixed(0)} ms (${one.value.updated} updated, ` +
-        `${one.value.objectsWritten} objects written); nothing changed: ${(again.seconds * 1000).toFixed(0)} ms`,
-      `build ${size} docs  peak RSS of the build process: ${rssMiB()} MiB`,
+      `${label}  full: ${full.seconds.toFixed(2)} s, ${(corpus.documents / full.seconds).toFixed(0)} docs/s ` +
+        `(${full.value.created} published, ${full.value.objectsWritten} objects, ${full.value.feedsWritten} feed documents)`,
+      `${label}  one changed: ${(one.seconds * 1000).toFixed(0)} ms (${one.value.updated} updated, ` +
+        `${one.value.objectsWritten} objects written, ${one.value.feedsWritten} feed documents); nothing changed: ${(again.seconds * 1000).toFixed(0)} ms`,
+      `${label}  peak RSS of the build process (render workers included; s3rver and DynamoDB Local are separate processes): ${rssMiB()} MiB`,
     ];
   } finally {
     await stores.stop();
@@ -65,11 +70,13 @@ export async function benchBuild(size: number): Promise<string[]> {
   }
 }
 
-const lines: string[] = [`gazette bench — node ${process.version}, ${new Date().toISOString()}`]; // eslint-disable-line no-restricted-syntax
-console.log(lines[0]);
-for (const size of sizes) {
-  for (const line of await benchBuild(size)) {
-    console.log(line);
-    lines.push(line);
-  }
+const sections = (process.env['BENCH'] ?? 'build,pdf,feeds,functions').split(',');
+console.log(`gazette bench — node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}`); // eslint-disable-line no-restricted-syntax
+const print = (lines: string[]) => lines.forEach((line) => console.log(line));
+if (sections.includes('build')) {
+  for (const size of sizes) print(await benchBuild(size, false));
+  print(await benchBuild(Math.min(...sizes), true));
 }
+if (sections.includes('pdf')) print(await benchPdf());
+if (sections.includes('feeds')) print(await benchFeeds(10_000));
+if (sections.includes('functions')) print(await benchFunctions());

@@ -8,6 +8,10 @@ set -euo pipefail
 REQUIREMENTS=(
   "java  openjdk-17-jre-headless  DynamoDB Local (the embedded database) runs on Java 17 or newer"
 )
+# `ensure-system.sh bench`: what `npm run bench` needs on top (the Chromium anchor of the PDF bench).
+if [ "${1:-}" = "bench" ]; then
+  REQUIREMENTS+=("chromium  chromium  the PDF benchmark prints the same issue with headless Chromium as its anchor")
+fi
 
 missing_packages=()
 missing_reasons=()

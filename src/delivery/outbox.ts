@@ -6,7 +6,7 @@ import type { SiteConfig } from '../content/model.ts';
 import { formatUrls, headKey } from '../feeds/definitions.ts';
 import { documentPdfKey } from '../feeds/entries.ts';
 import type { DocumentRecord } from '../store/ports.ts';
-import { type Partner, partnerTakes } from './partners.ts';
+import { type Partner, partnerTakes } from './partner.ts';
 import type { DeliveryEvent, DeliveryJob, DeliveryStore, NewDeliveryJob } from './store.ts';
 
 export interface DocumentChange {

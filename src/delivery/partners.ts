@@ -5,54 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseYaml, positionOfPath } from '../content/frontmatter.ts';
-import type { ContentMessage, DocumentKind, Lang, SiteConfig } from '../content/model.ts';
+import type { ContentMessage, SiteConfig } from '../content/model.ts';
 import { didYouMean } from '../content/suggest.ts';
 
 export const PARTNERS_FILE = 'partners.yaml';
 
-/** Where a partner's signing secret lives: an environment variable locally, Secrets Manager on AWS. */
-export type SecretRef = { env: string } | { awsSecret: string };
-
-export interface PartnerProfile {
-  /** Absent: every kind. */
-  kinds?: DocumentKind[];
-  /** 发布机构 names from site.yaml; absent: every department. */
-  departments?: string[];
-  /** 主题分类 names from site.yaml; absent: every topic. */
-  topics?: string[];
-  /** Absent: every language. */
-  languages?: Lang[];
-  /** Full sanitized HTML in feed entries, or summaries only. */
-  fullText: boolean;
-}
-
-export interface Partner {
-  id: string;
-  name: string;
-  takes: PartnerProfile;
-  webhook: { url: string; secret: SecretRef };
-  /** WebSub hub to ping when the partner's feed changes. */
-  websubHub?: string;
-}
-
-/** The facts a profile filters on; document records and feed log items both have them. */
-export interface DocumentFacts {
-  kind: DocumentKind;
-  lang: Lang;
-  /** Department name. */
-  department: string;
-  /** Topic name. */
-  category: string;
-}
-
-export function partnerTakes(profile: PartnerProfile, doc: DocumentFacts): boolean {
-  return (
-    (profile.kinds === undefined || profile.kinds.includes(doc.kind)) &&
-    (profile.languages === undefined || profile.languages.includes(doc.lang)) &&
-    (profile.departments === undefined || profile.departments.includes(doc.department)) &&
-    (profile.topics === undefined || profile.topics.includes(doc.category))
-  );
-}
+export { partnerTakes, type DocumentFacts, type Partner, type PartnerProfile, type SecretRef } from './partner.ts';
+import type { Partner } from './partner.ts';
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'List at least one value, or leave the field out to take all.');
 

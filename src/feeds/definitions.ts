@@ -2,7 +2,7 @@
 // each department, each topic, each language, and each partner's profile.
 
 import type { Lang, SiteConfig } from '../content/model.ts';
-import { type DocumentFacts, type Partner, partnerTakes } from '../delivery/partners.ts';
+import { type DocumentFacts, type Partner, partnerTakes } from '../delivery/partner.ts';
 import { feedFormats, type FeedFormat, type FormatUrls } from './model.ts';
 
 export interface FeedDefinition {
