@@ -79,16 +79,26 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export async function runBuild(argv: string[], io: CliIo): Promise<number> {
+const releaseHelp = `Usage: gazette release [options]
+
+Publish every embargoed document whose publishAt has come (by --now), exactly once: the same
+flow as \`gazette build\`, which releases what is due too. Run it from a timer, or keep
+\`gazette preview --build\` running, which releases documents when they are due.
+
+Options: as for \`gazette build\` (--content, --data, --out, --now, --verbose).
+`;
+
+export async function runBuild(argv: string[], io: CliIo, command: 'build' | 'release' = 'build'): Promise<number> {
+  const usage = command === 'build' ? help : releaseHelp;
   let parsed;
   try {
     parsed = parseBuildArgs(argv, io);
   } catch (error) {
-    io.stderr.write(`gazette build: ${(error as Error).message}\n\n${help}`);
+    io.stderr.write(`gazette ${command}: ${(error as Error).message}\n\n${usage}`);
     return 1;
   }
   if (parsed.values['help'] === true) {
-    io.stdout.write(help);
+    io.stdout.write(usage);
     return 0;
   }
   const site = await loadAndReport(parsed.args, io);

@@ -18,7 +18,7 @@ const commands: Record<string, Command> = {
   },
   release: {
     summary: 'Publish every embargoed document that is due (the build, at --now).',
-    run: async (argv, io) => (await import('./build.ts')).runBuild(argv, io),
+    run: async (argv, io) => (await import('./build.ts')).runBuild(argv, io, 'release'),
   },
   deliveries: {
     summary: 'List partner deliveries; `send` retries what is due; `redrive` re-sends dead ones.',

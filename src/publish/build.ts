@@ -154,6 +154,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const issuesByKey = new Map(content.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
   const translations = translationsById(content.documents);
   const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
+  const replacedBy = replacedByIndex(content.documents);
 
   interface Job {
     plan: DocumentPlan;
@@ -173,21 +174,27 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     }
     const newVersion = record === undefined || (record.contentDigest ?? '') !== doc.sourceDigest;
     const version = record === undefined ? 1 : newVersion ? record.version + 1 : record.version;
-    const history = record === undefined ? [] : await records.listDocumentVersions(doc.id);
     const job: DocumentPageJob = {
       doc,
       indexNumber: indexNumbers.get(doc.id) as string,
       translations: translations.get(doc.id) ?? [],
       ...(doc.kind === 'article' ? { issue: issuesByKey.get(issueKey(doc.issue.year, doc.issue.number)) } : {}),
       version,
-      versions: versionEntries(doc, history, version),
-      ...supersession(doc, byId),
+      // Filled below for documents that are rendered: the list follows from the version number.
+      versions: [],
+      ...supersession(doc, byId, replacedBy),
     };
     const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...job });
+    const withHistory = async () => {
+      job.versions = versionEntries(doc, record === undefined ? [] : await records.listDocumentVersions(doc.id), version);
+    };
     if (entry.action === 'scheduled') {
       summary.scheduled++;
       emit({ type: 'document', id: doc.id, file: doc.file, action: 'scheduled' });
-      if (staged.get(doc.id)?.digest !== digest) scheduledJobs.push({ plan: entry, job, digest, newVersion: true });
+      if (staged.get(doc.id)?.digest !== digest) {
+        await withHistory();
+        scheduledJobs.push({ plan: entry, job, digest, newVersion: true });
+      }
       continue;
     }
     if (record?.digest === digest) {
@@ -199,6 +206,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       const problem = changeNoteProblem(doc, record.changeNote);
       if (problem !== undefined) problems.push(problem);
     }
+    await withHistory();
     jobs.push({ plan: entry, job, digest, newVersion });
   }
   if (problems.some((problem) => problem.severity === 'error')) {
@@ -495,10 +503,21 @@ function versionEntries(doc: GazetteDocument, history: DocumentVersionRecord[], 
 }
 
 /** Links between a document and those it replaces or is replaced by (`supersededBy`). */
-function supersession(doc: GazetteDocument, byId: Map<string, GazetteDocument>): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
+function supersession(
+  doc: GazetteDocument,
+  byId: Map<string, GazetteDocument>,
+  replacedBy: Map<string, GazetteDocument[]>,
+): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
   const replacement = doc.supersededBy === undefined ? undefined : byId.get(doc.supersededBy);
-  const supersedes = [...byId.values()]
-    .filter((other) => other.supersededBy === doc.id && !other.draft)
-    .map((other) => ({ title: other.title, urlPath: other.urlPath }));
+  const supersedes = (replacedBy.get(doc.id) ?? []).filter((other) => !other.draft).map((other) => ({ title: other.title, urlPath: other.urlPath }));
   return { supersedes, ...(replacement === undefined ? {} : { supersededBy: { title: replacement.title, urlPath: replacement.urlPath } }) };
+}
+
+/** For each document, those whose `supersededBy` names it. */
+function replacedByIndex(documents: GazetteDocument[]): Map<string, GazetteDocument[]> {
+  const index = new Map<string, GazetteDocument[]>();
+  for (const doc of documents) {
+    if (doc.supersededBy !== undefined) index.set(doc.supersededBy, [...(index.get(doc.supersededBy) ?? []), doc]);
+  }
+  return index;
 }
