@@ -308,7 +308,7 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): 
           ruleId: 'unknown-field',
           message: `\`${key}\` is not a field of this ${path.length === 0 ? 'front matter' : `\`${field}\` entry`}.`,
           expected: known.join(', '),
-          hint: hint ?? 'Remove it, or check the field list in the README's authoring guide.',
+          hint: hint ?? 'Remove it, or check the field list in the authoring guide (README.md).',
         };
       });
     }

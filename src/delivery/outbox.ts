@@ -98,3 +98,79 @@ export async function recordDeliveries({ store, site, partners, changes }: Recor
   }
   return store.createJobs(jobs);
 }
+
+/** What an embargoed document's early push says of it. */
+export interface EmbargoedDocument {
+  id: string;
+  kind: DocumentRecord['kind'];
+  title: string;
+  lang: DocumentRecord['lang'];
+  department: string;
+  category: string;
+  urlPath: string;
+  publishAt: string;
+  digest: string;
+  summary?: string;
+}
+
+export interface EmbargoPayload {
+  type: 'document.embargoed';
+  timestamp: string;
+  data: {
+    id: string;
+    kind: DocumentRecord['kind'];
+    title: string;
+    lang: DocumentRecord['lang'];
+    /** Where the document will be, from `embargoUntil` on; nothing is there before. */
+    url: string;
+    /** Not to be published before this time (ISO 8601); also the `gazette-embargo-until` header. */
+    embargoUntil: string;
+    digest: string;
+    sequence: number;
+    summary?: string;
+  };
+}
+
+/**
+ * Early pushes of embargoed documents, only to partners marked `embargoAccess: true` whose
+ * profile takes them. One message per staged render (a re-staged document is a new message).
+ */
+export async function recordEmbargoedDeliveries(input: {
+  store: DeliveryStore;
+  site: SiteConfig;
+  partners: readonly Partner[];
+  documents: readonly EmbargoedDocument[];
+  now: Date;
+}): Promise<DeliveryJob[]> {
+  const jobs: NewDeliveryJob[] = [];
+  for (const partner of input.partners) {
+    if (partner.embargoAccess !== true) continue;
+    for (const doc of input.documents) {
+      if (!partnerTakes(partner.takes, doc)) continue;
+      jobs.push({
+        partnerId: partner.id,
+        messageId: `msg_${partner.id}_${doc.id}_embargo_${doc.digest.slice(0, 12)}`,
+        event: 'document.embargoed',
+        documentId: doc.id,
+        version: 0,
+        kind: doc.kind,
+        createdAt: input.now.toISOString(),
+        embargoUntil: doc.publishAt,
+        payload: (sequence) => {
+          const body: EmbargoPayload = {
+            type: 'document.embargoed',
+            timestamp: input.now.toISOString(),
+            data: {
+              id: doc.id, kind: doc.kind, title: doc.title, lang: doc.lang,
+              url: new URL(doc.urlPath, input.site.baseUrl).href,
+              embargoUntil: doc.publishAt, digest: doc.digest, sequence,
+              ...(doc.summary === undefined ? {} : { summary: doc.summary }),
+            },
+          };
+          return JSON.stringify(body);
+        },
+      });
+    }
+  }
+  return input.store.createJobs(jobs);
+}

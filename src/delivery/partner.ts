@@ -26,6 +26,8 @@ export interface Partner {
   webhook: { url: string; secret: SecretRef };
   /** WebSub hub to ping when the partner's feed changes. */
   websubHub?: string;
+  /** Trusted to receive embargoed documents before their release (a \`document.embargoed\` push). */
+  embargoAccess?: boolean;
 }
 
 /** The facts a profile filters on; document records and feed log items both have them. */

@@ -35,6 +35,7 @@ const partnerSchema = z.strictObject({
     secret: secretSchema,
   }),
   websubHub: z.url({ protocol: /^https?$/, error: 'The WebSub hub must be an absolute http(s) URL.' }).optional(),
+  embargoAccess: z.boolean().optional(),
 });
 
 const partnersSchema = z.strictObject({ partners: z.array(partnerSchema) });

@@ -92,7 +92,10 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
     const result: PostResult = secret === undefined
       ? { latencyMs: 0, error: `no signing secret: ${secretError}` }
       : await postOnce(partner.webhook.url, {
-        headers: webhookHeaders(secret, job.messageId, startedAt, job.payload),
+        headers: {
+          ...webhookHeaders(secret, job.messageId, startedAt, job.payload),
+          ...(job.embargoUntil === undefined ? {} : { 'gazette-embargo-until': job.embargoUntil }),
+        },
         body: job.payload,
         timeoutMs: policy.timeoutMs,
         mode: options.mode,

@@ -3,7 +3,7 @@
 
 import type { DocumentKind } from '../content/model.ts';
 
-export type DeliveryEvent = 'document.published' | 'document.updated' | 'document.withdrawn';
+export type DeliveryEvent = 'document.published' | 'document.updated' | 'document.withdrawn' | 'document.embargoed';
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 
 export interface DeliveryAttempt {
@@ -24,6 +24,8 @@ export interface NewDeliveryJob {
   version: number;
   kind: DocumentKind;
   createdAt: string;
+  /** For `document.embargoed`: the embargo, sent as the `gazette-embargo-until` header too. */
+  embargoUntil?: string;
   /** Builds the exact body once the partner's sequence number is known; retries resend these bytes. */
   payload: (sequence: number) => string;
 }

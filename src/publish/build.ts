@@ -6,23 +6,24 @@
 
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { Attachment, ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
+import type { ArticleDocument, Attachment, ContentSet, GazetteDocument, GazetteIssue, IssueRef, Lang } from '../content/model.ts';
 import { formatIndexNumber } from '../content/indexNumber.ts';
 import { type Artifact, attachmentTypes, outputFormats } from '../outputs.ts';
 import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
-import { recordDeliveries } from '../delivery/outbox.ts';
+import { recordDeliveries, recordEmbargoedDeliveries } from '../delivery/outbox.ts';
 import type { Partner } from '../delivery/partners.ts';
 import type { DeliveryStore } from '../delivery/store.ts';
 import { feedEntryArtifact } from '../feeds/entries.ts';
 import { type ChangedFeed, rebuildFeeds } from '../feeds/rebuild.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentMessage } from '../content/model.ts';
-import { versionPath, type PageLink, type VersionEntry } from '../render/html/index.ts';
+import { versionPath, type ErratumPageData, type PageLink, type VersionEntry } from '../render/html/index.ts';
 import {
   type ArtifactRef,
   type AuditEvent,
   type DocumentRecord,
   type DocumentVersionRecord,
+  type ErratumRef,
   type IssueRecord,
   type ObjectStore,
   type PutDocumentEntry,
@@ -48,6 +49,8 @@ export interface DocumentPageJob {
   versions: VersionEntry[];
   supersededBy?: PageLink;
   supersedes: PageLink[];
+  /** Errata published for this article, newest last (their pages link back here). */
+  errata?: PageLink[];
 }
 
 /** The rendering the build needs; `documentPage` may run on worker threads. */
@@ -59,8 +62,10 @@ export interface SiteRenderer {
   begin(jobCount: number): Promise<void>;
   /** The document's page, its version copy and PDF, and its body HTML for feed entries. */
   documentArtifacts(job: DocumentPageJob): Promise<{ artifacts: Artifact[]; bodyHtml: string }>;
+  /** The page of an erratum (勘误). */
+  erratumPage(erratum: ErratumPageData): Artifact;
   /** The issue's page, then its PDF (unless `pdf: false`: an issue PDF, once out, is kept). */
-  issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: boolean }): Promise<Artifact[]>;
+  issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: boolean; errata?: PageLink[] }): Promise<Artifact[]>;
   indexPage(page: IndexPage, state: PublishedState): Artifact;
   close(): Promise<void>;
 }
@@ -155,6 +160,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const translations = translationsById(content.documents);
   const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
   const replacedBy = replacedByIndex(content.documents);
+  const orderedIssues = [...content.issues].sort((a, b) => a.year - b.year || a.number - b.number);
 
   interface Job {
     plan: DocumentPlan;
@@ -162,6 +168,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     digest: string;
     /** A new version (the document's own source changed), or a re-render in place. */
     newVersion: boolean;
+    /** A correction of an article whose issue is out: its erratum page and reference. */
+    erratum?: { page: ErratumPageData; ref: ErratumRef };
   }
   const jobs: Job[] = [];
   const scheduledJobs: Job[] = [];
@@ -207,7 +215,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       if (problem !== undefined) problems.push(problem);
     }
     await withHistory();
-    jobs.push({ plan: entry, job, digest, newVersion });
+    const erratum = record !== undefined && newVersion && doc.kind === 'article' && doc.status !== 'withdrawn'
+      ? erratumFor(doc, record, state, orderedIssues)
+      : undefined;
+    job.errata = [...(record?.errata ?? []), ...(erratum === undefined ? [] : [erratum.ref])].map(({ title, urlPath }) => ({ title, urlPath }));
+    jobs.push({ plan: entry, job, digest, newVersion, ...(erratum === undefined ? {} : { erratum }) });
   }
   if (problems.some((problem) => problem.severity === 'error')) {
     throw new PublishStateError(`${formatMessages(problems)}Nothing was published.`, problems);
@@ -240,6 +252,21 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       scheduledAt: now.toISOString(),
     });
     await records.putAudit({ id: job.doc.id, at: now.toISOString(), event: 'scheduled', version: 0, digest, ...options.provenance });
+    // Partners trusted with embargoes hear of it now, with the embargo time; no one else does.
+    if (options.feeds !== undefined) {
+      const { doc } = job;
+      const queued = await recordEmbargoedDeliveries({
+        store: options.feeds.deliveries,
+        site: content.site,
+        partners: options.feeds.partners,
+        now,
+        documents: [{
+          id: doc.id, kind: doc.kind, title: doc.title, lang: doc.lang, department: doc.department.name, category: doc.category.name,
+          urlPath: doc.urlPath, publishAt: doc.publishAt as string, digest, ...(doc.summary === undefined ? {} : { summary: doc.summary }),
+        }],
+      });
+      summary.deliveriesQueued += queued.length;
+    }
     emit({ type: 'progress', phase: 'render', done: ++done, total });
   });
 
@@ -289,7 +316,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const newRecords = await mapLimit(jobs, concurrency, async (item) => {
     const { plan: entry, job, digest, newVersion } = item;
     const rendered = await renderer.documentArtifacts(job);
-    const artifacts = [...rendered.artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
+    const artifacts = [
+      ...rendered.artifacts,
+      ...(await attachmentArtifacts(content.root, job.doc)),
+      ...(item.erratum === undefined ? [] : [renderer.erratumPage(item.erratum.page)]),
+    ];
     // The version being replaced keeps its page at a stable URL before the new one goes up.
     if (newVersion && entry.record !== undefined) await archiveCurrentPage(objects, job.doc.urlPath, entry.record.version, entry.record.title);
     await writeArtifacts(objects, artifacts, 4, summary, false);
@@ -297,6 +328,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
     if (!newVersion && entry.record !== undefined) record.updatedAt = entry.record.updatedAt;
+    const errata = [...(entry.record?.errata ?? []), ...(item.erratum === undefined ? [] : [item.erratum.ref])];
+    if (errata.length > 0) record.errata = errata;
     // The feed entry of this version, private and immutable, written before the record names it.
     await objects.put(feedEntryArtifact(job.doc, rendered.bodyHtml, record, content.site));
     batch.push(entryOf(item, record));
@@ -333,11 +366,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       .map((id) => state.documents.get(id))
       .filter((record): record is DocumentRecord => record !== undefined && record.status !== 'scheduled');
     if (articles.length === 0 && previous === undefined) continue; // nothing of it is public yet
-    const next = issueRecord(issue, articles, renderer.fingerprint, previous, now);
+    const errata = errataListedIn(issue, state, orderedIssues);
+    const next = issueRecord(issue, articles, renderer.fingerprint, previous, now, errata);
     if (previous?.digest === next.digest) continue;
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
-    const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined });
+    const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
     await writeArtifacts(objects, artifacts, concurrency, summary, false);
     const refs = artifacts.map(artifactRef);
     await records.putIssue({ ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] }, previous?.version ?? 0);
@@ -520,4 +554,53 @@ function replacedByIndex(documents: GazetteDocument[]): Map<string, GazetteDocum
     if (doc.supersededBy !== undefined) index.set(doc.supersededBy, [...(index.get(doc.supersededBy) ?? []), doc]);
   }
   return index;
+}
+
+/**
+ * A correction to an article of an issue that is out produces an erratum (勘误): its own page,
+ * linked both ways with the article, listed in the contents of the next issue. The issue's PDF,
+ * the version of record, is never rewritten.
+ */
+function erratumFor(
+  doc: ArticleDocument,
+  record: DocumentRecord,
+  state: PublishedState,
+  orderedIssues: GazetteIssue[],
+): { page: ErratumPageData; ref: ErratumRef } | undefined {
+  if (!state.issues.has(issueKey(doc.issue.year, doc.issue.number))) return undefined;
+  const version = record.version + 1;
+  const date = doc.changeDate ?? doc.date;
+  const target = issueListing({ issue: doc.issue, date }, orderedIssues);
+  const ref: ErratumRef = { version, title: `关于《${doc.title}》的勘误`, urlPath: `${doc.urlPath}kanwu-v${version}/`, date };
+  return {
+    ref,
+    page: {
+      id: `${doc.id}-kanwu-v${version}`,
+      title: ref.title,
+      date,
+      issueLabel: target === undefined ? '下一期公报' : `${target.year}年第${target.number}期（总第${target.totalNumber}期）`,
+      corrected: { title: doc.title, urlPath: doc.urlPath, version: record.version, versionUrl: versionPath(doc.urlPath, record.version) },
+      changeNote: doc.changeNote ?? '',
+      urlPath: ref.urlPath,
+    },
+  };
+}
+
+/** The issue whose contents list an erratum: the first after the article's issue dated on or after the change. */
+function issueListing(erratum: { issue: IssueRef; date: string }, orderedIssues: GazetteIssue[]): GazetteIssue | undefined {
+  return orderedIssues.find(
+    (issue) => (issue.year > erratum.issue.year || (issue.year === erratum.issue.year && issue.number > erratum.issue.number)) && issue.date >= erratum.date,
+  );
+}
+
+function errataListedIn(issue: GazetteIssue, state: PublishedState, orderedIssues: GazetteIssue[]): ErratumRef[] {
+  const listed: ErratumRef[] = [];
+  for (const record of state.documents.values()) {
+    if (record.issue === undefined) continue;
+    for (const erratum of record.errata ?? []) {
+      const target = issueListing({ issue: record.issue, date: erratum.date }, orderedIssues);
+      if (target?.year === issue.year && target.number === issue.number) listed.push(erratum);
+    }
+  }
+  return listed.sort((a, b) => (a.date === b.date ? (a.urlPath < b.urlPath ? -1 : 1) : a.date < b.date ? -1 : 1));
 }

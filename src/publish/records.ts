@@ -1,7 +1,7 @@
 // Build the records that make documents and issues visible, from content and artifacts.
 
 import type { GazetteDocument, GazetteIssue } from '../content/model.ts';
-import type { ArtifactRef, DocumentRecord, IssueRecord } from '../store/ports.ts';
+import type { ArtifactRef, DocumentRecord, ErratumRef, IssueRecord } from '../store/ports.ts';
 import { digestOf } from './digest.ts';
 
 export interface DocumentRecordInput {
@@ -64,11 +64,13 @@ export function issueRecord(
   fingerprint: string,
   previous: IssueRecord | undefined,
   now: Date,
+  errata: ErratumRef[] = [],
 ): IssueRecord {
   const digest = digestOf({
     fingerprint,
     source: issue.sourceDigest,
     toc: articles.map(tableOfContentsEntry),
+    errata: errata.map((erratum) => [erratum.title, erratum.urlPath]),
   });
   return {
     year: issue.year,

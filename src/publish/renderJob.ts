@@ -89,6 +89,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
     version: job.version,
     versions: job.versions,
     supersedes: job.supersedes,
+    ...(job.errata === undefined || job.errata.length === 0 ? {} : { errata: job.errata }),
     ...(job.supersededBy === undefined ? {} : { supersededBy: job.supersededBy }),
     ...(env.pdf && !withdrawn ? { pdfUrl: `/${pdfKey}` } : {}),
     ...(job.issue === undefined ? {} : { issue: job.issue }),

@@ -18,6 +18,7 @@ import {
   renderNotFoundPage,
   renderPressIndex,
   renderPressMonth,
+  renderErratumPage,
   siteAssets,
   type RenderContext,
 } from '../render/html/index.ts';
@@ -69,8 +70,10 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       if (pool !== undefined) return pool.run(job);
       return renderDocumentJob(env, job);
     },
+    erratumPage: (erratum) => renderErratumPage(withFeeds(ctx, { section: 'gazette' }), erratum),
     async issueArtifacts(issue, articles, options = {}) {
       const page = renderIssuePage(withFeeds(ctx, { section: 'gazette' }), issue, articles, {
+        ...(options.errata === undefined ? {} : { errata: options.errata }),
         ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
         resolveLink: (href) => resolveContentLink(content, issue.file, href),
         ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}` } : {}),

@@ -97,9 +97,20 @@ export interface DocumentRecord {
   withdrawnReason?: string;
   withdrawnDate?: string;
   supersededBy?: string;
+  /** Errata (勘误) published for corrections of this article after its issue came out. */
+  errata?: ErratumRef[];
   /** ISO 8601 times from the injected clock. */
   firstPublishedAt: string;
   updatedAt: string;
+}
+
+export interface ErratumRef {
+  /** The version the erratum announces (the corrected text). */
+  version: number;
+  title: string;
+  urlPath: string;
+  /** YYYY-MM-DD: the change date; the first issue of that date or later lists it. */
+  date: string;
 }
 
 /** An immutable copy of a document record as it was at one version. */

@@ -9,6 +9,8 @@ import { buildSite, type BuildSummary, PublishStateError, SCHEDULED_PREFIX } fro
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
+import type { Partner } from '../../src/delivery/partner.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from './site.ts';
 
@@ -96,6 +98,43 @@ describe('embargo and release', () => {
   });
 });
 
+describe('embargo access for trusted partners', () => {
+  const partner = (id: string, embargoAccess: boolean): Partner => ({
+    id,
+    name: id,
+    takes: { kinds: ['release'], fullText: true },
+    webhook: { url: `https://hooks.${id}.example/`, secret: { env: 'UNUSED_SECRET' } },
+    ...(embargoAccess ? { embargoAccess } : {}),
+  });
+
+  it('tells only partners with embargo access, early and with the embargo time; everyone at release', async () => {
+    const stores = await createTestStores();
+    const deliveries = createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table });
+    const partners = [partner('trusted', true), partner('public', false)];
+    const root = await writeSite(sampleFiles());
+    const buildWithFeeds = async (now: Date) => {
+      const { content } = await loadContent(root, { now });
+      const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+      try {
+        return await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners, deliveries } });
+      } finally {
+        await renderer.close();
+      }
+    };
+    await buildWithFeeds(before);
+    const early = (await deliveries.listJobs('trusted')).filter((job) => job.documentId === 'press-2010-embargoed');
+    expect(early.map((job) => [job.event, job.embargoUntil])).toEqual([['document.embargoed', '2010-06-30T10:00:00+08:00']]);
+    expect(JSON.parse(early[0]?.payload ?? '{}')).toMatchObject({ type: 'document.embargoed', data: { embargoUntil: '2010-06-30T10:00:00+08:00', title: '禁发期内的新闻稿' } });
+    expect((await deliveries.listJobs('public')).some((job) => job.documentId === 'press-2010-embargoed' || job.payload.includes('禁发期内'))).toBe(false);
+
+    await buildWithFeeds(afterEmbargo);
+    for (const id of ['trusted', 'public']) {
+      const events = (await deliveries.listJobs(id)).filter((job) => job.documentId === 'press-2010-embargoed').map((job) => job.event);
+      expect(events).toEqual(id === 'trusted' ? ['document.embargoed', 'document.published'] : ['document.published']);
+    }
+  });
+});
+
 describe('corrections and withdrawals', () => {
   it('refuses a changed published document without a change note, naming the file, and writes nothing', async () => {
     const stores = await createTestStores();
@@ -131,9 +170,16 @@ describe('corrections and withdrawals', () => {
     expect((await stores.records.listAudit('press-2010-hotline')).map((entry) => entry.event)).toEqual(['published', 'withdrawn']);
   });
 
-  it('keeps a published issue PDF byte for byte when an article of it is corrected', async () => {
+  it('corrects an article of a published issue with an erratum, and keeps the issue PDF byte for byte', async () => {
     const stores = await createTestStores();
-    const root = await writeSite(sampleFiles());
+    const nextIssue = {
+      'gazette/2010/06/index.md': '---\nyear: 2010\nnumber: 6\ntotalNumber: 54\ndate: 2010-06-30\n---\n',
+      'gazette/2010/06/huaifu-2010-88.md': String(sampleFiles()['gazette/2010/05/huaifu-2010-69.md'])
+        .replace('id: huaifu-2010-69', 'id: huaifu-2010-88')
+        .replace('淮府〔2010〕69号', '淮府〔2010〕88号')
+        .replace('date: 2010-05-31', 'date: 2010-06-30'),
+    };
+    const root = await writeSite({ ...sampleFiles(), ...nextIssue });
     const { content } = await loadContent(root, { now: before });
     const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
     try {
@@ -152,12 +198,26 @@ describe('corrections and withdrawals', () => {
     const again = await createSiteRenderer(changed as ContentSet, { workers: 0 });
     try {
       const summary = await buildSite({ content: changed as ContentSet, objects: stores.objects, records: stores.records, renderer: again, now: afterEmbargo });
-      expect(summary).toMatchObject({ updated: 1, issuesWritten: 1 });
+      expect(summary).toMatchObject({ updated: 1 });
     } finally {
       await again.close();
     }
+    // The version of record is untouched; the corrected text is on the page.
     expect(sha256((await stores.objects.get(pdfKey))?.body ?? new Uint8Array())).toBe(original);
-    expect(await page(stores.objects, 'gazette/2010/05/huaifu-2010-69/index.html')).toContain('重要工作日程');
+    const articlePage = await page(stores.objects, 'gazette/2010/05/huaifu-2010-69/index.html');
+    expect(articlePage).toContain('重要工作日程');
+    // The erratum is published in its own right, linked both ways, and listed in the next issue.
+    const erratum = await page(stores.objects, 'gazette/2010/05/huaifu-2010-69/kanwu-v2/index.html');
+    expect(erratum).toContain('关于《淮南市人民政府关于进一步推进政务公开工作的意见》的勘误');
+    expect(erratum).toContain('第一条文字更正。');
+    expect(erratum).toContain('href="/gazette/2010/05/huaifu-2010-69/"');
+    expect(erratum).toContain('2010年第6期');
+    expect(articlePage).toContain('href="/gazette/2010/05/huaifu-2010-69/kanwu-v2/"');
+    const next = await page(stores.objects, 'gazette/2010/06/index.html');
+    expect(next).toContain('勘误');
+    expect(next).toContain('href="/gazette/2010/05/huaifu-2010-69/kanwu-v2/"');
+    expect((await stores.records.getDocument('huaifu-2010-69'))?.errata?.map((ref) => ref.urlPath)).toEqual(['/gazette/2010/05/huaifu-2010-69/kanwu-v2/']);
+    await expectNoBrokenLinks(stores.objects);
   });
 });
 
