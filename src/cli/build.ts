@@ -18,6 +18,7 @@ import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, startLocalStores } from './localStores.ts';
 import { progressReporter } from './progress.ts';
+import { writePublishedIndex } from './publishedIndex.ts';
 
 const help = `Usage: gazette build [options]
 
@@ -155,6 +156,7 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
   } finally {
     await renderer.close();
   }
+  await writePublishedIndex(args.data, summary.published);
   // Partners hear of the change after the feeds are written; retries wait for `gazette deliveries send`.
   const notified = await notifyPartners({
     store: stores.deliveries,
@@ -215,3 +217,4 @@ async function gitProvenance(dir: string): Promise<Provenance> {
     return {};
   }
 }
+

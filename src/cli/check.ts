@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { createFileContentCache, loadContent, type FileContentCache } from '../content/load.ts';
 import { formatMessages, hasErrors } from '../content/messages.ts';
 import { loadPartners } from '../delivery/partners.ts';
-import type { ContentSet } from '../content/model.ts';
+import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
+import type { ContentMessage, ContentSet } from '../content/model.ts';
+import { readPublishedIndex } from './publishedIndex.ts';
 import { didYouMean } from '../content/suggest.ts';
 
 const help = `Usage: gazette check [options]
@@ -19,6 +21,8 @@ Options:
   --cache DIR     cache folder, so unchanged files are not read again (default: .gazette/cache)
   --no-cache      read every file
   --now ISO       the clock for embargo checks, e.g. 2010-06-01T09:00:00+08:00 (default: now)
+  --data DIR      local data folder: compare with what the last \`gazette build\` there published
+                  (deleted files of published documents, changes without a change note) (default: .gazette)
   -h, --help      show this help
 `;
 
@@ -30,7 +34,7 @@ export interface CheckIo {
 }
 
 export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
-  let values: { content: string; cache: string; 'no-cache': boolean; now?: string; help: boolean };
+  let values: { content: string; cache: string; 'no-cache': boolean; now?: string; data: string; help: boolean };
   try {
     values = parseArgs({
       args: argv,
@@ -41,12 +45,13 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
         cache: { type: 'string', default: '.gazette/cache' },
         'no-cache': { type: 'boolean', default: false },
         now: { type: 'string' },
+        data: { type: 'string', default: '.gazette' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values as typeof values;
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
-    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'now', 'help']);
+    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'now', 'data', 'help']);
     io.stderr.write(`gazette check: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
     return 1;
   }
@@ -62,16 +67,19 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
   const contentDir = resolve(io.cwd, values.content);
   let cache: FileContentCache | undefined;
   if (!values['no-cache']) cache = await createFileContentCache(resolve(io.cwd, values.cache, 'content.json'));
-  const { content, messages } = await loadContent(contentDir, { ...(cache === undefined ? {} : { cache }), ...(now === undefined ? {} : { now }) });
+  const loaded = await loadContent(contentDir, { ...(cache === undefined ? {} : { cache }), ...(now === undefined ? {} : { now }) });
+  const content = loaded.content;
+  const messages = [...loaded.messages, ...(content === undefined ? [] : await againstPublished(content, resolve(io.cwd, values.data)))];
   const shown = relative(io.cwd, contentDir).replace(/\\/g, '/') || '.';
-  if (messages.length > 0) (content === undefined ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shown }));
+  const failed = content === undefined || hasErrors(messages);
+  if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shown }));
   try {
     await cache?.save();
   } catch (error) {
     // A read-only checkout still gets its answer; only the next check is slower.
     io.stderr.write(`gazette check: the cache could not be saved (${(error as Error).message}).\n`);
   }
-  if (content === undefined) return 1;
+  if (failed) return 1;
   const partners = await loadPartners(contentDir, content.site);
   if (partners.messages.length > 0) (hasErrors(partners.messages) ? io.stderr : io.stdout).write(formatMessages(partners.messages, { contentDir: shown }));
   if (partners.partners === undefined || hasErrors(partners.messages)) return 1;
@@ -88,4 +96,19 @@ function describeContent(content: ContentSet): string {
     plural(count('release'), 'release'),
     plural(count('conference'), 'conference'),
   ].join(', ');
+}
+
+/** Problems only the published state shows, from the index the last local build left in `dataDir`. */
+async function againstPublished(content: ContentSet, dataDir: string): Promise<ContentMessage[]> {
+  const published = await readPublishedIndex(dataDir);
+  if (published === undefined) return []; // nothing was built here yet
+  const byId = new Map(published.map((entry) => [entry.id, entry]));
+  const messages = checkAgainstPublished(content, published);
+  for (const doc of content.documents) {
+    const entry = byId.get(doc.id);
+    if (entry === undefined || entry.status === 'scheduled' || entry.contentDigest === undefined || entry.contentDigest === doc.sourceDigest) continue;
+    const problem = changeNoteProblem(doc, entry.changeNote);
+    if (problem !== undefined) messages.push(problem);
+  }
+  return messages;
 }

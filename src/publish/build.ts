@@ -111,6 +111,8 @@ export interface BuildSummary {
   objectsWritten: number;
   objectsUnchanged: number;
   feedsWritten: number;
+  /** Every document record after the build: what is public now. */
+  published: DocumentRecord[];
   /** Feeds whose subscription document changed, for WebSub pings. */
   changedFeeds: ChangedFeed[];
   deliveriesQueued: number;
@@ -145,7 +147,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
-    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, changedFeeds: [], deliveriesQueued: 0,
+    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, published: [], changedFeeds: [], deliveriesQueued: 0,
   };
 
   emit({ type: 'phase', phase: 'plan' });
@@ -388,6 +390,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const listingArtifacts = pages.map((page) => renderer.indexPage(page, state));
   await writeArtifacts(objects, listingArtifacts, concurrency, summary, true);
   if (previousBuild?.fingerprint !== renderer.fingerprint) await writeBuildState(objects, { fingerprint: renderer.fingerprint });
+  summary.published = [...state.documents.values()];
 
   // Feeds come after the pages they point to; the outbox is recorded before the feeds that
   // announce the change, so a crash in between is caught up by the next run.

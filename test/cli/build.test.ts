@@ -2,7 +2,7 @@
 // embedded S3 and DynamoDB under --data.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,18 @@ describe('gazette build and preview', () => {
     expect(history.stdout).toMatch(/scheduled/);
     expect(history.stdout).toMatch(/released/);
   }, 120_000);
+
+  it('has `gazette check` refuse deleting a published file, and changing one without a change note', async () => {
+    const copy = await writeSite({ ...sampleFiles() }, join(work, 'edited'));
+    await rm(join(copy, 'press/2010/hotline-en.md'));
+    const hotline = join(copy, 'press/2010/hotline.md');
+    await writeFile(hotline, (await readFile(hotline, 'utf8')).replace('一万余件', '一万二千余件'));
+    const result = await run(['check', '--content', copy, '--data', join(work, 'data'), '--no-cache', '--now', '2010-06-30T12:00:00+08:00']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/press\/2010\/hotline-en\.md:1:1 .*published-file-deleted/);
+    expect(result.stderr).toMatch(/press\/2010\/hotline\.md:\d+:\d+ .*missing-change-note/);
+    expect(result.stderr).toContain('withdrawn');
+  }, 60_000);
 
   it('publishes nothing from content with errors and says where they are', async () => {
     const broken = await writeSite({ ...sampleFiles(), 'press/2010/bad.md': '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n' });

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
-import { recordDeliveries } from '../../src/delivery/outbox.ts';
+import { recordDeliveries, recordEmbargoedDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
 import { environmentSecrets } from '../../src/delivery/secrets.ts';
 import { redrive, sendPendingDeliveries } from '../../src/delivery/send.ts';
@@ -56,6 +56,27 @@ function send(partner: Partner, clock = fastClock()) {
 }
 
 describe('sendPendingDeliveries', () => {
+  it('sends an embargoed document early only with its embargo time, in the body and a header', async () => {
+    const receiver = await startReceiver(secret, []);
+    receivers.push(receiver);
+    const partner: Partner = {
+      id: `p${++counter}`, name: '淮南新闻网', takes: { fullText: true }, embargoAccess: true,
+      webhook: { url: receiver.url, secret: { env: 'PARTNER_SECRET' } },
+    };
+    const outsider: Partner = { ...partner, id: `p${++counter}`, embargoAccess: false };
+    await recordEmbargoedDeliveries({
+      store, site, partners: [partner, outsider], now: new Date('2010-12-07T02:00:00Z'),
+      documents: [{ id: 'press-2010-12345', kind: 'release', title: '12345受理情况', lang: 'zh-CN', department: '淮南市人民政府新闻办公室',
+        category: '政务公开', urlPath: '/press/2010/12345/', publishAt: '2010-12-08T10:00:00+08:00', digest: 'e'.repeat(64) }],
+    });
+    expect(await store.listJobs(outsider.id)).toEqual([]);
+    await send(partner);
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]?.verified).toBe(true);
+    expect(receiver.requests[0]?.headers['gazette-embargo-until']).toBe('2010-12-08T10:00:00+08:00');
+    expect([...receiver.processed.values()][0]).toMatchObject({ type: 'document.embargoed', data: { embargoUntil: '2010-12-08T10:00:00+08:00' } });
+  });
+
   it('retries 500, 500 then 200 with the same webhook-id, fresh signatures and growing backoff', async () => {
     const { receiver, partner } = await partnerWithJob([{ status: 500 }, { status: 500 }, { status: 200 }]);
     const clock = fastClock();
