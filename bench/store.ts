@@ -11,7 +11,7 @@ import { createAwsClients } from '../src/store/clients.ts';
 import { createDynamoRecordStore, ensureTable } from '../src/store/dynamodb.ts';
 import type { DocumentRecord } from '../src/store/ports.ts';
 import { createS3ObjectStore, ensureBucket } from '../src/store/s3.ts';
-import { mapInOrder } from '../src/store/parallel.ts';
+import { mapLimit } from '../src/concurrency.ts';
 
 const recordCount = Number(process.argv[2] ?? 2000);
 const objectCount = Number(process.argv[3] ?? 3000);
@@ -66,11 +66,11 @@ try {
   const objects = createS3ObjectStore({ client: clients.s3, bucket: 'bench' });
   const bodies = Array.from({ length: objectCount }, (_, i) => htmlBody(i));
   // Warm up connections and the JIT, then measure.
-  await mapInOrder(bodies.slice(0, 500), 16, (body, i) => objects.put({ key: `warm/${i}.html`, body, contentType: 'text/html' }));
+  await mapLimit(bodies.slice(0, 500), 16, (body, i) => objects.put({ key: `warm/${i}.html`, body, contentType: 'text/html' }));
   // Alternate the settings so machine load and warm-up affect both alike.
   for (const [round, inFlight] of [16, 32, 16, 32].entries()) {
     await timed(`S3 put, ${inFlight} in flight`, objectCount, () =>
-      mapInOrder(bodies, inFlight, (body, i) => objects.put({ key: `site/${round}/${i}/index.html`, body, contentType: 'text/html; charset=utf-8' })),
+      mapLimit(bodies, inFlight, (body, i) => objects.put({ key: `site/${round}/${i}/index.html`, body, contentType: 'text/html; charset=utf-8' })),
     );
   }
 

@@ -5,7 +5,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describeFailure, errorName, isUnreachable } from '../store/errors.ts';
 import { StoreUnavailableError } from '../store/ports.ts';
-import { mapLimit } from '../publish/concurrency.ts';
+import { mapLimit } from '../concurrency.ts';
 import { DeliveryConflictError, type DeliveryJob, type DeliveryStatus, type DeliveryStore, type NewDeliveryJob, type PartnerDeliveryState } from './store.ts';
 
 export interface DynamoDeliveryStoreOptions {

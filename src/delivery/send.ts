@@ -2,7 +2,7 @@
 // signed afresh with the job's stable webhook-id; failures back off with jitter (Retry-After
 // honoured), 410 disables the endpoint, and after the last attempt the job is dead until redriven.
 
-import { mapLimit } from '../publish/concurrency.ts';
+import { mapLimit } from '../concurrency.ts';
 import type { NetworkMode } from './endpoint.ts';
 import { postOnce, type PostResult } from './http.ts';
 import type { Partner } from './partners.ts';

@@ -6,7 +6,7 @@
 import type { SiteConfig } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
 import { type OutputKind, outputFormats } from '../outputs.ts';
-import { mapLimit } from '../publish/concurrency.ts';
+import { mapLimit } from '../concurrency.ts';
 import { digestOf, sha256 } from '../publish/digest.ts';
 import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, SITE_PREFIX } from '../store/ports.ts';
 import { renderAtom } from './atom.ts';

@@ -32,7 +32,7 @@ import {
   PRIVATE_PREFIX,
   SITE_PREFIX,
 } from '../store/ports.ts';
-import { mapLimit } from './concurrency.ts';
+import { mapLimit } from '../concurrency.ts';
 import { sha256 } from './digest.ts';
 import { type Change, type IndexPage, affectedIndexPages, allIndexPages } from './indexPages.ts';
 import { type DocumentPlan, type PublishedState, issueKey, planBuild, renderDigest } from './plan.ts';

@@ -28,7 +28,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DocumentKind } from '../content/model.ts';
 import { asCause, describeEndpoint, describeFailure, errorName, isUnreachable } from './errors.ts';
-import { mapInOrder } from './parallel.ts';
+import { mapLimit } from '../concurrency.ts';
 import {
   type AuditEntry,
   type DocumentRecord,
@@ -191,7 +191,7 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       }
     };
     const groups = transactionGroups(entries, writes, transactionSize);
-    await mapInOrder(groups, concurrency, async (group) => {
+    await mapLimit(groups, concurrency, async (group) => {
       if (group.length === 1) return putOneByOne(group);
       try {
         await transact(`put ${group.length} documents`, group.flatMap((index) => writes[index] ?? []));

@@ -14,7 +14,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { asCause, describeEndpoint, describeFailure, errorName, isUnreachable } from './errors.ts';
-import { mapInOrder } from './parallel.ts';
+import { mapLimit } from '../concurrency.ts';
 import { type ObjectHead, type ObjectStore, type ObjectSummary, StoreError, StoreUnavailableError } from './ports.ts';
 
 export interface S3ObjectStoreOptions {
@@ -101,7 +101,7 @@ export function createS3ObjectStore({ client, bucket, listPageSize = 1000 }: S3O
       // Listings carry no content type or metadata: HEAD each key, a page at a time, in order.
       let page: ObjectSummary[] = [];
       const flush = async (): Promise<ObjectHead[]> => {
-        const heads = await mapInOrder(page, HEAD_CONCURRENCY, (summary) => head(summary.key));
+        const heads = await mapLimit(page, HEAD_CONCURRENCY, (summary) => head(summary.key));
         page = [];
         return heads.filter((found): found is ObjectHead => found !== undefined);
       };

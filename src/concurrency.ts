@@ -1,4 +1,5 @@
-// Run async work over a list with at most `limit` tasks in flight, keeping result order.
+// Run async work over a list with at most `limit` tasks in flight, keeping result order; the
+// first failure rejects. Shared by the adapters, the build and the feeds.
 
 export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
