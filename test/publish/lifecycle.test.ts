@@ -11,18 +11,34 @@ import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import type { Partner } from '../../src/delivery/partner.ts';
+import type { DeliveryStore } from '../../src/delivery/store.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from './site.ts';
 
 const before = new Date('2010-06-25T08:00:00+08:00');
 const afterEmbargo = new Date('2010-06-30T10:00:00+08:00');
 
-async function build(root: string, stores: { objects: ObjectStore; records: RecordStore }, now: Date): Promise<BuildSummary> {
+interface Stores {
+  objects: ObjectStore;
+  records: RecordStore;
+  /** With deliveries, the build also rebuilds feeds and records partner deliveries. */
+  deliveries?: DeliveryStore;
+}
+
+const newsSite: Partner = {
+  id: 'news',
+  name: '淮南新闻网',
+  takes: { kinds: ['release'], fullText: true },
+  webhook: { url: 'https://hooks.news.example/', secret: { env: 'UNUSED_SECRET' } },
+};
+
+async function build(root: string, stores: Stores, now: Date): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now });
   if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
   const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+  const feeds = stores.deliveries === undefined ? {} : { feeds: { partners: [newsSite], deliveries: stores.deliveries } };
   try {
-    return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now });
+    return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now, ...feeds });
   } finally {
     await renderer.close();
   }
@@ -78,7 +94,8 @@ describe('embargo and release', () => {
   });
 
   it('releases at publishAt exactly once, even when two releases run at the same time', async () => {
-    const stores = await createTestStores();
+    const test = await createTestStores();
+    const stores = { ...test, deliveries: createDynamoDeliveryStore({ client: test.dynamodb, table: test.table }) };
     const root = await writeSite(sampleFiles());
     await build(root, stores, before);
     const results = await Promise.allSettled([build(root, stores, afterEmbargo), build(root, stores, afterEmbargo)]);
@@ -94,6 +111,9 @@ describe('embargo and release', () => {
     expect((await stores.records.listAudit('press-2010-embargoed')).map((entry) => entry.event)).toEqual(['scheduled', 'released']);
     expect(await stores.records.listScheduled()).toEqual([]);
     expect(await stores.objects.get(`${SCHEDULED_PREFIX}press-2010-embargoed/press/2010/embargoed/index.html`)).toBeUndefined();
+    // One notification for the partner, whichever build won.
+    const jobs = (await stores.deliveries.listJobs('news')).filter((job) => job.documentId === 'press-2010-embargoed');
+    expect(jobs.map((job) => job.event)).toEqual(['document.published']);
     await expectNoBrokenLinks(stores.objects);
   });
 });
@@ -150,10 +170,13 @@ describe('corrections and withdrawals', () => {
     expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(1);
   });
 
-  it('withdraws a document: notice instead of body, out of the head listings, kept in its month', async () => {
-    const stores = await createTestStores();
+  it('withdraws a document: notice instead of body, out of the head listings and feeds, kept in its month', async () => {
+    const test = await createTestStores();
+    const stores = { ...test, deliveries: createDynamoDeliveryStore({ client: test.dynamodb, table: test.table }) };
     const root = await writeSite(sampleFiles());
     await build(root, stores, before);
+    const item = '<link>https://www.huainan.gov.cn/press/2010/hotline/</link>';
+    expect(await page(stores.objects, 'feeds/press/rss.xml')).toContain(item);
     const file = join(root, 'press/2010/hotline.md');
     await writeFile(
       file,
@@ -168,6 +191,9 @@ describe('corrections and withdrawals', () => {
     expect(await page(stores.objects, 'press/index.html')).not.toContain('/press/2010/hotline/"');
     expect(await page(stores.objects, 'press/archive/2010-06/index.html')).toContain('已撤回');
     expect((await stores.records.listAudit('press-2010-hotline')).map((entry) => entry.event)).toEqual(['published', 'withdrawn']);
+    expect(await page(stores.objects, 'feeds/press/rss.xml')).not.toContain(item);
+    const events = (await stores.deliveries.listJobs('news')).filter((job) => job.documentId === 'press-2010-hotline').map((job) => job.event);
+    expect(events).toEqual(['document.published', 'document.withdrawn']);
   });
 
   it('corrects an article of a published issue with an erratum, and keeps the issue PDF byte for byte', async () => {
