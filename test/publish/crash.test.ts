@@ -1,0 +1,110 @@
+// A real crash: the embedded S3 and DynamoDB are stopped between two writes of a build, then
+// started again on the same data. The retried build must converge: no missing file behind a
+// link, one version per document, one audit entry per change, one delivery per partner.
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type LocalStores, startLocalStores } from '../../src/cli/localStores.ts';
+import { loadContent } from '../../src/content/load.ts';
+import type { ContentSet } from '../../src/content/model.ts';
+import type { Partner } from '../../src/delivery/partner.ts';
+import { buildSite } from '../../src/publish/build.ts';
+import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { sampleFiles, writeSite } from './site.ts';
+
+const now = new Date('2010-06-25T08:00:00+08:00');
+const partner: Partner = {
+  id: 'news',
+  name: '淮南新闻网',
+  takes: { fullText: true },
+  webhook: { url: 'https://hooks.news.example/', secret: { env: 'UNUSED_SECRET' } },
+};
+
+async function build(root: string, stores: LocalStores, objects: ObjectStore = stores.objects) {
+  const { content } = await loadContent(root, { now });
+  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+  try {
+    return await buildSite({
+      content: content as ContentSet, objects, records: stores.records, renderer, now, feeds: { partners: [partner], deliveries: stores.deliveries },
+    });
+  } finally {
+    await renderer.close();
+  }
+}
+
+/**
+ * Broken links a reader can meet: a crawl from the home page and the feeds, following
+ * root-relative links. A page nothing links to yet (a new document whose listing has not been
+ * written) is not reachable, so its own links do not count until it is.
+ */
+async function brokenLinks(objects: ObjectStore): Promise<string[]> {
+  const keys = new Set<string>();
+  for await (const head of objects.listKeys(SITE_PREFIX)) keys.add(head.key.slice(SITE_PREFIX.length));
+  const objectKey = (href: string) => {
+    const target = decodeURI(href).slice(1);
+    return target === '' || target.endsWith('/') ? `${target}index.html` : target;
+  };
+  const queue = [...keys].filter((key) => key === 'index.html' || (key.startsWith('feeds/') && key.endsWith('rss.xml')));
+  const seen = new Set(queue);
+  const missing: string[] = [];
+  while (queue.length > 0) {
+    const key = queue.shift() as string;
+    const text = Buffer.from((await objects.get(SITE_PREFIX + key))?.body ?? []).toString('utf8');
+    // Pages: root-relative href and src. RSS: each item's <link> and <enclosure url>.
+    const patterns = key.endsWith('.xml')
+      ? [/<link>https:\/\/www\.huainan\.gov\.cn(\/[^<#?]*)<\/link>/g, /<enclosure url="https:\/\/www\.huainan\.gov\.cn(\/[^"#?]*)"/g]
+      : [/(?:href|src)="(\/[^"#?]*)/g];
+    const links = patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1] as string));
+    for (const href of links) {
+      const target = objectKey(href);
+      if (!keys.has(target)) missing.push(`${key} → ${href}`);
+      else if (!seen.has(target) && target.endsWith('.html')) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return [...new Set(missing)];
+}
+
+describe('a build interrupted by stopped servers', () => {
+  // Put 4: among the document pages, before any record. Put 16: after the records (the commit
+  // point) and the issue page, among the listing pages.
+  it.each([4, 16])('converges when run again after the servers stop at put %i and come back', async (stopAt) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gazette-crash-'));
+    const root = await writeSite(sampleFiles());
+    const first = await startLocalStores(dataDir);
+    let puts = 0;
+    const stopping: ObjectStore = {
+      ...first.objects,
+      put: async (input) => {
+        // Halfway through the document pages, the servers go away (a crash, a lost host).
+        if (++puts === stopAt) await first.stop();
+        return first.objects.put(input);
+      },
+    };
+    await expect(build(root, first, stopping)).rejects.toThrow();
+
+    const second = await startLocalStores(dataDir);
+    try {
+      expect(await brokenLinks(second.objects)).toEqual([]);
+      expect(await second.records.getDocument('huaifu-2010-69')).toSatisfy((record) => (stopAt === 4 ? record === undefined : record !== undefined));
+      const retry = await build(root, second);
+      expect(retry.created + retry.unchanged).toBe(5);
+      expect(retry.created).toBe(stopAt === 4 ? 5 : 0);
+      expect(await brokenLinks(second.objects)).toEqual([]);
+      for await (const record of second.records.listDocuments()) {
+        expect((await second.records.listDocumentVersions(record.id)).map((version) => version.version)).toEqual([1]);
+        expect((await second.records.listAudit(record.id)).map((entry) => entry.event)).toEqual(['published']);
+        expect((await second.deliveries.listJobs('news')).filter((job) => job.documentId === record.id)).toHaveLength(1);
+      }
+      // Running it once more changes nothing.
+      expect(await build(root, second)).toMatchObject({ created: 0, updated: 0, refreshed: 0, objectsWritten: 0, deliveriesQueued: 0 });
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});
