@@ -1,6 +1,7 @@
 // `gazette build`: validate content, then publish what changed into the local bucket and table.
 
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,10 +15,12 @@ import { environmentSecrets } from '../delivery/secrets.ts';
 import type { ContentSet } from '../content/model.ts';
 import { type BuildSummary, type Provenance, buildSite } from '../publish/build.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
+import { beginBuild } from '../publish/snapshot.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, startLocalStores } from './localStores.ts';
 import { progressReporter } from './progress.ts';
+import { SNAPSHOT_FILE, readSnapshot, writeSnapshot } from './snapshotFile.ts';
 import { writePublishedIndex } from './publishedIndex.ts';
 
 const help = `Usage: gazette build [options]
@@ -137,9 +140,12 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
   const started = performance.now();
   const provenance = await gitProvenance(args.content);
   const renderer = await createSiteRenderer(content);
+  const snapshotFile = join(args.data, 'cache', SNAPSHOT_FILE);
+  const session = await beginBuild(stores.records, await readSnapshot(snapshotFile), randomUUID(), io.now);
   let summary: BuildSummary;
   try {
     summary = await buildSite({
+      ...(session.state === undefined ? {} : { knownState: session.state }),
       content,
       objects: stores.objects,
       records: stores.records,
@@ -150,6 +156,7 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
       onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
     });
   } catch (error) {
+    await session.fail();
     io.stderr.write(`gazette build: ${(error as Error).message}\n`);
     io.stderr.write('What was written before the error is complete and consistent; run the build again to finish.\n');
     return 1;
@@ -157,6 +164,8 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
     await renderer.close();
   }
   await writePublishedIndex(args.data, summary.published);
+  const kept = await session.finish(summary.state);
+  await (kept === undefined ? rm(snapshotFile, { force: true }) : writeSnapshot(snapshotFile, kept));
   // Partners hear of the change after the feeds are written; retries wait for `gazette deliveries send`.
   const notified = await notifyPartners({
     store: stores.deliveries,

@@ -93,6 +93,8 @@ export interface BuildOptions {
   /** Object and record writes in flight at once. */
   concurrency?: number;
   provenance?: Provenance;
+  /** The published state, when the caller knows it (a trusted snapshot); otherwise read from the table. */
+  knownState?: PublishedState;
   /** Rebuild feeds and record partner deliveries (locally; on AWS the table stream does it). */
   feeds?: { partners: readonly Partner[]; deliveries: DeliveryStore };
 }
@@ -113,6 +115,8 @@ export interface BuildSummary {
   feedsWritten: number;
   /** Every document record after the build: what is public now. */
   published: DocumentRecord[];
+  /** Documents and issues as the table holds them after the build. */
+  state: PublishedState;
   /** Feeds whose subscription document changed, for WebSub pings. */
   changedFeeds: ChangedFeed[];
   deliveriesQueued: number;
@@ -147,11 +151,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
-    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, published: [], changedFeeds: [], deliveriesQueued: 0,
+    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, published: [], state: { documents: new Map(), issues: new Map() }, changedFeeds: [], deliveriesQueued: 0,
   };
 
   emit({ type: 'phase', phase: 'plan' });
-  const state = await loadPublishedState(records);
+  const state = options.knownState ?? (await loadPublishedState(records));
   const plan = planBuild(content, state, now);
   const staged = new Map((await records.listScheduled()).map((item) => [item.id, item]));
 
@@ -391,6 +395,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await writeArtifacts(objects, listingArtifacts, concurrency, summary, true);
   if (previousBuild?.fingerprint !== renderer.fingerprint) await writeBuildState(objects, { fingerprint: renderer.fingerprint });
   summary.published = [...state.documents.values()];
+  summary.state = state;
 
   // Feeds come after the pages they point to; the outbox is recorded before the feeds that
   // announce the change, so a crash in between is caught up by the next run.

@@ -31,6 +31,7 @@ import { asCause, describeEndpoint, describeFailure, errorName, isUnreachable } 
 import { mapLimit } from '../concurrency.ts';
 import {
   type AuditEntry,
+  type BuildLease,
   type DocumentRecord,
   type ScheduledRecord,
   type DocumentVersionRecord,
@@ -69,6 +70,7 @@ const keys = {
   issue: (year: number, number: number) => ({ pk: `ISSUE#${issueId(year, number)}`, sk: META }),
   serial: (departmentCode: string, year: number) => ({ pk: `SERIAL#${departmentCode}#${year}`, sk: 'COUNTER' }),
   scheduled: (id: string) => ({ pk: `DOC#${id}`, sk: 'SCHEDULED' }),
+  lease: { pk: 'STATE', sk: 'BUILD_LEASE' },
   audit: (id: string, version: number, event: string) => ({ pk: `DOC#${id}`, sk: `AUDIT#${String(version).padStart(6, '0')}#${event}` }),
 };
 
@@ -303,6 +305,45 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       );
       for await (const item of items) entries.push(stripKeys<AuditEntry>(item));
       return entries.sort((a, b) => (a.at === b.at ? a.version - b.version : a.at < b.at ? -1 : 1));
+    },
+
+    async getBuildLease() {
+      return getItem<BuildLease>(keys.lease, 'read the build lease');
+    },
+
+    async claimBuildLease(seen, next) {
+      const condition =
+        seen === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: '#token = :token AND #active = :active', ExpressionAttributeNames: { '#token': 'token', '#active': 'active' }, ExpressionAttributeValues: { ':token': seen.token, ':active': seen.active } };
+      try {
+        await send('take the build lease', () => client.send(new PutCommand({ TableName: table, Item: { ...next, ...keys.lease }, ...condition })));
+        return true;
+      } catch (error) {
+        if (errorName(causeOf(error)) === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async finishBuildLease(token) {
+      try {
+        await send('finish the build lease', () =>
+          client.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: keys.lease,
+              UpdateExpression: 'SET #active = :false',
+              ConditionExpression: '#token = :token',
+              ExpressionAttributeNames: { '#active': 'active', '#token': 'token' },
+              ExpressionAttributeValues: { ':false': false, ':token': token },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (errorName(causeOf(error)) === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
     },
 
     async allocateSerials(departmentCode, year, count) {

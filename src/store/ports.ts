@@ -169,6 +169,18 @@ export interface AuditEntry {
   author?: string;
 }
 
+/**
+ * Who built last, and whether a build is running: lets a machine trust its own snapshot of the
+ * records instead of reading them all (see src/publish/snapshot.ts).
+ */
+export interface BuildLease {
+  /** Names the snapshot the last finished build left; a new one per build. */
+  token: string;
+  active: boolean;
+  /** ISO time the lease was taken (a lease left active by a crash expires). */
+  since: string;
+}
+
 export interface RecordStore {
   getDocument(id: string): Promise<DocumentRecord | undefined>;
   /**
@@ -199,6 +211,14 @@ export interface RecordStore {
   putAudit(entry: AuditEntry): Promise<void>;
   /** A document's audit trail, oldest first. */
   listAudit(id: string): Promise<AuditEntry[]>;
+  getBuildLease(): Promise<BuildLease | undefined>;
+  /**
+   * Take the lease for a build, on condition that it is still `seen` (undefined: there was none).
+   * False when another build changed it first.
+   */
+  claimBuildLease(seen: BuildLease | undefined, next: BuildLease): Promise<boolean>;
+  /** Mark the build holding `token` finished; false when another build has taken the lease since. */
+  finishBuildLease(token: string): Promise<boolean>;
   /**
    * Reserve `count` consecutive serial numbers for 索引号 of one department and year.
    * Returns the first; the counter is atomic, so concurrent builds never share a number.
