@@ -87,7 +87,8 @@ console.log(`gazette bench — node ${process.version}, ${availableParallelism()
 const print = (lines: string[]) => lines.forEach((line) => console.log(line));
 if (sections.includes('build')) {
   for (const size of sizes) print(await benchBuild(size, false));
-  print(await benchBuild(Math.min(...sizes), true));
+  const pdfSize = Number(process.env['BENCH_PDF_SIZE'] ?? 1000);
+  if (pdfSize > 0) print(await benchBuild(pdfSize, true));
 }
 if (sections.includes('pdf')) print(await benchPdf());
 if (sections.includes('feeds')) print(await benchFeeds(10_000));

@@ -6,6 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -41,6 +42,16 @@ export class SiteDistribution extends Construct {
     const origin = origins.S3BucketOrigin.withOriginAccessControl(props.siteBucket, {
       originPath: `/${SITE_PREFIX.replace(/\/$/, '')}`,
     });
+    // The origin path keeps CloudFront under site/; this makes the bucket itself refuse the rest.
+    props.siteBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyCloudFrontOutsideSite',
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        notResources: [props.siteBucket.arnForObjects(`${SITE_PREFIX}*`)],
+      }),
+    );
 
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Gazette: HSTS, CSP, nosniff, frame options, referrer policy',

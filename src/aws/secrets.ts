@@ -8,6 +8,10 @@ export function awsSecrets(client: SecretsManagerClient, env: NodeJS.ProcessEnv 
   const cache = new Map<string, Promise<string>>();
   return (ref) => {
     if ('env' in ref) {
+      // Only variables meant for signing: never the function's own credentials or settings.
+      if (!ref.env.startsWith('GAZETTE_SECRET_')) {
+        return Promise.reject(new MissingSecretError(`On AWS, an environment secret must be named GAZETTE_SECRET_…, not ${ref.env}; better, reference it as { awsSecret: … } in partners.yaml.`));
+      }
       const value = env[ref.env];
       if (value === undefined || value === '') {
         return Promise.reject(new MissingSecretError(`The environment variable ${ref.env} is not set on the notify function; reference the secret as { awsSecret: … } in partners.yaml instead.`));

@@ -638,12 +638,39 @@ function buildRoutes(documents: GazetteDocument[], issues: GazetteIssue[], sourc
       });
     }
   }
+  checkForeignFiles(documents, report);
   for (const issue of issues) routes.set(issue.file, issue.urlPath);
   for (const doc of documents) routes.set(doc.file, doc.urlPath);
   for (const doc of documents) {
     for (const file of [...doc.attachments, ...(doc.assets ?? [])]) if (!routes.has(file.file)) routes.set(file.file, file.urlPath);
   }
   return routes;
+}
+
+/**
+ * A body may link the files of its own document only: a file another document lists as an
+ * attachment, or one inside another bundle's folder, would be published again beside this page,
+ * even while that document is a draft or under embargo.
+ */
+function checkForeignFiles(documents: GazetteDocument[], report: Report): void {
+  const owners = new Map<string, GazetteDocument>();
+  for (const doc of documents) for (const file of doc.attachments) owners.set(file.file, doc);
+  const bundles = documents.filter((doc) => doc.file.endsWith('/index.md') && doc.file.startsWith('press/'));
+  for (const doc of documents) {
+    for (const asset of doc.assets ?? []) {
+      const owner =
+        owners.get(asset.file) ??
+        bundles.find((bundle) => bundle !== doc && asset.file.startsWith(bundle.file.slice(0, -'index.md'.length)));
+      if (owner === undefined || owner === doc) continue;
+      report(doc.file, { line: doc.bodyLine, column: 1 }, {
+        severity: 'error',
+        ruleId: 'foreign-file',
+        message: `The body links content/${asset.file}, a file of content/${owner.file}; it would be published again beside this page, whatever the state of that document.`,
+        expected: 'links to this document\'s own files, or to another document\'s page',
+        hint: `Link to the document instead, e.g. [${owner.title}](${posix.relative(posix.dirname(doc.file), owner.file)}), where its files are listed.`,
+      });
+    }
+  }
 }
 
 function isInside(path: string, root: string): boolean {

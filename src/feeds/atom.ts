@@ -29,8 +29,8 @@ export function renderAtom(feed: Feed): string {
     `xmlns="${ns.atom}"`,
     `xmlns:fh="${ns.fh}"`,
     `xmlns:at="${ns.at}"`,
-    `xmlns:gazette="${feed.namespace}"`,
-    `xml:lang="${feed.lang}"`,
+    `xmlns:gazette="${escapeXml(feed.namespace)}"`,
+    `xml:lang="${escapeXml(feed.lang)}"`,
   ].join(' ');
   const entries = feed.entries.map(renderEntry).join('');
   return `<?xml version="1.0" encoding="utf-8"?>\n<feed ${namespaces}>${head.join('')}${entries}</feed>\n`;

@@ -4,7 +4,7 @@
 import { rfc3339, rfc822 } from './dates.ts';
 import type { Feed, FeedEntry } from './model.ts';
 import { disclosureXml, ns } from './namespaces.ts';
-import { cdata, element } from './xml.ts';
+import { cdata, element, escapeXml } from './xml.ts';
 
 const itemCache = new WeakMap<FeedEntry, string>();
 
@@ -31,7 +31,7 @@ export function renderRss(feed: Feed): string {
     `xmlns:content="${ns.content}"`,
     `xmlns:dc="${ns.dc}"`,
     `xmlns:fh="${ns.fh}"`,
-    `xmlns:gazette="${feed.namespace}"`,
+    `xmlns:gazette="${escapeXml(feed.namespace)}"`,
   ].join(' ');
   return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" ${namespaces}><channel>${channel.join('')}</channel></rss>\n`;
 }

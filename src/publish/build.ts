@@ -58,8 +58,11 @@ export interface SiteRenderer {
   /** Digest of everything that shapes output besides content: templates, render code, site.yaml. */
   readonly fingerprint: string;
   assets(): Artifact[];
-  /** Called once before rendering `jobCount` documents (a large build may start workers). */
-  begin(jobCount: number): Promise<void>;
+  /**
+   * Called once before rendering `jobCount` documents (a large build may start workers).
+   * Links to `hidden` pages (drafts, embargoed documents) and their files render as plain text.
+   */
+  begin(jobCount: number, hidden: string[]): Promise<void>;
   /** The document's page, its version copy and PDF, and its body HTML for feed entries. */
   documentArtifacts(job: DocumentPageJob): Promise<{ artifacts: Artifact[]; bodyHtml: string }>;
   /** The page of an erratum (勘误). */
@@ -163,7 +166,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const problems = checkAgainstPublished(content, [...state.documents.values()]);
   const indexNumbers = await allocateIndexNumbers(plan.documents, records, staged);
   const issuesByKey = new Map(content.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
-  const translations = translationsById(content.documents);
+  // What readers may see of other documents now: never a draft, never an embargo before its time.
+  const isPublic = (doc: GazetteDocument) => !doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime());
+  const hiddenDocs = content.documents.filter((doc) => !isPublic(doc));
+  const hidden = hiddenDocs.map((doc) => doc.urlPath);
+  const translations = translationsById(content.documents, isPublic);
   const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
   const replacedBy = replacedByIndex(content.documents);
   const orderedIssues = [...content.issues].sort((a, b) => a.year - b.year || a.number - b.number);
@@ -196,9 +203,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       version,
       // Filled below for documents that are rendered: the list follows from the version number.
       versions: [],
-      ...supersession(doc, byId, replacedBy),
+      ...supersession(doc, byId, replacedBy, isPublic),
     };
-    const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...job });
+    const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...job, hiddenLinks: hiddenLinksOf(doc, hiddenDocs) });
     const withHistory = async () => {
       job.versions = versionEntries(doc, record === undefined ? [] : await records.listDocumentVersions(doc.id), version);
     };
@@ -236,7 +243,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await writeArtifacts(objects, renderer.assets(), concurrency, summary, true);
 
   emit({ type: 'phase', phase: 'render' });
-  await renderer.begin(jobs.length + scheduledJobs.length);
+  await renderer.begin(jobs.length + scheduledJobs.length, hidden);
   let done = 0;
   const total = jobs.length + scheduledJobs.length;
 
@@ -319,16 +326,27 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       commitError ??= error;
     });
   };
+  /** Public files of withdrawn documents (PDF, attachments, earlier versions), removed at the end. */
+  const withdrawnKeys: string[] = [];
   const newRecords = await mapLimit(jobs, concurrency, async (item) => {
     const { plan: entry, job, digest, newVersion } = item;
     const rendered = await renderer.documentArtifacts(job);
     const artifacts = [
       ...rendered.artifacts,
-      ...(await attachmentArtifacts(content.root, job.doc)),
+      ...(job.doc.status === 'withdrawn' ? [] : await attachmentArtifacts(content.root, job.doc)),
       ...(item.erratum === undefined ? [] : [renderer.erratumPage(item.erratum.page)]),
     ];
-    // The version being replaced keeps its page at a stable URL before the new one goes up.
-    if (newVersion && entry.record !== undefined) await archiveCurrentPage(objects, job.doc.urlPath, entry.record.version, entry.record.title);
+    // The version being replaced keeps its page at a stable URL before the new one goes up;
+    // a withdrawal keeps none of the text public.
+    const withdrawing = job.doc.status === 'withdrawn';
+    if (newVersion && entry.record !== undefined && !withdrawing) await archiveCurrentPage(objects, job.doc.urlPath, entry.record.version, entry.record.title);
+    if (withdrawing && entry.record !== undefined) {
+      const kept = new Set(artifacts.map((artifact) => artifact.key));
+      withdrawnKeys.push(...entry.record.artifacts.map((ref) => ref.key).filter((key) => !kept.has(key)).map((key) => SITE_PREFIX + key));
+      for await (const head of objects.listKeys(`${SITE_PREFIX}${job.doc.urlPath.slice(1)}v`)) {
+        if (/\/v\d+\/index\.html$/.test(head.key)) withdrawnKeys.push(head.key);
+      }
+    }
     await writeArtifacts(objects, artifacts, 4, summary, false);
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
@@ -415,6 +433,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     summary.feedsWritten = feeds.written.length;
     summary.changedFeeds = feeds.changedFeeds;
   }
+  // Last, when nothing links them any more: what a withdrawal takes down.
+  if (withdrawnKeys.length > 0) await objects.delete([...new Set(withdrawnKeys)]);
   return summary;
 }
 
@@ -458,11 +478,11 @@ async function allocateIndexNumbers(plans: DocumentPlan[], records: RecordStore,
 }
 
 /** For each document, the other-language versions of it (both directions of `translationOf`). */
-function translationsById(documents: GazetteDocument[]): Map<string, DocumentPageJob['translations']> {
+function translationsById(documents: GazetteDocument[], isPublic: (doc: GazetteDocument) => boolean): Map<string, DocumentPageJob['translations']> {
   const byId = new Map(documents.map((doc) => [doc.id, doc]));
   const result = new Map<string, DocumentPageJob['translations']>();
   const link = (from: GazetteDocument, to: GazetteDocument) => {
-    if (to.draft) return;
+    if (!isPublic(to)) return;
     const list = result.get(from.id) ?? [];
     list.push({ id: to.id, lang: to.lang, title: to.title, urlPath: to.urlPath });
     result.set(from.id, list);
@@ -549,9 +569,11 @@ function supersession(
   doc: GazetteDocument,
   byId: Map<string, GazetteDocument>,
   replacedBy: Map<string, GazetteDocument[]>,
+  isPublic: (doc: GazetteDocument) => boolean,
 ): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
-  const replacement = doc.supersededBy === undefined ? undefined : byId.get(doc.supersededBy);
-  const supersedes = (replacedBy.get(doc.id) ?? []).filter((other) => !other.draft).map((other) => ({ title: other.title, urlPath: other.urlPath }));
+  const named = doc.supersededBy === undefined ? undefined : byId.get(doc.supersededBy);
+  const replacement = named !== undefined && isPublic(named) ? named : undefined;
+  const supersedes = (replacedBy.get(doc.id) ?? []).filter(isPublic).map((other) => ({ title: other.title, urlPath: other.urlPath }));
   return { supersedes, ...(replacement === undefined ? {} : { supersededBy: { title: replacement.title, urlPath: replacement.urlPath } }) };
 }
 
@@ -611,4 +633,17 @@ function errataListedIn(issue: GazetteIssue, state: PublishedState, orderedIssue
     }
   }
   return listed.sort((a, b) => (a.date === b.date ? (a.urlPath < b.urlPath ? -1 : 1) : a.date < b.date ? -1 : 1));
+}
+
+/**
+ * Pages not public yet that a document's text seems to link (its relative links name their
+ * slug). Links to them render as text until they are out; naming them in the digest makes the
+ * page render again, with the link, when they are released.
+ */
+function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: GazetteDocument[]): string[] {
+  if (hiddenDocs.length === 0) return [];
+  const text = doc.kind === 'conference' ? [doc.body, ...doc.qa.map((pair) => pair.answer)].join('\n') : doc.body;
+  return hiddenDocs
+    .filter((other) => other.id !== doc.id && text.includes(other.urlPath.split('/').filter(Boolean).at(-1) ?? other.id))
+    .map((other) => other.urlPath);
 }

@@ -62,6 +62,8 @@ export interface RenderInputs {
   indexNumber: string;
   issue?: GazetteIssue;
   translations: { id: string; lang: Lang; title: string; urlPath: string }[];
+  /** Pages not public yet that the text seems to link: their release re-renders this page. */
+  hiddenLinks?: string[];
 }
 
 /** Everything a document's published bytes depend on, as one digest. */

@@ -16,6 +16,17 @@ import type { DocumentPageJob } from './build.ts';
 
 export type ContentLinkResolver = (fromFile: string, href: string) => string | undefined;
 
+/**
+ * A resolved link, unless it leads into another page that is not public yet (then: no link,
+ * text only). `own` is the linking page's own URL path: its own files always resolve.
+ */
+export function publicLink(urlPath: string | undefined, hidden: readonly string[], own?: string): string | undefined {
+  if (urlPath === undefined) return undefined;
+  const path = urlPath.split('#')[0] as string;
+  if (own !== undefined && path.startsWith(own)) return urlPath;
+  return hidden.some((page) => path.startsWith(page)) ? undefined : urlPath;
+}
+
 export interface RenderEnvironment {
   ctx: RenderContext;
   /** Absolute path of the content folder, to read images for PDFs. */

@@ -5,15 +5,15 @@ import { resolveContentLink } from '../content/links.ts';
 import type { SiteConfig } from '../content/model.ts';
 import { createRenderContext } from '../render/html/index.ts';
 import type { DocumentPageJob } from './build.ts';
-import { type RenderEnvironment, renderDocumentJob } from './renderJob.ts';
+import { publicLink, type RenderEnvironment, renderDocumentJob } from './renderJob.ts';
 
-const data = workerData as { site: SiteConfig; routes: [string, string][]; root: string; pdf: boolean };
+const data = workerData as { site: SiteConfig; routes: [string, string][]; root: string; pdf: boolean; hidden: string[] };
 const content = { routes: new Map(data.routes) };
 const env: RenderEnvironment = {
   ctx: createRenderContext(data.site),
   root: data.root,
   pdf: data.pdf,
-  resolve: (from, href) => resolveContentLink(content, from, href),
+  resolve: (from, href) => publicLink(resolveContentLink(content, from, href), data.hidden, content.routes.get(from)),
 };
 const port = parentPort;
 if (port === null) throw new Error('renderWorker.ts must run as a worker thread.');

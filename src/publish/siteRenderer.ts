@@ -29,6 +29,7 @@ import type { IndexPage } from './indexPages.ts';
 import type { PublishedState } from './plan.ts';
 import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact, issuePdfKey } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
+import { publicLink } from './renderJob.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Everything besides content that shapes the output. Fonts count by name and size only. */
@@ -49,20 +50,24 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   const pdf = options.pdf ?? true;
   const fingerprint = await renderFingerprint(content, pdf);
   const workers = options.workers ?? availableParallelism();
-  const env: RenderEnvironment = { ctx, root: content.root, pdf, resolve: (from, href) => resolveContentLink(content, from, href) };
+  let hidden: string[] = [];
+  const resolve = (from: string, href: string) => publicLink(resolveContentLink(content, from, href), hidden, content.routes.get(from));
+  const env: RenderEnvironment = { ctx, root: content.root, pdf, resolve };
   const documents = new Map(content.documents.map((doc) => [doc.id, doc]));
   let pool: WorkerPool<DocumentPageJob, RenderedDocument> | undefined;
 
   return {
     fingerprint,
     assets: () => siteAssets(),
-    async begin(jobCount: number) {
+    async begin(jobCount: number, hiddenPages: string[]) {
+      hidden = hiddenPages;
       if (pool === undefined && workers > 0 && jobCount >= POOL_THRESHOLD) {
         pool = await createWorkerPool<DocumentPageJob, RenderedDocument>(new URL('./renderWorker.ts', import.meta.url), workers, {
           site: content.site,
           routes: [...content.routes.entries()],
           root: content.root,
           pdf,
+          hidden,
         });
       }
     },
@@ -75,7 +80,8 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       const page = renderIssuePage(withFeeds(ctx, { section: 'gazette' }), issue, articles, {
         ...(options.errata === undefined ? {} : { errata: options.errata }),
         ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
-        resolveLink: (href) => resolveContentLink(content, issue.file, href),
+        // An issue's note owns no page below the issue's: every article link is checked.
+        resolveLink: (href) => publicLink(resolveContentLink(content, issue.file, href), hidden),
         ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}` } : {}),
       });
       if (!pdf || options.pdf === false) return [page];

@@ -90,6 +90,11 @@ describe('buckets', () => {
     expect(allows).toHaveLength(1);
     expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
     expect(json(allows[0]?.Condition)).toContain('distribution/');
+    // Everything outside site/ (embargoed renders, build state) is refused to CloudFront by the bucket itself.
+    const denies = (sitePolicy?.[1].Properties['PolicyDocument'] as { Statement: { Effect: string; Principal: unknown; Action: unknown; NotResource?: unknown }[] }).Statement.filter((s) => s.Effect === 'Deny' && s.NotResource !== undefined);
+    expect(denies).toHaveLength(1);
+    expect(denies[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
+    expect(json(denies[0]?.NotResource)).toContain('/site/*');
   });
 });
 

@@ -167,7 +167,7 @@ describe('buildSite', () => {
     const content = await load(root);
     const renderer = await createSiteRenderer(content, { workers: 2 });
     try {
-      await renderer.begin(1000);
+      await renderer.begin(1000, []);
       await buildSite({ content, objects: pooled.objects, records: pooled.records, renderer, now });
     } finally {
       await renderer.close();

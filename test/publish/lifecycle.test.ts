@@ -93,6 +93,38 @@ describe('embargo and release', () => {
     expect(await stores.records.getDocument('press-2010-embargoed')).toBeUndefined();
   });
 
+  it('lets no other page give away an embargoed document: translations, supersession, answers, editor notes', async () => {
+    const stores = await createTestStores();
+    const files = sampleFiles();
+    const embargo = 'publishAt: 2010-06-30T10:00:00+08:00\n';
+    const root = await writeSite({
+      ...files,
+      // An embargoed translation of a public release.
+      'press/2010/hotline-en.md': String(files['press/2010/hotline-en.md']).replace('lang: en\n', `lang: en\n${embargo}`).replace("Mayor's hotline", 'SECRET-TRANSLATION'),
+      // An embargoed article that says it is replaced by a public one.
+      'gazette/2010/05/old-rules.md': String(files['gazette/2010/05/huaifu-2010-69.md'])
+        .replace('id: huaifu-2010-69', 'id: old-rules-2010')
+        .replace('淮府〔2010〕69号', '淮府〔2010〕70号')
+        .replace('title: ', 'title: SECRET-SUPERSEDED ')
+        .replace('category: 政务公开\n', `category: 政务公开\nvalidity: 失效\nsupersededBy: huaifu-2010-69\n${embargo}`),
+      // Links from places the link checks do not read: an answer and an editor's note.
+      'press/2010/briefing/index.md': String(files['press/2010/briefing/index.md']).replace('answer: 主要是完善目录、开通在线访谈。', 'answer: 详见[通知](../embargoed.md)。'),
+      'gazette/2010/05/index.md': String(files['gazette/2010/05/index.md']).replace('本期刊登市政府文件两件。', '另见[待发布文件](old-rules.md)。'),
+    });
+    await build(root, stores, before);
+    for (const [key, body] of await publicObjects(stores.objects)) {
+      for (const secret of ['SECRET-TRANSLATION', 'SECRET-SUPERSEDED', 'hotline-en', 'old-rules', '/press/2010/embargoed/']) {
+        expect(`${key}: ${body.includes(secret) ? secret : ''}`).toBe(`${key}: `);
+      }
+    }
+    // At release, the links appear.
+    await build(root, stores, afterEmbargo);
+    expect(await page(stores.objects, 'press/2010/hotline/index.html')).toContain('/press/2010/hotline-en/');
+    expect(await page(stores.objects, 'gazette/2010/05/huaifu-2010-69/index.html')).toContain('/gazette/2010/05/old-rules/');
+    expect(await page(stores.objects, 'press/2010/briefing/index.html')).toContain('href="/press/2010/embargoed/"');
+    expect(await page(stores.objects, 'gazette/2010/05/index.html')).toContain('href="/gazette/2010/05/old-rules/"');
+  });
+
   it('releases at publishAt exactly once, even when two releases run at the same time', async () => {
     const test = await createTestStores();
     const stores = { ...test, deliveries: createDynamoDeliveryStore({ client: test.dynamodb, table: test.table }) };
@@ -194,6 +226,24 @@ describe('corrections and withdrawals', () => {
     expect(await page(stores.objects, 'feeds/press/rss.xml')).not.toContain(item);
     const events = (await stores.deliveries.listJobs('news')).filter((job) => job.documentId === 'press-2010-hotline').map((job) => job.event);
     expect(events).toEqual(['document.published', 'document.withdrawn']);
+  });
+
+  it('takes down the text of a withdrawn document everywhere: no archived copy, no PDF, no files', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    const { content } = await loadContent(root, { now: before });
+    const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
+    try {
+      await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now: before });
+    } finally {
+      await renderer.close();
+    }
+    const file = join(root, 'press/2010/briefing/index.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 发布会材料有误。\nwithdrawnDate: 2010-06-27\n'));
+    await build(root, stores, afterEmbargo);
+    const left = [...(await publicObjects(stores.objects)).keys()].filter((key) => key.startsWith('press/2010/briefing/'));
+    expect(left).toEqual(['press/2010/briefing/index.html']);
+    expect(await page(stores.objects, 'press/2010/briefing/index.html')).not.toContain('各位记者朋友');
   });
 
   it('corrects an article of a published issue with an erratum, and keeps the issue PDF byte for byte', async () => {
