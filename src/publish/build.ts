@@ -135,6 +135,9 @@ export class PublishStateError extends Error {
   }
 }
 
+/** The order listing pages are written in: each wave links only to pages of earlier waves. */
+const listingWaves: IndexPage['kind'][][] = [['gazette-year', 'press-month', 'not-found'], ['gazette-archive', 'press-index'], ['home']];
+
 /** Records committed per batch while rendering goes on (4 transactions of 25 in the adapter). */
 const RECORD_BATCH = 100;
 
@@ -205,7 +208,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       versions: [],
       ...supersession(doc, byId, replacedBy, isPublic),
     };
-    const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...job, hiddenLinks: hiddenLinksOf(doc, hiddenDocs) });
+    // The document itself counts through its source digest; the rest are what its page shows of others.
+    const { doc: _doc, ...shown } = job;
+    const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...shown, hiddenLinks: hiddenLinksOf(doc, hiddenDocs) });
     const withHistory = async () => {
       job.versions = versionEntries(doc, record === undefined ? [] : await records.listDocumentVersions(doc.id), version);
     };
@@ -409,8 +414,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const pages = previousBuild?.fingerprint === renderer.fingerprint
     ? affectedIndexPages(changes, changedIssues)
     : allIndexPages(state.documents.values(), state.issues.values());
-  const listingArtifacts = pages.map((page) => renderer.indexPage(page, state));
-  await writeArtifacts(objects, listingArtifacts, concurrency, summary, true);
+  // Listings link each other: pages first, then the archives that link them, the home page last,
+  // so a crash between two writes never leaves a reachable link to a page not yet written.
+  for (const wave of listingWaves) {
+    const inWave = pages.filter((page) => wave.includes(page.kind));
+    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), concurrency, summary, true);
+  }
   if (previousBuild?.fingerprint !== renderer.fingerprint) await writeBuildState(objects, { fingerprint: renderer.fingerprint });
   summary.published = [...state.documents.values()];
   summary.state = state;

@@ -77,5 +77,6 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
     title: inputs.issue.title,
     urlPath: inputs.issue.urlPath,
   };
-  return digestOf({ source: doc.sourceDigest, ...inputs, issue });
+  // The document counts through its bytes (source digest) and where it is published.
+  return digestOf({ source: doc.sourceDigest, file: doc.file, urlPath: doc.urlPath, ...inputs, issue });
 }
