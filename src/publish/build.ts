@@ -245,6 +245,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   // Immutable-first: the site's assets, then each changed document's page and files.
   const previousBuild = await readBuildState(objects);
+  // A build that stopped after its commit point left listings that may not show its documents:
+  // mark this one unfinished until its listings are written, and finish an unfinished one's.
+  const recovering = previousBuild?.complete === false;
+  if (jobs.length + scheduledJobs.length > 0 && !recovering) {
+    await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
+  }
   await writeArtifacts(objects, renderer.assets(), concurrency, summary, true);
 
   emit({ type: 'phase', phase: 'render' });
@@ -411,7 +417,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   emit({ type: 'phase', phase: 'listings' });
   // A new template or site.yaml changes every listing; otherwise only those showing a change.
-  const pages = previousBuild?.fingerprint === renderer.fingerprint
+  const pages = previousBuild?.fingerprint === renderer.fingerprint && !recovering
     ? affectedIndexPages(changes, changedIssues)
     : allIndexPages(state.documents.values(), state.issues.values());
   // Listings link each other: pages first, then the archives that link them, the home page last,
@@ -420,7 +426,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const inWave = pages.filter((page) => wave.includes(page.kind));
     await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), concurrency, summary, true);
   }
-  if (previousBuild?.fingerprint !== renderer.fingerprint) await writeBuildState(objects, { fingerprint: renderer.fingerprint });
+  if (previousBuild?.fingerprint !== renderer.fingerprint || previousBuild.complete === false || jobs.length + scheduledJobs.length > 0) {
+    await writeBuildState(objects, { fingerprint: renderer.fingerprint, complete: true });
+  }
   summary.published = [...state.documents.values()];
   summary.state = state;
 
@@ -451,6 +459,8 @@ const BUILD_STATE_KEY = `${PRIVATE_PREFIX}state/build.json`;
 
 interface BuildState {
   fingerprint: string;
+  /** False from the first write of a build until its listings are out: a retry redoes them all. */
+  complete?: boolean;
 }
 
 async function readBuildState(objects: ObjectStore): Promise<BuildState | undefined> {
