@@ -6,13 +6,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileContentCache, loadContent } from '../src/content/load.ts';
-import { buildSite } from '../src/publish/build.ts';
 import { createSiteRenderer } from '../src/publish/siteRenderer.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
-import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { SNAPSHOT_FILE, readSnapshot, writeSnapshot } from '../src/cli/snapshotFile.ts';
-import { beginBuild } from '../src/publish/snapshot.ts';
+import { buildWithSnapshot } from '../src/cli/snapshotFile.ts';
 import { generateCorpus, writeCorpus } from './corpus.ts';
 import { benchFeeds } from './feeds.ts';
 import { benchFunctions } from './functions.ts';
@@ -37,17 +34,14 @@ async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnTy
   if (content === undefined) throw new Error(`The generated corpus does not validate:\n${messages.slice(0, 5).map((m) => `${m.file}:${m.line} ${m.message}`).join('\n')}`);
   await cache.save();
   const renderer = await createSiteRenderer(content, { pdf });
-  // As the CLI does: trust the records snapshot of the last build when the table's lease allows.
-  const snapshotFile = join(dataDir, 'cache', SNAPSHOT_FILE);
-  const session = await beginBuild(stores.records, await readSnapshot(snapshotFile), randomUUID(), () => new Date()); // eslint-disable-line no-restricted-syntax
   try {
-    const summary = await buildSite({
-      content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries },
-      ...(session.state === undefined ? {} : { knownState: session.state }),
-    });
-    const kept = await session.finish(summary.state);
-    if (kept !== undefined) await writeSnapshot(snapshotFile, kept);
-    return summary;
+    // As the CLI does: trust the records snapshot of the last build when the table's lease allows.
+    const clock = () => new Date(); // eslint-disable-line no-restricted-syntax
+    return await buildWithSnapshot(
+      { content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries } },
+      dataDir,
+      clock,
+    );
   } finally {
     await renderer.close();
   }

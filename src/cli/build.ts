@@ -1,7 +1,6 @@
 // `gazette build`: validate content, then publish what changed into the local bucket and table.
 
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -13,14 +12,13 @@ import { notifyPartners } from '../delivery/notify.ts';
 import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
 import type { ContentSet } from '../content/model.ts';
-import { type BuildSummary, type Provenance, buildSite } from '../publish/build.ts';
+import type { BuildSummary, Provenance } from '../publish/build.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
-import { beginBuild } from '../publish/snapshot.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, startLocalStores } from './localStores.ts';
 import { progressReporter } from './progress.ts';
-import { SNAPSHOT_FILE, readSnapshot, writeSnapshot } from './snapshotFile.ts';
+import { buildWithSnapshot } from './snapshotFile.ts';
 import { writePublishedIndex } from './publishedIndex.ts';
 
 const help = `Usage: gazette build [options]
@@ -140,12 +138,9 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
   const started = performance.now();
   const provenance = await gitProvenance(args.content);
   const renderer = await createSiteRenderer(content);
-  const snapshotFile = join(args.data, 'cache', SNAPSHOT_FILE);
-  const session = await beginBuild(stores.records, await readSnapshot(snapshotFile), randomUUID(), io.now);
   let summary: BuildSummary;
   try {
-    summary = await buildSite({
-      ...(session.state === undefined ? {} : { knownState: session.state }),
+    summary = await buildWithSnapshot({
       content,
       objects: stores.objects,
       records: stores.records,
@@ -154,9 +149,8 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
       provenance,
       feeds: { partners, deliveries: stores.deliveries },
       onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
-    });
+    }, args.data, io.now);
   } catch (error) {
-    await session.fail();
     io.stderr.write(`gazette build: ${(error as Error).message}\n`);
     io.stderr.write('What was written before the error is complete and consistent; run the build again to finish.\n');
     return 1;
@@ -164,8 +158,6 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
     await renderer.close();
   }
   await writePublishedIndex(args.data, summary.published);
-  const kept = await session.finish(summary.state);
-  await (kept === undefined ? rm(snapshotFile, { force: true }) : writeSnapshot(snapshotFile, kept));
   // Partners hear of the change after the feeds are written; retries wait for `gazette deliveries send`.
   const notified = await notifyPartners({
     store: stores.deliveries,
