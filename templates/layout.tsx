@@ -5,15 +5,23 @@ import type { Root } from 'hast';
 import type { AlternateLink, RenderContext } from '../src/render/html/context.ts';
 import { asElement, type Result } from './hast.ts';
 
-export type SiteSection = 'home' | 'gazette' | 'press';
+export type SiteSection = 'home' | 'gazette' | 'press' | 'disclosure' | 'columns' | 'search';
 
 const nav: { section: SiteSection; label: string; href: string }[] = [
   { section: 'home', label: '首页', href: '/' },
   { section: 'gazette', label: '政府公报', href: '/gazette/' },
   { section: 'press', label: '新闻发布', href: '/press/' },
+  // Added as their pages are built: 信息公开 /xxgk/, 专栏 /zhuanlan/, 搜索 /search/.
 ];
 
-const columnNames: Record<SiteSection, string> = { home: '首页', gazette: '政府公报', press: '新闻发布' };
+const columnNames: Record<SiteSection, string> = {
+  home: '首页',
+  gazette: '政府公报',
+  press: '新闻发布',
+  disclosure: '政府信息公开',
+  columns: '专题专栏',
+  search: '站内搜索',
+};
 
 export interface Crumb {
   label: string;

@@ -250,7 +250,8 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
 
   const sorted = sortMessages(messages);
   if (hasErrors(sorted) || site === undefined) return { messages: sorted };
-  return { content: { root: absRoot, site, issues: issueList, documents, routes }, messages: sorted };
+  // Columns and the calendar are loaded by their own modules (columns.ts, calendar.ts).
+  return { content: { root: absRoot, site, issues: issueList, documents, routes, columns: [], calendar: { years: [], holidays: new Map(), workdays: new Set() } }, messages: sorted };
 }
 
 /** The validated front matter of any document kind; the role decides which fields are set. */

@@ -107,6 +107,9 @@ interface DocumentBase {
   summary?: string;
   /** Id of the document this one translates. */
   translationOf?: string;
+  /** Free keywords (标签) that special columns may select on, e.g. 制度执行年. Always set by
+   * `loadContent` (empty when none); optional only so hand-built test documents may omit it. */
+  tags?: string[];
   attachments: Attachment[];
   /** Images and files the body links to, published beside the page (`<urlPath><name>`).
    * Always set by `loadContent`; optional only so hand-built test documents may omit it. */
@@ -178,12 +181,66 @@ export interface GazetteIssue {
   articleIds: string[];
 }
 
+/**
+ * A special column (专栏), `content/columns/<id>.md`: a page and feeds gathering the documents
+ * its rule selects. A document belongs when it matches every criterion the rule names (an
+ * empty list or absent bound names none); `documents` lists ids taken regardless of the rest.
+ */
+export interface Column {
+  /** Permanent id, used in URLs: `/zhuanlan/<id>/`, `feeds/columns/<id>/`. */
+  id: string;
+  title: string;
+  /** Markdown introduction (the body of the file). */
+  description: string;
+  /** One line for listings and feed descriptions. */
+  summary?: string;
+  rule: ColumnRule;
+  /** Order among columns on the columns index page (ascending, then id). */
+  order: number;
+  file: string;
+  urlPath: string;
+  sourceDigest: string;
+}
+
+export interface ColumnRule {
+  /** Topic names (主题分类); any of them. */
+  topics: string[];
+  /** Department names (发布机构); any of them. */
+  departments: string[];
+  /** Tags; any of them. */
+  tags: string[];
+  /** Document kinds; any of them. */
+  kinds: DocumentKind[];
+  /** Ids always in the column (still only once public). */
+  documents: string[];
+  /** Publication dates, inclusive, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The working-day calendar (`content/calendar/<year>.yaml`): public holidays that fall on
+ * weekdays and the 调休 weekend days that are working days. A year without a file counts
+ * Monday to Friday.
+ */
+export interface WorkCalendar {
+  /** Years that have a calendar file. */
+  years: number[];
+  /** YYYY-MM-DD → holiday name, for days off that would otherwise be working days. */
+  holidays: Map<string, string>;
+  /** YYYY-MM-DD of weekend days that are working days (调休上班). */
+  workdays: Set<string>;
+}
+
 /** What `loadContent` returns: a whole validated site, or the messages that stop it. */
 export interface ContentSet {
   root: string;
   site: SiteConfig;
   issues: GazetteIssue[];
   documents: GazetteDocument[];
+  /** Special columns, ordered. */
+  columns: Column[];
+  calendar: WorkCalendar;
   /** Content-relative POSIX file → site URL path, for documents, issue index files, attachments
    * and body assets. Rendering resolves relative links in bodies through it. */
   routes: Map<string, string>;

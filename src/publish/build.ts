@@ -33,8 +33,11 @@ import {
   SITE_PREFIX,
 } from '../store/ports.ts';
 import { mapLimit } from '../concurrency.ts';
+import { columnsOf } from '../discovery/columns.ts';
+import { derivedArtifacts, type DerivedInput } from '../discovery/outputs.ts';
+import type { RenderContext } from '../render/html/context.ts';
 import { sha256 } from './digest.ts';
-import { type Change, type IndexPage, affectedIndexPages, allIndexPages } from './indexPages.ts';
+import { type Change, type IndexPage, affectedIndexPages, allIndexPages, newestFirst } from './indexPages.ts';
 import { type DocumentPlan, type PublishedState, issueKey, planBuild, renderDigest } from './plan.ts';
 import { archiveCurrentPage } from './archive.ts';
 import { documentRecord, issueRecord } from './records.ts';
@@ -51,12 +54,17 @@ export interface DocumentPageJob {
   supersedes: PageLink[];
   /** Errata published for this article, newest last (their pages link back here). */
   errata?: PageLink[];
+  /** The special columns (专栏) the document belongs to, in column order. */
+  columns?: PageLink[];
 }
 
 /** The rendering the build needs; `documentPage` may run on worker threads. */
 export interface SiteRenderer {
-  /** Digest of everything that shapes output besides content: templates, render code, site.yaml. */
+  /** Digest of everything that shapes output besides content: templates, render code, site.yaml,
+   * columns and the working-day calendar. */
   readonly fingerprint: string;
+  /** The context pages are rendered with (no feed links), for the derived outputs. */
+  readonly context: RenderContext;
   assets(): Artifact[];
   /**
    * Called once before rendering `jobCount` documents (a large build may start workers).
@@ -207,6 +215,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       // Filled below for documents that are rendered: the list follows from the version number.
       versions: [],
       ...supersession(doc, byId, replacedBy, isPublic),
+      columns: columnsOf(content.columns, { ...doc, department: doc.department.name, category: doc.category.name }).map((column) => ({
+        title: column.title,
+        urlPath: column.urlPath,
+      })),
     };
     // The document itself counts through its source digest; the rest are what its page shows of others.
     const { doc: _doc, ...shown } = job;
@@ -417,7 +429,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   emit({ type: 'phase', phase: 'listings' });
   // A new template or site.yaml changes every listing; otherwise only those showing a change.
-  const pages = previousBuild?.fingerprint === renderer.fingerprint && !recovering
+  const incremental = previousBuild?.fingerprint === renderer.fingerprint && !recovering;
+  const pages = incremental
     ? affectedIndexPages(changes, changedIssues)
     : allIndexPages(state.documents.values(), state.issues.values());
   // Listings link each other: pages first, then the archives that link them, the home page last,
@@ -425,6 +438,19 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
     await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), concurrency, summary, true);
+  }
+  // Catalogue, statistics, columns, permalinks, sitemaps, API and search, from the records.
+  if (!incremental || changes.length > 0 || changedIssues.length > 0) {
+    emit({ type: 'phase', phase: 'discovery' });
+    const derived: DerivedInput = {
+      content,
+      ctx: renderer.context,
+      documents: [...state.documents.values()].filter((record) => record.status !== 'scheduled').sort(newestFirst),
+      issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
+    };
+    for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined)) {
+      await writeArtifacts(objects, artifacts, concurrency, summary, true);
+    }
   }
   if (previousBuild?.fingerprint !== renderer.fingerprint || previousBuild.complete === false || jobs.length + scheduledJobs.length > 0) {
     await writeBuildState(objects, { fingerprint: renderer.fingerprint, complete: true });

@@ -43,6 +43,8 @@ export function documentRecord({ doc, indexNumber, digest, artifacts, previous, 
   if (doc.withdrawnDate !== undefined) record.withdrawnDate = doc.withdrawnDate;
   if (doc.kind === 'article' && doc.supersededBy !== undefined) record.supersededBy = doc.supersededBy;
   if (doc.summary !== undefined) record.summary = doc.summary;
+  if (doc.tags !== undefined && doc.tags.length > 0) record.tags = [...doc.tags];
+  if (doc.translationOf !== undefined) record.translationOf = doc.translationOf;
   if (doc.kind === 'article') {
     record.issue = { ...doc.issue };
     record.section = doc.section.name;

@@ -33,7 +33,7 @@ import { publicLink } from './renderJob.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Everything besides content that shapes the output. Fonts count by name and size only. */
-const fingerprintSources = ['templates', 'src/render', 'src/publish/renderJob.ts'];
+const fingerprintSources = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/discovery'];
 
 /** Below this many changed documents, starting worker threads costs more than it saves. */
 const POOL_THRESHOLD = 64;
@@ -58,6 +58,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
 
   return {
     fingerprint,
+    context: ctx,
     assets: () => siteAssets(),
     async begin(jobCount: number, hiddenPages: string[]) {
       hidden = hiddenPages;
@@ -126,7 +127,15 @@ function renderIndexPage(base: RenderContext, page: IndexPage, state: PublishedS
 }
 
 async function renderFingerprint(content: ContentSet, pdf: boolean): Promise<string> {
-  const hash = createHash('sha256').update(canonicalJson({ site: content.site, pdf }));
+  const hash = createHash('sha256').update(
+    canonicalJson({
+      site: content.site,
+      pdf,
+      // Columns and the calendar shape listings, statistics and feeds: a change rebuilds them all.
+      columns: content.columns.map((column) => [column.id, column.sourceDigest]),
+      calendar: { years: content.calendar.years, holidays: [...content.calendar.holidays], workdays: [...content.calendar.workdays].sort() },
+    }),
+  );
   for (const source of fingerprintSources) {
     for (const file of await filesUnder(join(repoRoot, source))) {
       const name = relative(repoRoot, file);

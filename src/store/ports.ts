@@ -89,6 +89,10 @@ export interface DocumentRecord {
   issue?: IssueRef;
   section?: string;
   summary?: string;
+  /** Free keywords (标签), for special columns. */
+  tags?: string[];
+  /** Id of the document this one translates. */
+  translationOf?: string;
   artifacts: ArtifactRef[];
   /** sha256 of the document's own source (Markdown and files): a new value is a new version. */
   contentDigest?: string;

@@ -1,0 +1,58 @@
+// Outputs derived from the published records after the listings: the disclosure catalogue,
+// statistics, special columns, permalinks, sitemaps, the JSON API and the search index.
+// Each is a table of pages, like the listings: all of them for a full build, and only those a
+// change touches otherwise. The build writes them wave by wave (a page links only to pages of
+// earlier waves, to documents, or to the listings), skipping objects whose bytes are unchanged.
+
+import type { ContentSet } from '../content/model.ts';
+import type { Artifact } from '../outputs.ts';
+import type { RenderContext } from '../render/html/context.ts';
+import type { Change } from '../publish/indexPages.ts';
+import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
+
+export interface DerivedInput {
+  content: ContentSet;
+  /** Render context without feed links; add the feeds a page announces with `alternateFeedLinks`. */
+  ctx: RenderContext;
+  /** Every record readers may see: published or withdrawn (withdrawn keep a page with a notice),
+   * never scheduled. Sorted newest first (date, then id). */
+  documents: DocumentRecord[];
+  /** Published issues, oldest first. */
+  issues: IssueRecord[];
+}
+
+export interface DerivedOutput<P = unknown> {
+  name: string;
+  /** Write order: lower first. */
+  wave: number;
+  /** Every page, for a full build (a new template, site.yaml, column or calendar). */
+  all(input: DerivedInput): P[];
+  /** The pages showing any changed document or issue. */
+  affected(input: DerivedInput, changes: readonly Change[], changedIssues: readonly IssueRecord[]): P[];
+  /** Stable identity of a page, to merge duplicates. */
+  id(page: P): string;
+  render(input: DerivedInput, page: P): Artifact[] | Promise<Artifact[]>;
+}
+
+/** Type a module's output for the registry (its pages only ever go back to its own functions). */
+export function defineOutput<P>(output: DerivedOutput<P>): DerivedOutput<unknown> {
+  return output as unknown as DerivedOutput<unknown>;
+}
+
+/** Every derived output: each module adds its `defineOutput(...)` here. */
+export const derivedOutputs: DerivedOutput<unknown>[] = [];
+
+/** The artifacts of every derived output, by wave; `changes` undefined means all pages. */
+export async function* derivedArtifacts(
+  input: DerivedInput,
+  changes?: { documents: readonly Change[]; issues: readonly IssueRecord[] },
+): AsyncGenerator<{ wave: number; name: string; artifacts: Artifact[] }> {
+  const outputs = [...derivedOutputs].sort((a, b) => a.wave - b.wave);
+  for (const output of outputs) {
+    const pages = changes === undefined ? output.all(input) : output.affected(input, changes.documents, changes.issues);
+    const unique = new Map(pages.map((page) => [output.id(page), page]));
+    const artifacts: Artifact[] = [];
+    for (const page of unique.values()) artifacts.push(...(await output.render(input, page)));
+    yield { wave: output.wave, name: output.name, artifacts };
+  }
+}
