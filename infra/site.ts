@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { contentSecurityPolicy } from '../src/outputs.ts';
 import { SITE_PREFIX } from '../src/store/ports.ts';
 
 export interface SiteDistributionProps {
@@ -19,17 +20,6 @@ export interface SiteDistributionProps {
   domain?: { name: string; certificateArn: string };
 }
 
-/** Content-Security-Policy: our pages load only our own stylesheet and images; nothing may frame them. */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** How long a 403/404 is cached: a page published a minute ago must not stay "not found" for long. */
 export const ERROR_CACHING_TTL = Duration.seconds(30);

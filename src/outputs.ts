@@ -26,6 +26,21 @@ export const outputFormats = {
 
 export type OutputKind = keyof typeof outputFormats;
 
+/**
+ * Content-Security-Policy of every page, sent by CloudFront and by the preview server alike:
+ * our pages load only our own stylesheet, scripts and images; nothing may frame them.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Media types of attachments and images, by lower-case extension. Anything else is refused by checks. */
 export const attachmentTypes: Record<string, string> = {
   '.pdf': 'application/pdf',

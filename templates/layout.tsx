@@ -43,6 +43,8 @@ export interface PageFrame {
   main: (Result | undefined)[];
   /** False for pages served at many URLs (the not-found page). */
   canonical?: boolean;
+  /** Names of the scripts (`templates/scripts/<name>.js`) this page enhances itself with. */
+  scripts?: string[];
 }
 
 function meta(name: string, content: string): Result {
@@ -112,6 +114,11 @@ export function layout(ctx: RenderContext, page: PageFrame): Root {
           ]}
       {page.canonical === false ? undefined : <link rel="canonical" href={canonical} />}
       <link rel="stylesheet" href={ctx.assets.stylesheet} />
+      {(page.scripts ?? []).map((name) => {
+        const src = ctx.assets.scripts?.[name];
+        if (src === undefined) throw new Error(`No script templates/scripts/${name}.js for page ${page.urlPath}.`);
+        return <script src={src} defer />;
+      })}
       {[...(ctx.feeds ?? []), ...(page.alternates ?? [])].map((link) => alternateLink(site.baseUrl, link))}
     </head>
   );

@@ -2,6 +2,7 @@
 
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { posix } from 'node:path';
+import { contentSecurityPolicy } from '../outputs.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
@@ -138,7 +139,7 @@ async function serve(objects: ObjectStore, request: IncomingMessage, response: S
     etag,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
-    'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+    'content-security-policy': contentSecurityPolicy,
   };
   if (request.headers['if-none-match'] === etag) {
     response.writeHead(304, headers);

@@ -15,7 +15,8 @@ export interface AlternateLink {
 export interface RenderContext {
   site: SiteConfig;
   /** URL paths of the hashed static files (see `siteAssets`). */
-  assets: { stylesheet: string };
+  /** `scripts` by name: `templates/scripts/<name>.js` → its hashed URL path (load with `defer`). */
+  assets: { stylesheet: string; scripts?: Record<string, string> };
   /** Site-wide feed links put in every page's head. */
   feeds?: AlternateLink[];
 }
