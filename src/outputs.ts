@@ -18,6 +18,8 @@ export const outputFormats = {
   script: { mediaType: 'text/javascript; charset=utf-8', cacheControl: immutable },
   pdf: { mediaType: 'application/pdf', cacheControl: revalidate },
   json: { mediaType: 'application/json; charset=utf-8', cacheControl: revalidate },
+  /** Binary data files read by our own scripts (the search index shards). */
+  data: { mediaType: 'application/octet-stream', cacheControl: revalidate },
   rss: { mediaType: 'application/rss+xml; charset=utf-8', cacheControl: 'public, max-age=120, must-revalidate' },
   atom: { mediaType: 'application/atom+xml; charset=utf-8', cacheControl: 'public, max-age=120, must-revalidate' },
   jsonFeed: { mediaType: 'application/feed+json; charset=utf-8', cacheControl: 'public, max-age=120, must-revalidate' },

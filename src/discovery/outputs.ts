@@ -9,6 +9,7 @@ import type { Artifact } from '../outputs.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import type { Change } from '../publish/indexPages.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
+import { searchOutput } from './search.ts';
 
 export interface DerivedInput {
   content: ContentSet;
@@ -40,7 +41,9 @@ export function defineOutput<P>(output: DerivedOutput<P>): DerivedOutput<unknown
 }
 
 /** Every derived output: each module adds its `defineOutput(...)` here. */
-export const derivedOutputs: DerivedOutput<unknown>[] = [];
+export const derivedOutputs: DerivedOutput<unknown>[] = [
+  searchOutput,
+];
 
 /** The artifacts of every derived output, by wave; `changes` undefined means all pages. */
 export async function* derivedArtifacts(

@@ -1,0 +1,319 @@
+// The full-text search index, built from the public documents and queried in the browser by
+// templates/scripts/search.js (which repeats `searchTerms` below; a test keeps the two equal).
+//
+// Chinese has no spaces between words, so the index holds character n-grams: every Han
+// character and every pair of adjacent Han characters, plus whole runs of other letters and
+// digits (12345, 2010, english words). A query of two or more Han characters needs all its
+// bigrams; a single character needs its unigram. Postings carry where a term occurs (title,
+// 文号, other metadata, body count), so the browser ranks title and 文号 matches first.
+//
+// Files (under `search/`):
+// - `index.json`  the manifest: format, shard count, document count;
+// - `shards/<hex>.bin`  the postings of the terms whose hash falls in that shard;
+// - `docs/<n>.json`  one per document: what a result shows, and the text snippets come from.
+// Document numbers follow (date, id) ascending over every public record, withdrawn included
+// (their numbers stay as holes), so a new document is appended and unchanged files keep their bytes.
+
+import type { Root as MdastRoot, RootContent } from 'mdast';
+import { parseMarkdown } from '../content/markdown.ts';
+import type { GazetteDocument } from '../content/model.ts';
+import type { DocumentRecord } from '../store/ports.ts';
+
+export const SEARCH_FORMAT = 1;
+/** Field bits of a posting. */
+export const FIELD_TITLE = 1;
+export const FIELD_DOC_NUMBER = 2;
+export const FIELD_META = 4;
+/** Body counts above this are stored as this (5 bits). */
+export const MAX_BODY_COUNT = 31;
+/** Documents per shard: the shard count is the smallest power of two that gets there. It
+ * depends on the document count only (never shrinks while records stay), so shard paths are
+ * stable and a rewrite always overwrites every shard that had data. */
+export const DOCUMENTS_PER_SHARD = 10;
+const MAX_SHARDS = 2048;
+
+/** What the index knows of one document (all of it public). */
+export interface SearchDocument {
+  /** Position in (date, id) order of every public record. */
+  n: number;
+  id: string;
+  kind: DocumentRecord['kind'];
+  url: string;
+  title: string;
+  docNumber?: string;
+  indexNumber: string;
+  department: string;
+  date: string;
+  /** Other metadata worth finding: topic, section, speakers, attachment titles. */
+  meta: string[];
+  /** Body as plain text (paragraphs separated by newlines); empty when it may not be shown. */
+  text: string;
+}
+
+const HAN = /\p{Script=Han}|〇/u;
+const WORD = /[\p{L}\p{N}]/u;
+
+/** Per code point: NFKC (full-width digits and letters to half-width), lower case. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * The terms of a text, in order, repeats kept: Han unigrams and bigrams, other letter/digit runs.
+ * The browser's copy (search.js `searchTerms`) must give the same list.
+ */
+export function textTerms(text: string): string[] {
+  const terms: string[] = [];
+  let han = '';
+  let word = '';
+  const flushHan = () => {
+    const chars = [...han];
+    for (let i = 0; i < chars.length; i++) {
+      terms.push(chars[i] as string);
+      if (i + 1 < chars.length) terms.push((chars[i] as string) + (chars[i + 1] as string));
+    }
+    han = '';
+  };
+  const flushWord = () => {
+    if (word !== '') terms.push(word);
+    word = '';
+  };
+  for (const char of normalizeText(text)) {
+    if (HAN.test(char)) {
+      flushWord();
+      han += char;
+    } else if (WORD.test(char)) {
+      flushHan();
+      word += char;
+    } else {
+      flushHan();
+      flushWord();
+    }
+  }
+  flushHan();
+  flushWord();
+  return terms;
+}
+
+/** Body Markdown as plain text: block by block, raw HTML left out. */
+export function markdownText(body: string): string {
+  const tree: MdastRoot = parseMarkdown(body);
+  const blocks: string[] = [];
+  const inline = (node: RootContent): string => {
+    switch (node.type) {
+      case 'text':
+      case 'inlineCode':
+        return node.value;
+      case 'image':
+        return node.alt ?? '';
+      case 'break':
+        return ' ';
+      case 'html':
+      case 'footnoteReference':
+      case 'definition':
+        return '';
+      default:
+        return 'children' in node ? (node.children as RootContent[]).map(inline).join('') : '';
+    }
+  };
+  const block = (node: RootContent): void => {
+    switch (node.type) {
+      case 'paragraph':
+      case 'heading':
+        blocks.push(inline(node));
+        return;
+      case 'code':
+        blocks.push(node.value);
+        return;
+      case 'table':
+        for (const row of node.children) blocks.push(row.children.map(inline).join(' '));
+        return;
+      case 'html':
+      case 'definition':
+      case 'thematicBreak':
+        return;
+      default:
+        if ('children' in node) for (const child of node.children as RootContent[]) block(child);
+    }
+  };
+  for (const child of tree.children) block(child);
+  return blocks.map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text !== '').join('\n');
+}
+
+/** Conference questions and answers, as text. */
+function conferenceText(doc: GazetteDocument): string[] {
+  if (doc.kind !== 'conference') return [];
+  return doc.qa.flatMap((qa) => [
+    `问：${qa.askedBy === undefined ? '' : `（${qa.askedBy}）`}${qa.question}`,
+    `答：${qa.answeredBy === undefined ? '' : `（${qa.answeredBy}）`}${qa.answer}`,
+  ]);
+}
+
+function compareRecords(a: DocumentRecord, b: DocumentRecord): number {
+  return a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The searchable documents: every `published` record, with the body text of its content file only
+ * when that file is the published version (same source digest, not a draft). A record whose file
+ * now holds unpublished text (a scheduled correction, say) is found by its metadata alone.
+ * Withdrawn records keep their number and nothing else; scheduled ones are not in `records`.
+ */
+export function searchDocuments(records: readonly DocumentRecord[], documents: readonly GazetteDocument[]): SearchDocument[] {
+  const sources = new Map(documents.map((doc) => [doc.id, doc]));
+  const ordered = records.filter((record) => record.status === 'published' || record.status === 'withdrawn').sort(compareRecords);
+  const found: SearchDocument[] = [];
+  ordered.forEach((record, n) => {
+    if (record.status !== 'published') return;
+    const doc = sources.get(record.id);
+    const current = doc !== undefined && !doc.draft && doc.sourceDigest === record.contentDigest;
+    const meta = [record.category, record.section ?? ''];
+    if (current && doc.kind === 'conference') meta.push(doc.host.name, ...doc.speakers.map((person) => person.name), doc.venue);
+    if (current) meta.push(...doc.attachments.map((attachment) => attachment.title));
+    const text = current ? [doc.summary ?? '', markdownText(doc.body), ...conferenceText(doc)].filter((part) => part !== '').join('\n') : (record.summary ?? '');
+    found.push({
+      n,
+      id: record.id,
+      kind: record.kind,
+      url: record.urlPath,
+      title: record.title,
+      ...(record.docNumber === undefined ? {} : { docNumber: record.docNumber }),
+      indexNumber: record.indexNumber,
+      department: record.department,
+      date: record.date,
+      meta: meta.filter((part) => part !== ''),
+      text,
+    });
+  });
+  return found;
+}
+
+/** 32-bit FNV-1a over UTF-16 code units; search.js computes the same. */
+export function termHash(term: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) {
+    hash ^= term.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+export function shardName(shard: number, shards: number): string {
+  return shard.toString(16).padStart(Math.max(1, (shards - 1).toString(16).length), '0');
+}
+
+export interface SearchIndexFiles {
+  manifest: { format: number; shards: number; documents: number };
+  /** Shard number → bytes, every shard present (empty ones too, so the browser never meets a 404). */
+  shards: Uint8Array[];
+  /** Document number → the JSON a result shows; `{}` for withdrawn numbers (overwriting any text). */
+  documents: Map<number, string>;
+}
+
+class ByteWriter {
+  private buffer = new Uint8Array(1024);
+  length = 0;
+  private room(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+  }
+  byte(value: number): void {
+    this.room(1);
+    this.buffer[this.length++] = value;
+  }
+  varint(value: number): void {
+    let rest = value;
+    while (rest >= 0x80) {
+      this.byte((rest & 0x7f) | 0x80);
+      rest >>>= 7;
+    }
+    this.byte(rest);
+  }
+  bytes(value: Uint8Array): void {
+    this.room(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+  }
+  result(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
+/**
+ * Postings of a term: per document (ascending number) one byte of field bits (low 3) and body
+ * count (high 5). Shard layout: repeated [varint term length][term UTF-8][varint postings]
+ * ([varint number delta][byte fields|count<<3])…, terms in code-unit order.
+ */
+export function buildSearchIndex(docs: readonly SearchDocument[], documentCount: number): SearchIndexFiles {
+  // term → flat [n, byte, n, byte, …] in ascending n (documents come in order).
+  const postings = new Map<string, number[]>();
+  const add = (terms: Map<string, number>, n: number) => {
+    for (const [term, value] of terms) {
+      let list = postings.get(term);
+      if (list === undefined) postings.set(term, (list = []));
+      list.push(n, value);
+    }
+  };
+  for (const doc of docs) {
+    const terms = new Map<string, number>();
+    const mark = (text: string, field: number) => {
+      for (const term of textTerms(text)) terms.set(term, (terms.get(term) ?? 0) | field);
+    };
+    mark(doc.title, FIELD_TITLE);
+    if (doc.docNumber !== undefined) mark(doc.docNumber, FIELD_DOC_NUMBER);
+    mark([doc.indexNumber, doc.department, ...doc.meta].join('\n'), FIELD_META);
+    const counts = new Map<string, number>();
+    for (const term of textTerms(doc.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const [term, count] of counts) terms.set(term, ((terms.get(term) ?? 0) & 7) | (Math.min(count, MAX_BODY_COUNT) << 3));
+    add(terms, doc.n);
+  }
+  const encoder = new TextEncoder();
+  const encoded = [...postings.keys()].sort().map((term) => {
+    const list = postings.get(term) as number[];
+    const writer = new ByteWriter();
+    const bytes = encoder.encode(term);
+    writer.varint(bytes.length);
+    writer.bytes(bytes);
+    writer.varint(list.length / 2);
+    let previous = -1;
+    for (let i = 0; i < list.length; i += 2) {
+      const n = list[i] as number;
+      writer.varint(n - previous - 1);
+      writer.byte(list[i + 1] as number);
+      previous = n;
+    }
+    return { hash: termHash(term), bytes: writer.result() };
+  });
+  let shards = 1;
+  while (shards < MAX_SHARDS && documentCount / shards > DOCUMENTS_PER_SHARD) shards *= 2;
+  const writers = Array.from({ length: shards }, () => new ByteWriter());
+  for (const entry of encoded) (writers[entry.hash % shards] as ByteWriter).bytes(entry.bytes);
+  const documents = new Map<number, string>();
+  for (let n = 0; n < documentCount; n++) documents.set(n, '{}');
+  const described = new Map(
+    docs.map((doc) => [
+      doc.n,
+      JSON.stringify({
+        id: doc.id,
+        kind: doc.kind,
+        url: doc.url,
+        title: doc.title,
+        ...(doc.docNumber === undefined ? {} : { docNumber: doc.docNumber }),
+        indexNumber: doc.indexNumber,
+        department: doc.department,
+        date: doc.date,
+        text: doc.text,
+      }),
+    ]),
+  );
+  for (const [n, json] of described) documents.set(n, json);
+  return {
+    manifest: { format: SEARCH_FORMAT, shards, documents: documentCount },
+    shards: writers.map((writer) => writer.result()),
+    documents,
+  };
+}
