@@ -58,9 +58,10 @@ export function analyzeSource(role: FileRole, bytes: Uint8Array): AnalyzedSource
   const result: AnalyzedSource = { digest, messages: [], positions: {}, body: '', bodyOffset: 0, bodyLine: 1, references: [] };
   const text = decode(bytes, result.messages);
   if (text === undefined) return result;
-  if (role.role === 'site') {
+  if (role.role === 'site' || role.role === 'calendar') {
+    // Plain YAML files: the same parser and safety rules as front matter.
     const parsed = parseYaml(text, 1);
-    checkFrontMatter(parsed, 'site', result);
+    checkFrontMatter(parsed, role.role, result);
     return result;
   }
   const split = splitFrontMatter(text);
@@ -145,6 +146,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 function schemaKind(role: FileRole, parsed: ParsedYaml, result: AnalyzedSource): SchemaKind | undefined {
   if (role.role === 'issue') return 'issue';
+  if (role.role === 'column') return 'column';
   if (role.role === 'article') return 'article';
   if (role.role !== 'release') return undefined;
   const data = parsed.data as Record<string, unknown> | undefined;
@@ -222,7 +224,7 @@ function checkFields(role: FileRole, result: AnalyzedSource): void {
       });
     }
   }
-  if (role.role !== 'issue') checkLifecycle(data, result);
+  if (role.role === 'article' || role.role === 'release') checkLifecycle(data, result);
   if (result.messages.some((message) => message.severity === 'error')) delete result.data;
 }
 

@@ -9,6 +9,8 @@ import { join, posix, resolve, sep } from 'node:path';
 import { attachmentTypes } from '../outputs.ts';
 import { analyzeSource, MAX_ATTACHMENT_BYTES, MAX_MARKDOWN_BYTES, positionFrom, type AnalyzedSource, type FileMessage } from './analyze.ts';
 import { cacheKey, type ContentCache } from './cache.ts';
+import { buildCalendar, type CalendarSource } from './calendar.ts';
+import { buildColumns, type ColumnSource } from './columns.ts';
 import { classifyFile, type FileRole } from './layout.ts';
 import { checkLinkedPublication, checkSupersededBy } from './lifecycle.ts';
 import { isPageLink, splitUrl } from './links.ts';
@@ -55,7 +57,8 @@ interface Entry {
 interface SourceFile {
   rel: string;
   abs: string;
-  role: Exclude<FileRole, { role: 'site' | 'ignored' | 'misplaced' }>;
+  /** Documents and issues; columns and calendar files are kept apart. */
+  role: Exclude<FileRole, { role: 'site' | 'ignored' | 'misplaced' | 'column' | 'calendar' }>;
   source: AnalyzedSource;
 }
 
@@ -90,9 +93,13 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   // thousands of small files it is several times faster than the thread pool).
   let siteSource: AnalyzedSource | undefined;
   const sources: SourceFile[] = [];
+  const columnFiles: ColumnSource[] = [];
+  const calendarFiles: CalendarSource[] = [];
   const accept = (rel: string, role: FileRole, abs: string, source: AnalyzedSource) => {
     for (const message of source.messages) messages.push({ file: rel, ...message });
     if (role.role === 'site') siteSource = source;
+    else if (role.role === 'column') columnFiles.push({ rel, abs, id: role.id, urlPath: role.urlPath, source });
+    else if (role.role === 'calendar') calendarFiles.push({ rel, year: role.year, source });
     else if (role.role !== 'ignored' && role.role !== 'misplaced') sources.push({ rel, role, abs, source });
   };
   const toRead: { rel: string; role: FileRole; abs: string; key: string; size: number }[] = [];
@@ -231,7 +238,15 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   checkLinkedPublication(sources, options.now, report);
   const routes = buildRoutes(documents, [...issues.values()].map((entry) => entry.issue), sources, report);
 
-  // 6. Tables of contents.
+  // 6. Special columns and the working-day calendar.
+  columnFiles.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  const documentIds = new Set(sources.map((file) => (file.source.data as { id?: unknown } | undefined)?.id).filter((id): id is string => typeof id === 'string'));
+  const documentTags = new Set(sources.flatMap((file) => (file.source.data as { tags?: string[] } | undefined)?.tags ?? []));
+  const columns = buildColumns(columnFiles, { site, documentIds, documentTags, files }, report);
+  for (const column of columns) routes.set(column.file, column.urlPath);
+  const calendar = buildCalendar(calendarFiles, report);
+
+  // 7. Tables of contents.
   const sectionOrder = new Map(site?.sections.map((section, index) => [section.name, index]) ?? []);
   const issueList = [...issues.values()].map((entry) => entry.issue).sort((a, b) => a.year - b.year || a.number - b.number);
   const byIssue = new Map<string, ArticleDocument[]>();
@@ -250,8 +265,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
 
   const sorted = sortMessages(messages);
   if (hasErrors(sorted) || site === undefined) return { messages: sorted };
-  // Columns and the calendar are loaded by their own modules (columns.ts, calendar.ts).
-  return { content: { root: absRoot, site, issues: issueList, documents, routes, columns: [], calendar: { years: [], holidays: new Map(), workdays: new Set() } }, messages: sorted };
+  return { content: { root: absRoot, site, issues: issueList, documents, routes, columns, calendar }, messages: sorted };
 }
 
 /** The validated front matter of any document kind; the role decides which fields are set. */
@@ -472,6 +486,7 @@ function buildDocument(
     ...(data.publishAt !== undefined ? { publishAt: data.publishAt } : {}),
     ...(data.summary !== undefined ? { summary: data.summary } : {}),
     ...(data.translationOf !== undefined ? { translationOf: data.translationOf } : {}),
+    tags: data.tags ?? [],
     status: data.status ?? 'published',
     ...(data.withdrawnReason !== undefined ? { withdrawnReason: data.withdrawnReason } : {}),
     ...(data.withdrawnDate !== undefined ? { withdrawnDate: data.withdrawnDate } : {}),

@@ -63,6 +63,44 @@ const clockTime = z.string().superRefine((value, ctx) => {
 });
 
 const lang = z.enum(['zh-CN', 'en']);
+
+/** Longest tag (标签), in characters: tags are keywords, not sentences. */
+export const MAX_TAG_LENGTH = 20;
+
+const tag = text.superRefine((value, ctx) => {
+  if (value.length > MAX_TAG_LENGTH) {
+    custom(ctx, `The tag "${value}" is ${value.length} characters long; a tag is a short keyword of at most ${MAX_TAG_LENGTH}.`, {
+      ruleId: 'invalid-tag',
+      hint: 'Shorten it to the keyword a column selects on, e.g. 制度执行年.',
+    });
+  } else if (/[\p{Cc},，、;；]/u.test(value)) {
+    custom(ctx, `The tag "${value}" contains a separator or control character; each tag is its own list entry.`, {
+      ruleId: 'invalid-tag',
+      hint: 'Write one tag per entry: tags: [制度执行年, 权力运行]',
+    });
+  }
+});
+
+/** A list whose entries must differ; a repeated entry is reported where it repeats. */
+function uniqueList<T extends z.ZodType<string>>(entry: T, ruleId: string, what: string) {
+  return z.array(entry).superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((value, index) => {
+      if (!seen.has(value)) {
+        seen.add(value);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: [index],
+        message: `${what} "${value}" is listed twice.`,
+        params: { ruleId, hint: 'Delete the second one.' } satisfies IssueParams,
+      });
+    });
+  });
+}
+
+const documentKind = z.enum(['article', 'release', 'conference']);
 const attachment = z.strictObject({ file: text, title: text });
 const person = z.strictObject({ name: text, title: text });
 
@@ -141,6 +179,7 @@ const documentFields = {
   withdrawnDate: date.optional(),
   changeNote: text.optional(),
   changeDate: date.optional(),
+  tags: uniqueList(tag, 'duplicate-tag', 'The tag').optional(),
 };
 
 export const articleSchema = z.strictObject({
@@ -188,11 +227,63 @@ export const conferenceSchema = z
     });
   });
 
+/** A special column (专栏), `columns/<id>.md`; the Markdown body is its description. */
+export const columnSchema = z
+  .strictObject({
+    title: text,
+    summary: text.optional(),
+    order: z.int().min(-999).max(999).optional(),
+    rule: z
+      .strictObject({
+        topics: uniqueList(text, 'duplicate-entry', 'The topic').optional(),
+        departments: uniqueList(text, 'duplicate-entry', 'The department').optional(),
+        tags: uniqueList(tag, 'duplicate-entry', 'The tag').optional(),
+        kinds: uniqueList(documentKind, 'duplicate-entry', 'The kind').optional(),
+        documents: uniqueList(z.string(), 'duplicate-entry', 'The document').optional(),
+        from: date.optional(),
+        to: date.optional(),
+      })
+      .optional(),
+  })
+  .superRefine((column, ctx) => {
+    const rule = column.rule;
+    const named = rule === undefined ? 0 : ['topics', 'departments', 'tags', 'kinds', 'documents'].reduce((n, field) => n + (rule[field as 'topics']?.length ?? 0), 0);
+    if (named === 0 && rule?.from === undefined && rule?.to === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: rule === undefined ? [] : ['rule'],
+        message: rule === undefined ? 'The column has no `rule`, so it would select no document.' : 'The column `rule` names no criterion and no document, so it would select no document.',
+        params: {
+          ruleId: 'empty-column-rule',
+          expected: 'at least one of topics, departments, tags, kinds, documents, from, to',
+          hint: 'Add what the column gathers, e.g. `rule: { tags: [制度执行年] }`, or list its documents: `rule: { documents: [huaifu-2010-38] }`.',
+        } satisfies IssueParams,
+      });
+    }
+    if (rule?.from !== undefined && rule.to !== undefined && rule.from > rule.to) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rule', 'from'],
+        message: `\`from\` ${rule.from} is after \`to\` ${rule.to}, so no date is inside the range.`,
+        params: { ruleId: 'invalid-date-range', hint: 'Swap the two dates, or correct one of them.' } satisfies IssueParams,
+      });
+    }
+  });
+
+/** The working-day calendar of one year, `calendar/<year>.yaml`; calendar.ts checks the days. */
+export const calendarSchema = z.strictObject({
+  year: z.int().min(1949).max(2999),
+  holidays: z.array(z.strictObject({ name: text, from: date, to: date })).optional(),
+  workdays: z.array(z.strictObject({ date, for: text.optional() })).optional(),
+});
+
 export type SiteData = z.infer<typeof siteSchema>;
 export type IssueData = z.infer<typeof issueSchema>;
 export type ArticleData = z.infer<typeof articleSchema>;
 export type ReleaseData = z.infer<typeof releaseSchema>;
 export type ConferenceData = z.infer<typeof conferenceSchema>;
+export type ColumnData = z.infer<typeof columnSchema>;
+export type CalendarData = z.infer<typeof calendarSchema>;
 
 export const schemas = {
   site: siteSchema,
@@ -200,6 +291,8 @@ export const schemas = {
   article: articleSchema,
   release: releaseSchema,
   conference: conferenceSchema,
+  column: columnSchema,
+  calendar: calendarSchema,
 } as const;
 
 export type SchemaKind = keyof typeof schemas;
@@ -234,6 +327,9 @@ const fieldLabels: Record<string, string> = {
   changeNote: '更正说明',
   changeDate: '更正日期',
   supersededBy: '替代文件',
+  tags: '标签',
+  holidays: '节假日',
+  workdays: '调休上班日',
 };
 
 const examples: Record<string, string> = {
@@ -265,6 +361,8 @@ const examples: Record<string, string> = {
   withdrawnDate: '2010-12-10',
   changeNote: '更正第二段中查阅点数量',
   changeDate: '2010-06-02',
+  from: '2010-02-13',
+  to: '2010-02-19',
 };
 
 /** Validate parsed front matter of one kind; every problem is returned, none is thrown. */
