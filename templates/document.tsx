@@ -150,8 +150,11 @@ function changeNote(doc: GazetteDocument, version: number): Result | undefined {
   );
 }
 
-/** 版本记录: every version with its date, note and stable URL; shown once there are two. */
-function versionHistory(versions: VersionEntry[] | undefined, current: number): Result | undefined {
+/**
+ * 版本记录: every version with its date, note and stable URL; shown once there are two. A
+ * withdrawal takes the earlier copies down: then the list names the versions without links.
+ */
+function versionHistory(versions: VersionEntry[] | undefined, current: number, withdrawn: boolean): Result | undefined {
   if (versions === undefined || versions.length < 2) return undefined;
   return (
     <section class="versions" aria-labelledby="versions-title">
@@ -161,9 +164,13 @@ function versionHistory(versions: VersionEntry[] | undefined, current: number): 
           .sort((a, b) => a.version - b.version)
           .map((entry) => (
             <li>
-              <a href={entry.urlPath} aria-current={entry.version === current ? 'page' : undefined}>
-                第{entry.version}版
-              </a>
+              {withdrawn ? (
+                <span aria-current={entry.version === current ? 'page' : undefined}>第{entry.version}版</span>
+              ) : (
+                <a href={entry.urlPath} aria-current={entry.version === current ? 'page' : undefined}>
+                  第{entry.version}版
+                </a>
+              )}
               {dateTime(entry.date)}
               {entry.changeNote === undefined ? (entry.version === 1 ? <span class="version-note">首次发布</span> : undefined) : <span class="version-note">{entry.changeNote}</span>}
             </li>
@@ -250,7 +257,7 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
       {disclosure(doc, options)}
       {content.flat()}
       {relations(options)}
-      {versionHistory(options.versions, version)}
+      {versionHistory(options.versions, version, withdrawn)}
       {translationLinks(options.translations)}
     </article>
   );

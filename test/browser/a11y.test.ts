@@ -1,0 +1,62 @@
+// Accessibility in a real browser: every page template of the built example site, opened in
+// headless Chromium, has no axe-core violation of WCAG 2.1 A or AA. A screenshot of each, at
+// desktop and phone width, goes to .gazette/screenshots/ for a person to look at.
+
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { axeViolations, formatViolations, launchBrowser } from '../helpers/browser.ts';
+import { exampleSite, pagesToTest } from './site.ts';
+
+const screenshots = resolve(import.meta.dirname, '../../.gazette/screenshots');
+
+const site = await exampleSite();
+const { crawled, chosen } = await pagesToTest(site);
+const browser: Browser = await launchBrowser();
+await mkdir(screenshots, { recursive: true });
+console.log(`Crawled ${crawled.length} pages; testing one per template:\n${chosen.map((page) => `  ${page.path}   (${page.template})`).join('\n')}`);
+
+afterAll(async () => {
+  await browser.close();
+  await site.close();
+});
+
+/** A file name for the template, e.g. gazette-year-nn-slug. */
+function shotName(template: string): string {
+  return template.replace(/[{}[\]]/g, '').replace(/[^a-z0-9-]+/gi, '-').replace(/^-+|-+$/g, '') || 'home';
+}
+
+describe.concurrent('axe-core finds no WCAG 2.1 A/AA violation', () => {
+  it.each(chosen.map((page) => [page.path, page] as const))('%s', async (_, chosenPage) => {
+    // The injected axe script is inline code, which the site's CSP forbids: bypass it in tests only.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const response = await page.goto(site.url + chosenPage.path.slice(1));
+      expect(response?.status()).toBe(chosenPage.status);
+      const violations = await axeViolations(page);
+      await page.screenshot({ path: `${screenshots}/${shotName(chosenPage.template)}-1280.png`, fullPage: true });
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.screenshot({ path: `${screenshots}/${shotName(chosenPage.template)}-360.png`, fullPage: true });
+      // Colours and reflow change at phone width: check again there.
+      const narrow = await axeViolations(page);
+      const all = [...violations, ...narrow.filter((violation) => !violations.some((wide) => wide.id === violation.id))];
+      expect(all, formatViolations(chosenPage.path, all)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+it('the check itself finds violations on a page that has them', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  try {
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><html><head><title>x</title></head><body><main><img src="x.png"><p style="color:#bbb;background:#fff">浅色文字</p></main></body></html>');
+    const ids = (await axeViolations(page)).map((violation) => violation.id).sort();
+    expect(ids).toEqual(['color-contrast', 'html-has-lang', 'image-alt']);
+  } finally {
+    await context.close();
+  }
+});
