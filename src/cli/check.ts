@@ -13,7 +13,7 @@ import { didYouMean } from '../content/suggest.ts';
 const help = `Usage: gazette check [options]
 
 Validate the content folder: front matter, names from site.yaml, ids, issue numbering,
-attachments and links. Prints every problem as file:line:col, then a summary.
+attachments, links, special columns and the working-day calendar. Prints every problem as file:line:col, then a summary.
 Exits with 1 when there is an error; warnings alone exit with 0.
 
 Options:
@@ -95,6 +95,8 @@ function describeContent(content: ContentSet): string {
     plural(count('article'), 'article'),
     plural(count('release'), 'release'),
     plural(count('conference'), 'conference'),
+    ...(content.columns.length > 0 ? [plural(content.columns.length, 'column')] : []),
+    ...(content.calendar.years.length > 0 ? [`calendar ${content.calendar.years.join(', ')}`] : []),
   ].join(', ');
 }
 

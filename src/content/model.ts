@@ -219,14 +219,13 @@ export interface ColumnRule {
 }
 
 /**
- * The working-day calendar (`content/calendar/<year>.yaml`): public holidays that fall on
- * weekdays and the 调休 weekend days that are working days. A year without a file counts
- * Monday to Friday.
+ * The working-day calendar (`content/calendar/<year>.yaml`): the days of public holidays and
+ * the 调休 weekend days that are working days. A year without a file counts Monday to Friday.
  */
 export interface WorkCalendar {
   /** Years that have a calendar file. */
   years: number[];
-  /** YYYY-MM-DD → holiday name, for days off that would otherwise be working days. */
+  /** YYYY-MM-DD → holiday name, for every day of each holiday (from..to, weekend days included). */
   holidays: Map<string, string>;
   /** YYYY-MM-DD of weekend days that are working days (调休上班). */
   workdays: Set<string>;

@@ -377,9 +377,17 @@ export function validateFrontMatter<K extends SchemaKind>(
         path: [],
         target: 'value',
         severity: 'error',
-        ruleId: 'missing-front-matter',
-        message: 'The front matter is empty or is not a map of `key: value` lines.',
-        hint: 'Start the file with a `---` line, then the fields (e.g. `title: …`), then another `---` line.',
+        ...(kind === 'calendar'
+          ? {
+            ruleId: 'empty-file',
+            message: 'The file is empty or is not a map of `key: value` lines.',
+            hint: 'Start with `year: <year>`, then `holidays:` and `workdays:` (see the authoring guide in README.md).',
+          }
+          : {
+            ruleId: 'missing-front-matter',
+            message: 'The front matter is empty or is not a map of `key: value` lines.',
+            hint: 'Start the file with a `---` line, then the fields (e.g. `title: …`), then another `---` line.',
+          }),
       }],
     };
   }

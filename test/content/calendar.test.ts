@@ -143,5 +143,8 @@ describe('calendar files', () => {
     });
     expect(places(fields)).toEqual(['calendar/2010.yaml:2:1 unknown-field', 'calendar/2010.yaml:5:34 unknown-field']);
     expect(fields[0]?.hint).toBe('Did you mean `holidays`?');
+
+    const { messages: empty } = await load({ 'calendar/2010.yaml': '# 2010年节假日安排\n' });
+    expect(places(empty)).toEqual(['calendar/2010.yaml:1:1 empty-file']);
   });
 });
