@@ -11,7 +11,8 @@ const nav: { section: SiteSection; label: string; href: string }[] = [
   { section: 'home', label: '首页', href: '/' },
   { section: 'gazette', label: '政府公报', href: '/gazette/' },
   { section: 'press', label: '新闻发布', href: '/press/' },
-  // Added as their pages are built: 信息公开 /xxgk/, 专栏 /zhuanlan/, 搜索 /search/.
+  { section: 'disclosure', label: '信息公开', href: '/xxgk/' },
+  // Added as their pages are built: 专栏 /zhuanlan/, 搜索 /search/.
 ];
 
 const columnNames: Record<SiteSection, string> = {

@@ -10,6 +10,8 @@ import type { RenderContext } from '../render/html/context.ts';
 import type { Change } from '../publish/indexPages.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { searchOutput } from './search.ts';
+import { catalogueOutputs } from './catalogue.ts';
+import { statisticsOutputs } from './stats.ts';
 
 export interface DerivedInput {
   content: ContentSet;
@@ -43,6 +45,8 @@ export function defineOutput<P>(output: DerivedOutput<P>): DerivedOutput<unknown
 /** Every derived output: each module adds its `defineOutput(...)` here. */
 export const derivedOutputs: DerivedOutput<unknown>[] = [
   searchOutput,
+  ...catalogueOutputs,
+  ...statisticsOutputs,
 ];
 
 /** The artifacts of every derived output, by wave; `changes` undefined means all pages. */
