@@ -14,6 +14,7 @@ import { generateCorpus, writeCorpus } from './corpus.ts';
 import { benchFeeds } from './feeds.ts';
 import { benchFunctions } from './functions.ts';
 import { benchPdf } from './pdf.ts';
+import { benchSearch } from './search.ts';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000').split(',').map(Number);
 const now = new Date('2011-01-01T00:00:00+08:00');
@@ -76,7 +77,7 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
   }
 }
 
-const sections = (process.env['BENCH'] ?? 'build,pdf,feeds,functions').split(',');
+const sections = (process.env['BENCH'] ?? 'build,pdf,feeds,functions,search').split(',');
 console.log(`gazette bench — node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}`); // eslint-disable-line no-restricted-syntax
 const print = (lines: string[]) => lines.forEach((line) => console.log(line));
 if (sections.includes('build')) {
@@ -87,3 +88,4 @@ if (sections.includes('build')) {
 if (sections.includes('pdf')) print(await benchPdf());
 if (sections.includes('feeds')) print(await benchFeeds(10_000));
 if (sections.includes('functions')) print(await benchFunctions());
+if (sections.includes('search')) print(await benchSearch(Number(process.env['BENCH_SEARCH_SIZE'] ?? 10_000)));

@@ -8,6 +8,7 @@ import { chineseDate, issueLabel, issuePath, pubDate } from './format.ts';
 import type { Result } from './hast.ts';
 import { layout, type Crumb } from './layout.tsx';
 import { attachmentList, dateTime, fieldList, type Field } from './parts.tsx';
+import { absoluteUrl, breadcrumbJsonLd, documentJsonLd, modifiedTime, publishedTime } from './structuredData.ts';
 
 export interface DocumentPageOptions {
   /** 索引号, allocated by the publish step. */
@@ -225,6 +226,25 @@ function relations(options: DocumentPageOptions): Result | undefined {
   );
 }
 
+/**
+ * The disclosure block as `<meta>` tags, named after the page metadata of the 政府网站发展指引
+ * (国办发〔2017〕47号) where it has a name (Keywords, Url), and in the same style otherwise.
+ * The names are stable: partners' crawlers read them (see the README).
+ */
+function disclosureMeta(ctx: RenderContext, doc: GazetteDocument, options: DocumentPageOptions, urlPath: string): { name: string; content: string }[] {
+  const entries: [string, string | undefined][] = [
+    ['IndexNumber', options.indexNumber],
+    ['Department', doc.department.name],
+    ['Category', doc.category.name],
+    ['SignedDate', doc.kind === 'article' ? doc.signedDate : undefined],
+    ['DocNumber', doc.kind === 'article' ? doc.docNumber : undefined],
+    ['Validity', doc.status === 'withdrawn' ? '已撤回' : doc.kind === 'article' ? doc.validity : undefined],
+    ['Keywords', doc.tags === undefined || doc.tags.length === 0 ? undefined : doc.tags.join(',')],
+    ['Url', absoluteUrl(ctx.site.baseUrl, urlPath)],
+  ];
+  return entries.flatMap(([name, content]) => (content === undefined ? [] : [{ name, content }]));
+}
+
 /** The page of one document, as a hast root. */
 export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: DocumentPageOptions): HastRoot {
   // The chrome speaks the site's language; a document in another language says so itself.
@@ -262,8 +282,12 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
     </article>
   );
   const urlPath = options.versionOf === undefined ? doc.urlPath : versionPath(doc.urlPath, version);
+  const trail = breadcrumbs(doc);
+  // An archived version stands alone: only the current page pairs with its translations.
+  const translations = options.versionOf === undefined ? (options.translations ?? []) : [];
+  const title = options.versionOf === undefined ? doc.title : `${doc.title}（第${version}版）`;
   return layout(ctx, {
-    title: options.versionOf === undefined ? doc.title : `${doc.title}（第${version}版）`,
+    title,
     urlPath,
     section: doc.kind === 'article' ? 'gazette' : 'press',
     description: withdrawn ? doc.title : (doc.summary ?? doc.title),
@@ -272,8 +296,21 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
       pubDate: pubDate(doc.date, doc.kind === 'conference' ? doc.time : undefined, doc.publishAt),
       contentSource: doc.department.name,
     },
-    alternates: (options.translations ?? []).map((t) => ({ href: t.urlPath, hreflang: t.lang, title: t.title })),
-    breadcrumbs: breadcrumbs(doc),
+    lang: doc.lang,
+    languages: translations.length === 0 ? undefined : [{ lang: doc.lang, urlPath }, ...translations.map((t) => ({ lang: t.lang, urlPath: t.urlPath }))],
+    openGraph: { publishedTime: publishedTime(doc), modifiedTime: modifiedTime(doc) },
+    meta: disclosureMeta(ctx, doc, options, urlPath),
+    structuredData: [
+      documentJsonLd(ctx.site, doc, {
+        indexNumber: options.indexNumber,
+        version,
+        urlPath,
+        translations,
+        ...(doc.kind === 'article' && options.issue !== undefined ? { issue: options.issue } : {}),
+      }),
+      breadcrumbJsonLd(ctx.site, [...trail, { label: title, href: urlPath }]),
+    ],
+    breadcrumbs: trail,
     main: [main],
   });
 }

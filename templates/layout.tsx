@@ -2,8 +2,10 @@
 // link, the site header and navigation, one <main>, and the footer.
 
 import type { Root } from 'hast';
+import type { Lang } from '../src/content/model.ts';
 import type { AlternateLink, RenderContext } from '../src/render/html/context.ts';
 import { asElement, type Result } from './hast.ts';
+import { absoluteUrl, jsonLdText, type JsonLd } from './structuredData.ts';
 
 export type SiteSection = 'home' | 'gazette' | 'press' | 'disclosure' | 'columns' | 'search';
 
@@ -12,7 +14,8 @@ const nav: { section: SiteSection; label: string; href: string }[] = [
   { section: 'gazette', label: '政府公报', href: '/gazette/' },
   { section: 'press', label: '新闻发布', href: '/press/' },
   { section: 'disclosure', label: '信息公开', href: '/xxgk/' },
-  // Added as their pages are built: 专栏 /zhuanlan/, 搜索 /search/.
+  { section: 'columns', label: '专栏', href: '/zhuanlan/' },
+  { section: 'search', label: '搜索', href: '/search/' },
 ];
 
 const columnNames: Record<SiteSection, string> = {
@@ -46,6 +49,49 @@ export interface PageFrame {
   canonical?: boolean;
   /** Names of the scripts (`templates/scripts/<name>.js`) this page enhances itself with. */
   scripts?: string[];
+  /** Language of the page's content (default: the site's), for og:locale. */
+  lang?: Lang;
+  /** Open Graph `article` times (ISO 8601) of a document's page; other pages are `website`. */
+  openGraph?: { publishedTime: string; modifiedTime: string };
+  /** The page in every language, itself included: hreflang links, x-default the site's language. */
+  languages?: { lang: Lang; urlPath: string }[];
+  /** Further `<meta name>` tags, e.g. a document's disclosure metadata. */
+  meta?: { name: string; content: string }[];
+  /** schema.org objects, each in its own `<script type="application/ld+json">` (a data block: not run, not subject to script-src). */
+  structuredData?: JsonLd[];
+}
+
+const ogLocales: Record<Lang, string> = { 'zh-CN': 'zh_CN', en: 'en_US' };
+
+function property(name: string, content: string): Result {
+  return <meta property={name} content={content} />;
+}
+
+/** Open Graph: title, type, URL, site name, locale (and the other languages), description, times. */
+function openGraph(ctx: RenderContext, page: PageFrame, canonical: string): Result[] {
+  const lang = page.lang ?? ctx.site.lang;
+  const others = (page.languages ?? []).filter((other) => other.lang !== lang);
+  return [
+    property('og:title', page.title),
+    property('og:type', page.openGraph === undefined ? 'website' : 'article'),
+    ...(page.canonical === false ? [] : [property('og:url', canonical)]),
+    property('og:site_name', ctx.site.name),
+    property('og:locale', ogLocales[lang]),
+    ...others.map((other) => property('og:locale:alternate', ogLocales[other.lang])),
+    ...(page.description === undefined ? [] : [property('og:description', page.description)]),
+    ...(page.openGraph === undefined
+      ? []
+      : [property('article:published_time', page.openGraph.publishedTime), property('article:modified_time', page.openGraph.modifiedTime)]),
+  ];
+}
+
+/** hreflang links for every language of the page, and x-default for the one in the site's language. */
+function languageLinks(ctx: RenderContext, languages: { lang: Lang; urlPath: string }[] | undefined): Result[] {
+  if (languages === undefined || languages.length < 2) return [];
+  const links = languages.map((entry) => <link rel="alternate" hrefLang={entry.lang} href={absoluteUrl(ctx.site.baseUrl, entry.urlPath)} />);
+  const fallback = languages.find((entry) => entry.lang === ctx.site.lang);
+  if (fallback !== undefined) links.push(<link rel="alternate" hrefLang="x-default" href={absoluteUrl(ctx.site.baseUrl, fallback.urlPath)} />);
+  return links;
 }
 
 function meta(name: string, content: string): Result {
@@ -113,6 +159,8 @@ export function layout(ctx: RenderContext, page: PageFrame): Root {
             meta('PubDate', page.article.pubDate),
             meta('ContentSource', page.article.contentSource),
           ]}
+      {(page.meta ?? []).map((entry) => meta(entry.name, entry.content))}
+      {openGraph(ctx, page, canonical)}
       {page.canonical === false ? undefined : <link rel="canonical" href={canonical} />}
       <link rel="stylesheet" href={ctx.assets.stylesheet} />
       {(page.scripts ?? []).map((name) => {
@@ -121,6 +169,10 @@ export function layout(ctx: RenderContext, page: PageFrame): Root {
         return <script src={src} defer />;
       })}
       {[...(ctx.feeds ?? []), ...(page.alternates ?? [])].map((link) => alternateLink(site.baseUrl, link))}
+      {languageLinks(ctx, page.languages)}
+      {(page.structuredData ?? []).map((data) => (
+        <script type="application/ld+json">{jsonLdText(data)}</script>
+      ))}
     </head>
   );
   const body = (

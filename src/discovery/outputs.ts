@@ -10,6 +10,7 @@ import type { RenderContext } from '../render/html/context.ts';
 import type { Change } from '../publish/indexPages.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { searchOutput } from './search.ts';
+import { apiOutputs } from './api.ts';
 import { catalogueOutputs } from './catalogue.ts';
 import { statisticsOutputs } from './stats.ts';
 
@@ -45,6 +46,7 @@ export function defineOutput<P>(output: DerivedOutput<P>): DerivedOutput<unknown
 /** Every derived output: each module adds its `defineOutput(...)` here. */
 export const derivedOutputs: DerivedOutput<unknown>[] = [
   searchOutput,
+  ...apiOutputs,
   ...catalogueOutputs,
   ...statisticsOutputs,
 ];

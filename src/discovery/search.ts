@@ -29,9 +29,10 @@ export function searchIndexOf(input: DerivedInput): SearchIndexFiles {
   return files;
 }
 
-/** Key of a shard: the shard count is part of the path, so a resized index never mixes with the old one. */
-export function shardKey(shard: number, shards: number): string {
-  return `${SEARCH_DATA}${shards}/${shardName(shard, shards)}.bin`;
+/** Key of a shard. The count only grows while records stay, and names are unpadded, so a resized
+ * index overwrites every shard that held data (none is left with a withdrawn document's terms). */
+export function shardKey(shard: number): string {
+  return `${SEARCH_DATA}shards/${shardName(shard)}.bin`;
 }
 
 export function documentKey(n: number): string {
@@ -63,9 +64,9 @@ const output: DerivedOutput<SearchPage> = {
       case 'page':
         return [pageArtifact(SEARCH_PATH, searchPage(input.ctx))];
       case 'manifest':
-        return [artifact('json', `${SEARCH_DATA}index.json`, `${JSON.stringify({ ...files.manifest, shardPath: `/${SEARCH_DATA}${files.manifest.shards}/`, docPath: `/${SEARCH_DATA}docs/` })}\n`)];
+        return [artifact('json', `${SEARCH_DATA}index.json`, `${JSON.stringify({ ...files.manifest, shardPath: `/${SEARCH_DATA}shards/`, docPath: `/${SEARCH_DATA}docs/` })}\n`)];
       case 'shard':
-        return [artifact('data', shardKey(page.shard, files.manifest.shards), files.shards[page.shard] as Uint8Array)];
+        return [artifact('data', shardKey(page.shard), files.shards[page.shard] as Uint8Array)];
       case 'document':
         return [artifact('json', documentKey(page.n), files.documents.get(page.n) as string)];
     }

@@ -14,8 +14,6 @@
 // Document numbers follow (date, id) ascending over every public record, withdrawn included
 // (their numbers stay as holes), so a new document is appended and unchanged files keep their bytes.
 
-import type { Root as MdastRoot, RootContent } from 'mdast';
-import { parseMarkdown } from '../content/markdown.ts';
 import type { GazetteDocument } from '../content/model.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 
@@ -95,48 +93,73 @@ export function textTerms(text: string): string[] {
   return terms;
 }
 
-/** Body Markdown as plain text: block by block, raw HTML left out. */
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** One line of Markdown inline text as plain text: links to their text, images to their alt. */
+function inlineText(line: string): string {
+  return line
+    .replace(/<(script|style)\b[^]*?<\/\1\s*>/gi, '')
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[\^[^\]]*\]/g, '')
+    .replace(/\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g, '$1')
+    .replace(/<((?:https?|mailto):[^>\s]+)>/g, '$1')
+    .replace(/<\/?[a-zA-Z][^>]*>/g, '')
+    // Escaped punctuation is kept: marked with U+E000 (private use) while emphasis goes.
+    .replace(/\\([!-/:-@[-`{-~])/g, '\uE000$1')
+    .replace(/(?<!\uE000)(\*{1,3}|_{2,3}|~~|`+)/g, '')
+    .replace(/\uE000/g, '')
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+      return entities[name.toLowerCase()] ?? whole;
+    });
+}
+
+/**
+ * Body Markdown as plain text, one line per block: headings, list items, quotes, table rows
+ * (cells joined by spaces), code as written; raw HTML, link definitions and rules left out.
+ * Line-based rather than a full parse: ten times faster, and search needs only the words.
+ */
 export function markdownText(body: string): string {
-  const tree: MdastRoot = parseMarkdown(body);
   const blocks: string[] = [];
-  const inline = (node: RootContent): string => {
-    switch (node.type) {
-      case 'text':
-      case 'inlineCode':
-        return node.value;
-      case 'image':
-        return node.alt ?? '';
-      case 'break':
-        return ' ';
-      case 'html':
-      case 'footnoteReference':
-      case 'definition':
-        return '';
-      default:
-        return 'children' in node ? (node.children as RootContent[]).map(inline).join('') : '';
-    }
+  let paragraph: string[] = [];
+  let fence: string | undefined;
+  // Lines of one paragraph: Chinese runs on without a space, as a browser shows it.
+  const end = () => {
+    if (paragraph.length > 0) blocks.push(paragraph.reduce((text, line) => text + (/[\x21-\x7e]$/.test(text) || /^[\x21-\x7e]/.test(line) ? ' ' : '') + line));
+    paragraph = [];
   };
-  const block = (node: RootContent): void => {
-    switch (node.type) {
-      case 'paragraph':
-      case 'heading':
-        blocks.push(inline(node));
-        return;
-      case 'code':
-        blocks.push(node.value);
-        return;
-      case 'table':
-        for (const row of node.children) blocks.push(row.children.map(inline).join(' '));
-        return;
-      case 'html':
-      case 'definition':
-      case 'thematicBreak':
-        return;
-      default:
-        if ('children' in node) for (const child of node.children as RootContent[]) block(child);
+  for (const raw of body.split(/\r?\n/)) {
+    if (fence !== undefined) {
+      if (raw.trim().startsWith(fence)) fence = undefined;
+      else blocks.push(raw);
+      continue;
     }
-  };
-  for (const child of tree.children) block(child);
+    const opening = /^\s{0,3}(`{3,}|~{3,})/.exec(raw);
+    if (opening !== null) {
+      end();
+      fence = opening[1];
+      continue;
+    }
+    let line = raw.trim();
+    if (line === '' || /^([-*_=]\s*){3,}$/.test(line) || /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$/.test(line) || /^\[[^\]^]+\]:\s/.test(line)) {
+      end();
+      continue;
+    }
+    let block = false;
+    line = line.replace(/^(>\s?)+/, () => ((block = true), ''));
+    line = line.replace(/^#{1,6}\s+(.*?)(\s+#+)?$/, (_, text: string) => ((block = true), text));
+    line = line.replace(/^([-*+]|\d{1,9}[.)])\s+(\[[ xX]\]\s+)?/, () => ((block = true), ''));
+    line = line.replace(/^\[\^[^\]]+\]:\s*/, () => ((block = true), ''));
+    if (line.includes('|') && /^\|.*\|$/.test(line)) {
+      block = true;
+      line = line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()).join(' ');
+    }
+    if (block) end();
+    paragraph.push(inlineText(line));
+    if (block) end();
+  }
+  end();
   return blocks.map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text !== '').join('\n');
 }
 
@@ -198,8 +221,9 @@ export function termHash(term: string): number {
   return hash >>> 0;
 }
 
-export function shardName(shard: number, shards: number): string {
-  return shard.toString(16).padStart(Math.max(1, (shards - 1).toString(16).length), '0');
+/** Unpadded hex: a shard keeps its name when the count grows, so a bigger index overwrites every old shard. */
+export function shardName(shard: number): string {
+  return shard.toString(16);
 }
 
 export interface SearchIndexFiles {

@@ -421,8 +421,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
     await writeArtifacts(objects, artifacts, concurrency, summary, false);
     const refs = artifacts.map(artifactRef);
-    await records.putIssue({ ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] }, previous?.version ?? 0);
-    state.issues.set(issueKey(issue.year, issue.number), next);
+    const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
+    await records.putIssue(written, previous?.version ?? 0);
+    // The state (and the snapshot made of it) holds the record as written, artifacts included.
+    state.issues.set(issueKey(issue.year, issue.number), written);
     changedIssues.push(next);
     summary.issuesWritten++;
   }

@@ -82,11 +82,8 @@
     return hash >>> 0;
   }
 
-  function shardName(shard, shards) {
-    var width = Math.max(1, (shards - 1).toString(16).length);
-    var name = shard.toString(16);
-    while (name.length < width) name = '0' + name;
-    return name;
+  function shardName(shard) {
+    return shard.toString(16);
   }
 
   /** Term → byte offset of its postings in a shard. */
@@ -171,7 +168,7 @@
 
     function loadShard(info, shard) {
       if (!shards.has(shard)) {
-        shards.set(shard, load(info.shardPath + shardName(shard, info.shards) + '.bin', 'bytes').then(readShard));
+        shards.set(shard, load(info.shardPath + shardName(shard) + '.bin', 'bytes').then(readShard));
       }
       return shards.get(shard);
     }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
-import { textTerms } from '../../src/discovery/searchIndex.ts';
+import { markdownText, textTerms } from '../../src/discovery/searchIndex.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
@@ -44,7 +44,8 @@ function containing(files: Map<string, Buffer>, strings: string[]): string[] {
   return [...files].filter(([, bytes]) => strings.some((s) => bytes.includes(Buffer.from(s, 'utf8')))).map(([key]) => `${key}`);
 }
 
-describe('search index built with the site', () => {
+// Several builds per test: generous time on a busy machine.
+describe('search index built with the site', { timeout: 120_000 }, () => {
   it('finds Chinese words, titles and 文号 first, with a snippet around the match', async () => {
     const stores = await createTestStores();
     const root = await writeSite(searchSiteFiles());
@@ -167,5 +168,13 @@ describe('search index built with the site', () => {
     const { content } = await loadContent(root);
     for (const doc of (content as ContentSet).documents) samples.push(doc.title, doc.body);
     for (const text of samples) expect(search.searchTerms(text), text).toEqual(textTerms(text));
+  });
+
+  it('reads Markdown bodies as the words a reader sees', () => {
+    const text = markdownText(
+      '## 一、总体要求\n\n各部门要把**政务公开**列入\n重要议事日程，见[意见](../05/a.md#一)。[^1]\n\n<script>alert(1)</script>\n\n' +
+        '| 单位 | 条数 |\n| --- | ---: |\n| 教育局 | 12 |\n\n- 第一项 \\*注\\*\n\n[^1]: 数据来源：统计报表。\n',
+    );
+    expect(text.split('\n')).toEqual(['一、总体要求', '各部门要把政务公开列入重要议事日程，见意见。', '教育局 12', '第一项 *注*', '数据来源：统计报表。'].flatMap((line) => (line === '教育局 12' ? ['单位 条数', line] : [line])));
   });
 });
