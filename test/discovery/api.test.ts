@@ -87,6 +87,18 @@ interface Item {
   json: string;
 }
 
+/** What the tests read of a document's or a listing's JSON. */
+interface ApiJson {
+  pdf?: { url: string; sha256: string; size: number };
+  attachments: unknown[];
+  summary?: string;
+  total: number;
+  items: Item[];
+  years: unknown[];
+  head: string;
+  [key: string]: unknown;
+}
+
 describe('static JSON API of the example site', () => {
   let stores: TestStores;
   let root: string;
@@ -151,7 +163,7 @@ describe('static JSON API of the example site', () => {
 
   it('describes a normative article as its record and the stored bytes say', async () => {
     const record = records.get('huaifu-2010-69') as DocumentRecord;
-    const doc = first.get('api/v1/documents/huaifu-2010-69.json')?.json as Record<string, any>;
+    const doc = first.get('api/v1/documents/huaifu-2010-69.json')?.json as ApiJson;
     expect(doc).toMatchObject({
       id: record.id,
       kind: 'article',
@@ -166,10 +178,11 @@ describe('static JSON API of the example site', () => {
       url: `${baseUrl}gazette/2010/05/huaifu-2010-69/`,
       issue: { year: 2010, number: 5, url: `${baseUrl}gazette/2010/05/`, json: `${baseUrl}api/v1/issues/2010-05.json` },
     });
-    const pdf = await stores.objects.get(SITE_PREFIX + keyOf(doc.pdf.url));
+    const ref = doc.pdf as NonNullable<ApiJson['pdf']>;
+    const pdf = await stores.objects.get(SITE_PREFIX + keyOf(ref.url));
     expect(pdf?.contentType).toBe('application/pdf');
-    expect(doc.pdf.sha256).toBe(sha256(pdf?.body ?? new Uint8Array()));
-    expect(doc.pdf.size).toBe(pdf?.body.byteLength);
+    expect(ref.sha256).toBe(sha256(pdf?.body ?? new Uint8Array()));
+    expect(ref.size).toBe(pdf?.body.byteLength);
     // The issue's contents list it under its section, in site.yaml's section order.
     const issue = first.get('api/v1/issues/2010-05.json')?.json as { sections: { name: string; items: Item[] }[]; pdf?: { url: string } };
     const siteYaml = await readFile(join(root, 'site.yaml'), 'utf8');
@@ -202,15 +215,15 @@ describe('static JSON API of the example site', () => {
     expect(summary).toMatchObject({ released: 1, withdrawn: 1 });
     const second = await apiFiles(stores);
 
-    const released = second.get(`api/v1/documents/${embargoedId}.json`)?.json as Record<string, any>;
+    const released = second.get(`api/v1/documents/${embargoedId}.json`)?.json as ApiJson;
     expect(released).toMatchObject({ id: embargoedId, status: 'published', publishAt: '2010-12-08T10:00:00+08:00' });
     const head = second.get(`api/v1/departments/xwb.json`)?.json as { items: Item[]; total: number; years: { year: number; count: number }[] };
     expect(head.items.map((item) => item.id)).toContain(embargoedId);
     const year = second.get(`api/v1/departments/xwb/2010.json`)?.json as { items: Item[] };
     expect(year.items.map((item) => item.id)).toContain(embargoedId);
 
-    const withdrawn = second.get(`api/v1/documents/${withdrawnId}.json`)?.json as Record<string, any>;
-    const before = first.get(`api/v1/documents/${withdrawnId}.json`)?.json as Record<string, any>;
+    const withdrawn = second.get(`api/v1/documents/${withdrawnId}.json`)?.json as ApiJson;
+    const before = first.get(`api/v1/documents/${withdrawnId}.json`)?.json as ApiJson;
     expect(before.pdf).toBeDefined();
     expect(before.attachments.length).toBeGreaterThan(0);
     expect(withdrawn).toMatchObject({ status: 'withdrawn', withdrawn: { reason: '查阅点地址有变，另行发布', date: '2010-12-20' }, attachments: [], versions: [] });
@@ -282,7 +295,7 @@ describe('listing pagination', () => {
   const content = { root: '/nonexistent', site, issues: [], documents: [], columns: [], routes: new Map() } as unknown as ContentSet;
   const input: DerivedInput = { content, ctx, documents: records, issues: [] };
 
-  async function render(kind: string, facet: string, key: string, year?: string): Promise<Record<string, any>> {
+  async function render(kind: string, facet: string, key: string, year?: string): Promise<ApiJson> {
     const output = apiOutputs.find((candidate) => candidate.all(input).some((page) => (page as { kind: string }).kind === kind)) as (typeof apiOutputs)[number];
     const page = output.all(input).find((candidate) => {
       const p = candidate as { kind: string; facet?: string; key?: string; year?: string };
@@ -290,7 +303,7 @@ describe('listing pagination', () => {
     });
     expect(page, `${kind} ${facet}/${key}/${year ?? ''}`).toBeDefined();
     const [artifact] = await output.render(input, page);
-    return JSON.parse(Buffer.from(artifact?.body ?? []).toString('utf8')) as Record<string, any>;
+    return JSON.parse(Buffer.from(artifact?.body ?? []).toString('utf8')) as ApiJson;
   }
 
   it('keeps the newest 100 on the head and every item on its year page', async () => {
