@@ -27,10 +27,10 @@ export async function handler(event: StreamEvent): Promise<BatchResponse> {
   const changes = documentChangesOf(event);
   if (changes.length === 0) return { batchItemFailures: [] };
   try {
-    const { site, partners } = await readSiteConfig(objects);
+    const { site, partners, columns = [] } = await readSiteConfig(objects);
     const documents = [];
     for await (const record of records.listDocuments()) documents.push(record);
-    const feeds = await rebuildFeeds({ objects, site, partners, documents });
+    const feeds = await rebuildFeeds({ objects, site, partners, columns, documents });
     const jobs = await recordDeliveries({ store: deliveries, site, partners, changes });
     const partnerIds = [...new Set(jobs.map((job) => job.partnerId))].sort();
     for (let start = 0; start < partnerIds.length; start += 10) {

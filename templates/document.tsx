@@ -36,6 +36,8 @@ export interface DocumentPageOptions {
   supersededBy?: PageLink;
   /** Documents this one replaces. */
   supersedes?: PageLink[];
+  /** Special columns (专栏) the document belongs to, in column order. */
+  columns?: PageLink[];
 }
 
 export interface PageLink {
@@ -245,6 +247,23 @@ function disclosureMeta(ctx: RenderContext, doc: GazetteDocument, options: Docum
   return entries.flatMap(([name, content]) => (content === undefined ? [] : [{ name, content }]));
 }
 
+/** 所属专栏: links to the special columns the document belongs to; nothing when none. */
+function columnLinks(columns: PageLink[] | undefined): Result | undefined {
+  if (columns === undefined || columns.length === 0) return undefined;
+  return (
+    <nav class="document-columns" aria-labelledby="document-columns-title">
+      <h2 id="document-columns-title">所属专栏</h2>
+      <ul>
+        {columns.map((column) => (
+          <li>
+            <a href={column.urlPath}>{column.title}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 /** The page of one document, as a hast root. */
 export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: DocumentPageOptions): HastRoot {
   // The chrome speaks the site's language; a document in another language says so itself.
@@ -277,6 +296,7 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
       {disclosure(doc, options)}
       {content.flat()}
       {relations(options)}
+      {columnLinks(options.columns)}
       {versionHistory(options.versions, version, withdrawn)}
       {translationLinks(options.translations)}
     </article>

@@ -55,7 +55,8 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
       if (error instanceof PublishStateError) return invalid(error.messages, error.message);
       throw error;
     }
-    await writeSiteConfig(objects, { site: content.site, partners: partners.partners });
+    const columns = content.columns.map(({ id, title, summary, rule, urlPath }) => ({ id, title, ...(summary === undefined ? {} : { summary }), rule, urlPath }));
+    await writeSiteConfig(objects, { site: content.site, partners: partners.partners, columns });
     return { status: 'published', sync, summary, messages: [...messages, ...partners.messages], pending: pendingReleases(content, now) };
   } finally {
     await renderer.close();

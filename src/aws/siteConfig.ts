@@ -4,6 +4,7 @@
 
 import type { SiteConfig } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
+import type { FeedColumn } from '../feeds/definitions.ts';
 import { outputFormats } from '../outputs.ts';
 import { type ObjectStore, PRIVATE_PREFIX } from '../store/ports.ts';
 
@@ -12,6 +13,8 @@ export const SITE_CONFIG_KEY = `${PRIVATE_PREFIX}state/site-config.json`;
 export interface PublishedSiteConfig {
   site: SiteConfig;
   partners: Partner[];
+  /** Special columns (专栏), for their feeds; absent in configs written before columns existed. */
+  columns?: FeedColumn[];
 }
 
 export class SiteConfigMissingError extends Error {

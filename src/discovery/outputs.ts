@@ -13,6 +13,7 @@ import { searchOutput } from './search.ts';
 import { apiOutputs } from './api.ts';
 import { catalogueOutputs } from './catalogue.ts';
 import { statisticsOutputs } from './stats.ts';
+import { columnPagesOutputs } from './columnPages.ts';
 
 export interface DerivedInput {
   content: ContentSet;
@@ -49,6 +50,7 @@ export const derivedOutputs: DerivedOutput<unknown>[] = [
   ...apiOutputs,
   ...catalogueOutputs,
   ...statisticsOutputs,
+  ...columnPagesOutputs,
 ];
 
 /** The artifacts of every derived output, by wave; `changes` undefined means all pages. */

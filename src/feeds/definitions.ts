@@ -1,8 +1,9 @@
 // The table of subscription feeds: one row per feed, as data. Everything, the gazette, press,
-// each department, each topic, each language, and each partner's profile.
+// each department, each topic, each language, each special column and each partner's profile.
 
-import type { Lang, SiteConfig } from '../content/model.ts';
+import type { Column, Lang, SiteConfig } from '../content/model.ts';
 import { type DocumentFacts, type Partner, partnerTakes } from '../delivery/partner.ts';
+import { type ColumnFacts, columnTakes } from '../discovery/columns.ts';
 import { feedFormats, type FeedFormat, type FormatUrls } from './model.ts';
 
 export interface FeedDefinition {
@@ -17,7 +18,18 @@ export interface FeedDefinition {
   hubUrl?: string;
   /** What `takes` selects, as text: when it changes, the feed's archive is a different history and is rewritten. */
   selects: string;
-  takes(doc: DocumentFacts): boolean;
+  takes(doc: FeedFacts): boolean;
+}
+
+/** What a feed filters on: a document record or a feed log item. */
+export type FeedFacts = DocumentFacts & ColumnFacts;
+
+/** What the feeds need of a special column (专栏); the feeds function gets it from the site config. */
+export type FeedColumn = Pick<Column, 'id' | 'title' | 'summary' | 'rule' | 'urlPath'>;
+
+/** Feed name of a column: `columns/<id>`, served at `feeds/columns/<id>/`. */
+export function columnFeedName(columnId: string): string {
+  return `columns/${columnId}`;
 }
 
 export interface FeedSettings {
@@ -58,7 +70,12 @@ export function tagPrefix(site: SiteConfig, settings: FeedSettings): string {
 }
 
 /** Every subscription feed of the site, in a fixed order. */
-export function feedDefinitions(site: SiteConfig, partners: readonly Partner[], settings: FeedSettings): FeedDefinition[] {
+export function feedDefinitions(
+  site: SiteConfig,
+  partners: readonly Partner[],
+  settings: FeedSettings,
+  columns: readonly FeedColumn[] = [],
+): FeedDefinition[] {
   const hub = settings.hubUrl === undefined ? {} : { hubUrl: settings.hubUrl };
   const base = { lang: site.lang, fullText: true, ...hub };
   const feeds: FeedDefinition[] = [
@@ -90,6 +107,16 @@ export function feedDefinitions(site: SiteConfig, partners: readonly Partner[], 
   ];
   for (const { lang, title, description } of languages) {
     feeds.push({ ...base, lang, name: `lang/${lang.toLowerCase()}`, title, description, homePath: '/', selects: `lang=${lang}`, takes: (doc) => doc.lang === lang });
+  }
+  for (const column of columns) {
+    const { rule } = column;
+    feeds.push({
+      ...base, name: columnFeedName(column.id), title: `${site.name} · 专栏：${column.title}`,
+      description: column.summary ?? `专栏“${column.title}”收录的信息`, homePath: column.urlPath,
+      // The rule in a fixed key order: a changed rule is a different history, an unchanged one is not.
+      selects: `column=${JSON.stringify([rule.topics, rule.departments, rule.tags, rule.kinds, rule.documents, rule.from ?? null, rule.to ?? null])}`,
+      takes: (doc) => columnTakes(rule, doc),
+    });
   }
   for (const partner of partners) {
     feeds.push({

@@ -37,12 +37,15 @@ export function alternateFeedLinks(site: SiteConfig, context: PageFeedContext = 
   if (context.lang !== undefined && context.lang !== site.lang) {
     feeds.push({ name: `lang/${context.lang.toLowerCase()}`, title: context.lang === 'en' ? (site.nameEn ?? site.name) : site.name });
   }
-  return feeds.flatMap(({ name, title }) =>
-    feedFormats.map((format) => ({
-      rel: 'alternate' as const,
-      type: linkTypes[format],
-      href: new URL(headKey(name, format), site.baseUrl).href,
-      title: `${title}（${formatLabels[format]}）`,
-    })),
-  );
+  return feeds.flatMap(({ name, title }) => feedLinks(site, name, title));
+}
+
+/** The three formats of one feed (`feeds/<name>/…`) as links, titled `<title>（RSS）` etc. */
+export function feedLinks(site: SiteConfig, name: string, title: string): AlternateLink[] {
+  return feedFormats.map((format) => ({
+    rel: 'alternate' as const,
+    type: linkTypes[format],
+    href: new URL(headKey(name, format), site.baseUrl).href,
+    title: `${title}（${formatLabels[format]}）`,
+  }));
 }

@@ -17,6 +17,8 @@ export interface FeedLogItem {
   /** `updatedAt` of the version (from the injected clock at publish). */
   at: string;
   withdrawn?: true;
+  /** Tags (标签) of the version, for column feeds; absent when it has none. */
+  tags?: string[];
 }
 
 function logItem(record: DocumentRecord): FeedLogItem {
@@ -31,6 +33,7 @@ function logItem(record: DocumentRecord): FeedLogItem {
     date: record.date,
     at: record.updatedAt,
     ...(record.status === 'withdrawn' ? { withdrawn: true as const } : {}),
+    ...(record.tags === undefined || record.tags.length === 0 ? {} : { tags: [...record.tags] }),
   };
 }
 
@@ -61,10 +64,13 @@ export function latestPerId(items: readonly FeedLogItem[]): FeedLogItem[] {
   return items.filter((item, i) => last.get(item.id) === i);
 }
 
-/** The log as stored: one tuple per item, repeated strings interned, about half the JSON of objects. */
+/**
+ * The log as stored: one tuple per item, repeated strings interned, about half the JSON of objects.
+ * `tags` (interned) was added later: a log written before has 10-element tuples, whose tags are unknown.
+ */
 export interface StoredLog {
   strings: string[];
-  items: [id: string, version: number, kind: number, lang: number, department: number, category: number, urlPath: string, date: string, at: string, withdrawn: 0 | 1][];
+  items: [id: string, version: number, kind: number, lang: number, department: number, category: number, urlPath: string, date: string, at: string, withdrawn: 0 | 1, tags?: number[]][];
 }
 
 export function encodeLog(log: readonly FeedLogItem[]): StoredLog {
@@ -80,15 +86,23 @@ export function encodeLog(log: readonly FeedLogItem[]): StoredLog {
   };
   const items = log.map((item): StoredLog['items'][number] => [
     item.id, item.version, intern(item.kind), intern(item.lang), intern(item.department), intern(item.category),
-    item.urlPath, item.date, item.at, item.withdrawn ? 1 : 0,
+    item.urlPath, item.date, item.at, item.withdrawn ? 1 : 0, (item.tags ?? []).map(intern),
   ]);
   return { strings, items };
 }
 
-export function decodeLog(stored: StoredLog): FeedLogItem[] {
+/**
+ * The log from its stored form. Items logged before tags were (no tags element) take theirs from
+ * `legacyTags` (the document's current tags), so a tag column's feed still finds older documents.
+ */
+export function decodeLog(stored: StoredLog, legacyTags?: (id: string) => readonly string[] | undefined): FeedLogItem[] {
   const at = (i: number) => stored.strings[i] as string;
-  return stored.items.map(([id, version, kind, lang, department, category, urlPath, date, time, withdrawn]) => ({
-    id, version, kind: at(kind) as DocumentKind, lang: at(lang) as Lang, department: at(department), category: at(category), urlPath, date, at: time,
-    ...(withdrawn === 1 ? { withdrawn: true as const } : {}),
-  }));
+  return stored.items.map(([id, version, kind, lang, department, category, urlPath, date, time, withdrawn, tagIndexes]) => {
+    const tags = tagIndexes === undefined ? [...(legacyTags?.(id) ?? [])] : tagIndexes.map(at);
+    return {
+      id, version, kind: at(kind) as DocumentKind, lang: at(lang) as Lang, department: at(department), category: at(category), urlPath, date, at: time,
+      ...(withdrawn === 1 ? { withdrawn: true as const } : {}),
+      ...(tags.length === 0 ? {} : { tags }),
+    };
+  });
 }

@@ -12,7 +12,7 @@ import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, SITE_PREFIX } fr
 import { renderAtom } from './atom.ts';
 import { later } from './dates.ts';
 import {
-  archiveKey, defaultFeedSettings, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, headKey, tagPrefix,
+  archiveKey, defaultFeedSettings, type FeedColumn, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, headKey, tagPrefix,
 } from './definitions.ts';
 import { type EntryOptions, entryId, entryKey, feedEntry, type FeedEntrySource } from './entries.ts';
 import { renderJsonFeed } from './jsonFeed.ts';
@@ -46,6 +46,8 @@ export interface RebuildFeedsInput {
   objects: ObjectStore;
   site: SiteConfig;
   partners: readonly Partner[];
+  /** Special columns (专栏): one feed each. */
+  columns?: readonly FeedColumn[];
   /** Every document record as published now (after the build's commit point). */
   documents: Iterable<DocumentRecord>;
   settings?: Partial<FeedSettings>;
@@ -92,18 +94,20 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const { objects, site } = input;
   const settings: FeedSettings = { ...defaultFeedSettings, ...input.settings };
   const concurrency = input.concurrency ?? 16;
-  const saved = await readState(objects);
-  const fingerprint = digestOf({ SERIALIZER_VERSION, site, partners: input.partners, settings });
-  const state: FeedState = saved ?? { fingerprint, log: [], archived: {}, heads: {} };
   const records = new Map<string, DocumentRecord>();
   for (const record of input.documents) records.set(record.id, record);
+  const saved = await readState(objects, (id) => records.get(id)?.tags);
+  const columns = (input.columns ?? []).map(({ id, title, summary, rule, urlPath }) => ({ id, title, summary, rule, urlPath }));
+  // Columns count only when there are some, so a site without columns keeps its fingerprint.
+  const fingerprint = digestOf({ SERIALIZER_VERSION, site, partners: input.partners, settings, ...(columns.length === 0 ? {} : { columns }) });
+  const state: FeedState = saved ?? { fingerprint, log: [], archived: {}, heads: {} };
 
   const appended = unloggedItems(state.log, records.values());
   if (input.beforeWrite !== undefined && appended.length > 0) await input.beforeWrite(appended.map((item) => records.get(item.id) as DocumentRecord));
   state.log.push(...appended);
   const everything = input.full === true || saved === undefined || saved.fingerprint !== fingerprint;
   state.fingerprint = fingerprint;
-  const definitions = feedDefinitions(site, input.partners, settings);
+  const definitions = feedDefinitions(site, input.partners, settings, input.columns);
   const affected = everything ? definitions : definitions.filter((def) => appended.some((item) => def.takes(item)));
 
   // A feed whose selection changed (e.g. a partner's profile) has a different history: its pages are rewritten.
@@ -301,11 +305,11 @@ async function writeFeed(objects: ObjectStore, key: string, format: FeedFormat, 
 
 type StoredState = Omit<FeedState, 'log'> & { log: StoredLog };
 
-async function readState(objects: ObjectStore): Promise<FeedState | undefined> {
+async function readState(objects: ObjectStore, legacyTags: (id: string) => readonly string[] | undefined): Promise<FeedState | undefined> {
   const stored = await objects.get(FEED_STATE_KEY);
   if (stored === undefined) return undefined;
   const state = JSON.parse(Buffer.from(stored.body).toString('utf8')) as StoredState;
-  return { ...state, log: decodeLog(state.log) };
+  return { ...state, log: decodeLog(state.log, legacyTags) };
 }
 
 async function writeState(objects: ObjectStore, state: FeedState): Promise<void> {

@@ -469,6 +469,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       objects,
       site: content.site,
       partners,
+      columns: content.columns,
       documents: [...state.documents.values()],
       beforeWrite: async (changed) => {
         const jobs = await recordDeliveries({ store: deliveries, site: content.site, partners, changes: changed.map((after) => ({ after })) });

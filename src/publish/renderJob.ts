@@ -102,6 +102,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
     supersedes: job.supersedes,
     ...(job.errata === undefined || job.errata.length === 0 ? {} : { errata: job.errata }),
     ...(job.supersededBy === undefined ? {} : { supersededBy: job.supersededBy }),
+    ...(job.columns === undefined || job.columns.length === 0 ? {} : { columns: job.columns }),
     ...(env.pdf && !withdrawn ? { pdfUrl: `/${pdfKey}` } : {}),
     ...(job.issue === undefined ? {} : { issue: job.issue }),
   };

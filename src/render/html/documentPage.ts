@@ -34,6 +34,8 @@ export interface DocumentPageInput {
   supersededBy?: PageLink;
   /** Documents this one replaces. */
   supersedes?: PageLink[];
+  /** Special columns (专栏) the document belongs to. */
+  columns?: PageLink[];
   /** Markdown to hast for the body and answers; default `markdownToHast`. The build shares one parse between pages. */
   renderBody?: (markdown: string, resolveLink: LinkResolver) => HastRoot;
 }
