@@ -3,6 +3,8 @@
 // immutable hashed assets for a year; pages and feeds for minutes, as their Cache-Control says),
 // security headers on every response, and short error caching so a release shows within minutes.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -12,6 +14,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { contentSecurityPolicy } from '../src/outputs.ts';
 import { SITE_PREFIX } from '../src/store/ports.ts';
+import { repoRoot } from './functions.ts';
 
 export interface SiteDistributionProps {
   siteBucket: s3.IBucket;
@@ -20,6 +23,26 @@ export interface SiteDistributionProps {
   domain?: { name: string; certificateArn: string };
 }
 
+
+/** The module the build and the preview server import for permalinks (/wh/, /qk/). */
+export const PERMALINK_RULES = 'src/discovery/permalinkRules.js';
+
+/**
+ * The permalink rules as CloudFront Function code: the very module, without its `export`
+ * keywords and whole-line comments (functions are limited to 10 KB), non-ASCII escaped.
+ */
+export function permalinkFunctionCode(): string {
+  const source = readFileSync(join(repoRoot, PERMALINK_RULES), 'utf8');
+  const code = source
+    .split('\n')
+    .filter((line) => !/^\s*\/\//.test(line) && line.trim() !== '')
+    .map((line) => line.replace(/^export function /, 'function '))
+    .join('\n')
+    // ASCII only: every non-ASCII character is inside a string or regular expression literal.
+    .replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (/\bexport\b|\bimport\b/.test(code)) throw new Error(`${PERMALINK_RULES} must stay a plain script: no imports, only \`export function\`.`);
+  return `${code}\n`;
+}
 
 /** How long a 403/404 is cached: a page published a minute ago must not stay "not found" for long. */
 export const ERROR_CACHING_TTL = Duration.seconds(30);
@@ -81,6 +104,13 @@ export class SiteDistribution extends Construct {
       ),
     });
 
+    // `/wh/淮府〔2010〕69号`, `/qk/2010年第5期` and their variants → the static resolver page.
+    const permalinks = new cloudfront.Function(this, 'Permalinks', {
+      comment: 'Normalise document numbers and issue citations to their resolver pages',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(permalinkFunctionCode()),
+    });
+
     const pages: cloudfront.BehaviorOptions = {
       origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -96,6 +126,9 @@ export class SiteDistribution extends Construct {
       additionalBehaviors: {
         'assets/*': { ...pages, cachePolicy: immutable, functionAssociations: [] },
         'feeds/*': { ...pages, functionAssociations: [] },
+        ...Object.fromEntries(
+          ['wh/*', 'qk/*'].map((pattern) => [pattern, { ...pages, functionAssociations: [{ function: permalinks, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] }]),
+        ),
       },
       defaultRootObject: 'index.html',
       // Without s3:ListBucket, S3 answers 403 for a missing key; readers get the 404 page either way.

@@ -24,6 +24,8 @@ export const outputFormats = {
   atom: { mediaType: 'application/atom+xml; charset=utf-8', cacheControl: 'public, max-age=120, must-revalidate' },
   jsonFeed: { mediaType: 'application/feed+json; charset=utf-8', cacheControl: 'public, max-age=120, must-revalidate' },
   text: { mediaType: 'text/plain; charset=utf-8', cacheControl: revalidate },
+  /** Sitemaps. */
+  xml: { mediaType: 'application/xml; charset=utf-8', cacheControl: revalidate },
   /** Spreadsheet downloads (the statistics), UTF-8 with a byte order mark. */
   csv: { mediaType: 'text/csv; charset=utf-8', cacheControl: revalidate },
 } as const satisfies Record<string, OutputFormat>;

@@ -2,6 +2,7 @@
 
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { posix } from 'node:path';
+import { permalinkUri } from '../discovery/permalinkRules.js';
 import { contentSecurityPolicy } from '../outputs.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
@@ -100,6 +101,12 @@ export function objectKeyForPath(pathname: string): string | undefined {
   return SITE_PREFIX + (key === '' || key.endsWith('/') ? `${key}index.html` : key);
 }
 
+/** A query parameter as sent (still percent-encoded), as CloudFront Functions see it. */
+function rawQueryValue(search: string, name: string): string | undefined {
+  const pair = search.replace(/^\?/, '').split('&').find((part) => part.split('=')[0] === name);
+  return pair === undefined ? undefined : pair.slice(name.length + 1);
+}
+
 /** The request handler: objects as stored, with their type, cache policy and ETag. */
 export function createSiteServer(objects: ObjectStore): Server {
   return createServer((request, response) => {
@@ -118,7 +125,8 @@ async function serve(objects: ObjectStore, request: IncomingMessage, response: S
   }
   // Concatenate rather than resolve, so a path starting with // is not read as a host.
   const url = new URL(`http://localhost${request.url ?? '/'}`);
-  const key = objectKeyForPath(url.pathname);
+  // Permalinks (/wh/<文号>, /qk/<期号>) map onto their pages as the CloudFront Function maps them.
+  const key = objectKeyForPath(permalinkUri(url.pathname, rawQueryValue(url.search, 'q')));
   const stored = key === undefined ? undefined : await objects.get(key);
   if (stored === undefined) {
     // A folder asked for without its slash: send the reader to the canonical URL.

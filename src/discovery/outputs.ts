@@ -14,6 +14,8 @@ import { apiOutputs } from './api.ts';
 import { catalogueOutputs } from './catalogue.ts';
 import { statisticsOutputs } from './stats.ts';
 import { columnPagesOutputs } from './columnPages.ts';
+import { permalinkOutput } from './permalinks.ts';
+import { sitemapOutputs } from './sitemaps.ts';
 
 export interface DerivedInput {
   content: ContentSet;
@@ -51,6 +53,8 @@ export const derivedOutputs: DerivedOutput<unknown>[] = [
   ...catalogueOutputs,
   ...statisticsOutputs,
   ...columnPagesOutputs,
+  permalinkOutput,
+  ...sitemapOutputs,
 ];
 
 /** The artifacts of every derived output, by wave; `changes` undefined means all pages. */

@@ -1,0 +1,228 @@
+// Sitemaps (sitemaps.org 0.9) and robots.txt, from the published records. `/sitemap.xml` is an
+// index of one sitemap per part of the site: `/sitemaps/gazette.xml` (issues, articles and their
+// errata), `/sitemaps/press.xml` (releases and conferences) and `/sitemaps/pages.xml` (home,
+// listings and the discovery pages); a part over 50,000 URLs or 50 MB continues in
+// `<part>-2.xml`, `<part>-3.xml`, …. Only published documents are listed: never an embargoed
+// or draft one (they are not in the input) nor a withdrawn one. `<lastmod>` comes from the
+// records, so the same records give the same bytes.
+
+import { artifact, type Artifact } from '../outputs.ts';
+import { isPress, monthOf } from '../publish/indexPages.ts';
+import type { DocumentRecord } from '../store/ports.ts';
+import { pressMonthPath } from '../../templates/press.tsx';
+import { columnTakes } from './columns.ts';
+import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import { PERMALINK_INDEX_PATH } from './permalinks.ts';
+
+export const SITEMAP_INDEX_KEY = 'sitemap.xml';
+export const ROBOTS_KEY = 'robots.txt';
+/** The protocol's limits per sitemap file (uncompressed bytes). */
+export const SITEMAP_LIMITS = { urls: 50_000, bytes: 50 * 1024 * 1024 };
+export type SitemapLimits = typeof SITEMAP_LIMITS;
+
+export interface SitemapEntry {
+  urlPath: string;
+  /** W3C datetime or YYYY-MM-DD, from the record. */
+  lastmod?: string;
+  /** The page in every language it exists in (itself included), for `xhtml:link` hreflang. */
+  alternates?: { hreflang: string; urlPath: string }[];
+}
+
+export type SitemapPart = 'gazette' | 'press' | 'pages';
+const parts: readonly SitemapPart[] = ['gazette', 'press', 'pages'];
+
+/**
+ * Discovery pages, listed when the output that writes them is registered (each is built by its
+ * own module; the sitemap must not name a page no build writes). Keyed by output name prefix.
+ */
+const discoveryPages: { output: string; paths: (input: DerivedInput) => string[] }[] = [
+  { output: 'permalinks', paths: () => [PERMALINK_INDEX_PATH] },
+  { output: 'catalogue', paths: () => ['/xxgk/'] },
+  { output: 'statistics', paths: () => ['/xxgk/tongji/'] },
+  { output: 'columns', paths: (input) => ['/zhuanlan/', ...[...input.content.columns].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1)).map((column) => column.urlPath)] },
+  { output: 'search', paths: () => ['/search/'] },
+];
+
+const latest = (dates: Iterable<string | undefined>): string | undefined => {
+  let found: string | undefined;
+  for (const date of dates) if (date !== undefined && (found === undefined || date > found)) found = date;
+  return found;
+};
+
+/** hreflang alternates: each published original with its published translations. */
+function languageGroups(published: readonly DocumentRecord[]): Map<string, SitemapEntry['alternates']> {
+  const members = new Map<string, DocumentRecord[]>();
+  const ids = new Set(published.map((record) => record.id));
+  for (const record of published) {
+    const root = record.translationOf !== undefined && ids.has(record.translationOf) ? record.translationOf : record.id;
+    members.set(root, [...(members.get(root) ?? []), record]);
+  }
+  const byId = new Map<string, SitemapEntry['alternates']>();
+  for (const group of members.values()) {
+    if (group.length < 2) continue;
+    const alternates = group
+      .map((record) => ({ hreflang: record.lang, urlPath: record.urlPath }))
+      .sort((a, b) => (a.hreflang < b.hreflang ? -1 : a.hreflang > b.hreflang ? 1 : a.urlPath < b.urlPath ? -1 : 1));
+    for (const record of group) byId.set(record.id, alternates);
+  }
+  return byId;
+}
+
+/**
+ * Every URL of each part, in a stable order. `outputs`: names of the registered derived outputs
+ * (the discovery pages of those not registered are left out).
+ */
+export function sitemapEntries(input: DerivedInput, outputs: readonly string[]): Record<SitemapPart, SitemapEntry[]> {
+  const published = input.documents.filter((record) => record.status === 'published');
+  const languages = languageGroups(published);
+  const entry = (record: DocumentRecord): SitemapEntry => ({
+    urlPath: record.urlPath,
+    lastmod: record.updatedAt,
+    ...(languages.has(record.id) ? { alternates: languages.get(record.id) } : {}),
+  });
+  const byPath = (a: SitemapEntry, b: SitemapEntry) => (a.urlPath < b.urlPath ? -1 : a.urlPath > b.urlPath ? 1 : 0);
+  const issues = [...input.issues].sort((a, b) => a.year - b.year || a.number - b.number);
+
+  const gazette: SitemapEntry[] = [
+    ...issues.map((issue) => ({ urlPath: issue.urlPath, lastmod: issue.updatedAt })),
+    ...published.filter((record) => record.kind === 'article').flatMap((record) => [
+      entry(record),
+      ...(record.errata ?? []).map((erratum) => ({ urlPath: erratum.urlPath, lastmod: erratum.date })),
+    ]),
+  ].sort(byPath);
+  const press = published.filter(isPress).map(entry).sort(byPath);
+
+  // Listings show withdrawn items too (marked): their dates count for lastmod.
+  const everything = latest([...input.documents.map((record) => record.updatedAt), ...issues.map((issue) => issue.updatedAt)]);
+  const pressRecords = input.documents.filter(isPress);
+  const years = [...new Set(issues.map((issue) => issue.year))];
+  const months = [...new Set(published.filter(isPress).map((record) => monthOf(record.date)))].sort();
+  const registered = (prefix: string) => outputs.some((name) => name.startsWith(prefix));
+  const pages: SitemapEntry[] = [
+    { urlPath: '/', lastmod: everything },
+    { urlPath: '/gazette/', lastmod: latest(issues.map((issue) => issue.updatedAt)) },
+    ...years.map((year) => ({ urlPath: `/gazette/${year}/`, lastmod: latest(issues.filter((issue) => issue.year === year).map((issue) => issue.updatedAt)) })),
+    { urlPath: '/press/', lastmod: latest(pressRecords.map((record) => record.updatedAt)) },
+    ...months.map((month) => ({
+      urlPath: pressMonthPath(month),
+      lastmod: latest(pressRecords.filter((record) => monthOf(record.date) === month).map((record) => record.updatedAt)),
+    })),
+    ...discoveryPages.filter((page) => registered(page.output)).flatMap((page) => page.paths(input).map((urlPath) => ({ urlPath, lastmod: everything }))),
+  ];
+  // A column page's date is its newest member's.
+  for (const column of input.content.columns) {
+    const page = pages.find((candidate) => candidate.urlPath === column.urlPath);
+    if (page !== undefined) page.lastmod = latest(input.documents.filter((record) => columnTakes(column.rule, record)).map((record) => record.updatedAt));
+  }
+  return { gazette, press, pages };
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[char] as string);
+}
+
+function absolute(baseUrl: string, urlPath: string): string {
+  return new URL(urlPath.replace(/^\//, ''), baseUrl).href;
+}
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const URLSET_OPEN = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n';
+const URLSET_CLOSE = '</urlset>\n';
+
+function urlElement(baseUrl: string, entry: SitemapEntry): string {
+  const lines = [`  <url>\n    <loc>${escapeXml(absolute(baseUrl, entry.urlPath))}</loc>\n`];
+  if (entry.lastmod !== undefined) lines.push(`    <lastmod>${escapeXml(entry.lastmod)}</lastmod>\n`);
+  for (const alternate of entry.alternates ?? []) {
+    lines.push(`    <xhtml:link rel="alternate" hreflang="${escapeXml(alternate.hreflang)}" href="${escapeXml(absolute(baseUrl, alternate.urlPath))}"/>\n`);
+  }
+  lines.push('  </url>\n');
+  return lines.join('');
+}
+
+/** One sitemap file: its key (relative to the site root), body and newest lastmod. */
+export interface SitemapFile {
+  key: string;
+  body: string;
+  lastmod?: string;
+}
+
+/** A part's entries as sitemap files within the limits: `sitemaps/<part>.xml`, `sitemaps/<part>-2.xml`, …. */
+export function sitemapFiles(baseUrl: string, part: SitemapPart, entries: readonly SitemapEntry[], limits: SitemapLimits = SITEMAP_LIMITS): SitemapFile[] {
+  const frame = Buffer.byteLength(XML_DECLARATION + URLSET_OPEN + URLSET_CLOSE);
+  const files: SitemapFile[] = [];
+  let chunk: string[] = [];
+  let bytes = frame;
+  let lastmod: string | undefined;
+  const flush = () => {
+    const key = `sitemaps/${part}${files.length === 0 ? '' : `-${files.length + 1}`}.xml`;
+    files.push({ key, body: XML_DECLARATION + URLSET_OPEN + chunk.join('') + URLSET_CLOSE, ...(lastmod === undefined ? {} : { lastmod }) });
+    chunk = [];
+    bytes = frame;
+    lastmod = undefined;
+  };
+  for (const entry of entries) {
+    const element = urlElement(baseUrl, entry);
+    const size = Buffer.byteLength(element);
+    if (frame + size > limits.bytes) throw new Error(`The sitemap entry for ${entry.urlPath} alone is over ${limits.bytes} bytes.`);
+    if (chunk.length > 0 && (chunk.length >= limits.urls || bytes + size > limits.bytes)) flush();
+    chunk.push(element);
+    bytes += size;
+    lastmod = latest([lastmod, entry.lastmod]);
+  }
+  // An empty part still has its (empty) file, so the index never names a missing one.
+  if (chunk.length > 0 || files.length === 0) flush();
+  return files;
+}
+
+/** The sitemap index naming every file. */
+export function sitemapIndex(baseUrl: string, files: readonly SitemapFile[]): string {
+  const items = files.map(
+    (file) =>
+      `  <sitemap>\n    <loc>${escapeXml(absolute(baseUrl, `/${file.key}`))}</loc>\n${file.lastmod === undefined ? '' : `    <lastmod>${escapeXml(file.lastmod)}</lastmod>\n`}  </sitemap>\n`,
+  );
+  return `${XML_DECLARATION}<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${items.join('')}</sitemapindex>\n`;
+}
+
+/** robots.txt: everything may be crawled (private/ is never served); where the sitemap is. */
+export function robotsTxt(baseUrl: string): string {
+  return `User-agent: *\nAllow: /\n\nSitemap: ${absolute(baseUrl, `/${SITEMAP_INDEX_KEY}`)}\n`;
+}
+
+const computed = new WeakMap<DerivedInput, SitemapFile[]>();
+
+/** Every sitemap file of this build's records, computed once per build. */
+async function allSitemapFiles(input: DerivedInput): Promise<SitemapFile[]> {
+  const known = computed.get(input);
+  if (known !== undefined) return known;
+  // The registry imports this module: read it when rendering, once both are loaded.
+  const { derivedOutputs } = await import('./outputs.ts');
+  const entries = sitemapEntries(input, derivedOutputs.map((output) => output.name));
+  const files = parts.flatMap((part) => sitemapFiles(input.content.site.baseUrl, part, entries[part]));
+  computed.set(input, files);
+  return files;
+}
+
+type SitemapPage = { kind: 'parts' } | { kind: 'index' };
+
+function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind']): DerivedOutput<SitemapPage> {
+  return {
+    name,
+    wave,
+    all: () => [{ kind }],
+    // Any change may move a lastmod or a URL: render again, the build writes what differs.
+    affected: (_input, changes, changedIssues) => (changes.length > 0 || changedIssues.length > 0 ? [{ kind }] : []),
+    id: () => kind,
+    async render(input): Promise<Artifact[]> {
+      const files = await allSitemapFiles(input);
+      if (kind === 'parts') return files.map((file) => artifact('xml', file.key, file.body));
+      const baseUrl = input.content.site.baseUrl;
+      return [artifact('xml', SITEMAP_INDEX_KEY, sitemapIndex(baseUrl, files)), artifact('text', ROBOTS_KEY, robotsTxt(baseUrl))];
+    },
+  };
+}
+
+/**
+ * For the registry in outputs.ts: after every page they list (the last waves), the part
+ * sitemaps before the index that names them.
+ */
+export const sitemapOutputs = [sitemapOutput('sitemap-parts', 90, 'parts'), sitemapOutput('sitemap-index', 91, 'index')] as unknown as DerivedOutput<unknown>[];
