@@ -165,6 +165,7 @@ describe('metadata of the built example site', () => {
       expect(metaContent(tree, 'meta[name=Department]')).toBe(doc.department.name);
       expect(metaContent(tree, 'meta[name=Category]')).toBe(doc.category.name);
       expect(metaContent(tree, 'meta[name=Url]')).toBe(url);
+      expect(metaContent(tree, 'meta[name=Keywords]')).toBe(doc.tags !== undefined && doc.tags.length > 0 ? doc.tags.join(',') : undefined);
       if (doc.kind === 'article') {
         expect(metaContent(tree, 'meta[name=SignedDate]')).toBe(doc.signedDate);
         expect(metaContent(tree, 'meta[name=DocNumber]')).toBe(doc.docNumber);
