@@ -12,7 +12,7 @@ import {
 import type { RenderContext } from '../src/render/html/context.ts';
 import type { DocumentRecord } from '../src/store/ports.ts';
 import { chineseMonth } from './format.ts';
-import type { Result } from './hast.ts';
+import type { Child, Result } from './hast.ts';
 import { type Crumb, layout } from './layout.tsx';
 import { dateTime, withdrawnMark } from './parts.tsx';
 
@@ -49,6 +49,13 @@ function feedLinks(value: FacetValue): Result {
   );
 }
 
+/** 索引号 may break after its organisation code on narrow columns: `003210001/<wbr>2010-00069`. */
+function indexNumberParts(indexNumber: string): Child {
+  const slash = indexNumber.indexOf('/');
+  if (slash < 0) return indexNumber;
+  return [indexNumber.slice(0, slash + 1), <wbr />, indexNumber.slice(slash + 1)];
+}
+
 /** The catalogue table: 索引号, 标题, 文号, 成文日期, 发布日期; withdrawn entries marked, no summary. */
 export function catalogueTable(caption: string, entries: DocumentRecord[]): Result {
   return (
@@ -67,7 +74,7 @@ export function catalogueTable(caption: string, entries: DocumentRecord[]): Resu
         <tbody>
           {entries.map((record) => (
             <tr>
-              <td class="index-number">{record.indexNumber}</td>
+              <td class="index-number">{indexNumberParts(record.indexNumber)}</td>
               <th scope="row" class="entry-title">
                 <a href={record.urlPath} lang={record.lang === 'en' ? 'en' : undefined}>
                   {record.title}
@@ -76,8 +83,8 @@ export function catalogueTable(caption: string, entries: DocumentRecord[]): Resu
                 {record.status === 'published' && record.summary !== undefined ? <p class="entry-summary">{record.summary}</p> : undefined}
               </th>
               <td>{record.docNumber ?? '—'}</td>
-              <td>{record.signedDate === undefined ? '—' : dateTime(record.signedDate)}</td>
-              <td>{dateTime(record.date)}</td>
+              <td class="date">{record.signedDate === undefined ? '—' : dateTime(record.signedDate)}</td>
+              <td class="date">{dateTime(record.date)}</td>
             </tr>
           ))}
         </tbody>
