@@ -129,17 +129,20 @@ export interface IssuerGroup {
 /** `/wh/`: every public 文号 by issuer, the gazette's issues by citation, and the lookup form. */
 export function permalinkIndexPage(ctx: RenderContext, groups: IssuerGroup[], issues: IssueRecord[]): HastRoot {
   const newestFirst = [...issues].sort((a, b) => b.year - a.year || b.number - a.number);
+  // Examples from this site's own documents and issues, when there are any.
+  const docExample = groups[0]?.documents[0]?.docNumber ?? '淮府〔2010〕69号';
+  const issueExample = newestFirst[0] ?? { year: 2010, number: 5, totalNumber: 53 };
   const main = (
     <div class="permalink-index">
       <h1>文号索引</h1>
       <p>
-        在地址栏的 <code>/wh/</code> 后输入文号即可直达文件，例如 <code>/wh/淮府〔2010〕69号</code>
+        在地址栏的 <code>/wh/</code> 后输入文号即可直达文件，例如 <code>/wh/{docExample}</code>
         ；六角括号、方括号、圆括号，全角或半角数字，有无“号”字和空格，都能识别。公报期号写在 <code>/qk/</code>{' '}
-        后，例如 <code>/qk/2010年第5期</code> 或 <code>/qk/总第53期</code>。
+        后，例如 <code>/qk/{issueExample.year}年第{issueExample.number}期</code> 或 <code>/qk/总第{issueExample.totalNumber}期</code>。
       </p>
       <form class="wh-lookup" action={PERMALINK_INDEX_PATH} method="get" role="search">
         <label for="wh-q">文号或期号</label>
-        <input id="wh-q" name="q" type="text" placeholder="淮府〔2010〕69号" autoComplete="off" />
+        <input id="wh-q" name="q" type="text" placeholder={docExample} autoComplete="off" />
         <button type="submit">查找</button>
       </form>
       {groups.length === 0 ? (
