@@ -35,13 +35,31 @@ function facetTitle(value: FacetValue): string {
 
 const feedLabels = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
 
-/** The visible subscription links of a facet value (the same feeds its head announces). */
-function feedLinks(value: FacetValue): Result {
+/**
+ * A feed is written once it has an entry, so a page links its value's feed only when the entries
+ * it lists include a published one (a feed never empties again once written). Month pages decide
+ * from their own entries, so a change elsewhere never rewrites them.
+ */
+function hasFeed(entries: readonly DocumentRecord[]): boolean {
+  return entries.some((record) => record.status === 'published');
+}
+
+/** The value's feeds in the head (with the site-wide ones), when the value has a feed. */
+function facetAlternates(ctx: RenderContext, value: FacetValue, entries: readonly DocumentRecord[]) {
+  return hasFeed(entries) ? alternateFeedLinks(ctx.site, value.feedContext) : alternateFeedLinks(ctx.site);
+}
+
+/**
+ * The visible subscription links of a facet value (the same feeds its head announces), absolute
+ * like the head's: the address to paste into a feed reader, whichever host serves the page.
+ */
+function feedLinks(ctx: RenderContext, value: FacetValue, entries: readonly DocumentRecord[]): Result | undefined {
+  if (!hasFeed(entries)) return undefined;
   return (
     <p class="catalogue-feeds">
       <span>订阅：</span>
       {feedFormats.map((format) => (
-        <a href={`/${headKey(value.feed, format)}`} type={format === 'json' ? 'application/feed+json' : `application/${format}+xml`}>
+        <a href={new URL(headKey(value.feed, format), ctx.site.baseUrl).href} type={format === 'json' ? 'application/feed+json' : `application/${format}+xml`}>
           {feedLabels[format]}
         </a>
       ))}
@@ -159,7 +177,7 @@ export function catalogueFacetPage(ctx: RenderContext, data: CatalogueFacetData)
       <p class="catalogue-total">
         共{data.entries.length}条信息{data.entries.length > head.length ? `，下表为最新${head.length}条，其余请按月查看` : ''}。
       </p>
-      {feedLinks(value)}
+      {feedLinks(ctx, value, data.entries)}
       <section aria-labelledby="latest-title">
         <h2 id="latest-title">最新信息</h2>
         {head.length === 0 ? <p class="empty">暂无信息。</p> : catalogueTable(`${title}：最新${head.length}条`, head)}
@@ -194,7 +212,7 @@ export function catalogueFacetPage(ctx: RenderContext, data: CatalogueFacetData)
     section: 'disclosure',
     description: `${ctx.site.name}政府信息公开目录·${title}`,
     breadcrumbs: [home, catalogueCrumb],
-    alternates: alternateFeedLinks(ctx.site, value.feedContext),
+    alternates: facetAlternates(ctx, value, data.entries),
     main: [main],
   });
 }
@@ -214,7 +232,7 @@ export function catalogueMonthPage(ctx: RenderContext, data: CatalogueMonthData)
     <div class="catalogue">
       <h1>{title}</h1>
       <p class="catalogue-total">本月共{data.entries.length}条信息。</p>
-      {feedLinks(value)}
+      {feedLinks(ctx, value, data.entries)}
       {data.entries.length === 0 ? <p class="empty">本月暂无信息。</p> : catalogueTable(title, data.entries)}
       <p class="more">
         <a href={facetPath(value.facet, value.value)}>返回{parent}</a>
@@ -227,7 +245,7 @@ export function catalogueMonthPage(ctx: RenderContext, data: CatalogueMonthData)
     section: 'disclosure',
     description: `${ctx.site.name}政府信息公开目录·${title}`,
     breadcrumbs: [home, catalogueCrumb, { label: parent, href: facetPath(value.facet, value.value) }],
-    alternates: alternateFeedLinks(ctx.site, value.feedContext),
+    alternates: facetAlternates(ctx, value, data.entries),
     main: [main],
   });
 }

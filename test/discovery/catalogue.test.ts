@@ -108,7 +108,9 @@ describe('the disclosure catalogue', () => {
     expect(alternates).toContain('https://www.huainan.gov.cn/feeds/departments/xwb/atom.xml');
     expect(alternates).toContain('https://www.huainan.gov.cn/feeds/all/rss.xml');
     expect(selectAll('.catalogue-feeds a', tree).map((a) => a.properties.href)).toEqual([
-      '/feeds/departments/xwb/rss.xml', '/feeds/departments/xwb/atom.xml', '/feeds/departments/xwb/feed.json',
+      'https://www.huainan.gov.cn/feeds/departments/xwb/rss.xml',
+      'https://www.huainan.gov.cn/feeds/departments/xwb/atom.xml',
+      'https://www.huainan.gov.cn/feeds/departments/xwb/feed.json',
     ]);
     expect(selectAll('.breadcrumbs a', tree).map((a) => a.properties.href)).toEqual(['/', '/xxgk/']);
   });
@@ -149,10 +151,13 @@ describe('the disclosure catalogue', () => {
     expect(selectAll('link[rel="alternate"]', topic).map((link) => String(link.properties.href))).toContain('https://www.huainan.gov.cn/feeds/topics/zwgk/feed.json');
     const year = await page(stores.objects, 'xxgk/niandu/2009/index.html');
     expect(tableRows(year).map((row) => row.href)).toEqual(['/press/2009/yearend/']);
-    expect(selectAll('.catalogue-feeds a', year).map((a) => a.properties.href)).toContain('/feeds/all/rss.xml');
+    expect(selectAll('.catalogue-feeds a', year).map((a) => a.properties.href)).toContain('https://www.huainan.gov.cn/feeds/all/rss.xml');
     const empty = await page(stores.objects, 'xxgk/bumen/jyj/index.html');
     expect(text(select('.catalogue-total', empty))).toContain('共0条信息');
     expect(select('table', empty)).toBeUndefined();
+    // No feed is written for a selection with nothing published: none is linked.
+    expect(select('.catalogue-feeds', empty)).toBeUndefined();
+    expect(selectAll('link[rel="alternate"]', empty).map((link) => String(link.properties.href)).filter((href) => href.includes('departments/'))).toEqual([]);
   });
 
   it('shows nothing of embargoed, draft or translated documents anywhere under /xxgk/', async () => {
