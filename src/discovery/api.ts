@@ -246,8 +246,12 @@ function renderDocument(index: ApiIndex, record: DocumentRecord) {
     ...(withdrawn
       ? { withdrawn: { ...(record.withdrawnDate === undefined ? {} : { date: record.withdrawnDate }), ...(record.withdrawnReason === undefined ? {} : { reason: record.withdrawnReason }) } }
       : {}),
-    firstPublishedAt: record.firstPublishedAt,
-    updatedAt: record.updatedAt,
+    // From content, never the build clock: the same content gives the same bytes, whenever built.
+    published: record.publishAt ?? record.date,
+    updated: [record.publishAt ?? record.date, record.changeDate, record.withdrawnDate].reduce<string>(
+      (latest, next) => (next !== undefined && next.slice(0, 10) > latest.slice(0, 10) ? next : latest),
+      record.publishAt ?? record.date,
+    ),
   };
 }
 
