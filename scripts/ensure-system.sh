@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
-# Make sure the system programs Gazette needs are installed (run before `npm start` and `npm test`).
-# Fast when everything is present; as root with apt-get, installs what is missing; otherwise says
-# exactly what to install and fails. To need another program, add one line to REQUIREMENTS.
+# Make sure the system programs Gazette needs are installed (run before `npm start`, `npm test`
+# and `npm run bench`). Fast when everything is present; as root with apt-get, installs what is
+# missing; otherwise says exactly what to install and fails. To need another program, add one
+# line to REQUIREMENTS.
+#   ensure-system.sh         what `npm start` needs (the embedded database)
+#   ensure-system.sh test    … and Chromium, for the browser tests (accessibility, keyboard, reflow, search)
+#   ensure-system.sh bench   … and Chromium, the anchor of the PDF benchmark
 set -euo pipefail
 
 # command-to-check  Debian-package  why-it-is-needed
 REQUIREMENTS=(
   "java  openjdk-17-jre-headless  DynamoDB Local (the embedded database) runs on Java 17 or newer"
 )
-# `ensure-system.sh bench`: what `npm run bench` needs on top (the Chromium anchor of the PDF bench).
-if [ "${1:-}" = "bench" ]; then
-  REQUIREMENTS+=("chromium  chromium  the PDF benchmark prints the same issue with headless Chromium as its anchor")
-fi
+case "${1:-}" in
+  test)
+    # GAZETTE_CHROMIUM names another Chromium or Chrome executable instead (test/helpers/browser.ts).
+    if [ -z "${GAZETTE_CHROMIUM:-}" ] || [ ! -x "${GAZETTE_CHROMIUM}" ]; then
+      REQUIREMENTS+=("chromium  chromium  the browser tests open every page template in headless Chromium (axe-core, keyboard, 360 px and 200% zoom, search)")
+    fi
+    ;;
+  bench)
+    REQUIREMENTS+=("chromium  chromium  the PDF benchmark prints the same issue with headless Chromium as its anchor")
+    ;;
+  "") ;;
+  *)
+    echo "usage: ensure-system.sh [test|bench]" >&2
+    exit 2
+    ;;
+esac
 
 missing_packages=()
 missing_reasons=()

@@ -1,11 +1,18 @@
 // The site the browser tests look at: the example content built at a fixed time, then changed
 // the way editors change a live site (an article corrected after its issue is out, a release
 // withdrawn) and built again, so the version copy, the erratum and the withdrawn page exist too.
-// Pages are found by crawling from the home page; one page per template is tested.
+// Pages are found by crawling from the home page; one page per template is tested. Built once
+// per test run, shared by the browser test files.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CrawledPage, crawlSite, onePerTemplate, type ServedSite, serveBuiltSite } from '../helpers/browser.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject } from 'vitest';
+import { createS3ObjectStore } from '../../src/store/s3.ts';
+import { type CrawledPage, crawlSite, onePerTemplate, type ServedSite, serveBuiltSite, serveObjects } from '../helpers/browser.ts';
+import { testClients } from '../helpers/stores.ts';
 
 export const firstBuild = new Date('2011-01-10T09:00:00+08:00');
 export const secondBuild = new Date('2011-01-15T09:00:00+08:00');
@@ -19,7 +26,7 @@ async function edit(root: string, file: string, change: (text: string) => string
 }
 
 /** The example site, with a correction (version copy `v1/`, erratum) and a withdrawal. */
-export async function exampleSite(): Promise<ServedSite> {
+async function buildExampleSite(): Promise<ServedSite> {
   const site = await serveBuiltSite({ now: firstBuild });
   await edit(site.root, 'gazette/2010/05/huaifu-2010-69.md', (text) =>
     text
@@ -34,6 +41,49 @@ export async function exampleSite(): Promise<ServedSite> {
   return site;
 }
 
+export interface SiteUnderTest {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The example site, built once per test run and shared by the browser test files (each runs in
+ * its own process): the first to come builds it into a bucket and says which in a file of the
+ * run's own temporary folder; the others wait for that file and serve the same bucket.
+ */
+export async function exampleSite(): Promise<SiteUnderTest> {
+  const run = createHash('sha256').update(`${inject('s3Endpoint')} ${inject('dynamodbEndpoint')} browser-site-1`).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `gazette-browser-site-${run}`);
+  const ready = join(dir, 'bucket.json');
+  const failed = join(dir, 'failed.txt');
+  let builder = true;
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    builder = false;
+  }
+  if (builder) {
+    try {
+      const site = await buildExampleSite();
+      await writeFile(ready, JSON.stringify({ bucket: site.stores.bucket }));
+      return site;
+    } catch (error) {
+      await writeFile(failed, String((error as Error).stack ?? error));
+      throw error;
+    }
+  }
+  for (const started = performance.now(); performance.now() - started < 240_000; await sleep(250)) {
+    const [bucket, failure] = await Promise.all([readFile(ready, 'utf8').catch(() => undefined), readFile(failed, 'utf8').catch(() => undefined)]);
+    if (failure !== undefined) throw new Error(`building the example site failed in another test file:\n${failure}`);
+    if (bucket !== undefined) {
+      const { bucket: name } = JSON.parse(bucket) as { bucket: string };
+      return serveObjects(createS3ObjectStore({ client: testClients().s3, bucket: name }));
+    }
+  }
+  throw new Error(`the example site was not built within 4 minutes (${dir})`);
+}
+
 /** A path nothing links to, for the not-found page. */
 export const missingPath = '/no-such-page/';
 
@@ -42,7 +92,7 @@ export const missingPath = '/no-such-page/';
  * catalogue, columns, search — are covered as soon as a link leads to them), plus the 404 page.
  * Fails when the pages the fixture made are not among them.
  */
-export async function pagesToTest(site: ServedSite): Promise<{ crawled: CrawledPage[]; chosen: CrawledPage[] }> {
+export async function pagesToTest(site: SiteUnderTest): Promise<{ crawled: CrawledPage[]; chosen: CrawledPage[] }> {
   const crawled = await crawlSite(site.url);
   const broken = crawled.filter((page) => page.status !== 200);
   if (broken.length > 0) throw new Error(`links lead to pages that are not there: ${broken.map((page) => `${page.path} (${page.status})`).join(', ')}`);

@@ -10,12 +10,12 @@
 //   await site.close();
 //   await browser.close();
 
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { accessSync, constants } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createSiteServer } from '../../src/cli/preview.ts';
 import { loadContent } from '../../src/content/load.ts';
@@ -24,6 +24,7 @@ import type { ContentSet } from '../../src/content/model.ts';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import type { ObjectStore } from '../../src/store/ports.ts';
 import { createTestStores, type TestStores } from './stores.ts';
 import { writeSite } from '../publish/site.ts';
 
@@ -132,14 +133,9 @@ export async function serveBuiltSite(options: ServeSiteOptions): Promise<ServedS
     }
   };
   let summary = await build(options.now);
-  const server = createSiteServer(stores.objects);
-  await new Promise<void>((listening, failed) => {
-    server.once('error', failed);
-    server.listen(0, '127.0.0.1', () => listening());
-  });
-  const { port } = server.address() as AddressInfo;
+  const served = await serveObjects(stores.objects);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: served.url,
     root,
     stores,
     get summary() {
@@ -149,6 +145,23 @@ export async function serveBuiltSite(options: ServeSiteOptions): Promise<ServedS
       summary = await build(now);
       return summary;
     },
+    async close() {
+      await served.close();
+      await rm(dirname(root), { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serve what a bucket holds, as the preview server does, on a free port of 127.0.0.1. */
+export async function serveObjects(objects: ObjectStore): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createSiteServer(objects);
+  await new Promise<void>((listening, failed) => {
+    server.once('error', failed);
+    server.listen(0, '127.0.0.1', () => listening());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
     close: () =>
       new Promise<void>((closed) => {
         server.closeAllConnections();
@@ -275,15 +288,18 @@ export interface AxeViolation {
 let axeSource: string | undefined;
 
 /**
- * Run axe-core on the page for WCAG 2.1 A and AA; the violations found. The page's context needs
- * `bypassCSP: true`: the site's Content-Security-Policy rightly refuses the injected script.
+ * Run axe-core on the page, by default for WCAG 2.1 A and AA (or only the given tags or rules);
+ * the violations found. The page's context needs `bypassCSP: true`: the site's
+ * Content-Security-Policy rightly refuses the injected script.
  */
-export async function axeViolations(page: Page, tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page, only: { tags: string[] } | { rules: string[] } = { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }): Promise<AxeViolation[]> {
   axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async (values) => {
+  const injected = await page.evaluate(() => 'axe' in globalThis);
+  if (!injected) await page.addScriptTag({ content: axeSource });
+  const runOnly = 'tags' in only ? { type: 'tag', values: only.tags } : { type: 'rule', values: only.rules };
+  return page.evaluate(async (runOnly) => {
     const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] });
+    const result = await axe.run(document, { runOnly, resultTypes: ['violations'] });
     return result.violations.map(({ id, impact, help, helpUrl, nodes }) => ({
       id,
       impact,
@@ -291,7 +307,7 @@ export async function axeViolations(page: Page, tags = ['wcag2a', 'wcag2aa', 'wc
       helpUrl,
       nodes: nodes.map(({ target, html, failureSummary }) => ({ target, html, failureSummary })),
     }));
-  }, tags);
+  }, runOnly);
 }
 
 /** Violations as text a person can act on: rule, help, and each offending node. */
