@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
-import { exampleSite, pagesToTest } from './site.ts';
+import { exampleSite, openPage, pagesToTest } from './site.ts';
 
 // The browser's globals, for the functions run in the page (tsconfig has no DOM lib).
 interface El {
@@ -98,10 +98,10 @@ describe('the skip link', () => {
 });
 
 describe.concurrent('Tab reaches everything, visibly, and leaves the page', () => {
-  it.each(chosen.map((page) => [page.path] as const))('%s', async (path) => {
+  it.each(chosen.map((page) => [page.path, page] as const))('%s', async (path, chosenPage) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      await page.goto(site.url + path.slice(1));
+      await openPage(page, site, chosenPage);
       const expected = await markFocusable(page);
       const visited: Focused[] = [];
       for (let step = 0; step <= expected.length + 5; step++) {

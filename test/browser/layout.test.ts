@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
-import { exampleSite, pagesToTest } from './site.ts';
+import { exampleSite, openPage, pagesToTest } from './site.ts';
 
 // The browser's globals, for the functions run in the page (tsconfig has no DOM lib).
 interface Rect {
@@ -131,11 +131,11 @@ const widths = [
 ];
 
 describe.concurrent.each(widths)('at $name', ({ width, height }) => {
-  it.each(chosen.map((page) => [page.path] as const))('%s needs no sideways scrolling', async (path) => {
+  it.each(chosen.map((page) => [page.path, page] as const))('%s needs no sideways scrolling', async (path, chosenPage) => {
     const context = await browser.newContext({ viewport: { width, height } });
     try {
       const page = await context.newPage();
-      await page.goto(site.url + path.slice(1));
+      await openPage(page, site, chosenPage);
       const found = await reflow(page);
       expect(found.overflowing, `${path} at ${width} px: elements stick out`).toEqual([]);
       expect(found.scrollWidth, `${path} at ${width} px scrolls sideways`).toBeLessThanOrEqual(found.viewport);

@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import { createS3ObjectStore } from '../../src/store/s3.ts';
-import { type CrawledPage, crawlSite, onePerTemplate, type ServedSite, serveBuiltSite, serveObjects } from '../helpers/browser.ts';
+import { type CrawledPage, crawlSite, onePerTemplate, type ServedSite, serveBuiltSite, serveObjects, templateOf } from '../helpers/browser.ts';
 import { testClients } from '../helpers/stores.ts';
 
 export const firstBuild = new Date('2011-01-10T09:00:00+08:00');
@@ -43,6 +45,8 @@ async function buildExampleSite(): Promise<ServedSite> {
 
 export interface SiteUnderTest {
   url: string;
+  /** The bucket the site is served from. */
+  objects: ObjectStore;
   close(): Promise<void>;
 }
 
@@ -67,7 +71,7 @@ export async function exampleSite(): Promise<SiteUnderTest> {
     try {
       const site = await buildExampleSite();
       await writeFile(ready, JSON.stringify({ bucket: site.stores.bucket }));
-      return site;
+      return { url: site.url, objects: site.stores.objects, close: () => site.close() };
     } catch (error) {
       await writeFile(failed, String((error as Error).stack ?? error));
       throw error;
@@ -78,7 +82,8 @@ export async function exampleSite(): Promise<SiteUnderTest> {
     if (failure !== undefined) throw new Error(`building the example site failed in another test file:\n${failure}`);
     if (bucket !== undefined) {
       const { bucket: name } = JSON.parse(bucket) as { bucket: string };
-      return serveObjects(createS3ObjectStore({ client: testClients().s3, bucket: name }));
+      const objects = createS3ObjectStore({ client: testClients().s3, bucket: name });
+      return { ...(await serveObjects(objects)), objects };
     }
   }
   throw new Error(`the example site was not built within 4 minutes (${dir})`);
@@ -89,17 +94,47 @@ export const missingPath = '/no-such-page/';
 
 /**
  * The pages to test: one per template found by crawling (templates of pages added later — the
- * catalogue, columns, search — are covered as soon as a link leads to them), plus the 404 page.
- * Fails when the pages the fixture made are not among them.
+ * catalogue, columns, search — are covered as soon as a link leads to them), one per template of
+ * the HTML pages in the bucket that no link leads to (the 文号 and 期号 resolver pages), and the
+ * 404 page. Fails when the pages the fixture made are not among them, or a link is broken.
  */
 export async function pagesToTest(site: SiteUnderTest): Promise<{ crawled: CrawledPage[]; chosen: CrawledPage[] }> {
   const crawled = await crawlSite(site.url);
   const broken = crawled.filter((page) => page.status !== 200);
   if (broken.length > 0) throw new Error(`links lead to pages that are not there: ${broken.map((page) => `${page.path} (${page.status})`).join(', ')}`);
-  const chosen = onePerTemplate(crawled);
+  const reached = new Set(crawled.map((page) => decodeURI(page.path)));
+  const unlinked: CrawledPage[] = [];
+  for await (const head of site.objects.list(SITE_PREFIX)) {
+    const key = head.key.slice(SITE_PREFIX.length);
+    if (!key.endsWith('index.html')) continue;
+    const path = `/${key.slice(0, -'index.html'.length)}`;
+    if (reached.has(path)) continue;
+    const html = Buffer.from((await site.objects.get(head.key))?.body ?? new Uint8Array()).toString('utf8');
+    const refresh = /<meta http-equiv="refresh" content="\d+; url=([^"]*)"/.exec(html)?.[1];
+    unlinked.push({ path: encodeURI(path), status: 200, template: `${templateOf(path, html)} (no link)`, ...(refresh === undefined ? {} : { refresh }) });
+  }
+  const chosen = [...onePerTemplate(crawled), ...onePerTemplate(unlinked.sort((a, b) => (a.path < b.path ? -1 : 1)))];
   for (const expected of ['v{n}', 'kanwu-v{n}', '[withdrawn]', '[en]', '[conference]']) {
     if (!chosen.some((page) => page.template.includes(expected))) throw new Error(`no page of kind ${expected} reached by crawling ${site.url}`);
   }
   chosen.push({ path: missingPath, status: 404, template: '404' });
   return { crawled, chosen };
+}
+
+/**
+ * Open a chosen page. A resolver page sends the browser on at once (meta refresh): it is opened
+ * with the refresh renamed on the way, so the checks see the page itself (where it leads is
+ * checked apart: `refresh` is a page that exists).
+ */
+export async function openPage(page: Page, site: SiteUnderTest, chosen: CrawledPage): Promise<number | undefined> {
+  const url = site.url + chosen.path.slice(1);
+  if (chosen.refresh !== undefined) {
+    await page.route(url, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace('http-equiv="refresh"', 'http-equiv="x-refresh-held-by-test"');
+      await route.fulfill({ response, body });
+    });
+  }
+  const response = await page.goto(url);
+  return response?.status();
 }

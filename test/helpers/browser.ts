@@ -176,6 +176,8 @@ export interface CrawledPage {
   status: number;
   /** The path with its variable segments replaced: pages of one template share it. */
   template: string;
+  /** Where the page sends the browser on at once (`<meta http-equiv="refresh">`), if it does. */
+  refresh?: string;
 }
 
 /**
