@@ -155,9 +155,11 @@ function changeNote(doc: GazetteDocument, version: number): Result | undefined {
 
 /**
  * 版本记录: every version with its date, note and stable URL; shown once there are two. A
- * withdrawal takes the earlier copies down: then the list names the versions without links.
+ * withdrawal takes the earlier copies down: then the list names the versions without links, and
+ * the current version is the withdrawal, dated by it.
  */
-function versionHistory(versions: VersionEntry[] | undefined, current: number, withdrawn: boolean): Result | undefined {
+function versionHistory(versions: VersionEntry[] | undefined, current: number, withdrawal: { date?: string } | undefined): Result | undefined {
+  const withdrawn = withdrawal !== undefined;
   if (versions === undefined || versions.length < 2) return undefined;
   return (
     <section class="versions" aria-labelledby="versions-title">
@@ -174,8 +176,14 @@ function versionHistory(versions: VersionEntry[] | undefined, current: number, w
                   第{entry.version}版
                 </a>
               )}
-              {dateTime(entry.date)}
-              {entry.changeNote === undefined ? (entry.version === 1 ? <span class="version-note">首次发布</span> : undefined) : <span class="version-note">{entry.changeNote}</span>}
+              {withdrawn && entry.version === current && withdrawal.date !== undefined ? dateTime(withdrawal.date) : dateTime(entry.date)}
+              {withdrawn && entry.version === current ? (
+                <span class="version-note">撤回</span>
+              ) : entry.changeNote === undefined ? (
+                entry.version === 1 ? <span class="version-note">首次发布</span> : undefined
+              ) : (
+                <span class="version-note">{entry.changeNote}</span>
+              )}
             </li>
           ))}
       </ol>
@@ -297,7 +305,7 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
       {content.flat()}
       {relations(options)}
       {columnLinks(options.columns)}
-      {versionHistory(options.versions, version, withdrawn)}
+      {versionHistory(options.versions, version, withdrawn ? { date: doc.withdrawnDate } : undefined)}
       {translationLinks(options.translations)}
     </article>
   );

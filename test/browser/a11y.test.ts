@@ -70,3 +70,15 @@ it('the check itself finds violations on a page that has them', async () => {
     await context.close();
   }
 });
+
+it('a withdrawn page lists its versions without links to the copies taken down, the last one the withdrawal', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${site.url}press/2010/zaixian-fangtan-2010/`);
+    const items = await page.locator('.versions li').allInnerTexts();
+    expect(items.map((item) => item.replace(/\s+/g, ''))).toEqual(['第1版2010年7月5日首次发布', '第2版2011年1月12日撤回']);
+    expect(await page.locator('.versions a').count()).toBe(0);
+  } finally {
+    await page.close();
+  }
+});
