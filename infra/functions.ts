@@ -16,8 +16,11 @@ export interface FunctionSpec {
   assets: string[];
 }
 
-/** Read at run time by the HTML renderer (stylesheet) and the render fingerprint (templates and render code). */
-const renderAssets = ['templates', 'src/render', 'src/publish/renderJob.ts', 'node_modules/pdfkit/js/data'];
+/**
+ * Read at run time by the HTML renderer (stylesheet, scripts), the render fingerprint (templates,
+ * render and discovery code) and the JSON API (its published schemas).
+ */
+const renderAssets = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/discovery', 'docs/api', 'node_modules/pdfkit/js/data'];
 
 export const functionSpecs = {
   // PDF rendering parses CJK fonts of ~10 MB each and needs about 1 GB; HTML alone fits in 512 MB.
