@@ -3,8 +3,8 @@
 // errata), `/sitemaps/press.xml` (releases and conferences) and `/sitemaps/pages.xml` (home,
 // listings and the discovery pages); a part over 50,000 URLs or 50 MB continues in
 // `<part>-2.xml`, `<part>-3.xml`, …. Only published documents are listed: never an embargoed
-// or draft one (they are not in the input) nor a withdrawn one. `<lastmod>` comes from the
-// records, so the same records give the same bytes.
+// or draft one (they are not in the input) nor a withdrawn one. `<lastmod>` is the newest
+// content date (publication, correction, withdrawal) in the records, never the build clock.
 
 import { artifact, type Artifact } from '../outputs.ts';
 import { isPress, monthOf } from '../publish/indexPages.ts';
@@ -69,6 +69,14 @@ function languageGroups(published: readonly DocumentRecord[]): Map<string, Sitem
 }
 
 /**
+ * The date a document last changed, from its content (publication, correction or withdrawal
+ * date), never from the build clock: the same content gives the same sitemap whenever built.
+ */
+function changedOn(record: DocumentRecord): string {
+  return latest([record.date, record.changeDate, record.withdrawnDate]) ?? record.date;
+}
+
+/**
  * Every URL of each part, in a stable order. `outputs`: names of the registered derived outputs
  * (the discovery pages of those not registered are left out).
  */
@@ -77,14 +85,14 @@ export function sitemapEntries(input: DerivedInput, outputs: readonly string[]):
   const languages = languageGroups(published);
   const entry = (record: DocumentRecord): SitemapEntry => ({
     urlPath: record.urlPath,
-    lastmod: record.updatedAt,
+    lastmod: changedOn(record),
     ...(languages.has(record.id) ? { alternates: languages.get(record.id) } : {}),
   });
   const byPath = (a: SitemapEntry, b: SitemapEntry) => (a.urlPath < b.urlPath ? -1 : a.urlPath > b.urlPath ? 1 : 0);
   const issues = [...input.issues].sort((a, b) => a.year - b.year || a.number - b.number);
 
   const gazette: SitemapEntry[] = [
-    ...issues.map((issue) => ({ urlPath: issue.urlPath, lastmod: issue.updatedAt })),
+    ...issues.map((issue) => ({ urlPath: issue.urlPath, lastmod: issue.date })),
     ...published.filter((record) => record.kind === 'article').flatMap((record) => [
       entry(record),
       ...(record.errata ?? []).map((erratum) => ({ urlPath: erratum.urlPath, lastmod: erratum.date })),
@@ -93,26 +101,26 @@ export function sitemapEntries(input: DerivedInput, outputs: readonly string[]):
   const press = published.filter(isPress).map(entry).sort(byPath);
 
   // Listings show withdrawn items too (marked): their dates count for lastmod.
-  const everything = latest([...input.documents.map((record) => record.updatedAt), ...issues.map((issue) => issue.updatedAt)]);
+  const everything = latest([...input.documents.map((record) => changedOn(record)), ...issues.map((issue) => issue.date)]);
   const pressRecords = input.documents.filter(isPress);
   const years = [...new Set(issues.map((issue) => issue.year))];
   const months = [...new Set(published.filter(isPress).map((record) => monthOf(record.date)))].sort();
   const registered = (prefix: string) => outputs.some((name) => name.startsWith(prefix));
   const pages: SitemapEntry[] = [
     { urlPath: '/', lastmod: everything },
-    { urlPath: '/gazette/', lastmod: latest(issues.map((issue) => issue.updatedAt)) },
-    ...years.map((year) => ({ urlPath: `/gazette/${year}/`, lastmod: latest(issues.filter((issue) => issue.year === year).map((issue) => issue.updatedAt)) })),
-    { urlPath: '/press/', lastmod: latest(pressRecords.map((record) => record.updatedAt)) },
+    { urlPath: '/gazette/', lastmod: latest(issues.map((issue) => issue.date)) },
+    ...years.map((year) => ({ urlPath: `/gazette/${year}/`, lastmod: latest(issues.filter((issue) => issue.year === year).map((issue) => issue.date)) })),
+    { urlPath: '/press/', lastmod: latest(pressRecords.map((record) => changedOn(record))) },
     ...months.map((month) => ({
       urlPath: pressMonthPath(month),
-      lastmod: latest(pressRecords.filter((record) => monthOf(record.date) === month).map((record) => record.updatedAt)),
+      lastmod: latest(pressRecords.filter((record) => monthOf(record.date) === month).map((record) => changedOn(record))),
     })),
     ...discoveryPages.filter((page) => registered(page.output)).flatMap((page) => page.paths(input).map((urlPath) => ({ urlPath, lastmod: everything }))),
   ];
   // A column page's date is its newest member's.
   for (const column of input.content.columns) {
     const page = pages.find((candidate) => candidate.urlPath === column.urlPath);
-    if (page !== undefined) page.lastmod = latest(input.documents.filter((record) => columnTakes(column.rule, record)).map((record) => record.updatedAt));
+    if (page !== undefined) page.lastmod = latest(input.documents.filter((record) => columnTakes(column.rule, record)).map((record) => changedOn(record)));
   }
   return { gazette, press, pages };
 }

@@ -90,13 +90,14 @@ describe('sitemaps of a built site, through the preview server', () => {
     }
   });
 
-  it('dates each document from its record', async () => {
+  it('dates each document and issue from its content, not from the build clock', async () => {
     const { urls } = await crawl(site.origin);
     const record = await site.stores.records.getDocument('huaifu-2010-69');
     const entry = urls.find((url) => url.loc === `${baseUrl}gazette/2010/05/huaifu-2010-69/`);
-    expect(entry?.lastmod).toBe(record?.updatedAt);
+    expect(entry?.lastmod).toBe(record?.changeDate ?? record?.date);
+    expect(entry?.lastmod).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const issue = await site.stores.records.getIssue(2010, 5);
-    expect(urls.find((url) => url.loc === `${baseUrl}gazette/2010/05/`)?.lastmod).toBe(issue?.updatedAt);
+    expect(urls.find((url) => url.loc === `${baseUrl}gazette/2010/05/`)?.lastmod).toBe(issue?.date);
   });
 
   it('names the translations of a page with hreflang, both ways', async () => {

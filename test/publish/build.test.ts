@@ -131,7 +131,24 @@ describe('buildSite', () => {
     expect(summary).toMatchObject({ created: 0, updated: 1, unchanged: 4 });
     const after = await siteObjects(stores.objects);
     const changed = [...after.keys()].filter((key) => before.get(key) !== after.get(key)).sort();
-    expect(changed).toEqual(['press/2010/hotline/hotline.pdf', 'press/2010/hotline/index.html', 'press/2010/hotline/v1/index.html']);
+    expect(changed).toEqual([
+      // The document's JSON: new version, digest and PDF.
+      'api/v1/documents/press-2010-hotline.json',
+      // Its page, PDF and the copy of version 1.
+      'press/2010/hotline/hotline.pdf',
+      'press/2010/hotline/index.html',
+      'press/2010/hotline/v1/index.html',
+      // The search index: its text and the shard holding the changed terms.
+      'search/docs/2.json',
+      'search/shards/0.bin',
+      // Sitemaps: the correction date is the document's (and its listings') new lastmod.
+      'sitemap.xml',
+      'sitemaps/pages.xml',
+      'sitemaps/press.xml',
+      // The annual report counts one more corrected document.
+      'xxgk/tongji/2010/niandu-baogao.json',
+      'xxgk/tongji/2010/niandu-baogao/index.html',
+    ]);
     const page = await text(stores.objects, 'press/2010/hotline/index.html');
     expect(page).toContain('一万二千余件');
     expect(page).toContain('受理量更正为一万二千余件。');

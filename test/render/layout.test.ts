@@ -27,8 +27,8 @@ describe('layout', () => {
     expect(textOf(select('footer', tree))).toContain('主办：淮南市人民政府办公室');
   });
 
-  it('navigates to 首页, 政府公报, 新闻发布 and marks where the reader is', () => {
-    expect(selectAll('.site-nav a', tree).map(textOf)).toEqual(['首页', '政府公报', '新闻发布']);
+  it('navigates to 首页, 政府公报, 新闻发布, 信息公开, 专栏, 搜索 and marks where the reader is', () => {
+    expect(selectAll('.site-nav a', tree).map(textOf)).toEqual(['首页', '政府公报', '新闻发布', '信息公开', '专栏', '搜索']);
     expect(selectAll('.site-nav a[aria-current]', tree).map((a) => [a.properties.href, a.properties.ariaCurrent])).toEqual([['/gazette/', 'true']]);
     const archive = page('/gazette/', 'gazette').tree;
     expect(select('.site-nav a[aria-current=page]', archive)?.properties.href).toBe('/gazette/');
