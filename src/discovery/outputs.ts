@@ -8,7 +8,7 @@ import type { ContentSet } from '../content/model.ts';
 import type { Artifact } from '../outputs.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import type { Change } from '../publish/indexPages.ts';
-import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
+import type { DocumentRecord, IssueRecord, ObjectStore } from '../store/ports.ts';
 import { searchOutput } from './search.ts';
 import { apiOutputs } from './api.ts';
 import { catalogueOutputs } from './catalogue.ts';
@@ -26,6 +26,9 @@ export interface DerivedInput {
   documents: DocumentRecord[];
   /** Published issues, oldest first. */
   issues: IssueRecord[];
+  /** The bucket (keys with their `site/` prefix), for outputs that update what they wrote last time
+   * instead of rendering it all again (the search index). Read only; absent: render everything. */
+  objects?: ObjectStore;
 }
 
 export interface DerivedOutput<P = unknown> {

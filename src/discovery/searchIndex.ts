@@ -17,7 +17,8 @@
 import type { GazetteDocument } from '../content/model.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 
-export const SEARCH_FORMAT = 1;
+/** 2: document files also hold the metadata terms (`meta`), so an update can take them out. */
+export const SEARCH_FORMAT = 2;
 /** Field bits of a posting. */
 export const FIELD_TITLE = 1;
 export const FIELD_DOC_NUMBER = 2;
@@ -184,31 +185,35 @@ function compareRecords(a: DocumentRecord, b: DocumentRecord): number {
  */
 export function searchDocuments(records: readonly DocumentRecord[], documents: readonly GazetteDocument[]): SearchDocument[] {
   const sources = new Map(documents.map((doc) => [doc.id, doc]));
-  const ordered = records.filter((record) => record.status === 'published' || record.status === 'withdrawn').sort(compareRecords);
-  const found: SearchDocument[] = [];
-  ordered.forEach((record, n) => {
-    if (record.status !== 'published') return;
-    const doc = sources.get(record.id);
-    const current = doc !== undefined && !doc.draft && doc.sourceDigest === record.contentDigest;
-    const meta = [record.category, record.section ?? ''];
-    if (current && doc.kind === 'conference') meta.push(doc.host.name, ...doc.speakers.map((person) => person.name), doc.venue);
-    if (current) meta.push(...doc.attachments.map((attachment) => attachment.title));
-    const text = current ? [doc.summary ?? '', markdownText(doc.body), ...conferenceText(doc)].filter((part) => part !== '').join('\n') : (record.summary ?? '');
-    found.push({
-      n,
-      id: record.id,
-      kind: record.kind,
-      url: record.urlPath,
-      title: record.title,
-      ...(record.docNumber === undefined ? {} : { docNumber: record.docNumber }),
-      indexNumber: record.indexNumber,
-      department: record.department,
-      date: record.date,
-      meta: meta.filter((part) => part !== ''),
-      text,
-    });
-  });
-  return found;
+  return searchOrder(records).flatMap((record, n) => searchDocument(record, n, sources.get(record.id)) ?? []);
+}
+
+/** Every public record (published or withdrawn) in document-number order: (date, id) ascending. */
+export function searchOrder(records: readonly DocumentRecord[]): DocumentRecord[] {
+  return records.filter((record) => record.status === 'published' || record.status === 'withdrawn').sort(compareRecords);
+}
+
+/** The searchable form of record number `n` (undefined when withdrawn), from its content file `doc`. */
+export function searchDocument(record: DocumentRecord, n: number, doc: GazetteDocument | undefined): SearchDocument | undefined {
+  if (record.status !== 'published') return undefined;
+  const current = doc !== undefined && !doc.draft && doc.sourceDigest === record.contentDigest;
+  const meta = [record.category, record.section ?? ''];
+  if (current && doc.kind === 'conference') meta.push(doc.host.name, ...doc.speakers.map((person) => person.name), doc.venue);
+  if (current) meta.push(...doc.attachments.map((attachment) => attachment.title));
+  const text = current ? [doc.summary ?? '', markdownText(doc.body), ...conferenceText(doc)].filter((part) => part !== '').join('\n') : (record.summary ?? '');
+  return {
+    n,
+    id: record.id,
+    kind: record.kind,
+    url: record.urlPath,
+    title: record.title,
+    ...(record.docNumber === undefined ? {} : { docNumber: record.docNumber }),
+    indexNumber: record.indexNumber,
+    department: record.department,
+    date: record.date,
+    meta: meta.filter((part) => part !== ''),
+    text,
+  };
 }
 
 /** 32-bit FNV-1a over UTF-16 code units; search.js computes the same. */
@@ -267,38 +272,66 @@ class ByteWriter {
   }
 }
 
-/**
- * Postings of a term: per document (ascending number) one byte of field bits (low 3) and body
- * count (high 5). Shard layout: repeated [varint term length][term UTF-8][varint postings]
- * ([varint number delta][byte fields|count<<3])…, terms in code-unit order.
- */
-export function buildSearchIndex(docs: readonly SearchDocument[], documentCount: number): SearchIndexFiles {
-  // term → flat [n, byte, n, byte, …] in ascending n (documents come in order).
-  const postings = new Map<string, number[]>();
-  const add = (terms: Map<string, number>, n: number) => {
-    for (const [term, value] of terms) {
-      let list = postings.get(term);
-      if (list === undefined) postings.set(term, (list = []));
-      list.push(n, value);
-    }
+/** The postings byte of each term of a document: field bits (low 3), body count (high 5). */
+export function documentPostings(doc: SearchDocument): Map<string, number> {
+  const terms = new Map<string, number>();
+  const mark = (text: string, field: number) => {
+    for (const term of textTerms(text)) terms.set(term, (terms.get(term) ?? 0) | field);
   };
-  for (const doc of docs) {
-    const terms = new Map<string, number>();
-    const mark = (text: string, field: number) => {
-      for (const term of textTerms(text)) terms.set(term, (terms.get(term) ?? 0) | field);
-    };
-    mark(doc.title, FIELD_TITLE);
-    if (doc.docNumber !== undefined) mark(doc.docNumber, FIELD_DOC_NUMBER);
-    mark([doc.indexNumber, doc.department, ...doc.meta].join('\n'), FIELD_META);
-    const counts = new Map<string, number>();
-    for (const term of textTerms(doc.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const [term, count] of counts) terms.set(term, ((terms.get(term) ?? 0) & 7) | (Math.min(count, MAX_BODY_COUNT) << 3));
-    add(terms, doc.n);
-  }
-  const encoder = new TextEncoder();
-  const encoded = [...postings.keys()].sort().map((term) => {
+  mark(doc.title, FIELD_TITLE);
+  if (doc.docNumber !== undefined) mark(doc.docNumber, FIELD_DOC_NUMBER);
+  mark([doc.indexNumber, doc.department, ...doc.meta].join('\n'), FIELD_META);
+  const counts = new Map<string, number>();
+  for (const term of textTerms(doc.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const [term, count] of counts) terms.set(term, ((terms.get(term) ?? 0) & 7) | (Math.min(count, MAX_BODY_COUNT) << 3));
+  return terms;
+}
+
+/** Shards for a document count: the smallest power of two with at most DOCUMENTS_PER_SHARD each. */
+export function shardCountFor(documentCount: number): number {
+  let shards = 1;
+  while (shards < MAX_SHARDS && documentCount / shards > DOCUMENTS_PER_SHARD) shards *= 2;
+  return shards;
+}
+
+/** What `docs/<n>.json` holds for a document: what a result shows, and (for updates) what was indexed. */
+export function describeDocument(doc: SearchDocument): string {
+  return JSON.stringify({
+    id: doc.id,
+    kind: doc.kind,
+    url: doc.url,
+    title: doc.title,
+    ...(doc.docNumber === undefined ? {} : { docNumber: doc.docNumber }),
+    indexNumber: doc.indexNumber,
+    department: doc.department,
+    date: doc.date,
+    meta: doc.meta,
+    text: doc.text,
+  });
+}
+
+/** A document file read back as the document it describes (`{}`: none). */
+export function describedDocument(n: number, json: string): SearchDocument | undefined {
+  const data = JSON.parse(json) as Partial<SearchDocument>;
+  if (data.id === undefined) return undefined;
+  return { meta: [], text: '', ...data, n } as SearchDocument;
+}
+
+/** Term → flat [n, byte, n, byte, …] in ascending n. */
+export type Postings = Map<string, number[]>;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A shard: repeated [varint term length][term UTF-8][varint postings]([varint number delta]
+ * [byte fields|count<<3])…, terms in code-unit order.
+ */
+export function encodeShard(postings: Postings): Uint8Array {
+  const writer = new ByteWriter();
+  for (const term of [...postings.keys()].sort()) {
     const list = postings.get(term) as number[];
-    const writer = new ByteWriter();
+    if (list.length === 0) continue;
     const bytes = encoder.encode(term);
     writer.varint(bytes.length);
     writer.bytes(bytes);
@@ -310,34 +343,58 @@ export function buildSearchIndex(docs: readonly SearchDocument[], documentCount:
       writer.byte(list[i + 1] as number);
       previous = n;
     }
-    return { hash: termHash(term), bytes: writer.result() };
-  });
-  let shards = 1;
-  while (shards < MAX_SHARDS && documentCount / shards > DOCUMENTS_PER_SHARD) shards *= 2;
-  const writers = Array.from({ length: shards }, () => new ByteWriter());
-  for (const entry of encoded) (writers[entry.hash % shards] as ByteWriter).bytes(entry.bytes);
+  }
+  return writer.result();
+}
+
+export function decodeShard(bytes: Uint8Array): Postings {
+  const postings: Postings = new Map();
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[at++] as number;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+      shift += 7;
+    }
+  };
+  while (at < bytes.length) {
+    const length = varint();
+    const term = decoder.decode(bytes.subarray(at, at + length));
+    at += length;
+    const count = varint();
+    const list: number[] = [];
+    let previous = -1;
+    for (let i = 0; i < count; i++) {
+      const n = previous + 1 + varint();
+      list.push(n, bytes[at++] as number);
+      previous = n;
+    }
+    postings.set(term, list);
+  }
+  return postings;
+}
+
+export function buildSearchIndex(docs: readonly SearchDocument[], documentCount: number): SearchIndexFiles {
+  const shards = shardCountFor(documentCount);
+  const byShard = Array.from({ length: shards }, (): Postings => new Map());
+  // Documents come in ascending number: every list stays sorted.
+  for (const doc of docs) {
+    for (const [term, value] of documentPostings(doc)) {
+      const postings = byShard[termHash(term) % shards] as Postings;
+      let list = postings.get(term);
+      if (list === undefined) postings.set(term, (list = []));
+      list.push(doc.n, value);
+    }
+  }
   const documents = new Map<number, string>();
   for (let n = 0; n < documentCount; n++) documents.set(n, '{}');
-  const described = new Map(
-    docs.map((doc) => [
-      doc.n,
-      JSON.stringify({
-        id: doc.id,
-        kind: doc.kind,
-        url: doc.url,
-        title: doc.title,
-        ...(doc.docNumber === undefined ? {} : { docNumber: doc.docNumber }),
-        indexNumber: doc.indexNumber,
-        department: doc.department,
-        date: doc.date,
-        text: doc.text,
-      }),
-    ]),
-  );
-  for (const [n, json] of described) documents.set(n, json);
+  for (const doc of docs) documents.set(doc.n, describeDocument(doc));
   return {
     manifest: { format: SEARCH_FORMAT, shards, documents: documentCount },
-    shards: writers.map((writer) => writer.result()),
+    shards: byShard.map(encodeShard),
     documents,
   };
 }

@@ -449,6 +449,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       ctx: renderer.context,
       documents: [...state.documents.values()].filter((record) => record.status !== 'scheduled').sort(newestFirst),
       issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
+      objects,
     };
     for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined)) {
       await writeArtifacts(objects, artifacts, concurrency, summary, true);

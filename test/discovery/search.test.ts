@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
-import { markdownText, textTerms } from '../../src/discovery/searchIndex.ts';
+import { buildSearchIndex, markdownText, searchDocuments, textTerms } from '../../src/discovery/searchIndex.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
@@ -151,6 +151,52 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
     expect(changedShards.length).toBeLessThan(shards.length);
     const search = await loadSearchClient(first.objects);
     expect((await search.search('满意')).map((hit) => hit.doc.url)).toEqual(['/press/2010/body-only/']);
+  });
+
+  it('updates the stored index in place to exactly the files a full build of the same records gives', async () => {
+    const stores = await createTestStores();
+    const fillers = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [
+        `press/2010/filler-${i}.md`,
+        `---\nid: press-2010-filler-${i}\ntitle: 第${i + 1}期政务动态\ndate: 2010-06-${String(1 + (i % 20)).padStart(2, '0')}\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n本期编号${i}，城乡建设、教育和民政工作动态。\n`,
+      ]),
+    );
+    const root = await writeSite({ ...searchSiteFiles(), ...fillers });
+    await build(root, stores);
+    const expectFullIndex = async () => {
+      const { content } = await loadContent(root);
+      const records = [];
+      for await (const record of stores.records.listDocuments()) if (record.status !== 'scheduled') records.push(record);
+      const numbered = records.filter((record) => record.status === 'published' || record.status === 'withdrawn').length;
+      const full = buildSearchIndex(searchDocuments(records, (content as ContentSet).documents), numbered);
+      const files = await indexFiles(stores.objects);
+      const expected = new Map<string, Buffer>([
+        ...full.shards.map((bytes, shard) => [`search/shards/${shard.toString(16)}.bin`, Buffer.from(bytes)] as const),
+        ...[...full.documents].map(([n, json]) => [`search/docs/${n}.json`, Buffer.from(json, 'utf8')] as const),
+      ]);
+      for (const [key, bytes] of expected) expect(files.get(key)?.equals(bytes), key).toBe(true);
+      expect(JSON.parse(files.get('search/index.json')?.toString('utf8') ?? '{}')).toMatchObject(full.manifest);
+    };
+    const edit = async (path: string, change: (text: string) => string) => writeFile(join(root, path), change(await readFile(join(root, path), 'utf8')));
+
+    // A correction: new words in, old words out.
+    await edit('press/2010/body-only.md', (text) => text.replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 补充说明。\nchangeDate: 2010-06-22\n').replace('得到落实。', '满意度调查圆满完成。'));
+    const corrected = await build(root, stores, new Date('2010-06-26T08:00:00+08:00'));
+    expect(corrected.updated).toBe(1);
+    await expectFullIndex();
+    // A new document, newest of all: appended.
+    await writeFile(join(root, 'press/2010/newest.md'), '---\nid: press-2010-newest\ntitle: 防汛工作动员会召开\ndate: 2010-06-27\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n全市防汛抗旱工作全面部署。\n');
+    await build(root, stores, new Date('2010-06-27T18:00:00+08:00'));
+    await expectFullIndex();
+    // A withdrawal: its terms leave every shard.
+    await edit('press/2010/filler-3.md', (text) => text.replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 重复发布。\nwithdrawnDate: 2010-06-28\n'));
+    await build(root, stores, new Date('2010-06-28T18:00:00+08:00'));
+    await expectFullIndex();
+    const search = await loadSearchClient(stores.objects);
+    expect((await search.search('防汛')).map((hit) => hit.doc.url)).toEqual(['/press/2010/newest/']);
+    expect((await search.search('满意度')).map((hit) => hit.doc.url)).toEqual(['/press/2010/body-only/']);
+    expect((await search.search('编号3')).map((hit) => hit.doc.url)).not.toContain('/press/2010/filler-3/');
+    expect((await search.search('编号2')).map((hit) => hit.doc.url)).toContain('/press/2010/filler-2/');
   });
 
   it('the browser script splits text into the same terms as the index builder', async () => {
