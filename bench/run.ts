@@ -10,6 +10,7 @@ import { createSiteRenderer } from '../src/publish/siteRenderer.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
 import { availableParallelism } from 'node:os';
 import { buildWithSnapshot } from '../src/cli/snapshotFile.ts';
+import type { BuildEvent } from '../src/publish/build.ts';
 import { generateCorpus, writeCorpus } from './corpus.ts';
 import { benchFeeds } from './feeds.ts';
 import { benchFunctions } from './functions.ts';
@@ -29,7 +30,24 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
   return { value, seconds: (performance.now() - start) / 1000 };
 }
 
-async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnType<typeof startLocalStores>>, pdf: boolean) {
+/** Wall time per build phase, from the build's own phase events (the last phase runs to the end). */
+function phaseTimer(): { onEvent: (event: BuildEvent) => void; stop: () => void; report: () => string } {
+  const phases: [string, number][] = [['load', performance.now()]];
+  let end = 0;
+  return {
+    onEvent: (event) => {
+      if (event.type === 'phase') phases.push([event.phase, performance.now()]);
+    },
+    stop: () => {
+      end = performance.now();
+    },
+    report: () => {
+      return phases.map(([name, at], i) => `${name} ${((phases[i + 1]?.[1] ?? end) - at).toFixed(0)} ms`).join(', ');
+    },
+  };
+}
+
+async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnType<typeof startLocalStores>>, pdf: boolean, onEvent?: (event: BuildEvent) => void) {
   const cache = await createFileContentCache(join(dataDir, 'cache', 'content.json'));
   const { content, messages } = await loadContent(root, { cache });
   if (content === undefined) throw new Error(`The generated corpus does not validate:\n${messages.slice(0, 5).map((m) => `${m.file}:${m.line} ${m.message}`).join('\n')}`);
@@ -39,7 +57,7 @@ async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnTy
     // As the CLI does: trust the records snapshot of the last build when the table's lease allows.
     const clock = () => new Date(); // eslint-disable-line no-restricted-syntax
     return await buildWithSnapshot(
-      { content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries } },
+      { content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries }, ...(onEvent === undefined ? {} : { onEvent }) },
       dataDir,
       clock,
     );
@@ -62,13 +80,16 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
     const editPath = join(root, corpus.sampleRelease);
     const original = await readFile(editPath, 'utf8');
     await writeFile(editPath, original.replace('\n---\n', '\nchangeNote: 补充最新情况。\nchangeDate: 2010-12-31\n---\n') + '\n本文已根据最新情况更新。\n');
-    const one = await timed(() => buildOnce(root, dataDir, stores, pdf));
+    const phases = phaseTimer();
+    const one = await timed(() => buildOnce(root, dataDir, stores, pdf, phases.onEvent));
+    phases.stop();
     const again = await timed(() => buildOnce(root, dataDir, stores, pdf));
     return [
       `${label}  full: ${full.seconds.toFixed(2)} s, ${(corpus.documents / full.seconds).toFixed(0)} docs/s ` +
         `(${full.value.created} published, ${full.value.objectsWritten} objects, ${full.value.feedsWritten} feed documents)`,
       `${label}  one changed: ${(one.seconds * 1000).toFixed(0)} ms (${one.value.updated} updated, ` +
         `${one.value.objectsWritten} objects written, ${one.value.feedsWritten} feed documents); nothing changed: ${(again.seconds * 1000).toFixed(0)} ms`,
+      `${label}  one changed, by phase: ${phases.report()}`,
       `${label}  peak RSS of the build process (render workers included; s3rver and DynamoDB Local are separate processes): ${rssMiB()} MiB`,
     ];
   } finally {

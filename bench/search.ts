@@ -113,6 +113,25 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
     const differing = rebuilt.filter((item) => before.get(item.key) !== sha256(item.body));
     lines.push(`search index ${size} docs  one document changed: rebuilt in ${again.toFixed(1)} s (${againCpu.toFixed(1)} s CPU), ${differing.length} of ${rebuilt.length} files with new bytes (${differing.filter((item) => item.key.endsWith('.bin')).length} shards)`);
 
+    // The same change as an incremental build makes it: the stored index updated in place.
+    const stored = memoryStore([...siteAssets(), ...artifacts]);
+    const before0 = input.documents.find((record) => record.id === edited.id) as DocumentRecord;
+    const after0 = changedInput.documents.find((record) => record.id === edited.id) as DocumentRecord;
+    start = performance.now();
+    cpu = cpuSeconds();
+    const updated: Artifact[] = [];
+    for (const page of searchOutput.affected({ ...changedInput, objects: stored }, [{ before: before0, after: after0 }], [])) {
+      updated.push(...(await searchOutput.render({ ...changedInput, objects: stored }, page)));
+    }
+    const update = (performance.now() - start) / 1000;
+    const updateCpu = cpuSeconds() - cpu;
+    const rebuiltBytes = new Map(rebuilt.map((item) => [item.key, sha256(item.body)]));
+    const same = updated.every((item) => rebuiltBytes.get(item.key) === sha256(item.body));
+    lines.push(
+      `search index ${size} docs  same change, updated in place (incremental build): ${(update * 1000).toFixed(0)} ms (${(updateCpu * 1000).toFixed(0)} ms CPU), ` +
+        `${updated.length} files written, ${same ? 'identical to' : 'DIFFERENT from'} the full rebuild`,
+    );
+
     const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
     if (!existsSync(chromiumPath)) {
       lines.push('search in the browser: skipped (no Chromium)');
@@ -149,6 +168,37 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
         lines.push(`search "${query}"  ${found.slice(0, 40)}  index transfer ${kb(indexBytes)}, answer after shard load ${rankMs.toFixed(1)} ms, page total ${total} ms`);
         await page.close();
       }
+      // Recall on the corpus: every 50th document, found by its title (in the first ten results)
+      // and by a 6-character phrase from the middle of its text (anywhere in the results).
+      const samples = artifacts
+        .filter((item) => /^search\/docs\/\d+\.json$/.test(item.key))
+        .map((item) => ({ n: Number(/(\d+)\.json$/.exec(item.key)?.[1]), doc: JSON.parse(Buffer.from(item.body).toString('utf8')) as { title?: string; text?: string } }))
+        .filter((item) => item.n % 50 === 0 && item.doc.title !== undefined)
+        .map(({ n, doc }) => {
+          const han = [...(doc.text ?? '')].filter((char) => /\p{Script=Han}/u.test(char));
+          const middle = Math.floor(han.length / 2);
+          return { n, title: doc.title as string, phrase: han.slice(middle, middle + 6).join('') };
+        });
+      const page = await browser.newPage();
+      await page.goto(`${base}/search/`);
+      const recall = (await page.evaluate(`(async (samples) => {
+        const searcher = GazetteSearch.createSearcher();
+        let title = 0, phrase = 0, phraseTop = 0;
+        for (const sample of samples) {
+          const byTitle = (await searcher.search(sample.title)).slice(0, 10).map((hit) => hit.n);
+          if (byTitle.includes(sample.n)) title++;
+          const byPhrase = (await searcher.search(sample.phrase)).map((hit) => hit.n);
+          if (byPhrase.includes(sample.n)) phrase++;
+          if (byPhrase.slice(0, 10).includes(sample.n)) phraseTop++;
+        }
+        return { title, phrase, phraseTop, total: samples.length };
+      })(${JSON.stringify(samples)})`)) as { title: number; phrase: number; phraseTop: number; total: number };
+      await page.close();
+      const pct = (count: number) => `${((100 * count) / recall.total).toFixed(1)}%`;
+      lines.push(
+        `search recall over ${recall.total} sampled documents: by title in the first ten ${pct(recall.title)}; ` +
+          `by a 6-character phrase of the body anywhere ${pct(recall.phrase)}, in the first ten ${pct(recall.phraseTop)} (generated text repeats phrases across documents)`,
+      );
     } finally {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -64,9 +64,12 @@ export const derivedOutputs: DerivedOutput<unknown>[] = [
 export async function* derivedArtifacts(
   input: DerivedInput,
   changes?: { documents: readonly Change[]; issues: readonly IssueRecord[] },
+  /** Called as each output starts rendering (for progress and timings). */
+  onOutput?: (name: string) => void,
 ): AsyncGenerator<{ wave: number; name: string; artifacts: Artifact[] }> {
   const outputs = [...derivedOutputs].sort((a, b) => a.wave - b.wave);
   for (const output of outputs) {
+    onOutput?.(output.name);
     const pages = changes === undefined ? output.all(input) : output.affected(input, changes.documents, changes.issues);
     const unique = new Map(pages.map((page) => [output.id(page), page]));
     const artifacts: Artifact[] = [];

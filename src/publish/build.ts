@@ -84,6 +84,7 @@ export interface SiteRenderer {
 export type DocumentOutcome = 'created' | 'updated' | 'refreshed' | 'withdrawn' | 'released' | 'unchanged' | 'scheduled' | 'draft';
 
 export type BuildEvent =
+  /** A phase begins; `discovery:<output>` marks each derived output within the discovery phase. */
   | { type: 'phase'; phase: string }
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'document'; id: string; file: string; action: DocumentOutcome };
@@ -451,7 +452,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
       objects,
     };
-    for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined)) {
+    const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
+    for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
       await writeArtifacts(objects, artifacts, concurrency, summary, true);
     }
   }
