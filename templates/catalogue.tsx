@@ -14,7 +14,7 @@ import type { DocumentRecord } from '../src/store/ports.ts';
 import { chineseMonth } from './format.ts';
 import type { Child, Result } from './hast.ts';
 import { type Crumb, layout } from './layout.tsx';
-import { dateTime, withdrawnMark } from './parts.tsx';
+import { dateTime, monthArchive, withdrawnMark } from './parts.tsx';
 
 const home: Crumb = { label: '首页', href: '/' };
 const catalogueCrumb: Crumb = { label: '政府信息公开', href: CATALOGUE_PATH };
@@ -169,7 +169,6 @@ export interface CatalogueFacetData {
 export function catalogueFacetPage(ctx: RenderContext, data: CatalogueFacetData): HastRoot {
   const { value } = data;
   const title = facetTitle(value);
-  const years = [...new Set(data.months.map((m) => m.month.slice(0, 4)))];
   const head = data.entries.slice(0, data.headSize);
   const main = (
     <div class="catalogue">
@@ -182,25 +181,7 @@ export function catalogueFacetPage(ctx: RenderContext, data: CatalogueFacetData)
         <h2 id="latest-title">最新信息</h2>
         {head.length === 0 ? <p class="empty">暂无信息。</p> : catalogueTable(`${title}：最新${head.length}条`, head)}
       </section>
-      <nav class="month-archive" aria-labelledby="archive-title">
-        <h2 id="archive-title">按月查看</h2>
-        {years.length === 0 ? <p class="empty">暂无信息。</p> : undefined}
-        {years.map((year) => (
-          <section aria-labelledby={`archive-${year}`}>
-            <h3 id={`archive-${year}`}>{year}年</h3>
-            <ul>
-              {data.months
-                .filter((m) => m.month.startsWith(year))
-                .map((m) => (
-                  <li>
-                    <a href={facetMonthPath(value.facet, value.value, m.month)}>{chineseMonth(m.month)}</a>
-                    <span class="count">（{m.count}条）</span>
-                  </li>
-                ))}
-            </ul>
-          </section>
-        ))}
-      </nav>
+      {monthArchive(data.months, (month) => facetMonthPath(value.facet, value.value, month), '条', '暂无信息。')}
       <p class="more">
         <a href={CATALOGUE_PATH}>返回政府信息公开目录</a>
       </p>

@@ -10,7 +10,7 @@ import type { DocumentRecord } from '../src/store/ports.ts';
 import { chineseMonth, kindLabels } from './format.ts';
 import type { Result } from './hast.ts';
 import { layout } from './layout.tsx';
-import { dateTime, withdrawnMark } from './parts.tsx';
+import { dateTime, monthArchive, withdrawnMark } from './parts.tsx';
 
 export const COLUMNS_PATH = '/zhuanlan/';
 export const COLUMN_HEAD_SIZE = 20;
@@ -129,7 +129,6 @@ export interface ColumnHeadData {
 /** `/zhuanlan/<id>/`: introduction, newest documents, month archive and feeds. */
 export function columnHead(ctx: RenderContext, data: ColumnHeadData): HastRoot {
   const { column, months } = data;
-  const years = [...new Set(months.map((m) => m.month.slice(0, 4)))];
   const main = (
     <div class="columns column">
       <h1>{column.title}</h1>
@@ -139,26 +138,7 @@ export function columnHead(ctx: RenderContext, data: ColumnHeadData): HastRoot {
         <h2 id="latest-title">最新文件</h2>
         {data.latest.length === 0 ? <p class="empty">本专栏尚无文件。</p> : columnDocumentList(data.latest)}
       </section>
-      {months.length === 0 ? undefined : (
-        <nav class="month-archive" aria-labelledby="archive-title">
-          <h2 id="archive-title">按月查看</h2>
-          {years.map((year) => (
-            <section aria-labelledby={`archive-${year}`}>
-              <h3 id={`archive-${year}`}>{year}年</h3>
-              <ul>
-                {months
-                  .filter((m) => m.month.startsWith(year))
-                  .map((m) => (
-                    <li>
-                      <a href={columnMonthPath(column, m.month)}>{chineseMonth(m.month)}</a>
-                      <span class="count">（{m.count}件）</span>
-                    </li>
-                  ))}
-              </ul>
-            </section>
-          ))}
-        </nav>
-      )}
+      {months.length === 0 ? undefined : monthArchive(months, (month) => columnMonthPath(column, month), '件')}
     </div>
   );
   return layout(ctx, {

@@ -2,7 +2,7 @@
 
 import type { Attachment } from '../src/content/model.ts';
 import type { DocumentRecord } from '../src/store/ports.ts';
-import { chineseDate, fileMediaType, fileSize, fileTypeLabel, kindLabels } from './format.ts';
+import { chineseDate, chineseMonth, fileMediaType, fileSize, fileTypeLabel, kindLabels } from './format.ts';
 import type { Result } from './hast.ts';
 
 /** A date readers see in Chinese and machines read from `datetime`. */
@@ -80,5 +80,34 @@ export function documentList(records: DocumentRecord[], options: { showKind?: bo
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * 按月查看: the month pages of a listing by year, newest first as given, each with its count.
+ * `months` are YYYY-MM; `unit` is the counter word (条, 件); `empty` shows when there are none.
+ */
+export function monthArchive(months: { month: string; count: number }[], href: (month: string) => string, unit: string, empty?: string): Result {
+  const years = [...new Set(months.map((m) => m.month.slice(0, 4)))];
+  return (
+    <nav class="month-archive" aria-labelledby="archive-title">
+      <h2 id="archive-title">按月查看</h2>
+      {years.length === 0 && empty !== undefined ? <p class="empty">{empty}</p> : undefined}
+      {years.map((year) => (
+        <section aria-labelledby={`archive-${year}`}>
+          <h3 id={`archive-${year}`}>{year}年</h3>
+          <ul>
+            {months
+              .filter((m) => m.month.startsWith(year))
+              .map((m) => (
+                <li>
+                  <a href={href(m.month)}>{chineseMonth(m.month)}</a>
+                  <span class="count">（{m.count}{unit}）</span>
+                </li>
+              ))}
+          </ul>
+        </section>
+      ))}
+    </nav>
   );
 }

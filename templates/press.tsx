@@ -7,7 +7,7 @@ import type { RenderContext } from '../src/render/html/context.ts';
 import type { DocumentRecord } from '../src/store/ports.ts';
 import { chineseMonth } from './format.ts';
 import { layout } from './layout.tsx';
-import { documentList } from './parts.tsx';
+import { documentList, monthArchive } from './parts.tsx';
 
 export const PRESS_HEAD_SIZE = 20;
 
@@ -36,7 +36,6 @@ export function pressIndex(ctx: RenderContext, records: Iterable<DocumentRecord>
   const items = pressItems(records);
   // Counted as the month pages list them, withdrawn items included.
   const months = monthCounts(pressItems(records, { withdrawn: true }));
-  const years = [...new Set(months.map((m) => m.month.slice(0, 4)))];
   const main = (
     <div class="press">
       <h1>新闻发布</h1>
@@ -44,24 +43,7 @@ export function pressIndex(ctx: RenderContext, records: Iterable<DocumentRecord>
         <h2 id="latest-title">最新发布</h2>
         {items.length === 0 ? <p class="empty">尚无新闻发布。</p> : documentList(items.slice(0, PRESS_HEAD_SIZE), { showKind: true })}
       </section>
-      <nav class="month-archive" aria-labelledby="archive-title">
-        <h2 id="archive-title">按月查看</h2>
-        {years.map((year) => (
-          <section aria-labelledby={`archive-${year}`}>
-            <h3 id={`archive-${year}`}>{year}年</h3>
-            <ul>
-              {months
-                .filter((m) => m.month.startsWith(year))
-                .map((m) => (
-                  <li>
-                    <a href={pressMonthPath(m.month)}>{chineseMonth(m.month)}</a>
-                    <span class="count">（{m.count}条）</span>
-                  </li>
-                ))}
-            </ul>
-          </section>
-        ))}
-      </nav>
+      {monthArchive(months, pressMonthPath, '条')}
     </div>
   );
   return layout(ctx, {
