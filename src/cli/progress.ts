@@ -6,8 +6,8 @@ export function progressReporter(out: NodeJS.WritableStream, isTTY: boolean, ver
   let lastPlainPercent = -1;
   return (event) => {
     if (event.type === 'phase') {
-      // Sub-phases (`discovery:search`) are for timings; the log names only the phases.
-      if (event.phase.includes(':') && !verbose) return;
+      // Sub-phases (`discovery:search`) are for timings (the bench); the log names only the phases.
+      if (event.phase.includes(':')) return;
       if (isTTY) out.write('\r\x1b[K');
       out.write(`· ${event.phase}\n`);
       return;
