@@ -272,6 +272,19 @@ function errataListedIn(input: DerivedInput, index: ApiIndex, issue: IssueRecord
   return listed.sort((a, b) => (a.date === b.date ? (a.url < b.url ? -1 : 1) : a.date < b.date ? -1 : 1));
 }
 
+/** What the API says of an issue wherever it names one: 期号, 总期号, date, title, page and JSON. */
+function issueSummary(index: ApiIndex, issue: IssueRecord) {
+  return {
+    year: issue.year,
+    number: issue.number,
+    totalNumber: issue.totalNumber,
+    date: issue.date,
+    title: issue.title,
+    url: index.url(issue.urlPath),
+    json: index.url(issueJsonPath(issue.year, issue.number)),
+  };
+}
+
 function renderIssue(input: DerivedInput, index: ApiIndex, issue: IssueRecord) {
   const sections = input.content.site.sections;
   const articles = issue.articleIds.flatMap((id) => index.byId.get(id) ?? []);
@@ -281,13 +294,7 @@ function renderIssue(input: DerivedInput, index: ApiIndex, issue: IssueRecord) {
   const order = [...sections.map((section) => section.name), ...[...named.keys()].filter((name) => !sections.some((section) => section.name === name))];
   const pdf = issue.artifacts?.find((ref) => ref.key === issuePdfKey(issue));
   return {
-    year: issue.year,
-    number: issue.number,
-    totalNumber: issue.totalNumber,
-    date: issue.date,
-    title: issue.title,
-    url: index.url(issue.urlPath),
-    json: index.url(issueJsonPath(issue.year, issue.number)),
+    ...issueSummary(index, issue),
     ...(pdf === undefined ? {} : { pdf: fileOf(index, pdf) }),
     sections: order.flatMap((name) => {
       const items = named.get(name);
@@ -359,15 +366,7 @@ function renderIndex(input: DerivedInput, index: ApiIndex) {
     schemas: Object.fromEntries(apiSchemaNames.map((name) => [name, index.url(schemaPath(name))])),
     issues: [...input.issues]
       .sort((a, b) => b.year - a.year || b.number - a.number)
-      .map((issue) => ({
-        year: issue.year,
-        number: issue.number,
-        totalNumber: issue.totalNumber,
-        date: issue.date,
-        title: issue.title,
-        url: index.url(issue.urlPath),
-        json: index.url(issueJsonPath(issue.year, issue.number)),
-      })),
+      .map((issue) => issueSummary(index, issue)),
     departments: listingEntries(input, index, 'departments'),
     topics: listingEntries(input, index, 'topics'),
     columns: listingEntries(input, index, 'columns'),
