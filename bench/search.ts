@@ -175,9 +175,11 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
         .map((item) => ({ n: Number(/(\d+)\.json$/.exec(item.key)?.[1]), doc: JSON.parse(Buffer.from(item.body).toString('utf8')) as { title?: string; text?: string } }))
         .filter((item) => item.n % 50 === 0 && item.doc.title !== undefined)
         .map(({ n, doc }) => {
-          const han = [...(doc.text ?? '')].filter((char) => /\p{Script=Han}/u.test(char));
-          const middle = Math.floor(han.length / 2);
-          return { n, title: doc.title as string, phrase: han.slice(middle, middle + 6).join('') };
+          // Six Han characters in a row, from a run in the middle of the text (not across punctuation).
+          const runs = (doc.text ?? '').match(/\p{Script=Han}{6,}/gu) ?? [''];
+          const run = [...(runs[Math.floor(runs.length / 2)] as string)];
+          const middle = Math.max(0, Math.floor(run.length / 2) - 3);
+          return { n, title: doc.title as string, phrase: run.slice(middle, middle + 6).join('') };
         });
       const page = await browser.newPage();
       await page.goto(`${base}/search/`);
