@@ -78,7 +78,7 @@ export async function benchRebuild(label: string, objects: ObjectStore, site: Si
   ];
 }
 
-async function benchFanOut(dynamodbEndpoint: string, site: SiteConfig, count: number): Promise<string> {
+export async function benchFanOut(dynamodbEndpoint: string, site: SiteConfig, count: number): Promise<string> {
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
   let received = 0;
   const server = createServer((req, res) => {
