@@ -1,4 +1,4 @@
-// Atom 1.0 (RFC 4287) serializer: `(feed) => string`, with RFC 5005 archive links and RFC 6721
+// Atom 1.0 (RFC 4287) serializer: `(feed) => bytes`, with RFC 5005 archive links and RFC 6721
 // tombstones for withdrawn documents.
 
 import { rfc3339 } from './dates.ts';
@@ -6,9 +6,15 @@ import type { Feed, FeedEntry, FeedFile } from './model.ts';
 import { disclosureXml, ns } from './namespaces.ts';
 import { element, escapeXml } from './xml.ts';
 
-const entryCache = new WeakMap<FeedEntry, string>();
+const entryCache = new WeakMap<FeedEntry, Uint8Array>();
+const footer = Buffer.from('</feed>\n', 'utf8');
 
 export function renderAtom(feed: Feed): string {
+  return Buffer.concat(atomChunks(feed)).toString('utf8');
+}
+
+/** The document as UTF-8 chunks (header, one per entry, footer): concatenated, the bytes of `renderAtom`. */
+export function atomChunks(feed: Feed): Uint8Array[] {
   const head = [
     element('id', {}, feed.id),
     element('title', { type: 'text' }, feed.title),
@@ -32,14 +38,17 @@ export function renderAtom(feed: Feed): string {
     `xmlns:gazette="${escapeXml(feed.namespace)}"`,
     `xml:lang="${escapeXml(feed.lang)}"`,
   ].join(' ');
-  const entries = feed.entries.map(renderEntry).join('');
-  return `<?xml version="1.0" encoding="utf-8"?>\n<feed ${namespaces}>${head.join('')}${entries}</feed>\n`;
+  const chunks: Uint8Array[] = [Buffer.from(`<?xml version="1.0" encoding="utf-8"?>\n<feed ${namespaces}>${head.join('')}`, 'utf8')];
+  for (const entry of feed.entries) chunks.push(renderEntry(entry));
+  chunks.push(footer);
+  return chunks;
 }
 
-function renderEntry(entry: FeedEntry): string {
+/** One entry or tombstone, encoded once per entry object. */
+function renderEntry(entry: FeedEntry): Uint8Array {
   const cached = entryCache.get(entry);
   if (cached !== undefined) return cached;
-  const xml = entry.withdrawn === undefined ? renderLiveEntry(entry) : renderTombstone(entry, entry.withdrawn.when);
+  const xml = Buffer.from(entry.withdrawn === undefined ? renderLiveEntry(entry) : renderTombstone(entry, entry.withdrawn.when), 'utf8');
   entryCache.set(entry, xml);
   return xml;
 }

@@ -1,12 +1,19 @@
-// JSON Feed 1.1 serializer: `(feed) => string`. Disclosure metadata goes in the `_gazette`
+// JSON Feed 1.1 serializer: `(feed) => bytes`. Disclosure metadata goes in the `_gazette`
 // extension; archive paging uses `next_url` (older items), as JSON Feed has no RFC 5005.
 
 import { rfc3339 } from './dates.ts';
 import type { Feed, FeedEntry, FeedFile } from './model.ts';
 
-const itemCache = new WeakMap<FeedEntry, string>();
+const itemCache = new WeakMap<FeedEntry, Uint8Array>();
+const comma = Buffer.from(',', 'utf8');
+const footer = Buffer.from(']}\n', 'utf8');
 
 export function renderJsonFeed(feed: Feed): string {
+  return Buffer.concat(jsonFeedChunks(feed)).toString('utf8');
+}
+
+/** The document as UTF-8 chunks (header, items with their commas, footer): concatenated, the bytes of `renderJsonFeed`. */
+export function jsonFeedChunks(feed: Feed): Uint8Array[] {
   const head: Record<string, unknown> = {
     version: 'https://jsonfeed.org/version/1.1',
     title: feed.title,
@@ -25,12 +32,19 @@ export function renderJsonFeed(feed: Feed): string {
     archive: feed.archive,
     ...(feed.current === undefined ? {} : { current: feed.current.json }),
   };
-  const items = feed.entries.filter((entry) => entry.withdrawn === undefined).map(renderItem);
   const text = JSON.stringify(head);
-  return `${text.slice(0, -1)},"items":[${items.join(',')}]}\n`;
+  const chunks: Uint8Array[] = [Buffer.from(`${text.slice(0, -1)},"items":[`, 'utf8')];
+  for (const entry of feed.entries) {
+    if (entry.withdrawn !== undefined) continue;
+    if (chunks.length > 1) chunks.push(comma);
+    chunks.push(renderItem(entry));
+  }
+  chunks.push(footer);
+  return chunks;
 }
 
-function renderItem(entry: FeedEntry): string {
+/** One item, encoded once per entry object. */
+function renderItem(entry: FeedEntry): Uint8Array {
   const cached = itemCache.get(entry);
   if (cached !== undefined) return cached;
   const d = entry.disclosure;
@@ -59,7 +73,7 @@ function renderItem(entry: FeedEntry): string {
     department: { name: d.department.name, code: d.department.code },
     version: d.version,
   };
-  const json = JSON.stringify(item);
+  const json = Buffer.from(JSON.stringify(item), 'utf8');
   itemCache.set(entry, json);
   return json;
 }

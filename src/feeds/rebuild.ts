@@ -9,17 +9,17 @@ import { type OutputKind, outputFormats } from '../outputs.ts';
 import { mapLimit } from '../concurrency.ts';
 import { digestOf, sha256 } from '../publish/digest.ts';
 import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, SITE_PREFIX } from '../store/ports.ts';
-import { renderAtom } from './atom.ts';
+import { atomChunks } from './atom.ts';
 import { later } from './dates.ts';
 import {
   archiveKey, defaultFeedSettings, type FeedColumn, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, headKey, tagPrefix,
 } from './definitions.ts';
 import { type EntryOptions, entryId, entryKey, feedEntry, type FeedEntrySource } from './entries.ts';
-import { renderJsonFeed } from './jsonFeed.ts';
+import { jsonFeedChunks } from './jsonFeed.ts';
 import { decodeLog, encodeLog, type FeedLogItem, latestPerId, type StoredLog, unloggedItems } from './log.ts';
 import { type Feed, type FeedEntry, type FeedFormat, feedFormats, type FormatUrls } from './model.ts';
 import { gazetteNamespace } from './namespaces.ts';
-import { renderRss } from './rss.ts';
+import { rssChunks } from './rss.ts';
 
 export const FEED_STATE_KEY = `${PRIVATE_PREFIX}feeds/state.json`;
 
@@ -79,7 +79,9 @@ export interface RebuildFeedsResult {
 }
 
 const outputKind: Record<FeedFormat, OutputKind> = { rss: 'rss', atom: 'atom', json: 'jsonFeed' };
-const serializers: Record<FeedFormat, (feed: Feed) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
+/** Each serializer hands back UTF-8 chunks (items encoded once per entry); a document is their concatenation. */
+const serializers: Record<FeedFormat, (feed: Feed) => Uint8Array[]> = { rss: rssChunks, atom: atomChunks, json: jsonFeedChunks };
+const render = (format: FeedFormat, feed: Feed): Buffer => Buffer.concat(serializers[format](feed));
 
 interface PlannedDocument {
   def: FeedDefinition;
@@ -166,7 +168,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const model = feedModel(doc);
     await Promise.all(feedFormats.map(async (format) => {
       const key = SITE_PREFIX + archiveKey(doc.def.name, doc.page as number, format);
-      await writeFeed(objects, key, format, serializers[format](model));
+      await writeFeed(objects, key, format, render(format, model));
       written.push(key);
     }));
   });
@@ -176,11 +178,11 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const model = feedModel(doc);
     await Promise.all(feedFormats.map(async (format) => {
       const key = SITE_PREFIX + headKey(doc.def.name, format);
-      const text = serializers[format](model);
-      const digest = sha256(text);
+      const body = render(format, model);
+      const digest = sha256(body);
       const known = input.full === true ? (await objects.head(key))?.sha256 : state.heads[key];
       if (known === digest) return;
-      await writeFeed(objects, key, format, text);
+      await writeFeed(objects, key, format, body);
       state.heads[key] = digest;
       written.push(key);
       changed = true;
@@ -298,9 +300,9 @@ async function existingKeys(objects: ObjectStore): Promise<Set<string>> {
   return keys;
 }
 
-async function writeFeed(objects: ObjectStore, key: string, format: FeedFormat, text: string): Promise<void> {
+async function writeFeed(objects: ObjectStore, key: string, format: FeedFormat, body: Uint8Array): Promise<void> {
   const kind = outputFormats[outputKind[format]];
-  await objects.put({ key, body: Buffer.from(text, 'utf8'), contentType: kind.mediaType, cacheControl: kind.cacheControl });
+  await objects.put({ key, body, contentType: kind.mediaType, cacheControl: kind.cacheControl });
 }
 
 type StoredState = Omit<FeedState, 'log'> & { log: StoredLog };

@@ -1,4 +1,4 @@
-// RSS 2.0 serializer: `(feed) => string`. Atom links carry self, hub and RFC 5005 relations,
+// RSS 2.0 serializer: `(feed) => bytes`. Atom links carry self, hub and RFC 5005 relations,
 // which RSS 2.0 itself cannot express; `content:encoded` carries the full HTML.
 
 import { rfc3339, rfc822 } from './dates.ts';
@@ -6,9 +6,15 @@ import type { Feed, FeedEntry } from './model.ts';
 import { disclosureXml, ns } from './namespaces.ts';
 import { cdata, element, escapeXml } from './xml.ts';
 
-const itemCache = new WeakMap<FeedEntry, string>();
+const itemCache = new WeakMap<FeedEntry, Uint8Array>();
+const footer = Buffer.from('</channel></rss>\n', 'utf8');
 
 export function renderRss(feed: Feed): string {
+  return Buffer.concat(rssChunks(feed)).toString('utf8');
+}
+
+/** The document as UTF-8 chunks (header, one per item, footer): concatenated, the bytes of `renderRss`. */
+export function rssChunks(feed: Feed): Uint8Array[] {
   const channel = [
     element('title', {}, feed.title),
     element('link', {}, feed.homeUrl),
@@ -24,7 +30,6 @@ export function renderRss(feed: Feed): string {
       ? ''
       : element('atom:link', { rel: 'prev-archive', type: 'application/rss+xml', href: feed.prevArchive.rss }),
     feed.archive ? '<fh:archive/>' : '',
-    ...feed.entries.filter((entry) => entry.withdrawn === undefined).map(renderItem),
   ];
   const namespaces = [
     `xmlns:atom="${ns.atom}"`,
@@ -33,11 +38,15 @@ export function renderRss(feed: Feed): string {
     `xmlns:fh="${ns.fh}"`,
     `xmlns:gazette="${escapeXml(feed.namespace)}"`,
   ].join(' ');
-  return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" ${namespaces}><channel>${channel.join('')}</channel></rss>\n`;
+  const header = Buffer.from(`<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" ${namespaces}><channel>${channel.join('')}`, 'utf8');
+  const chunks: Uint8Array[] = [header];
+  for (const entry of feed.entries) if (entry.withdrawn === undefined) chunks.push(renderItem(entry));
+  chunks.push(footer);
+  return chunks;
 }
 
-/** One `<item>`; memoized per entry object, since one entry appears in many feeds. */
-function renderItem(entry: FeedEntry): string {
+/** One `<item>`, encoded once: memoized per entry object, since one entry appears in many feeds. */
+function renderItem(entry: FeedEntry): Uint8Array {
   const cached = itemCache.get(entry);
   if (cached !== undefined) return cached;
   const parts = [
@@ -56,7 +65,7 @@ function renderItem(entry: FeedEntry): string {
       : element('enclosure', { url: entry.enclosure.url, length: entry.enclosure.size, type: entry.enclosure.mediaType }),
     disclosureXml(entry.disclosure),
   ];
-  const item = `<item>${parts.join('')}</item>`;
+  const item = Buffer.from(`<item>${parts.join('')}</item>`, 'utf8');
   itemCache.set(entry, item);
   return item;
 }
