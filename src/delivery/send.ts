@@ -70,11 +70,10 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
 async function sendForPartner(partner: Partner, options: SendOptions, policy: RetryPolicy, random: () => number, summary: SendSummary): Promise<string[]> {
   const { store, clock } = options;
   const now = clock.now();
-  const pending = await store.listJobs(partner.id, 'pending');
+  const { state, pending } = await store.readQueue(partner.id);
   const due = pending.filter((job) => Date.parse(job.nextAttemptAt) <= now.getTime());
   const waiting = pending.filter((job) => !due.includes(job)).map((job) => job.nextAttemptAt);
   if (due.length === 0) return waiting;
-  const state = await store.getPartnerState(partner.id);
   if (state.disabled) {
     for (const job of due) await bury(store, job, `endpoint disabled: ${state.reason ?? 'by an operator'}; run \`gazette deliveries redrive --partner ${partner.id}\` once it is fixed`, summary);
     return waiting;

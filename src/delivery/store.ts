@@ -53,17 +53,33 @@ export interface PartnerDeliveryState {
   changedAt?: string;
 }
 
+/** What a sender needs of one partner: its endpoint state and its pending jobs, read together. */
+export interface PartnerQueue {
+  state: PartnerDeliveryState;
+  /** Pending jobs in sequence order. */
+  pending: DeliveryJob[];
+}
+
 export interface DeliveryStore {
-  /** Record jobs whose message id is new; a job already recorded is left as it is. Returns the new ones. */
+  /**
+   * Record jobs whose message id is new; a job already recorded is left as it is. Returns the new
+   * ones. Each partner's new jobs get the next sequence numbers, in input order, without gaps.
+   */
   createJobs(jobs: NewDeliveryJob[]): Promise<DeliveryJob[]>;
   /** A partner's jobs in sequence order, optionally only those in one status. */
   listJobs(partnerId: string, status?: DeliveryStatus): Promise<DeliveryJob[]>;
+  /** A partner's state and pending jobs in one read. */
+  readQueue(partnerId: string): Promise<PartnerQueue>;
   /**
    * Claim a pending job for one sender until `leaseUntil`, on condition that nobody recorded an
-   * attempt since it was read. False when another sender got there first.
+   * attempt since it was read. False when another sender got there first. Concurrent claims may
+   * share one request; each still succeeds or fails on its own.
    */
   claimJob(job: DeliveryJob, leaseUntil: string, now: string): Promise<boolean>;
-  /** Save a job after an attempt, on condition that its attempts are still `expectedAttempts`. */
+  /**
+   * Save a job after an attempt, on condition that its attempts are still `expectedAttempts`
+   * (DeliveryConflictError otherwise). Concurrent saves may share one request.
+   */
   saveJob(job: DeliveryJob, expectedAttempts: number): Promise<void>;
   getPartnerState(partnerId: string): Promise<PartnerDeliveryState>;
   putPartnerState(state: PartnerDeliveryState): Promise<void>;
