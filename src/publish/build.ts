@@ -216,7 +216,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       // Filled below for documents that are rendered: the list follows from the version number.
       versions: [],
       ...supersession(doc, byId, replacedBy, isPublic),
-      columns: columnsOf(content.columns, { ...doc, department: doc.department.name, category: doc.category.name }).map((column) => ({
+      // Named facts, never `...doc`: spreading a cached document would read its body from disk.
+      columns: columnsOf(content.columns, { id: doc.id, kind: doc.kind, department: doc.department.name, category: doc.category.name, date: doc.date, ...(doc.tags === undefined ? {} : { tags: doc.tags }) }).map((column) => ({
         title: column.title,
         urlPath: column.urlPath,
       })),
