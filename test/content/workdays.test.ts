@@ -53,6 +53,22 @@ describe('workingDaysBetween on the 2010 calendar', () => {
     expect(workingDaysBetween(calendar, '2009-12-30', '2010-01-05')).toBe(3);
   });
 
+  it('counts across several years and leap days the same as walking day by day', () => {
+    // The count comes from per-year tables; walk the days one by one with isWorkingDay to check it.
+    const walk = (from: string, to: string) => {
+      let count = 0;
+      for (let t = Date.parse(`${from}T00:00:00Z`) + 86_400_000; t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+        if (isWorkingDay(calendar, new Date(t).toISOString().slice(0, 10))) count++;
+      }
+      return count;
+    };
+    for (const [from, to] of [['2007-02-27', '2011-03-01'], ['2008-02-28', '2008-03-01'], ['2010-12-31', '2011-01-03'], ['1999-12-31', '2010-06-30']] as const) {
+      expect(workingDaysBetween(calendar, from, to)).toBe(walk(from, to));
+    }
+    // 2008-02-28 Thu → 03-01 Sat: the 29th (a Friday, leap day) only.
+    expect(workingDaysBetween(calendar, '2008-02-28', '2008-03-01')).toBe(1);
+  });
+
   it('knows the days themselves', () => {
     expect(isWorkingDay(calendar, '2010-02-20')).toBe(true); // Saturday worked for 春节
     expect(isWorkingDay(calendar, '2010-02-15')).toBe(false); // Monday of 春节
