@@ -109,6 +109,8 @@ export function statisticsPageId(page: StatisticsPage): string {
 interface StatisticsData {
   entries: DocumentRecord[];
   years: number[];
+  /** Entries per year of 发布日期: the total of each year's figures. */
+  perYear: Map<number, number>;
   byYear: Map<number, YearStatistics>;
 }
 
@@ -118,7 +120,12 @@ function statisticsData(input: DerivedInput): StatisticsData {
   let data = computed.get(input);
   if (data === undefined) {
     const entries = catalogueEntries(input.documents);
-    data = { entries, years: statisticsYears(entries, input.issues), byYear: new Map() };
+    const perYear = new Map<number, number>();
+    for (const record of entries) {
+      const year = Number(record.date.slice(0, 4));
+      perYear.set(year, (perYear.get(year) ?? 0) + 1);
+    }
+    data = { entries, years: statisticsYears(entries, input.issues), perYear, byYear: new Map() };
     computed.set(input, data);
   }
   return data;
@@ -167,7 +174,8 @@ function renderStatistics(input: DerivedInput, page: StatisticsPage): Artifact[]
   const data = statisticsData(input);
   switch (page.kind) {
     case 'index':
-      return [pageArtifact(STATISTICS_PATH, statisticsIndexPage(ctx, data.years.map((year) => ({ year, total: yearFigures(input, year).periods[0]?.total.total ?? 0 }))))];
+      // The year period's total is its entries by 发布日期: counted here, without each year's figures.
+      return [pageArtifact(STATISTICS_PATH, statisticsIndexPage(ctx, data.years.map((year) => ({ year, total: data.perYear.get(year) ?? 0 }))))];
     case 'year':
       return [pageArtifact(statisticsYearPath(page.year), statisticsYearPage(ctx, yearFigures(input, page.year)))];
     case 'month': {

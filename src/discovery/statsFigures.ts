@@ -102,10 +102,14 @@ interface DepartmentRef {
 export function departmentsOf(site: SiteConfig, entries: readonly DocumentRecord[]): DepartmentRef[] {
   const refs: DepartmentRef[] = site.departments.map((d) => ({ id: d.id, name: d.name, code: d.code }));
   const known = new Set(refs.map((d) => d.name));
-  for (const record of [...entries].sort((a, b) => (a.department < b.department ? -1 : a.department > b.department ? 1 : 0))) {
-    if (known.has(record.department)) continue;
-    known.add(record.department);
-    refs.push({ id: record.departmentCode, name: record.department, code: record.departmentCode });
+  // Departments no longer in site.yaml, by name; the first record (in name order, then record order) gives the code.
+  const others = new Map<string, string>();
+  for (const record of entries) {
+    if (!known.has(record.department) && !others.has(record.department)) others.set(record.department, record.departmentCode);
+  }
+  for (const name of [...others.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const code = others.get(name) as string;
+    refs.push({ id: code, name, code });
   }
   return refs;
 }
