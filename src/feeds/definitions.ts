@@ -14,7 +14,14 @@ export interface FeedDefinition {
   lang: Lang;
   /** The HTML page the feed mirrors (site path). */
   homePath: string;
+  /** Whether the subscription document carries the body HTML. */
   fullText: boolean;
+  /**
+   * Whether the RFC 5005 archive documents carry the body HTML. The canonical `all` feed and the
+   * partner feeds (as their profile says) do; the facet feeds' archives are summary-only by default,
+   * since the `all` archive holds the full text of every entry under the same entry id.
+   */
+  archiveFullText: boolean;
   hubUrl?: string;
   /** What `takes` selects, as text: when it changes, the feed's archive is a different history and is rewritten. */
   selects: string;
@@ -43,9 +50,16 @@ export interface FeedSettings {
   tagDate: string;
   /** Hub named by the site-wide feeds, when there is one. */
   hubUrl?: string;
+  /**
+   * Full text in the archive documents: `canonical` (default) only in the `all` feed's archives and
+   * in those of partners that take full text, the facet feeds' archives (gazette, press, departments,
+   * topics, languages, columns) summary-only; `every` in every archive of a full-text feed.
+   * Changing it rewrites the facet feeds' archives once.
+   */
+  archiveFullText: 'canonical' | 'every';
 }
 
-export const defaultFeedSettings: FeedSettings = { headSize: 50, archivePageSize: 50, utcOffset: '+08:00', tagDate: '2010' };
+export const defaultFeedSettings: FeedSettings = { headSize: 50, archivePageSize: 50, utcOffset: '+08:00', tagDate: '2010', archiveFullText: 'canonical' };
 
 const fileNames: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
 const archiveSuffix: Record<FeedFormat, string> = { rss: '.rss.xml', atom: '.atom.xml', json: '.json' };
@@ -77,9 +91,13 @@ export function feedDefinitions(
   columns: readonly FeedColumn[] = [],
 ): FeedDefinition[] {
   const hub = settings.hubUrl === undefined ? {} : { hubUrl: settings.hubUrl };
-  const base = { lang: site.lang, fullText: true, ...hub };
+  const facetArchiveFullText = settings.archiveFullText === 'every';
+  const base = { lang: site.lang, fullText: true, archiveFullText: facetArchiveFullText, ...hub };
   const feeds: FeedDefinition[] = [
-    { ...base, name: 'all', title: `${site.name}`, description: `${site.name}发布的全部信息`, homePath: '/', selects: 'all', takes: () => true },
+    {
+      ...base, archiveFullText: true, name: 'all', title: `${site.name}`, description: `${site.name}发布的全部信息`, homePath: '/',
+      selects: 'all', takes: () => true,
+    },
     {
       ...base, name: 'gazette', title: site.gazetteTitle, description: `${site.gazetteTitle}刊登的文件`, homePath: '/gazette/',
       selects: 'kind=article', takes: (doc) => doc.kind === 'article',
@@ -126,10 +144,13 @@ export function feedDefinitions(
       lang: site.lang,
       homePath: '/',
       fullText: partner.takes.fullText,
+      archiveFullText: partner.takes.fullText,
       ...(partner.websubHub === undefined ? {} : { hubUrl: partner.websubHub }),
       selects: JSON.stringify(partner.takes),
       takes: (doc) => partnerTakes(partner.takes, doc),
     });
   }
-  return feeds;
+  // Summary-only archives are other bytes for the same history: say so in `selects`, so a site that
+  // switches between the two gets those archives rewritten. Full-text archives keep the plain text.
+  return feeds.map((def) => (def.fullText && !def.archiveFullText ? { ...def, selects: `${def.selects};archive=summary` } : def));
 }

@@ -101,7 +101,9 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const saved = await readState(objects, (id) => records.get(id)?.tags);
   const columns = (input.columns ?? []).map(({ id, title, summary, rule, urlPath }) => ({ id, title, summary, rule, urlPath }));
   // Columns count only when there are some, so a site without columns keeps its fingerprint.
-  const fingerprint = digestOf({ SERIALIZER_VERSION, site, partners: input.partners, settings, ...(columns.length === 0 ? {} : { columns }) });
+  // `archiveFullText` shapes only archive pages, which `selects` tracks per feed: it leaves the subscription documents alone.
+  const { archiveFullText: _archives, ...headSettings } = settings;
+  const fingerprint = digestOf({ SERIALIZER_VERSION, site, partners: input.partners, settings: headSettings, ...(columns.length === 0 ? {} : { columns }) });
   const state: FeedState = saved ?? { fingerprint, log: [], archived: {}, heads: {} };
 
   const appended = unloggedItems(state.log, records.values());
@@ -110,7 +112,6 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const everything = input.full === true || saved === undefined || saved.fingerprint !== fingerprint;
   state.fingerprint = fingerprint;
   const definitions = feedDefinitions(site, input.partners, settings, input.columns);
-  const affected = everything ? definitions : definitions.filter((def) => appended.some((item) => def.takes(item)));
 
   // A feed whose selection changed (e.g. a partner's profile) has a different history: its pages are rewritten.
   state.selects ??= {};
@@ -122,6 +123,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     }
     state.selects[def.name] = def.selects;
   }
+  const affected = everything ? definitions : definitions.filter((def) => reselected.has(def.name) || appended.some((item) => def.takes(item)));
   const existing = input.full === true ? await existingKeys(objects) : undefined;
   const planned: PlannedDocument[] = [];
   for (const def of affected) {
@@ -224,7 +226,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
       updated,
       publisher: site.publisher,
       namespace: gazetteNamespace(site.baseUrl),
-      entries: shown.map((item) => entryOf(item, def.fullText)),
+      entries: shown.map((item) => entryOf(item, doc.page === undefined ? def.fullText : def.archiveFullText)),
     };
   }
 }
