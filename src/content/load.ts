@@ -40,7 +40,29 @@ export interface LoadOptions {
   /** The clock, for `link-to-embargoed`: a document without `publishAt` is published at `now`.
    * Without it, such a document is taken to be published on its own `date`. */
   now?: Date;
+  /** How the tree is listed and stat-ed; default the file system each time. Watch mode passes
+   * one that remembers both until the file system reports a change. */
+  files?: ContentFiles;
 }
+
+/** The listing and `stat` of the content tree, as `loadContent` uses them. */
+export interface ContentFiles {
+  /** Every file below `root`: content-relative POSIX paths, sorted; dot-files and dot-folders left out. */
+  list(root: string): ContentEntry[];
+  /** Size and modification time of a file; undefined when it is gone. */
+  stat(abs: string, rel: string): { size: number; mtimeMs: number } | undefined;
+}
+
+export interface ContentEntry {
+  rel: string;
+  symlink: boolean;
+}
+
+/** The file system itself, every time. */
+export const directContentFiles: ContentFiles = {
+  list: (root) => walk(root),
+  stat: (abs) => statSync(abs, { throwIfNoEntry: false }),
+};
 
 export interface LoadResult {
   /** The validated site; undefined when any message is an error, so nothing is half-published. */
@@ -49,10 +71,7 @@ export interface LoadResult {
   messages: ContentMessage[];
 }
 
-interface Entry {
-  rel: string;
-  symlink: boolean;
-}
+type Entry = ContentEntry;
 
 interface SourceFile {
   rel: string;
@@ -86,7 +105,8 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   }
   const cache = options.cache;
   const limit = options.concurrency ?? 32;
-  const entries = walk(absRoot);
+  const fileSystem = options.files ?? directContentFiles;
+  const entries = fileSystem.list(absRoot);
   const files = new Set(entries.map((entry) => entry.rel));
 
   // 1. Every source file on its own. Unchanged files cost one `stat` (synchronous: for
@@ -120,7 +140,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
       });
       continue;
     }
-    const info = statSync(abs, { throwIfNoEntry: false });
+    const info = fileSystem.stat(abs, entry.rel);
     if (info === undefined) continue; // Deleted while we were walking.
     const key = cacheKey(entry.rel, info.size, info.mtimeMs);
     const cached = cache?.get(key);
@@ -529,6 +549,26 @@ function buildDocument(
   return withBody(release, file);
 }
 
+/** Where a cached document's body is, until it is first read (or set). */
+const lazyBodies = new WeakMap<object, { abs: string; offset: number; text?: string }>();
+
+/**
+ * One getter and setter for every lazy body (defined once, not a closure per document: a warm
+ * load of 10,000 documents builds no functions).
+ */
+const lazyBody: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: object): string {
+    const lazy = lazyBodies.get(this) as { abs: string; offset: number; text?: string };
+    return (lazy.text ??= readBody(lazy.abs, lazy.offset));
+  },
+  set(this: object, value: string) {
+    const lazy = lazyBodies.get(this);
+    if (lazy !== undefined) lazy.text = value;
+  },
+};
+
 /** Set the body, or (from the cache) a property that reads it from the file on first use. */
 function withBody<T extends GazetteDocument>(document: T, file: SourceFile): T {
   const { body, bodyOffset } = file.source;
@@ -536,13 +576,8 @@ function withBody<T extends GazetteDocument>(document: T, file: SourceFile): T {
     document.body = body;
     return document;
   }
-  let text: string | undefined;
-  Object.defineProperty(document, 'body', {
-    enumerable: true,
-    configurable: true,
-    get: () => (text ??= readBody(file.abs, bodyOffset)),
-    set: (value: string) => void (text = value),
-  });
+  lazyBodies.set(document, { abs: file.abs, offset: bodyOffset });
+  Object.defineProperty(document, 'body', lazyBody);
   return document;
 }
 
@@ -696,7 +731,7 @@ function isInside(path: string, root: string): boolean {
 /** Every file below root (content-relative POSIX paths); dot-files and dot-folders are skipped,
  * symbolic links to folders are not followed. Synchronous: a few hundred folders list faster
  * without the thread pool. */
-function walk(root: string): Entry[] {
+export function walk(root: string): Entry[] {
   const found: Entry[] = [];
   const visit = (dir: string, prefix: string): void => {
     for (const child of readdirSync(dir, { withFileTypes: true })) {
