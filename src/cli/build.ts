@@ -20,6 +20,7 @@ import { type LocalStores, startLocalStores } from './localStores.ts';
 import { progressReporter } from './progress.ts';
 import { buildWithSnapshot } from './snapshotFile.ts';
 import { writePublishedIndex } from './publishedIndex.ts';
+import type { LocalSession } from './watch.ts';
 
 const help = `Usage: gazette build [options]
 
@@ -32,6 +33,7 @@ Options:
   --out DIR       also write the public site as plain files (exactly the bucket's objects)
   --now ISO       the clock, e.g. 2010-06-01T09:00:00+08:00 (default: now)
   --verbose       list every document, including unchanged ones
+  --watch         keep running and publish again whenever content/ changes
   -h, --help      show this help
 `;
 
@@ -94,7 +96,7 @@ export async function runBuild(argv: string[], io: CliIo, command: 'build' | 're
   const usage = command === 'build' ? help : releaseHelp;
   let parsed;
   try {
-    parsed = parseBuildArgs(argv, io);
+    parsed = parseBuildArgs(argv, io, command === 'build' ? { watch: { type: 'boolean' } } : {});
   } catch (error) {
     io.stderr.write(`gazette ${command}: ${(error as Error).message}\n\n${usage}`);
     return 1;
@@ -103,11 +105,29 @@ export async function runBuild(argv: string[], io: CliIo, command: 'build' | 're
     io.stdout.write(usage);
     return 0;
   }
+  if (parsed.values['watch'] === true) return watchBuild(parsed.args, typeof parsed.values['now'] === 'string', io);
   const site = await loadAndReport(parsed.args, io);
   if (site === undefined) return 1;
   const stores = await startLocalStores(parsed.args.data);
   try {
     return await publishLocally(site, stores, parsed.args, io);
+  } finally {
+    await stores.stop();
+  }
+}
+
+/** `gazette build --watch`: publish, then again on every change, until Ctrl+C. */
+async function watchBuild(args: BuildArgs, fixedNow: boolean, io: CliIo): Promise<number> {
+  const stores = await startLocalStores(args.data);
+  try {
+    const { watchAndPublish } = await import('./watch.ts');
+    const watch = await watchAndPublish({ args, stores, io, now: () => (fixedNow ? args.now : io.now()), releases: !fixedNow });
+    await new Promise<void>((stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await watch.close();
+    return 0;
   } finally {
     await stores.stop();
   }
@@ -119,9 +139,9 @@ export interface LoadedSite {
 }
 
 /** Load and validate content and partners.yaml; print the messages; undefined when there are errors. */
-export async function loadAndReport(args: BuildArgs, io: CliIo): Promise<LoadedSite | undefined> {
-  const cache = await createFileContentCache(join(args.data, 'cache', 'content.json'));
-  const loaded = await loadContent(args.content, { cache, now: args.now });
+export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalSession): Promise<LoadedSite | undefined> {
+  const cache = session?.cache ?? (await createFileContentCache(join(args.data, 'cache', 'content.json')));
+  const loaded = await loadContent(args.content, { cache, now: args.now, ...(session?.files === undefined ? {} : { files: session.files }) });
   const partners = loaded.content === undefined ? undefined : await loadPartners(args.content, loaded.content.site);
   const messages = [...loaded.messages, ...(partners?.messages ?? [])];
   const failed = loaded.content === undefined || partners?.partners === undefined || hasErrors(messages);
@@ -130,11 +150,16 @@ export async function loadAndReport(args: BuildArgs, io: CliIo): Promise<LoadedS
     io.stderr.write('Nothing was published: fix the errors above and build again.\n');
     return undefined;
   }
-  await cache.save();
+  if (session?.background === true) {
+    // Watch mode: the cache file only serves the next process; write it off the publish path.
+    cache.save().catch((error: unknown) => io.stderr.write(`gazette: could not save the content cache: ${(error as Error).message}\n`));
+  } else {
+    await cache.save();
+  }
   return { content: loaded.content, partners: partners.partners };
 }
 
-export async function publishLocally({ content, partners }: LoadedSite, stores: LocalStores, args: BuildArgs, io: CliIo): Promise<number> {
+export async function publishLocally({ content, partners }: LoadedSite, stores: LocalStores, args: BuildArgs, io: CliIo, session?: LocalSession): Promise<number> {
   const started = performance.now();
   const provenance = await gitProvenance(args.content);
   const renderer = await createSiteRenderer(content);
@@ -149,7 +174,7 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
       provenance,
       feeds: { partners, deliveries: stores.deliveries },
       onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
-    }, args.data, io.now);
+    }, session?.snapshots ?? args.data, io.now);
   } catch (error) {
     io.stderr.write(`gazette build: ${(error as Error).message}\n`);
     io.stderr.write('What was written before the error is complete and consistent; run the build again to finish.\n');

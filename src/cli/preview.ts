@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { permalinkUri } from '../discovery/permalinkRules.js';
 import { contentSecurityPolicy } from '../outputs.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
+import { type ContentWatch, watchAndPublish } from './watch.ts';
 import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, startLocalStores } from './localStores.ts';
@@ -16,6 +17,7 @@ Serve the published site from the local bucket at http://localhost:4000/.
 Options:
   --port N        port to listen on (default: 4000; 0 picks a free one)
   --build         build content/ first (what \`npm start\` does)
+  --watch         with --build: publish again whenever content/ changes
   --content DIR   content folder for --build (default: content)
   --data DIR      local data folder (default: .gazette)
   --now ISO       the clock for --build
@@ -25,7 +27,7 @@ Options:
 export async function runPreview(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseBuildArgs(argv, io, { port: { type: 'string' }, build: { type: 'boolean' } });
+    parsed = parseBuildArgs(argv, io, { port: { type: 'string' }, build: { type: 'boolean' }, watch: { type: 'boolean' } });
   } catch (error) {
     io.stderr.write(`gazette preview: ${(error as Error).message}\n\n${help}`);
     return 1;
@@ -39,14 +41,26 @@ export async function runPreview(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`gazette preview: --port "${String(parsed.values['port'])}" is not a port number (0–65535).\n`);
     return 1;
   }
-  const content = parsed.values['build'] === true ? await loadAndReport(parsed.args, io) : undefined;
-  if (parsed.values['build'] === true && content === undefined) return 1;
+  const watching = parsed.values['watch'] === true;
+  if (watching && parsed.values['build'] !== true) {
+    io.stderr.write('gazette preview: --watch publishes content/ again on each change, so it needs --build too: gazette preview --build --watch\n');
+    return 1;
+  }
+  const content = parsed.values['build'] === true && !watching ? await loadAndReport(parsed.args, io) : undefined;
+  if (parsed.values['build'] === true && !watching && content === undefined) return 1;
 
   const stores = await startLocalStores(parsed.args.data);
+  let watch: ContentWatch | undefined;
   const stop = async () => {
+    await watch?.close();
     await stores.stop();
   };
   try {
+    if (watching) {
+      const fixed = typeof parsed.values['now'] === 'string' ? parsed.args.now : undefined;
+      // Content errors do not stop watch mode: the editor fixes the file and the next save builds.
+      watch = await watchAndPublish({ args: parsed.args, stores, io, now: () => fixed ?? io.now(), releases: fixed === undefined });
+    }
     if (content !== undefined && (await publishLocally(content, stores, parsed.args, io)) !== 0) {
       await stop();
       return 1;

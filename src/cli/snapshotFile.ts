@@ -25,13 +25,57 @@ export async function writeSnapshot(path: string, snapshot: StateSnapshot): Prom
   await rename(temporary, path);
 }
 
+/** Where a local build finds the snapshot of the last build and keeps its own. */
+export interface SnapshotKeeper {
+  read(): Promise<StateSnapshot | undefined>;
+  /** Keep the new snapshot, or none (undefined) when this build's may not be trusted. */
+  keep(snapshot: StateSnapshot | undefined): Promise<void>;
+}
+
+/** The snapshot file of a data folder, read and written by every build (a one-shot CLI run). */
+export function fileSnapshotKeeper(dataDir: string): SnapshotKeeper {
+  const file = join(dataDir, 'cache', SNAPSHOT_FILE);
+  return {
+    read: () => readSnapshot(file),
+    keep: (snapshot) => (snapshot === undefined ? rm(file, { force: true }) : writeSnapshot(file, snapshot)),
+  };
+}
+
+/**
+ * For a process that builds again and again (watch mode): the last snapshot stays in memory for
+ * the next build, and the file is written in the background, off the path of the next publish.
+ * The lease decides trust as before: a snapshot kept here is used only when the table says the
+ * last build to finish was this one.
+ */
+export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void> } {
+  const file = fileSnapshotKeeper(dataDir);
+  let latest: Promise<StateSnapshot | undefined> | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  return {
+    read: () => (latest ??= file.read()),
+    keep(snapshot) {
+      latest = Promise.resolve(snapshot);
+      // A failed write only costs the next one-shot run a read of the table: remember it for flush().
+      writing = writing.then(() => file.keep(snapshot)).catch((error: unknown) => {
+        failure = error;
+      });
+      return Promise.resolve();
+    },
+    async flush() {
+      await writing;
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
+
 /**
  * `buildSite` on a local data folder: trust the records snapshot kept there when the table's
  * build lease allows, and keep the new one (or none) afterwards. `clock` is the wall clock.
  */
-export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'>, dataDir: string, clock: () => Date): Promise<BuildSummary> {
-  const file = join(dataDir, 'cache', SNAPSHOT_FILE);
-  const session = await beginBuild(options.records, await readSnapshot(file), randomUUID(), clock);
+export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'>, data: string | SnapshotKeeper, clock: () => Date): Promise<BuildSummary> {
+  const keeper = typeof data === 'string' ? fileSnapshotKeeper(data) : data;
+  const session = await beginBuild(options.records, await keeper.read(), randomUUID(), clock);
   let summary: BuildSummary;
   try {
     summary = await buildSite({ ...options, ...(session.state === undefined ? {} : { knownState: session.state }) });
@@ -39,7 +83,6 @@ export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'
     await session.fail();
     throw error;
   }
-  const kept = await session.finish(summary.state);
-  await (kept === undefined ? rm(file, { force: true }) : writeSnapshot(file, kept));
+  await keeper.keep(await session.finish(summary.state));
   return summary;
 }

@@ -1,0 +1,159 @@
+// Watch mode (`gazette preview --build --watch`, `gazette build --watch`): publish again each
+// time content/ changes, in one long-lived process. What a one-shot run reads and writes whole
+// on every build stays in memory between builds: the content cache, the records snapshot, and
+// the listing and `stat` of every file (kept until the file system reports a change under it).
+// The build itself is the same: digests still decide what is re-rendered, the table's lease
+// still decides whether the snapshot may be trusted.
+
+import { type FSWatcher, watch } from 'node:fs';
+import { join } from 'node:path';
+import { type ContentEntry, type ContentFiles, createFileContentCache, directContentFiles, type FileContentCache } from '../content/load.ts';
+import { type BuildArgs, loadAndReport, publishLocally } from './build.ts';
+import type { CliIo } from './io.ts';
+import type { LocalStores } from './localStores.ts';
+import { memorySnapshotKeeper, type SnapshotKeeper } from './snapshotFile.ts';
+
+/** What a local build may keep between builds of one process; a one-shot run keeps nothing. */
+export interface LocalSession {
+  cache: FileContentCache;
+  files?: ContentFiles;
+  snapshots?: SnapshotKeeper;
+  /** Write the content cache in the background after loading, instead of before publishing. */
+  background?: boolean;
+}
+
+/**
+ * The content tree's listing and stats, remembered until a change is reported under them.
+ * `changed(rel)` forgets one file (and the listing when files may have come or gone);
+ * `changed(undefined)` forgets everything (the watcher could not say what changed).
+ */
+export function rememberedContentFiles(): ContentFiles & { changed(rel: string | undefined, listing: boolean): void } {
+  let listing: ContentEntry[] | undefined;
+  const stats = new Map<string, { size: number; mtimeMs: number } | undefined>();
+  return {
+    list(root) {
+      return (listing ??= directContentFiles.list(root));
+    },
+    stat(abs, rel) {
+      if (stats.has(rel)) return stats.get(rel);
+      const info = directContentFiles.stat(abs, rel);
+      const kept = info === undefined ? undefined : { size: info.size, mtimeMs: info.mtimeMs };
+      stats.set(rel, kept);
+      return kept;
+    },
+    changed(rel, listingToo) {
+      if (rel === undefined) {
+        listing = undefined;
+        stats.clear();
+        return;
+      }
+      stats.delete(rel);
+      if (listingToo) listing = undefined;
+    },
+  };
+}
+
+export interface WatchOptions {
+  args: BuildArgs;
+  stores: LocalStores;
+  io: CliIo;
+  /** The clock of each build: `--now` when it was given, else the wall clock. */
+  now: () => Date;
+  /** Quiet time after the last change before building (editors save in bursts). Default 100 ms. */
+  debounceMs?: number;
+  /** Build again when an embargo ends (default true; false when the clock is fixed by --now). */
+  releases?: boolean;
+  /** Called after each build with its exit status (tests wait on it). */
+  onBuilt?: (status: number) => void;
+}
+
+export interface ContentWatch {
+  /** The first build (before watching starts): its exit status. */
+  first: number;
+  /** Stop watching, wait for a build in progress and write what is kept in memory. */
+  close(): Promise<void>;
+}
+
+/** Build once, then again after every change under the content folder, until closed. */
+export async function watchAndPublish(options: WatchOptions): Promise<ContentWatch> {
+  const { args, stores, io } = options;
+  const files = rememberedContentFiles();
+  const snapshots = memorySnapshotKeeper(args.data);
+  const session: LocalSession = { cache: await createFileContentCache(join(args.data, 'cache', 'content.json')), files, snapshots, background: true };
+  let building: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  let releaseTimer: NodeJS.Timeout | undefined;
+  const buildOnce = async (): Promise<number> => {
+    const runArgs = { ...args, now: options.now() };
+    const site = await loadAndReport(runArgs, io, session);
+    if (site === undefined) return 1;
+    // An embargoed document is published by the first build after its publishAt: wake up then.
+    clearTimeout(releaseTimer);
+    const now = runArgs.now.getTime();
+    const due = site.content.documents
+      .map((doc) => (doc.publishAt === undefined || doc.draft ? Number.NaN : Date.parse(doc.publishAt)))
+      .filter((time) => time > now)
+      .sort((a, b) => a - b)[0];
+    if (due !== undefined && options.releases !== false) {
+      // Timers cannot wait longer than ~24.8 days; wake up daily and look again.
+      releaseTimer = setTimeout(() => run(), Math.min(due - now + 50, 86_400_000));
+    }
+    return publishLocally(site, stores, runArgs, io, session);
+  };
+  const run = () => {
+    if (building !== undefined) {
+      again = true;
+      return;
+    }
+    building = (async () => {
+      do {
+        again = false;
+        let status: number;
+        try {
+          status = await buildOnce();
+        } catch (error) {
+          io.stderr.write(`gazette: the build stopped: ${(error as Error).message}\n`);
+          status = 1;
+        }
+        options.onBuilt?.(status);
+        if (!closed) io.stdout.write('Watching content/ for changes (Ctrl+C to stop).\n');
+      } while (again && !closed);
+    })().finally(() => {
+      building = undefined;
+    });
+  };
+
+  const first = await buildOnce();
+  options.onBuilt?.(first);
+  let watcher: FSWatcher;
+  try {
+    watcher = watch(args.content, { recursive: true }, (event, filename) => {
+      const rel = typeof filename === 'string' ? filename.split('\\').join('/') : undefined;
+      if (rel !== undefined && rel.split('/').some((part) => part.startsWith('.'))) return; // dot-files are not content
+      files.changed(rel, event === 'rename');
+      clearTimeout(timer);
+      timer = setTimeout(run, options.debounceMs ?? 100);
+    });
+  } catch (error) {
+    throw new Error(`Cannot watch ${args.content} for changes: ${(error as Error).message}. Run \`gazette build\` after each change instead.`);
+  }
+  watcher.on('error', (error) => {
+    io.stderr.write(`gazette: watching content/ failed: ${error.message}. Builds stop until the command is restarted.\n`);
+  });
+  io.stdout.write('Watching content/ for changes (Ctrl+C to stop).\n');
+  return {
+    first,
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      clearTimeout(releaseTimer);
+      watcher.close();
+      await building;
+      await session.cache.save();
+      await snapshots.flush();
+    },
+  };
+}

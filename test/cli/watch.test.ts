@@ -1,0 +1,118 @@
+// Watch mode as an editor uses it: `gazette preview --build --watch` keeps serving the site and
+// publishes again after each save: an edit, a new file, a mistake (nothing published, the
+// message names the file and line), and its fix.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleFiles, writeSite } from '../publish/site.ts';
+
+const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
+
+describe('gazette preview --build --watch', () => {
+  let work: string;
+  let content: string;
+  let child: ChildProcess;
+  let base: string;
+  let stdout = '';
+  let stderr = '';
+
+  /** Resolve when `pattern` appears in the output after `from` (characters already seen). */
+  function waitFor(stream: () => string, pattern: RegExp, from: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}:\n${stdout}\n${stderr}`)), 60_000);
+      const check = () => {
+        const text = stream().slice(from);
+        if (pattern.test(text)) {
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          resolve(text);
+        }
+      };
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      check();
+    });
+  }
+  const watching = /Watching content\/ for changes/;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'gazette-watch-'));
+    content = await writeSite(sampleFiles(), join(work, 'content'));
+    child = spawn(process.execPath, [bin, 'preview', '--build', '--watch', '--port', '0', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-25T08:00:00+08:00'], {
+      env: { ...process.env, CI: '1' },
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const ready = await waitFor(() => stdout, /http:\/\/localhost:\d+\//, 0);
+    base = (/http:\/\/localhost:\d+\//.exec(ready) as RegExpExecArray)[0];
+    await waitFor(() => stdout, watching, 0);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const page = async (path: string) => {
+    const response = await fetch(new URL(path, base));
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('publishes an edit as soon as the file is saved', async () => {
+    expect((await page('press/2010/hotline/')).text).toContain('一万余件');
+    const from = stdout.length;
+    const file = join(content, 'press/2010/hotline.md');
+    const edited = (await readFile(file, 'utf8'))
+      .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 更正受理数量。\nchangeDate: 2010-06-20\n')
+      .replace('一万余件', '一万二千余件');
+    await writeFile(file, edited);
+    const output = await waitFor(() => stdout, /Published 0 new and 1 changed documents[\s\S]*Watching/, from);
+    expect(output).toMatch(/updated\s+press\/2010\/hotline\.md/);
+    const after = await page('press/2010/hotline/');
+    expect(after.text).toContain('一万二千余件');
+    expect(after.text).toContain('更正受理数量');
+  }, 90_000);
+
+  it('publishes a new file', async () => {
+    const from = stdout.length;
+    await writeFile(join(content, 'press/2010/open-day.md'), '---\nid: press-2010-open-day\ntitle: 市政府开放日活动举行\ndate: 2010-06-21\ndepartment: 淮南市人民政府新闻办公室\ncategory: 政务公开\n---\n市民代表走进市政府，旁听常务会议。\n');
+    await waitFor(() => stdout, /Published 1 new and 0 changed documents[\s\S]*Watching/, from);
+    const added = await page('press/2010/open-day/');
+    expect(added.status).toBe(200);
+    expect(added.text).toContain('市民代表走进市政府');
+  }, 90_000);
+
+  it('publishes nothing from a broken save, says where the mistake is, and publishes the fix', async () => {
+    const fromErr = stderr.length;
+    const from = stdout.length;
+    const bad = join(content, 'press/2010/bad.md');
+    await writeFile(bad, '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n');
+    const errors = await waitFor(() => stderr, /Nothing was published/, fromErr);
+    expect(errors).toMatch(/press\/2010\/bad\.md:4:7/);
+    await waitFor(() => stdout, watching, from);
+    expect((await page('press/2010/bad/')).status).toBe(404);
+    expect(child.exitCode).toBeNull(); // still watching
+    const fixed = stdout.length;
+    await writeFile(bad, '---\nid: press-bad\ntitle: 日期更正\ndate: 2010-02-28\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n');
+    await waitFor(() => stdout, /Published 1 new[\s\S]*Watching/, fixed);
+    expect((await page('press/2010/bad/')).text).toContain('日期更正');
+  }, 90_000);
+
+  it('stops on Ctrl+C and leaves the records snapshot for the next run', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const snapshot = JSON.parse(await readFile(join(work, 'data/cache/published-state.json'), 'utf8')) as { documents: { id: string; version: number }[] };
+    expect(snapshot.documents.find((record) => record.id === 'press-2010-hotline')?.version).toBe(2);
+    expect(snapshot.documents.some((record) => record.id === 'press-bad')).toBe(true);
+    expect((await stat(join(work, 'data/cache/content.json'))).size).toBeGreaterThan(0);
+  }, 60_000);
+});
