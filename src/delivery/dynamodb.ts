@@ -109,7 +109,7 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
   /** Claims and saves of concurrent senders, as few transactions as are in flight together. */
   const commit = groupCommit<{ key: string; what: string; write: TransactItem }, boolean>(
     (items) => transactEach(items.length === 1 ? (items[0]?.what ?? 'write delivery') : `write ${items.length} deliveries`, items.map((item) => item.write)),
-    { maxBatch: TRANSACTION_ITEMS, maxInFlight: 2, keyOf: (item) => item.key },
+    { maxBatch: TRANSACTION_ITEMS, maxInFlight: 1, keyOf: (item) => item.key },
   );
 
   /**

@@ -52,7 +52,7 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
   const partners = options.partners.filter((partner) => options.partnerId === undefined || partner.id === options.partnerId);
   const summary: SendSummary = { attempts: 0, delivered: 0, dead: 0, pending: 0 };
   for (;;) {
-    const waiting = (await mapLimit(partners, options.concurrency ?? 32, (partner) => sendForPartner(partner, options, policy, random, summary))).flat();
+    const waiting = (await mapLimit(partners, options.concurrency ?? 64, (partner) => sendForPartner(partner, options, policy, random, summary))).flat();
     summary.pending = waiting.length;
     const next = waiting.sort()[0];
     if (next === undefined) {
