@@ -1,6 +1,7 @@
 // Atom 1.0 (RFC 4287) serializer: `(feed) => bytes`, with RFC 5005 archive links and RFC 6721
 // tombstones for withdrawn documents.
 
+import { encodeUtf8 } from './bytes.ts';
 import { rfc3339 } from './dates.ts';
 import type { Feed, FeedEntry, FeedFile } from './model.ts';
 import { disclosureXml, ns } from './namespaces.ts';
@@ -48,7 +49,7 @@ export function atomChunks(feed: Feed): Uint8Array[] {
 function renderEntry(entry: FeedEntry): Uint8Array {
   const cached = entryCache.get(entry);
   if (cached !== undefined) return cached;
-  const xml = Buffer.from(entry.withdrawn === undefined ? renderLiveEntry(entry) : renderTombstone(entry, entry.withdrawn.when), 'utf8');
+  const xml = encodeUtf8(entry.withdrawn === undefined ? renderLiveEntry(entry) : renderTombstone(entry, entry.withdrawn.when));
   entryCache.set(entry, xml);
   return xml;
 }

@@ -1,6 +1,7 @@
 // JSON Feed 1.1 serializer: `(feed) => bytes`. Disclosure metadata goes in the `_gazette`
 // extension; archive paging uses `next_url` (older items), as JSON Feed has no RFC 5005.
 
+import { encodeUtf8 } from './bytes.ts';
 import { rfc3339 } from './dates.ts';
 import type { Feed, FeedEntry, FeedFile } from './model.ts';
 
@@ -73,7 +74,7 @@ function renderItem(entry: FeedEntry): Uint8Array {
     department: { name: d.department.name, code: d.department.code },
     version: d.version,
   };
-  const json = Buffer.from(JSON.stringify(item), 'utf8');
+  const json = encodeUtf8(JSON.stringify(item));
   itemCache.set(entry, json);
   return json;
 }

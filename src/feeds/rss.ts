@@ -1,6 +1,7 @@
 // RSS 2.0 serializer: `(feed) => bytes`. Atom links carry self, hub and RFC 5005 relations,
 // which RSS 2.0 itself cannot express; `content:encoded` carries the full HTML.
 
+import { encodeUtf8 } from './bytes.ts';
 import { rfc3339, rfc822 } from './dates.ts';
 import type { Feed, FeedEntry } from './model.ts';
 import { disclosureXml, ns } from './namespaces.ts';
@@ -65,7 +66,7 @@ function renderItem(entry: FeedEntry): Uint8Array {
       : element('enclosure', { url: entry.enclosure.url, length: entry.enclosure.size, type: entry.enclosure.mediaType }),
     disclosureXml(entry.disclosure),
   ];
-  const item = Buffer.from(`<item>${parts.join('')}</item>`, 'utf8');
+  const item = encodeUtf8(`<item>${parts.join('')}</item>`);
   itemCache.set(entry, item);
   return item;
 }
