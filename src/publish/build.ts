@@ -443,38 +443,23 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const inWave = pages.filter((page) => wave.includes(page.kind));
     await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), concurrency, summary, true);
   }
-  // Catalogue, statistics, columns, permalinks, sitemaps, API and search, from the records.
-  if (!incremental || changes.length > 0 || changedIssues.length > 0) {
-    emit({ type: 'phase', phase: 'discovery' });
-    const derived: DerivedInput = {
-      content,
-      ctx: renderer.context,
-      documents: [...state.documents.values()].filter((record) => record.status !== 'scheduled').sort(newestFirst),
-      issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
-      objects,
-    };
-    const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
-    for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
-      await writeArtifacts(objects, artifacts, concurrency, summary, true);
-    }
-  }
-  if (previousBuild?.fingerprint !== renderer.fingerprint || previousBuild.complete === false || jobs.length + scheduledJobs.length > 0) {
-    await writeBuildState(objects, { fingerprint: renderer.fingerprint, complete: true });
-  }
   summary.published = [...state.documents.values()];
   summary.state = state;
 
-  // Feeds come after the pages they point to; the outbox is recorded before the feeds that
-  // announce the change, so a crash in between is caught up by the next run.
-  if (options.feeds !== undefined) {
-    emit({ type: 'phase', phase: 'feeds' });
+  // Feeds come after the pages they point to (documents and listings, written above); the
+  // outbox is recorded before the feeds that announce the change, so a crash in between is
+  // caught up by the next run. Feeds link to no derived page but a column's, which exists
+  // unless the column is new, and a new column makes a full build: so an incremental build
+  // writes its feeds while the derived outputs are rendered, a full build after them.
+  const writeFeeds = async () => {
+    if (options.feeds === undefined) return;
     const { partners, deliveries } = options.feeds;
     const feeds = await rebuildFeeds({
       objects,
       site: content.site,
       partners,
       columns: content.columns,
-      documents: [...state.documents.values()],
+      documents: summary.published,
       beforeWrite: async (changed) => {
         const jobs = await recordDeliveries({ store: deliveries, site: content.site, partners, changes: changed.map((after) => ({ after })) });
         summary.deliveriesQueued += jobs.length;
@@ -482,6 +467,40 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     });
     summary.feedsWritten = feeds.written.length;
     summary.changedFeeds = feeds.changedFeeds;
+  };
+  const feedsAlongside = incremental ? writeFeeds() : undefined;
+  // Settled at once, so a failure of the derived outputs never leaves it unobserved.
+  const feedsOutcome = feedsAlongside?.then(() => undefined, (error: unknown) => ({ error }));
+
+  // Catalogue, statistics, columns, permalinks, sitemaps, API and search, from the records.
+  if (!incremental || changes.length > 0 || changedIssues.length > 0) {
+    emit({ type: 'phase', phase: 'discovery' });
+    const derived: DerivedInput = {
+      content,
+      ctx: renderer.context,
+      documents: summary.published.filter((record) => record.status !== 'scheduled').sort(newestFirst),
+      issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
+      objects,
+    };
+    const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
+    try {
+      for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
+        await writeArtifacts(objects, artifacts, concurrency, summary, true);
+      }
+    } catch (error) {
+      await feedsOutcome;
+      throw error;
+    }
+  }
+  if (previousBuild?.fingerprint !== renderer.fingerprint || previousBuild.complete === false || jobs.length + scheduledJobs.length > 0) {
+    await writeBuildState(objects, { fingerprint: renderer.fingerprint, complete: true });
+  }
+  if (options.feeds !== undefined) emit({ type: 'phase', phase: 'feeds' });
+  if (feedsOutcome === undefined) {
+    await writeFeeds();
+  } else {
+    const failed = await feedsOutcome;
+    if (failed !== undefined) throw failed.error;
   }
   // Last, when nothing links them any more: what a withdrawal takes down.
   if (withdrawnKeys.length > 0) await objects.delete([...new Set(withdrawnKeys)]);
