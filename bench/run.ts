@@ -5,11 +5,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileContentCache, loadContent } from '../src/content/load.ts';
+import { createFileContentCache, type FileContentCache, loadContent } from '../src/content/load.ts';
+import { rememberedContentFiles } from '../src/cli/watch.ts';
 import { createSiteRenderer } from '../src/publish/siteRenderer.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
 import { availableParallelism } from 'node:os';
-import { buildWithSnapshot } from '../src/cli/snapshotFile.ts';
+import { buildWithSnapshot, memorySnapshotKeeper } from '../src/cli/snapshotFile.ts';
 import type { BuildEvent } from '../src/publish/build.ts';
 import { generateCorpus, writeCorpus } from './corpus.ts';
 import { benchFeeds } from './feeds.ts';
@@ -47,18 +48,25 @@ function phaseTimer(): { onEvent: (event: BuildEvent) => void; stop: () => void;
   };
 }
 
-async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnType<typeof startLocalStores>>, pdf: boolean, onEvent?: (event: BuildEvent) => void) {
-  const cache = await createFileContentCache(join(dataDir, 'cache', 'content.json'));
-  const { content, messages } = await loadContent(root, { cache });
+/** What watch mode keeps between builds of one process (see src/cli/watch.ts). */
+interface WarmSession {
+  cache: FileContentCache;
+  files: ReturnType<typeof rememberedContentFiles>;
+  snapshots: ReturnType<typeof memorySnapshotKeeper>;
+}
+
+async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnType<typeof startLocalStores>>, pdf: boolean, onEvent?: (event: BuildEvent) => void, warm?: WarmSession) {
+  const cache = warm?.cache ?? (await createFileContentCache(join(dataDir, 'cache', 'content.json')));
+  const { content, messages } = await loadContent(root, { cache, ...(warm === undefined ? {} : { files: warm.files }) });
   if (content === undefined) throw new Error(`The generated corpus does not validate:\n${messages.slice(0, 5).map((m) => `${m.file}:${m.line} ${m.message}`).join('\n')}`);
-  await cache.save();
+  if (warm === undefined) await cache.save();
   const renderer = await createSiteRenderer(content, { pdf });
   try {
     // As the CLI does: trust the records snapshot of the last build when the table's lease allows.
     const clock = () => new Date(); // eslint-disable-line no-restricted-syntax
     return await buildWithSnapshot(
       { content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries }, ...(onEvent === undefined ? {} : { onEvent }) },
-      dataDir,
+      warm?.snapshots ?? dataDir,
       clock,
     );
   } finally {
@@ -84,12 +92,28 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
     const one = await timed(() => buildOnce(root, dataDir, stores, pdf, phases.onEvent));
     phases.stop();
     const again = await timed(() => buildOnce(root, dataDir, stores, pdf));
+    // Watch mode: one process builds again after each save, keeping caches and the snapshot in memory.
+    const warm: WarmSession = {
+      cache: await createFileContentCache(join(dataDir, 'cache', 'content.json')),
+      files: rememberedContentFiles(),
+      snapshots: memorySnapshotKeeper(dataDir),
+    };
+    await buildOnce(root, dataDir, stores, pdf, undefined, warm);
+    await writeFile(editPath, original.replace('\n---\n', '\nchangeNote: 再次补充最新情况。\nchangeDate: 2010-12-31\n---\n') + '\n本文已再次根据最新情况更新。\n');
+    warm.files.changed(corpus.sampleRelease, false); // what the file watcher reports
+    const warmPhases = phaseTimer();
+    const warmOne = await timed(() => buildOnce(root, dataDir, stores, pdf, warmPhases.onEvent, warm));
+    warmPhases.stop();
+    await warm.snapshots.flush();
     return [
       `${label}  full: ${full.seconds.toFixed(2)} s, ${(corpus.documents / full.seconds).toFixed(0)} docs/s ` +
         `(${full.value.created} published, ${full.value.objectsWritten} objects, ${full.value.feedsWritten} feed documents)`,
       `${label}  one changed: ${(one.seconds * 1000).toFixed(0)} ms (${one.value.updated} updated, ` +
         `${one.value.objectsWritten} objects written, ${one.value.feedsWritten} feed documents); nothing changed: ${(again.seconds * 1000).toFixed(0)} ms`,
       `${label}  one changed, by phase: ${phases.report()}`,
+      `${label}  one changed in watch mode (build --watch, warm process; from the save being noticed): ${(warmOne.seconds * 1000).toFixed(0)} ms ` +
+        `(${warmOne.value.updated} updated, ${warmOne.value.objectsWritten} objects written)`,
+      `${label}  one changed in watch mode, by phase: ${warmPhases.report()}`,
       `${label}  peak RSS of the build process (render workers included; s3rver and DynamoDB Local are separate processes): ${rssMiB()} MiB`,
     ];
   } finally {
