@@ -105,6 +105,13 @@ export function sitemapEntries(input: DerivedInput, outputs: readonly string[]):
   const pressRecords = input.documents.filter(isPress);
   const years = [...new Set(issues.map((issue) => issue.year))];
   const months = [...new Set(published.filter(isPress).map((record) => monthOf(record.date)))].sort();
+  const pressByMonth = new Map<string, DocumentRecord[]>();
+  for (const record of pressRecords) {
+    const month = monthOf(record.date);
+    const list = pressByMonth.get(month);
+    if (list === undefined) pressByMonth.set(month, [record]);
+    else list.push(record);
+  }
   const registered = (prefix: string) => outputs.some((name) => name.startsWith(prefix));
   const pages: SitemapEntry[] = [
     { urlPath: '/', lastmod: everything },
@@ -113,7 +120,7 @@ export function sitemapEntries(input: DerivedInput, outputs: readonly string[]):
     { urlPath: '/press/', lastmod: latest(pressRecords.map((record) => changedOn(record))) },
     ...months.map((month) => ({
       urlPath: pressMonthPath(month),
-      lastmod: latest(pressRecords.filter((record) => monthOf(record.date) === month).map((record) => changedOn(record))),
+      lastmod: latest((pressByMonth.get(month) ?? []).map((record) => changedOn(record))),
     })),
     ...discoveryPages.filter((page) => registered(page.output)).flatMap((page) => page.paths(input).map((urlPath) => ({ urlPath, lastmod: everything }))),
   ];
@@ -129,8 +136,15 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[char] as string);
 }
 
+const resolvedBases = new Map<string, string>();
+
+/** `urlPath` resolved against the site's base URL; a sitemap resolves 10,000s, mostly plain ASCII paths. */
 function absolute(baseUrl: string, urlPath: string): string {
-  return new URL(urlPath.replace(/^\//, ''), baseUrl).href;
+  const relative = urlPath.replace(/^\//, '');
+  if (!/^[A-Za-z0-9/_.~-]+$/.test(relative) || /(^|\/)\.\.?(\/|$)/.test(relative)) return new URL(relative, baseUrl).href;
+  let base = resolvedBases.get(baseUrl);
+  if (base === undefined) resolvedBases.set(baseUrl, (base = new URL('./', baseUrl).href));
+  return base + relative;
 }
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';

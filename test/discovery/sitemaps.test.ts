@@ -170,6 +170,14 @@ describe('sitemap files', () => {
     expect(files.flatMap((file) => urlsOf(file.body).map((url) => url.loc))).toHaveLength(entries.length);
   });
 
+  it('resolves every path as a URL would, under a base URL with a path or without a closing slash', () => {
+    const paths = ['/press/2010/item-1/', '/zhuanlan/市民心声/', '/a b/', '/x/../y/', '/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf', '/'];
+    for (const base of ['https://www.huainan.gov.cn/', 'https://www.huainan.gov.cn/gb/', 'https://www.huainan.gov.cn/gb']) {
+      const [file] = sitemapFiles(base, 'pages', paths.map((urlPath) => ({ urlPath })));
+      expect(urlsOf(file?.body ?? '').map((url) => url.loc)).toEqual(paths.map((path) => new URL(path.slice(1), base).href));
+    }
+  });
+
   it('escapes what XML needs escaped', () => {
     const [file] = sitemapFiles('https://example.org/a&b/', 'pages', [{ urlPath: "/x'y\"z/", alternates: [{ hreflang: 'en', urlPath: '/<en>/' }] }]);
     const [url] = urlsOf(file?.body ?? '');
