@@ -3,6 +3,7 @@
 // subscription documents that changed. Bytes depend only on content, so an unchanged rebuild
 // writes nothing.
 
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SiteConfig } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
 import { type OutputKind, outputFormats } from '../outputs.ts';
@@ -28,12 +29,31 @@ function headCacheKey(name: string): string {
   return `${PRIVATE_PREFIX}feeds/heads/${name}.json`;
 }
 
+/**
+ * A head cache is rewritten only once this many of the sources its feed shows are missing from it:
+ * in between, the few newest are read from their fragments (one small read each, shared by every
+ * feed that shows them), so an increment does not rewrite ~200 KiB of cache per feed it touches.
+ */
+const HEAD_CACHE_SLACK = 8;
+
+/**
+ * The feed log up to some point, gzipped JSON. The state takes its first `logBase` items and keeps
+ * only the later ones itself, so an increment rewrites kilobytes, not the history; the snapshot is
+ * rewritten once that tail reaches `LOG_TAIL_LIMIT` items. The log only grows, so a snapshot longer
+ * than the state expects (a crash between the two writes) still starts with the items it needs.
+ * Both keys are fixed, so they are read at once.
+ */
+export const FEED_LOG_KEY = `${PRIVATE_PREFIX}feeds/log.json.gz`;
+const LOG_TAIL_LIMIT = 500;
+
 /** Bump when serializers change their output, so every subscription document is re-rendered. */
 const SERIALIZER_VERSION = 1;
 
 interface FeedState {
   fingerprint: string;
   log: FeedLogItem[];
+  /** Items of the log stored in the snapshot at `FEED_LOG_KEY` (0 for a state that holds its whole log). */
+  logBase: number;
   /** Archive pages written, per feed name. */
   archived: Record<string, number>;
   /** `selects` of each feed when its archive pages were written. */
@@ -104,7 +124,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   // `archiveFullText` shapes only archive pages, which `selects` tracks per feed: it leaves the subscription documents alone.
   const { archiveFullText: _archives, ...headSettings } = settings;
   const fingerprint = digestOf({ SERIALIZER_VERSION, site, partners: input.partners, settings: headSettings, ...(columns.length === 0 ? {} : { columns }) });
-  const state: FeedState = saved ?? { fingerprint, log: [], archived: {}, heads: {} };
+  const state: FeedState = saved ?? { fingerprint, log: [], logBase: 0, archived: {}, heads: {} };
 
   const appended = unloggedItems(state.log, records.values());
   if (input.beforeWrite !== undefined && appended.length > 0) await input.beforeWrite(appended.map((item) => records.get(item.id) as DocumentRecord));
@@ -143,11 +163,23 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const heads = planned.filter((doc) => doc.page === undefined);
   // Sources are immutable per id@version, so the caches are valid even when the state is not trusted (--full).
   const cached = new Map<string, FeedEntrySource>();
-  await mapLimit(heads, concurrency, async (doc) => {
+  /** Per feed, the sources its stored head cache holds. */
+  const inCache = new Map<string, Set<string>>();
+  // The new versions are in no cache: their fragments are read while the caches are.
+  const fresh = latestPerId(appended).filter((item) => !item.withdrawn);
+  const prefetch = mapLimit(fresh, concurrency, async (item) => void cached.set(`${item.id}@${item.version}`, await loadSource(objects, item, records)));
+  const caches = mapLimit(heads, concurrency, async (doc) => {
     const stored = await objects.get(headCacheKey(doc.def.name));
     if (stored === undefined) return;
-    for (const source of JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource[]) cached.set(`${source.id}@${source.version}`, source);
+    const keys = new Set<string>();
+    for (const source of JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource[]) {
+      const cacheKey = `${source.id}@${source.version}`;
+      cached.set(cacheKey, source);
+      keys.add(cacheKey);
+    }
+    inCache.set(doc.def.name, keys);
   });
+  await Promise.all([prefetch, caches]);
   const entries = await loadEntries(objects, planned, records, concurrency, cached);
   const options = (fullText: boolean): EntryOptions => ({
     baseUrl: site.baseUrl, utcOffset: settings.utcOffset, tagPrefix: tagPrefix(site, settings), fullText,
@@ -176,22 +208,31 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   });
   for (const doc of archives) state.archived[doc.def.name] = Math.max(state.archived[doc.def.name] ?? 0, doc.page as number);
   await mapLimit(heads, concurrency, async (doc) => {
-    let changed = false;
+    // Let the writes of the documents rendered so far reach the store while this one renders.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const model = feedModel(doc);
-    await Promise.all(feedFormats.map(async (format) => {
+    const documents = await Promise.all(feedFormats.map(async (format) => {
       const key = SITE_PREFIX + headKey(doc.def.name, format);
       const body = render(format, model);
       const digest = sha256(body);
       const known = input.full === true ? (await objects.head(key))?.sha256 : state.heads[key];
-      if (known === digest) return;
-      await writeFeed(objects, key, format, body);
-      state.heads[key] = digest;
-      written.push(key);
-      changed = true;
+      return { format, key, body, digest, changed: known !== digest };
     }));
-    if (changed) {
-      const shown = latestPerId(doc.items).filter((item) => !item.withdrawn).map((item) => entries.get(`${item.id}@${item.version}`));
-      await objects.put({ key: headCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(shown), 'utf8'), contentType: outputFormats.json.mediaType });
+    const changed = documents.filter((document) => document.changed);
+    if (changed.length > 0) {
+      // The cache holds immutable sources (id@version), so it may be written beside the documents.
+      const writes = changed.map((document) => writeFeed(objects, document.key, document.format, document.body));
+      const shown = latestPerId(doc.items).filter((item) => !item.withdrawn).map((item) => `${item.id}@${item.version}`);
+      const stored = inCache.get(doc.def.name);
+      if (stored === undefined || shown.filter((cacheKey) => !stored.has(cacheKey)).length >= HEAD_CACHE_SLACK) {
+        const sources = shown.map((cacheKey) => entries.get(cacheKey));
+        writes.push(objects.put({ key: headCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(sources), 'utf8'), contentType: outputFormats.json.mediaType }));
+      }
+      await Promise.all(writes);
+      for (const document of changed) {
+        state.heads[document.key] = document.digest;
+        written.push(document.key);
+      }
       changedFeeds.push({
         name: doc.def.name,
         urls: formatUrls(site.baseUrl, (format) => headKey(doc.def.name, format)),
@@ -263,19 +304,19 @@ async function loadEntries(
   const sources = new Map<string, FeedEntrySource>();
   for (const [cacheKey, source] of cached) if (needed.has(cacheKey)) sources.set(cacheKey, source);
   const missing = [...needed.entries()].filter(([cacheKey]) => !sources.has(cacheKey));
-  await mapLimit(missing, concurrency, async ([cacheKey, item]) => {
-    const stored = await objects.get(entryKey(item.id, item.version));
-    if (stored !== undefined) {
-      sources.set(cacheKey, JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource);
-      return;
-    }
-    const record = records.get(item.id);
-    if (record?.version !== item.version) {
-      throw new Error(`The feed entry ${entryKey(item.id, item.version)} is missing and the record has moved on; rebuild the document to restore it.`);
-    }
-    sources.set(cacheKey, sourceFromRecord(record));
-  });
+  await mapLimit(missing, concurrency, async ([cacheKey, item]) => void sources.set(cacheKey, await loadSource(objects, item, records)));
   return sources;
+}
+
+/** The entry fragment of one version, or for a version published before fragments existed, its record's facts. */
+async function loadSource(objects: ObjectStore, item: FeedLogItem, records: Map<string, DocumentRecord>): Promise<FeedEntrySource> {
+  const stored = await objects.get(entryKey(item.id, item.version));
+  if (stored !== undefined) return JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource;
+  const record = records.get(item.id);
+  if (record?.version !== item.version) {
+    throw new Error(`The feed entry ${entryKey(item.id, item.version)} is missing and the record has moved on; rebuild the document to restore it.`);
+  }
+  return sourceFromRecord(record);
 }
 
 /** Fallback for a version published before entry fragments existed: no body, record facts only. */
@@ -307,16 +348,40 @@ async function writeFeed(objects: ObjectStore, key: string, format: FeedFormat, 
   await objects.put({ key, body, contentType: kind.mediaType, cacheControl: kind.cacheControl });
 }
 
-type StoredState = Omit<FeedState, 'log'> & { log: StoredLog };
+/**
+ * The state as stored. Earlier releases kept the whole log in it (`log`); now it takes the first
+ * `logBase` items from the log snapshot and keeps the rest (`logTail`). An old state is read as it
+ * is and written in the new form the next time anything changes.
+ */
+type StoredState = Omit<FeedState, 'log' | 'logBase'> & ({ log: StoredLog } | { logBase: number; logTail: StoredLog });
 
 async function readState(objects: ObjectStore, legacyTags: (id: string) => readonly string[] | undefined): Promise<FeedState | undefined> {
-  const stored = await objects.get(FEED_STATE_KEY);
+  const [stored, snapshot] = await Promise.all([objects.get(FEED_STATE_KEY), objects.get(FEED_LOG_KEY)]);
   if (stored === undefined) return undefined;
   const state = JSON.parse(Buffer.from(stored.body).toString('utf8')) as StoredState;
-  return { ...state, log: decodeLog(state.log, legacyTags) };
+  if ('log' in state) {
+    const { log, ...rest } = state;
+    return { ...rest, log: decodeLog(log, legacyTags), logBase: 0 };
+  }
+  const { logBase, logTail, ...rest } = state;
+  let base: FeedLogItem[] = [];
+  if (logBase > 0) {
+    if (snapshot === undefined) throw new Error(`The feed log ${FEED_LOG_KEY} named by ${FEED_STATE_KEY} is missing.`);
+    const items = JSON.parse(gunzipSync(snapshot.body).toString('utf8')) as StoredLog;
+    if (items.items.length < logBase) throw new Error(`The feed log ${FEED_LOG_KEY} holds ${items.items.length} items; ${FEED_STATE_KEY} expects ${logBase}.`);
+    base = decodeLog({ strings: items.strings, items: items.items.slice(0, logBase) }, legacyTags);
+  }
+  return { ...rest, log: [...base, ...decodeLog(logTail, legacyTags)], logBase };
 }
 
+/** Write the log snapshot when the tail has grown long, then the state that names it. */
 async function writeState(objects: ObjectStore, state: FeedState): Promise<void> {
-  const stored: StoredState = { ...state, log: encodeLog(state.log) };
+  if (state.log.length - state.logBase >= LOG_TAIL_LIMIT) {
+    const body = gzipSync(Buffer.from(JSON.stringify(encodeLog(state.log)), 'utf8'));
+    await objects.put({ key: FEED_LOG_KEY, body, contentType: 'application/gzip' });
+    state.logBase = state.log.length;
+  }
+  const { log, logBase, ...rest } = state;
+  const stored: StoredState = { ...rest, logBase, logTail: encodeLog(log.slice(logBase)) };
   await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify(stored), 'utf8'), contentType: outputFormats.json.mediaType });
 }

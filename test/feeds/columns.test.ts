@@ -87,10 +87,11 @@ describe('column feeds', () => {
 
   it('find documents logged before the log kept tags, by their current tags', async () => {
     await rebuild([]);
-    // The log as an earlier release stored it: no tags element in its tuples.
-    const stored = JSON.parse(Buffer.from(objects.objects.get(FEED_STATE_KEY)!.body).toString('utf8'));
-    stored.log.items = stored.log.items.map((item: unknown[]) => item.slice(0, 10));
-    await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify(stored)), contentType: 'application/json' });
+    // The log as an earlier release stored it: the whole log in the state, no tags element in its tuples.
+    const { logTail, logBase, ...stored } = JSON.parse(Buffer.from(objects.objects.get(FEED_STATE_KEY)!.body).toString('utf8'));
+    expect(logBase).toBe(0);
+    const log = { ...logTail, items: logTail.items.map((item: unknown[]) => item.slice(0, 10)) };
+    await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify({ ...stored, log })), contentType: 'application/json' });
     await add({ id: 'hot-f', date: '2010-06-06', updatedAt: '2010-06-06T02:00:00Z' }, ['热线']);
     await rebuild([rexian]);
     expect(await history('columns/rexian')).toEqual(['hot-f', 'hot-e', 'hot-c', 'hot-a'].map(tag));

@@ -1,7 +1,9 @@
+import { gunzipSync } from 'node:zlib';
 import Parser from 'rss-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/delivery/partners.ts';
-import { rebuildFeeds } from '../../src/feeds/rebuild.ts';
+import { decodeLog, encodeLog, type StoredLog } from '../../src/feeds/log.ts';
+import { FEED_LOG_KEY, FEED_STATE_KEY, rebuildFeeds } from '../../src/feeds/rebuild.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { createMemoryObjectStore, type MemoryObjectStore } from './memoryObjects.ts';
@@ -203,5 +205,61 @@ describe('rebuildFeeds increments', () => {
       [tag('press-b'), expect.stringContaining('正文')],
       [tag('press-a'), expect.stringContaining('正文')],
     ]);
+  });
+});
+
+describe('rebuildFeeds state', () => {
+  const readJson = (key: string) => JSON.parse(Buffer.from(objects.objects.get(key)!.body).toString('utf8'));
+  const day = (i: number) => new Date(Date.UTC(2010, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  const many = (from: number, to: number) =>
+    add(...Array.from({ length: to - from }, (_, k) => ({ id: `press-${String(from + k).padStart(4, '0')}`, date: day(from + k), updatedAt: `${day(from + k)}T02:00:00.000Z` })));
+
+  it('keeps the log in a snapshot rewritten every 500 items, and only the newer items in the state', async () => {
+    await many(0, 520);
+    await rebuild();
+    expect(readJson(FEED_STATE_KEY)).toMatchObject({ logBase: 520, logTail: { items: [] } });
+    const snapshot = JSON.parse(gunzipSync(objects.objects.get(FEED_LOG_KEY)!.body).toString('utf8')) as StoredLog;
+    expect(snapshot.items).toHaveLength(520);
+    const before = objects.puts.length;
+    await many(520, 523);
+    await rebuild();
+    expect(objects.puts.slice(before)).not.toContain(FEED_LOG_KEY);
+    expect(readJson(FEED_STATE_KEY).logTail.items.map((item: unknown[]) => item[0])).toEqual(['press-0520', 'press-0521', 'press-0522']);
+    const ids = [...new Set(await history('all'))];
+    expect(ids.slice(0, 4)).toEqual(['press-0522', 'press-0521', 'press-0520', 'press-0519'].map(tag));
+    expect(ids).toHaveLength(523);
+  });
+
+  it('reads a state that holds the whole log, as earlier releases wrote it, and writes the new form', async () => {
+    await many(0, 7);
+    await rebuild();
+    const { logBase, logTail, ...rest } = readJson(FEED_STATE_KEY);
+    expect(logBase).toBe(0);
+    await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify({ ...rest, log: encodeLog(decodeLog(logTail)) })), contentType: 'application/json' });
+    expect((await rebuild()).written).toEqual([]);
+    await many(7, 8);
+    const { written } = await rebuild();
+    expect(written).toContain('site/feeds/all/atom.xml');
+    expect(written).toContain('site/feeds/all/archive/4.atom.xml');
+    expect(written.filter((key) => key.includes('/archive/') && !key.includes('/archive/4.'))).toEqual([]);
+    expect(readJson(FEED_STATE_KEY)).toMatchObject({ logBase: 0, logTail: { items: expect.any(Array) } });
+    expect(readJson(FEED_STATE_KEY).log).toBeUndefined();
+    expect([...new Set(await history('all'))]).toEqual(Array.from({ length: 8 }, (_, i) => tag(`press-${String(7 - i).padStart(4, '0')}`)));
+  });
+
+  it('rewrites a head cache only once several of its entries are missing from it, reading those few from their fragments', async () => {
+    await many(0, 2);
+    await rebuildFeeds({ objects, site, partners: [], documents: records.values() });
+    const cacheWrites: number[] = [];
+    for (let i = 2; i < 20; i++) {
+      await many(i, i + 1);
+      const before = objects.puts.length;
+      await rebuildFeeds({ objects, site, partners: [], documents: records.values() });
+      if (objects.puts.slice(before).includes('private/feeds/heads/all.json')) cacheWrites.push(i);
+      const head = await read('feeds/all/atom.xml');
+      expect(head.items).toHaveLength(i + 1);
+      expect(head.items.every((item) => item.content?.includes('正文'))).toBe(true);
+    }
+    expect(cacheWrites).toEqual([9, 17]);
   });
 });
