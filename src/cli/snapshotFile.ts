@@ -30,6 +30,11 @@ export interface SnapshotKeeper {
   read(): Promise<StateSnapshot | undefined>;
   /** Keep the new snapshot, or none (undefined) when this build's may not be trusted. */
   keep(snapshot: StateSnapshot | undefined): Promise<void>;
+  /**
+   * What this process knows the bucket holds (see `BuildOptions.knownObjects`), for a keeper
+   * that lives across builds; valid exactly as long as the snapshot is trusted.
+   */
+  knownObjects?: Map<string, string>;
 }
 
 /** The snapshot file of a data folder, read and written by every build (a one-shot CLI run). */
@@ -47,12 +52,14 @@ export function fileSnapshotKeeper(dataDir: string): SnapshotKeeper {
  * The lease decides trust as before: a snapshot kept here is used only when the table says the
  * last build to finish was this one.
  */
-export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void> } {
+export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void>; knownObjects: Map<string, string> } {
   const file = fileSnapshotKeeper(dataDir);
+  const knownObjects = new Map<string, string>();
   let latest: Promise<StateSnapshot | undefined> | undefined;
   let writing: Promise<void> = Promise.resolve();
   let failure: unknown;
   return {
+    knownObjects,
     read: () => (latest ??= file.read()),
     keep(snapshot) {
       latest = Promise.resolve(snapshot);
@@ -76,9 +83,15 @@ export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(
 export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'>, data: string | SnapshotKeeper, clock: () => Date): Promise<BuildSummary> {
   const keeper = typeof data === 'string' ? fileSnapshotKeeper(data) : data;
   const session = await beginBuild(options.records, await keeper.read(), randomUUID(), clock);
+  // What the bucket held after this process's last build stands only if no other build ran since.
+  if (session.state === undefined) keeper.knownObjects?.clear();
   let summary: BuildSummary;
   try {
-    summary = await buildSite({ ...options, ...(session.state === undefined ? {} : { knownState: session.state }) });
+    summary = await buildSite({
+      ...options,
+      ...(session.state === undefined ? {} : { knownState: session.state }),
+      ...(keeper.knownObjects === undefined ? {} : { knownObjects: keeper.knownObjects }),
+    });
   } catch (error) {
     await session.fail();
     throw error;

@@ -107,6 +107,13 @@ export interface BuildOptions {
   provenance?: Provenance;
   /** The published state, when the caller knows it (a trusted snapshot); otherwise read from the table. */
   knownState?: PublishedState;
+  /**
+   * sha256 and content type (`<sha256>\0<type>`) of objects this process knows the bucket holds,
+   * by key: a listing or derived page is then compared without asking the bucket. Only for a
+   * process whose builds hold the table's lease one after another (watch mode): the map is kept
+   * up to date by the build and must be dropped whenever another build may have run.
+   */
+  knownObjects?: Map<string, string>;
   /** Rebuild feeds and record partner deliveries (locally; on AWS the table stream does it). */
   feeds?: { partners: readonly Partner[]; deliveries: DeliveryStore };
 }
@@ -163,6 +170,7 @@ export async function loadPublishedState(records: RecordStore): Promise<Publishe
 
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const { content, objects, records, renderer, now } = options;
+  const known = options.knownObjects;
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
@@ -265,7 +273,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   if (jobs.length + scheduledJobs.length > 0 && !recovering) {
     await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
   }
-  await writeArtifacts(objects, renderer.assets(), concurrency, summary, true);
+  await writeArtifacts(objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, known });
 
   emit({ type: 'phase', phase: 'render' });
   await renderer.begin(jobs.length + scheduledJobs.length, hidden);
@@ -276,7 +284,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
     const artifacts = [...(await renderer.documentArtifacts(job)).artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
-    await writeArtifacts(objects, artifacts, 4, summary, false, prefix);
+    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, known });
     await records.putScheduled({
       id: job.doc.id,
       kind: job.doc.kind,
@@ -372,7 +380,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (/\/v\d+\/index\.html$/.test(head.key)) withdrawnKeys.push(head.key);
       }
     }
-    await writeArtifacts(objects, artifacts, 4, summary, false);
+    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, known });
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
@@ -405,6 +413,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const released = newRecords.flatMap((record) => staged.get(record.id) ?? []);
   await mapLimit(released, concurrency, async (item) => {
     await objects.delete(item.artifactKeys);
+    for (const key of item.artifactKeys) known?.delete(key);
     await records.deleteScheduled(item.id);
   });
 
@@ -421,7 +430,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
-    await writeArtifacts(objects, artifacts, concurrency, summary, false);
+    await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: false, known });
     const refs = artifacts.map(artifactRef);
     const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
     await records.putIssue(written, previous?.version ?? 0);
@@ -441,7 +450,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // so a crash between two writes never leaves a reachable link to a page not yet written.
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), concurrency, summary, true);
+    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, known });
   }
   summary.published = [...state.documents.values()];
   summary.state = state;
@@ -485,7 +494,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
     try {
       for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
-        await writeArtifacts(objects, artifacts, concurrency, summary, true);
+        await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, known });
       }
     } catch (error) {
       await feedsOutcome;
@@ -504,6 +513,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   }
   // Last, when nothing links them any more: what a withdrawal takes down.
   if (withdrawnKeys.length > 0) await objects.delete([...new Set(withdrawnKeys)]);
+  for (const key of withdrawnKeys) known?.delete(key);
   return summary;
 }
 
@@ -593,24 +603,36 @@ function artifactRef(artifact: Artifact): ArtifactRef {
  * Put artifacts under the site prefix. With `skipUnchanged`, an object whose stored sha256
  * equals the new bytes' is left alone, so rebuilding unchanged content rewrites nothing.
  */
-async function writeArtifacts(
-  objects: ObjectStore,
-  artifacts: Artifact[],
-  concurrency: number,
-  summary: BuildSummary,
-  skipUnchanged: boolean,
-  prefix = SITE_PREFIX,
-): Promise<void> {
-  await mapLimit(artifacts, concurrency, async (item) => {
+interface WriteOptions {
+  concurrency: number;
+  summary: BuildSummary;
+  /** Compare with what the bucket holds and write only what differs (listings, derived outputs). */
+  skipUnchanged: boolean;
+  prefix?: string;
+  /** What this process knows the bucket holds (see `BuildOptions.knownObjects`). */
+  known?: Map<string, string> | undefined;
+}
+
+async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], options: WriteOptions): Promise<void> {
+  const { summary, skipUnchanged, known } = options;
+  const prefix = options.prefix ?? SITE_PREFIX;
+  await mapLimit(artifacts, options.concurrency, async (item) => {
     const key = prefix + item.key;
+    const stamp = skipUnchanged || known !== undefined ? `${sha256(item.body)}\u0000${item.contentType}` : '';
     if (skipUnchanged) {
-      const head = await objects.head(key);
-      if (head?.sha256 === sha256(item.body) && head.contentType === item.contentType) {
+      let held = known?.get(key);
+      if (held === undefined) {
+        const head = await objects.head(key);
+        held = head === undefined ? '' : `${head.sha256 ?? ''}\u0000${head.contentType}`;
+      }
+      if (held === stamp) {
+        known?.set(key, stamp);
         summary.objectsUnchanged++;
         return;
       }
     }
     await objects.put({ key, body: item.body, contentType: item.contentType, cacheControl: item.cacheControl });
+    known?.set(key, stamp);
     summary.objectsWritten++;
   });
 }
