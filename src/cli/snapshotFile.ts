@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, type BuildSummary, buildSite } from '../publish/build.ts';
 import { beginBuild, type StateSnapshot } from '../publish/snapshot.ts';
+import type { StoredObject } from '../store/ports.ts';
 
 export const SNAPSHOT_FILE = 'published-state.json';
 
@@ -35,6 +36,8 @@ export interface SnapshotKeeper {
    * that lives across builds; valid exactly as long as the snapshot is trusted.
    */
   knownObjects?: Map<string, string>;
+  /** Bodies read or written by this process, valid with `knownObjects` (see `BuildOptions.heldObjects`). */
+  heldObjects?: Map<string, StoredObject>;
 }
 
 /** The snapshot file of a data folder, read and written by every build (a one-shot CLI run). */
@@ -55,11 +58,13 @@ export function fileSnapshotKeeper(dataDir: string): SnapshotKeeper {
 export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void>; knownObjects: Map<string, string> } {
   const file = fileSnapshotKeeper(dataDir);
   const knownObjects = new Map<string, string>();
+  const heldObjects = new Map<string, StoredObject>();
   let latest: Promise<StateSnapshot | undefined> | undefined;
   let writing: Promise<void> = Promise.resolve();
   let failure: unknown;
   return {
     knownObjects,
+    heldObjects,
     read: () => (latest ??= file.read()),
     keep(snapshot) {
       latest = Promise.resolve(snapshot);
@@ -84,13 +89,17 @@ export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'
   const keeper = typeof data === 'string' ? fileSnapshotKeeper(data) : data;
   const session = await beginBuild(options.records, await keeper.read(), randomUUID(), clock);
   // What the bucket held after this process's last build stands only if no other build ran since.
-  if (session.state === undefined) keeper.knownObjects?.clear();
+  if (session.state === undefined) {
+    keeper.knownObjects?.clear();
+    keeper.heldObjects?.clear();
+  }
   let summary: BuildSummary;
   try {
     summary = await buildSite({
       ...options,
       ...(session.state === undefined ? {} : { knownState: session.state }),
       ...(keeper.knownObjects === undefined ? {} : { knownObjects: keeper.knownObjects }),
+      ...(keeper.heldObjects === undefined ? {} : { heldObjects: keeper.heldObjects }),
     });
   } catch (error) {
     await session.fail();

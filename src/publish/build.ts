@@ -29,6 +29,7 @@ import {
   type PutDocumentEntry,
   type RecordStore,
   type ScheduledRecord,
+  type StoredObject,
   PRIVATE_PREFIX,
   SITE_PREFIX,
 } from '../store/ports.ts';
@@ -114,6 +115,11 @@ export interface BuildOptions {
    * up to date by the build and must be dropped whenever another build may have run.
    */
   knownObjects?: Map<string, string>;
+  /**
+   * With `knownObjects`: bodies the derived outputs read from the bucket (the search index they
+   * update in place), kept by key and used again while `knownObjects` says the bucket still holds them.
+   */
+  heldObjects?: Map<string, StoredObject>;
   /** Rebuild feeds and record partner deliveries (locally; on AWS the table stream does it). */
   feeds?: { partners: readonly Partner[]; deliveries: DeliveryStore };
 }
@@ -171,6 +177,7 @@ export async function loadPublishedState(records: RecordStore): Promise<Publishe
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const { content, objects, records, renderer, now } = options;
   const known = options.knownObjects;
+  const held = known === undefined ? undefined : options.heldObjects;
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
@@ -273,7 +280,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   if (jobs.length + scheduledJobs.length > 0 && !recovering) {
     await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
   }
-  await writeArtifacts(objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, known });
+  await writeArtifacts(objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, known, held });
 
   emit({ type: 'phase', phase: 'render' });
   await renderer.begin(jobs.length + scheduledJobs.length, hidden);
@@ -284,7 +291,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
     const artifacts = [...(await renderer.documentArtifacts(job)).artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
-    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, known });
+    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, known, held });
     await records.putScheduled({
       id: job.doc.id,
       kind: job.doc.kind,
@@ -380,7 +387,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (/\/v\d+\/index\.html$/.test(head.key)) withdrawnKeys.push(head.key);
       }
     }
-    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, known });
+    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, known, held });
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
@@ -413,7 +420,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const released = newRecords.flatMap((record) => staged.get(record.id) ?? []);
   await mapLimit(released, concurrency, async (item) => {
     await objects.delete(item.artifactKeys);
-    for (const key of item.artifactKeys) known?.delete(key);
+    for (const key of item.artifactKeys) {
+      known?.delete(key);
+      held?.delete(key);
+    }
     await records.deleteScheduled(item.id);
   });
 
@@ -430,7 +440,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
-    await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: false, known });
+    await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: false, known, held });
     const refs = artifacts.map(artifactRef);
     const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
     await records.putIssue(written, previous?.version ?? 0);
@@ -450,7 +460,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // so a crash between two writes never leaves a reachable link to a page not yet written.
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, known });
+    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, known, held });
   }
   summary.published = [...state.documents.values()];
   summary.state = state;
@@ -489,12 +499,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       ctx: renderer.context,
       documents: summary.published.filter((record) => record.status !== 'scheduled').sort(newestFirst),
       issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
-      objects,
+      objects: known !== undefined && held !== undefined ? rememberingReader(objects, known, held) : objects,
     };
     const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
     try {
       for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
-        await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, known });
+        await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, known, held });
       }
     } catch (error) {
       await feedsOutcome;
@@ -513,7 +523,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   }
   // Last, when nothing links them any more: what a withdrawal takes down.
   if (withdrawnKeys.length > 0) await objects.delete([...new Set(withdrawnKeys)]);
-  for (const key of withdrawnKeys) known?.delete(key);
+  for (const key of withdrawnKeys) {
+    known?.delete(key);
+    held?.delete(key);
+  }
   return summary;
 }
 
@@ -611,14 +624,43 @@ interface WriteOptions {
   prefix?: string;
   /** What this process knows the bucket holds (see `BuildOptions.knownObjects`). */
   known?: Map<string, string> | undefined;
+  held?: Map<string, StoredObject> | undefined;
+}
+
+/** `<sha256>\0<content type>`: what `knownObjects` records of an object. */
+function stampOf(sha: string, contentType: string): string {
+  return `${sha}\u0000${contentType}`;
+}
+
+/**
+ * The bucket as the derived outputs read it: a body read (or written) earlier by this process
+ * is answered from memory while `known` says the bucket holds exactly those bytes.
+ */
+function rememberingReader(objects: ObjectStore, known: Map<string, string>, held: Map<string, StoredObject>): ObjectStore {
+  return {
+    ...objects,
+    async get(key) {
+      const kept = held.get(key);
+      if (kept !== undefined && known.get(key) === stampOf(kept.sha256 ?? '', kept.contentType)) return kept;
+      const stored = await objects.get(key);
+      if (stored === undefined || stored.sha256 === undefined) {
+        held.delete(key);
+        return stored;
+      }
+      held.set(key, stored);
+      known.set(key, stampOf(stored.sha256, stored.contentType));
+      return stored;
+    },
+  };
 }
 
 async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], options: WriteOptions): Promise<void> {
-  const { summary, skipUnchanged, known } = options;
+  const { summary, skipUnchanged, known, held } = options;
   const prefix = options.prefix ?? SITE_PREFIX;
   await mapLimit(artifacts, options.concurrency, async (item) => {
     const key = prefix + item.key;
-    const stamp = skipUnchanged || known !== undefined ? `${sha256(item.body)}\u0000${item.contentType}` : '';
+    const digest = skipUnchanged || known !== undefined ? sha256(item.body) : '';
+    const stamp = stampOf(digest, item.contentType);
     if (skipUnchanged) {
       let held = known?.get(key);
       if (held === undefined) {
@@ -633,6 +675,9 @@ async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], optio
     }
     await objects.put({ key, body: item.body, contentType: item.contentType, cacheControl: item.cacheControl });
     known?.set(key, stamp);
+    if (held?.has(key) === true) {
+      held.set(key, { key, body: item.body, contentType: item.contentType, ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }), sha256: digest });
+    }
     summary.objectsWritten++;
   });
 }

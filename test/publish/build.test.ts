@@ -6,7 +6,7 @@ import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite, type BuildSummary, PublishStateError } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
-import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../../src/store/ports.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from './site.ts';
 
@@ -168,39 +168,55 @@ describe('buildSite', () => {
   });
 
   it('with what the bucket holds kept between builds (watch mode), writes the same bytes without asking the bucket', async () => {
-    const correct = (files: Record<string, string | Buffer>) => String(files['press/2010/hotline.md'])
-      .replace('一万余件', '一万二千余件')
-      .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 受理量更正为一万二千余件。\nchangeDate: 2010-06-26\n');
-    const later = new Date('2010-06-26T08:00:00+08:00');
-    // Reference: two builds, the bucket asked each time.
+    // Two corrections of one release, on the 26th and the 27th.
+    const corrections = [
+      { at: new Date('2010-06-26T08:00:00+08:00'), text: '一万二千余件', note: '受理量更正为一万二千余件。', date: '2010-06-26' },
+      { at: new Date('2010-06-27T08:00:00+08:00'), text: '一万三千余件', note: '受理量再次更正为一万三千余件。', date: '2010-06-27' },
+    ];
+    const corrected = (n: number) => String(sampleFiles()['press/2010/hotline.md'])
+      .replace('一万余件', corrections[n]?.text ?? '')
+      .replace('category: 综合政务\n', `category: 综合政务\nchangeNote: ${corrections[n]?.note}\nchangeDate: ${corrections[n]?.date}\n`);
+    // Reference: the three builds, the bucket asked each time.
     const plain = await createTestStores();
     const plainRoot = await writeSite(sampleFiles());
     await build(plainRoot, plain);
-    await writeFile(join(plainRoot, 'press/2010/hotline.md'), correct(sampleFiles()));
-    await build(plainRoot, plain, later);
-    // The same two builds, the second one knowing what the first left in the bucket.
+    for (const [n, { at }] of corrections.entries()) {
+      await writeFile(join(plainRoot, 'press/2010/hotline.md'), corrected(n));
+      await build(plainRoot, plain, at);
+    }
+    // The same builds, each knowing what the ones before left in the bucket.
     const stores = await createTestStores();
     const root = await writeSite(sampleFiles());
     const knownObjects = new Map<string, string>();
-    let heads = 0;
-    const counted: ObjectStore = { ...stores.objects, head: (key) => (heads++, stores.objects.head(key)) };
+    const heldObjects = new Map<string, StoredObject>();
+    const asked: string[] = [];
+    const counted: ObjectStore = {
+      ...stores.objects,
+      head: (key) => (asked.push(`head ${key}`), stores.objects.head(key)),
+      get: (key) => (asked.push(`get ${key}`), stores.objects.get(key)),
+    };
     const run = async (at: Date) => {
       const content = await load(root);
       const renderer = await createSiteRenderer(content, { workers: 0 });
       try {
-        return await buildSite({ content, objects: counted, records: stores.records, renderer, now: at, knownObjects });
+        return await buildSite({ content, objects: counted, records: stores.records, renderer, now: at, knownObjects, heldObjects });
       } finally {
         await renderer.close();
       }
     };
     await run(now);
     expect(knownObjects.size).toBeGreaterThan(20);
-    await writeFile(join(root, 'press/2010/hotline.md'), correct(sampleFiles()));
-    heads = 0;
-    const summary = await run(later);
-    expect(summary).toMatchObject({ updated: 1, unchanged: 4 });
-    // One question remains: whether version 1's copy exists before it is made.
-    expect(heads).toBe(1);
+    for (const [n, { at }] of corrections.entries()) {
+      await writeFile(join(root, 'press/2010/hotline.md'), corrected(n));
+      asked.length = 0;
+      expect(await run(at)).toMatchObject({ updated: 1, unchanged: 4 });
+      // One question remains: whether the copy of the previous version exists before it is made.
+      expect(asked.filter((request) => request.startsWith('head'))).toEqual([`head ${SITE_PREFIX}press/2010/hotline/v${n + 1}/index.html`]);
+      // The search index is read from the bucket once, then updated from what this process wrote.
+      const searchReads = asked.filter((request) => request.startsWith(`get ${SITE_PREFIX}search/`));
+      if (n === 0) expect(searchReads.length).toBeGreaterThan(0);
+      else expect(searchReads).toEqual([]);
+    }
     expect(await siteObjects(stores.objects)).toEqual(await siteObjects(plain.objects));
   });
 
