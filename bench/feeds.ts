@@ -1,5 +1,6 @@
 // Feed and delivery benchmarks: full rebuild of every feed and archive for a 10,000-document
 // history, the incremental case (one new document), and fan-out of one change to 50 partners.
+// On s3rver it also prints the stand-in's floor: the store alone doing the same reads and writes.
 // Run alone with `node --import tsx bench/feeds.ts`, or through `npm run bench` once wired in.
 // Timings are printed, never asserted.
 
@@ -16,6 +17,7 @@ import { recordDeliveries } from '../src/delivery/outbox.ts';
 import { loadPartners, type Partner } from '../src/delivery/partners.ts';
 import { environmentSecrets } from '../src/delivery/secrets.ts';
 import { sendPendingDeliveries } from '../src/delivery/send.ts';
+import { mapLimit } from '../src/concurrency.ts';
 import { feedEntryArtifact } from '../src/feeds/entries.ts';
 import { rebuildFeeds } from '../src/feeds/rebuild.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
@@ -61,21 +63,68 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - start };
 }
 
-export async function benchRebuild(label: string, objects: ObjectStore, site: SiteConfig, partners: Partner[], size: number): Promise<string[]> {
+/** The keys a piece of work reads and the sizes of the objects it writes, in call order. */
+function recordingStore(objects: ObjectStore): ObjectStore & { take: () => { reads: string[]; writes: number[] } } {
+  const reads: string[] = [];
+  const writes: number[] = [];
+  return {
+    ...objects,
+    get: (key) => {
+      reads.push(key);
+      return objects.get(key);
+    },
+    put: (input) => {
+      writes.push(input.body.byteLength);
+      return objects.put(input);
+    },
+    take: () => ({ reads: reads.splice(0), writes: writes.splice(0) }),
+  };
+}
+
+/**
+ * What the store alone takes to do the same I/O as a run: read the same keys (16 in flight, as the
+ * rebuild reads), then accept objects of the same sizes (precomputed bodies, 48 in flight: the
+ * rebuild's 16 documents of 3 formats each). No feed work. On s3rver this is the stand-in's floor
+ * under the feed figures.
+ */
+async function storeFloor(objects: ObjectStore, io: { reads: string[]; writes: number[] }, tag: string): Promise<string> {
+  const filler = Buffer.alloc(Math.max(0, ...io.writes), '淮南市人民政府公报');
+  const reading = await timed(() => mapLimit(io.reads, 16, (key) => objects.get(key)));
+  const writing = await timed(() => mapLimit(io.writes, 48, (bytes, i) =>
+    objects.put({ key: `private/bench-floor/${tag}/${i}`, body: filler.subarray(0, bytes), contentType: 'application/octet-stream' }),
+  ));
+  const bytes = io.writes.reduce((sum, size) => sum + size, 0);
+  const mib = `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+  return `${(reading.ms + writing.ms).toFixed(0)} ms (reading ${io.reads.length} objects ${reading.ms.toFixed(0)} ms, writing ${io.writes.length} objects, ${mib}, ${writing.ms.toFixed(0)} ms)`;
+}
+
+export async function benchRebuild(label: string, store: ObjectStore, site: SiteConfig, partners: Partner[], size: number, floor = false): Promise<string[]> {
+  const objects = recordingStore(store);
   const records = await seedHistory(objects, site, size);
+  objects.take();
   const full = await timed(() => rebuildFeeds({ objects, site, partners, documents: records.values() }));
+  const fullIo = objects.take();
   const extra: DocumentRecord = { ...[...records.values()].at(-1)!, id: 'bench-new', version: 1, updatedAt: '2099-01-01T00:00:00.000Z', urlPath: '/press/2099/bench-new/' };
   await objects.put(feedEntryArtifact({ department: site.departments.find((d) => d.name === extra.department), category: site.topics.find((t) => t.name === extra.category), attachments: [] } as unknown as GazetteDocument, '<p>新文件</p>', extra, site));
   records.set(extra.id, extra);
+  objects.take();
   const one = await timed(() => rebuildFeeds({ objects, site, partners, documents: records.values() }));
+  const oneIo = objects.take();
   const none = await timed(() => rebuildFeeds({ objects, site, partners, documents: records.values() }));
   // What a template or site.yaml change costs once archives exist: every subscription document re-rendered, archives checked.
   const heads = await timed(() => rebuildFeeds({ objects, site, partners, documents: records.values(), full: true }));
-  return [
+  const lines = [
     `feeds ${size} docs (${label})  full rebuild: ${full.ms.toFixed(0)} ms, ${full.value.written.length} objects (target ≤ 2000 ms)`,
     `feeds ${size} docs (${label})  one new document: ${one.ms.toFixed(0)} ms, ${one.value.written.length} objects (target ≤ 100 ms); nothing changed: ${none.ms.toFixed(0)} ms`,
     `feeds ${size} docs (${label})  re-render every subscription document, archives kept (--full): ${heads.ms.toFixed(0)} ms, ${heads.value.written.length} objects rewritten`,
   ];
+  if (floor) {
+    lines.push(
+      `feeds ${size} docs (${label})  the store alone doing the full rebuild's reads and writes, no feed work: ${await storeFloor(store, fullIo, 'full')}`,
+      `feeds ${size} docs (${label})  the store alone doing one new document's reads and writes, no feed work: ${await storeFloor(store, oneIo, 'one')}`,
+    );
+  }
+  return lines;
 }
 
 export async function benchFanOut(dynamodbEndpoint: string, site: SiteConfig, count: number): Promise<string> {
@@ -149,7 +198,7 @@ export async function benchFeeds(size = 10_000, withServers = true): Promise<str
   const dir = await mkdtemp(join(tmpdir(), 'gazette-bench-feeds-'));
   const stores = await startLocalStores(dir);
   try {
-    lines.push(...(await benchRebuild('s3rver', stores.objects, site, partners, size)));
+    lines.push(...(await benchRebuild('s3rver', stores.objects, site, partners, size, true)));
     lines.push(await benchFanOut(stores.dynamodbEndpoint, site, 50));
   } finally {
     await stores.stop();
