@@ -6,7 +6,12 @@ const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 // eslint-disable-next-line no-control-regex
 const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+// Anything escapeXml would change: most titles, URLs and dates have none, and are returned as they are.
+// eslint-disable-next-line no-control-regex
+const special = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 export function escapeXml(text: string): string {
+  if (!special.test(text)) return text;
   return text.replace(forbidden, '').replace(/[&<>"']/g, (c) => escapes[c] as string);
 }
 
