@@ -43,6 +43,8 @@ export interface SiteConfig {
   departments: Department[];
   topics: Topic[];
   sections: Section[];
+  /** Feed settings (all optional): entries per subscription document, full text in facet archives, the WebSub hub of the site's own feeds. */
+  feeds?: { entries?: number; archiveFullText?: 'canonical' | 'every'; hub?: string };
 }
 
 /** A position in a content file, 1-based like editors' tools. */

@@ -132,6 +132,17 @@ export const siteSchema = z
       .min(1),
     topics: z.array(z.strictObject({ id: z.string().regex(siteIdPattern), name: text, nameEn: text.optional() })).min(1),
     sections: z.array(z.strictObject({ id: z.string().regex(siteIdPattern), name: text })).min(1),
+    feeds: z
+      .strictObject({
+        entries: z.int().min(1).max(500).optional(),
+        archiveFullText: z.enum(['canonical', 'every']).optional(),
+        hub: z.string().superRefine((value, ctx) => {
+          if (!/^https:\/\/[^/\s]+\/\S*$/.test(value)) {
+            custom(ctx, `"${value}" is not an absolute https URL.`, { ruleId: 'invalid-hub-url', hint: 'Write the WebSub hub like https://websub.huainan.example/' });
+          }
+        }).optional(),
+      })
+      .optional(),
   })
   .superRefine((site, ctx) => {
     for (const list of ['departments', 'topics', 'sections'] as const) {
@@ -354,6 +365,9 @@ const examples: Record<string, string> = {
   name: '淮南市人民政府',
   code: '"003210001"',
   baseUrl: 'https://www.huainan.gov.cn/',
+  entries: '50',
+  archiveFullText: 'canonical',
+  hub: 'https://websub.huainan.example/',
   lang: 'zh-CN',
   publisher: '淮南市人民政府办公室',
   gazetteTitle: '淮南市人民政府公报',

@@ -114,7 +114,7 @@ interface PlannedDocument {
 
 export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFeedsResult> {
   const { objects, site } = input;
-  const settings: FeedSettings = { ...defaultFeedSettings, ...input.settings };
+  const settings: FeedSettings = { ...defaultFeedSettings, ...siteFeedSettings(site), ...input.settings };
   const concurrency = input.concurrency ?? 16;
   const records = new Map<string, DocumentRecord>();
   for (const record of input.documents) records.set(record.id, record);
@@ -384,4 +384,14 @@ async function writeState(objects: ObjectStore, state: FeedState): Promise<void>
   const { log, logBase, ...rest } = state;
   const stored: StoredState = { ...rest, logBase, logTail: encodeLog(log.slice(logBase)) };
   await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify(stored), 'utf8'), contentType: outputFormats.json.mediaType });
+}
+
+/** What `site.yaml` sets of the feeds (`feeds: { entries, archiveFullText, hub }`). */
+export function siteFeedSettings(site: SiteConfig): Partial<FeedSettings> {
+  const feeds = site.feeds ?? {};
+  return {
+    ...(feeds.entries === undefined ? {} : { headSize: feeds.entries }),
+    ...(feeds.archiveFullText === undefined ? {} : { archiveFullText: feeds.archiveFullText }),
+    ...(feeds.hub === undefined ? {} : { hubUrl: feeds.hub }),
+  };
 }

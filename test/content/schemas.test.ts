@@ -35,6 +35,17 @@ describe('validateFrontMatter', () => {
     expect(problems).toMatchObject([{ path: ['departments', 0, 'code'], ruleId: 'invalid-type', hint: 'Quote it so it is read as text: code: "3210001"' }]);
   });
 
+  it('checks the feed settings of site.yaml', () => {
+    const site = { name: '淮南市人民政府', baseUrl: 'https://www.huainan.gov.cn/', lang: 'zh-CN', publisher: '办公室', gazetteTitle: '公报', departments: [{ id: 'szf', name: '淮南市人民政府', code: '003210001' }], topics: [{ id: 'zwgk', name: '政务公开' }], sections: [{ id: 's', name: '市政府文件' }] };
+    expect(validateFrontMatter('site', { ...site, feeds: { entries: 20, archiveFullText: 'every', hub: 'https://websub.huainan.example/' } }).problems).toEqual([]);
+    const { problems } = validateFrontMatter('site', { ...site, feeds: { entries: 0, archiveFullText: 'all', hub: 'http://websub.example/' } });
+    expect(problems.map((problem) => [problem.path.join('.'), problem.ruleId])).toEqual([
+      ['feeds.entries', expect.any(String)],
+      ['feeds.archiveFullText', expect.any(String)],
+      ['feeds.hub', 'invalid-hub-url'],
+    ]);
+  });
+
   it('checks conferences: speakers, times and who answers', () => {
     const { problems } = validateFrontMatter('conference', {
       type: 'conference',

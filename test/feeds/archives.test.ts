@@ -100,3 +100,22 @@ describe('archive documents', () => {
     expect((await rebuild({ archiveFullText: 'every' })).written).toEqual([]);
   });
 });
+
+describe('feed settings from site.yaml', () => {
+  const rebuildFor = (feeds: NonNullable<typeof site.feeds>) =>
+    rebuildFeeds({ objects, site: { ...site, feeds }, partners, documents: records.values(), settings: { archivePageSize: 2 } });
+
+  it('`entries` sets the size of every subscription document, `hub` names the WebSub hub of the site feeds', async () => {
+    await rebuildFor({ entries: 1, hub: 'https://websub.huainan.example/' });
+    const atom = await parser.parseString(text('feeds/all/atom.xml'));
+    expect(atom.items.map((item) => item.id)).toEqual([tag('press-d')]);
+    expect(text('feeds/all/atom.xml')).toContain('<link rel="hub" href="https://websub.huainan.example/"/>');
+    expect(text('feeds/press/rss.xml')).toContain('rel="hub" href="https://websub.huainan.example/"');
+  });
+
+  it('`archiveFullText: every` keeps the body in the facet archives', async () => {
+    await rebuildFor({ archiveFullText: 'every' });
+    const feed = await parser.parseString(text('feeds/press/archive/1.atom.xml'));
+    expect(feed.items.map((item) => item.content)).toEqual(['<p>press-b的正文</p>', '<p>press-a的正文</p>']);
+  });
+});
