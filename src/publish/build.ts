@@ -503,9 +503,26 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     };
     const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
     try {
-      for await (const { artifacts } of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
-        await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, known, held });
+      // Writes go out wave by wave, all outputs of a wave together; the next wave renders while
+      // the one before is being written, and is written once that has finished.
+      let writing: Promise<unknown> = Promise.resolve();
+      let wave: number | undefined;
+      let batch: Artifact[] = [];
+      const flush = async () => {
+        const outcome = await writing;
+        if (outcome instanceof WriteFailure) throw outcome.error;
+        const artifacts = batch;
+        batch = [];
+        writing = writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, known, held }).catch((error: unknown) => new WriteFailure(error));
+      };
+      for await (const output of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
+        if (wave !== undefined && output.wave !== wave) await flush();
+        wave = output.wave;
+        batch.push(...output.artifacts);
       }
+      await flush();
+      const outcome = await writing;
+      if (outcome instanceof WriteFailure) throw outcome.error;
     } catch (error) {
       await feedsOutcome;
       throw error;
@@ -625,6 +642,11 @@ interface WriteOptions {
   /** What this process knows the bucket holds (see `BuildOptions.knownObjects`). */
   known?: Map<string, string> | undefined;
   held?: Map<string, StoredObject> | undefined;
+}
+
+/** A write that failed while the build went on rendering: thrown where the build waits for it. */
+class WriteFailure {
+  constructor(readonly error: unknown) {}
 }
 
 /** `<sha256>\0<content type>`: what `knownObjects` records of an object. */
