@@ -136,18 +136,33 @@ async function renderFingerprint(content: ContentSet, pdf: boolean): Promise<str
       calendar: { years: content.calendar.years, holidays: [...content.calendar.holidays], workdays: [...content.calendar.workdays].sort() },
     }),
   );
-  for (const source of fingerprintSources) {
-    for (const file of await filesUnder(join(repoRoot, source))) {
-      const name = relative(repoRoot, file);
-      if (name.startsWith('templates/scaffolds/')) continue;
-      if (name.startsWith('templates/fonts/')) {
-        hash.update(`${name}\0${(await stat(file)).size}\0`);
-      } else {
-        hash.update(`${name}\0${sha256(await readFile(file))}\0`);
+  for (const part of await codeParts()) hash.update(part);
+  return hash.digest('hex');
+}
+
+let codePartsOnce: Promise<string[]> | undefined;
+
+/**
+ * The templates and render code, file by file: read once per process (the modules are loaded
+ * once too, so a change to them takes effect, and counts, from the next process on).
+ */
+function codeParts(): Promise<string[]> {
+  codePartsOnce ??= (async () => {
+    const parts: string[] = [];
+    for (const source of fingerprintSources) {
+      for (const file of await filesUnder(join(repoRoot, source))) {
+        const name = relative(repoRoot, file);
+        if (name.startsWith('templates/scaffolds/')) continue;
+        if (name.startsWith('templates/fonts/')) {
+          parts.push(`${name}\0${(await stat(file)).size}\0`);
+        } else {
+          parts.push(`${name}\0${sha256(await readFile(file))}\0`);
+        }
       }
     }
-  }
-  return hash.digest('hex');
+    return parts;
+  })();
+  return codePartsOnce;
 }
 
 async function filesUnder(path: string): Promise<string[]> {
