@@ -78,5 +78,17 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
     urlPath: inputs.issue.urlPath,
   };
   // The document counts through its bytes (source digest) and where it is published.
-  return digestOf({ source: doc.sourceDigest, file: doc.file, urlPath: doc.urlPath, ...inputs, issue });
+  const value = { source: doc.sourceDigest, file: doc.file, urlPath: doc.urlPath, ...inputs, issue };
+  // Equal JSON means an equal value: a process that builds again (watch mode) digests only what changed.
+  const text = JSON.stringify(value);
+  let digest = digestMemo.get(text);
+  if (digest === undefined) {
+    digest = digestOf(value);
+    if (digestMemo.size >= DIGEST_MEMO_LIMIT) digestMemo.clear();
+    digestMemo.set(text, digest);
+  }
+  return digest;
 }
+
+const DIGEST_MEMO_LIMIT = 100_000;
+const digestMemo = new Map<string, string>();
