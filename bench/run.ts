@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileContentCache, type FileContentCache, loadContent } from '../src/content/load.ts';
+import { createDocumentMemo, createFileContentCache, type DocumentMemo, type FileContentCache, loadContent } from '../src/content/load.ts';
 import { rememberedContentFiles } from '../src/cli/watch.ts';
 import { createSiteRenderer } from '../src/publish/siteRenderer.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
@@ -52,12 +52,13 @@ function phaseTimer(): { onEvent: (event: BuildEvent) => void; stop: () => void;
 interface WarmSession {
   cache: FileContentCache;
   files: ReturnType<typeof rememberedContentFiles>;
+  documents: DocumentMemo;
   snapshots: ReturnType<typeof memorySnapshotKeeper>;
 }
 
 async function buildOnce(root: string, dataDir: string, stores: Awaited<ReturnType<typeof startLocalStores>>, pdf: boolean, onEvent?: (event: BuildEvent) => void, warm?: WarmSession) {
   const cache = warm?.cache ?? (await createFileContentCache(join(dataDir, 'cache', 'content.json')));
-  const { content, messages } = await loadContent(root, { cache, ...(warm === undefined ? {} : { files: warm.files }) });
+  const { content, messages } = await loadContent(root, { cache, ...(warm === undefined ? {} : { files: warm.files, documents: warm.documents }) });
   if (content === undefined) throw new Error(`The generated corpus does not validate:\n${messages.slice(0, 5).map((m) => `${m.file}:${m.line} ${m.message}`).join('\n')}`);
   if (warm === undefined) await cache.save();
   const renderer = await createSiteRenderer(content, { pdf });
@@ -96,6 +97,7 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
     const warm: WarmSession = {
       cache: await createFileContentCache(join(dataDir, 'cache', 'content.json')),
       files: rememberedContentFiles(),
+      documents: createDocumentMemo(),
       snapshots: memorySnapshotKeeper(dataDir),
     };
     await buildOnce(root, dataDir, stores, pdf, undefined, warm);

@@ -141,7 +141,12 @@ export interface LoadedSite {
 /** Load and validate content and partners.yaml; print the messages; undefined when there are errors. */
 export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalSession): Promise<LoadedSite | undefined> {
   const cache = session?.cache ?? (await createFileContentCache(join(args.data, 'cache', 'content.json')));
-  const loaded = await loadContent(args.content, { cache, now: args.now, ...(session?.files === undefined ? {} : { files: session.files }) });
+  const loaded = await loadContent(args.content, {
+    cache,
+    now: args.now,
+    ...(session?.files === undefined ? {} : { files: session.files }),
+    ...(session?.documents === undefined ? {} : { documents: session.documents }),
+  });
   const partners = loaded.content === undefined ? undefined : await loadPartners(args.content, loaded.content.site);
   const messages = [...loaded.messages, ...(partners?.messages ?? [])];
   const failed = loaded.content === undefined || partners?.partners === undefined || hasErrors(messages);

@@ -7,7 +7,9 @@
 
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
-import { type ContentEntry, type ContentFiles, createFileContentCache, directContentFiles, type FileContentCache } from '../content/load.ts';
+import {
+  type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles, type DocumentMemo, type FileContentCache,
+} from '../content/load.ts';
 import { type BuildArgs, loadAndReport, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
@@ -17,6 +19,7 @@ import { memorySnapshotKeeper, type SnapshotKeeper } from './snapshotFile.ts';
 export interface LocalSession {
   cache: FileContentCache;
   files?: ContentFiles;
+  documents?: DocumentMemo;
   snapshots?: SnapshotKeeper;
   /** Write the content cache in the background after loading, instead of before publishing. */
   background?: boolean;
@@ -79,7 +82,13 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
   const { args, stores, io } = options;
   const files = rememberedContentFiles();
   const snapshots = memorySnapshotKeeper(args.data);
-  const session: LocalSession = { cache: await createFileContentCache(join(args.data, 'cache', 'content.json')), files, snapshots, background: true };
+  const session: LocalSession = {
+    cache: await createFileContentCache(join(args.data, 'cache', 'content.json')),
+    files,
+    documents: createDocumentMemo(),
+    snapshots,
+    background: true,
+  };
   let building: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;

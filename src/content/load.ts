@@ -43,6 +43,33 @@ export interface LoadOptions {
   /** How the tree is listed and stat-ed; default the file system each time. Watch mode passes
    * one that remembers both until the file system reports a change. */
   files?: ContentFiles;
+  /**
+   * Documents built by earlier loads of this process (`createDocumentMemo`): a file whose bytes,
+   * site.yaml, issue index.md and referenced files have the same digests as then, in the very same
+   * tree listing, gives the document built then. Only useful with `files` that keep the listing.
+   */
+  documents?: DocumentMemo;
+}
+
+/** Opaque: pass the same one to every load of one process (watch mode). */
+export interface DocumentMemo {
+  readonly kind: 'document-memo';
+}
+
+/** One file's document, with the digests of what it was built from. */
+interface MemoEntry {
+  document: GazetteDocument;
+  digest: string;
+  site: string | undefined;
+  listing: readonly ContentEntry[];
+  issue: string | undefined;
+  files: string;
+}
+
+type DocumentMemoMap = Map<string, MemoEntry>;
+
+export function createDocumentMemo(): DocumentMemo {
+  return new Map<string, MemoEntry>() as unknown as DocumentMemo;
 }
 
 /** The listing and `stat` of the content tree, as `loadContent` uses them. */
@@ -108,6 +135,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   const fileSystem = options.files ?? directContentFiles;
   const entries = fileSystem.list(absRoot);
   const files = new Set(entries.map((entry) => entry.rel));
+  const filesSet = files;
 
   // 1. Every source file on its own. Unchanged files cost one `stat` (synchronous: for
   // thousands of small files it is several times faster than the thread pool).
@@ -244,10 +272,39 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     resolvedFiles.set(`${from}\u0000${target}`, await resolveFile(from, target, what));
   });
   const resolved = (from: string, target: string) => resolvedFiles.get(`${from}\u0000${target}`) as Resolved;
+  const referenced = new Map<string, string[]>();
+  for (const [from, target] of wanted) {
+    const list = referenced.get(from);
+    if (list === undefined) referenced.set(from, [target]);
+    else list.push(target);
+  }
+  const memo = options.documents as DocumentMemoMap | undefined;
   for (const file of sources) {
     if (file.role.role === 'issue') continue;
-    const document = buildDocument(file, site, issues, files, resolved, report);
-    if (document !== undefined) documents.push(document);
+    // What a document is built from besides its own source: site.yaml, the tree (links are
+    // checked against it), its issue's index.md and the files it refers to.
+    const issueDigest = file.role.role === 'article' ? issues.get(`${file.role.year}/${file.role.nn}`)?.source.source.digest : undefined;
+    const files = (referenced.get(file.rel) ?? []).map((target) => {
+      const result = resolved(file.rel, target);
+      return result.ok ? `${result.rel}:${result.digest}` : '!';
+    }).join('|');
+    const kept = memo?.get(file.rel);
+    if (
+      kept !== undefined && kept.digest === file.source.digest && kept.site === siteSource?.digest && kept.listing === entries &&
+      kept.issue === issueDigest && kept.files === files
+    ) {
+      documents.push(kept.document);
+      continue;
+    }
+    const reported = messages.length;
+    const document = buildDocument(file, site, issues, filesSet, resolved, report);
+    if (document === undefined) continue;
+    documents.push(document);
+    if (messages.length === reported) {
+      memo?.set(file.rel, { document, digest: file.source.digest, site: siteSource?.digest, listing: entries, issue: issueDigest, files });
+    } else {
+      memo?.delete(file.rel);
+    }
   }
   documents.sort((a, b) => (a.file < b.file ? -1 : 1));
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFileContentCache, createMemoryContentCache, loadContent, resolveContentLink, type ContentCache } from '../../src/content/load.ts';
+import { createDocumentMemo, createFileContentCache, createMemoryContentCache, loadContent, resolveContentLink, type ContentCache } from '../../src/content/load.ts';
+import { rememberedContentFiles } from '../../src/cli/watch.ts';
 import type { ConferenceDocument, ContentMessage } from '../../src/content/model.ts';
 import { article, conference, issue, release, siteYaml, validSite, writeContent } from './fixtures.ts';
 
@@ -284,6 +285,51 @@ describe('the content cache', () => {
     const changed = await loadContent(root, { cache: after.cache });
     expect(after.counts.sets).toBe(1);
     expect(places(changed.messages)).toEqual(['press/2010/hotline-12345.md:5:13 unknown-department']);
+  });
+
+  it('in watch mode, builds again only the documents whose inputs changed, and builds them as a fresh load does', async () => {
+    const root = await writeContent(validSite());
+    const cache = createMemoryContentCache();
+    const files = rememberedContentFiles();
+    const documents = createDocumentMemo();
+    const load = () => loadContent(root, { cache, files, documents });
+    const fresh = async () => (await loadContent(root)).content?.documents;
+    await load(); // reads every file; the cache keeps them without their bodies
+    const first = (await load()).content?.documents ?? [];
+    const same = (await load()).content?.documents ?? [];
+    expect(same.every((doc, i) => doc === first[i])).toBe(true);
+
+    // An edited release: itself new, every other document kept.
+    const edited = join(root, 'press/2010/hotline-12345.md');
+    await writeFile(edited, release({ title: '市长公开电话受理情况' }));
+    files.changed('press/2010/hotline-12345.md', false);
+    const afterEdit = (await load()).content?.documents ?? [];
+    expect(afterEdit.filter((doc, i) => doc !== first[i]).map((doc) => doc.file)).toEqual(['press/2010/hotline-12345.md']);
+    expect(afterEdit.find((doc) => doc.file === 'press/2010/hotline-12345.md')?.title).toBe('市长公开电话受理情况');
+    expect(afterEdit).toEqual(await fresh());
+
+    // The issue's index.md: its articles are built again (they show its numbers), nothing else.
+    await writeFile(join(root, 'gazette/2010/05/index.md'), `${issue(2010, 5, 53, '2010-05-31')}另附勘误一则。\n`);
+    files.changed('gazette/2010/05/index.md', false);
+    const afterIssue = (await load()).content?.documents ?? [];
+    const rebuilt = afterIssue.filter((doc, i) => doc !== afterEdit[i]);
+    expect(rebuilt.length).toBeGreaterThan(0);
+    expect(rebuilt.every((doc) => doc.kind === 'article' && doc.issue.number === 5)).toBe(true);
+    expect(afterIssue).toEqual(await fresh());
+
+    // site.yaml: every document is built again.
+    await writeFile(join(root, 'site.yaml'), `${siteYaml}\n# 注释\n`);
+    files.changed('site.yaml', false);
+    const afterSite = (await load()).content?.documents ?? [];
+    expect(afterSite.every((doc, i) => doc !== afterIssue[i])).toBe(true);
+
+    // A new file: the listing changes (links are checked against it), so every document is built again.
+    await writeFile(join(root, 'press/2010/new-one.md'), release({ id: 'press-2010-new-one', title: '新的发布稿' }));
+    files.changed('press/2010/new-one.md', true);
+    const afterAdd = (await load()).content?.documents ?? [];
+    expect(afterAdd.map((doc) => doc.file)).toContain('press/2010/new-one.md');
+    expect(afterAdd.filter((doc) => afterSite.includes(doc))).toEqual([]);
+    expect(afterAdd).toEqual(await fresh());
   });
 
   it('saves to a JSON file and serves the next process from it', async () => {
