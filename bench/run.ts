@@ -17,6 +17,7 @@ import { benchFeeds } from './feeds.ts';
 import { benchFunctions } from './functions.ts';
 import { benchPdf } from './pdf.ts';
 import { benchSearch } from './search.ts';
+import { storeFloor } from './store.ts';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000').split(',').map(Number);
 const now = new Date('2011-01-01T00:00:00+08:00');
@@ -84,7 +85,16 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
   const stores = await startLocalStores(dataDir);
   try {
     const label = `build ${size} docs${pdf ? ' with PDFs' : ' (HTML, no PDFs)'}`;
+    // Count what the full build asks of the object store, for the stand-in floor below.
+    const load = { puts: 0, bytes: 0 };
+    const put = stores.objects.put.bind(stores.objects);
+    stores.objects.put = (input) => {
+      load.puts++;
+      load.bytes += input.body.byteLength;
+      return put(input);
+    };
     const full = await timed(() => buildOnce(root, dataDir, stores, pdf));
+    stores.objects.put = put;
     // A correction, as an editor makes one: new text plus the change note a new version needs.
     const editPath = join(root, corpus.sampleRelease);
     const original = await readFile(editPath, 'utf8');
@@ -107,6 +117,7 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
     const warmOne = await timed(() => buildOnce(root, dataDir, stores, pdf, warmPhases.onEvent, warm));
     warmPhases.stop();
     await warm.snapshots.flush();
+    const floor = await storeFloor(stores, { ...load, records: corpus.documents });
     return [
       `${label}  full: ${full.seconds.toFixed(2)} s, ${(corpus.documents / full.seconds).toFixed(0)} docs/s ` +
         `(${full.value.created} published, ${full.value.objectsWritten} objects, ${full.value.feedsWritten} feed documents)`,
@@ -116,6 +127,8 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
       `${label}  one changed in watch mode (build --watch, warm process; from the save being noticed): ${(warmOne.seconds * 1000).toFixed(0)} ms ` +
         `(${warmOne.value.updated} updated, ${warmOne.value.objectsWritten} objects written)`,
       `${label}  one changed in watch mode, by phase: ${warmPhases.report()}`,
+      `${label}  stand-in floor: s3rver alone takes ${floor.putSeconds.toFixed(1)} s for the full build's ${load.puts} PUTs (${(load.bytes / 1048576).toFixed(0)} MiB, 16 in flight), ` +
+        `DynamoDB Local ${floor.recordSeconds.toFixed(1)} s for its ${corpus.documents} records: at most ${(corpus.documents / Math.max(floor.putSeconds, floor.recordSeconds)).toFixed(0)} docs/s before any rendering`,
       `${label}  peak RSS of the build process (render workers included; s3rver and DynamoDB Local are separate processes): ${rssMiB()} MiB`,
     ];
   } finally {
