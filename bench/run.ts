@@ -3,12 +3,12 @@
 // peak RSS). Timings are measured here, never asserted in tests.
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDocumentMemo, createFileContentCache, type DocumentMemo, type FileContentCache, loadContent } from '../src/content/load.ts';
-import { rememberedContentFiles } from '../src/cli/watch.ts';
+import { holdSearchIndex, rememberedContentFiles } from '../src/cli/watch.ts';
 import { createSiteRenderer } from '../src/publish/siteRenderer.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
 import { availableParallelism } from 'node:os';
@@ -113,11 +113,28 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
       snapshots: memorySnapshotKeeper(dataDir),
     };
     await buildOnce(root, dataDir, stores, pdf, undefined, warm);
-    await writeFile(editPath, original.replace('\n---\n', '\nchangeNote: 再次补充最新情况。\nchangeDate: 2010-12-31\n---\n') + '\n本文已再次根据最新情况更新。\n');
-    warm.files.changed(corpus.sampleRelease, false); // what the file watcher reports
+    await holdSearchIndex(stores.objects, warm.snapshots); // what watch mode does after its first build
+    // Saves one after another, each the first correction of another release (as an editor works
+    // through a list): the first is timed by phase, all of them for the median.
+    const releases = (await readdir(join(root, 'press'), { recursive: true })).filter((file) => file.endsWith('.md')).sort();
+    const edits = Number(process.env['BENCH_WATCH_EDITS'] ?? 5);
     const warmPhases = phaseTimer();
-    const warmOne = await timed(() => buildOnce(root, dataDir, stores, pdf, warmPhases.onEvent, warm));
-    warmPhases.stop();
+    const warmTimes: number[] = [];
+    let warmOne: Awaited<ReturnType<typeof buildOnce>> | undefined;
+    for (let k = 0; k < edits; k++) {
+      let at = Math.floor(((k + 0.5) * releases.length) / edits);
+      while ((await readFile(join(root, 'press', releases[at] as string), 'utf8')).includes('changeNote:')) at++; // not corrected yet
+      const rel = `press/${releases[at]}`;
+      const path = join(root, rel);
+      await writeFile(path, (await readFile(path, 'utf8')).replace('\n---\n', '\nchangeNote: 补充最新情况。\nchangeDate: 2010-12-31\n---\n') + '\n本文已根据最新情况更新。\n');
+      warm.files.changed(rel, false); // what the file watcher reports
+      const run = await timed(() => buildOnce(root, dataDir, stores, pdf, k === 0 ? warmPhases.onEvent : undefined, warm));
+      if (k === 0) warmPhases.stop();
+      warmOne ??= run.value;
+      warmTimes.push(run.seconds * 1000);
+    }
+    const sortedTimes = [...warmTimes].sort((a, b) => a - b);
+    const median = sortedTimes[Math.floor(sortedTimes.length / 2)] ?? 0;
     await warm.snapshots.flush();
     const floor = await storeFloor(stores, { ...load, records: corpus.documents });
     return [
@@ -126,9 +143,9 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
       `${label}  one changed: ${(one.seconds * 1000).toFixed(0)} ms (${one.value.updated} updated, ` +
         `${one.value.objectsWritten} objects written, ${one.value.feedsWritten} feed documents); nothing changed: ${(again.seconds * 1000).toFixed(0)} ms`,
       `${label}  one changed, by phase: ${phases.report()}`,
-      `${label}  one changed in watch mode (build --watch, warm process; from the save being noticed): ${(warmOne.seconds * 1000).toFixed(0)} ms ` +
-        `(${warmOne.value.updated} updated, ${warmOne.value.objectsWritten} objects written)`,
-      `${label}  one changed in watch mode, by phase: ${warmPhases.report()}`,
+      `${label}  one changed in watch mode (build --watch, warm process; from the save being noticed): median ${median.toFixed(0)} ms of ${edits} saves ` +
+        `(${warmTimes.map((ms) => ms.toFixed(0)).join(', ')} ms; the first: ${warmOne?.updated} updated, ${warmOne?.objectsWritten} objects written)`,
+      `${label}  one changed in watch mode, the first save by phase: ${warmPhases.report()}`,
       `${label}  stand-in floor: s3rver alone takes ${floor.putSeconds.toFixed(1)} s for the full build's ${load.puts} PUTs (${(load.bytes / 1048576).toFixed(0)} MiB, 16 in flight), ` +
         `DynamoDB Local ${floor.recordSeconds.toFixed(1)} s for its ${corpus.documents} records: at most ${(corpus.documents / Math.max(floor.putSeconds, floor.recordSeconds)).toFixed(0)} docs/s before any rendering`,
       `${label}  peak RSS of the build process (render workers included; s3rver and DynamoDB Local are separate processes): ${rssMiB()} MiB`,

@@ -55,7 +55,7 @@ export function fileSnapshotKeeper(dataDir: string): SnapshotKeeper {
  * The lease decides trust as before: a snapshot kept here is used only when the table says the
  * last build to finish was this one.
  */
-export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void>; knownObjects: Map<string, string> } {
+export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void>; knownObjects: Map<string, string>; heldObjects: Map<string, StoredObject> } {
   const file = fileSnapshotKeeper(dataDir);
   const knownObjects = new Map<string, string>();
   const heldObjects = new Map<string, StoredObject>();

@@ -13,6 +13,9 @@ import {
 import { type BuildArgs, loadAndReport, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
+import { readSearchIndex } from '../discovery/search.ts';
+import { rememberingReader } from '../publish/build.ts';
+import type { ObjectStore } from '../store/ports.ts';
 import { memorySnapshotKeeper, type SnapshotKeeper } from './snapshotFile.ts';
 
 /** What a local build may keep between builds of one process; a one-shot run keeps nothing. */
@@ -54,6 +57,18 @@ export function rememberedContentFiles(): ContentFiles & { changed(rel: string |
       if (listingToo) listing = undefined;
     },
   };
+}
+
+/**
+ * Read the stored search index into what the snapshot keeper holds for the next build (watch
+ * mode). A failure only means the next build reads the index itself.
+ */
+export async function holdSearchIndex(objects: ObjectStore, snapshots: ReturnType<typeof memorySnapshotKeeper>): Promise<void> {
+  try {
+    await readSearchIndex(rememberingReader(objects, snapshots.knownObjects, snapshots.heldObjects));
+  } catch {
+    // The next build reads what it needs from the bucket.
+  }
 }
 
 export interface WatchOptions {
@@ -136,6 +151,13 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
   };
 
   const first = await buildOnce();
+  // Keep the search index in memory from the start: the first save then updates it without
+  // reading its shards from the bucket. Part of the build chain, so no build runs meanwhile.
+  building = holdSearchIndex(stores.objects, snapshots).finally(() => {
+    building = undefined;
+    // A save while the index was being read: build it now.
+    if (again) run();
+  });
   options.onBuilt?.(first);
   let watcher: FSWatcher;
   try {

@@ -10,7 +10,7 @@ import { mapLimit } from '../concurrency.ts';
 import { artifact, type Artifact } from '../outputs.ts';
 import type { Change } from '../publish/indexPages.ts';
 import { pageArtifact } from '../render/html/page.ts';
-import { type DocumentRecord, SITE_PREFIX } from '../store/ports.ts';
+import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { searchPage } from '../../templates/search.tsx';
 import type { DerivedInput, DerivedOutput } from './outputs.ts';
 import {
@@ -103,6 +103,20 @@ const MANIFEST_KEY = `${SEARCH_DATA}index.json`;
 
 function manifestArtifact(manifest: SearchIndexFiles['manifest']): Artifact {
   return artifact('json', MANIFEST_KEY, `${JSON.stringify({ ...manifest, shardPath: `/${SEARCH_DATA}shards/`, docPath: `/${SEARCH_DATA}docs/` })}\n`);
+}
+
+/**
+ * Read the stored index's manifest and every shard through `objects`: a process that keeps what
+ * it reads (watch mode, between builds) then updates the index without asking the bucket.
+ * Returns the number of objects read.
+ */
+export async function readSearchIndex(objects: ObjectStore, concurrency = 16): Promise<number> {
+  const stored = await objects.get(`${SITE_PREFIX}${MANIFEST_KEY}`);
+  if (stored === undefined) return 0;
+  const manifest = JSON.parse(Buffer.from(stored.body).toString('utf8')) as Partial<SearchIndexFiles['manifest']>;
+  if (manifest.format !== SEARCH_FORMAT || typeof manifest.shards !== 'number') return 1;
+  await mapLimit(Array.from({ length: manifest.shards }, (_, shard) => shard), concurrency, (shard) => objects.get(`${SITE_PREFIX}${shardKey(shard)}`));
+  return 1 + manifest.shards;
 }
 
 async function renderAll(input: DerivedInput): Promise<Artifact[]> {

@@ -658,7 +658,7 @@ function stampOf(sha: string, contentType: string): string {
  * The bucket as the derived outputs read it: a body read (or written) earlier by this process
  * is answered from memory while `known` says the bucket holds exactly those bytes.
  */
-function rememberingReader(objects: ObjectStore, known: Map<string, string>, held: Map<string, StoredObject>): ObjectStore {
+export function rememberingReader(objects: ObjectStore, known: Map<string, string>, held: Map<string, StoredObject>): ObjectStore {
   return {
     ...objects,
     async get(key) {
