@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, type BuildSummary, buildSite } from '../publish/build.ts';
 import { beginBuild, type StateSnapshot } from '../publish/snapshot.ts';
-import type { StoredObject } from '../store/ports.ts';
+import { BucketMemory } from '../publish/bucketMemory.ts';
 
 export const SNAPSHOT_FILE = 'published-state.json';
 
@@ -31,13 +31,8 @@ export interface SnapshotKeeper {
   read(): Promise<StateSnapshot | undefined>;
   /** Keep the new snapshot, or none (undefined) when this build's may not be trusted. */
   keep(snapshot: StateSnapshot | undefined): Promise<void>;
-  /**
-   * What this process knows the bucket holds (see `BuildOptions.knownObjects`), for a keeper
-   * that lives across builds; valid exactly as long as the snapshot is trusted.
-   */
-  knownObjects?: Map<string, string>;
-  /** Bodies read or written by this process, valid with `knownObjects` (see `BuildOptions.heldObjects`). */
-  heldObjects?: Map<string, StoredObject>;
+  /** What this process knows the bucket holds, for a keeper that lives across builds; valid exactly as long as the snapshot is trusted. */
+  bucketMemory?: BucketMemory;
 }
 
 /** The snapshot file of a data folder, read and written by every build (a one-shot CLI run). */
@@ -55,16 +50,14 @@ export function fileSnapshotKeeper(dataDir: string): SnapshotKeeper {
  * The lease decides trust as before: a snapshot kept here is used only when the table says the
  * last build to finish was this one.
  */
-export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void>; knownObjects: Map<string, string>; heldObjects: Map<string, StoredObject> } {
+export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(): Promise<void>; bucketMemory: BucketMemory } {
   const file = fileSnapshotKeeper(dataDir);
-  const knownObjects = new Map<string, string>();
-  const heldObjects = new Map<string, StoredObject>();
+  const bucketMemory = new BucketMemory();
   let latest: Promise<StateSnapshot | undefined> | undefined;
   let writing: Promise<void> = Promise.resolve();
   let failure: unknown;
   return {
-    knownObjects,
-    heldObjects,
+    bucketMemory,
     read: () => (latest ??= file.read()),
     keep(snapshot) {
       latest = Promise.resolve(snapshot);
@@ -89,17 +82,13 @@ export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'
   const keeper = typeof data === 'string' ? fileSnapshotKeeper(data) : data;
   const session = await beginBuild(options.records, await keeper.read(), randomUUID(), clock);
   // What the bucket held after this process's last build stands only if no other build ran since.
-  if (session.state === undefined) {
-    keeper.knownObjects?.clear();
-    keeper.heldObjects?.clear();
-  }
+  if (session.state === undefined) keeper.bucketMemory?.clear();
   let summary: BuildSummary;
   try {
     summary = await buildSite({
       ...options,
       ...(session.state === undefined ? {} : { knownState: session.state }),
-      ...(keeper.knownObjects === undefined ? {} : { knownObjects: keeper.knownObjects }),
-      ...(keeper.heldObjects === undefined ? {} : { heldObjects: keeper.heldObjects }),
+      ...(keeper.bucketMemory === undefined ? {} : { bucketMemory: keeper.bucketMemory }),
     });
   } catch (error) {
     await session.fail();

@@ -14,7 +14,6 @@ import { type BuildArgs, loadAndReport, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
-import { rememberingReader } from '../publish/build.ts';
 import type { ObjectStore } from '../store/ports.ts';
 import { memorySnapshotKeeper, type SnapshotKeeper } from './snapshotFile.ts';
 
@@ -65,7 +64,7 @@ export function rememberedContentFiles(): ContentFiles & { changed(rel: string |
  */
 export async function holdSearchIndex(objects: ObjectStore, snapshots: ReturnType<typeof memorySnapshotKeeper>): Promise<void> {
   try {
-    await readSearchIndex(rememberingReader(objects, snapshots.knownObjects, snapshots.heldObjects));
+    await readSearchIndex(snapshots.bucketMemory.reader(objects));
   } catch {
     // The next build reads what it needs from the bucket.
   }

@@ -29,13 +29,13 @@ import {
   type PutDocumentEntry,
   type RecordStore,
   type ScheduledRecord,
-  type StoredObject,
   PRIVATE_PREFIX,
   SITE_PREFIX,
 } from '../store/ports.ts';
 import { mapLimit } from '../concurrency.ts';
 import { columnsOf } from '../discovery/columns.ts';
 import { derivedArtifacts, type DerivedInput } from '../discovery/outputs.ts';
+import { type BucketMemory, stampOf, stampOfBody } from './bucketMemory.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import { sha256 } from './digest.ts';
 import { type Change, type IndexPage, affectedIndexPages, allIndexPages, newestFirst } from './indexPages.ts';
@@ -109,17 +109,11 @@ export interface BuildOptions {
   /** The published state, when the caller knows it (a trusted snapshot); otherwise read from the table. */
   knownState?: PublishedState;
   /**
-   * sha256 and content type (`<sha256>\0<type>`) of objects this process knows the bucket holds,
-   * by key: a listing or derived page is then compared without asking the bucket. Only for a
-   * process whose builds hold the table's lease one after another (watch mode): the map is kept
-   * up to date by the build and must be dropped whenever another build may have run.
+   * What this process knows the bucket holds, kept between its builds (watch mode): pages are
+   * then compared, and the search index read, without asking the bucket. Only for a process
+   * whose builds hold the table's lease one after another; the build keeps it up to date.
    */
-  knownObjects?: Map<string, string>;
-  /**
-   * With `knownObjects`: bodies the derived outputs read from the bucket (the search index they
-   * update in place), kept by key and used again while `knownObjects` says the bucket still holds them.
-   */
-  heldObjects?: Map<string, StoredObject>;
+  bucketMemory?: BucketMemory;
   /** Rebuild feeds and record partner deliveries (locally; on AWS the table stream does it). */
   feeds?: { partners: readonly Partner[]; deliveries: DeliveryStore };
 }
@@ -176,8 +170,7 @@ export async function loadPublishedState(records: RecordStore): Promise<Publishe
 
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const { content, objects, records, renderer, now } = options;
-  const known = options.knownObjects;
-  const held = known === undefined ? undefined : options.heldObjects;
+  const memory = options.bucketMemory;
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
@@ -280,7 +273,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   if (jobs.length + scheduledJobs.length > 0 && !recovering) {
     await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
   }
-  await writeArtifacts(objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, known, held });
+  await writeArtifacts(objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, memory });
 
   emit({ type: 'phase', phase: 'render' });
   await renderer.begin(jobs.length + scheduledJobs.length, hidden);
@@ -291,7 +284,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
     const artifacts = [...(await renderer.documentArtifacts(job)).artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
-    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, known, held });
+    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, memory });
     await records.putScheduled({
       id: job.doc.id,
       kind: job.doc.kind,
@@ -387,7 +380,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (/\/v\d+\/index\.html$/.test(head.key)) withdrawnKeys.push(head.key);
       }
     }
-    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, known, held });
+    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, memory });
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
@@ -420,10 +413,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const released = newRecords.flatMap((record) => staged.get(record.id) ?? []);
   await mapLimit(released, concurrency, async (item) => {
     await objects.delete(item.artifactKeys);
-    for (const key of item.artifactKeys) {
-      known?.delete(key);
-      held?.delete(key);
-    }
+    memory?.forget(item.artifactKeys);
     await records.deleteScheduled(item.id);
   });
 
@@ -440,7 +430,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
-    await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: false, known, held });
+    await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: false, memory });
     const refs = artifacts.map(artifactRef);
     const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
     await records.putIssue(written, previous?.version ?? 0);
@@ -460,7 +450,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // so a crash between two writes never leaves a reachable link to a page not yet written.
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, known, held });
+    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, memory });
   }
   summary.published = [...state.documents.values()];
   summary.state = state;
@@ -499,7 +489,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       ctx: renderer.context,
       documents: summary.published.filter((record) => record.status !== 'scheduled').sort(newestFirst),
       issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
-      objects: known !== undefined && held !== undefined ? rememberingReader(objects, known, held) : objects,
+      objects: memory?.reader(objects) ?? objects,
     };
     const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
     try {
@@ -513,7 +503,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (outcome instanceof WriteFailure) throw outcome.error;
         const artifacts = batch;
         batch = [];
-        writing = writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, known, held }).catch((error: unknown) => new WriteFailure(error));
+        writing = writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, memory }).catch((error: unknown) => new WriteFailure(error));
       };
       for await (const output of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
         if (wave !== undefined && output.wave !== wave) await flush();
@@ -540,10 +530,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   }
   // Last, when nothing links them any more: what a withdrawal takes down.
   if (withdrawnKeys.length > 0) await objects.delete([...new Set(withdrawnKeys)]);
-  for (const key of withdrawnKeys) {
-    known?.delete(key);
-    held?.delete(key);
-  }
+  memory?.forget(withdrawnKeys);
   return summary;
 }
 
@@ -639,9 +626,7 @@ interface WriteOptions {
   /** Compare with what the bucket holds and write only what differs (listings, derived outputs). */
   skipUnchanged: boolean;
   prefix?: string;
-  /** What this process knows the bucket holds (see `BuildOptions.knownObjects`). */
-  known?: Map<string, string> | undefined;
-  held?: Map<string, StoredObject> | undefined;
+  memory?: BucketMemory | undefined;
 }
 
 /** A write that failed while the build went on rendering: thrown where the build waits for it. */
@@ -649,57 +634,27 @@ class WriteFailure {
   constructor(readonly error: unknown) {}
 }
 
-/** `<sha256>\0<content type>`: what `knownObjects` records of an object. */
-function stampOf(sha: string, contentType: string): string {
-  return `${sha}\u0000${contentType}`;
-}
-
-/**
- * The bucket as the derived outputs read it: a body read (or written) earlier by this process
- * is answered from memory while `known` says the bucket holds exactly those bytes.
- */
-export function rememberingReader(objects: ObjectStore, known: Map<string, string>, held: Map<string, StoredObject>): ObjectStore {
-  return {
-    ...objects,
-    async get(key) {
-      const kept = held.get(key);
-      if (kept !== undefined && known.get(key) === stampOf(kept.sha256 ?? '', kept.contentType)) return kept;
-      const stored = await objects.get(key);
-      if (stored === undefined || stored.sha256 === undefined) {
-        held.delete(key);
-        return stored;
-      }
-      held.set(key, stored);
-      known.set(key, stampOf(stored.sha256, stored.contentType));
-      return stored;
-    },
-  };
-}
-
 async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], options: WriteOptions): Promise<void> {
-  const { summary, skipUnchanged, known, held } = options;
+  const { summary, skipUnchanged, memory } = options;
   const prefix = options.prefix ?? SITE_PREFIX;
   await mapLimit(artifacts, options.concurrency, async (item) => {
     const key = prefix + item.key;
-    const digest = skipUnchanged || known !== undefined ? sha256(item.body) : '';
-    const stamp = stampOf(digest, item.contentType);
+    const { digest, stamp } = skipUnchanged || memory !== undefined ? stampOfBody(item.body, item.contentType) : { digest: '', stamp: '' };
     if (skipUnchanged) {
-      let held = known?.get(key);
-      if (held === undefined) {
+      let there = memory?.stampAt(key);
+      if (there === undefined) {
         const head = await objects.head(key);
-        held = head === undefined ? '' : `${head.sha256 ?? ''}\u0000${head.contentType}`;
+        there = head === undefined ? '' : stampOf(head.sha256 ?? '', head.contentType);
       }
-      if (held === stamp) {
-        known?.set(key, stamp);
+      if (there === stamp) {
+        memory?.saw(key, stamp);
         summary.objectsUnchanged++;
         return;
       }
     }
-    await objects.put({ key, body: item.body, contentType: item.contentType, cacheControl: item.cacheControl });
-    known?.set(key, stamp);
-    if (held?.has(key) === true) {
-      held.set(key, { key, body: item.body, contentType: item.contentType, ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }), sha256: digest });
-    }
+    const input = { key, body: item.body, contentType: item.contentType, ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }) };
+    await objects.put(input);
+    memory?.wrote(input, digest);
     summary.objectsWritten++;
   });
 }

@@ -6,7 +6,8 @@ import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite, type BuildSummary, PublishStateError } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
-import { type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../../src/store/ports.ts';
+import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { BucketMemory } from '../../src/publish/bucketMemory.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from './site.ts';
 
@@ -187,8 +188,7 @@ describe('buildSite', () => {
     // The same builds, each knowing what the ones before left in the bucket.
     const stores = await createTestStores();
     const root = await writeSite(sampleFiles());
-    const knownObjects = new Map<string, string>();
-    const heldObjects = new Map<string, StoredObject>();
+    const bucketMemory = new BucketMemory();
     const asked: string[] = [];
     const counted: ObjectStore = {
       ...stores.objects,
@@ -199,13 +199,13 @@ describe('buildSite', () => {
       const content = await load(root);
       const renderer = await createSiteRenderer(content, { workers: 0 });
       try {
-        return await buildSite({ content, objects: counted, records: stores.records, renderer, now: at, knownObjects, heldObjects });
+        return await buildSite({ content, objects: counted, records: stores.records, renderer, now: at, bucketMemory });
       } finally {
         await renderer.close();
       }
     };
     await run(now);
-    expect(knownObjects.size).toBeGreaterThan(20);
+    expect(bucketMemory.size).toBeGreaterThan(20);
     for (const [n, { at }] of corrections.entries()) {
       await writeFile(join(root, 'press/2010/hotline.md'), corrected(n));
       asked.length = 0;

@@ -1,0 +1,76 @@
+// What one process knows the bucket holds, kept between its builds (watch mode): per key the
+// sha256 and content type of the bytes there, and the bodies the derived outputs read (the
+// search index they update in place). Valid only while this process's builds hold the table's
+// lease one after another: forget it all (`clear`) whenever another build may have run.
+
+import { sha256 } from './digest.ts';
+import type { ObjectStore, PutObjectInput, StoredObject } from '../store/ports.ts';
+
+export class BucketMemory {
+  /** `<sha256>\0<content type>` by full object key. */
+  readonly #stamps = new Map<string, string>();
+  readonly #bodies = new Map<string, StoredObject>();
+
+  /** How many keys it knows (for tests and logs). */
+  get size(): number {
+    return this.#stamps.size;
+  }
+
+  /** The stamp of what the bucket holds at `key`, when known. */
+  stampAt(key: string): string | undefined {
+    return this.#stamps.get(key);
+  }
+
+  /** The bucket holds `stamp` at `key` (seen by a HEAD or an unchanged comparison). */
+  saw(key: string, stamp: string): void {
+    this.#stamps.set(key, stamp);
+  }
+
+  /** `input` was just written, its body hashed to `digest`; a body kept for the key is replaced. */
+  wrote(input: PutObjectInput, digest: string): void {
+    this.#stamps.set(input.key, stampOf(digest, input.contentType));
+    if (this.#bodies.has(input.key)) this.#bodies.set(input.key, { ...input, sha256: digest });
+  }
+
+  forget(keys: Iterable<string>): void {
+    for (const key of keys) {
+      this.#stamps.delete(key);
+      this.#bodies.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.#stamps.clear();
+    this.#bodies.clear();
+  }
+
+  /** `objects` whose reads answer from a kept body while the bucket still holds exactly those bytes. */
+  reader(objects: ObjectStore): ObjectStore {
+    return {
+      ...objects,
+      get: async (key) => {
+        const kept = this.#bodies.get(key);
+        if (kept !== undefined && this.#stamps.get(key) === stampOf(kept.sha256 ?? '', kept.contentType)) return kept;
+        const stored = await objects.get(key);
+        if (stored === undefined || stored.sha256 === undefined) {
+          this.#bodies.delete(key);
+          return stored;
+        }
+        this.#bodies.set(key, stored);
+        this.#stamps.set(key, stampOf(stored.sha256, stored.contentType));
+        return stored;
+      },
+    };
+  }
+}
+
+/** What the memory records of an object: its sha256 and content type. */
+export function stampOf(digest: string, contentType: string): string {
+  return `${digest}\u0000${contentType}`;
+}
+
+/** The stamp of bytes about to be written. */
+export function stampOfBody(body: Uint8Array, contentType: string): { digest: string; stamp: string } {
+  const digest = sha256(body);
+  return { digest, stamp: stampOf(digest, contentType) };
+}
