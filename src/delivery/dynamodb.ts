@@ -10,7 +10,7 @@
 // in one Query; and claims and saves that are in flight at the same moment share one
 // transaction, each item still succeeding or failing on its own condition.
 
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { describeFailure, errorName, isUnreachable } from '../store/errors.ts';
 import { StoreUnavailableError } from '../store/ports.ts';
 import { mapLimit } from '../concurrency.ts';
@@ -170,6 +170,18 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
     return { written, complete: true };
   }
 
+  /** Every item a query matches, page after page. */
+  async function queryAll(what: string, query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await call(what, () => client.send(new QueryCommand({ ...query, TableName: table, ExclusiveStartKey: start })));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+
   function toJob(item: Record<string, unknown>): DeliveryJob {
     const { pk: _pk, sk: _sk, leaseUntil: _lease, ...job } = item;
     return job as unknown as DeliveryJob;
@@ -219,48 +231,26 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
     },
 
     async listJobs(partnerId, status?: DeliveryStatus) {
-      const jobs: DeliveryJob[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await call('list deliveries', () =>
-          client.send(new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': partnerKey(partnerId), ':prefix': 'DELIVERY#', ...(status === undefined ? {} : { ':status': status }) },
-            ...(status === undefined ? {} : { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
-            ExclusiveStartKey: start,
-          })),
-        );
-        jobs.push(...(page.Items ?? []).map(toJob));
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
-      return jobs.sort((a, b) => a.sequence - b.sequence);
+      const items = await queryAll('list deliveries', {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partnerKey(partnerId), ':prefix': 'DELIVERY#', ...(status === undefined ? {} : { ':status': status }) },
+        ...(status === undefined ? {} : { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+      });
+      return items.map(toJob).sort((a, b) => a.sequence - b.sequence);
     },
 
     async readQueue(partnerId) {
       // DELIVERY#… < SEQUENCE < STATE: one range holds the jobs and the state. A filter may not
       // name the sort key, so the state item is the one with `disabled` (always written).
-      const pending: DeliveryJob[] = [];
-      let state: Record<string, unknown> | undefined;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await call('read delivery queue', () =>
-          client.send(new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :jobs AND :state',
-            FilterExpression: '#status = :pending OR attribute_exists(disabled)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': partnerKey(partnerId), ':jobs': 'DELIVERY#', ':state': STATE, ':pending': 'pending' },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          })),
-        );
-        for (const item of page.Items ?? []) {
-          if (item['sk'] === STATE) state = item;
-          else if (String(item['sk']).startsWith('DELIVERY#')) pending.push(toJob(item));
-        }
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
+      const items = await queryAll('read delivery queue', {
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :jobs AND :state',
+        FilterExpression: '#status = :pending OR attribute_exists(disabled)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': partnerKey(partnerId), ':jobs': 'DELIVERY#', ':state': STATE, ':pending': 'pending' },
+        ConsistentRead: true,
+      });
+      const state = items.find((item) => item['sk'] === STATE);
+      const pending = items.filter((item) => String(item['sk']).startsWith('DELIVERY#')).map(toJob);
       return { state: toState(partnerId, state), pending: pending.sort((a, b) => a.sequence - b.sequence) };
     },
 
