@@ -135,7 +135,6 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   const fileSystem = options.files ?? directContentFiles;
   const entries = fileSystem.list(absRoot);
   const files = new Set(entries.map((entry) => entry.rel));
-  const filesSet = files;
 
   // 1. Every source file on its own. Unchanged files cost one `stat` (synchronous: for
   // thousands of small files it is several times faster than the thread pool).
@@ -284,24 +283,24 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     // What a document is built from besides its own source: site.yaml, the tree (links are
     // checked against it), its issue's index.md and the files it refers to.
     const issueDigest = file.role.role === 'article' ? issues.get(`${file.role.year}/${file.role.nn}`)?.source.source.digest : undefined;
-    const files = (referenced.get(file.rel) ?? []).map((target) => {
+    const referencedFiles = (referenced.get(file.rel) ?? []).map((target) => {
       const result = resolved(file.rel, target);
       return result.ok ? `${result.rel}:${result.digest}` : '!';
     }).join('|');
     const kept = memo?.get(file.rel);
     if (
       kept !== undefined && kept.digest === file.source.digest && kept.site === siteSource?.digest && kept.listing === entries &&
-      kept.issue === issueDigest && kept.files === files
+      kept.issue === issueDigest && kept.files === referencedFiles
     ) {
       documents.push(kept.document);
       continue;
     }
     const reported = messages.length;
-    const document = buildDocument(file, site, issues, filesSet, resolved, report);
+    const document = buildDocument(file, site, issues, files, resolved, report);
     if (document === undefined) continue;
     documents.push(document);
     if (messages.length === reported) {
-      memo?.set(file.rel, { document, digest: file.source.digest, site: siteSource?.digest, listing: entries, issue: issueDigest, files });
+      memo?.set(file.rel, { document, digest: file.source.digest, site: siteSource?.digest, listing: entries, issue: issueDigest, files: referencedFiles });
     } else {
       memo?.delete(file.rel);
     }
