@@ -382,7 +382,16 @@ async function writeState(objects: ObjectStore, state: FeedState): Promise<void>
     state.logBase = state.log.length;
   }
   const { log, logBase, ...rest } = state;
-  const stored: StoredState = { ...rest, logBase, logTail: encodeLog(log.slice(logBase)) };
+  // Keys in order: documents are written concurrently, and the same feeds must give the same bytes.
+  const sorted = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const stored: StoredState = {
+    ...rest,
+    archived: sorted(rest.archived),
+    ...(rest.selects === undefined ? {} : { selects: sorted(rest.selects) }),
+    heads: sorted(rest.heads),
+    logBase,
+    logTail: encodeLog(log.slice(logBase)),
+  };
   await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify(stored), 'utf8'), contentType: outputFormats.json.mediaType });
 }
 
