@@ -64,7 +64,7 @@ export function rememberedContentFiles(): ContentFiles & { changed(rel: string |
  */
 export async function holdSearchIndex(objects: ObjectStore, snapshots: ReturnType<typeof memorySnapshotKeeper>): Promise<void> {
   try {
-    await readSearchIndex(snapshots.bucketMemory.reader(objects));
+    await readSearchIndex(snapshots.bucketMemory.through(objects));
   } catch {
     // The next build reads what it needs from the bucket.
   }

@@ -10,6 +10,8 @@ export class BucketMemory {
   /** `<sha256>\0<content type>` by full object key. */
   readonly #stamps = new Map<string, string>();
   readonly #bodies = new Map<string, StoredObject>();
+  /** Keys read through `through`: their bodies are kept, also when written after a read found none. */
+  readonly #read = new Set<string>();
 
   /** How many keys it knows (for tests and logs). */
   get size(): number {
@@ -29,40 +31,71 @@ export class BucketMemory {
   /** `input` was just written, its body hashed to `digest`; a body kept for the key is replaced. */
   wrote(input: PutObjectInput, digest: string): void {
     this.#stamps.set(input.key, stampOf(digest, input.contentType));
-    if (this.#bodies.has(input.key)) this.#bodies.set(input.key, { ...input, sha256: digest });
+    if (this.#read.has(input.key)) this.#bodies.set(input.key, { ...input, sha256: digest });
   }
 
   forget(keys: Iterable<string>): void {
     for (const key of keys) {
       this.#stamps.delete(key);
       this.#bodies.delete(key);
+      this.#read.delete(key);
     }
   }
 
   clear(): void {
     this.#stamps.clear();
     this.#bodies.clear();
+    this.#read.clear();
   }
 
-  /** `objects` whose reads answer from a kept body while the bucket still holds exactly those bytes. */
-  reader(objects: ObjectStore): ObjectStore {
+  /**
+   * `objects` seen through the memory: a read answers from a kept body while the bucket still
+   * holds exactly those bytes (and keeps what it fetched); a write or delete keeps the memory true,
+   * replacing a kept body with the bytes written. A write that fails forgets the key: the bucket
+   * may hold either version.
+   */
+  through(objects: ObjectStore): ObjectStore {
     return {
       ...objects,
       get: async (key) => {
+        this.#read.add(key);
+        const stamp = this.#stamps.get(key);
+        if (stamp === ABSENT) return undefined;
         const kept = this.#bodies.get(key);
-        if (kept !== undefined && this.#stamps.get(key) === stampOf(kept.sha256 ?? '', kept.contentType)) return kept;
+        if (kept !== undefined && stamp === stampOf(kept.sha256 ?? '', kept.contentType)) return kept;
         const stored = await objects.get(key);
         if (stored === undefined || stored.sha256 === undefined) {
           this.#bodies.delete(key);
+          if (stored === undefined) this.#stamps.set(key, ABSENT);
+          else this.#stamps.delete(key);
           return stored;
         }
         this.#bodies.set(key, stored);
         this.#stamps.set(key, stampOf(stored.sha256, stored.contentType));
         return stored;
       },
+      put: async (input) => {
+        try {
+          await objects.put(input);
+        } catch (error) {
+          this.forget([input.key]);
+          throw error;
+        }
+        this.wrote(input, sha256(input.body));
+      },
+      delete: async (keys) => {
+        try {
+          await objects.delete(keys);
+        } finally {
+          this.forget(keys);
+        }
+      },
     };
   }
 }
+
+/** The stamp of a key a read found empty (no object there). */
+const ABSENT = '';
 
 /** What the memory records of an object: its sha256 and content type. */
 export function stampOf(digest: string, contentType: string): string {

@@ -169,8 +169,12 @@ export async function loadPublishedState(records: RecordStore): Promise<Publishe
 }
 
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
-  const { content, objects, records, renderer, now } = options;
+  const { content, records, renderer, now } = options;
   const memory = options.bucketMemory;
+  // Every read and write but the artifacts' (which compare stamps themselves) goes through what
+  // this process knows the bucket holds, so a build after a build reads back nothing it wrote.
+  // (Artifacts are written to `options.objects` by writeArtifacts, which keeps the memory itself.)
+  const objects = memory?.through(options.objects) ?? options.objects;
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
   const summary: BuildSummary = {
@@ -190,6 +194,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const isPublic = (doc: GazetteDocument) => !doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime());
   const hiddenDocs = content.documents.filter((doc) => !isPublic(doc));
   const hidden = hiddenDocs.map((doc) => doc.urlPath);
+  const hiddenKey = hidden.join('\n');
   const translations = translationsById(content.documents, isPublic);
   const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
   const replacedBy = replacedByIndex(content.documents);
@@ -232,7 +237,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     };
     // The document itself counts through its source digest; the rest are what its page shows of others.
     const { doc: _doc, ...shown } = job;
-    const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...shown, hiddenLinks: hiddenLinksOf(doc, hiddenDocs) });
+    const digest = renderDigest(doc, { fingerprint: renderer.fingerprint, ...shown, hiddenLinks: hiddenLinksOf(doc, hiddenDocs, hiddenKey) });
     const withHistory = async () => {
       job.versions = versionEntries(doc, record === undefined ? [] : await records.listDocumentVersions(doc.id), version);
     };
@@ -273,7 +278,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   if (jobs.length + scheduledJobs.length > 0 && !recovering) {
     await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
   }
-  await writeArtifacts(objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, memory });
+  await writeArtifacts(options.objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, memory });
 
   emit({ type: 'phase', phase: 'render' });
   await renderer.begin(jobs.length + scheduledJobs.length, hidden);
@@ -284,7 +289,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
     const artifacts = [...(await renderer.documentArtifacts(job)).artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
-    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, memory });
+    await writeArtifacts(options.objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, memory });
     await records.putScheduled({
       id: job.doc.id,
       kind: job.doc.kind,
@@ -380,7 +385,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (/\/v\d+\/index\.html$/.test(head.key)) withdrawnKeys.push(head.key);
       }
     }
-    await writeArtifacts(objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, memory });
+    await writeArtifacts(options.objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, memory });
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
@@ -413,24 +418,24 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const released = newRecords.flatMap((record) => staged.get(record.id) ?? []);
   await mapLimit(released, concurrency, async (item) => {
     await objects.delete(item.artifactKeys);
-    memory?.forget(item.artifactKeys);
     await records.deleteScheduled(item.id);
   });
 
   emit({ type: 'phase', phase: 'issues' });
   const changedIssues: IssueRecord[] = [];
+  const errataByIssue = errataByListingIssue(state, orderedIssues);
   for (const { issue, record: previous } of plan.issues) {
     const articles = issue.articleIds
       .map((id) => state.documents.get(id))
       .filter((record): record is DocumentRecord => record !== undefined && record.status !== 'scheduled');
     if (articles.length === 0 && previous === undefined) continue; // nothing of it is public yet
-    const errata = errataListedIn(issue, state, orderedIssues);
+    const errata = errataByIssue.get(issueKey(issue.year, issue.number)) ?? [];
     const next = issueRecord(issue, articles, renderer.fingerprint, previous, now, errata);
     if (previous?.digest === next.digest) continue;
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
-    await writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: false, memory });
+    await writeArtifacts(options.objects, artifacts, { concurrency, summary, skipUnchanged: false, memory });
     const refs = artifacts.map(artifactRef);
     const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
     await records.putIssue(written, previous?.version ?? 0);
@@ -450,7 +455,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // so a crash between two writes never leaves a reachable link to a page not yet written.
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    await writeArtifacts(objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, memory });
+    await writeArtifacts(options.objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, memory });
   }
   summary.published = [...state.documents.values()];
   summary.state = state;
@@ -489,7 +494,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       ctx: renderer.context,
       documents: summary.published.filter((record) => record.status !== 'scheduled').sort(newestFirst),
       issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
-      objects: memory?.reader(objects) ?? objects,
+      objects,
     };
     const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
     try {
@@ -503,7 +508,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (outcome instanceof WriteFailure) throw outcome.error;
         const artifacts = batch;
         batch = [];
-        writing = writeArtifacts(objects, artifacts, { concurrency, summary, skipUnchanged: true, memory }).catch((error: unknown) => new WriteFailure(error));
+        writing = writeArtifacts(options.objects, artifacts, { concurrency, summary, skipUnchanged: true, memory }).catch((error: unknown) => new WriteFailure(error));
       };
       for await (const output of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
         if (wave !== undefined && output.wave !== wave) await flush();
@@ -530,7 +535,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   }
   // Last, when nothing links them any more: what a withdrawal takes down.
   if (withdrawnKeys.length > 0) await objects.delete([...new Set(withdrawnKeys)]);
-  memory?.forget(withdrawnKeys);
   return summary;
 }
 
@@ -653,7 +657,12 @@ async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], optio
       }
     }
     const input = { key, body: item.body, contentType: item.contentType, ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }) };
-    await objects.put(input);
+    try {
+      await objects.put(input);
+    } catch (error) {
+      memory?.forget([key]); // the bucket may hold either version
+      throw error;
+    }
     memory?.wrote(input, digest);
     summary.objectsWritten++;
   });
@@ -738,16 +747,22 @@ function issueListing(erratum: { issue: IssueRef; date: string }, orderedIssues:
   );
 }
 
-function errataListedIn(issue: GazetteIssue, state: PublishedState, orderedIssues: GazetteIssue[]): ErratumRef[] {
-  const listed: ErratumRef[] = [];
+/** The errata each issue lists (by issue key): an erratum is listed by the issue out at its date. */
+function errataByListingIssue(state: PublishedState, orderedIssues: GazetteIssue[]): Map<string, ErratumRef[]> {
+  const listed = new Map<string, ErratumRef[]>();
   for (const record of state.documents.values()) {
     if (record.issue === undefined) continue;
     for (const erratum of record.errata ?? []) {
       const target = issueListing({ issue: record.issue, date: erratum.date }, orderedIssues);
-      if (target?.year === issue.year && target.number === issue.number) listed.push(erratum);
+      if (target === undefined) continue;
+      const key = issueKey(target.year, target.number);
+      const list = listed.get(key);
+      if (list === undefined) listed.set(key, [erratum]);
+      else list.push(erratum);
     }
   }
-  return listed.sort((a, b) => (a.date === b.date ? (a.urlPath < b.urlPath ? -1 : 1) : a.date < b.date ? -1 : 1));
+  for (const list of listed.values()) list.sort((a, b) => (a.date === b.date ? (a.urlPath < b.urlPath ? -1 : 1) : a.date < b.date ? -1 : 1));
+  return listed;
 }
 
 /**
@@ -755,10 +770,18 @@ function errataListedIn(issue: GazetteIssue, state: PublishedState, orderedIssue
  * slug). Links to them render as text until they are out; naming them in the digest makes the
  * page render again, with the link, when they are released.
  */
-function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: GazetteDocument[]): string[] {
+function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: GazetteDocument[], key: string): string[] {
   if (hiddenDocs.length === 0) return [];
+  // Reading the text of every document is what this costs: a process that builds again keeps the
+  // answer while the document object (its source) and the hidden pages are the same.
+  const last = hiddenLinksMemo.get(doc);
+  if (last?.key === key) return last.links;
   const text = doc.kind === 'conference' ? [doc.body, ...doc.qa.map((pair) => pair.answer)].join('\n') : doc.body;
-  return hiddenDocs
+  const links = hiddenDocs
     .filter((other) => other.id !== doc.id && text.includes(other.urlPath.split('/').filter(Boolean).at(-1) ?? other.id))
     .map((other) => other.urlPath);
+  hiddenLinksMemo.set(doc, { key, links });
+  return links;
 }
+
+const hiddenLinksMemo = new WeakMap<GazetteDocument, { key: string; links: string[] }>();

@@ -79,7 +79,11 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
   };
   // The document counts through its bytes (source digest) and where it is published.
   const value = { source: doc.sourceDigest, file: doc.file, urlPath: doc.urlPath, ...inputs, issue };
-  // Equal JSON means an equal value: a process that builds again (watch mode) digests only what changed.
+  // A process that builds again (watch mode) keeps its document objects while their sources are
+  // unchanged: an equal value for the same object is the digest of last time, found without
+  // serializing the value. Otherwise equal JSON means an equal value.
+  const last = lastDigest.get(doc);
+  if (last !== undefined && sameJson(last.value, value)) return last.digest;
   const text = JSON.stringify(value);
   let digest = digestMemo.get(text);
   if (digest === undefined) {
@@ -87,7 +91,31 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
     if (digestMemo.size >= DIGEST_MEMO_LIMIT) digestMemo.clear();
     digestMemo.set(text, digest);
   }
+  lastDigest.set(doc, { value: JSON.parse(text) as unknown, digest }); // a copy: later changes to the inputs never leak in
   return digest;
+}
+
+const lastDigest = new WeakMap<GazetteDocument, { value: unknown; digest: string }>();
+
+/** Equal as JSON: the same primitives, arrays and own properties, a property set to undefined being absent. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in left) {
+    if (left[key] === undefined) continue;
+    count++;
+    if (!sameJson(left[key], right[key])) return false;
+  }
+  for (const key in right) if (right[key] !== undefined) count--;
+  return count === 0;
 }
 
 const DIGEST_MEMO_LIMIT = 100_000;

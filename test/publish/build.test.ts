@@ -6,9 +6,10 @@ import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite, type BuildSummary, PublishStateError } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
-import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { type ObjectStore, PRIVATE_PREFIX, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import { BucketMemory } from '../../src/publish/bucketMemory.ts';
 import { createTestStores } from '../helpers/stores.ts';
+import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { sampleFiles, writeSite } from './site.ts';
 
 const now = new Date('2010-06-25T08:00:00+08:00');
@@ -35,11 +36,11 @@ async function text(objects: ObjectStore, path: string): Promise<string> {
   return Buffer.from(stored.body).toString('utf8');
 }
 
-async function siteObjects(objects: ObjectStore): Promise<Map<string, string>> {
+async function siteObjects(objects: ObjectStore, prefix = SITE_PREFIX): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  for await (const head of objects.list(SITE_PREFIX)) {
+  for await (const head of objects.list(prefix)) {
     const stored = await objects.get(head.key);
-    found.set(head.key.slice(SITE_PREFIX.length), sha256(stored?.body ?? new Uint8Array()));
+    found.set(head.key.slice(prefix.length), sha256(stored?.body ?? new Uint8Array()));
   }
   return found;
 }
@@ -177,13 +178,23 @@ describe('buildSite', () => {
     const corrected = (n: number) => String(sampleFiles()['press/2010/hotline.md'])
       .replace('一万余件', corrections[n]?.text ?? '')
       .replace('category: 综合政务\n', `category: 综合政务\nchangeNote: ${corrections[n]?.note}\nchangeDate: ${corrections[n]?.date}\n`);
-    // Reference: the three builds, the bucket asked each time.
+    // Reference: the three builds (feeds included), the bucket asked each time.
     const plain = await createTestStores();
     const plainRoot = await writeSite(sampleFiles());
-    await build(plainRoot, plain);
+    const plainRun = async (at: Date) => {
+      const content = await load(plainRoot);
+      const renderer = await createSiteRenderer(content, { workers: 0 });
+      const feeds = { partners: [], deliveries: createDynamoDeliveryStore({ client: plain.dynamodb, table: plain.table }) };
+      try {
+        return await buildSite({ content, objects: plain.objects, records: plain.records, renderer, now: at, feeds });
+      } finally {
+        await renderer.close();
+      }
+    };
+    await plainRun(now);
     for (const [n, { at }] of corrections.entries()) {
       await writeFile(join(plainRoot, 'press/2010/hotline.md'), corrected(n));
-      await build(plainRoot, plain, at);
+      await plainRun(at);
     }
     // The same builds, each knowing what the ones before left in the bucket.
     const stores = await createTestStores();
@@ -199,7 +210,8 @@ describe('buildSite', () => {
       const content = await load(root);
       const renderer = await createSiteRenderer(content, { workers: 0 });
       try {
-        return await buildSite({ content, objects: counted, records: stores.records, renderer, now: at, bucketMemory });
+        const feeds = { partners: [], deliveries: createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table }) };
+        return await buildSite({ content, objects: counted, records: stores.records, renderer, now: at, bucketMemory, feeds });
       } finally {
         await renderer.close();
       }
@@ -216,8 +228,12 @@ describe('buildSite', () => {
       const searchReads = asked.filter((request) => request.startsWith(`get ${SITE_PREFIX}search/`));
       if (n === 0) expect(searchReads.length).toBeGreaterThan(0);
       else expect(searchReads).toEqual([]);
+      // Once read, the build state, the feed state, the entries in the feeds and the page kept as the
+      // previous version are known too: the second correction reads only the new feed entry.
+      if (n === 1) expect(asked.filter((request) => request.startsWith('get'))).toEqual([`get ${PRIVATE_PREFIX}entries/press-2010-hotline/v000003.json`]);
     }
     expect(await siteObjects(stores.objects)).toEqual(await siteObjects(plain.objects));
+    expect(await siteObjects(stores.objects, PRIVATE_PREFIX)).toEqual(await siteObjects(plain.objects, PRIVATE_PREFIX));
   });
 
   it('gives byte-identical output for the same content, whatever the clock says', async () => {
