@@ -31,11 +31,18 @@ export interface BuildSession {
  * take the lease. `clock` is the wall clock (leases expire in real time, whatever `--now` says).
  */
 export async function beginBuild(records: RecordStore, snapshot: StateSnapshot | undefined, token: string, clock: () => Date): Promise<BuildSession> {
-  const lease = await records.getBuildLease();
-  const expired = lease?.active === true && clock().getTime() - Date.parse(lease.since) > LEASE_EXPIRY_MS;
-  const free = lease === undefined || !lease.active || expired;
-  const owns = free && (await records.claimBuildLease(lease, { token, active: true, since: clock().toISOString() }));
-  const trusted = owns && lease !== undefined && !lease.active && snapshot?.token === lease.token;
+  const next = { token, active: true, since: clock().toISOString() };
+  // The common case in one round trip: the lease is as the build that kept the snapshot left it.
+  const resumed = snapshot !== undefined && (await records.claimBuildLease({ token: snapshot.token, active: false, since: '' }, next));
+  let owns = resumed;
+  let trusted = resumed;
+  if (!resumed) {
+    const lease = await records.getBuildLease();
+    const expired = lease?.active === true && clock().getTime() - Date.parse(lease.since) > LEASE_EXPIRY_MS;
+    const free = lease === undefined || !lease.active || expired;
+    owns = free && (await records.claimBuildLease(lease, next));
+    trusted = owns && lease !== undefined && !lease.active && snapshot?.token === lease.token;
+  }
   const spoil = async () => {
     // Whatever snapshot exists now may miss this build's writes: change the token under it.
     for (let attempt = 0; attempt < 5; attempt++) {
