@@ -78,8 +78,10 @@ function allPages(input: DerivedInput): SearchPage[] {
 
 const output: DerivedOutput<SearchPage> = {
   name: 'search',
-  // After the pages its alternatives link to (the catalogue and 文号 lookup).
-  wave: 9,
+  // After the pages its alternatives link to (the catalogue and 文号 lookup), before the sitemaps
+  // that list it. Last of the pages also keeps its many shard writes clear of the feeds' writes,
+  // which an incremental build makes at the start of this phase.
+  wave: 89,
   all: allPages,
   // Any change of a public document may change any shard: update the stored index when there is one.
   affected: (input, changes) => (changes.length === 0 ? [] : input.objects === undefined ? allPages(input) : [{ kind: 'update', changes }]),
