@@ -29,7 +29,15 @@ export async function startLocalStores(dataDir: string): Promise<LocalStores> {
       s3Endpoint: servers.s3Endpoint,
       dynamodbEndpoint: servers.dynamodbEndpoint,
     });
-    await Promise.all([whileStarting(() => ensureBucket(clients.s3, LOCAL_BUCKET)), ensureTable(clients.dynamodb, LOCAL_TABLE)]);
+    await Promise.all([
+      ensureBucket(clients.s3, LOCAL_BUCKET).catch((error: unknown) => {
+        // s3rver answers HTTP 500 with no cause; it printed the cause.
+        const printed = servers.s3Output().trim();
+        if (error instanceof Error && printed !== '') error.message += `\nThe embedded S3 server (s3rver) printed:\n${printed}`;
+        throw error;
+      }),
+      ensureTable(clients.dynamodb, LOCAL_TABLE),
+    ]);
     return {
       objects: createS3ObjectStore({ client: clients.s3, bucket: LOCAL_BUCKET }),
       records: createDynamoRecordStore({ client: clients.dynamodb, table: LOCAL_TABLE }),
@@ -44,21 +52,5 @@ export async function startLocalStores(dataDir: string): Promise<LocalStores> {
   } catch (error) {
     await servers.stop();
     throw error;
-  }
-}
-
-/**
- * Right after it started over a data folder whose previous servers were stopped mid-build (the
- * crash tests), s3rver once answered its first bucket request with HTTP 500 (not reproduced
- * since). A server that is still settling gets about two seconds before the start fails.
- */
-async function whileStarting<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= 10 || !/\(HTTP 5\d\d\)/.test((error as Error).message)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
   }
 }

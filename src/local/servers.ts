@@ -20,6 +20,8 @@ export interface EmbeddedServers {
   dynamodbEndpoint: string;
   /** How long each server took to answer, in milliseconds (they start in parallel). */
   startupMs: { s3: number; dynamodb: number; total: number };
+  /** What s3rver printed last (its request errors), for the message of a request it failed. */
+  s3Output(): string;
   /** Stop both servers; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startEmbeddedServers(options: EmbeddedServerOptions): Prom
     s3Endpoint: `http://${LOOPBACK}:${s3.value.port}`,
     dynamodbEndpoint: `http://${LOOPBACK}:${dynamodb.value.port}`,
     startupMs: { s3: s3.value.ms, dynamodb: dynamodb.value.ms, total: Math.round(performance.now() - started) },
+    s3Output: s3.value.output,
     stop,
   };
   if (!options.quiet) {
@@ -120,6 +123,7 @@ interface StartedServer {
   process: ChildProcess;
   port: number;
   ms: number;
+  output: () => string;
 }
 
 async function startS3rver(directory: string, deadline: number, children: Set<ChildProcess>): Promise<StartedServer> {
@@ -149,7 +153,7 @@ async function startS3rver(directory: string, deadline: number, children: Set<Ch
       fail(`exited while starting (${signal ?? `code ${code}`})`);
     });
   });
-  return { process: child, port, ms: Math.round(performance.now() - started) };
+  return { process: child, port, ms: Math.round(performance.now() - started), output };
 }
 
 async function startDynamoDbLocal(
@@ -183,7 +187,7 @@ async function startDynamoDbLocal(
     const output = captureOutput(child);
     try {
       await waitUntilAnswering(`http://${LOOPBACK}:${port}`, child, deadline);
-      return { process: child, port, ms: Math.round(performance.now() - started) };
+      return { process: child, port, ms: Math.round(performance.now() - started), output };
     } catch (error) {
       await stopChild(child);
       children.delete(child);
