@@ -453,9 +453,21 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     : allIndexPages(state.documents.values(), state.issues.values());
   // Listings link each other: pages first, then the archives that link them, the home page last,
   // so a crash between two writes never leaves a reachable link to a page not yet written.
+  // A wave waits only for the pages the one before creates: replacing a page that is there breaks
+  // no link, so those writes go on beside the next wave's (all are awaited before the build ends).
+  const pending: Promise<WriteFailure | undefined>[] = [];
+  const settle = async () => {
+    for (const outcome of await Promise.all(pending.splice(0))) if (outcome !== undefined) throw outcome.error;
+  };
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    await writeArtifacts(options.objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, memory });
+    const writes = startWrites(options.objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, memory });
+    pending.push(writes.done);
+    const failure = await writes.linkable;
+    if (failure !== undefined) {
+      await Promise.all(pending);
+      throw failure.error;
+    }
   }
   summary.published = [...state.documents.values()];
   summary.state = state;
@@ -499,16 +511,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const byOutput = (name: string) => emit({ type: 'phase', phase: `discovery:${name}` });
     try {
       // Writes go out wave by wave, all outputs of a wave together; the next wave renders while
-      // the one before is being written, and is written once that has finished.
-      let writing: Promise<unknown> = Promise.resolve();
+      // the one before is being written, and is written once the pages that one creates are.
+      let previous: WritesInFlight | undefined;
       let wave: number | undefined;
       let batch: Artifact[] = [];
       const flush = async () => {
-        const outcome = await writing;
-        if (outcome instanceof WriteFailure) throw outcome.error;
-        const artifacts = batch;
+        const failure = await previous?.linkable;
+        if (failure !== undefined) throw failure.error;
+        previous = startWrites(options.objects, batch, { concurrency, summary, skipUnchanged: true, memory });
+        pending.push(previous.done);
         batch = [];
-        writing = writeArtifacts(options.objects, artifacts, { concurrency, summary, skipUnchanged: true, memory }).catch((error: unknown) => new WriteFailure(error));
       };
       for await (const output of derivedArtifacts(derived, incremental ? { documents: changes, issues: changedIssues } : undefined, byOutput)) {
         if (wave !== undefined && output.wave !== wave) await flush();
@@ -516,12 +528,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         batch.push(...output.artifacts);
       }
       await flush();
-      const outcome = await writing;
-      if (outcome instanceof WriteFailure) throw outcome.error;
+      await settle();
     } catch (error) {
-      await feedsOutcome;
+      await Promise.all([feedsOutcome, ...pending]);
       throw error;
     }
+  }
+  try {
+    await settle(); // the listings' writes, when there were no derived outputs to write
+  } catch (error) {
+    await feedsOutcome;
+    throw error;
   }
   if (previousBuild?.fingerprint !== renderer.fingerprint || previousBuild.complete === false || jobs.length + scheduledJobs.length > 0) {
     await writeBuildState(objects, { fingerprint: renderer.fingerprint, complete: true });
@@ -639,9 +656,44 @@ class WriteFailure {
 }
 
 async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], options: WriteOptions): Promise<void> {
+  const failure = await startWrites(objects, artifacts, options).done;
+  if (failure !== undefined) throw failure.error;
+}
+
+/** Writes under way: both settle (never reject), with the failure if one write failed. */
+interface WritesInFlight {
+  /**
+   * Every new object of the batch is written, and every other one was there before (unchanged,
+   * or being overwritten): a page written from now on may link to any of them.
+   */
+  linkable: Promise<WriteFailure | undefined>;
+  /** Every write has finished. */
+  done: Promise<WriteFailure | undefined>;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => undefined); // observed through `linkable`, which settles
+  return { promise, resolve, reject };
+}
+
+function startWrites(objects: ObjectStore, artifacts: Artifact[], options: WriteOptions): WritesInFlight {
   const { summary, skipUnchanged, memory } = options;
   const prefix = options.prefix ?? SITE_PREFIX;
-  await mapLimit(artifacts, options.concurrency, async (item) => {
+  const ready = artifacts.map(() => deferred());
+  const done = mapLimit(artifacts, options.concurrency, async (item, index) => {
+    const linkable = (ready[index] as Deferred).resolve;
     const key = prefix + item.key;
     const { digest, stamp } = skipUnchanged || memory !== undefined ? stampOfBody(item.body, item.contentType) : { digest: '', stamp: '' };
     if (skipUnchanged) {
@@ -653,8 +705,11 @@ async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], optio
       if (there === stamp) {
         memory?.saw(key, stamp);
         summary.objectsUnchanged++;
+        linkable();
         return;
       }
+      // Replacing an object that is there: a link to it already resolves.
+      if (there !== '') linkable();
     }
     const input = { key, body: item.body, contentType: item.contentType, ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }) };
     try {
@@ -665,7 +720,12 @@ async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], optio
     }
     memory?.wrote(input, digest);
     summary.objectsWritten++;
+    linkable();
   });
+  // A failure ends the lanes that meet it: nothing still waiting to be linkable ever will be.
+  done.catch((error: unknown) => ready.forEach((item) => item.reject(error)));
+  const settled = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => new WriteFailure(error));
+  return { linkable: settled(Promise.all(ready.map((item) => item.promise))), done: settled(done) };
 }
 
 /** The version list a page shows: the stored versions, then the one being published. */

@@ -11,6 +11,7 @@ import { BucketMemory } from '../../src/publish/bucketMemory.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { sampleFiles, writeSite } from './site.ts';
+import { pressMonthPath } from '../../templates/press.tsx';
 
 const now = new Date('2010-06-25T08:00:00+08:00');
 
@@ -234,6 +235,48 @@ describe('buildSite', () => {
     }
     expect(await siteObjects(stores.objects)).toEqual(await siteObjects(plain.objects));
     expect(await siteObjects(stores.objects, PRIVATE_PREFIX)).toEqual(await siteObjects(plain.objects, PRIVATE_PREFIX));
+  });
+
+  it('writes a listing wave once the pages the wave before creates are written, but not waiting for pages it only replaces', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    const month = `${SITE_PREFIX}${pressMonthPath('2010-06').slice(1)}index.html`;
+    const home = `${SITE_PREFIX}index.html`;
+    let events: string[] = [];
+    // The month page of the release is slow to write; what matters is when the home page (the
+    // last wave, which links to it) starts.
+    const slowMonth: ObjectStore = {
+      ...stores.objects,
+      put: async (input) => {
+        if (input.key === home) events.push('home');
+        if (input.key !== month) return stores.objects.put(input);
+        events.push('month starts');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await stores.objects.put(input);
+        events.push('month written');
+      },
+    };
+    const run = async (at: Date) => {
+      const content = await load(root);
+      const renderer = await createSiteRenderer(content, { workers: 0 });
+      try {
+        return await buildSite({ content, objects: slowMonth, records: stores.records, renderer, now: at });
+      } finally {
+        await renderer.close();
+      }
+    };
+    // New: the home page links to a month page that does not exist yet.
+    await run(now);
+    expect(events).toEqual(['month starts', 'month written', 'home']);
+    // Replaced (a new title shows on both): the month page is there, its new version can follow.
+    events = [];
+    const corrected = String(sampleFiles()['press/2010/hotline.md'])
+      .replace('title: 12345市长公开电话受理量稳步上升', 'title: 12345市长公开电话受理量持续上升')
+      .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 标题更正。\nchangeDate: 2010-06-26\n');
+    await writeFile(join(root, 'press/2010/hotline.md'), corrected);
+    expect(await run(new Date('2010-06-26T08:00:00+08:00'))).toMatchObject({ updated: 1 });
+    expect(events).toEqual(['month starts', 'home', 'month written']);
+    expect(await text(stores.objects, pressMonthPath('2010-06').slice(1) + 'index.html')).toContain('12345市长公开电话受理量持续上升');
   });
 
   it('gives byte-identical output for the same content, whatever the clock says', async () => {
