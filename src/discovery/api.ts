@@ -95,17 +95,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 function columnsOfRecord(content: ContentSet, record: DocumentRecord): Column[] {
-  return columnsOf(content.columns, { ...record, ...(record.tags === undefined ? {} : { tags: record.tags }) });
+  return content.columns.length === 0 ? [] : columnsOf(content.columns, record);
 }
 
 /** The listings a record appears in, as `facet:key`. */
-function listingKeys(content: ContentSet, record: DocumentRecord, ids: Pick<ApiIndex, 'departmentIds' | 'topicIds'>): { facet: ListingFacet; key: string }[] {
+function listingKeys(content: ContentSet, record: DocumentRecord, ids: Pick<ApiIndex, 'departmentIds' | 'topicIds'>, columns = columnsOfRecord(content, record)): { facet: ListingFacet; key: string }[] {
   const keys: { facet: ListingFacet; key: string }[] = [];
   const department = ids.departmentIds.get(record.department);
   if (department !== undefined) keys.push({ facet: 'departments', key: department });
   const topic = ids.topicIds.get(record.category);
   if (topic !== undefined) keys.push({ facet: 'topics', key: topic });
-  for (const column of columnsOfRecord(content, record)) keys.push({ facet: 'columns', key: column.id });
+  for (const column of columns) keys.push({ facet: 'columns', key: column.id });
   return keys;
 }
 
@@ -133,9 +133,10 @@ function apiIndex(input: DerivedInput): ApiIndex {
       push(index.translations, record.id, original);
     }
     if (record.supersededBy !== undefined) push(index.supersedes, record.supersededBy, record);
-    index.columns.set(record.id, columnsOfRecord(content, record));
+    const columns = columnsOfRecord(content, record);
+    index.columns.set(record.id, columns);
     // input.documents is newest first, so every listing is too.
-    for (const { facet, key } of listingKeys(content, record, index)) push(index.listings, `${facet}:${key}`, record);
+    for (const { facet, key } of listingKeys(content, record, index, columns)) push(index.listings, `${facet}:${key}`, record);
   }
   indexes.set(input, index);
   return index;

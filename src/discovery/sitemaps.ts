@@ -161,6 +161,28 @@ function urlElement(baseUrl: string, entry: SitemapEntry): string {
   return lines.join('');
 }
 
+/** Elements of entries without alternates, by base URL then path and lastmod: a process that
+ * builds again (watch mode) renders only the entries that changed. */
+const elements = new Map<string, Map<string, { element: string; size: number }>>();
+const ELEMENTS_LIMIT = 200_000;
+
+function measuredElement(baseUrl: string, entry: SitemapEntry): { element: string; size: number } {
+  if (entry.alternates !== undefined) {
+    const element = urlElement(baseUrl, entry);
+    return { element, size: Buffer.byteLength(element) };
+  }
+  let known = elements.get(baseUrl);
+  if (known === undefined) elements.set(baseUrl, (known = new Map()));
+  const key = `${entry.urlPath}\n${entry.lastmod ?? ''}`;
+  let found = known.get(key);
+  if (found === undefined) {
+    if (known.size >= ELEMENTS_LIMIT) known.clear();
+    const element = urlElement(baseUrl, entry);
+    known.set(key, (found = { element, size: Buffer.byteLength(element) }));
+  }
+  return found;
+}
+
 /** One sitemap file: its key (relative to the site root), body and newest lastmod. */
 export interface SitemapFile {
   key: string;
@@ -183,8 +205,7 @@ export function sitemapFiles(baseUrl: string, part: SitemapPart, entries: readon
     lastmod = undefined;
   };
   for (const entry of entries) {
-    const element = urlElement(baseUrl, entry);
-    const size = Buffer.byteLength(element);
+    const { element, size } = measuredElement(baseUrl, entry);
     if (frame + size > limits.bytes) throw new Error(`The sitemap entry for ${entry.urlPath} alone is over ${limits.bytes} bytes.`);
     if (chunk.length > 0 && (chunk.length >= limits.urls || bytes + size > limits.bytes)) flush();
     chunk.push(element);
