@@ -9,10 +9,13 @@
 //           child → parent: { type: 'listening', port } | { type: 'failed', message }
 
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
 import S3rver from 's3rver';
+
+const S3Object = createRequire(import.meta.url)('s3rver/lib/models/object.js');
 
 const directory = process.argv[2];
 const guarded = new Set();
@@ -59,6 +62,10 @@ async function removeInterruptedWrites(root, since) {
     removed.push(base);
   };
   for (const file of files) {
+    if (TEMPORARY.test(file)) {
+      await rm(join(root, file), { force: true });
+      continue;
+    }
     const base = file.endsWith(OBJECT) ? file.slice(0, -OBJECT.length) : file.endsWith(METADATA) ? file.slice(0, -METADATA.length) : undefined;
     if (base === undefined || (file.endsWith(METADATA) && files.has(base + OBJECT))) continue; // each object once
     if (!(await recent(base + OBJECT)) && !(await recent(base + METADATA))) continue;
@@ -85,11 +92,49 @@ async function removeInterruptedWrites(root, since) {
   return removed;
 }
 
+/** s3rver's temporary files (see atomicWrites), left behind only by a server that was killed. */
+const TEMPORARY = /\._S3rver_[a-z0-9.]+\.tmp-\d+$/;
+
+/**
+ * S3 replaces an object all at once: a reader sees the old bytes or the new ones. s3rver writes
+ * over the old file in place, so a server stopped mid-write leaves neither. Write each of an
+ * object's files to a temporary name and rename it over the old one instead.
+ */
+function atomicWrites(store) {
+  let serial = 0;
+  const replace = async (path, data) => {
+    const temporary = `${path}.tmp-${++serial}`;
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  };
+  const collect = async (stream) => {
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  };
+  store.putObject = async function putObject(object) {
+    const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(objectPath), { recursive: true });
+    const body = Buffer.isBuffer(object.content) ? object.content : await collect(object.content);
+    const md5 = createHash('md5').update(body).digest('hex');
+    await replace(objectPath, body);
+    await this.putMetadata(object.bucket, object.key, object.metadata, md5);
+    return { size: body.length, md5 };
+  };
+  // As s3rver's own putMetadata: the metadata S3 keeps, then its md5 and metadata files.
+  store.putMetadata = async function putMetadata(bucket, key, metadata, md5) {
+    const kept = Object.fromEntries(Object.entries(metadata).filter(([name]) => S3Object.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-')));
+    if (md5) await replace(this.getResourcePath(bucket, key, 'object.md5'), md5);
+    await replace(this.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(kept, null, 2));
+  };
+}
+
 async function main() {
   if (directory === undefined || process.send === undefined) {
     throw new Error('s3rverProcess.mjs is started by startEmbeddedServers with an IPC channel and a data directory.');
   }
   const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
+  atomicWrites(server.store);
   // A request s3rver fails with HTTP 500 says only "internal error": its cause goes to stderr,
   // which the parent keeps and names when such a failure stops it.
   server.on('error', (error, ctx) => {
@@ -114,14 +159,19 @@ async function main() {
   process.on('message', (request) => {
     if (request.type === 'guard') guarded.add(request.pid);
     if (request.type === 'stop') {
-      server.httpServer?.closeAllConnections();
+      // No new connection; the requests being handled finish (up to 2 s), then the rest is cut.
+      server.httpServer?.close();
+      server.httpServer?.closeIdleConnections();
       const drained = new Promise((resolve) => {
         const started = performance.now();
         const poll = () => (inFlight === 0 || performance.now() - started > 2000 ? resolve(inFlight === 0) : setTimeout(poll, 10));
         poll();
       });
-      Promise.all([server.close(), drained])
-        .then(([, clean]) => (clean ? rm(mark, { force: true }) : undefined))
+      drained
+        .then((clean) => {
+          server.httpServer?.closeAllConnections();
+          return clean ? rm(mark, { force: true }) : undefined;
+        })
         .finally(() => process.exit(0));
     }
   });
