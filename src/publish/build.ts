@@ -29,6 +29,7 @@ import {
   type PutDocumentEntry,
   type RecordStore,
   type ScheduledRecord,
+  type StoredObject,
   PRIVATE_PREFIX,
   SITE_PREFIX,
 } from '../store/ports.ts';
@@ -275,10 +276,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // A build that stopped after its commit point left listings that may not show its documents:
   // mark this one unfinished until its listings are written, and finish an unfinished one's.
   const recovering = previousBuild?.complete === false;
+  // The first build into an empty bucket has nothing to compare its pages with: no HEAD for each.
+  const emptyBefore = previousBuild === undefined && (await holdsNothing(objects, SITE_PREFIX)) ? { written: new Set<string>() } : undefined;
+  const writing = { concurrency, summary, memory, ...(emptyBefore === undefined ? {} : { emptyBefore }) };
   if (jobs.length + scheduledJobs.length > 0 && !recovering) {
     await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
   }
-  await writeArtifacts(options.objects, renderer.assets(), { concurrency, summary, skipUnchanged: true, memory });
+  await writeArtifacts(options.objects, renderer.assets(), { ...writing, skipUnchanged: true });
 
   emit({ type: 'phase', phase: 'render' });
   await renderer.begin(jobs.length + scheduledJobs.length, hidden);
@@ -289,7 +293,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
     const artifacts = [...(await renderer.documentArtifacts(job)).artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
-    await writeArtifacts(options.objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, prefix, memory });
+    await writeArtifacts(options.objects, artifacts, { ...writing, concurrency: 4, skipUnchanged: false, prefix });
     await records.putScheduled({
       id: job.doc.id,
       kind: job.doc.kind,
@@ -364,6 +368,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       commitError ??= error;
     });
   };
+  /** Feed entries this build writes, kept for the feeds it rebuilds (else read back one by one). */
+  const entriesWritten = new Map<string, StoredObject>();
   /** Public files of withdrawn documents (PDF, attachments, earlier versions), removed at the end. */
   const withdrawnKeys: string[] = [];
   const newRecords = await mapLimit(jobs, concurrency, async (item) => {
@@ -385,7 +391,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (/\/v\d+\/index\.html$/.test(head.key)) withdrawnKeys.push(head.key);
       }
     }
-    await writeArtifacts(options.objects, artifacts, { concurrency: 4, summary, skipUnchanged: false, memory });
+    await writeArtifacts(options.objects, artifacts, { ...writing, concurrency: 4, skipUnchanged: false });
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
@@ -393,7 +399,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     const errata = [...(entry.record?.errata ?? []), ...(item.erratum === undefined ? [] : [item.erratum.ref])];
     if (errata.length > 0) record.errata = errata;
     // The feed entry of this version, private and immutable, written before the record names it.
-    await objects.put(feedEntryArtifact(job.doc, rendered.bodyHtml, record, content.site));
+    const feedEntry = feedEntryArtifact(job.doc, rendered.bodyHtml, record, content.site);
+    await objects.put(feedEntry);
+    entriesWritten.set(feedEntry.key, { key: feedEntry.key, body: feedEntry.body, contentType: feedEntry.contentType });
     batch.push(entryOf(item, record));
     if (batch.length >= RECORD_BATCH) commit();
     return record;
@@ -435,7 +443,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
-    await writeArtifacts(options.objects, artifacts, { concurrency, summary, skipUnchanged: false, memory });
+    await writeArtifacts(options.objects, artifacts, { ...writing, skipUnchanged: false });
     const refs = artifacts.map(artifactRef);
     const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
     await records.putIssue(written, previous?.version ?? 0);
@@ -461,7 +469,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   };
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    const writes = startWrites(options.objects, inWave.map((page) => renderer.indexPage(page, state)), { concurrency, summary, skipUnchanged: true, memory });
+    const writes = startWrites(options.objects, inWave.map((page) => renderer.indexPage(page, state)), { ...writing, skipUnchanged: true });
     pending.push(writes.done);
     const failure = await writes.linkable;
     if (failure !== undefined) {
@@ -481,7 +489,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     if (options.feeds === undefined) return;
     const { partners, deliveries } = options.feeds;
     const feeds = await rebuildFeeds({
-      objects,
+      objects: { ...objects, get: async (key) => entriesWritten.get(key) ?? (await objects.get(key)) },
       site: content.site,
       partners,
       columns: content.columns,
@@ -518,7 +526,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       const flush = async () => {
         const failure = await previous?.linkable;
         if (failure !== undefined) throw failure.error;
-        previous = startWrites(options.objects, batch, { concurrency, summary, skipUnchanged: true, memory });
+        previous = startWrites(options.objects, batch, { ...writing, skipUnchanged: true });
         pending.push(previous.done);
         batch = [];
       };
@@ -561,6 +569,11 @@ interface BuildState {
   fingerprint: string;
   /** False from the first write of a build until its listings are out: a retry redoes them all. */
   complete?: boolean;
+}
+
+async function holdsNothing(objects: ObjectStore, prefix: string): Promise<boolean> {
+  for await (const _ of objects.listKeys(prefix)) return false;
+  return true;
 }
 
 async function readBuildState(objects: ObjectStore): Promise<BuildState | undefined> {
@@ -648,6 +661,8 @@ interface WriteOptions {
   skipUnchanged: boolean;
   prefix?: string;
   memory?: BucketMemory | undefined;
+  /** The bucket held no site object when the build began; `written`: keys written since. */
+  emptyBefore?: { written: Set<string> };
 }
 
 /** A write that failed while the build went on rendering: thrown where the build waits for it. */
@@ -698,6 +713,7 @@ function startWrites(objects: ObjectStore, artifacts: Artifact[], options: Write
     const { digest, stamp } = skipUnchanged || memory !== undefined ? stampOfBody(item.body, item.contentType) : { digest: '', stamp: '' };
     if (skipUnchanged) {
       let there = memory?.stampAt(key);
+      if (there === undefined && options.emptyBefore !== undefined && !options.emptyBefore.written.has(key)) there = '';
       if (there === undefined) {
         const head = await objects.head(key);
         there = head === undefined ? '' : stampOf(head.sha256 ?? '', head.contentType);
@@ -719,6 +735,7 @@ function startWrites(objects: ObjectStore, artifacts: Artifact[], options: Write
       throw error;
     }
     memory?.wrote(input, digest);
+    options.emptyBefore?.written.add(key);
     summary.objectsWritten++;
     linkable();
   });
