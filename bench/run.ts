@@ -20,6 +20,7 @@ import { benchFunctions } from './functions.ts';
 import { benchPdf } from './pdf.ts';
 import { benchSearch } from './search.ts';
 import { storeFloor } from './store.ts';
+import { barePipeline, childCpuSeconds } from './pipeline.ts';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000').split(',').map(Number);
 const now = new Date('2011-01-01T00:00:00+08:00');
@@ -84,6 +85,8 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
   const dataDir = join(dir, 'data');
   const corpus = generateCorpus(size);
   await writeCorpus(corpus, root);
+  // The issue's anchor on this corpus and machine, before any server runs.
+  const bare = pdf ? undefined : await barePipeline(corpus);
   const stores = await startLocalStores(dataDir);
   try {
     const label = `build ${size} docs${pdf ? ' with PDFs' : ' (HTML, no PDFs)'}`;
@@ -95,7 +98,20 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
       load.bytes += input.body.byteLength;
       return put(input);
     };
+    const childrenBefore = childCpuSeconds();
+    const cpuBefore = process.cpuUsage();
     const full = await timed(() => buildOnce(root, dataDir, stores, pdf));
+    const ownCpu = process.cpuUsage(cpuBefore);
+    const childrenAfter = childCpuSeconds();
+    const cpu: [string, number, number][] = [
+      ['the build process (main thread and render workers)', (ownCpu.user + ownCpu.system) / 1e6, ownCpu.system / 1e6],
+      ...[...childrenAfter].map(([name, used]): [string, number, number] => [
+        name,
+        used.seconds - (childrenBefore.get(name)?.seconds ?? 0),
+        used.system - (childrenBefore.get(name)?.system ?? 0),
+      ]),
+    ];
+    const cpuTotal = cpu.reduce((sum, [, seconds]) => sum + seconds, 0);
     stores.objects.put = put;
     // A correction, as an editor makes one: new text plus the change note a new version needs.
     const editPath = join(root, corpus.sampleRelease);
@@ -148,6 +164,14 @@ export async function benchBuild(size: number, pdf: boolean): Promise<string[]> 
       `${label}  one changed in watch mode, the first save by phase: ${warmPhases.report()}`,
       `${label}  stand-in floor: s3rver alone takes ${floor.putSeconds.toFixed(1)} s for the full build's ${load.puts} PUTs (${(load.bytes / 1048576).toFixed(0)} MiB, 16 in flight), ` +
         `DynamoDB Local ${floor.recordSeconds.toFixed(1)} s for its ${corpus.documents} records: at most ${(corpus.documents / Math.max(floor.putSeconds, floor.recordSeconds)).toFixed(0)} docs/s before any rendering`,
+      `${label}  CPU of the full build by process: ${cpu.map(([name, seconds, system]) => `${name} ${seconds.toFixed(1)} s (${system.toFixed(1)} s in the kernel)`).join(', ')}; ` +
+        `${cpuTotal.toFixed(1)} s in all, so at least ${(cpuTotal / availableParallelism()).toFixed(1)} s of wall time on ${availableParallelism()} cores (measured ${full.seconds.toFixed(1)} s)`,
+      ...(bare === undefined
+        ? []
+        : [
+            `${label}  render floor: the bare unified pipeline (remark-parse, remark-gfm, remark-rehype, hast-util-to-html; no templates, sanitizing or storage) on the corpus's ${bare.documents} Markdown bodies, ` +
+              `${availableParallelism()} worker threads: ${bare.seconds.toFixed(1)} s, ${(bare.documents / bare.seconds).toFixed(0)} docs/s, ${bare.cpuSeconds.toFixed(1)} s of CPU`,
+          ]),
       `${label}  peak RSS of the build process (render workers included; s3rver and DynamoDB Local are separate processes): ${rssMiB()} MiB`,
     ];
   } finally {
