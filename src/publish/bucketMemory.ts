@@ -81,7 +81,7 @@ export class BucketMemory {
           this.forget([input.key]);
           throw error;
         }
-        this.wrote(input, sha256(input.body));
+        this.wrote(input, input.sha256 ?? sha256(input.body));
       },
       delete: async (keys) => {
         try {

@@ -727,7 +727,13 @@ function startWrites(objects: ObjectStore, artifacts: Artifact[], options: Write
       // Replacing an object that is there: a link to it already resolves.
       if (there !== '') linkable();
     }
-    const input = { key, body: item.body, contentType: item.contentType, ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }) };
+    const input = {
+      key,
+      body: item.body,
+      contentType: item.contentType,
+      ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }),
+      ...(digest === '' ? {} : { sha256: digest }),
+    };
     try {
       await objects.put(input);
     } catch (error) {

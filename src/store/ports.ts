@@ -38,6 +38,8 @@ export interface PutObjectInput {
   body: Uint8Array;
   contentType: string;
   cacheControl?: string;
+  /** Hex SHA-256 of `body`, when the caller has it already (the store need not hash it again). */
+  sha256?: string;
 }
 
 export interface ObjectStore {

@@ -59,21 +59,28 @@ export function createS3ObjectStore({ client, bucket, listPageSize = 1000 }: S3O
   }
 
   return {
-    async put({ key, body, contentType, cacheControl }) {
-      const sha256 = createHash('sha256').update(body).digest('hex');
-      await send(`PUT "${key}"`, () =>
-        client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentLength: body.byteLength,
-            ContentType: contentType,
-            CacheControl: cacheControl,
-            Metadata: { sha256 },
-          }),
-        ),
+    async put({ key, body, contentType, cacheControl, sha256: known }) {
+      const sha256 = known ?? createHash('sha256').update(body).digest('hex');
+      const command = new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentLength: body.byteLength,
+        ContentType: contentType,
+        CacheControl: cacheControl,
+        Metadata: { sha256 },
+      });
+      // The signature covers the payload's SHA-256: the signer takes it from this header when set
+      // instead of hashing the body a second time.
+      command.middlewareStack.add(
+        (next) => (args) => {
+          const request = args.request as { headers?: Record<string, string> };
+          if (request.headers !== undefined) request.headers['x-amz-content-sha256'] = sha256;
+          return next(args);
+        },
+        { step: 'build', name: 'gazettePayloadSha256' },
       );
+      await send(`PUT "${key}"`, () => client.send(command));
     },
 
     async get(key) {

@@ -35,6 +35,17 @@ describe('S3 object store', () => {
     expect(stored?.cacheControl).toBeUndefined();
   });
 
+  test('a body whose SHA-256 the caller gives is signed and stored with that digest, and reads back unchanged', async () => {
+    const { objects } = await createTestStores();
+    const body = html('淮南市政府信息公开年度报告');
+    const digest = sha256(body);
+    await objects.put({ key: 'site/xxgk/report.html', body, contentType: 'text/html; charset=utf-8', sha256: digest });
+    const stored = await objects.get('site/xxgk/report.html');
+    expect(stored?.sha256).toBe(digest);
+    expect(Buffer.from(stored?.body ?? []).equals(Buffer.from(body))).toBe(true);
+    expect((await objects.head('site/xxgk/report.html'))?.sha256).toBe(digest);
+  });
+
   test('missing keys are undefined, not errors', async () => {
     const { objects } = await createTestStores();
     await expect(objects.get('site/none.html')).resolves.toBeUndefined();
