@@ -103,6 +103,13 @@ const TEMPORARY = /\._S3rver_[a-z0-9.]+\.tmp-\d+$/;
 function atomicWrites(store) {
   let serial = 0;
   const replace = async (path, data) => {
+    // A new file has no old version to keep: written in place (a start after a kill removes a cut one).
+    try {
+      await writeFile(path, data, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if (error?.code !== 'EEXIST') throw error;
+    }
     const temporary = `${path}.tmp-${++serial}`;
     await writeFile(temporary, data);
     await rename(temporary, path);
