@@ -8,12 +8,19 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedServers } from '../src/local/servers.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gazette-test-'));
+  // Every temporary folder of the run (content trees, data folders, the servers') goes in one
+  // folder removed at the end: the test processes start after this and inherit TMPDIR.
+  const runDir = await mkdtemp(join(tmpdir(), 'gazette-test-run-'));
+  const previousTmpdir = process.env['TMPDIR'];
+  process.env['TMPDIR'] = runDir;
+  const dataDir = await mkdtemp(join(runDir, 'gazette-test-'));
   const servers = await startEmbeddedServers({ dataDir, quiet: true, dynamodbInMemory: true });
   project.provide('s3Endpoint', servers.s3Endpoint);
   project.provide('dynamodbEndpoint', servers.dynamodbEndpoint);
   return async () => {
     await servers.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    if (previousTmpdir === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = previousTmpdir;
+    await rm(runDir, { recursive: true, force: true });
   };
 }
