@@ -1,7 +1,8 @@
 // What one process knows the bucket holds, kept between its builds (watch mode): per key the
-// sha256 and content type of the bytes there, and the bodies the derived outputs read (the
-// search index they update in place). Valid only while this process's builds hold the table's
-// lease one after another: forget it all (`clear`) whenever another build may have run.
+// sha256 and content type of the bytes there (or that nothing is there), and the bodies its builds
+// read (build and feed state, feed entries, the search index). Valid only while this process's
+// builds hold the table's lease one after another: forget it all (`clear`) whenever another build
+// may have run.
 
 import { sha256 } from './digest.ts';
 import type { ObjectStore, PutObjectInput, StoredObject } from '../store/ports.ts';

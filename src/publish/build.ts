@@ -172,9 +172,8 @@ export async function loadPublishedState(records: RecordStore): Promise<Publishe
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const { content, records, renderer, now } = options;
   const memory = options.bucketMemory;
-  // Every read and write but the artifacts' (which compare stamps themselves) goes through what
-  // this process knows the bucket holds, so a build after a build reads back nothing it wrote.
-  // (Artifacts are written to `options.objects` by writeArtifacts, which keeps the memory itself.)
+  // Every read and write goes through what this process knows the bucket holds, so a build after
+  // a build reads back nothing it wrote, and compares pages without asking the bucket.
   const objects = memory?.through(options.objects) ?? options.objects;
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
@@ -277,12 +276,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // mark this one unfinished until its listings are written, and finish an unfinished one's.
   const recovering = previousBuild?.complete === false;
   // The first build into an empty bucket has nothing to compare its pages with: no HEAD for each.
-  const emptyBefore = previousBuild === undefined && (await holdsNothing(objects, SITE_PREFIX)) ? { written: new Set<string>() } : undefined;
-  const writing = { concurrency, summary, memory, ...(emptyBefore === undefined ? {} : { emptyBefore }) };
+  const emptyBefore = previousBuild === undefined && (await holdsNothing(objects, SITE_PREFIX));
+  const writing = { concurrency, summary, memory, emptyBefore };
   if (jobs.length + scheduledJobs.length > 0 && !recovering) {
     await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
   }
-  await writeArtifacts(options.objects, renderer.assets(), { ...writing, skipUnchanged: true });
+  await writeArtifacts(objects, renderer.assets(), { ...writing, skipUnchanged: true });
 
   emit({ type: 'phase', phase: 'render' });
   await renderer.begin(jobs.length + scheduledJobs.length, hidden);
@@ -293,7 +292,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await mapLimit(scheduledJobs, concurrency, async ({ job, digest }) => {
     const artifacts = [...(await renderer.documentArtifacts(job)).artifacts, ...(await attachmentArtifacts(content.root, job.doc))];
     const prefix = `${SCHEDULED_PREFIX}${job.doc.id}/`;
-    await writeArtifacts(options.objects, artifacts, { ...writing, concurrency: 4, skipUnchanged: false, prefix });
+    await writeArtifacts(objects, artifacts, { ...writing, concurrency: 4, skipUnchanged: false, prefix });
     await records.putScheduled({
       id: job.doc.id,
       kind: job.doc.kind,
@@ -391,7 +390,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         if (/\/v\d+\/index\.html$/.test(head.key)) withdrawnKeys.push(head.key);
       }
     }
-    await writeArtifacts(options.objects, artifacts, { ...writing, concurrency: 4, skipUnchanged: false });
+    await writeArtifacts(objects, artifacts, { ...writing, concurrency: 4, skipUnchanged: false });
     emit({ type: 'progress', phase: 'render', done: ++done, total });
     const record = documentRecord({ doc: job.doc, indexNumber: job.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous: entry.record, now });
     record.version = job.version;
@@ -443,7 +442,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
-    await writeArtifacts(options.objects, artifacts, { ...writing, skipUnchanged: false });
+    await writeArtifacts(objects, artifacts, { ...writing, skipUnchanged: false });
     const refs = artifacts.map(artifactRef);
     const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
     await records.putIssue(written, previous?.version ?? 0);
@@ -469,7 +468,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   };
   for (const wave of listingWaves) {
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    const writes = startWrites(options.objects, inWave.map((page) => renderer.indexPage(page, state)), { ...writing, skipUnchanged: true });
+    const writes = startWrites(objects, inWave.map((page) => renderer.indexPage(page, state)), { ...writing, skipUnchanged: true });
     pending.push(writes.done);
     const failure = await writes.linkable;
     if (failure !== undefined) {
@@ -526,7 +525,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       const flush = async () => {
         const failure = await previous?.linkable;
         if (failure !== undefined) throw failure.error;
-        previous = startWrites(options.objects, batch, { ...writing, skipUnchanged: true });
+        previous = startWrites(objects, batch, { ...writing, skipUnchanged: true });
         pending.push(previous.done);
         batch = [];
       };
@@ -661,8 +660,8 @@ interface WriteOptions {
   skipUnchanged: boolean;
   prefix?: string;
   memory?: BucketMemory | undefined;
-  /** The bucket held no site object when the build began; `written`: keys written since. */
-  emptyBefore?: { written: Set<string> };
+  /** The bucket held no site object when the build began: what is not known is not there. */
+  emptyBefore?: boolean;
 }
 
 /** A write that failed while the build went on rendering: thrown where the build waits for it. */
@@ -713,7 +712,7 @@ function startWrites(objects: ObjectStore, artifacts: Artifact[], options: Write
     const { digest, stamp } = skipUnchanged || memory !== undefined ? stampOfBody(item.body, item.contentType) : { digest: '', stamp: '' };
     if (skipUnchanged) {
       let there = memory?.stampAt(key);
-      if (there === undefined && options.emptyBefore !== undefined && !options.emptyBefore.written.has(key)) there = '';
+      if (there === undefined && options.emptyBefore === true) there = '';
       if (there === undefined) {
         const head = await objects.head(key);
         there = head === undefined ? '' : stampOf(head.sha256 ?? '', head.contentType);
@@ -734,14 +733,7 @@ function startWrites(objects: ObjectStore, artifacts: Artifact[], options: Write
       ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }),
       ...(digest === '' ? {} : { sha256: digest }),
     };
-    try {
-      await objects.put(input);
-    } catch (error) {
-      memory?.forget([key]); // the bucket may hold either version
-      throw error;
-    }
-    memory?.wrote(input, digest);
-    options.emptyBefore?.written.add(key);
+    await objects.put(input); // through the memory, when there is one
     summary.objectsWritten++;
     linkable();
   });
