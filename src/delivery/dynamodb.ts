@@ -10,7 +10,8 @@
 // in one Query; and claims and saves that are in flight at the same moment share one
 // transaction, each item still succeeding or failing on its own condition.
 
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { queryItems } from '../store/dynamodb.ts';
 import { describeFailure, errorName, isUnreachable } from '../store/errors.ts';
 import { StoreUnavailableError } from '../store/ports.ts';
 import { mapLimit } from '../concurrency.ts';
@@ -173,12 +174,7 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
   /** Every item a query matches, page after page. */
   async function queryAll(what: string, query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await call(what, () => client.send(new QueryCommand({ ...query, TableName: table, ExclusiveStartKey: start })));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    for await (const item of queryItems(client, table, query, (request) => call(what, request))) items.push(item);
     return items;
   }
 

@@ -98,13 +98,8 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
     return output.Item === undefined ? undefined : stripKeys<T>(output.Item);
   }
 
-  async function* query(input: Omit<QueryCommandInput, 'TableName'>, action: string): AsyncGenerator<Item> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await send(action, () => client.send(new QueryCommand({ ...input, TableName: table, ExclusiveStartKey: start })));
-      yield* page.Items ?? [];
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+  function query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, action: string): AsyncGenerator<Item> {
+    return queryItems(client, table, input, (request) => send(action, request));
   }
 
   function queryKind(kind: DocumentKind): AsyncGenerator<Item> {
@@ -465,6 +460,21 @@ function issueId(year: number, number: number): string {
 
 /** Items as they come back from the table: records plus their key attributes. */
 type Item = Record<string, unknown>;
+
+/** Every item a query matches, page after page; each page's request goes through `send` (the caller's error mapping). */
+export async function* queryItems(
+  client: DynamoDBDocumentClient,
+  table: string,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  send: <T>(request: () => Promise<T>) => Promise<T>,
+): AsyncGenerator<Item> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await send(() => client.send(new QueryCommand({ ...input, TableName: table, ExclusiveStartKey: start })));
+    yield* page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+}
 
 /** Map an item back to its record: the key attributes are storage detail. */
 function stripKeys<T>(item: Item): T {
