@@ -38,6 +38,8 @@ const RUNNING_MARK = '.gazette-s3rver-running';
 const OBJECT = '._S3rver_object';
 const METADATA = '._S3rver_metadata.json';
 const MD5 = '._S3rver_object.md5';
+/** s3rver's temporary files (see atomicWrites), left behind only by a server that was killed. */
+const TEMPORARY = /\._S3rver_[a-z0-9.]+\.tmp-\d+$/;
 
 /**
  * s3rver writes an object in three files, one after the other: a server stopped between them (a
@@ -91,9 +93,6 @@ async function removeInterruptedWrites(root, since) {
   }
   return removed;
 }
-
-/** s3rver's temporary files (see atomicWrites), left behind only by a server that was killed. */
-const TEMPORARY = /\._S3rver_[a-z0-9.]+\.tmp-\d+$/;
 
 /**
  * S3 replaces an object all at once: a reader sees the old bytes or the new ones. s3rver writes
