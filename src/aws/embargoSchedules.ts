@@ -3,6 +3,7 @@
 // later publish updates the same schedule (a moved embargo moves it) instead of adding another;
 // a schedule deletes itself after it ran.
 
+import { createHash } from 'node:crypto';
 import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import type { ContentSet } from '../content/model.ts';
 import type { ReleasePayload } from './events.ts';
@@ -30,9 +31,19 @@ export function pendingReleases(content: Pick<ContentSet, 'documents'>, now: Dat
     .sort((a, b) => Date.parse(a.publishAt) - Date.parse(b.publishAt) || (a.documentId < b.documentId ? -1 : 1));
 }
 
-/** Scheduler names: letters, digits, `-_.`, at most 64 characters. */
+const NAME_LIMIT = 64;
+const HASH_LENGTH = 10;
+
+/**
+ * Scheduler names: letters, digits, `-_.`, at most 64 characters, always starting `release-` (the
+ * render role may create only those). A name that had to be cut or changed ends in a hash of the
+ * whole id, so two long ids sharing a prefix get two schedules; other names stay as they always were.
+ */
 export function scheduleName(documentId: string): string {
-  return `release-${documentId.replace(/[^0-9A-Za-z_.-]/g, '_')}`.slice(0, 64);
+  const name = `release-${documentId.replace(/[^0-9A-Za-z_.-]/g, '_')}`;
+  if (name.length <= NAME_LIMIT && name === `release-${documentId}`) return name;
+  const hash = createHash('sha256').update(documentId).digest('hex').slice(0, HASH_LENGTH);
+  return `${name.slice(0, NAME_LIMIT - HASH_LENGTH - 1)}-${hash}`;
 }
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, rounded up to the second. */
