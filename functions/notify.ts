@@ -40,6 +40,8 @@ export async function handler(event: SqsEvent): Promise<BatchResponse> {
         await sqs.send(new SendMessageCommand({ QueueUrl: env.NOTIFY_QUEUE_URL, MessageBody: JSON.stringify({ partnerId }), DelaySeconds }));
       }
       logJson('info', 'Deliveries sent.', { partnerId, ...summary });
+      // A plain phrase the stack's dead-deliveries metric filter matches (infra/alarms.ts).
+      if (summary.dead > 0) logJson('error', 'Deliveries went dead: no attempt left, or the endpoint is disabled.', { partnerId, dead: summary.dead });
     } catch (error) {
       logJson('error', 'Delivery failed; the message is retried.', { messageId: record.messageId, error: String(error) });
       failed.push(record.messageId);
