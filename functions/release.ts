@@ -1,9 +1,10 @@
 // Release: an EventBridge Scheduler one-time schedule fires at a document's embargo time with
-// { publishAt, documentId }. Publishing with the clock set to the embargo time makes every
-// document due by then public — the same publish the render function runs.
+// { publishAt, documentId }. Publishing with the function's own clock makes every document due by
+// now public — the same publish the render function runs. The payload's time is only checked:
+// one still ahead of the clock is refused.
 
 import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
-import { releasePayloadOf } from '../src/aws/events.ts';
+import { releaseClock, releasePayloadOf } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
 import { publishFromSource } from '../src/aws/publishFromSource.ts';
 import type { BuildSummary } from '../src/publish/build.ts';
@@ -19,17 +20,21 @@ const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
 
 export interface ReleaseResult {
   publishAt: string;
+  /** The function's clock, which the release published with. */
+  releasedAt: string;
   summary: BuildSummary;
 }
 
 /** Throws on failure: Scheduler retries the invocation (retry policy and DLQ set on the schedule target). */
 export async function handler(event: unknown): Promise<ReleaseResult> {
   const payload = releasePayloadOf(event);
-  const result = await publishFromSource({ source, objects, records, contentDir, now: new Date(payload.publishAt) });
+  // The function's clock: read once here, injected everywhere below.
+  const now = releaseClock(payload, new Date()); // eslint-disable-line no-restricted-syntax
+  const result = await publishFromSource({ source, objects, records, contentDir, now });
   if (result.status === 'invalid') {
     // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.
     throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);
   }
-  logJson('info', 'Released.', { ...payload, summary: result.summary });
-  return { publishAt: payload.publishAt, summary: result.summary };
+  logJson('info', 'Released.', { ...payload, releasedAt: now.toISOString(), summary: result.summary });
+  return { publishAt: payload.publishAt, releasedAt: now.toISOString(), summary: result.summary };
 }

@@ -95,7 +95,7 @@ function documentOf(image: AttributeMap): DocumentRecord {
 
 /** What the embargo schedule passes to the release function. */
 export interface ReleasePayload {
-  /** The embargo time (ISO 8601): the clock the release publishes with. */
+  /** The embargo time (ISO 8601) the schedule was made for; never the clock (see releaseClock). */
   publishAt: string;
   /** The document the schedule was made for (informational: every due document is released). */
   documentId?: string;
@@ -108,4 +108,21 @@ export function releasePayloadOf(event: unknown): ReleasePayload {
     throw new Error(`The release event needs "publishAt" as an ISO 8601 time; got ${JSON.stringify(event)?.slice(0, 200)}.`);
   }
   return { publishAt, ...(typeof payload?.documentId === 'string' ? { documentId: payload.documentId } : {}) };
+}
+
+/**
+ * The clock a release publishes with: the function's own `now`, never the payload's time, which
+ * anyone allowed to invoke the function could set. A payload still in the future is refused, so
+ * no early or forged event publishes an embargoed document before its time; one in the past is a
+ * late schedule, and the release publishes everything due by now.
+ */
+export function releaseClock(payload: ReleasePayload, now: Date): Date {
+  if (Date.parse(payload.publishAt) > now.getTime()) {
+    throw new Error(
+      `The release event is for ${payload.publishAt}${payload.documentId === undefined ? '' : ` (${payload.documentId})`}, later than the function's clock (${now.toISOString()}); ` +
+        'nothing was published, since an embargoed document must not be public before its time. ' +
+        'A schedule that fired a moment early succeeds on its retry; otherwise the event did not come from its embargo schedule: check who invoked the release function.',
+    );
+  }
+  return now;
 }
