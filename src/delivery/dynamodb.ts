@@ -1,13 +1,13 @@
 // DeliveryStore on DynamoDB, on the site's table: `pk=PARTNER#<id>` with `sk=DELIVERY#<message id>`
-// (job + its log), `sk=SEQUENCE` (the last sequence number given out) and `sk=STATE` (endpoint
-// enabled/disabled). SDK errors stop here: conflicts become DeliveryConflictError, outages
-// StoreUnavailableError.
+// (job + its log), `sk=SEQUENCE` (the last sequence number given out), `sk=STATE` (endpoint
+// enabled/disabled) and `sk=CIRCUIT` (the endpoint's circuit breaker). SDK errors stop here:
+// conflicts become DeliveryConflictError, outages StoreUnavailableError.
 //
 // Round trips are what a fan-out costs (and on DynamoDB Local each commit is an fsync), so:
 // recording reads every job key and sequence counter in one BatchGet per 100 keys, then writes
 // the counters and jobs of many partners in one transaction (each counter update conditional on
-// the value read, each job on being new); a sender reads a partner's state with its pending jobs
-// in one Query; and claims and saves that are in flight at the same moment share one
+// the value read, each job on being new); a sender reads a partner's state and circuit with its
+// pending jobs in one Query; and claims and saves that are in flight at the same moment share one
 // transaction, each item still succeeding or failing on its own condition.
 
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +16,7 @@ import { describeFailure, errorName, isUnreachable } from '../store/errors.ts';
 import { StoreUnavailableError } from '../store/ports.ts';
 import { mapLimit } from '../concurrency.ts';
 import { groupCommit } from './batching.ts';
+import { closedCircuit, type EndpointCircuit } from './circuit.ts';
 import { DeliveryConflictError, type DeliveryJob, type DeliveryStatus, type DeliveryStore, type PartnerDeliveryState } from './store.ts';
 
 export interface DynamoDeliveryStoreOptions {
@@ -30,6 +31,7 @@ const partnerKey = (id: string) => `PARTNER#${id}`;
 const jobKey = (messageId: string) => `DELIVERY#${messageId}`;
 const SEQUENCE = 'SEQUENCE';
 const STATE = 'STATE';
+const CIRCUIT = 'CIRCUIT';
 const keyString = (key: Key) => `${key.pk}|${key.sk}`;
 
 /** Items in one transaction (DynamoDB's limit). */
@@ -45,6 +47,7 @@ const conditions = {
   attemptsAre: 'attempts = :expected',
   claimable: 'attempts = :expected AND #status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
   counterIs: '#value = :expected',
+  versionIs: 'version = :expected',
 } as const;
 
 /** Cancellation reasons a transaction is retried over (without the items that failed their condition). */
@@ -189,6 +192,12 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
     return state as unknown as PartnerDeliveryState;
   }
 
+  function toCircuit(partnerId: string, item: Record<string, unknown> | undefined): EndpointCircuit {
+    if (item === undefined) return closedCircuit(partnerId);
+    const { pk: _pk, sk: _sk, ...circuit } = item;
+    return circuit as unknown as EndpointCircuit;
+  }
+
   return {
     async createJobs(jobs) {
       const keyOf = (job: { partnerId: string; messageId: string }) => keyString({ pk: partnerKey(job.partnerId), sk: jobKey(job.messageId) });
@@ -236,18 +245,20 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
     },
 
     async readQueue(partnerId) {
-      // DELIVERY#… < SEQUENCE < STATE: one range holds the jobs and the state. A filter may not
-      // name the sort key, so the state item is the one with `disabled` (always written).
+      // CIRCUIT < DELIVERY#… < SEQUENCE < STATE: one range holds the circuit, the jobs and the
+      // state. A filter may not name the sort key, so the state item is the one with `disabled`
+      // and the circuit the one with `failures` (both always written).
       const items = await queryAll('read delivery queue', {
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :jobs AND :state',
-        FilterExpression: '#status = :pending OR attribute_exists(disabled)',
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :circuit AND :state',
+        FilterExpression: '#status = :pending OR attribute_exists(disabled) OR attribute_exists(failures)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': partnerKey(partnerId), ':jobs': 'DELIVERY#', ':state': STATE, ':pending': 'pending' },
+        ExpressionAttributeValues: { ':pk': partnerKey(partnerId), ':circuit': CIRCUIT, ':state': STATE, ':pending': 'pending' },
         ConsistentRead: true,
       });
       const state = items.find((item) => item['sk'] === STATE);
+      const circuit = items.find((item) => item['sk'] === CIRCUIT);
       const pending = items.filter((item) => String(item['sk']).startsWith('DELIVERY#')).map(toJob);
-      return { state: toState(partnerId, state), pending: pending.sort((a, b) => a.sequence - b.sequence) };
+      return { state: toState(partnerId, state), circuit: toCircuit(partnerId, circuit), pending: pending.sort((a, b) => a.sequence - b.sequence) };
     },
 
     async claimJob(job, leaseUntil, now) {
@@ -294,6 +305,31 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
       await call('save partner state', () =>
         client.send(new PutCommand({ TableName: table, Item: { pk: partnerKey(state.partnerId), sk: STATE, ...state } })),
       );
+    },
+
+    async getCircuit(partnerId) {
+      const found = await call('read circuit', () =>
+        client.send(new GetCommand({ TableName: table, Key: { pk: partnerKey(partnerId), sk: CIRCUIT }, ConsistentRead: true })),
+      );
+      return toCircuit(partnerId, found.Item);
+    },
+
+    async saveCircuit(circuit) {
+      const saved: EndpointCircuit = { ...circuit, version: circuit.version + 1 };
+      try {
+        await call('save circuit', () =>
+          client.send(new PutCommand({
+            TableName: table,
+            Item: { pk: partnerKey(circuit.partnerId), sk: CIRCUIT, ...saved },
+            ConditionExpression: circuit.version === 0 ? conditions.isNew : conditions.versionIs,
+            ...(circuit.version === 0 ? {} : { ExpressionAttributeValues: { ':expected': circuit.version } }),
+          })),
+        );
+      } catch (error) {
+        if (error instanceof DeliveryConflictError) return undefined;
+        throw error;
+      }
+      return saved;
     },
   };
 }

@@ -1,5 +1,6 @@
-// One outgoing POST, the way delivery needs it: never follows redirects, times out, refuses
-// endpoints the network policy forbids, and reports what happened instead of throwing.
+// One outgoing POST, the way delivery needs it: never follows redirects, times out, can be
+// aborted (an invocation's time running out), refuses endpoints the network policy forbids, and
+// reports what happened instead of throwing.
 
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -10,6 +11,8 @@ export interface PostOptions {
   body: string;
   timeoutMs: number;
   mode: NetworkMode;
+  /** Abort the request (the caller's time is up); it then resolves with an `aborted:` error. */
+  signal?: AbortSignal;
 }
 
 export interface PostResult {
@@ -21,6 +24,10 @@ export interface PostResult {
   latencyMs: number;
   /** What went wrong, for the delivery log; absent on 2xx. */
   error?: string;
+  /** No answer came within `timeoutMs`. */
+  timedOut?: true;
+  /** The caller aborted the request before an answer came. */
+  aborted?: true;
 }
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -30,6 +37,8 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
   const elapsed = () => Math.round(performance.now() - start);
   const problem = endpointProblem(url, options.mode);
   if (problem !== undefined) return Promise.resolve({ latencyMs: 0, error: `refused: ${problem}` });
+  const abortReason = () => (options.signal?.reason instanceof Error ? options.signal.reason.message : 'the caller stopped waiting');
+  if (options.signal?.aborted === true) return Promise.resolve({ latencyMs: 0, error: `aborted: ${abortReason()}`, aborted: true });
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
@@ -38,6 +47,7 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
     const body = Buffer.from(options.body, 'utf8');
@@ -49,8 +59,13 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
     });
     const timer = setTimeout(() => {
       req.destroy();
-      finish({ latencyMs: elapsed(), error: `timeout: no answer within ${options.timeoutMs} ms` });
+      finish({ latencyMs: elapsed(), error: `timeout: no answer within ${Math.round(options.timeoutMs)} ms`, timedOut: true });
     }, options.timeoutMs);
+    const onAbort = () => {
+      req.destroy();
+      finish({ latencyMs: elapsed(), error: `aborted: ${abortReason()}`, aborted: true });
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
       let received = 0;
       res.on('data', (chunk: Buffer) => {

@@ -1,7 +1,9 @@
 // The retry policy: exponential backoff with jitter, `Retry-After` honoured, a bounded number of
-// attempts, then the dead-letter state.
+// attempts, then the dead-letter state; and the circuit breaker's threshold and cool-down.
 
-export interface RetryPolicy {
+import type { BreakerPolicy } from './circuit.ts';
+
+export interface RetryPolicy extends BreakerPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -16,6 +18,9 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxDelayMs: 30 * 60_000,
   maxRetryAfterMs: 60 * 60_000,
   timeoutMs: 15_000,
+  // Five timeouts in a row are more than a minute of a partner not answering.
+  breakerThreshold: 5,
+  breakerCooldownMs: 5 * 60_000,
 };
 
 /** What an attempt's result means for the job. */

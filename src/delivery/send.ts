@@ -1,8 +1,12 @@
 // sendPendingDeliveries and redrive: at-least-once delivery of recorded jobs. Each attempt is
 // signed afresh with the job's stable webhook-id; failures back off with jitter (Retry-After
 // honoured), 410 disables the endpoint, and after the last attempt the job is dead until redriven.
+// A partner's circuit breaker stops calls to an endpoint that keeps failing, and a deadline stops
+// sending before the invocation's time runs out; the jobs either of them holds back keep their attempts.
 
 import { mapLimit } from '../concurrency.ts';
+import { afterAnswer, afterFailure, endpointVerdict, type EndpointCircuit, gateOf, withTrial } from './circuit.ts';
+import type { Deadline } from './deadline.ts';
 import type { NetworkMode } from './endpoint.ts';
 import { postOnce, type PostResult } from './http.ts';
 import type { Partner } from './partners.ts';
@@ -32,6 +36,11 @@ export interface SendOptions {
   untilSettled?: boolean;
   /** Partners served at once. */
   concurrency?: number;
+  /**
+   * When the invocation must be done: no request starts with less than MIN_REQUEST_MS left, none
+   * runs past it, and the jobs not attempted stay pending with their attempts. None: no limit.
+   */
+  deadline?: Deadline;
 }
 
 export interface SendSummary {
@@ -40,20 +49,30 @@ export interface SendSummary {
   dead: number;
   /** Jobs still waiting for a retry. */
   pending: number;
+  /** Due jobs the last pass left unattempted (time ran out, or the partner's circuit is open); they keep their attempts. */
+  deferred: number;
+  /** Partners whose circuit was open in the last pass: no request went to them. */
+  openCircuits: string[];
   /** Earliest retry still scheduled. */
   nextAttemptAt?: string;
 }
 
 const plus = (date: Date, ms: number) => new Date(date.getTime() + ms).toISOString();
 
+/** Below this much time left no request starts: it could not get an answer worth waiting for. */
+export const MIN_REQUEST_MS = 1_000;
+
 export async function sendPendingDeliveries(options: SendOptions): Promise<SendSummary> {
   const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.policy };
   const random = options.random ?? Math.random;
   const partners = options.partners.filter((partner) => options.partnerId === undefined || partner.id === options.partnerId);
-  const summary: SendSummary = { attempts: 0, delivered: 0, dead: 0, pending: 0 };
+  const summary: SendSummary = { attempts: 0, delivered: 0, dead: 0, pending: 0, deferred: 0, openCircuits: [] };
   for (;;) {
+    summary.deferred = 0;
+    summary.openCircuits = [];
     const waiting = (await mapLimit(partners, options.concurrency ?? 64, (partner) => sendForPartner(partner, options, policy, random, summary))).flat();
     summary.pending = waiting.length;
+    summary.openCircuits.sort();
     const next = waiting.sort()[0];
     if (next === undefined) {
       delete summary.nextAttemptAt;
@@ -61,16 +80,20 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
     }
     summary.nextAttemptAt = next;
     if (options.untilSettled !== true) return summary;
-    const wait = Date.parse(next) - options.clock.now().getTime();
+    const wait = Math.max(0, Date.parse(next) - options.clock.now().getTime());
+    if (options.deadline !== undefined && options.deadline.remainingMs() < wait + MIN_REQUEST_MS) return summary;
     if (wait > 0) await options.clock.sleep(wait);
   }
 }
 
-/** Send a partner's due jobs in sequence order; returns when each job still pending is next due. */
+/**
+ * Send a partner's due jobs in sequence order, as far as its circuit and the deadline allow;
+ * returns when each job still pending is next due (a job held up by an open circuit: when it closes).
+ */
 async function sendForPartner(partner: Partner, options: SendOptions, policy: RetryPolicy, random: () => number, summary: SendSummary): Promise<string[]> {
-  const { store, clock } = options;
+  const { store, clock, deadline } = options;
   const now = clock.now();
-  const { state, pending } = await store.readQueue(partner.id);
+  const { state, circuit: stored, pending } = await store.readQueue(partner.id);
   const due = pending.filter((job) => Date.parse(job.nextAttemptAt) <= now.getTime());
   const waiting = pending.filter((job) => !due.includes(job)).map((job) => job.nextAttemptAt);
   if (due.length === 0) return waiting;
@@ -78,6 +101,18 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
     for (const job of due) await bury(store, job, `endpoint disabled: ${state.reason ?? 'by an operator'}; run \`gazette deliveries redrive --partner ${partner.id}\` once it is fixed`, summary);
     return waiting;
   }
+  /** Leave `jobs` as they are (pending, attempts unchanged), due again at `until` if that is later. */
+  const defer = (jobs: DeliveryJob[], until?: string) => {
+    summary.deferred += jobs.length;
+    for (const job of jobs) waiting.push(until !== undefined && until > job.nextAttemptAt ? until : job.nextAttemptAt);
+    return waiting;
+  };
+  const gate = await passGate(store, stored, now, policy);
+  if (gate.kind === 'open') {
+    summary.openCircuits.push(partner.id);
+    return defer(due, gate.until);
+  }
+  let circuit = gate.circuit;
   let secret: string | undefined;
   let secretError: string | undefined;
   try {
@@ -86,8 +121,12 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
     secretError = (error as Error).message;
   }
   for (const [i, job] of due.entries()) {
+    const left = deadline?.remainingMs() ?? Infinity;
+    if (left < MIN_REQUEST_MS) return defer(due.slice(i));
+    // A request never outlives the invocation: its timeout is capped by the time left.
+    const timeoutMs = Math.min(policy.timeoutMs, left);
     const startedAt = clock.now();
-    if (!(await store.claimJob(job, plus(startedAt, policy.timeoutMs * 2), startedAt.toISOString()))) continue;
+    if (!(await store.claimJob(job, plus(startedAt, timeoutMs * 2), startedAt.toISOString()))) continue;
     const result: PostResult = secret === undefined
       ? { latencyMs: 0, error: `no signing secret: ${secretError}` }
       : await postOnce(partner.webhook.url, {
@@ -96,9 +135,16 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
           ...(job.embargoUntil === undefined ? {} : { 'gazette-embargo-until': job.embargoUntil }),
         },
         body: job.payload,
-        timeoutMs: policy.timeoutMs,
+        timeoutMs,
         mode: options.mode,
       });
+    if (result.timedOut === true && timeoutMs < policy.timeoutMs) {
+      // Our time ran out, not the partner's: logged, but the job keeps its attempts and stays due.
+      const error = `${result.error ?? 'timeout'}, cut short by the end of the invocation's time (not counted as an attempt)`;
+      const attempt: DeliveryAttempt = { at: startedAt.toISOString(), latencyMs: result.latencyMs, error };
+      await save(store, { ...withoutLast(job), history: [...job.history, attempt].slice(-HISTORY_LIMIT), lastLatencyMs: result.latencyMs, lastError: error }, job.attempts);
+      return defer(due.slice(i));
+    }
     summary.attempts++;
     const outcome = outcomeOf(result.status);
     const attempt: DeliveryAttempt = {
@@ -128,14 +174,56 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
       waiting.push(next.nextAttemptAt);
     }
     await save(store, next, job.attempts);
+    const verdict = endpointVerdict(result);
+    if (verdict === 'failure') circuit = await updateCircuit(store, circuit, (current) => afterFailure(current, clock.now(), attempt.error ?? 'no answer', policy));
+    if (verdict === 'answered') circuit = await updateCircuit(store, circuit, afterAnswer);
     if (outcome === 'gone') {
       const reason = `${partner.webhook.url} answered 410 Gone at ${attempt.at}`;
       await store.putPartnerState({ partnerId: partner.id, disabled: true, reason, changedAt: attempt.at });
       for (const rest of due.slice(i + 1)) await bury(store, rest, `endpoint disabled: ${reason}`, summary);
       return waiting;
     }
+    // Open now (the threshold was reached, or the trial failed): the rest wait for the cool-down.
+    const after = gateOf(circuit, clock.now());
+    if (after.kind === 'open') {
+      summary.openCircuits.push(partner.id);
+      return defer(due.slice(i + 1), after.until);
+    }
   }
   return waiting;
+}
+
+/** Rounds of read-and-save before a sender gives up on a circuit other senders keep changing. */
+const CIRCUIT_ROUNDS = 4;
+
+/**
+ * Through a closed circuit; the one trial request of a half-open one (claimed in the store, so
+ * only one sender makes it); or not before `until`.
+ */
+async function passGate(store: DeliveryStore, circuit: EndpointCircuit, now: Date, policy: RetryPolicy): Promise<{ kind: 'closed' | 'trial'; circuit: EndpointCircuit } | { kind: 'open'; until: string }> {
+  for (let round = 0; round < CIRCUIT_ROUNDS; round++) {
+    const gate = gateOf(circuit, now);
+    if (gate.kind !== 'trial') return gate.kind === 'open' ? gate : { kind: 'closed', circuit };
+    const claimed = await store.saveCircuit(withTrial(circuit, now, policy.timeoutMs * 2));
+    if (claimed !== undefined) return { kind: 'trial', circuit: claimed };
+    circuit = await store.getCircuit(circuit.partnerId);
+  }
+  return { kind: 'open', until: plus(now, policy.timeoutMs) };
+}
+
+/**
+ * Apply `change` to a partner's circuit and save it, reading it again when another sender saved
+ * first. The breaker only advises: after a few lost races the last state read stands.
+ */
+async function updateCircuit(store: DeliveryStore, circuit: EndpointCircuit, change: (circuit: EndpointCircuit) => EndpointCircuit | undefined): Promise<EndpointCircuit> {
+  for (let round = 0; round < CIRCUIT_ROUNDS; round++) {
+    const next = change(circuit);
+    if (next === undefined) return circuit;
+    const saved = await store.saveCircuit(next);
+    if (saved !== undefined) return saved;
+    circuit = await store.getCircuit(circuit.partnerId);
+  }
+  return circuit;
 }
 
 function withoutLast(job: DeliveryJob): DeliveryJob {
@@ -164,13 +252,18 @@ export interface RedriveOptions {
   now: Date;
 }
 
-/** Re-enable disabled endpoints and put every dead job back in the queue, due now. Returns the jobs requeued. */
+/**
+ * Re-enable disabled endpoints, close their circuits, and put every dead job back in the queue,
+ * due now. Returns the jobs requeued.
+ */
 export async function redrive({ store, partners, partnerId, now }: RedriveOptions): Promise<DeliveryJob[]> {
   const requeued: DeliveryJob[] = [];
   for (const partner of partners) {
     if (partnerId !== undefined && partner.id !== partnerId) continue;
     const state = await store.getPartnerState(partner.id);
     if (state.disabled) await store.putPartnerState({ partnerId: partner.id, disabled: false, reason: `re-enabled by redrive (was: ${state.reason ?? 'disabled'})`, changedAt: now.toISOString() });
+    // The operator says the endpoint is fixed: the re-sent jobs go out now, not after a cool-down.
+    await updateCircuit(store, await store.getCircuit(partner.id), afterAnswer);
     for (const job of await store.listJobs(partner.id, 'dead')) {
       const next: DeliveryJob = { ...job, status: 'pending', attempts: 0, nextAttemptAt: now.toISOString() };
       await save(store, next, job.attempts);

@@ -2,6 +2,7 @@
 // adapter lives beside it (`dynamodb.ts`) on the site's table: `pk=PARTNER#<id>`.
 
 import type { DocumentKind } from '../content/model.ts';
+import type { EndpointCircuit } from './circuit.ts';
 
 export type DeliveryEvent = 'document.published' | 'document.updated' | 'document.withdrawn' | 'document.embargoed';
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
@@ -53,9 +54,10 @@ export interface PartnerDeliveryState {
   changedAt?: string;
 }
 
-/** What a sender needs of one partner: its endpoint state and its pending jobs, read together. */
+/** What a sender needs of one partner: its endpoint state, its circuit and its pending jobs, read together. */
 export interface PartnerQueue {
   state: PartnerDeliveryState;
+  circuit: EndpointCircuit;
   /** Pending jobs in sequence order. */
   pending: DeliveryJob[];
 }
@@ -83,6 +85,13 @@ export interface DeliveryStore {
   saveJob(job: DeliveryJob, expectedAttempts: number): Promise<void>;
   getPartnerState(partnerId: string): Promise<PartnerDeliveryState>;
   putPartnerState(state: PartnerDeliveryState): Promise<void>;
+  /** The partner's circuit breaker (closed, version 0, when never saved). */
+  getCircuit(partnerId: string): Promise<EndpointCircuit>;
+  /**
+   * Save a circuit on condition that it is still at the version it was read with; returns it as
+   * saved (version bumped), or undefined when another sender changed it first.
+   */
+  saveCircuit(circuit: EndpointCircuit): Promise<EndpointCircuit | undefined>;
 }
 
 /** How many attempts a job keeps in its history. */

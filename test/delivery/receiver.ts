@@ -85,3 +85,32 @@ export function fastClock() {
     },
   };
 }
+
+export interface SilentServer {
+  url: string;
+  /** Requests received (none is ever answered). */
+  requests: number;
+  close(): Promise<void>;
+}
+
+/** An endpoint that accepts connections and reads requests but never answers: a hanging partner or hub. */
+export async function startSilentServer(path = '/hooks/gazette'): Promise<SilentServer> {
+  const state = { requests: 0 };
+  const server: Server = createServer((req) => {
+    state.requests++;
+    req.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,5 +1,7 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
+import { deadlineIn } from '../../src/delivery/deadline.ts';
 import { recordDeliveries, recordEmbargoedDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
 import { environmentSecrets } from '../../src/delivery/secrets.ts';
@@ -8,7 +10,7 @@ import type { DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { site } from '../feeds/site.ts';
-import { fastClock, type Receiver, type ScriptedAnswer, startReceiver } from './receiver.ts';
+import { fastClock, type Receiver, type ScriptedAnswer, type SilentServer, startReceiver, startSilentServer } from './receiver.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const secrets = environmentSecrets({ PARTNER_SECRET: secret });
@@ -16,12 +18,14 @@ const secrets = environmentSecrets({ PARTNER_SECRET: secret });
 // enough that the receiver still accepts the signed timestamps (5 minutes).
 const policy = { maxAttempts: 4, baseDelayMs: 10_000, maxDelayMs: 60_000, timeoutMs: 300 };
 
+let client: DynamoDBDocumentClient;
+let table: string;
 let store: DeliveryStore;
-const receivers: Receiver[] = [];
+const receivers: (Receiver | SilentServer)[] = [];
 
 beforeAll(async () => {
-  const { dynamodb, table } = await createTestStores();
-  store = createDynamoDeliveryStore({ client: dynamodb, table });
+  ({ dynamodb: client, table } = await createTestStores());
+  store = createDynamoDeliveryStore({ client, table });
 });
 
 afterEach(async () => {
@@ -209,5 +213,129 @@ describe('sendPendingDeliveries', () => {
     await sendPendingDeliveries({ store, partners: [partner], secrets, clock: fastClock(), mode: 'production', policy: { ...policy, maxAttempts: 1 } });
     expect(receiver.requests).toHaveLength(0);
     expect((await store.listJobs(partner.id))[0]?.lastError).toMatch(/^refused: .*https/);
+  });
+});
+
+describe('sendPendingDeliveries within an invocation', () => {
+  it('returns before its deadline when a partner never answers: its jobs stay pending with their attempts, and go out later', async () => {
+    const silent = await startSilentServer();
+    receivers.push(silent);
+    const { partner: hanging } = await partnerWithJob([], ['press-a', 'press-b', 'press-c']);
+    hanging.webhook = { ...hanging.webhook, url: silent.url };
+    const { receiver: steady, partner: healthy } = await partnerWithJob([], ['press-a', 'press-b']);
+    const clock = fastClock();
+    const started = performance.now();
+    const summary = await sendPendingDeliveries({
+      store, partners: [hanging, healthy], secrets, clock, mode: 'local', policy: { ...policy, timeoutMs: 30_000 }, random: () => 0.5,
+      deadline: deadlineIn(1500, clock.now),
+    });
+    expect(performance.now() - started).toBeLessThan(3500); // the deadline, and saving what happened
+    expect(silent.requests).toBe(1);
+    expect(steady.processed.size).toBe(2);
+    expect(summary).toMatchObject({ attempts: 2, delivered: 2, dead: 0, pending: 3, deferred: 3 });
+    // Due now: the notify function queues the partner again at once.
+    expect(Date.parse(summary.nextAttemptAt ?? '')).toBeLessThanOrEqual(clock.now().getTime());
+    const jobs = await store.listJobs(hanging.id);
+    expect(jobs.map((job) => [job.status, job.attempts])).toEqual([['pending', 0], ['pending', 0], ['pending', 0]]);
+    expect(jobs[0]?.history[0]?.error).toMatch(/^timeout: .*cut short by the end of the invocation's time/);
+
+    // The partner answers again: the next invocation delivers everything.
+    const back = await startReceiver(secret);
+    receivers.push(back);
+    hanging.webhook = { ...hanging.webhook, url: back.url };
+    const later = await sendPendingDeliveries({ store, partners: [hanging], secrets, clock, mode: 'local', policy, deadline: deadlineIn(10_000, clock.now) });
+    expect(later).toMatchObject({ attempts: 3, delivered: 3, pending: 0, deferred: 0 });
+    expect(back.processed.size).toBe(3);
+  });
+
+  it('starts no request when less than a second is left', async () => {
+    const { receiver, partner } = await partnerWithJob([]);
+    const clock = fastClock();
+    const summary = await sendPendingDeliveries({ store, partners: [partner], secrets, clock, mode: 'local', policy, deadline: deadlineIn(500, clock.now) });
+    expect(summary).toMatchObject({ attempts: 0, pending: 1, deferred: 1 });
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
+
+describe('the circuit breaker', () => {
+  const breaker = { breakerThreshold: 3, breakerCooldownMs: 120_000 };
+
+  it('opens after consecutive failures, calls nobody during the cool-down, then one trial request closes it', async () => {
+    const failing = [{ status: 503 }, { status: 500 }, { status: 502 }];
+    const { receiver, partner } = await partnerWithJob(failing, ['press-a', 'press-b', 'press-c', 'press-d', 'press-e']);
+    const { receiver: steady, partner: healthy } = await partnerWithJob([], ['press-a', 'press-b']);
+    const clock = fastClock();
+    const pass = () => sendPendingDeliveries({ store, partners: [partner, healthy], secrets, clock, mode: 'local', policy: { ...policy, ...breaker }, random: () => 0.5 });
+
+    const first = await pass();
+    expect(receiver.requests.map((r) => r.answered)).toEqual([503, 500, 502]);
+    expect(steady.processed.size).toBe(2);
+    expect(first).toMatchObject({ attempts: 5, delivered: 2, deferred: 2, openCircuits: [partner.id] });
+    const circuit = await store.getCircuit(partner.id);
+    expect(circuit).toMatchObject({ failures: 3, lastError: 'HTTP 502' });
+    expect(Date.parse(circuit.openUntil ?? '') - clock.now().getTime()).toBeGreaterThan(100_000);
+    const attempts = async () => (await store.listJobs(partner.id)).map((job) => [job.documentId, job.status, job.attempts]);
+    expect(await attempts()).toEqual([['press-a', 'pending', 1], ['press-b', 'pending', 1], ['press-c', 'pending', 1], ['press-d', 'pending', 0], ['press-e', 'pending', 0]]);
+
+    // The retries are due, but the circuit is open: no request, no attempt used, due again when it half-opens.
+    await clock.sleep(30_000);
+    const during = await pass();
+    expect(receiver.requests).toHaveLength(3);
+    expect(during).toMatchObject({ attempts: 0, deferred: 5, pending: 5, openCircuits: [partner.id], nextAttemptAt: circuit.openUntil });
+    expect((await attempts()).map((row) => row[2])).toEqual([1, 1, 1, 0, 0]);
+
+    // After the cool-down one trial goes through; it succeeds, so the circuit closes and the rest follow.
+    await clock.sleep(120_000);
+    const after = await pass();
+    expect(receiver.requests.map((r) => r.answered)).toEqual([503, 500, 502, 200, 200, 200, 200, 200]);
+    expect(after).toMatchObject({ delivered: 5, pending: 0, deferred: 0, openCircuits: [] });
+    const closed = await store.getCircuit(partner.id);
+    expect(closed.failures).toBe(0);
+    expect(closed.openUntil).toBeUndefined();
+    expect(receiver.processed.size).toBe(5);
+  });
+
+  it('opens again for another cool-down when the trial request fails', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }], ['press-a', 'press-b', 'press-c']);
+    const clock = fastClock();
+    const pass = () => sendPendingDeliveries({ store, partners: [partner], secrets, clock, mode: 'local', policy: { ...policy, ...breaker, maxAttempts: 8 }, random: () => 0.5 });
+    await pass();
+    expect(receiver.requests).toHaveLength(3);
+    await clock.sleep(121_000);
+    const trial = await pass();
+    expect(receiver.requests.map((r) => r.answered)).toEqual([503, 503, 503, 503]); // three, then the single trial
+    expect(trial).toMatchObject({ attempts: 1, deferred: 2, openCircuits: [partner.id] });
+    const reopened = await store.getCircuit(partner.id);
+    expect(reopened.failures).toBe(4);
+    expect(Date.parse(reopened.openUntil ?? '') - clock.now().getTime()).toBeGreaterThan(100_000);
+    await clock.sleep(60_000);
+    await pass();
+    expect(receiver.requests).toHaveLength(4);
+  });
+
+  it('lets only one of two senders in different containers make the trial request', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503, delayMs: 300 }], ['press-a', 'press-b', 'press-c']);
+    const clock = fastClock();
+    const options = { partners: [partner], secrets, clock, mode: 'local' as const, policy: { ...policy, ...breaker, timeoutMs: 2000 }, random: () => 0.5 };
+    await sendPendingDeliveries({ store, ...options });
+    await clock.sleep(121_000);
+    const elsewhere = createDynamoDeliveryStore({ client, table });
+    const [one, other] = await Promise.all([sendPendingDeliveries({ store, ...options }), sendPendingDeliveries({ store: elsewhere, ...options })]);
+    // One trial, which fails: the circuit opens again and the other sender sent nothing.
+    expect(receiver.requests).toHaveLength(4);
+    expect(one.attempts + other.attempts).toBe(1);
+    expect([...one.openCircuits, ...other.openCircuits]).toEqual([partner.id, partner.id]);
+  });
+
+  it('redrive closes an open circuit so the re-sent jobs go out now', async () => {
+    const { receiver, partner } = await partnerWithJob([{ status: 503 }, { status: 503 }, { status: 503 }], ['press-a', 'press-b', 'press-c']);
+    const clock = fastClock();
+    await sendPendingDeliveries({ store, partners: [partner], secrets, clock, mode: 'local', policy: { ...policy, ...breaker }, random: () => 0.5 });
+    expect((await store.getCircuit(partner.id)).openUntil).toBeDefined();
+    await redrive({ store, partners: [partner], now: clock.now() });
+    await clock.sleep(10_000);
+    const summary = await sendPendingDeliveries({ store, partners: [partner], secrets, clock, mode: 'local', policy: { ...policy, ...breaker }, random: () => 0.5 });
+    expect(summary).toMatchObject({ delivered: 3, openCircuits: [] });
+    expect(receiver.requests).toHaveLength(6);
   });
 });

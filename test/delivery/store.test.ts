@@ -90,15 +90,33 @@ describe('DynamoDB delivery store', () => {
     expect(sequences(next)).toEqual([151]);
   });
 
-  it('reads the partner state with its pending jobs only', async () => {
+  it('reads the partner state and circuit with its pending jobs only', async () => {
     const p = partner();
-    expect(await store.readQueue(p.id)).toEqual({ state: { partnerId: p.id, disabled: false }, pending: [] });
+    expect(await store.readQueue(p.id)).toEqual({ state: { partnerId: p.id, disabled: false }, circuit: { partnerId: p.id, version: 0, failures: 0 }, pending: [] });
     const [first, second] = await recordDeliveries({ store, site, partners: [p], changes: [{ after: record('press-q1', 1) }, { after: record('press-q2', 2) }] });
     await store.saveJob({ ...(first as DeliveryJob), status: 'delivered', attempts: 1 }, 0);
     await store.putPartnerState({ partnerId: p.id, disabled: true, reason: 'HTTP 410', changedAt: '2010-12-08T03:00:00.000Z' });
     const queue = await store.readQueue(p.id);
     expect(queue.state).toEqual({ partnerId: p.id, disabled: true, reason: 'HTTP 410', changedAt: '2010-12-08T03:00:00.000Z' });
     expect(queue.pending).toEqual([second]);
+    const open = { partnerId: p.id, version: 0, failures: 5, openUntil: '2010-12-08T03:05:00.000Z', openedAt: '2010-12-08T03:00:00.000Z', lastError: 'HTTP 503' };
+    await store.saveCircuit(open);
+    expect((await store.readQueue(p.id)).circuit).toEqual({ ...open, version: 1 });
+    expect((await store.readQueue(p.id)).pending).toEqual([second]);
+  });
+
+  it('saves a circuit only at the version it was read with, so one of two senders wins', async () => {
+    const p = partner();
+    const read = await store.getCircuit(p.id);
+    const [mine, theirs] = await Promise.all([
+      store.saveCircuit({ ...read, failures: 1, lastError: 'timeout' }),
+      otherStore().saveCircuit({ ...read, failures: 1, lastError: 'HTTP 502' }),
+    ]);
+    expect([mine, theirs].filter((saved) => saved === undefined)).toHaveLength(1);
+    const winner = (mine ?? theirs) as NonNullable<typeof mine>;
+    expect(await store.getCircuit(p.id)).toEqual({ ...winner, version: 1 });
+    expect(await store.saveCircuit({ ...read, failures: 9 })).toBeUndefined(); // stale: read at version 0
+    expect(await store.saveCircuit({ ...winner, failures: 0 })).toMatchObject({ version: 2, failures: 0 });
   });
 
   it('claims and saves sharing one request each succeed or fail on their own condition', async () => {
