@@ -19,6 +19,13 @@ export interface Invocation {
   code: number | null;
   /** Peak resident memory of the process, MiB (what Lambda's memory size must cover). */
   maxRssMb?: number;
+  /** How long each handler call took, ms. */
+  durationsMs: number[];
+}
+
+export interface InvokeOptions {
+  /** Pass each call a context whose getRemainingTimeInMillis() starts at this (Lambda's remaining time); default: no context. */
+  remainingTimeMs?: number;
 }
 
 export async function bundleInto(dir: string, name: FunctionName): Promise<string> {
@@ -28,21 +35,29 @@ export async function bundleInto(dir: string, name: FunctionName): Promise<strin
 
 const RESULT = '@@result ';
 const RSS = '@@maxrss ';
+const DURATION = '@@duration ';
 
+// With a remaining time, each invocation gets a Lambda-like context whose clock starts at the call.
 const runner = `
-const [entry, eventsJson] = process.argv.slice(1);
+const [entry, eventsJson, remainingJson] = process.argv.slice(1);
 const { handler } = await import(entry);
+const remainingMs = JSON.parse(remainingJson ?? 'null');
+let invocation = 0;
 for (const event of JSON.parse(eventsJson)) {
-  const result = await handler(event);
+  const started = performance.now();
+  const end = started + (remainingMs ?? 0);
+  const context = { functionName: 'gazette-test', awsRequestId: 'request-' + ++invocation, getRemainingTimeInMillis: () => Math.max(0, Math.round(end - performance.now())) };
+  const result = remainingMs === null ? await handler(event) : await handler(event, context);
+  process.stdout.write(${JSON.stringify(DURATION)} + String(performance.now() - started) + '\\n');
   process.stdout.write(${JSON.stringify(RESULT)} + JSON.stringify(result ?? null) + '\\n');
 }
 process.stdout.write(${JSON.stringify(RSS)} + String(process.resourceUsage().maxRSS / 1024) + '\\n');
 `;
 
 /** Invoke `events` one after another in one fresh process; environment is exactly `env` plus PATH. */
-export function invokeBundle(entry: string, events: unknown[], env: Record<string, string>): Promise<Invocation> {
+export function invokeBundle(entry: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<Invocation> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', runner, entry, JSON.stringify(events)], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', runner, entry, JSON.stringify(events), JSON.stringify(options.remainingTimeMs ?? null)], {
       env: {
         PATH: process.env['PATH'] ?? '',
         AWS_REGION: 'us-east-1',
@@ -61,14 +76,16 @@ export function invokeBundle(entry: string, events: unknown[], env: Record<strin
     child.on('close', (code) => {
       const results: unknown[] = [];
       const logs: Record<string, unknown>[] = [];
+      const durationsMs: number[] = [];
       let maxRssMb: number | undefined;
       for (const line of stdout.split('\n')) {
         if (line.startsWith(RESULT)) results.push(JSON.parse(line.slice(RESULT.length)));
+        else if (line.startsWith(DURATION)) durationsMs.push(Number(line.slice(DURATION.length)));
         else if (line.startsWith(RSS)) maxRssMb = Number(line.slice(RSS.length));
         else if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
       }
       for (const line of stderr.split('\n')) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
-      resolve({ results, logs, stderr, code, ...(maxRssMb === undefined ? {} : { maxRssMb }) });
+      resolve({ results, logs, stderr, code, durationsMs, ...(maxRssMb === undefined ? {} : { maxRssMb }) });
     });
   });
 }
