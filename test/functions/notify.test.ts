@@ -82,4 +82,56 @@ describe('notify bundle', () => {
     });
     expect(result.results).toEqual([{ batchItemFailures: [{ itemIdentifier: 'bad' }] }]);
   }, 60_000);
+
+  it('cuts a partner that never answers off at the deadline and queues it again, while the other partner of the batch is delivered', async () => {
+    // The hanging partner's first request gets no answer; later ones are answered.
+    const [hanging, steady, queue] = await Promise.all([startReceiver(secret, [{ status: 200, delayMs: 120_000 }]), startReceiver(secret), startFakeSqs()]);
+    try {
+      const site = await publishedSite(`partners:
+  - id: slow
+    name: 慢速合作网站
+    takes: { kinds: [release], fullText: true }
+    webhook: { url: ${hanging.url}, secret: { env: GAZETTE_SECRET_SLOW } }
+  - id: hnnews
+    name: 淮南新闻网
+    takes: { kinds: [release], fullText: true }
+    webhook: { url: ${steady.url}, secret: { env: GAZETTE_SECRET_HNNEWS } }
+`);
+      const { site: config, partners } = await readSiteConfig(site.stores.objects);
+      const store = createDynamoDeliveryStore({ client: site.stores.dynamodb, table: site.stores.table });
+      const jobs = await recordDeliveries({ store, site: config, partners, changes: site.documents.map((after) => ({ after })) });
+      const count = jobs.filter((job) => job.partnerId === 'slow').length;
+      expect(count).toBeGreaterThanOrEqual(2);
+      const env = {
+        AWS_ENDPOINT_URL_S3: site.stores.s3Endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: site.stores.dynamodbEndpoint,
+        AWS_ENDPOINT_URL_SQS: queue.url,
+        SITE_BUCKET: site.stores.bucket,
+        TABLE_NAME: site.stores.table,
+        NOTIFY_QUEUE_URL: `${queue.url}/123456789012/Gazette-NotifyQueue`,
+        GAZETTE_NETWORK_MODE: 'local',
+        GAZETTE_SECRET_SLOW: secret,
+        GAZETTE_SECRET_HNNEWS: secret,
+      };
+      // 8 s left: Lambda would stop the function then; the first request would wait 15 s.
+      const first = await invokeBundle(entry, [{ Records: [sqsRecord({ partnerId: 'slow' }, 's1'), sqsRecord({ partnerId: 'hnnews' }, 'h1')] }], env, { remainingTimeMs: 8000 });
+      expect(first.stderr).not.toMatch(/Error/);
+      expect(first.results).toEqual([{ batchItemFailures: [] }]);
+      expect(first.durationsMs[0]).toBeLessThan(8000);
+      expect(hanging.requests).toHaveLength(1);
+      expect(steady.processed.size).toBe(count);
+      const waiting = await store.listJobs('slow');
+      expect(waiting.map((job) => [job.status, job.attempts])).toEqual(waiting.map(() => ['pending', 0]));
+      expect(queue.messages.map((body) => JSON.parse(body))).toEqual([{ partnerId: 'slow' }]);
+
+      // The message it queued: now the partner answers, and everything goes out.
+      const second = await invokeBundle(entry, [{ Records: [sqsRecord({ partnerId: 'slow' }, 's2')] }], env, { remainingTimeMs: 8000 });
+      expect(second.results).toEqual([{ batchItemFailures: [] }]);
+      expect(hanging.processed.size).toBe(count);
+      expect((await store.listJobs('slow')).map((job) => job.status)).toEqual(waiting.map(() => 'delivered'));
+      expect(queue.messages).toHaveLength(1);
+    } finally {
+      await Promise.all([hanging.close(), steady.close(), queue.close()]);
+    }
+  }, 90_000);
 });
