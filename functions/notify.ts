@@ -55,6 +55,8 @@ export async function handler(event: SqsEvent, context?: InvocationContext): Pro
       }
       if (summary.openCircuits.length > 0) logJson('warn', 'Circuit open: the endpoint keeps failing, so its deliveries wait for the cool-down.', { partnerId, ...summary });
       else logJson('info', 'Deliveries sent.', { partnerId, ...summary });
+      // A plain phrase the stack's dead-deliveries metric filter matches (infra/alarms.ts; test/infra/operations.test.ts).
+      if (summary.dead > 0) logJson('error', 'Deliveries went dead: no attempt left, or the endpoint is disabled.', { partnerId, dead: summary.dead });
     } catch (error) {
       logJson('error', 'Delivery failed; the message is retried.', { messageIds, error: String(error) });
       for (const id of messageIds) failed.add(id);
