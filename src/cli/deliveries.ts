@@ -7,6 +7,7 @@ import { parseYaml } from '../content/frontmatter.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { SiteConfig } from '../content/model.ts';
 import { validateFrontMatter } from '../content/schemas.ts';
+import { type EndpointCircuit, gateOf } from '../delivery/circuit.ts';
 import { createDynamoDeliveryStore } from '../delivery/dynamodb.ts';
 import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
@@ -17,9 +18,9 @@ import type { CliIo } from './io.ts';
 import { LOCAL_TABLE, startLocalStores } from './localStores.ts';
 
 const help = `Usage:
-  gazette deliveries [--partner ID] [--failed]   list the delivery log (attempts, status, latency, last error)
+  gazette deliveries [--partner ID] [--failed]   list the delivery log (attempts, status, latency, last error, open circuits)
   gazette deliveries send [--partner ID] [--wait] send the jobs that are due; --wait keeps retrying until none is pending
-  gazette deliveries redrive [--partner ID]      re-enable disabled endpoints and re-send dead jobs
+  gazette deliveries redrive [--partner ID]      re-enable disabled endpoints, close open circuits, re-send dead jobs
 
 Options:
   --content DIR   content folder with site.yaml and partners.yaml (default: content)
@@ -79,7 +80,7 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
   try {
     const { store } = opened;
     if (action === 'list') {
-      for (const partner of selected) await printLog(io, store, partner, values.failed);
+      for (const partner of selected) await printLog(io, store, partner, values.failed, clock.now());
       return 0;
     }
     if (action === 'redrive') {
@@ -93,6 +94,12 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
       `${summary.attempts} attempt(s): ${summary.delivered} delivered, ${summary.dead} dead, ${summary.pending} still pending` +
         (summary.nextAttemptAt === undefined ? '.\n' : `; next retry at ${summary.nextAttemptAt} (run \`gazette deliveries send\` again, or add --wait).\n`),
     );
+    if (summary.openCircuits.length > 0) {
+      io.stdout.write(
+        `Circuit open for ${summary.openCircuits.join(', ')}: the endpoint kept failing (no answer, timeouts or 5xx), so its deliveries wait, ` +
+          'without using attempts, until the cool-down ends and one trial request goes through; `gazette deliveries` shows since when and why.\n',
+      );
+    }
     if (summary.dead > 0) io.stdout.write('Dead jobs stay in the log: see `gazette deliveries --failed`, fix the endpoint, then `gazette deliveries redrive`.\n');
     return summary.dead > 0 ? 2 : 0;
   } finally {
@@ -131,11 +138,11 @@ async function openLocalStore(dataDir: string) {
   };
 }
 
-async function printLog(io: CliIo, store: DeliveryStore, partner: Partner, failedOnly: boolean): Promise<void> {
-  const state = await store.getPartnerState(partner.id);
+async function printLog(io: CliIo, store: DeliveryStore, partner: Partner, failedOnly: boolean, now: Date): Promise<void> {
+  const [state, circuit] = await Promise.all([store.getPartnerState(partner.id), store.getCircuit(partner.id)]);
   const jobs = (await store.listJobs(partner.id)).filter((job) => !failedOnly || isFailed(job));
   const status = state.disabled ? `DISABLED (${state.reason ?? 'by an operator'})` : 'enabled';
-  io.stdout.write(`${partner.id}  ${partner.name}  ${partner.webhook.url}  endpoint ${status}\n`);
+  io.stdout.write(`${partner.id}  ${partner.name}  ${partner.webhook.url}  endpoint ${status}${describeCircuit(circuit, now)}\n`);
   if (jobs.length === 0) {
     io.stdout.write(failedOnly ? '  no failed deliveries\n\n' : '  no deliveries yet\n\n');
     return;
@@ -149,6 +156,15 @@ async function printLog(io: CliIo, store: DeliveryStore, partner: Partner, faile
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
   io.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n\n`);
+}
+
+/** The circuit as the operator needs it: nothing while closed. */
+function describeCircuit(circuit: EndpointCircuit, now: Date): string {
+  const gate = gateOf(circuit, now);
+  const why = `${circuit.failures} failures in a row since ${circuit.openedAt ?? '?'}, last: ${circuit.lastError ?? '?'}`;
+  if (gate.kind === 'open') return `, circuit OPEN until ${gate.until} (${why}); its deliveries wait, without using attempts; \`deliveries redrive\` closes it`;
+  if (gate.kind === 'trial') return `, circuit half-open (${why}); the next send makes one trial request`;
+  return '';
 }
 
 function isFailed(job: DeliveryJob): boolean {

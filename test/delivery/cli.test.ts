@@ -64,4 +64,37 @@ describe('gazette deliveries', () => {
     expect(await runDeliveries(['--partner', 'nobody', '--content', dir], unknown.io, deps)).toBe(1);
     expect(unknown.text().stderr).toContain('no partner has the id "nobody". Partners: hnnews.');
   });
+
+  it('shows a partner whose circuit is open, and says why its deliveries wait', async () => {
+    const failing = await startReceiver(secret, Array.from({ length: 10 }, () => ({ status: 503 })));
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'gazette-deliveries-'));
+      await copyFile('content/site.yaml', join(dir, 'site.yaml'));
+      await writeFile(join(dir, 'partners.yaml'), `partners:
+  - id: waixuan
+    name: 外宣网
+    takes: { fullText: true }
+    webhook: { url: "${failing.url}", secret: { env: WAIXUAN_SECRET } }
+`);
+      const { dynamodb, table } = await createTestStores();
+      const store = createDynamoDeliveryStore({ client: dynamodb, table });
+      const { partners = [] } = await loadPartners(dir, site);
+      const doc = (id: string) => ({ id, kind: 'release', title: id, lang: 'zh-CN', urlPath: `/press/2010/${id}/`, status: 'published', version: 1, digest: id, department: '淮南市人民政府新闻办公室', category: '政务公开', artifacts: [], updatedAt: '2010-12-08T02:00:00.000Z' }) as unknown as DocumentRecord;
+      await recordDeliveries({ store, site, partners, changes: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => ({ after: doc(`press-2010-${id}`) })) });
+      const deps = { env: { WAIXUAN_SECRET: secret }, clock: fastClock(), openStore: async () => ({ store, close: async () => {} }) };
+
+      const send = capture(dir);
+      expect(await runDeliveries(['send', '--content', dir], send.io, deps)).toBe(0);
+      expect(failing.requests).toHaveLength(5);
+      expect(send.text().stdout).toContain('5 attempt(s): 0 delivered, 0 dead, 7 still pending');
+      expect(send.text().stdout).toContain('Circuit open for waixuan: the endpoint kept failing');
+
+      const list = capture(dir);
+      expect(await runDeliveries(['--partner', 'waixuan', '--content', dir], list.io, deps)).toBe(0);
+      expect(list.text().stdout).toMatch(/waixuan {2}外宣网 .* endpoint enabled, circuit OPEN until \S+ \(5 failures in a row since \S+, last: HTTP 503\); its deliveries wait/);
+      expect(list.text().stdout).toMatch(/6\s+pending\s+published\s+press-2010-f v1\s+0\s+-/);
+    } finally {
+      await failing.close();
+    }
+  });
 });
