@@ -80,7 +80,8 @@ export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { flush(
  */
 export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'>, data: string | SnapshotKeeper, clock: () => Date): Promise<BuildSummary> {
   const keeper = typeof data === 'string' ? fileSnapshotKeeper(data) : data;
-  const session = await beginBuild(options.records, await keeper.read(), randomUUID(), clock);
+  // The stores are this machine's: a lease left by a killed local build is free at once.
+  const session = await beginBuild(options.records, await keeper.read(), randomUUID(), clock, { localHolders: true });
   // What the bucket held after this process's last build stands only if no other build ran since.
   if (session.state === undefined) keeper.bucketMemory?.clear();
   let summary: BuildSummary;
@@ -88,6 +89,10 @@ export async function buildWithSnapshot(options: Omit<BuildOptions, 'knownState'
     summary = await buildSite({
       ...options,
       ...(session.state === undefined ? {} : { knownState: session.state }),
+      // Held since before the build read the state: its finalize needs no second claim. Without
+      // it, the build waits for the lease before its finalize, and reads the records again.
+      ...(session.lease === undefined ? {} : { lease: session.lease }),
+      leasing: { clock: { now: clock }, localHolders: true },
       ...(keeper.bucketMemory === undefined ? {} : { bucketMemory: keeper.bucketMemory }),
     });
   } catch (error) {

@@ -57,6 +57,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   let pool: WorkerPool<DocumentPageJob, RenderedDocument> | undefined;
 
   return {
+    pdf,
     fingerprint,
     context: ctx,
     assets: () => siteAssets(),

@@ -16,6 +16,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -61,6 +62,8 @@ const META = 'META';
 const GSI1 = 'GSI1';
 const ISSUES_PARTITION = 'ISSUES';
 const SCHEDULED_PARTITION = 'SCHEDULED';
+/** DynamoDB's limit of keys per BatchGetItem. */
+const BATCH_GET_SIZE = 100;
 /** Concurrent transactions on one item can be cancelled with TransactionConflict: retry those. */
 const TRANSACTION_ATTEMPTS = 5;
 
@@ -223,6 +226,27 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       return versions;
     },
 
+    async getDocumentVersions(wanted) {
+      const found: DocumentVersionRecord[] = [];
+      const chunks: Record<string, string>[][] = [];
+      const unique = new Map(wanted.map(({ id, version }) => [`${id}\u0000${version}`, keys.version(id, version)]));
+      const all = [...unique.values()];
+      for (let i = 0; i < all.length; i += BATCH_GET_SIZE) chunks.push(all.slice(i, i + BATCH_GET_SIZE));
+      await mapLimit(chunks, concurrency, async (chunk) => {
+        let pending: Record<string, unknown>[] = chunk;
+        // DynamoDB may answer part of a batch (throttling, 16 MB): ask again for the rest, after a pause.
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+          const output = await send(`read ${pending.length} document versions`, () =>
+            client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } })),
+          );
+          for (const item of output.Responses?.[table] ?? []) found.push(stripKeys<DocumentVersionRecord>(item));
+          pending = output.UnprocessedKeys?.[table]?.Keys ?? [];
+        }
+      });
+      return found;
+    },
+
     async *listDocuments(kind) {
       const sources = (kind === undefined ? DOCUMENT_KINDS : [kind]).map(queryKind);
       for await (const item of mergeBySortKey(sources)) yield stripKeys<DocumentRecord>(item);
@@ -320,23 +344,45 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       }
     },
 
-    async finishBuildLease(token) {
+    async renewBuildLease(fence, since) {
       try {
-        await send('finish the build lease', () =>
+        await send('renew the build lease', () =>
           client.send(
             new UpdateCommand({
               TableName: table,
               Key: keys.lease,
-              UpdateExpression: 'SET #active = :false',
-              ConditionExpression: '#token = :token',
-              ExpressionAttributeNames: { '#active': 'active', '#token': 'token' },
-              ExpressionAttributeValues: { ':false': false, ':token': token },
+              UpdateExpression: 'SET #since = :since',
+              ConditionExpression: '#fence = :fence AND #active = :true',
+              ExpressionAttributeNames: { '#since': 'since', '#fence': 'fence', '#active': 'active' },
+              ExpressionAttributeValues: { ':since': since, ':fence': fence, ':true': true },
             }),
           ),
         );
         return true;
       } catch (error) {
         if (errorName(causeOf(error)) === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async finishBuildLease(fence) {
+      try {
+        const output = await send('finish the build lease', () =>
+          client.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: keys.lease,
+              UpdateExpression: 'SET #active = :false',
+              ConditionExpression: '#fence = :fence AND #active = :true',
+              ExpressionAttributeNames: { '#active': 'active', '#fence': 'fence' },
+              ExpressionAttributeValues: { ':false': false, ':true': true, ':fence': fence },
+              ReturnValues: 'ALL_OLD',
+            }),
+          ),
+        );
+        return output.Attributes?.['token'] === fence ? 'kept' : 'spoiled';
+      } catch (error) {
+        if (errorName(causeOf(error)) === 'ConditionalCheckFailedException') return 'lost';
         throw error;
       }
     },

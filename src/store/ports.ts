@@ -176,16 +176,27 @@ export interface AuditEntry {
 }
 
 /**
- * Who built last, and whether a build is running: lets a machine trust its own snapshot of the
- * records instead of reading them all (see src/publish/snapshot.ts).
+ * Who built last, and which build holds the table's one lease: the lease makes the finalize step
+ * (listings, derived outputs, feeds) one writer at a time, and lets a machine trust its own
+ * snapshot of the records instead of reading them all (see src/publish/lease.ts and snapshot.ts).
  */
 export interface BuildLease {
-  /** Names the snapshot the last finished build left; a new one per build. */
+  /** Names the snapshot the last finished build left; a build that ran beside changes it ("spoils" it). */
   token: string;
   active: boolean;
-  /** ISO time the lease was taken (a lease left active by a crash expires). */
+  /** ISO time the lease was taken or last renewed (a lease left unrenewed by a crash expires). */
   since: string;
+  /** The holder's own id, changed only by a claim: the fencing token its writes are checked against. */
+  fence?: string;
+  /** The process holding it (random per process), to recognise a holder that died in this process. */
+  holder?: string;
+  /** Host name and process id of the holder, for a local build to take over from a killed one. */
+  host?: string;
+  pid?: number;
 }
+
+/** How giving up a lease went: `kept` the snapshot token was still ours; `spoiled` a build ran beside; `lost` someone else holds it now. */
+export type LeaseRelease = 'kept' | 'spoiled' | 'lost';
 
 export interface RecordStore {
   getDocument(id: string): Promise<DocumentRecord | undefined>;
@@ -203,6 +214,8 @@ export interface RecordStore {
   putDocuments(entries: PutDocumentEntry[]): Promise<void>;
   getDocumentVersion(id: string, version: number): Promise<DocumentVersionRecord | undefined>;
   listDocumentVersions(id: string): Promise<DocumentVersionRecord[]>;
+  /** Many version items at once, by id and version (batched reads); missing ones are left out, in no particular order. */
+  getDocumentVersions(keys: readonly { id: string; version: number }[]): Promise<DocumentVersionRecord[]>;
   /** Every document's META record, ordered by date then id (a GSI query). */
   listDocuments(kind?: DocumentKind): AsyncIterable<DocumentRecord>;
   getIssue(year: number, number: number): Promise<IssueRecord | undefined>;
@@ -223,8 +236,10 @@ export interface RecordStore {
    * False when another build changed it first.
    */
   claimBuildLease(seen: BuildLease | undefined, next: BuildLease): Promise<boolean>;
-  /** Mark the build holding `token` finished; false when another build has taken the lease since. */
-  finishBuildLease(token: string): Promise<boolean>;
+  /** Extend the lease held under `fence` (set `since`); false when it is not held under that fence any more. */
+  renewBuildLease(fence: string, since: string): Promise<boolean>;
+  /** Give up the lease held under `fence`: see LeaseRelease. */
+  finishBuildLease(fence: string): Promise<LeaseRelease>;
   /**
    * Reserve `count` consecutive serial numbers for 索引号 of one department and year.
    * Returns the first; the counter is atomic, so concurrent builds never share a number.

@@ -1,0 +1,284 @@
+// The plan stage of a build: from validated content and the published state, the jobs to run.
+// One job per document to render (its page, PDF and feed entry; then its record), each one a
+// plain value that can go to a worker process or into an S3 manifest; nothing is written here
+// but the 索引号 counters.
+
+import type { ArticleDocument, ContentSet, GazetteDocument, GazetteIssue, IssueRef } from '../content/model.ts';
+import { formatIndexNumber } from '../content/indexNumber.ts';
+import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
+import type { ContentMessage } from '../content/model.ts';
+import { columnsOf } from '../discovery/columns.ts';
+import { versionPath, type ErratumPageData, type VersionEntry } from '../render/html/index.ts';
+import type { DocumentRecord, DocumentVersionRecord, ErratumRef, RecordStore, ScheduledRecord } from '../store/ports.ts';
+import type { DocumentPageJob } from './build.ts';
+import { type PublishedState, issueKey, planBuild, type IssuePlan, renderDigest } from './plan.ts';
+
+/** One document to render, write and commit. A plain value: it survives JSON and structured clone. */
+export interface DocumentJob {
+  page: DocumentPageJob;
+  digest: string;
+  /** A new version (the document's own source changed), or a re-render in place. */
+  newVersion: boolean;
+  /** A correction of an article whose issue is out: its erratum page and reference. */
+  erratum?: { page: ErratumPageData; ref: ErratumRef };
+  /** The record being replaced: the commit is conditional on its version. */
+  previous?: DocumentRecord;
+  /** Released from its embargo by this build (it was staged). */
+  released: boolean;
+}
+
+export interface PlannedBuild {
+  state: PublishedState;
+  issues: IssuePlan[];
+  /** Documents to publish now. */
+  jobs: DocumentJob[];
+  /** Embargoed documents to render into the private prefix. */
+  scheduledJobs: DocumentJob[];
+  /** Staged (embargoed) documents by id. */
+  staged: Map<string, ScheduledRecord>;
+  /** URL paths of pages not public yet: links to them render as text. */
+  hidden: string[];
+  drafts: GazetteDocument[];
+  scheduled: GazetteDocument[];
+  unchanged: GazetteDocument[];
+  /** Problems only the published state reveals: errors stop the build before anything is written. */
+  problems: ContentMessage[];
+}
+
+export interface PlanInput {
+  content: ContentSet;
+  records: RecordStore;
+  fingerprint: string;
+  now: Date;
+  state: PublishedState;
+}
+
+export async function planJobs({ content, records, fingerprint, now, state }: PlanInput): Promise<PlannedBuild> {
+  const plan = planBuild(content, state, now);
+  const staged = new Map((await records.listScheduled()).map((item) => [item.id, item]));
+  const problems = checkAgainstPublished(content, [...state.documents.values()]);
+  const indexNumbers = await allocateIndexNumbers(plan.documents, records, staged);
+  const issuesByKey = new Map(content.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
+  // What readers may see of other documents now: never a draft, never an embargo before its time.
+  const isPublic = (doc: GazetteDocument) => !doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime());
+  const hiddenDocs = content.documents.filter((doc) => !isPublic(doc));
+  const hidden = hiddenDocs.map((doc) => doc.urlPath);
+  const hiddenKey = hidden.join('\n');
+  const translations = translationsById(content.documents, isPublic);
+  const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
+  const replacedBy = replacedByIndex(content.documents);
+  const orderedIssues = [...content.issues].sort((a, b) => a.year - b.year || a.number - b.number);
+
+  const planned: PlannedBuild = { state, issues: plan.issues, jobs: [], scheduledJobs: [], staged, hidden, drafts: [], scheduled: [], unchanged: [], problems };
+  for (const entry of plan.documents) {
+    const { doc, record } = entry;
+    if (entry.action === 'draft') {
+      planned.drafts.push(doc);
+      continue;
+    }
+    const newVersion = record === undefined || (record.contentDigest ?? '') !== doc.sourceDigest;
+    const version = record === undefined ? 1 : newVersion ? record.version + 1 : record.version;
+    const page: DocumentPageJob = {
+      doc,
+      indexNumber: indexNumbers.get(doc.id) as string,
+      translations: translations.get(doc.id) ?? [],
+      ...(doc.kind === 'article' ? { issue: issuesByKey.get(issueKey(doc.issue.year, doc.issue.number)) } : {}),
+      version,
+      // Filled below for documents that are rendered: the list follows from the version number.
+      versions: [],
+      ...supersession(doc, byId, replacedBy, isPublic),
+      // Named facts, never `...doc`: spreading a cached document would read its body from disk.
+      columns: columnsOf(content.columns, { id: doc.id, kind: doc.kind, department: doc.department.name, category: doc.category.name, date: doc.date, ...(doc.tags === undefined ? {} : { tags: doc.tags }) }).map((column) => ({
+        title: column.title,
+        urlPath: column.urlPath,
+      })),
+    };
+    // The document itself counts through its source digest; the rest are what its page shows of others.
+    const { doc: _doc, ...shown } = page;
+    const digest = renderDigest(doc, { fingerprint, ...shown, hiddenLinks: hiddenLinksOf(doc, hiddenDocs, hiddenKey) });
+    const job: DocumentJob = { page, digest, newVersion, released: staged.has(doc.id), ...(record === undefined ? {} : { previous: record }) };
+    if (entry.action === 'scheduled') {
+      planned.scheduled.push(doc);
+      if (staged.get(doc.id)?.digest !== digest) planned.scheduledJobs.push({ ...job, newVersion: true, released: false });
+      continue;
+    }
+    if (record?.digest === digest) {
+      planned.unchanged.push(doc);
+      continue;
+    }
+    if (record !== undefined && newVersion) {
+      const problem = changeNoteProblem(doc, record.changeNote);
+      if (problem !== undefined) problems.push(problem);
+    }
+    const erratum = record !== undefined && newVersion && doc.kind === 'article' && doc.status !== 'withdrawn'
+      ? erratumFor(doc, record, state, orderedIssues)
+      : undefined;
+    page.errata = [...(record?.errata ?? []), ...(erratum === undefined ? [] : [erratum.ref])].map(({ title, urlPath }) => ({ title, urlPath }));
+    planned.jobs.push({ ...job, ...(erratum === undefined ? {} : { erratum }) });
+  }
+  if (!problems.some((problem) => problem.severity === 'error')) await addHistory(records, [...planned.jobs, ...planned.scheduledJobs]);
+  return planned;
+}
+
+/**
+ * Each rendered page lists its earlier versions: read them for every job in batches (the
+ * versions a record names are known by number), never one round trip per document.
+ */
+async function addHistory(records: RecordStore, jobs: DocumentJob[]): Promise<void> {
+  const wanted = jobs.flatMap((job) => {
+    const known = job.previous?.version ?? 0;
+    return Array.from({ length: known }, (_, i) => ({ id: job.page.doc.id, version: i + 1 }));
+  });
+  const history = new Map<string, DocumentVersionRecord[]>();
+  for (const item of wanted.length === 0 ? [] : await records.getDocumentVersions(wanted)) {
+    const list = history.get(item.id);
+    if (list === undefined) history.set(item.id, [item]);
+    else list.push(item);
+  }
+  for (const job of jobs) {
+    const versions = (history.get(job.page.doc.id) ?? []).sort((a, b) => a.version - b.version);
+    job.page.versions = versionEntries(job.page.doc, versions, job.page.version);
+  }
+}
+
+/** 索引号 for every document: kept from its record, or newly allocated per department and year in (date, id) order. */
+async function allocateIndexNumbers(plans: { doc: GazetteDocument; record?: DocumentRecord | undefined }[], records: RecordStore, staged: Map<string, ScheduledRecord>): Promise<Map<string, string>> {
+  const numbers = new Map<string, string>();
+  const groups = new Map<string, GazetteDocument[]>();
+  for (const { doc, record } of plans) {
+    const kept = record?.indexNumber ?? staged.get(doc.id)?.indexNumber;
+    if (kept !== undefined) {
+      numbers.set(doc.id, kept);
+      continue;
+    }
+    if (doc.draft) continue;
+    const key = `${doc.department.code}\u0000${doc.date.slice(0, 4)}`;
+    groups.set(key, [...(groups.get(key) ?? []), doc]);
+  }
+  for (const [key, docs] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const [code = '', year = ''] = key.split('\u0000');
+    docs.sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1));
+    const first = await records.allocateSerials(code, Number(year), docs.length);
+    docs.forEach((doc, i) => numbers.set(doc.id, formatIndexNumber(code, Number(year), first + i)));
+  }
+  return numbers;
+}
+
+/** For each document, the other-language versions of it (both directions of `translationOf`). */
+function translationsById(documents: GazetteDocument[], isPublic: (doc: GazetteDocument) => boolean): Map<string, DocumentPageJob['translations']> {
+  const byId = new Map(documents.map((doc) => [doc.id, doc]));
+  const result = new Map<string, DocumentPageJob['translations']>();
+  const link = (from: GazetteDocument, to: GazetteDocument) => {
+    if (!isPublic(to)) return;
+    const list = result.get(from.id) ?? [];
+    list.push({ id: to.id, lang: to.lang, title: to.title, urlPath: to.urlPath });
+    result.set(from.id, list);
+  };
+  for (const doc of documents) {
+    const original = doc.translationOf === undefined ? undefined : byId.get(doc.translationOf);
+    if (original === undefined) continue;
+    link(original, doc);
+    link(doc, original);
+  }
+  return result;
+}
+
+/** The version list a page shows: the stored versions, then the one being published. */
+function versionEntries(doc: GazetteDocument, history: DocumentVersionRecord[], version: number): VersionEntry[] {
+  const entries = history
+    .filter((item) => item.version < version)
+    .map((item) => ({
+      version: item.version,
+      date: item.version === 1 ? item.date : (item.changeDate ?? item.date),
+      ...(item.version > 1 && item.changeNote !== undefined ? { changeNote: item.changeNote } : {}),
+      urlPath: versionPath(doc.urlPath, item.version),
+    }));
+  // The current version is the page itself; its copy at v<n>/ appears when it is replaced.
+  entries.push({
+    version,
+    date: version === 1 ? doc.date : (doc.changeDate ?? doc.date),
+    ...(version > 1 && doc.changeNote !== undefined ? { changeNote: doc.changeNote } : {}),
+    urlPath: doc.urlPath,
+  });
+  return entries;
+}
+
+/** Links between a document and those it replaces or is replaced by (`supersededBy`). */
+function supersession(
+  doc: GazetteDocument,
+  byId: Map<string, GazetteDocument>,
+  replacedBy: Map<string, GazetteDocument[]>,
+  isPublic: (doc: GazetteDocument) => boolean,
+): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
+  const named = doc.supersededBy === undefined ? undefined : byId.get(doc.supersededBy);
+  const replacement = named !== undefined && isPublic(named) ? named : undefined;
+  const supersedes = (replacedBy.get(doc.id) ?? []).filter(isPublic).map((other) => ({ title: other.title, urlPath: other.urlPath }));
+  return { supersedes, ...(replacement === undefined ? {} : { supersededBy: { title: replacement.title, urlPath: replacement.urlPath } }) };
+}
+
+/** For each document, those whose `supersededBy` names it. */
+function replacedByIndex(documents: GazetteDocument[]): Map<string, GazetteDocument[]> {
+  const index = new Map<string, GazetteDocument[]>();
+  for (const doc of documents) {
+    if (doc.supersededBy !== undefined) index.set(doc.supersededBy, [...(index.get(doc.supersededBy) ?? []), doc]);
+  }
+  return index;
+}
+
+/**
+ * A correction to an article of an issue that is out produces an erratum (勘误): its own page,
+ * linked both ways with the article, listed in the contents of the next issue. The issue's PDF,
+ * the version of record, is never rewritten.
+ */
+function erratumFor(
+  doc: ArticleDocument,
+  record: DocumentRecord,
+  state: PublishedState,
+  orderedIssues: GazetteIssue[],
+): { page: ErratumPageData; ref: ErratumRef } | undefined {
+  if (!state.issues.has(issueKey(doc.issue.year, doc.issue.number))) return undefined;
+  const version = record.version + 1;
+  const date = doc.changeDate ?? doc.date;
+  const target = issueListing({ issue: doc.issue, date }, orderedIssues);
+  const ref: ErratumRef = { version, title: `关于《${doc.title}》的勘误`, urlPath: `${doc.urlPath}kanwu-v${version}/`, date };
+  return {
+    ref,
+    page: {
+      id: `${doc.id}-kanwu-v${version}`,
+      title: ref.title,
+      date,
+      issueLabel: target === undefined ? '下一期公报' : `${target.year}年第${target.number}期（总第${target.totalNumber}期）`,
+      corrected: { title: doc.title, urlPath: doc.urlPath, version: record.version, versionUrl: versionPath(doc.urlPath, record.version) },
+      changeNote: doc.changeNote ?? '',
+      urlPath: ref.urlPath,
+    },
+  };
+}
+
+/** The issue whose contents list an erratum: the first after the article's issue dated on or after the change. */
+export function issueListing(erratum: { issue: IssueRef; date: string }, orderedIssues: GazetteIssue[]): GazetteIssue | undefined {
+  return orderedIssues.find(
+    (issue) => (issue.year > erratum.issue.year || (issue.year === erratum.issue.year && issue.number > erratum.issue.number)) && issue.date >= erratum.date,
+  );
+}
+
+/**
+ * Pages not public yet that a document's text seems to link (its relative links name their
+ * slug). Links to them render as text until they are out; naming them in the digest makes the
+ * page render again, with the link, when they are released.
+ */
+function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: GazetteDocument[], key: string): string[] {
+  if (hiddenDocs.length === 0) return [];
+  // Reading the text of every document is what this costs: a process that builds again keeps the
+  // answer while the document object (its source) and the hidden pages are the same.
+  const last = hiddenLinksMemo.get(doc);
+  if (last?.key === key) return last.links;
+  const text = doc.kind === 'conference' ? [doc.body, ...doc.qa.map((pair) => pair.answer)].join('\n') : doc.body;
+  const links = hiddenDocs
+    .filter((other) => other.id !== doc.id && text.includes(other.urlPath.split('/').filter(Boolean).at(-1) ?? other.id))
+    .map((other) => other.urlPath);
+  hiddenLinksMemo.set(doc, { key, links });
+  return links;
+}
+
+const hiddenLinksMemo = new WeakMap<GazetteDocument, { key: string; links: string[] }>();

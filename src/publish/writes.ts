@@ -1,0 +1,135 @@
+// Writing artifacts to the bucket, for every stage of a build: immutable document files, listing
+// waves that must be linkable before the next wave links them, and the derived outputs.
+
+import { extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { Attachment, GazetteDocument } from '../content/model.ts';
+import { keyOfUrlPath } from '../content/sitePath.ts';
+import { mapLimit } from '../concurrency.ts';
+import { type Artifact, attachmentTypes, outputFormats } from '../outputs.ts';
+import { type ArtifactRef, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
+import { type BucketMemory, stampOf, stampOfBody } from './bucketMemory.ts';
+import { sha256 } from './digest.ts';
+
+/** What a stage wrote and what it found unchanged (summed into the build summary). */
+export interface WriteCounts {
+  objectsWritten: number;
+  objectsUnchanged: number;
+}
+
+/**
+ * Put artifacts under the site prefix. With `skipUnchanged`, an object whose stored sha256
+ * equals the new bytes' is left alone, so rebuilding unchanged content rewrites nothing.
+ */
+export interface WriteOptions {
+  concurrency: number;
+  counts: WriteCounts;
+  /** Compare with what the bucket holds and write only what differs (listings, derived outputs). */
+  skipUnchanged: boolean;
+  prefix?: string;
+  memory?: BucketMemory | undefined;
+  /** The bucket held no site object when the build began: what is not known is not there. */
+  emptyBefore?: boolean;
+}
+
+/** A write that failed while the build went on rendering: thrown where the build waits for it. */
+export class WriteFailure {
+  constructor(readonly error: unknown) {}
+}
+
+export async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[], options: WriteOptions): Promise<void> {
+  const failure = await startWrites(objects, artifacts, options).done;
+  if (failure !== undefined) throw failure.error;
+}
+
+/** Writes under way: both settle (never reject), with the failure if one write failed. */
+export interface WritesInFlight {
+  /**
+   * Every new object of the batch is written, and every other one was there before (unchanged,
+   * or being overwritten): a page written from now on may link to any of them.
+   */
+  linkable: Promise<WriteFailure | undefined>;
+  /** Every write has finished. */
+  done: Promise<WriteFailure | undefined>;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => undefined); // observed through `linkable`, which settles
+  return { promise, resolve, reject };
+}
+
+export function startWrites(objects: ObjectStore, artifacts: Artifact[], options: WriteOptions): WritesInFlight {
+  const { counts, skipUnchanged, memory } = options;
+  const prefix = options.prefix ?? SITE_PREFIX;
+  const ready = artifacts.map(() => deferred());
+  const done = mapLimit(artifacts, options.concurrency, async (item, index) => {
+    const linkable = (ready[index] as Deferred).resolve;
+    const key = prefix + item.key;
+    const { digest, stamp } = skipUnchanged || memory !== undefined ? stampOfBody(item.body, item.contentType) : { digest: '', stamp: '' };
+    if (skipUnchanged) {
+      let there = memory?.stampAt(key);
+      if (there === undefined && options.emptyBefore === true) there = '';
+      if (there === undefined) {
+        const head = await objects.head(key);
+        there = head === undefined ? '' : stampOf(head.sha256 ?? '', head.contentType);
+      }
+      if (there === stamp) {
+        memory?.saw(key, stamp);
+        counts.objectsUnchanged++;
+        linkable();
+        return;
+      }
+      // Replacing an object that is there: a link to it already resolves.
+      if (there !== '') linkable();
+    }
+    const input = {
+      key,
+      body: item.body,
+      contentType: item.contentType,
+      ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }),
+      ...(digest === '' ? {} : { sha256: digest }),
+    };
+    await objects.put(input); // through the memory, when there is one
+    counts.objectsWritten++;
+    linkable();
+  });
+  // A failure ends the lanes that meet it: nothing still waiting to be linkable ever will be.
+  done.catch((error: unknown) => ready.forEach((item) => item.reject(error)));
+  const settled = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => new WriteFailure(error));
+  return { linkable: settled(Promise.all(ready.map((item) => item.promise))), done: settled(done) };
+}
+
+export function artifactRef(artifact: Artifact): ArtifactRef {
+  return { key: artifact.key, size: artifact.body.byteLength, sha256: sha256(artifact.body), contentType: artifact.contentType };
+}
+
+/** A document's attachments and body assets, read from the content folder, each once. */
+export async function attachmentArtifacts(root: string, doc: GazetteDocument): Promise<Artifact[]> {
+  const files: Attachment[] = [...doc.attachments, ...((doc as { assets?: Attachment[] }).assets ?? [])];
+  const seen = new Set<string>();
+  const artifacts: Artifact[] = [];
+  for (const file of files) {
+    if (seen.has(file.urlPath)) continue;
+    seen.add(file.urlPath);
+    const type = attachmentTypes[extname(file.name).toLowerCase()] ?? 'application/octet-stream';
+    artifacts.push({
+      key: keyOfUrlPath(file.urlPath),
+      body: await readFile(join(root, file.file)),
+      contentType: type,
+      cacheControl: outputFormats.page.cacheControl,
+    });
+  }
+  return artifacts;
+}
