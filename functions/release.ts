@@ -3,6 +3,7 @@
 // now public — the same publish the render function runs. The payload's time is only checked:
 // one still ahead of the clock is refused.
 
+import { cdnFromEnv } from '../src/aws/cdn.ts';
 import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
 import { releaseClock, releasePayloadOf } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
@@ -11,11 +12,12 @@ import type { BuildSummary } from '../src/publish/build.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
-const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME']);
+const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME', 'DISTRIBUTION_ID']);
 const { s3, dynamodb } = clientsFromEnv();
 const source = createS3ObjectStore({ client: s3, bucket: env.SOURCE_BUCKET });
 const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
 const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
+const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
 
 export interface ReleaseResult {
@@ -30,7 +32,7 @@ export async function handler(event: unknown): Promise<ReleaseResult> {
   const payload = releasePayloadOf(event);
   // The function's clock: read once here, injected everywhere below.
   const now = releaseClock(payload, new Date()); // eslint-disable-line no-restricted-syntax
-  const result = await publishFromSource({ source, objects, records, contentDir, now });
+  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn });
   if (result.status === 'invalid') {
     // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.
     throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);

@@ -2,6 +2,7 @@
 // mirror the sources, validate, build what changed. All messages of a failed build are retried.
 
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { cdnFromEnv } from '../src/aws/cdn.ts';
 import { scheduleReleases } from '../src/aws/embargoSchedules.ts';
 import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
 import { type BatchResponse, type S3ObjectEvent, s3EventsOf, type SqsEvent, type SqsRecord } from '../src/aws/events.ts';
@@ -11,7 +12,7 @@ import { publishFromSource, SOURCE_PREFIX } from '../src/aws/publishFromSource.t
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
-const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME', 'SCHEDULE_GROUP', 'SCHEDULER_ROLE_ARN', 'RELEASE_FUNCTION_ARN', 'RELEASE_DEAD_LETTER_ARN']);
+const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME', 'SCHEDULE_GROUP', 'SCHEDULER_ROLE_ARN', 'RELEASE_FUNCTION_ARN', 'RELEASE_DEAD_LETTER_ARN', 'DISTRIBUTION_ID']);
 const { s3, dynamodb } = clientsFromEnv();
 const scheduler = new SchedulerClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' });
 const releaseTarget = {
@@ -23,6 +24,7 @@ const releaseTarget = {
 const source = createS3ObjectStore({ client: s3, bucket: env.SOURCE_BUCKET });
 const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
 const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
+const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
 
 export async function handler(event: SqsEvent): Promise<BatchResponse> {
@@ -46,7 +48,7 @@ export async function handler(event: SqsEvent): Promise<BatchResponse> {
   const now = new Date(); // eslint-disable-line no-restricted-syntax
   try {
     const provenance = await provenanceOf(s3, uploads);
-    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance });
+    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn });
     if (result.status === 'invalid') {
       // Retrying cannot fix content; the editors' CI runs `gazette check` before uploading.
       logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync });

@@ -72,7 +72,7 @@ export class GazetteStack extends Stack {
     const site = new SiteDistribution(this, 'Site', { siteBucket, logsBucket, ...(props.domain === undefined ? {} : { domain: props.domain }) });
 
     // Render: S3 → SQS → render ---------------------------------------------------------------
-    const publishEnv = { SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName };
+    const publishEnv = { SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, DISTRIBUTION_ID: site.distribution.distributionId };
     const allowPublish = (fn: GazetteFunction) => {
       fn.allow('ListSources', ['s3:ListBucket'], [sourceBucket.bucketArn]);
       fn.allow('ReadSources', ['s3:GetObject'], [sourceBucket.arnForObjects(`${SOURCE_PREFIX}*`)]);
@@ -82,6 +82,8 @@ export class GazetteStack extends Stack {
       // Releasing an embargoed document deletes its private render and its scheduled record.
       fn.allow('DeleteStagedRenders', ['s3:DeleteObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}scheduled/*`)]);
       fn.allow('Records', [...recordActions, 'dynamodb:DeleteItem'], tableResources);
+      // A withdrawal's files leave the CDN's cache too, not only the bucket.
+      fn.allow('InvalidateTakenDown', ['cloudfront:CreateInvalidation'], [site.distribution.distributionArn]);
     };
     const render = new GazetteFunction(this, 'Render', { name: 'render', bundlesDir: props.bundlesDir, environment: publishEnv });
     allowPublish(render);
@@ -124,8 +126,15 @@ export class GazetteStack extends Stack {
         retryAttempts: 5,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(feedsFailures.queue),
-        // Only documents' META records: the commit point of a publish.
-        filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('META') } } } })],
+        // Documents' META records (the commit point of a publish), and staged embargoes as they are
+        // written (partners with embargo access hear of them early); nothing else of the table.
+        filters: [
+          lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('META') } } } }),
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('SCHEDULED') } } },
+          }),
+        ],
       }),
     );
 

@@ -7,6 +7,7 @@ import type { ContentMessage } from '../content/model.ts';
 import { loadPartners } from '../delivery/partners.ts';
 import { type BuildSummary, buildSite, type Provenance, PublishStateError } from '../publish/build.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
+import type { CdnInvalidator } from '../publish/takeDowns.ts';
 import type { ObjectStore, RecordStore } from '../store/ports.ts';
 import { type EmbargoRelease, pendingReleases } from './embargoSchedules.ts';
 import { writeSiteConfig } from './siteConfig.ts';
@@ -26,6 +27,8 @@ export interface PublishFromSourceOptions {
   now: Date;
   /** Commit and author of the upload, for the audit log. */
   provenance?: Provenance;
+  /** CloudFront, told of the files a withdrawal takes down. */
+  cdn?: CdnInvalidator;
 }
 
 export type PublishFromSourceResult =
@@ -50,7 +53,11 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
   try {
     let summary: BuildSummary;
     try {
-      summary = await buildSite({ content, objects, records, renderer, now, ...(options.provenance === undefined ? {} : { provenance: options.provenance }) });
+      summary = await buildSite({
+        content, objects, records, renderer, now,
+        ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
+        ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
+      });
     } catch (error) {
       if (error instanceof PublishStateError) return invalid(error.messages, error.message);
       throw error;

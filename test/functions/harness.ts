@@ -38,7 +38,14 @@ const RSS = '@@maxrss ';
 const DURATION = '@@duration ';
 
 // With a remaining time, each invocation gets a Lambda-like context whose clock starts at the call.
+// A failed init or invocation is printed as Lambda's runtime logs it, the error itself: Node's own
+// report starts with the source line, hundreds of kilobytes in a minified bundle, and a report
+// that long to a pipe lost its end, the message.
 const runner = `
+process.on('uncaughtException', (error) => {
+  process.stderr.write(String(error?.stack ?? error) + '\\n');
+  process.exit(1);
+});
 const [entry, eventsJson, remainingJson] = process.argv.slice(1);
 const { handler } = await import(entry);
 const remainingMs = JSON.parse(remainingJson ?? 'null');

@@ -36,6 +36,7 @@ beforeAll(async () => {
     SOURCE_BUCKET: source.bucket,
     SITE_BUCKET: stores.bucket,
     TABLE_NAME: stores.table,
+    DISTRIBUTION_ID: 'E2GAZETTE0TEST',
     CONTENT_DIR: join(work, 'tmp', 'content'),
   };
 }, 90_000);

@@ -36,6 +36,7 @@ function renderEnv(contentDir: string, overrides: Record<string, string> = {}): 
     SOURCE_BUCKET: source.bucket,
     SITE_BUCKET: stores.bucket,
     TABLE_NAME: stores.table,
+    DISTRIBUTION_ID: 'E2GAZETTE0TEST',
     SCHEDULE_GROUP: 'Gazette-embargo',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/Gazette-SchedulerRole',
     RELEASE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:Gazette-Release',
