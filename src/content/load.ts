@@ -15,6 +15,7 @@ import { classifyFile, type FileRole } from './layout.ts';
 import { checkLinkedPublication, checkSupersededBy } from './lifecycle.ts';
 import { isPageLink, splitUrl } from './links.ts';
 import { hasErrors, sortMessages } from './messages.ts';
+import { encodePathSegment } from './sitePath.ts';
 import type {
   ArticleDocument,
   Attachment,
@@ -511,7 +512,7 @@ function buildDocument(
     if (owner !== undefined) return false;
     names.set(name, resolved.rel);
     digestParts.push(`${resolved.rel}:${resolved.digest}`);
-    list.push({ file: resolved.rel, title, name, urlPath: `${role.urlPath}${name}` });
+    list.push({ file: resolved.rel, title, name, urlPath: `${role.urlPath}${encodePathSegment(name)}` });
     return true;
   };
   for (const [index, attachment] of (data.attachments ?? []).entries()) {

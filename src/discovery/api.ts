@@ -8,6 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Column, ContentSet, GazetteDocument } from '../content/model.ts';
+import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { type Artifact, artifact } from '../outputs.ts';
 import { versionPath } from '../render/html/index.ts';
 import type { Change } from '../publish/indexPages.ts';
@@ -166,7 +167,7 @@ function listItem(index: ApiIndex, record: DocumentRecord) {
 }
 
 function fileOf(index: ApiIndex, ref: ArtifactRef) {
-  return { url: index.url(`/${encodeURI(ref.key)}`), mediaType: ref.contentType, size: ref.size, sha256: ref.sha256 };
+  return { url: index.url(urlPathOfKey(ref.key)), mediaType: ref.contentType, size: ref.size, sha256: ref.sha256 };
 }
 
 /** Attachments as published: those of the document's content whose bytes are in its record. */
@@ -175,7 +176,7 @@ function attachmentsOf(index: ApiIndex, record: DocumentRecord) {
   if (doc === undefined) return [];
   const refs = new Map(record.artifacts.map((ref) => [ref.key, ref]));
   return doc.attachments.flatMap((attachment) => {
-    const ref = refs.get(decodeURI(attachment.urlPath).slice(1));
+    const ref = refs.get(keyOfUrlPath(attachment.urlPath));
     return ref === undefined ? [] : [{ title: attachment.title, ...fileOf(index, ref) }];
   });
 }

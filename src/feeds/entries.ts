@@ -4,6 +4,7 @@
 
 import type { GazetteDocument, IssueRef, Lang, SiteConfig, Validity } from '../content/model.ts';
 import type { DocumentKind } from '../content/model.ts';
+import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { outputFormats } from '../outputs.ts';
 import { type DocumentRecord, PRIVATE_PREFIX, type PutObjectInput } from '../store/ports.ts';
 import { startOfDay } from './dates.ts';
@@ -52,14 +53,14 @@ export function entryKey(id: string, version: number): string {
  * The returned key is a full object key (under `private/`, never served), not a site key.
  */
 export function feedEntryArtifact(doc: GazetteDocument, html: string, record: DocumentRecord, site: SiteConfig): PutObjectInput {
-  const attachmentTitles = new Map(doc.attachments.map((file) => [decodeURI(file.urlPath).slice(1), file.title]));
+  const attachmentTitles = new Map(doc.attachments.map((file) => [keyOfUrlPath(file.urlPath), file.title]));
   const pdfKey = documentPdfKey(record.urlPath);
   const files: FeedEntrySource['files'] = [];
   for (const artifact of record.artifacts) {
     const title = attachmentTitles.get(artifact.key);
     const pdf = artifact.key === pdfKey && title === undefined;
     if (title === undefined && !pdf) continue; // pages and body images are not enclosures
-    files.push({ urlPath: `/${artifact.key}`, mediaType: artifact.contentType, size: artifact.size, ...(title === undefined ? {} : { title }), ...(pdf ? { pdf } : {}) });
+    files.push({ urlPath: urlPathOfKey(artifact.key), mediaType: artifact.contentType, size: artifact.size, ...(title === undefined ? {} : { title }), ...(pdf ? { pdf } : {}) });
   }
   const source: FeedEntrySource = {
     id: record.id,

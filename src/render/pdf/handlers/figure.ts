@@ -3,6 +3,7 @@
 // its alt text in the flow instead of leaving a hole.
 
 import type { Element } from 'hast';
+import { keyOfUrlPath, urlPathOfKey } from '../../../content/sitePath.ts';
 import { linesFor, type BlockBox, type RenderContext } from '../context.ts';
 import { textOf } from '../inline.ts';
 import { structNode } from '../layout.ts';
@@ -51,5 +52,6 @@ function imageBytes(ctx: RenderContext, src: unknown): Uint8Array | undefined {
   let path = src;
   if (path.startsWith(ctx.baseUrl)) path = `/${path.slice(ctx.baseUrl.length)}`;
   if (!path.startsWith('/')) return undefined;
-  return ctx.assets(decodeURI(path));
+  // Print links are absolute and fully encoded; assets are looked up by the path as content gives it.
+  return ctx.assets(urlPathOfKey(keyOfUrlPath(path)));
 }
