@@ -96,16 +96,19 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
   const { state, circuit: stored, pending } = await store.readQueue(partner.id);
   const due = pending.filter((job) => Date.parse(job.nextAttemptAt) <= now.getTime());
   const waiting = pending.filter((job) => !due.includes(job)).map((job) => job.nextAttemptAt);
-  if (due.length === 0) return waiting;
+  /** While the circuit is open nothing is sent, so nothing is due before it half-opens. */
+  const notBefore = (until: string) => waiting.map((at) => (until > at ? until : at));
+  const shut = gateOf(stored, now);
+  if (due.length === 0) return shut.kind === 'open' ? notBefore(shut.until) : waiting;
   if (state.disabled) {
     for (const job of due) await bury(store, job, `endpoint disabled: ${state.reason ?? 'by an operator'}; run \`gazette deliveries redrive --partner ${partner.id}\` once it is fixed`, summary);
     return waiting;
   }
-  /** Leave `jobs` as they are (pending, attempts unchanged), due again at `until` if that is later. */
+  /** Leave `jobs` as they are (pending, attempts unchanged); with an open circuit, nothing is due before `until`. */
   const defer = (jobs: DeliveryJob[], until?: string) => {
     summary.deferred += jobs.length;
-    for (const job of jobs) waiting.push(until !== undefined && until > job.nextAttemptAt ? until : job.nextAttemptAt);
-    return waiting;
+    waiting.push(...jobs.map((job) => job.nextAttemptAt));
+    return until === undefined ? waiting : notBefore(until);
   };
   const gate = await passGate(store, stored, now, policy);
   if (gate.kind === 'open') {

@@ -274,6 +274,8 @@ describe('the circuit breaker', () => {
     const circuit = await store.getCircuit(partner.id);
     expect(circuit).toMatchObject({ failures: 3, lastError: 'HTTP 502' });
     expect(Date.parse(circuit.openUntil ?? '') - clock.now().getTime()).toBeGreaterThan(100_000);
+    // Nothing is due before the circuit half-opens, not even the retries just scheduled.
+    expect(first.nextAttemptAt).toBe(circuit.openUntil);
     const attempts = async () => (await store.listJobs(partner.id)).map((job) => [job.documentId, job.status, job.attempts]);
     expect(await attempts()).toEqual([['press-a', 'pending', 1], ['press-b', 'pending', 1], ['press-c', 'pending', 1], ['press-d', 'pending', 0], ['press-e', 'pending', 0]]);
 
