@@ -23,14 +23,36 @@ export function createGazetteApp(options: GazetteAppOptions = {}): { app: App; s
   if ((domainName === undefined) !== (certificateArn === undefined)) {
     throw new Error('Set both gazette:domainName and gazette:certificateArn (an ACM certificate in us-east-1), or neither.');
   }
+  const alarmEmails = emailsFrom(app.node.tryGetContext('gazette:alarmEmail'));
+  const noncurrentVersionDays = daysFrom(app.node.tryGetContext('gazette:noncurrentVersionDays'));
   const stack = new GazetteStack(app, app.node.tryGetContext('gazette:stackName') ?? 'Gazette', {
     description: 'Gazette: government gazette and press office publishing (site, render, feeds, partner notifications, embargo releases)',
     bundlesDir: options.bundlesDir ?? defaultBundlesDir,
     ...(partnerSecrets === undefined ? {} : { partnerSecrets }),
     ...(domainName === undefined || certificateArn === undefined ? {} : { domain: { name: domainName, certificateArn } }),
+    alarmEmails,
+    ...(noncurrentVersionDays === undefined ? {} : { noncurrentVersionDays }),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
+}
+
+/** One address or several: a list in cdk.json, or comma-separated with `-c` (which passes strings). */
+function emailsFrom(value: unknown): string[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  const emails = list.map((item) => String(item).trim()).filter((item) => item !== '');
+  const invalid = emails.filter((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
+  if (invalid.length > 0) throw new Error(`gazette:alarmEmail: ${invalid.join(', ')} is not an e-mail address. Give one address, or several separated by commas.`);
+  return emails;
+}
+
+/** `-c` passes the number as a string; cdk.json as a number. */
+function daysFrom(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`gazette:noncurrentVersionDays is ${JSON.stringify(value)}: give the whole number of days (1 or more) the buckets keep old versions of replaced and deleted objects.`);
+  return days;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -9,6 +9,8 @@ export interface FunctionSpec {
   summary: string;
   memoryMb: number;
   timeoutSeconds: number;
+  /** Size of `/tmp` (Lambda allows 512 to 10,240 MB; above 512 MB it is billed by the GB-second). */
+  ephemeralStorageMb: number;
   /**
    * Files read at run time (relative to the repository root, copied to the same place in the
    * bundle): code that resolves files through `import.meta.url` keeps working unchanged.
@@ -22,12 +24,22 @@ export interface FunctionSpec {
  */
 const renderAssets = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/discovery', 'docs/api', 'node_modules/pdfkit/js/data'];
 
+/**
+ * `/tmp` of the functions that publish. They mirror the whole `content/` tree there (CONTENT_DIR),
+ * and it stays between warm invocations so that only changed objects are downloaded: every
+ * attachment of the archive, each up to 50 MiB (MAX_ATTACHMENT_BYTES), plus the PDFs being written.
+ * The default 512 MB holds ten such attachments; the maximum holds about two hundred. Sizing it
+ * smaller saves nothing worth a failed publish: 10 GB for a 20-second build costs about
+ * $0.000006 (see "Costs" in README.md).
+ */
+const publishStorageMb = 10_240;
+
 export const functionSpecs = {
   // PDF rendering parses CJK fonts of ~10 MB each and needs about 1 GB; HTML alone fits in 512 MB.
-  render: { entry: 'functions/render.ts', summary: 'S3 upload -> SQS -> publish changed documents', memoryMb: 1536, timeoutSeconds: 120, assets: renderAssets },
-  feeds: { entry: 'functions/feeds.ts', summary: 'table stream -> feeds, outbox, WebSub', memoryMb: 512, timeoutSeconds: 60, assets: [] },
-  notify: { entry: 'functions/notify.ts', summary: 'SQS -> signed partner webhooks', memoryMb: 256, timeoutSeconds: 60, assets: [] },
-  release: { entry: 'functions/release.ts', summary: 'Scheduler one-time schedule -> publish embargoed documents', memoryMb: 1536, timeoutSeconds: 120, assets: renderAssets },
+  render: { entry: 'functions/render.ts', summary: 'S3 upload -> SQS -> publish changed documents', memoryMb: 1536, timeoutSeconds: 120, ephemeralStorageMb: publishStorageMb, assets: renderAssets },
+  feeds: { entry: 'functions/feeds.ts', summary: 'table stream -> feeds, outbox, WebSub', memoryMb: 512, timeoutSeconds: 60, ephemeralStorageMb: 512, assets: [] },
+  notify: { entry: 'functions/notify.ts', summary: 'SQS -> signed partner webhooks', memoryMb: 256, timeoutSeconds: 60, ephemeralStorageMb: 512, assets: [] },
+  release: { entry: 'functions/release.ts', summary: 'Scheduler one-time schedule -> publish embargoed documents', memoryMb: 1536, timeoutSeconds: 120, ephemeralStorageMb: publishStorageMb, assets: renderAssets },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;

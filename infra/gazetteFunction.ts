@@ -1,9 +1,11 @@
 // One Lambda function with the team's defaults: Node 24 on arm64, our esbuild bundle (no Docker),
-// its own role (no AWS managed policies), its own log group with a retention, X-Ray tracing, and
-// memory and timeout from infra/functions.ts. Grants and environment variables are set together
-// through `allow…` helpers, so a function can only use what it was given.
+// its own role (no AWS managed policies), its own log group with a retention, X-Ray tracing,
+// memory, timeout and /tmp size from infra/functions.ts, and alarms on its errors and throttles.
+// Grants and environment variables are set together through `allow…` helpers, so a function can
+// only use what it was given.
 
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -24,6 +26,8 @@ export class GazetteFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly timeout: Duration;
+  /** Errors and throttles; infra/alarms.ts sends every alarm of the stack to the operators. */
+  readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: GazetteFunctionProps) {
     super(scope, id);
@@ -45,6 +49,7 @@ export class GazetteFunction extends Construct {
       handler: 'index.handler',
       code: lambda.Code.fromAsset(`${props.bundlesDir}/${props.name}`),
       memorySize: spec.memoryMb,
+      ephemeralStorageSize: Size.mebibytes(spec.ephemeralStorageMb),
       timeout: this.timeout,
       role: this.role,
       logGroup: this.logGroup,
@@ -55,8 +60,40 @@ export class GazetteFunction extends Construct {
         ...props.environment,
       },
     });
+    this.alarms = this.failureAlarms(props.name);
     acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and DynamoDB ListStreams (stream event source) have no resource-level permissions; every data action is granted on named resources.');
+  }
+
+  private failureAlarms(name: FunctionName): cloudwatch.Alarm[] {
+    const period = Duration.minutes(5);
+    const logs = `Read its log group ${this.logGroup.logGroupName}`;
+    return [
+      new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+        alarmDescription: `The ${name} function failed in the last 5 minutes: an error it did not handle, a timeout `
+          + `(${this.timeout.toSeconds()} s), or out of memory or /tmp space. Its events are retried, then go to a dead-letter `
+          + `queue (which has its own alarm). ${logs} (Logs Insights: level = "ERROR", or record.status other than "success"), `
+          + 'fix the cause, and redrive what reached the dead-letter queue.',
+        metric: this.function.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      // One throttle is a burst Lambda absorbs by retrying; fifteen minutes of them is a limit reached.
+      new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+        alarmDescription: `Lambda has refused to run the ${name} function for 15 minutes: the account's concurrent executions `
+          + 'are used up (by this stack or another workload in the account and region). Events wait and are retried, so '
+          + 'publishing and partner notifications lag. Find the function using the concurrency (CloudWatch metric '
+          + 'ConcurrentExecutions) and limit it, or ask AWS Support for a higher concurrency quota.',
+        metric: this.function.metricThrottles({ period, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
   }
 
   /** Acknowledge a cdk-nag finding on this function, its role and its event sources. */

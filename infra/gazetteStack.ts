@@ -17,6 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PRIVATE_PREFIX, SITE_PREFIX } from '../src/store/ports.ts';
 import { acknowledgeStackFindings, objectsFinding } from './acknowledgements.ts';
+import { OperationsAlarms } from './alarms.ts';
 import { GazetteFunction } from './gazetteFunction.ts';
 import { DeadLetterQueue, QueueWithDlq } from './queueWithDlq.ts';
 import { logLifecycle, privateBucket } from './secureDefaults.ts';
@@ -29,6 +30,10 @@ export interface GazetteStackProps extends StackProps {
   partnerSecrets?: readonly string[];
   /** The city's domain and its ACM certificate (us-east-1); default: the cloudfront.net address. */
   domain?: { name: string; certificateArn: string };
+  /** Addresses every alarm is e-mailed to (context gazette:alarmEmail). */
+  alarmEmails?: readonly string[];
+  /** Days the source and site buckets keep replaced and deleted objects' old versions (context gazette:noncurrentVersionDays). */
+  noncurrentVersionDays?: number;
 }
 
 /** Key prefix the editors' CI uploads to; the render function mirrors it. */
@@ -45,8 +50,9 @@ export class GazetteStack extends Stack {
       objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
       lifecycleRules: logLifecycle,
     });
-    const sourceBucket = privateBucket(this, 'SourceBucket', { accessLogs: logsBucket, versioned: true });
-    const siteBucket = privateBucket(this, 'SiteBucket', { accessLogs: logsBucket, versioned: true });
+    const versions = { versioned: true, ...(props.noncurrentVersionDays === undefined ? {} : { noncurrentVersionDays: props.noncurrentVersionDays }) };
+    const sourceBucket = privateBucket(this, 'SourceBucket', { accessLogs: logsBucket, ...versions });
+    const siteBucket = privateBucket(this, 'SiteBucket', { accessLogs: logsBucket, ...versions });
 
     const table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -225,5 +231,7 @@ export class GazetteStack extends Stack {
       output(`PartnerSecret${i}Arn`, secret.secretArn, `Reference in partners.yaml as secret: { awsSecret: <this ARN> } (${props.partnerSecrets?.[i]})`);
     }
     output('ReleaseFunctionArn', release.function.functionArn, 'Target of embargo schedules: payload { "publishAt": "<ISO time>" }');
+
+    new OperationsAlarms(this, 'Operations', { emails: props.alarmEmails ?? [], render, feeds, notify });
   }
 }
