@@ -1,8 +1,10 @@
 // Feeds: the table's stream. When documents' META records change (the build's commit point),
 // rebuild the feeds, record one outbox job per matching partner, queue the partners for the notify
-// function and ping WebSub hubs. On failure the batch is retried from its first record; a slow or
-// failing hub is not a failure (the feeds are written, and a missed ping is caught by the next
-// change or the hub's own polling), and its pings are cut off at the invocation's deadline.
+// function and ping WebSub hubs. A staged embargo (its SCHEDULED item) is announced early to
+// partners with embargo access only, and never reaches a feed. On failure the batch is retried
+// from its first record; a slow or failing hub is not a failure (the feeds are written, and a
+// missed ping is caught by the next change or the hub's own polling), and its pings are cut off
+// at the invocation's deadline.
 
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
@@ -12,6 +14,7 @@ import { type InvocationContext, invocationDeadline } from '../src/delivery/dead
 import { readSiteConfig } from '../src/aws/siteConfig.ts';
 import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../src/delivery/outbox.ts';
+import { announceStaged, scheduledChangesOf } from '../src/aws/scheduledEvents.ts';
 import { publishToHubs } from '../src/delivery/websub.ts';
 import { rebuildFeeds } from '../src/feeds/rebuild.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
@@ -29,13 +32,17 @@ const mode = networkModeFromEnv();
 export async function handler(event: StreamEvent, context?: InvocationContext): Promise<BatchResponse> {
   const deadline = invocationDeadline(context, () => new Date()); // eslint-disable-line no-restricted-syntax
   const changes = documentChangesOf(event);
-  if (changes.length === 0) return { batchItemFailures: [] };
+  // Staged embargoes: only partners with embargo access hear of them, never the public feeds.
+  const staged = scheduledChangesOf(event);
+  if (changes.length === 0 && staged.length === 0) return { batchItemFailures: [] };
   try {
     const { site, partners, columns = [] } = await readSiteConfig(objects);
     const documents = [];
-    for await (const record of records.listDocuments()) documents.push(record);
-    const feeds = await rebuildFeeds({ objects, site, partners, columns, documents });
-    const jobs = await recordDeliveries({ store: deliveries, site, partners, changes });
+    if (changes.length > 0) for await (const record of records.listDocuments()) documents.push(record);
+    const feeds = changes.length === 0 ? { written: [], changedFeeds: [] } : await rebuildFeeds({ objects, site, partners, columns, documents });
+    const early = await announceStaged({ store: deliveries, site, partners, staged });
+    if (early.unmatched.length > 0) logJson('warn', 'Staged before builds kept what partners are matched on; announced at its next staging or release.', { ids: early.unmatched });
+    const jobs = [...(await recordDeliveries({ store: deliveries, site, partners, changes })), ...early.jobs];
     const partnerIds = [...new Set(jobs.map((job) => job.partnerId))].sort();
     for (let start = 0; start < partnerIds.length; start += 10) {
       const batch = partnerIds.slice(start, start + 10);
@@ -52,6 +59,7 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
     if (failedPings.length > 0) logJson('warn', 'WebSub pings failed; not retried: the hubs catch up at the next change or by polling.', { failedPings });
     logJson('info', 'Feeds rebuilt.', {
       changes: changes.length,
+      embargoed: staged.length,
       written: feeds.written.length,
       jobs: jobs.length,
       partners: partnerIds,
@@ -62,6 +70,8 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
   } catch (error) {
     logJson('error', 'Feeds rebuild failed; the batch is retried.', { error: String(error) });
     // Stream semantics: everything from this record on is retried, in order.
-    return { batchItemFailures: [{ itemIdentifier: changes[0]?.sequenceNumber ?? '' }] };
+    const relevant = new Set([...changes, ...staged].map((change) => change.sequenceNumber));
+    const first = event.Records.map((record) => record.dynamodb.SequenceNumber ?? record.eventID).find((sequence) => relevant.has(sequence));
+    return { batchItemFailures: [{ itemIdentifier: first ?? '' }] };
   }
 }

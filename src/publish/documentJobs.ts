@@ -191,6 +191,11 @@ export async function runScheduledJobs(jobs: readonly DocumentJob[], input: Sche
       indexNumber: page.indexNumber,
       artifactKeys: artifacts.map((item) => prefix + item.key),
       scheduledAt: settings.now,
+      // What partners' profiles match on: on AWS the table stream announces the staging from these.
+      lang: page.doc.lang,
+      department: page.doc.department.name,
+      category: page.doc.category.name,
+      ...(page.doc.summary === undefined ? {} : { summary: page.doc.summary }),
     });
     await records.putAudit({ id: page.doc.id, at: settings.now, event: 'scheduled', version: 0, digest, ...settings.provenance });
     // Partners trusted with embargoes hear of it now, with the embargo time; no one else does.

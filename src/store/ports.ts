@@ -160,6 +160,14 @@ export interface ScheduledRecord {
   /** Keys of the private renders, under `private/scheduled/<id>/`. */
   artifactKeys: string[];
   scheduledAt: string;
+  /**
+   * What a partner's profile is matched on, for the early notice to partners with embargo access
+   * (on AWS the table stream announces the staging). Absent on stagings written before they were kept.
+   */
+  lang?: Lang;
+  department?: string;
+  category?: string;
+  summary?: string;
 }
 
 export type AuditEvent = 'scheduled' | 'published' | 'updated' | 'withdrawn' | 'released';
