@@ -13,6 +13,7 @@ import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
 import type { ContentSet } from '../content/model.ts';
 import type { BuildSummary, Provenance } from '../publish/build.ts';
+import { processJobRunner } from '../publish/jobProcesses.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
@@ -33,6 +34,9 @@ Options:
   --out DIR       also write the public site as plain files (exactly the bucket's objects)
   --now ISO       the clock, e.g. 2010-06-01T09:00:00+08:00 (default: now)
   --verbose       list every document, including unchanged ones
+  --jobs N        render and commit changed documents in N worker processes, then write the
+                  listings, search and feeds once in this one (default 1: this process, which
+                  spreads rendering over worker threads when many documents changed)
   --watch         keep running and publish again whenever content/ changes
   -h, --help      show this help
 `;
@@ -43,6 +47,8 @@ export interface BuildArgs {
   out?: string;
   now: Date;
   verbose: boolean;
+  /** Worker processes for the document jobs; 1 runs them in the build's own process. */
+  jobs: number;
 }
 
 /** Parse the options shared by build and preview; undefined after printing a usage error. */
@@ -74,7 +80,13 @@ export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, 
     data: resolve(io.cwd, values['data'] as string),
     now,
     verbose: values['verbose'] === true,
+    jobs: 1,
   };
+  if (typeof values['jobs'] === 'string') {
+    const jobs = Number(values['jobs']);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs "${values['jobs']}" is not a number of worker processes from 1 to 64.`);
+    args.jobs = jobs;
+  }
   if (typeof values['out'] === 'string') args.out = resolve(io.cwd, values['out']);
   return { args, values };
 }
@@ -89,14 +101,14 @@ Publish every embargoed document whose publishAt has come (by --now), exactly on
 flow as \`gazette build\`, which releases what is due too. Run it from a timer, or keep
 \`gazette preview --build\` running, which releases documents when they are due.
 
-Options: as for \`gazette build\` (--content, --data, --out, --now, --verbose).
+Options: as for \`gazette build\` (--content, --data, --out, --now, --verbose, --jobs).
 `;
 
 export async function runBuild(argv: string[], io: CliIo, command: 'build' | 'release' = 'build'): Promise<number> {
   const usage = command === 'build' ? help : releaseHelp;
   let parsed;
   try {
-    parsed = parseBuildArgs(argv, io, command === 'build' ? { watch: { type: 'boolean' } } : {});
+    parsed = parseBuildArgs(argv, io, command === 'build' ? { watch: { type: 'boolean' }, jobs: { type: 'string' } } : { jobs: { type: 'string' } });
   } catch (error) {
     io.stderr.write(`gazette ${command}: ${(error as Error).message}\n\n${usage}`);
     return 1;
@@ -178,6 +190,7 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
       now: args.now,
       provenance,
       feeds: { partners, deliveries: stores.deliveries },
+      ...(args.jobs > 1 ? { jobRunner: processJobRunner({ workers: args.jobs, address: stores.address }) } : {}),
       onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
     }, session?.snapshots ?? args.data, io.now);
   } catch (error) {
@@ -210,7 +223,8 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
       (summary.scheduled > 0 ? `, ${summary.scheduled} scheduled for later` : '') +
       (summary.drafts > 0 ? `, ${summary.drafts} drafts skipped` : '') +
       `; ${summary.issuesWritten} issue pages; ${summary.objectsWritten} objects written, ${summary.objectsUnchanged} unchanged; ` +
-      `${summary.feedsWritten} feed documents written, in ${seconds} s.\n`,
+      `${summary.feedsWritten} feed documents written, in ${seconds} s` +
+      (args.jobs > 1 ? `; document jobs in ${args.jobs} worker processes.\n` : '.\n'),
   );
   const { deliveries } = notified;
   if (summary.deliveriesQueued > 0 || deliveries.attempts > 0) {

@@ -6,6 +6,7 @@ import type { DeliveryStore } from '../delivery/store.ts';
 import { startEmbeddedServers } from '../local/servers.ts';
 import { createAwsClients } from '../store/clients.ts';
 import { createDynamoRecordStore, ensureTable } from '../store/dynamodb.ts';
+import type { StoreAddress } from '../publish/jobProcesses.ts';
 import type { ObjectStore, RecordStore } from '../store/ports.ts';
 import { createS3ObjectStore, ensureBucket } from '../store/s3.ts';
 
@@ -18,6 +19,8 @@ export interface LocalStores {
   deliveries: DeliveryStore;
   s3Endpoint: string;
   dynamodbEndpoint: string;
+  /** For worker processes that open their own clients to the same stores. */
+  address: StoreAddress;
   stop(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function startLocalStores(dataDir: string): Promise<LocalStores> {
       deliveries: createDynamoDeliveryStore({ client: clients.dynamodb, table: LOCAL_TABLE }),
       s3Endpoint: servers.s3Endpoint,
       dynamodbEndpoint: servers.dynamodbEndpoint,
+      address: { region: 'us-east-1', s3Endpoint: servers.s3Endpoint, dynamodbEndpoint: servers.dynamodbEndpoint, bucket: LOCAL_BUCKET, table: LOCAL_TABLE },
       stop: async () => {
         clients.destroy?.();
         await servers.stop();

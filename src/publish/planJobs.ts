@@ -282,3 +282,14 @@ function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: GazetteDocument[], key:
 }
 
 const hiddenLinksMemo = new WeakMap<GazetteDocument, { key: string; links: string[] }>();
+
+/**
+ * The jobs cut into chunks of at most `size`, each chunk one unit of work for a worker (a
+ * process, a Lambda invocation): documents of one chunk share the worker's fonts and clients.
+ */
+export function chunkJobs<T>(jobs: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`chunkJobs: size must be a positive integer, got ${size}.`);
+  const chunks: T[][] = [];
+  for (let i = 0; i < jobs.length; i += size) chunks.push(jobs.slice(i, i + size));
+  return chunks;
+}

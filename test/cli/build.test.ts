@@ -52,6 +52,19 @@ describe('gazette build and preview', () => {
     expect(await readFile(join(work, 'out/gazette/2010/05/huaifu-2010-69/index.html'), 'utf8')).toContain('淮府〔2010〕69号');
   });
 
+  it('with --jobs 2, renders in worker processes and publishes byte for byte what one process does', async () => {
+    const parallel = await run(['build', '--jobs', '2', '--content', content, '--data', join(work, 'data-jobs'), '--out', join(work, 'out-jobs'), '--now', '2010-06-25T08:00:00+08:00']);
+    expect(parallel.stderr).toBe('');
+    expect(parallel.code).toBe(0);
+    expect(parallel.stdout).toMatch(/Published 5 new and 0 changed documents, 0 unchanged, 1 scheduled for later, 1 drafts skipped/);
+    expect(parallel.stdout).toMatch(/document jobs in 2 worker processes\.\n/);
+    const files = await filesUnder(join(work, 'out'));
+    expect(await filesUnder(join(work, 'out-jobs'))).toEqual(files);
+    for (const file of files) {
+      expect((await readFile(join(work, 'out-jobs', file))).equals(await readFile(join(work, 'out', file))), file).toBe(true);
+    }
+  }, 120_000);
+
   it('says which documents it skipped on the next build', async () => {
     const again = await run(['build', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-26T08:00:00+08:00']);
     expect(again.code).toBe(0);
