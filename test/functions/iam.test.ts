@@ -1,0 +1,261 @@
+// Every S3 and DynamoDB call each bundled function makes, held to the IAM policy the stack gives
+// its role (test/functions/policy.ts). The functions run as in the other bundle tests, but their
+// S3 and DynamoDB endpoints are recording proxies that refuse what the role does not allow, as AWS
+// would: first publish, a correction, a withdrawal, an embargo and its release, the feeds function
+// on the table changes each of these makes, and notify delivering to a partner.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FunctionName, functionNames } from '../../infra/functions.ts';
+import { type Receiver, startReceiver } from '../delivery/receiver.ts';
+import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { sampleFiles, writeSite } from '../publish/site.ts';
+import { bundleInto, type FakeScheduler, type FakeSqs, type Invocation, invokeBundle, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';
+import { describeCalls, type PolicyProxy, startPolicyProxy, synthesizePolicies } from './policy.ts';
+import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
+import { createSourceBucket, type SourceBucket } from './sources.ts';
+
+/** The functions exercised here; every function of infra/functions.ts must be (see the last test). */
+const exercised: FunctionName[] = ['render', 'release', 'feeds', 'notify'];
+const secret = `whsec_${randomBytes(24).toString('base64')}`;
+
+let work: string;
+let stores: TestStores;
+let source: SourceBucket;
+let scheduler: FakeScheduler;
+let sqs: FakeSqs;
+let receiver: Receiver;
+let cloudfront: FakeCloudFront;
+const entries = {} as Record<FunctionName, string>;
+const proxies = {} as Record<FunctionName, PolicyProxy>;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'gazette-iam-'));
+  let bundled: string[];
+  [bundled, stores, source, scheduler, sqs, receiver, cloudfront] = await Promise.all([
+    Promise.all(exercised.map((name) => bundleInto(join(work, 'bundles'), name))),
+    createTestStores(),
+    createSourceBucket(),
+    startFakeScheduler(),
+    startFakeSqs(),
+    startReceiver(secret),
+    startFakeCloudFront(),
+  ]);
+  for (const [i, name] of exercised.entries()) entries[name] = bundled[i] as string;
+  // Each function's own role, its statements naming this test's buckets and table.
+  const policies = await synthesizePolicies({ SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table });
+  for (const name of exercised) proxies[name] = await startPolicyProxy(policies[name], { s3: stores.s3Endpoint, dynamodb: stores.dynamodbEndpoint });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...Object.values(proxies).map((proxy) => proxy.close()), scheduler.close(), sqs.close(), receiver.close(), cloudfront.close()]);
+  await rm(work, { recursive: true, force: true });
+});
+
+/** Run a function through its proxy; the calls its role refused are the first thing checked. */
+async function run(name: FunctionName, events: unknown[], env: Record<string, string>): Promise<Invocation> {
+  const proxy = proxies[name];
+  proxy.clear();
+  const invocation = await invokeBundle(entries[name], events, { ...env, ...proxy.env });
+  expect(describeCalls(proxy.denied), `${name}: calls its role does not allow`).toEqual([]);
+  expect(proxy.calls.length, `${name} made no S3 or DynamoDB call through its proxy: ${invocation.stderr.slice(-1500)}`).toBeGreaterThan(0);
+  expect(invocation.logs.filter((log) => log['level'] === 'error'), `${name} logged errors`).toEqual([]);
+  return invocation;
+}
+
+/** What the stack sets for render and release (infra/gazetteStack.ts), with the local fakes. */
+const publishEnv = (contentDir: string) => ({
+  SOURCE_BUCKET: source.bucket,
+  SITE_BUCKET: stores.bucket,
+  TABLE_NAME: stores.table,
+  AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+  AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.url,
+  DISTRIBUTION_ID: 'E2GAZETTE0TEST',
+  SCHEDULE_GROUP: 'Gazette-embargo',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/Gazette-SchedulerRole',
+  RELEASE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:Gazette-Release',
+  RELEASE_DEAD_LETTER_ARN: 'arn:aws:sqs:us-east-1:123456789012:Gazette-ReleaseFailures',
+  CONTENT_DIR: join(work, contentDir, 'content'),
+});
+
+const deliveryEnv = () => ({
+  SITE_BUCKET: stores.bucket,
+  TABLE_NAME: stores.table,
+  AWS_ENDPOINT_URL_SQS: sqs.url,
+  NOTIFY_QUEUE_URL: `${sqs.url}/123456789012/Gazette-NotifyQueue`,
+  GAZETTE_NETWORK_MODE: 'local',
+  GAZETTE_SECRET_HNNEWS: secret,
+});
+
+async function render(...changedFiles: string[]): Promise<Invocation> {
+  const event = { Records: changedFiles.map((rel) => sqsRecord(s3Notification(source.bucket, `content/${rel}`))) };
+  const invocation = await run('render', [event], publishEnv('render'));
+  expect(invocation.results).toEqual([{ batchItemFailures: [] }]);
+  expect(invocation.logs.some((log) => log['message'] === 'Published.')).toBe(true);
+  return invocation;
+}
+
+// The table stream, as the feeds function's event source delivers it: documents' META items and
+// staged embargoes (SCHEDULED) as the stack's filters pass them, with old and new images, read from
+// the table after each change.
+const seen = new Map<string, Record<string, unknown>>();
+let sequence = 0;
+async function streamChanges() {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await stores.dynamodb.send(new ScanCommand({ TableName: stores.table, ExclusiveStartKey: start, FilterExpression: 'begins_with(pk, :doc) AND sk IN (:meta, :scheduled)', ExpressionAttributeValues: { ':doc': 'DOC#', ':meta': 'META', ':scheduled': 'SCHEDULED' } }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  const records = [];
+  for (const item of items) {
+    const keys = { pk: String(item['pk']), sk: String(item['sk']) };
+    const before = seen.get(`${keys.pk} ${keys.sk}`);
+    if (before !== undefined && JSON.stringify(before) === JSON.stringify(item)) continue;
+    seen.set(`${keys.pk} ${keys.sk}`, item);
+    const SequenceNumber = String(++sequence).padStart(21, '0');
+    records.push({
+      eventID: `event-${SequenceNumber}`,
+      eventName: before === undefined ? 'INSERT' : 'MODIFY',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'us-east-1',
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000), // eslint-disable-line no-restricted-syntax
+        Keys: marshall(keys),
+        NewImage: marshall(item, { removeUndefinedValues: true }),
+        ...(before === undefined ? {} : { OldImage: marshall(before, { removeUndefinedValues: true }) }),
+        SequenceNumber,
+        SizeBytes: 1024,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN: `arn:aws:dynamodb:us-east-1:123456789012:table/${stores.table}/stream/2010-06-25T00:00:00.000`,
+    });
+  }
+  return records;
+}
+
+/** The feeds function on the stream records the last publish produced. */
+async function feeds(): Promise<Invocation> {
+  const Records = await streamChanges();
+  expect(Records.length, 'the publish changed no document record').toBeGreaterThan(0);
+  const invocation = await run('feeds', [{ Records }], deliveryEnv());
+  expect(invocation.results).toEqual([{ batchItemFailures: [] }]);
+  return invocation;
+}
+
+const text = async (key: string) => {
+  const stored = await stores.objects.get(key);
+  return stored === undefined ? undefined : Buffer.from(stored.body).toString('utf8');
+};
+
+const partnersYaml = () => `partners:
+  - id: hnnews
+    name: 淮南新闻网
+    takes: { kinds: [release], fullText: true }
+    webhook: { url: ${receiver.url}, secret: { env: GAZETTE_SECRET_HNNEWS } }
+    embargoAccess: true
+`;
+
+/** Beijing time, as editors write `publishAt`. */
+function beijing(instant: Date): string {
+  return `${new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
+describe('each function, through its own role', () => {
+  const files = sampleFiles();
+  const hotline = String(files['press/2010/hotline.md']);
+  const article = String(files['gazette/2010/05/huaifu-2010-69.md']);
+
+  it('first publish: render writes the site and records; feeds writes the feeds and the outbox', async () => {
+    await source.publish(await writeSite({ ...files, 'partners.yaml': partnersYaml() }), 'c0ffee1234', '李编辑 <li@huainan.gov.cn>');
+    await render('press/2010/hotline.md');
+    expect(await text('site/press/2010/hotline/index.html')).toContain('12345市长公开电话');
+    await feeds();
+    expect(await text('site/feeds/press/atom.xml')).toContain('12345市长公开电话受理量稳步上升');
+    expect(sqs.messages.map((body) => JSON.parse(body))).toContainEqual({ partnerId: 'hnnews' });
+  }, 180_000);
+
+  it('notify: delivers the partner\u2019s pending webhooks, signed', async () => {
+    const invocation = await run('notify', [{ Records: [sqsRecord({ partnerId: 'hnnews' })] }], deliveryEnv());
+    expect(invocation.results).toEqual([{ batchItemFailures: [] }]);
+    expect(receiver.requests.length).toBeGreaterThan(0);
+    expect(receiver.requests.every((request) => request.verified)).toBe(true);
+  }, 120_000);
+
+  it('a correction: a new version with its change note, the earlier one kept at v1/', async () => {
+    const corrected = hotline
+      .replace('稳步上升', '再创新高')
+      .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 更正标题中的受理量表述。\nchangeDate: 2010-06-09\n');
+    await source.upload({ 'press/2010/hotline.md': corrected });
+    await render('press/2010/hotline.md');
+    expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(2);
+    expect(await text('site/press/2010/hotline/index.html')).toContain('再创新高');
+    await feeds();
+    expect(await text('site/feeds/press/atom.xml')).toContain('再创新高');
+  }, 180_000);
+
+  it('a withdrawal: the notice replaces the page, and the document\u2019s PDF is taken down', async () => {
+    const before = await stores.records.getDocument('huaifu-2010-69');
+    const pdf = before?.artifacts.find((ref) => ref.contentType === 'application/pdf')?.key;
+    expect(pdf).toBeDefined();
+    expect(await stores.objects.head(`site/${pdf}`)).toBeDefined();
+    const withdrawn = article.replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 文件已废止，以新文件为准。\nwithdrawnDate: 2010-06-10\n');
+    await source.upload({ 'gazette/2010/05/huaifu-2010-69.md': withdrawn });
+    await render('gazette/2010/05/huaifu-2010-69.md');
+    expect((await stores.records.getDocument('huaifu-2010-69'))?.status).toBe('withdrawn');
+    expect(await text('site/gazette/2010/05/huaifu-2010-69/index.html')).toContain('已撤回');
+    expect(await stores.objects.head(`site/${pdf}`)).toBeUndefined();
+    await feeds();
+  }, 180_000);
+
+  it('an embargo: render keeps the document private and schedules it; release publishes it when due', async () => {
+    // Due in a few seconds of real time: the release function may hold the payload to the real clock.
+    const publishAt = beijing(new Date(Math.ceil((Date.now() + 20_000) / 1000) * 1000)); // eslint-disable-line no-restricted-syntax
+    const embargoed = `---
+id: press-embargo-iam
+title: 关于政务公开工作的禁发新闻稿
+date: ${publishAt.slice(0, 10)}
+publishAt: ${publishAt}
+department: 淮南市人民政府新闻办公室
+category: 政务公开
+---
+禁发时间之前不得发布。
+`;
+    await source.upload({ 'press/2010/embargo-iam.md': embargoed });
+    await render('press/2010/embargo-iam.md');
+    expect(await stores.records.getDocument('press-embargo-iam')).toBeUndefined();
+    expect(scheduler.schedules.get('release-press-embargo-iam')?.method).toBe('POST');
+    const staged: string[] = [];
+    for await (const object of stores.objects.listKeys('private/scheduled/')) staged.push(object.key);
+    expect(staged.length).toBeGreaterThan(0);
+    expect(await stores.objects.head('site/press/2010/embargo-iam/index.html')).toBeUndefined();
+
+    const wait = Date.parse(publishAt) + 1000 - Date.now(); // eslint-disable-line no-restricted-syntax
+    if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+    const released = await run('release', [{ publishAt, documentId: 'press-embargo-iam' }], publishEnv('release'));
+    expect(released.code).toBe(0);
+    expect(await stores.records.getDocument('press-embargo-iam')).toMatchObject({ status: 'published' });
+    expect(await stores.objects.head('site/press/2010/embargo-iam/index.html')).toBeDefined();
+    for (const key of staged) expect(await stores.objects.head(key), key).toBeUndefined();
+    await feeds();
+    expect(await text('site/feeds/press/atom.xml')).toContain('关于政务公开工作的禁发新闻稿');
+  }, 240_000);
+
+  it('notify: delivers what the later changes queued', async () => {
+    const delivered = receiver.requests.length;
+    const invocation = await run('notify', [{ Records: [sqsRecord({ partnerId: 'hnnews' })] }], deliveryEnv());
+    expect(invocation.results).toEqual([{ batchItemFailures: [] }]);
+    expect(receiver.requests.length).toBeGreaterThan(delivered);
+  }, 120_000);
+
+  it('covers every function the stack deploys', () => {
+    expect([...exercised].sort(), 'add a scenario for the new function here (see the top of test/functions/policy.ts)').toEqual([...functionNames].sort());
+  });
+});
