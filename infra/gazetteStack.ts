@@ -87,7 +87,10 @@ export class GazetteStack extends Stack {
       fn.allow('WriteSite', ['s3:GetObject', 's3:PutObject'], [siteBucket.arnForObjects(`${SITE_PREFIX}*`), siteBucket.arnForObjects(`${PRIVATE_PREFIX}*`)]);
       // Releasing an embargoed document deletes its private render and its scheduled record.
       fn.allow('DeleteStagedRenders', ['s3:DeleteObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}scheduled/*`)]);
-      fn.allow('Records', [...recordActions, 'dynamodb:DeleteItem'], tableResources);
+      // Withdrawing a document takes its public files down (PDF, attachments, earlier versions' pages).
+      fn.allow('TakeDownWithdrawn', ['s3:DeleteObject'], [siteBucket.arnForObjects(`${SITE_PREFIX}*`)]);
+      // BatchGetItem: planning reads page histories in batches.
+      fn.allow('Records', [...recordActions, 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'], tableResources);
       // A withdrawal's files leave the CDN's cache too, not only the bucket.
       fn.allow('InvalidateTakenDown', ['cloudfront:CreateInvalidation'], [site.distribution.distributionArn]);
     };
@@ -119,6 +122,8 @@ export class GazetteStack extends Stack {
     feeds.allow('ListSite', ['s3:ListBucket'], [siteBucket.bucketArn]);
     feeds.allow('WriteFeeds', ['s3:GetObject', 's3:PutObject'], [siteBucket.arnForObjects(`${SITE_PREFIX}feeds/*`), siteBucket.arnForObjects(`${PRIVATE_PREFIX}feeds/*`)]);
     feeds.allow('ReadSiteConfig', ['s3:GetObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}state/*`)]);
+    // The feeds are assembled from the entry fragments the build wrote for each document version.
+    feeds.allow('ReadFeedEntries', ['s3:GetObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}entries/*`)]);
     feeds.allow('Records', [...recordActions, 'dynamodb:BatchGetItem'], tableResources);
     feeds.allow('QueueNotify', ['sqs:SendMessage'], [notifyQueue.queue.queueArn]);
     const feedsFailures = new DeadLetterQueue(this, 'FeedsFailures', {
@@ -208,6 +213,7 @@ export class GazetteStack extends Stack {
     }
     feeds.acknowledge(objectsFinding(siteBucket, `${SITE_PREFIX}feeds/`), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}feeds/`), objectKeys);
+    feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}entries/`), objectKeys);
     for (const fn of [feeds, notify]) fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}state/`), objectKeys);
     const sqsDriven = 'Invoked synchronously by an SQS event source mapping, which supports no on-failure destination: the queue\'s redrive policy moves failed messages to its dead-letter queue, which has an alarm.';
     for (const fn of [render, notify]) {
