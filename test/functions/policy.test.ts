@@ -2,6 +2,9 @@
 // DynamoDB request kind the functions send mapped to its IAM calls, and the proxy answering as AWS
 // does in front of the real embedded servers.
 
+import { createHash, createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,6 +215,23 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
     stranger.destroy();
   });
 
+  it('forwards the request as signed: a SigV4 check behind the proxy accepts it (s3rver makes none)', async () => {
+    const verifier = await startSigV4Verifier('S3RVER');
+    const through = await startPolicyProxy(policyOf([allow('All', ['s3:PutObject', 's3:GetObject', 'dynamodb:GetItem'], ['*'])]), { s3: verifier.url, dynamodb: verifier.url });
+    const client = createS3Client({ region: 'us-east-1', s3Endpoint: through.env['AWS_ENDPOINT_URL_S3'] as string, maxAttempts: 1 });
+    await client.send(new PutObjectCommand({ Bucket: 'site', Key: 'site/press/2010/50%折扣.pdf', Body: 'PDF', ContentType: 'application/pdf', Metadata: { sha256: 'x' } }));
+    await client.send(new GetObjectCommand({ Bucket: 'site', Key: 'site/a b.txt' }));
+    const dynamodb = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint: through.env['AWS_ENDPOINT_URL_DYNAMODB'] as string, maxAttempts: 1 });
+    await dynamodb.send(new GetCommand({ TableName: 'records', Key: { pk: 'DOC#a', sk: 'META' } }));
+    expect(verifier.results).toEqual(['valid', 'valid', 'valid']);
+    // The check itself refuses a request signed with another secret.
+    const forged = new S3Client({ region: 'us-east-1', endpoint: verifier.url, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'forged' }, maxAttempts: 1 });
+    expect(await failure(forged.send(new PutObjectCommand({ Bucket: 'site', Key: 'a.txt', Body: 'x' })))).toMatchObject({ status: 403 });
+    expect(verifier.results.at(-1)).toBe('signature does not match');
+    for (const c of [client, forged, dynamodb]) c.destroy();
+    await Promise.all([through.close(), verifier.close()]);
+  });
+
   it('answers a refused call with S3\u2019s AccessDenied, naming the role, the action and the object', async () => {
     proxy.clear();
     const refused = await failure(s3.send(new GetObjectCommand({ Bucket: stores.bucket, Key: 'closed/a.txt' })));
@@ -260,3 +280,50 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
     expect(proxy.calls.filter((call) => call.allowed).map((call) => call.action)).toEqual(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
   });
 });
+
+/**
+ * A server that checks each request's SigV4 signature (AWS's algorithm, S3's single URI encoding)
+ * and that the body hashes to what was signed, then answers 200: what s3rver does not check.
+ */
+async function startSigV4Verifier(secret: string): Promise<{ url: string; results: string[]; close(): Promise<void> }> {
+  const results: string[] = [];
+  const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+  const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+  const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const check = (request: IncomingMessage, body: Buffer): string => {
+    const auth = /^AWS4-HMAC-SHA256 Credential=[^/]+\/([^,]+), SignedHeaders=([^,]+), Signature=(\w+)$/.exec(String(request.headers['authorization']));
+    if (auth === null) return 'no SigV4 authorization';
+    const [, scope = '', signedHeaders = '', signature] = auth;
+    const [path = '', query = ''] = (request.url ?? '').split('?');
+    const canonicalQuery = query === '' ? '' : query.split('&').map((pair) => {
+      const [key = '', value = ''] = pair.split(/=(.*)/);
+      return `${encode(decodeURIComponent(key))}=${encode(decodeURIComponent(value))}`;
+    }).sort().join('&');
+    const headerLines = signedHeaders.split(';').map((name) => `${name}:${String(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+    const payloadHash = String(request.headers['x-amz-content-sha256'] ?? sha256(body));
+    if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== sha256(body)) return 'body does not match its signed hash';
+    const canonical = [request.method, path, canonicalQuery, headerLines, signedHeaders, payloadHash].join('\n');
+    const [date = '', region = '', service = ''] = scope.split('/');
+    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    const expected = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', String(request.headers['x-amz-date']), scope, sha256(canonical)].join('\n')).digest('hex');
+    return expected === signature ? 'valid' : 'signature does not match';
+  };
+  const server: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const result = check(request, Buffer.concat(chunks));
+    results.push(result);
+    if (result !== 'valid') response.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>SignatureDoesNotMatch</Code><Message>Signature</Message></Error>');
+    else if (request.headers['x-amz-target'] !== undefined) response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+    else response.writeHead(200, { etag: '"0"' }).end(request.method === 'GET' ? 'body' : '');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    results,
+    close: () => new Promise((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    }),
+  };
+}
