@@ -15,6 +15,7 @@ import { awsSecrets } from '../src/aws/secrets.ts';
 import { readSiteConfig } from '../src/aws/siteConfig.ts';
 import { type InvocationContext, invocationDeadline } from '../src/delivery/deadline.ts';
 import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
+import type { SecretResolver } from '../src/delivery/secrets.ts';
 import { sendPendingDeliveries } from '../src/delivery/send.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
@@ -24,7 +25,14 @@ const { s3, dynamodb } = clientsFromEnv();
 const sqs = new SQSClient({ region });
 const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
 const store = createDynamoDeliveryStore({ client: dynamodb, table: env.TABLE_NAME });
-const secrets = awsSecrets(new SecretsManagerClient({ region }));
+const readSecret = awsSecrets(new SecretsManagerClient({ region }));
+// An unusable secret (unset, or still the stack's placeholder) holds back every delivery to its
+// partner: say so in the log at once, not only in each job's last error.
+const secrets: SecretResolver = (ref) =>
+  readSecret(ref).catch((error: unknown) => {
+    logJson('error', 'A partner signing secret is unusable; nothing is sent to that partner until it is fixed.', { error: String(error) });
+    throw error;
+  });
 const mode = networkModeFromEnv();
 const MAX_DELAY_SECONDS = 900;
 

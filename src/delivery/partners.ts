@@ -15,9 +15,30 @@ import type { Partner } from './partner.ts';
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'List at least one value, or leave the field out to take all.');
 
+/** The partition a region belongs to (China and GovCloud regions have their own). */
+const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+
+const SECRET_ARN = /^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):secret:[\w/+=.@-]+$/;
+
+const awsSecretArn = z.string().superRefine((value, ctx) => {
+  const match = SECRET_ARN.exec(value);
+  if (match === null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not the ARN of a secret in AWS Secrets Manager. Copy it from the stack output PartnerSecret<n>Arn: arn:<partition>:secretsmanager:<region>:<12-digit account>:secret:<name>, where the partition is aws, aws-cn (China regions) or aws-us-gov (GovCloud).`,
+    });
+    return;
+  }
+  const [, partition, region] = match;
+  const expected = partitionOf(region as string);
+  if (partition !== expected) {
+    ctx.addIssue({ code: 'custom', message: `The region ${region} is in the ${expected} partition, so the ARN starts \`arn:${expected}:\`, not \`arn:${partition}:\`. Copy it from the stack output PartnerSecret<n>Arn.` });
+  }
+});
+
 const secretSchema = z.union([
   z.strictObject({ env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'An environment variable name is upper-case letters, digits and `_`.') }),
-  z.strictObject({ awsSecret: z.string().startsWith('arn:aws:secretsmanager:', 'Give the ARN of the secret in AWS Secrets Manager.') }),
+  z.strictObject({ awsSecret: awsSecretArn }),
 ]);
 
 const partnerSchema = z.strictObject({

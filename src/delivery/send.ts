@@ -11,7 +11,7 @@ import type { NetworkMode } from './endpoint.ts';
 import { postOnce, type PostResult } from './http.ts';
 import type { Partner } from './partners.ts';
 import { defaultRetryPolicy, outcomeOf, retryAfterMs, retryDelayMs, type RetryPolicy } from './retry.ts';
-import type { SecretResolver } from './secrets.ts';
+import type { SecretResolver, SigningSecrets } from './secrets.ts';
 import { webhookHeaders } from './signing.ts';
 import { type DeliveryAttempt, DeliveryConflictError, type DeliveryJob, type DeliveryStore, HISTORY_LIMIT } from './store.ts';
 
@@ -116,7 +116,7 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
     return defer(due, gate.until);
   }
   let circuit = gate.circuit;
-  let secret: string | undefined;
+  let secret: SigningSecrets | undefined;
   let secretError: string | undefined;
   try {
     secret = await options.secrets(partner.webhook.secret);

@@ -42,7 +42,7 @@ describe('partners.yaml', () => {
     const text = `${valid}  - id: hnnews
     name: 重复
     takes: { departments: [淮南市民证局], topics: [政务公开], fullText: false }
-    webhook: { url: https://x.example.org/, secret: { awsSecret: "arn:aws:secretsmanager:cn-north-1:1:secret:x" } }
+    webhook: { url: https://x.example.org/, secret: { awsSecret: "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:x" } }
 `;
     const { messages } = parsePartners(text, site);
     expect(messages.map((m) => [m.line, m.ruleId])).toEqual([[6, 'duplicate-partner-id'], [8, 'unknown-department']]);
@@ -52,6 +52,27 @@ describe('partners.yaml', () => {
   it('refuses a secret written into the file instead of a reference', () => {
     const text = valid.replace('{ env: NEWS_SECRET }', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
     expect(parsePartners(text, site).messages.map((m) => [m.line, m.ruleId])).toEqual([[5, 'invalid-partner']]);
+  });
+
+  it('takes Secrets Manager ARNs of every partition, and says what is wrong with any other', () => {
+    const withSecret = (arn: string) => parsePartners(valid.replace('{ env: NEWS_SECRET }', `{ awsSecret: "${arn}" }`), site);
+    for (const arn of [
+      'arn:aws:secretsmanager:ap-east-1:123456789012:secret:gazette/partners/hnnews-AbCdEf',
+      'arn:aws-cn:secretsmanager:cn-northwest-1:123456789012:secret:gazette/partners/hnnews-AbCdEf',
+      'arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:gazette/partners/hnnews-AbCdEf',
+    ]) {
+      const { partners, messages } = withSecret(arn);
+      expect(messages).toEqual([]);
+      expect(partners?.[0]?.webhook.secret).toEqual({ awsSecret: arn });
+    }
+    const problem = (arn: string) => withSecret(arn).messages.map((m) => [m.line, m.ruleId, m.message]);
+    expect(problem('arn:aws-iso:secretsmanager:us-iso-east-1:123456789012:secret:x')).toEqual([
+      [5, 'invalid-partner', expect.stringContaining('is not the ARN of a secret in AWS Secrets Manager')],
+    ]);
+    expect(problem('gazette/partners/hnnews')[0]?.[2]).toContain('aws, aws-cn (China regions) or aws-us-gov (GovCloud)');
+    expect(problem('arn:aws:secretsmanager:cn-north-1:123456789012:secret:x')).toEqual([
+      [5, 'invalid-partner', expect.stringContaining('The region cn-north-1 is in the aws-cn partition, so the ARN starts `arn:aws-cn:`')],
+    ]);
   });
 
   it('matches documents by kind, language, department and topic', () => {
