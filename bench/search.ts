@@ -60,6 +60,7 @@ function memoryStore(artifacts: Artifact[]): ObjectStore {
     async *list() {},
     async *listKeys() {},
     delete: async () => undefined,
+    copy: async () => false,
   };
 }
 

@@ -91,6 +91,14 @@ export class BucketMemory {
           this.forget(keys);
         }
       },
+      copy: async (from, to) => {
+        const stamp = this.#stamps.get(from);
+        this.forget([to]);
+        const copied = await objects.copy(from, to);
+        // The copy holds what `from` holds: known when `from` is (its body is not kept twice).
+        if (copied && stamp !== undefined && stamp !== ABSENT) this.saw(to, stamp);
+        return copied;
+      },
     };
   }
 }

@@ -53,6 +53,12 @@ export interface ObjectStore {
   /** Keys, sizes and etags under a prefix, in key order; one request per 1000 keys. */
   listKeys(prefix: string): AsyncIterable<ObjectSummary>;
   delete(keys: string[]): Promise<void>;
+  /**
+   * Copy the object at `from` to `to` inside the store, bytes and metadata (content type,
+   * cache-control, sha256) as they are, without the bytes passing through this process. False
+   * when `from` does not exist (nothing is written).
+   */
+  copy(from: string, to: string): Promise<boolean>;
 }
 
 export type DocumentStatus = 'published' | 'scheduled' | 'withdrawn';

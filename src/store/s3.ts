@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -117,6 +118,15 @@ export function createS3ObjectStore({ client, bucket, listPageSize = 1000 }: S3O
         if (page.length === listPageSize) yield* await flush();
       }
       yield* await flush();
+    },
+
+    async copy(from, to) {
+      // The copy source is `bucket/key`, URL-encoded segment by segment (keys may be Chinese).
+      const source = `${bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
+      const output = await sendOrMissing(`COPY "${from}" to "${to}"`, () =>
+        client.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: source, MetadataDirective: 'COPY' })),
+      );
+      return output !== undefined;
     },
 
     async delete(keys) {

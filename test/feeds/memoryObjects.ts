@@ -50,5 +50,11 @@ export function createMemoryObjectStore(): MemoryObjectStore {
     async delete(keys) {
       for (const key of keys) objects.delete(key);
     },
+    async copy(from, to) {
+      const object = objects.get(from);
+      if (object === undefined) return false;
+      objects.set(to, { ...object, key: to });
+      return true;
+    },
   };
 }
