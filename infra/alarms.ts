@@ -62,7 +62,7 @@ export class OperationsAlarms extends Construct {
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      conditions: fromAlarms,
     }));
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: `Gazette alarms (${stack.stackName})`,

@@ -96,8 +96,10 @@ describe('alarm notifications', () => {
     const keyId = (topic.Properties['KmsMasterKeyId'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const key = resources[keyId] as Resource;
     expect(key.Properties['EnableKeyRotation']).toBe(true);
-    const keyStatements = (key.Properties['KeyPolicy'] as { Statement: { Principal?: { Service?: string }; Action: string[] }[] }).Statement;
-    expect(keyStatements.find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    const keyStatements = (key.Properties['KeyPolicy'] as { Statement: { Principal?: { Service?: string }; Action: string[]; Condition?: unknown }[] }).Statement;
+    const forAlarms = keyStatements.find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(forAlarms?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(json(forAlarms?.Condition)).toContain(':alarm:*');
     const [, policy] = ofType(resources, 'AWS::SNS::TopicPolicy')[0] ?? [];
     const statements = (policy?.Properties['PolicyDocument'] as { Statement: { Effect: string; Principal?: unknown; Action: unknown; Condition?: unknown }[] }).Statement;
     expect(json(statements.find((s) => s.Effect === 'Deny')?.Condition)).toContain('"aws:SecureTransport":"false"');
