@@ -33,7 +33,8 @@ export function awsSecrets(client: SecretsManagerClient, options: AwsSecretsOpti
   const env = options.env ?? process.env;
   const ttlMs = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
   const rotationWindowMs = options.rotationWindowMs ?? rotationWindowFrom(env);
-  const now = options.now ?? (() => performance.timeOrigin + performance.now());
+  // Wall time: whether a monotonic clock advances while Lambda freezes the container is not ours to rely on.
+  const now = options.now ?? (() => Date.now()); // eslint-disable-line no-restricted-syntax
   const fromEnvironment = environmentSecrets(env);
   const cache = new Map<string, Cached>();
   return (ref) => {
