@@ -26,6 +26,7 @@ import type { DocumentOutcome, DocumentPageJob, Provenance } from './build.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import type { DocumentJob } from './planJobs.ts';
 import { documentRecord } from './records.ts';
+import { writeAttachments } from './attachments.ts';
 import { artifactRef, attachmentArtifacts, type WriteCounts, writeArtifacts } from './writes.ts';
 
 /** Embargoed renders, one folder per document; never under the site prefix. */
@@ -132,17 +133,17 @@ export async function runDocumentJobs(
     const { page, digest, newVersion, previous } = job;
     const rendered = await renderer.documentArtifacts(page);
     const withdrawing = page.doc.status === 'withdrawn';
-    const artifacts = [
-      ...rendered.artifacts,
-      ...(withdrawing ? [] : await attachmentArtifacts(settings.root, page.doc)),
-      ...(job.erratum === undefined ? [] : [renderer.erratumPage(job.erratum.page)]),
-    ];
+    const erratumPages = job.erratum === undefined ? [] : [renderer.erratumPage(job.erratum.page)];
+    const artifacts = [...rendered.artifacts, ...erratumPages];
     // The version being replaced keeps its page at a stable URL before the new one goes up;
     // a withdrawal keeps none of the text public.
     if (newVersion && previous !== undefined && !withdrawing) await archiveCurrentPage(objects, page.doc.urlPath, previous.version, previous.title);
+    // The document's files first (the page links them), each uploaded only when its bytes are new.
+    const files = withdrawing ? [] : await writeAttachments({ objects, root: settings.root, doc: page.doc, previous, counts });
     await writeArtifacts(objects, artifacts, writing);
     onJobDone();
-    const record = documentRecord({ doc: page.doc, indexNumber: page.indexNumber, digest, artifacts: artifacts.map(artifactRef), previous, now });
+    const refs = [...rendered.artifacts.map(artifactRef), ...files, ...erratumPages.map(artifactRef)];
+    const record = documentRecord({ doc: page.doc, indexNumber: page.indexNumber, digest, artifacts: refs, previous, now });
     record.version = page.version;
     if (!newVersion && previous !== undefined) record.updatedAt = previous.updatedAt;
     const errata = [...(previous?.errata ?? []), ...(job.erratum === undefined ? [] : [job.erratum.ref])];

@@ -1,0 +1,82 @@
+// A document's attachments across versions: bytes the bucket already holds are never sent again.
+// The same file under the same name is left alone; under a new name it is copied inside the bucket.
+
+import { createHash } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.ts';
+import type { ContentSet } from '../../src/content/model.ts';
+import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
+import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { createTestStores } from '../helpers/stores.ts';
+import { sampleFiles, writeSite } from './site.ts';
+
+/** The bucket, with every put and copy it is asked for noted (the calls go through unchanged). */
+function noting(objects: ObjectStore) {
+  const puts: string[] = [];
+  const copies: [string, string][] = [];
+  const store: ObjectStore = {
+    ...objects,
+    put: (input) => (puts.push(input.key), objects.put(input)),
+    copy: (from, to) => (copies.push([from, to]), objects.copy(from, to)),
+  };
+  return { store, puts, copies };
+}
+
+async function build(root: string, stores: { objects: ObjectStore; records: RecordStore }, now: Date): Promise<BuildSummary> {
+  const { content, messages } = await loadContent(root, { now });
+  if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
+  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+  try {
+    return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now });
+  } finally {
+    await renderer.close();
+  }
+}
+
+const FILE = '市政府工作报告 全文.pdf';
+const RENAMED = '市政府工作报告（全文）.pdf';
+const DIR = 'press/2010/hotline';
+
+describe('attachments across versions', () => {
+  it('never uploads a 50 MB attachment again: kept when unchanged, copied when renamed', async () => {
+    const stores = await createTestStores();
+    const sample = sampleFiles();
+    const source = String(sample['press/2010/hotline.md']).replace('category: 综合政务\n', `category: 综合政务\nattachments:\n  - { file: ${FILE}, title: 工作报告 }\n`);
+    const big = Buffer.alloc(50 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE((i * 2654435761) >>> 0, i);
+    const digest = createHash('sha256').update(big).digest('hex');
+    const { [`press/2010/hotline.md`]: _single, ...rest } = sample;
+    const root = await writeSite({ ...rest, [`${DIR}/index.md`]: source, [`${DIR}/${FILE}`]: big });
+
+    const first = noting(stores.objects);
+    await build(root, { ...stores, objects: first.store }, new Date('2010-06-25T08:00:00+08:00'));
+    expect(first.puts.filter((key) => key.endsWith('.pdf') && key.includes('工作报告'))).toEqual([`${SITE_PREFIX}${DIR}/${FILE}`]);
+
+    // A correction of the text: a new version whose attachment is the same bytes at the same key.
+    const index = join(root, DIR, 'index.md');
+    await writeFile(index, (await readFile(index, 'utf8')).replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 更正受理量。\nchangeDate: 2010-06-26\n').replace('一万余件', '一万二千余件'));
+    const second = noting(stores.objects);
+    expect(await build(root, { ...stores, objects: second.store }, new Date('2010-06-26T08:00:00+08:00'))).toMatchObject({ updated: 1 });
+    expect(second.puts.filter((key) => key.includes('工作报告'))).toEqual([]);
+    expect(second.copies).toEqual([]);
+    const corrected = await stores.records.getDocument('press-2010-hotline');
+    expect(corrected?.version).toBe(2);
+    expect(corrected?.artifacts.find((ref) => ref.key === `${DIR}/${FILE}`)).toEqual({ key: `${DIR}/${FILE}`, size: big.length, sha256: digest, contentType: 'application/pdf' });
+
+    // The file renamed, bytes unchanged: the bucket copies it; nothing is uploaded.
+    await rename(join(root, DIR, FILE), join(root, DIR, RENAMED));
+    await writeFile(index, (await readFile(index, 'utf8')).replace(`file: ${FILE}`, `file: ${RENAMED}`).replace('changeNote: 更正受理量。\nchangeDate: 2010-06-26\n', 'changeNote: 附件更名。\nchangeDate: 2010-06-27\n'));
+    const third = noting(stores.objects);
+    expect(await build(root, { ...stores, objects: third.store }, new Date('2010-06-27T08:00:00+08:00'))).toMatchObject({ updated: 1 });
+    expect(third.puts.filter((key) => key.includes('工作报告'))).toEqual([]);
+    expect(third.copies).toEqual([[`${SITE_PREFIX}${DIR}/${FILE}`, `${SITE_PREFIX}${DIR}/${RENAMED}`]]);
+    const copied = await stores.objects.get(`${SITE_PREFIX}${DIR}/${RENAMED}`);
+    expect(copied?.sha256).toBe(digest);
+    expect(copied?.contentType).toBe('application/pdf');
+    expect(Buffer.from(copied?.body ?? []).equals(big)).toBe(true);
+    expect((await stores.records.getDocument('press-2010-hotline'))?.artifacts.find((ref) => ref.key === `${DIR}/${RENAMED}`)?.sha256).toBe(digest);
+  }, 120_000);
+});
