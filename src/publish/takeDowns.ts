@@ -89,9 +89,9 @@ async function leftPublic(objects: ObjectStore, records: RecordStore, record: Do
 }
 
 /**
- * A site key as the path CloudFront caches it under: `/` + the key, with non-ASCII (as UTF-8)
- * and RFC 1738's unsafe characters percent-encoded, and nothing else (CloudFront matches an
- * invalidation path against the request path as browsers send it).
+ * A site key as CloudFront's invalidation API wants its path: `/` + the key, with non-ASCII (as
+ * UTF-8) and RFC 1738's unsafe characters percent-encoded, `?` too (it would start a query), and
+ * nothing else: CloudFront does not match a path with other characters encoded.
  */
 export function cdnPath(key: string): string {
   let path = '/';
@@ -103,7 +103,7 @@ export function cdnPath(key: string): string {
   return path;
 }
 
-const UNSAFE = '<>"#%{}|\\^~[]`';
+const UNSAFE = '<>"#%{}|\\^~[]`?';
 
 /** Names an invalidation by the withdrawals it finishes: a retry of the same ones is the same request. */
 function takeDownReference(documents: string[]): string {

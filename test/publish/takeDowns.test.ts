@@ -129,7 +129,7 @@ describe('take-downs of withdrawn documents', () => {
 
   it('encodes paths as CloudFront matches them: non-ASCII and unsafe characters only', () => {
     expect(cdnPath('press/2010/a/50%折扣.pdf')).toBe('/press/2010/a/50%25%E6%8A%98%E6%89%A3.pdf');
-    expect(cdnPath('press/2010/a/b c#d.pdf')).toBe('/press/2010/a/b%20c%23d.pdf');
+    expect(cdnPath('press/2010/a/b c#d?.pdf')).toBe('/press/2010/a/b%20c%23d%3F.pdf');
     expect(cdnPath("press/2010/a/x-y_z.(1)!'@=.pdf")).toBe("/press/2010/a/x-y_z.(1)!'@=.pdf");
   });
 });
