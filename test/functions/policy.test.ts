@@ -18,14 +18,17 @@ import {
   type PolicyProxy,
   type PolicyStatement,
   type ProxiedRequest,
+  cloudfrontCallsOf,
   s3CallsOf,
+  schedulerCallsOf,
+  sqsCallsOf,
   startPolicyProxy,
   synthesizePolicies,
   TEST_ACCOUNT,
 } from './policy.ts';
 
 const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/records';
-const policyOf = (statements: PolicyStatement[]): FunctionPolicy => ({ functionName: 'test', principal: 'arn:aws:sts::123456789012:assumed-role/TestRole/test', statements, env: TEST_ACCOUNT });
+const policyOf = (statements: PolicyStatement[]): FunctionPolicy => ({ functionName: 'test', principal: 'arn:aws:sts::123456789012:assumed-role/TestRole/test', statements, environment: {}, env: TEST_ACCOUNT });
 const allow = (sid: string, actions: string[], resources: string[]): PolicyStatement => ({ sid, effect: 'Allow', actions, resources });
 
 describe('evaluate', () => {
@@ -88,6 +91,12 @@ describe('synthesizePolicies', () => {
     // Resolved from Fn::Join with the partition, region and account pseudo parameters.
     expect(policies.render.statements.find((s) => s.sid === 'ScheduleReleases')?.resources).toEqual(['arn:aws:scheduler:us-east-1:123456789012:schedule/Gazette-embargo/release-*']);
     expect(policies.render.principal).toMatch(/^arn:aws:sts::123456789012:assumed-role\/RenderRole\w+\/RenderFunction\w+$/);
+  });
+
+  it('resolves each function\u2019s environment as the stack sets it', () => {
+    expect(policies.feeds.environment).toMatchObject({ SITE_BUCKET: 'site-bucket', TABLE_NAME: 'records', NOTIFY_QUEUE_URL: expect.stringMatching(/^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/NotifyQueue\w+$/) });
+    expect(policies.render.environment).toMatchObject({ SOURCE_BUCKET: 'source-bucket', SCHEDULE_GROUP: 'Gazette-embargo', SCHEDULER_ROLE_ARN: expect.stringMatching(/^arn:aws:iam::123456789012:role\/SchedulerRole\w+$/) });
+    expect(policies.deployed).toEqual(expect.arrayContaining(['render', 'release', 'feeds', 'notify']));
   });
 
   it('names an unbound resource by its logical id, so it never matches a test bucket', async () => {
@@ -167,6 +176,29 @@ describe('dynamodbCallsOf', () => {
   it('refuses PartiQL and unknown targets', () => {
     expect(() => dynamodbCallsOf(dynamo('ExecuteStatement', { Statement: 'SELECT' }))).toThrow('cannot map');
     expect(() => dynamodbCallsOf(request('POST', '/', { 'x-amz-target': 'AmazonSQS.SendMessage' }, '{}'))).toThrow('cannot map');
+  });
+});
+
+describe('the other services\u2019 requests', () => {
+  it('maps SQS sends (batches too) to SendMessage on the queue the URL names', () => {
+    const send = (operation: string) => request('POST', '/', { 'x-amz-target': `AmazonSQS.${operation}` }, JSON.stringify({ QueueUrl: 'http://127.0.0.1:9/123456789012/Gazette-NotifyQueue', Entries: [] }));
+    for (const operation of ['SendMessage', 'SendMessageBatch']) {
+      expect(sqsCallsOf(send(operation))).toEqual([{ action: 'sqs:SendMessage', resource: 'arn:aws:sqs:us-east-1:123456789012:Gazette-NotifyQueue' }]);
+    }
+  });
+
+  it('maps a CloudFront invalidation to its distribution ARN', () => {
+    expect(cloudfrontCallsOf(request('POST', '/2020-05-31/distribution/E2GAZETTE0TEST/invalidation', {}, '<InvalidationBatch/>'))).toEqual([{ action: 'cloudfront:CreateInvalidation', resource: 'arn:aws:cloudfront::123456789012:distribution/E2GAZETTE0TEST' }]);
+    expect(() => cloudfrontCallsOf(request('GET', '/2020-05-31/distribution/E2GAZETTE0TEST'))).toThrow('cannot map');
+  });
+
+  it('maps creating and moving a schedule to the schedule in its group, passing the target\u2019s role', () => {
+    const body = JSON.stringify({ GroupName: 'Gazette-embargo', Target: { RoleArn: 'arn:aws:iam::123456789012:role/SchedulerRole' } });
+    expect(schedulerCallsOf(request('POST', '/schedules/release-press-2099-a', {}, body))).toEqual([
+      { action: 'scheduler:CreateSchedule', resource: 'arn:aws:scheduler:us-east-1:123456789012:schedule/Gazette-embargo/release-press-2099-a' },
+      { action: 'iam:PassRole', resource: 'arn:aws:iam::123456789012:role/SchedulerRole' },
+    ]);
+    expect(schedulerCallsOf(request('PUT', '/schedules/release-press-2099-a', {}, body))[0]?.action).toBe('scheduler:UpdateSchedule');
   });
 });
 

@@ -18,9 +18,11 @@
 //   2. If its statements name a resource the test has not bound, bind it: `bindings` maps construct
 //      paths of the stack (`SiteBucket`, `Table`, `NotifyQueue/Queue`, …) to the names the test uses.
 //      Unbound resources are named by their logical id, so they never match a test bucket or table.
-//   3. In iam.test.ts: `const proxy = await startPolicyProxy(policies['<name>'], targets)`, invoke the
-//      bundle with `{ ...env, ...proxy.env }`, then `expect(describeCalls(proxy.denied)).toEqual([])`.
-// Adding a service (SQS, Scheduler, …): one entry in `services` below (its endpoint variable, how a
+//   3. In iam.test.ts: add the name to `exercised` and a scenario that invokes it with `run(name, events,
+//      env)`: the bundle gets its stack environment (`policies[name].environment`, resolved to the test's
+//      names), your `env`, and the proxies' endpoints; `run` fails on any call the role refused, printing them.
+// Services: S3, DynamoDB, SQS, CloudFront and EventBridge Scheduler. Adding one (Secrets Manager, Step
+// Functions, …): one entry in `services` below (its endpoint variable, how a
 // request maps to IAM calls, how AWS answers a denied call). A resource type a statement names that
 // `resourceTypes` does not know is one entry there. Anything this module cannot map or resolve fails
 // loudly, naming what to add.
@@ -66,6 +68,8 @@ export interface FunctionPolicy {
   /** The ARN AWS names the caller by in an AccessDenied message (the role's session). */
   principal: string;
   statements: PolicyStatement[];
+  /** The function's environment variables as the stack sets them, resolved like the statements. */
+  environment: Record<string, string>;
   env: AccountEnv;
 }
 
@@ -101,12 +105,15 @@ const resourceTypes: Record<string, (name: string, env: AccountEnv) => Record<st
   },
 };
 
+/** Each function the stack deploys, by name; reading one the stack does not deploy, or cannot be resolved, throws why. */
+export type StackPolicies = Readonly<Record<FunctionName, FunctionPolicy>> & { readonly deployed: readonly FunctionName[] };
+
 /**
  * Synthesize the stack (placeholder bundles, as test/infra/stack.test.ts does) and return every
  * function's policy. `bindings`: construct path in the stack → physical name used by the test,
  * e.g. `{ SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table }`.
  */
-export async function synthesizePolicies(bindings: Record<string, string>, env: AccountEnv = TEST_ACCOUNT): Promise<Record<FunctionName, FunctionPolicy>> {
+export async function synthesizePolicies(bindings: Record<string, string>, env: AccountEnv = TEST_ACCOUNT): Promise<StackPolicies> {
   const workDir = await mkdtemp(join(tmpdir(), 'gazette-policy-'));
   try {
     for (const name of functionNames) {
@@ -117,7 +124,13 @@ export async function synthesizePolicies(bindings: Record<string, string>, env: 
     const resources = Template.fromStack(stack).toJSON()['Resources'] as Record<string, CfnResource>;
     const names = new Map(Object.entries(bindings).map(([path, name]) => [logicalIdOf(stack, path), name]));
     const resolve = resolver(resources, names, { ...env, stackName: stack.stackName });
-    return Object.fromEntries(functionNames.map((name) => [name, functionPolicy(name, resources, resolve, env)])) as Record<FunctionName, FunctionPolicy>;
+    // Resolved when read: a function still being added to the stack fails only the tests that use it.
+    const policies = { deployed: functionNames.filter((name) => functionsNamed(resources, name).length > 0) };
+    for (const name of functionNames) {
+      let policy: FunctionPolicy | undefined;
+      Object.defineProperty(policies, name, { enumerable: true, get: () => (policy ??= functionPolicy(name, resources, resolve, env)) });
+    }
+    return policies as unknown as StackPolicies;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -134,8 +147,13 @@ function logicalIdOf(stack: Stack, path: string): string {
   return stack.getLogicalId(resource);
 }
 
+/** GazetteFunction describes each function `Gazette <name>: <summary>`. */
+function functionsNamed(resources: Record<string, CfnResource>, name: string): [string, CfnResource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.['Description'] ?? '').startsWith(`Gazette ${name}:`));
+}
+
 function functionPolicy(name: string, resources: Record<string, CfnResource>, resolve: (value: unknown) => string, env: AccountEnv): FunctionPolicy {
-  const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.['Description'] ?? '').startsWith(`Gazette ${name}:`));
+  const functions = functionsNamed(resources, name);
   if (functions.length !== 1) {
     throw new Error(`Function "${name}": expected one AWS::Lambda::Function described "Gazette ${name}: …" in the stack, found ${functions.length}. Make it with GazetteFunction (infra/gazetteFunction.ts).`);
   }
@@ -155,7 +173,15 @@ function functionPolicy(name: string, resources: Record<string, CfnResource>, re
   }
   const statements = documents.flatMap(([id, document]) => statementsOf(id, document, resolve));
   const roleName = resolve({ Ref: roleId });
-  return { functionName: name, principal: `arn:${env.partition}:sts::${env.account}:assumed-role/${roleName}/${resolve({ Ref: functionId })}`, statements, env };
+  const variables = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
+  const environment = Object.fromEntries(Object.entries(variables).map(([variable, value]) => {
+    try {
+      return [variable, resolve(value)];
+    } catch (error) {
+      throw new Error(`Function "${name}", environment variable ${variable}: ${(error as Error).message}`, { cause: error });
+    }
+  }));
+  return { functionName: name, principal: `arn:${env.partition}:sts::${env.account}:assumed-role/${roleName}/${resolve({ Ref: functionId })}`, statements, environment, env };
 }
 
 function statementsOf(policyId: string, document: unknown, resolve: (value: unknown) => string): PolicyStatement[] {
@@ -454,6 +480,35 @@ export function dynamodbCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_
   return calls.filter((call) => !seen.has(`${call.action} ${call.resource}`) && seen.add(`${call.action} ${call.resource}`));
 }
 
+/** SQS (AWS JSON 1.0): SendMessageBatch is authorized as SendMessage; the queue ARN derives from the QueueUrl's `/<account>/<name>`. */
+export function sqsCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
+  const operation = /^AmazonSQS\.(\w+)$/.exec(String(request.headers['x-amz-target'] ?? ''))?.[1];
+  const input = JSON.parse(request.body.toString('utf8') || '{}') as { QueueUrl?: string };
+  const [account, name] = new URL(input.QueueUrl ?? 'http://x/').pathname.split('/').slice(1);
+  if (operation === undefined || account === undefined || name === undefined || name === '') {
+    throw new UnmappedRequestError(`policy.ts cannot map SQS request "${String(request.headers['x-amz-target'])}" to IAM actions: add it to sqsCallsOf.`);
+  }
+  const action = operation === 'SendMessageBatch' ? 'SendMessage' : operation === 'DeleteMessageBatch' ? 'DeleteMessage' : operation;
+  return [{ action: `sqs:${action}`, resource: `arn:${env.partition}:sqs:${env.region}:${account}:${name}` }];
+}
+
+/** CloudFront (REST-XML): CreateInvalidation, POST /2020-05-31/distribution/{Id}/invalidation. */
+export function cloudfrontCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
+  const id = /^\/\d{4}-\d{2}-\d{2}\/distribution\/([^/?]+)\/invalidation$/.exec(request.url.split('?')[0] ?? '')?.[1];
+  if (request.method !== 'POST' || id === undefined) throw new UnmappedRequestError(`policy.ts cannot map CloudFront ${request.method} ${request.url} to IAM actions: add it to cloudfrontCallsOf.`);
+  return [{ action: 'cloudfront:CreateInvalidation', resource: `arn:${env.partition}:cloudfront::${env.account}:distribution/${decodeURIComponent(id)}` }];
+}
+
+/** EventBridge Scheduler (REST-JSON): Create (POST) and Update (PUT) /schedules/{Name}; both pass the target's role. */
+export function schedulerCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
+  const name = /^\/schedules\/([^/?]+)$/.exec(request.url.split('?')[0] ?? '')?.[1];
+  const action = request.method === 'POST' ? 'CreateSchedule' : request.method === 'PUT' ? 'UpdateSchedule' : undefined;
+  if (name === undefined || action === undefined) throw new UnmappedRequestError(`policy.ts cannot map Scheduler ${request.method} ${request.url} to IAM actions: add it to schedulerCallsOf.`);
+  const input = JSON.parse(request.body.toString('utf8') || '{}') as { GroupName?: string; Target?: { RoleArn?: string } };
+  const schedule = `arn:${env.partition}:scheduler:${env.region}:${env.account}:schedule/${input.GroupName ?? 'default'}/${decodeURIComponent(name)}`;
+  return [{ action: `scheduler:${action}`, resource: schedule }, ...(input.Target?.RoleArn === undefined ? [] : [{ action: 'iam:PassRole', resource: input.Target.RoleArn }])];
+}
+
 // Services --------------------------------------------------------------------------------------
 
 export interface Answer {
@@ -520,6 +575,32 @@ export const services = {
       status: 400,
       headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId() },
       body: Buffer.from(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', Message: message }), 'utf8'),
+    }),
+  },
+  sqs: {
+    endpointVariable: 'AWS_ENDPOINT_URL_SQS',
+    callsOf: sqsCallsOf,
+    denied: (_request, message) => ({
+      status: 403,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId(), 'x-amzn-query-error': 'AccessDenied;Sender' },
+      body: Buffer.from(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message }), 'utf8'),
+    }),
+  },
+  cloudfront: {
+    endpointVariable: 'AWS_ENDPOINT_URL_CLOUDFRONT',
+    callsOf: cloudfrontCallsOf,
+    denied: (_request, message) => {
+      const id = requestId();
+      return { status: 403, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': id }, body: s3Xml(`<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`) };
+    },
+  },
+  scheduler: {
+    endpointVariable: 'AWS_ENDPOINT_URL_SCHEDULER',
+    callsOf: schedulerCallsOf,
+    denied: (_request, message) => ({
+      status: 403,
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException', 'x-amzn-requestid': requestId() },
+      body: Buffer.from(JSON.stringify({ Message: message }), 'utf8'),
     }),
   },
 } satisfies Record<string, Service>;
