@@ -2,7 +2,8 @@
 // Attachments may be 50 MB each, and a template change re-renders every page: so a file is first
 // hashed from disk as a stream, and compared with what the record being replaced says was written.
 // The same bytes at the same key are left alone; the same bytes under another key (a renamed file,
-// a moved document) are copied inside the bucket; only new bytes are read and uploaded, once.
+// a moved document, the private render of an embargo being released) are copied inside the bucket;
+// only new bytes are read and uploaded, once.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -24,10 +25,12 @@ export interface AttachmentWrite {
   counts: WriteCounts;
   /** Key prefix (the site's by default; embargoed renders go under a private one). */
   prefix?: string;
+  /** Where the embargoed render of a document released now holds its files: copied from there. */
+  staged?: string | undefined;
 }
 
 /** Write the document's files as needed; returns their references for the record, in document order. */
-export async function writeAttachments({ objects, root, doc, previous, counts, prefix = SITE_PREFIX }: AttachmentWrite): Promise<ArtifactRef[]> {
+export async function writeAttachments({ objects, root, doc, previous, counts, prefix = SITE_PREFIX, staged }: AttachmentWrite): Promise<ArtifactRef[]> {
   const files: Attachment[] = [...doc.attachments, ...((doc as { assets?: Attachment[] }).assets ?? [])];
   const before = prefix === SITE_PREFIX ? (previous?.artifacts ?? []) : [];
   const refs: ArtifactRef[] = [];
@@ -46,6 +49,11 @@ export async function writeAttachments({ objects, root, doc, previous, counts, p
     }
     const source = before.find(same);
     if (source !== undefined && (await objects.copy(prefix + source.key, prefix + ref.key))) {
+      counts.objectsWritten++;
+      continue;
+    }
+    // A release: the embargoed render wrote these bytes under the private prefix.
+    if (staged !== undefined && (await objects.head(staged + ref.key))?.sha256 === sha256 && (await objects.copy(staged + ref.key, prefix + ref.key))) {
       counts.objectsWritten++;
       continue;
     }

@@ -139,7 +139,9 @@ export async function runDocumentJobs(
     // a withdrawal keeps none of the text public.
     if (newVersion && previous !== undefined && !withdrawing) await archiveCurrentPage(objects, page.doc.urlPath, previous.version, previous.title);
     // The document's files first (the page links them), each uploaded only when its bytes are new.
-    const files = withdrawing ? [] : await writeAttachments({ objects, root: settings.root, doc: page.doc, previous, counts });
+    // A first publish of an embargoed document is its release: its files are staged already.
+    const staged = previous === undefined && page.doc.publishAt !== undefined ? `${SCHEDULED_PREFIX}${page.doc.id}/` : undefined;
+    const files = withdrawing ? [] : await writeAttachments({ objects, root: settings.root, doc: page.doc, previous, counts, staged });
     await writeArtifacts(objects, artifacts, writing);
     onJobDone();
     const refs = [...rendered.artifacts.map(artifactRef), ...files, ...erratumPages.map(artifactRef)];

@@ -79,4 +79,24 @@ describe('attachments across versions', () => {
     expect(Buffer.from(copied?.body ?? []).equals(big)).toBe(true);
     expect((await stores.records.getDocument('press-2010-hotline'))?.artifacts.find((ref) => ref.key === `${DIR}/${RENAMED}`)?.sha256).toBe(digest);
   }, 120_000);
+
+  it('releases an embargoed document by copying its staged files, not by uploading them again', async () => {
+    const stores = await createTestStores();
+    const sample = sampleFiles();
+    const embargoed = String(sample['press/2010/embargoed.md']).replace('category: 综合政务\n', `category: 综合政务\nattachments:\n  - { file: ${FILE}, title: 工作报告 }\n`);
+    const bytes = Buffer.from(`%PDF-1.4\n${'禁发材料'.repeat(10_000)}\n`);
+    const { ['press/2010/embargoed.md']: _single, ...rest } = sample;
+    const folder = 'press/2010/embargoed';
+    const root = await writeSite({ ...rest, [`${folder}/index.md`]: embargoed, [`${folder}/${FILE}`]: bytes });
+    await build(root, stores, new Date('2010-06-25T08:00:00+08:00'));
+    expect(await stores.objects.head(`${SITE_PREFIX}${folder}/${FILE}`)).toBeUndefined();
+
+    const release = noting(stores.objects);
+    expect(await build(root, { ...stores, objects: release.store }, new Date('2010-06-30T10:00:00+08:00'))).toMatchObject({ released: 1 });
+    expect(release.puts.filter((key) => key.includes('工作报告'))).toEqual([]);
+    expect(release.copies).toEqual([[`private/scheduled/press-2010-embargoed/${folder}/${FILE}`, `${SITE_PREFIX}${folder}/${FILE}`]]);
+    const published = await stores.objects.get(`${SITE_PREFIX}${folder}/${FILE}`);
+    expect(Buffer.from(published?.body ?? []).equals(bytes)).toBe(true);
+    expect(published?.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  }, 60_000);
 });
