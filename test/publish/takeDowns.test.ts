@@ -127,6 +127,30 @@ describe('take-downs of withdrawn documents', () => {
     expect(second.requests).toEqual([]);
   });
 
+  it('keeps a withdrawn article’s errata, which the next issue’s contents link, and takes down its text', async () => {
+    const stores = await createTestStores();
+    const article = String(sampleFiles()['gazette/2010/05/huaifu-2010-69.md']);
+    const root = await writeSite({
+      ...sampleFiles(),
+      'gazette/2010/06/index.md': '---\nyear: 2010\nnumber: 6\ntotalNumber: 54\ndate: 2010-06-30\n---\n',
+      'gazette/2010/06/huaifu-2010-88.md': article.replace('id: huaifu-2010-69', 'id: huaifu-2010-88').replace('淮府〔2010〕69号', '淮府〔2010〕88号').replace('date: 2010-05-31', 'date: 2010-06-30'),
+    });
+    await build(root, stores, published);
+    const file = join(root, 'gazette/2010/05/huaifu-2010-69.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-10\n').replace('重要议事日程', '重要工作日程'));
+    await build(root, stores, new Date('2010-06-26T10:00:00+08:00'));
+    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 文件已废止重发。\nwithdrawnDate: 2010-06-28\n'));
+    const cdn = recordingCdn();
+    await build(root, stores, later, cdn);
+
+    const left = await publicKeys(stores.objects, 'gazette/2010/05/huaifu-2010-69/');
+    expect(left).toEqual(['gazette/2010/05/huaifu-2010-69/index.html', 'gazette/2010/05/huaifu-2010-69/kanwu-v2/index.html']);
+    expect(cdn.requests.flatMap((request) => request.paths)).toContain('/gazette/2010/05/huaifu-2010-69/v1/index.html');
+    expect(cdn.requests.flatMap((request) => request.paths)).not.toContain('/gazette/2010/05/huaifu-2010-69/kanwu-v2/index.html');
+    const next = Buffer.from((await stores.objects.get(`${SITE_PREFIX}gazette/2010/06/index.html`))?.body ?? []).toString('utf8');
+    expect(next).toContain('href="/gazette/2010/05/huaifu-2010-69/kanwu-v2/"');
+  });
+
   it('encodes paths as CloudFront matches them: non-ASCII and unsafe characters only', () => {
     expect(cdnPath('press/2010/a/50%折扣.pdf')).toBe('/press/2010/a/50%25%E6%8A%98%E6%89%A3.pdf');
     expect(cdnPath('press/2010/a/b c#d?.pdf')).toBe('/press/2010/a/b%20c%23d%3F.pdf');
