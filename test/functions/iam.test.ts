@@ -35,7 +35,6 @@ let cloudfront: FakeCloudFront;
 const entries = {} as Record<FunctionName, string>;
 const proxies = {} as Record<FunctionName, PolicyProxy>;
 let policies: StackPolicies;
-const NOTIFY_QUEUE = 'Gazette-NotifyQueue';
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-iam-'));
@@ -50,8 +49,8 @@ beforeAll(async () => {
     startFakeCloudFront(),
   ]);
   for (const [i, name] of exercised.entries()) entries[name] = bundled[i] as string;
-  // Each function's own role and environment, naming this test's buckets, table and queue.
-  policies = await synthesizePolicies({ SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table, 'NotifyQueue/Queue': NOTIFY_QUEUE });
+  // Each function's own role and environment, naming this test's buckets and table.
+  policies = await synthesizePolicies({ SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table });
   const targets = { s3: stores.s3Endpoint, dynamodb: stores.dynamodbEndpoint, sqs: sqs.url, cloudfront: cloudfront.url, scheduler: scheduler.url };
   for (const name of exercised) proxies[name] = await startPolicyProxy(policies[name], targets);
 }, 120_000);
@@ -68,9 +67,11 @@ afterAll(async () => {
 async function run(name: FunctionName, events: unknown[], env: Record<string, string>): Promise<Invocation> {
   const proxy = proxies[name];
   proxy.clear();
-  const stackEnv = { ...policies[name].environment };
-  // The SQS client sends to the queue URL's own host unless told otherwise: the URL names the proxy.
-  if (stackEnv['NOTIFY_QUEUE_URL'] !== undefined) stackEnv['NOTIFY_QUEUE_URL'] = `${proxy.env['AWS_ENDPOINT_URL_SQS']}/123456789012/${NOTIFY_QUEUE}`;
+  // The SQS client sends to a queue URL's own host, whatever its endpoint: queue URLs name the proxy.
+  const stackEnv = Object.fromEntries(Object.entries(policies[name].environment).map(([variable, value]) => [
+    variable,
+    value.replace(/^https:\/\/sqs\.[\w-]+\.amazonaws\.com(?=\/\d{12}\/)/, proxy.env['AWS_ENDPOINT_URL_SQS'] as string),
+  ]));
   const invocation = await invokeBundle(entries[name], events, { ...stackEnv, ...env, ...proxy.env });
   expect(describeCalls(proxy.denied), `${name}: calls its role does not allow`).toEqual([]);
   expect(proxy.calls.length, `${name} made no S3 or DynamoDB call through its proxy: ${invocation.stderr.slice(-1500)}`).toBeGreaterThan(0);

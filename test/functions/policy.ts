@@ -2,30 +2,30 @@
 //
 //   synthesizePolicies(bindings)  synthesizes the stack with placeholder bundles, finds each function's
 //                                 role and every policy attached to it, and resolves the statements'
-//                                 resources (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select/Split,
-//                                 pseudo parameters) to ARNs of the test's own buckets and table.
+//                                 resources and the function's environment (Ref, Fn::GetAtt, Fn::Join,
+//                                 Fn::Sub, Fn::Select/Split, pseudo parameters) to the test's own names.
 //   evaluate(policy, action, arn) IAM's decision for one call: an explicit Deny wins, then any Allow;
 //                                 `*` and `?` wildcards; DynamoDB index and S3 object ARNs.
-//   startPolicyProxy(policy, …)   a recording HTTP proxy per service (s3rver, DynamoDB Local): the bundle's
-//                                 AWS_ENDPOINT_URL_<SERVICE> points at it; each request is mapped to the
-//                                 IAM calls AWS would authorize, recorded, and either forwarded unchanged
-//                                 (headers and Host too, so s3rver's SigV4 check still applies) or answered
-//                                 with the AccessDenied error AWS gives.
+//   startPolicyProxy(policy, …)   a recording HTTP proxy per service: the bundle's AWS_ENDPOINT_URL_<SERVICE>
+//                                 points at it; each request is mapped to the IAM calls AWS authorizes,
+//                                 recorded, and either forwarded unchanged (headers with Host, and body:
+//                                 the signature still verifies) or answered with AWS's AccessDenied error.
+//                                 S3 specifics: a missing key is 404 only with s3:ListBucket (else 403),
+//                                 and DeleteObjects is authorized key by key.
 //
 // Adding a function to test/functions/iam.test.ts:
 //   1. Give it a role the usual way (GazetteFunction + `allow(...)` in infra/gazetteStack.ts); its
 //      description starts `Gazette <name>:`, which is how `policies[name]` finds it.
-//   2. If its statements name a resource the test has not bound, bind it: `bindings` maps construct
-//      paths of the stack (`SiteBucket`, `Table`, `NotifyQueue/Queue`, …) to the names the test uses.
-//      Unbound resources are named by their logical id, so they never match a test bucket or table.
+//   2. If its statements or environment name a resource the test has not bound, bind it: `bindings`
+//      maps construct paths of the stack (`SiteBucket`, `Table`, `NotifyQueue/Queue`, …) to the names the
+//      test uses. Unbound resources are named by their logical id, so they never match a test bucket.
 //   3. In iam.test.ts: add the name to `exercised` and a scenario that invokes it with `run(name, events,
-//      env)`: the bundle gets its stack environment (`policies[name].environment`, resolved to the test's
-//      names), your `env`, and the proxies' endpoints; `run` fails on any call the role refused, printing them.
-// Services: S3, DynamoDB, SQS, CloudFront and EventBridge Scheduler. Adding one (Secrets Manager, Step
-// Functions, …): one entry in `services` below (its endpoint variable, how a
-// request maps to IAM calls, how AWS answers a denied call). A resource type a statement names that
-// `resourceTypes` does not know is one entry there. Anything this module cannot map or resolve fails
-// loudly, naming what to add.
+//      env)`: the bundle gets its stack environment (`policies[name].environment`), your `env`, and the
+//      proxies' endpoints; `run` fails on any call the role refused, printing each one.
+// Services: S3, DynamoDB, SQS, CloudFront, EventBridge Scheduler. Adding one (Secrets Manager, Step
+// Functions, …) is one entry in `services` below: its endpoint variable, how a request maps to IAM
+// calls, how AWS answers a refused call. A resource type `resourceTypes` does not know is one entry
+// there. Anything this module cannot map or resolve fails loudly, naming what to add.
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
