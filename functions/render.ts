@@ -2,8 +2,11 @@
 // mirror the sources, validate, build what changed. All messages of a failed build are retried.
 
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { cdnFromEnv } from '../src/aws/cdn.ts';
 import { scheduleReleases } from '../src/aws/embargoSchedules.ts';
+import { DEPLOY_REBUILD_EVENT, isDeployRebuild } from '../src/aws/deployRebuild.ts';
+import { createFanOutStore, fanOutRunner } from '../src/aws/fanOut.ts';
 import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
 import { type BatchResponse, type S3ObjectEvent, s3EventsOf, type SqsEvent, type SqsRecord } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
@@ -26,8 +29,22 @@ const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
 const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
 const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
+// A build with many documents to render (a template change) hands them to the renderJob function.
+const renderJobsQueueUrl = process.env['RENDER_JOBS_QUEUE_URL'];
+const jobRunner = renderJobsQueueUrl === undefined
+  ? undefined
+  : fanOutRunner({
+      objects,
+      store: createFanOutStore({ client: dynamodb, table: env.TABLE_NAME }),
+      sqs: new SQSClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' }),
+      renderJobsQueueUrl,
+      threshold: Number(process.env['FANOUT_THRESHOLD'] ?? 200),
+      chunkSize: Number(process.env['FANOUT_CHUNK_SIZE'] ?? 25),
+    });
 
-export async function handler(event: SqsEvent): Promise<BatchResponse> {
+export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT): Promise<BatchResponse> {
+  if (isDeployRebuild(event)) return rebuildAfterDeploy();
+  event = event as SqsEvent;
   const relevant: SqsRecord[] = [];
   const malformed: SqsRecord[] = [];
   const uploads: S3ObjectEvent[] = [];
@@ -48,7 +65,7 @@ export async function handler(event: SqsEvent): Promise<BatchResponse> {
   const now = new Date(); // eslint-disable-line no-restricted-syntax
   try {
     const provenance = await provenanceOf(s3, uploads);
-    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn });
+    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn, ...(jobRunner === undefined ? {} : { jobRunner }) });
     if (result.status === 'invalid') {
       // Retrying cannot fix content; the editors' CI runs `gazette check` before uploading.
       logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync });
@@ -62,4 +79,20 @@ export async function handler(event: SqsEvent): Promise<BatchResponse> {
     logJson('error', 'Publish failed; the batch is retried.', { error: String(error) });
     return failures([...relevant, ...malformed]);
   }
+}
+
+/** After a deploy (EventBridge, retried and dead-lettered there): publish with the new code; throws on failure. */
+async function rebuildAfterDeploy(): Promise<BatchResponse> {
+  if ((await source.head(`${SOURCE_PREFIX}site.yaml`)) === undefined) {
+    logJson('info', 'Deployed before any content was uploaded: nothing to rebuild.', {});
+    return { batchItemFailures: [] };
+  }
+  const now = new Date(); // eslint-disable-line no-restricted-syntax
+  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, ...(jobRunner === undefined ? {} : { jobRunner }) });
+  if (result.status === 'invalid') {
+    logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync, after: 'deploy' });
+  } else {
+    logJson('info', 'Published after a deploy.', { sync: result.sync, summary: result.summary });
+  }
+  return { batchItemFailures: [] };
 }

@@ -25,6 +25,7 @@ export function createGazetteApp(options: GazetteAppOptions = {}): { app: App; s
   }
   const alarmEmails = emailsFrom(app.node.tryGetContext('gazette:alarmEmail'));
   const noncurrentVersionDays = daysFrom(app.node.tryGetContext('gazette:noncurrentVersionDays'));
+  const renderJobConcurrency = concurrencyFrom(app.node.tryGetContext('gazette:renderJobConcurrency'));
   const stack = new GazetteStack(app, app.node.tryGetContext('gazette:stackName') ?? 'Gazette', {
     description: 'Gazette: government gazette and press office publishing (site, render, feeds, partner notifications, embargo releases)',
     bundlesDir: options.bundlesDir ?? defaultBundlesDir,
@@ -32,6 +33,7 @@ export function createGazetteApp(options: GazetteAppOptions = {}): { app: App; s
     ...(domainName === undefined || certificateArn === undefined ? {} : { domain: { name: domainName, certificateArn } }),
     alarmEmails,
     ...(noncurrentVersionDays === undefined ? {} : { noncurrentVersionDays }),
+    ...(renderJobConcurrency === undefined ? {} : { renderJobConcurrency }),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
@@ -53,6 +55,14 @@ function daysFrom(value: unknown): number | undefined {
   const days = Number(value);
   if (!Number.isInteger(days) || days < 1) throw new Error(`gazette:noncurrentVersionDays is ${JSON.stringify(value)}: give the whole number of days (1 or more) the buckets keep old versions of replaced and deleted objects.`);
   return days;
+}
+
+/** SQS event sources take a maximum concurrency from 2 to 1000. */
+function concurrencyFrom(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 2 || count > 1000) throw new Error(`gazette:renderJobConcurrency is ${JSON.stringify(value)}: give the number of render jobs to run at once in a fanned-out build, from 2 to 1000 (SQS event sources' limits; mind the account's Lambda concurrency).`);
+  return count;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

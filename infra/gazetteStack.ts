@@ -14,6 +14,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import { DEPLOY_REBUILD_EVENT } from '../src/aws/deployRebuild.ts';
 import type { Construct } from 'constructs';
 import { PRIVATE_PREFIX, SITE_PREFIX } from '../src/store/ports.ts';
 import { acknowledgeStackFindings, objectsFinding } from './acknowledgements.ts';
@@ -28,6 +31,8 @@ export interface GazetteStackProps extends StackProps {
   bundlesDir: string;
   /** Secrets Manager names of partner signing secrets, as referenced in partners.yaml (`{ awsSecret: … }`). */
   partnerSecrets?: readonly string[];
+  /** renderJob invocations at once in a fanned-out build (gazette:renderJobConcurrency; default 100). */
+  renderJobConcurrency?: number;
   /** The city's domain and its ACM certificate (us-east-1); default: the cloudfront.net address. */
   domain?: { name: string; certificateArn: string };
   /** Addresses every alarm is e-mailed to (context gazette:alarmEmail). */
@@ -110,6 +115,52 @@ export class GazetteStack extends Stack {
         maxConcurrency: 2,
       }),
     );
+
+    // Fan-out: a build with many documents to render (a template change) → RenderJobs queue →
+    // renderJob × many (render, write, commit a chunk) → Finalize queue → finalize (listings,
+    // derived outputs, take-downs under the table's build lease). See src/aws/fanOut.ts.
+    const finalize = new GazetteFunction(this, 'Finalize', { name: 'finalize', bundlesDir: props.bundlesDir, environment: publishEnv });
+    allowPublish(finalize);
+    finalize.allow('CleanUpJobs', ['s3:DeleteObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}jobs/*`)]);
+    // Few messages, each a whole finalize: a third failure is for an operator to look at.
+    const finalizeQueue = new QueueWithDlq(this, 'FinalizeQueue', { consumerTimeout: finalize.timeout, maxReceiveCount: 3 });
+    finalize.function.addEventSource(new SqsEventSource(finalizeQueue.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    const renderJob = new GazetteFunction(this, 'RenderJob', {
+      name: 'renderJob',
+      bundlesDir: props.bundlesDir,
+      environment: { SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, FINALIZE_QUEUE_URL: finalizeQueue.queue.queueUrl },
+    });
+    renderJob.allow('ListSources', ['s3:ListBucket'], [sourceBucket.bucketArn]);
+    renderJob.allow('ReadSources', ['s3:GetObject'], [sourceBucket.arnForObjects(`${SOURCE_PREFIX}*`)]);
+    renderJob.allow('ListSite', ['s3:ListBucket'], [siteBucket.bucketArn]);
+    // Pages, PDFs and files (and the page a new version archives), and each version's feed entry.
+    renderJob.allow('WriteDocuments', ['s3:GetObject', 's3:PutObject'], [siteBucket.arnForObjects(`${SITE_PREFIX}*`), siteBucket.arnForObjects(`${PRIVATE_PREFIX}entries/*`)]);
+    renderJob.allow('ReadJobs', ['s3:GetObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}jobs/*`)]);
+    // Records (conditional transactions), and the build's done-counter.
+    renderJob.allow('Records', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], [table.tableArn]);
+    renderJob.allow('QueueFinalize', ['sqs:SendMessage'], [finalizeQueue.queue.queueArn]);
+    const renderJobsQueue = new QueueWithDlq(this, 'RenderJobsQueue', { consumerTimeout: renderJob.timeout });
+    renderJob.function.addEventSource(
+      new SqsEventSource(renderJobsQueue.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: props.renderJobConcurrency ?? 100 }),
+    );
+    render.setEnv('RENDER_JOBS_QUEUE_URL', renderJobsQueue.queue.queueUrl);
+    render.allow('QueueRenderJobs', ['sqs:SendMessage'], [renderJobsQueue.queue.queueArn]);
+    // Every successful deploy invokes the render function once: when it brought new templates or
+    // render code (they are in its bundle), the render fingerprint differs from every record's and
+    // the whole site is rebuilt (fanned out) without waiting for the next upload; otherwise the
+    // publish finds nothing changed. CloudFormation reports its stack status to EventBridge.
+    const rebuildFailures = new DeadLetterQueue(this, 'RebuildOnDeployFailures', {
+      description: 'The rebuild after a deploy could not be started: pages keep the old templates until the next upload. Inspect the render function logs, then upload again or redeploy.',
+    });
+    new events.Rule(this, 'RebuildOnDeploy', {
+      description: 'After a deploy of this stack: publish with the deployed templates and render code',
+      eventPattern: {
+        source: ['aws.cloudformation'],
+        detailType: ['CloudFormation Stack Status Change'],
+        detail: { 'stack-id': [this.stackId], 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
+      },
+      targets: [new eventTargets.LambdaFunction(render.function, { event: events.RuleTargetInput.fromObject(DEPLOY_REBUILD_EVENT), retryAttempts: 2, deadLetterQueue: rebuildFailures.queue })],
+    });
 
     // Feeds: table stream → feeds --------------------------------------------------------------
     const notifyQueueTimeout = Duration.seconds(60);
@@ -205,18 +256,21 @@ export class GazetteStack extends Stack {
     // Findings accepted, each with its reason ------------------------------------------------------
     acknowledgeStackFindings(this, { distribution: site.distribution, hasCertificate: props.domain !== undefined, secrets });
     const objectKeys = 'Object-level S3 permissions name objects by key prefix; the prefix is the narrowest scope (the build writes any page under it).';
-    for (const fn of [render, release]) {
+    for (const fn of [render, release, finalize]) {
       fn.acknowledge(objectsFinding(sourceBucket, SOURCE_PREFIX), objectKeys);
       fn.acknowledge(objectsFinding(siteBucket, SITE_PREFIX), objectKeys);
       fn.acknowledge(objectsFinding(siteBucket, PRIVATE_PREFIX), objectKeys);
       fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}scheduled/`), objectKeys);
     }
+    finalize.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}jobs/`), objectKeys);
+    for (const prefix of [`${SITE_PREFIX}`, `${PRIVATE_PREFIX}entries/`, `${PRIVATE_PREFIX}jobs/`]) renderJob.acknowledge(objectsFinding(siteBucket, prefix), objectKeys);
+    renderJob.acknowledge(objectsFinding(sourceBucket, SOURCE_PREFIX), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${SITE_PREFIX}feeds/`), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}feeds/`), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}entries/`), objectKeys);
     for (const fn of [feeds, notify]) fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}state/`), objectKeys);
     const sqsDriven = 'Invoked synchronously by an SQS event source mapping, which supports no on-failure destination: the queue\'s redrive policy moves failed messages to its dead-letter queue, which has an alarm.';
-    for (const fn of [render, notify]) {
+    for (const fn of [render, notify, renderJob, finalize]) {
       fn.acknowledge('Serverless-LambdaDLQ', sqsDriven);
       fn.acknowledge('Serverless-LambdaEventSourceMappingDestination', sqsDriven);
     }

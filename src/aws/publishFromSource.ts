@@ -5,7 +5,7 @@ import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentMessage } from '../content/model.ts';
 import { loadPartners } from '../delivery/partners.ts';
-import { type BuildSummary, buildSite, type Provenance, PublishStateError } from '../publish/build.ts';
+import { type BuildSummary, buildSite, type JobRunner, type Provenance, PublishStateError } from '../publish/build.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import type { CdnInvalidator } from '../publish/takeDowns.ts';
 import type { ObjectStore, RecordStore } from '../store/ports.ts';
@@ -29,6 +29,8 @@ export interface PublishFromSourceOptions {
   provenance?: Provenance;
   /** CloudFront, told of the files a withdrawal takes down. */
   cdn?: CdnInvalidator;
+  /** Where document jobs run when there are many (the fan-out: src/aws/fanOut.ts); default here. */
+  jobRunner?: JobRunner;
 }
 
 export type PublishFromSourceResult =
@@ -57,6 +59,7 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
         content, objects, records, renderer, now,
         ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
         ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
+        ...(options.jobRunner === undefined ? {} : { jobRunner: options.jobRunner }),
       });
     } catch (error) {
       if (error instanceof PublishStateError) return invalid(error.messages, error.message);

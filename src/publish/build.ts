@@ -179,7 +179,16 @@ type StagedRelease = Awaited<ReturnType<RecordStore['listScheduled']>>[number];
 
 /** Runs a build's document jobs somewhere, or hands them on (then the build ends before its finalize step). */
 export interface JobRunner {
+  /** Fewer jobs than this run in the build's own process (handing them on costs more than it saves). */
+  minJobs?: number;
   run(jobs: DocumentJob[], input: JobRunInput): Promise<JobsResult | { fannedOut: NonNullable<BuildSummary['fannedOut']> }>;
+}
+
+/** A summary with nothing counted yet. */
+export function emptySummary(): BuildSummary {
+  return {
+    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, published: [], state: { documents: new Map(), issues: new Map() }, changedFeeds: [], deliveriesQueued: 0,
+  };
 }
 
 export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
@@ -190,9 +199,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const objects = memory?.through(options.objects) ?? options.objects;
   const emit = options.onEvent ?? (() => {});
   const concurrency = options.concurrency ?? 16;
-  const summary: BuildSummary = {
-    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, published: [], state: { documents: new Map(), issues: new Map() }, changedFeeds: [], deliveriesQueued: 0,
-  };
+  const summary = emptySummary();
 
   emit({ type: 'phase', phase: 'plan' });
   const state = options.knownState ?? (await loadPublishedState(records));
@@ -237,22 +244,23 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   let done = 0;
   const onJobDone = () => emit({ type: 'progress', phase: 'render', done: ++done, total });
   const stores = { objects, records, memory };
-  await renderer.begin(options.jobRunner === undefined ? total : scheduledJobs.length, hidden);
+  const runner = options.jobRunner !== undefined && jobs.length >= (options.jobRunner.minJobs ?? 0) ? options.jobRunner : undefined;
+  await renderer.begin(runner === undefined ? total : scheduledJobs.length, hidden);
   const scheduledRun = await runScheduledJobs(scheduledJobs, { renderer, stores, settings, feeds: options.feeds, onJobDone });
   addCounts(summary, scheduledRun.counts);
   summary.deliveriesQueued += scheduledRun.deliveriesQueued;
 
   const released = jobs.flatMap((job) => (job.released ? (staged.get(job.page.doc.id) ?? []) : []));
   const context: JobContext = { site: content.site, routes: [...content.routes.entries()], root: content.root, pdf: renderer.pdf, hidden };
-  const ran = options.jobRunner === undefined
+  const ran = runner === undefined
     ? await runDocumentJobs(jobs, renderer, stores, settings, onJobDone)
-    : await options.jobRunner.run(jobs, { context, settings, released, onJobDone });
+    : await runner.run(jobs, { context, settings, released, onJobDone });
   if ('fannedOut' in ran) {
     summary.fannedOut = ran.fannedOut;
     return summary;
   }
   // Jobs in other processes wrote beside this process's bucket memory: what it knows may be stale.
-  if (options.jobRunner !== undefined) memory?.clear();
+  if (runner !== undefined) memory?.clear();
   addCounts(summary, ran.counts);
   emit({ type: 'phase', phase: 'records' });
 

@@ -18,6 +18,8 @@ import {
   type ObjectStore,
   PRIVATE_PREFIX,
   type PutDocumentEntry,
+  PutDocumentsError,
+  VersionConflictError,
   type RecordStore,
   type StoredObject,
 } from '../store/ports.ts';
@@ -160,8 +162,26 @@ export async function runDocumentJobs(
   });
   commit();
   await committing;
-  if (commitError !== undefined) throw commitError;
+  if (commitError !== undefined) await converged(commitError, jobs, committed, records);
   return { records: committed, counts, entries };
+}
+
+/**
+ * A job run again (a redelivered message, a retried chunk) finds its record committed by the
+ * first run: the conflict is that run's success, not a failure. Any other conflict is thrown.
+ */
+async function converged(error: unknown, jobs: readonly DocumentJob[], committed: DocumentRecord[], records: RecordStore): Promise<void> {
+  if (!(error instanceof PutDocumentsError)) throw error;
+  const index = new Map(jobs.map((job, i) => [job.page.doc.id, i]));
+  const left: PutDocumentsError['failures'] = [];
+  for (const failure of error.failures) {
+    const i = index.get(failure.id) as number;
+    const job = jobs[i] as DocumentJob;
+    const stored = failure.error instanceof VersionConflictError ? await records.getDocument(failure.id) : undefined;
+    if (stored !== undefined && stored.digest === job.digest && stored.version === job.page.version) committed[i] = stored;
+    else left.push(failure);
+  }
+  if (left.length > 0) throw new PutDocumentsError(left);
 }
 
 export interface ScheduledJobsInput {

@@ -175,6 +175,10 @@ describe('queues', () => {
         return target === undefined ? [] : [json(target)];
       }),
       ...ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => json((c.Properties['DestinationConfig'] as { OnFailure: { Destination: unknown } }).OnFailure.Destination)),
+      // Events a rule could not deliver to its target (the rebuild after a deploy).
+      ...ofType('AWS::Events::Rule').flatMap(([, rule]) =>
+        ((rule.Properties['Targets'] as { DeadLetterConfig?: { Arn?: unknown } }[] | undefined) ?? []).flatMap((target) => (target.DeadLetterConfig?.Arn === undefined ? [] : [json(target.DeadLetterConfig.Arn)])),
+      ),
       // Notifications SNS could not deliver (the alarm e-mails, when configured).
       ...ofType('AWS::SNS::Subscription').flatMap(([, s]) => {
         const target = (s.Properties['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn;

@@ -1,0 +1,38 @@
+// Finalize: the one finalize step of a fanned-out build (src/aws/fanOut.ts), sent by the render
+// job that completed it: issue pages, listings, derived outputs and take-downs under the table's
+// build lease, waiting while another build's finalize holds it.
+
+import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { cdnFromEnv } from '../src/aws/cdn.ts';
+import type { BatchResponse, SqsEvent } from '../src/aws/events.ts';
+import { fanOutMessageOf, finalizeFromSource } from '../src/aws/fanOut.ts';
+import { logJson } from '../src/aws/log.ts';
+import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
+import { createS3ObjectStore } from '../src/store/s3.ts';
+
+const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME', 'DISTRIBUTION_ID']);
+const { s3, dynamodb } = clientsFromEnv();
+const source = createS3ObjectStore({ client: s3, bucket: env.SOURCE_BUCKET });
+const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
+const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
+const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
+const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
+// The wall clock, for the lease's expiry only.
+const clock = { now: () => new Date() }; // eslint-disable-line no-restricted-syntax
+
+export async function handler(event: SqsEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<BatchResponse> {
+  const failed: string[] = [];
+  for (const record of event.Records) {
+    try {
+      const message = fanOutMessageOf(record.body);
+      // Wait for the lease while there is time to finalize after it (the rest goes back to the queue).
+      const waitMs = Math.max(0, (context?.getRemainingTimeInMillis?.() ?? 900_000) / 2 - 30_000);
+      const result = await finalizeFromSource(message.buildId, { source, objects, records, contentDir, clock, waitMs, cdn });
+      logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, { buildId: message.buildId, ...result });
+    } catch (error) {
+      logJson('error', 'Finalize failed; it is retried.', { messageId: record.messageId, error: String(error) });
+      failed.push(record.messageId);
+    }
+  }
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}

@@ -1,0 +1,9 @@
+// The event a deploy sends the render function (an EventBridge rule on the stack's own status
+// change, infra/gazetteStack.ts): publish the sources as they are, with the deployed code.
+
+export const DEPLOY_REBUILD_EVENT = { source: 'gazette.deploy', action: 'rebuild' } as const;
+
+export function isDeployRebuild(event: unknown): boolean {
+  const value = event as Partial<typeof DEPLOY_REBUILD_EVENT> | null;
+  return typeof value === 'object' && value !== null && value.source === DEPLOY_REBUILD_EVENT.source && value.action === DEPLOY_REBUILD_EVENT.action;
+}

@@ -1,0 +1,280 @@
+// A full rebuild on AWS fans out: the render function plans the build, writes the document jobs
+// to S3 in chunks (private/jobs/<build>/), records the build in the table, and sends one SQS
+// message per chunk to the RenderJobs queue. Many renderJob invocations run the chunks at once
+// (render, write, commit: documentJobs.ts); each counts its chunk done in the table, and the one
+// that completes the count sends the build to the Finalize queue, whose function runs the finalize
+// step once under the table's build lease (finalize.ts, lease.ts).
+//
+// Every step can run twice (SQS delivers at least once): a chunk run again converges on the
+// records its first run committed, is counted once, and a second finalize rewrites nothing.
+
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadContent } from '../content/load.ts';
+import { formatMessages } from '../content/messages.ts';
+import type { ContentSet } from '../content/model.ts';
+import { type BuildSummary, emptySummary, type JobContext, type JobRunner, type SiteRenderer } from '../publish/build.ts';
+import { readBuildState } from '../publish/buildState.ts';
+import { type JobSettings, runDocumentJobs } from '../publish/documentJobs.ts';
+import { finalizeBuild, loadPublishedState } from '../publish/finalize.ts';
+import { createJobRenderer } from '../publish/jobRenderer.ts';
+import { acquireLease, type LeaseClock } from '../publish/lease.ts';
+import { chunkJobs, type DocumentJob } from '../publish/planJobs.ts';
+import { createSiteRenderer } from '../publish/siteRenderer.ts';
+import type { CdnInvalidator } from '../publish/takeDowns.ts';
+import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, type RecordStore, type ScheduledRecord } from '../store/ports.ts';
+import { SOURCE_PREFIX } from './publishFromSource.ts';
+import { syncSource } from './syncSource.ts';
+
+/** Job manifests of builds under way; removed by their finalize step. */
+export const JOBS_PREFIX = `${PRIVATE_PREFIX}jobs/`;
+
+/** What the finalize step of a fanned-out build needs besides the content and the table. */
+export interface FanOutManifest {
+  buildId: string;
+  /** The build's clock. */
+  now: string;
+  context: JobContext;
+  settings: JobSettings;
+  chunks: number;
+  /** Each job's document and the record it replaced, for the listings that show a change. */
+  jobs: { id: string; previous?: DocumentRecord }[];
+  released: ScheduledRecord[];
+}
+
+export const manifestKey = (buildId: string) => `${JOBS_PREFIX}${buildId}/build.json`;
+export const chunkKey = (buildId: string, chunk: number) => `${JOBS_PREFIX}${buildId}/chunks/${String(chunk).padStart(5, '0')}.json`;
+
+/** The messages of the RenderJobs and Finalize queues. */
+export type FanOutMessage = { type: 'chunk'; buildId: string; chunk: number } | { type: 'finalize'; buildId: string };
+
+export function fanOutMessageOf(body: string): FanOutMessage {
+  const message = JSON.parse(body) as Partial<FanOutMessage>;
+  if (typeof message.buildId !== 'string' || (message.type === 'chunk' ? typeof message.chunk !== 'number' : message.type !== 'finalize')) {
+    throw new Error(`Not a render job or finalize message: ${body.slice(0, 200)}`);
+  }
+  return message as FanOutMessage;
+}
+
+/** The build's progress in the table: chunks in all, chunks done (each counted once). */
+export interface FanOutStore {
+  startBuild(buildId: string, chunks: number, createdAt: string): Promise<void>;
+  /** Count a chunk done; true when every chunk of the build is (also when this chunk was counted before). */
+  chunkDone(buildId: string, chunk: number): Promise<boolean>;
+}
+
+export function createFanOutStore({ client, table }: { client: DynamoDBDocumentClient; table: string }): FanOutStore {
+  const key = (buildId: string) => ({ pk: `BUILD#${buildId}`, sk: 'FANOUT' });
+  return {
+    async startBuild(buildId, chunks, createdAt) {
+      await client.send(new PutCommand({ TableName: table, Item: { ...key(buildId), chunks, done: 0, createdAt }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+    async chunkDone(buildId, chunk) {
+      try {
+        // Counted and remembered in one atomic update; a chunk counted before fails the condition.
+        const output = await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(buildId),
+            UpdateExpression: 'ADD #done :one, #counted :chunk',
+            ConditionExpression: 'attribute_exists(pk) AND NOT contains(#counted, :name)',
+            ExpressionAttributeNames: { '#done': 'done', '#counted': 'counted' },
+            ExpressionAttributeValues: { ':one': 1, ':chunk': new Set([String(chunk)]), ':name': String(chunk) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Number(output.Attributes?.['done']) >= Number(output.Attributes?.['chunks']);
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        // Counted before: that run may have stopped before sending the build on, so say again whether it is complete.
+        const item = (await client.send(new GetCommand({ TableName: table, Key: key(buildId), ConsistentRead: true }))).Item;
+        if (item === undefined) throw new Error(`Build ${buildId} is not recorded in the table: its render function did not finish starting it.`, { cause: error });
+        return Number(item['done']) >= Number(item['chunks']);
+      }
+    },
+  };
+}
+
+export interface FanOutOptions {
+  objects: ObjectStore;
+  store: FanOutStore;
+  sqs: SQSClient;
+  renderJobsQueueUrl: string;
+  /** Documents per chunk (one renderJob invocation). */
+  chunkSize: number;
+  /** Fewer documents than this are rendered by the render function itself. */
+  threshold: number;
+}
+
+/** The job runner of the render function: hands the jobs on when there are many. */
+export function fanOutRunner(options: FanOutOptions): JobRunner {
+  return {
+    minJobs: options.threshold,
+    async run(jobs, input) {
+      const buildId = `${input.settings.now.replace(/[^0-9]/g, '').slice(0, 14)}-${randomUUID()}`;
+      const chunks = chunkJobs(jobs, options.chunkSize);
+      const manifest: FanOutManifest = {
+        buildId,
+        now: input.settings.now,
+        // The renderJob function reads sources from its own folder.
+        context: { ...input.context, root: '' },
+        settings: { ...input.settings, root: '' },
+        chunks: chunks.length,
+        jobs: jobs.map((job) => ({ id: job.page.doc.id, ...(job.previous === undefined ? {} : { previous: job.previous }) })),
+        released: input.released,
+      };
+      // Chunks and the manifest first, then the count, then the messages: a message never names a missing chunk.
+      await Promise.all(chunks.map((chunk, i) => putJson(options.objects, chunkKey(buildId, i), chunk)));
+      await putJson(options.objects, manifestKey(buildId), manifest);
+      await options.store.startBuild(buildId, chunks.length, input.settings.now);
+      const messages: FanOutMessage[] = chunks.map((_, chunk) => ({ type: 'chunk', buildId, chunk }));
+      for (let i = 0; i < messages.length; i += 10) {
+        const batch = messages.slice(i, i + 10);
+        const sent = await options.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: options.renderJobsQueueUrl,
+            Entries: batch.map((message, j) => ({ Id: String(i + j), MessageBody: JSON.stringify(message) })),
+          }),
+        );
+        if ((sent.Failed ?? []).length > 0) throw new Error(`SQS refused ${sent.Failed?.length} render job message(s) of build ${buildId}: ${JSON.stringify(sent.Failed)}`);
+      }
+      return { fannedOut: { buildId, chunks: chunks.length, jobs: jobs.length } };
+    },
+  };
+}
+
+export interface RunChunkOptions {
+  objects: ObjectStore;
+  /** The source bucket: the chunk's attachments and images are fetched from it. */
+  source: ObjectStore;
+  records: RecordStore;
+  store: FanOutStore;
+  sqs: SQSClient;
+  finalizeQueueUrl: string;
+  /** Local folder the chunk's source files are fetched into (Lambda's /tmp). */
+  contentDir: string;
+}
+
+/** One renderJob invocation: run a chunk's jobs, count it done, and send the build on when it was the last. */
+export async function runFanOutChunk(message: { buildId: string; chunk: number }, options: RunChunkOptions): Promise<{ jobs: number; complete: boolean }> {
+  const { objects, records } = options;
+  const manifest = await getJson<FanOutManifest>(objects, manifestKey(message.buildId));
+  if (manifest === undefined) return { jobs: 0, complete: false }; // finalized and cleaned up: a late redelivery
+  const jobs = (await getJson<DocumentJob[]>(objects, chunkKey(message.buildId, message.chunk))) ?? [];
+  await fetchSources(options.source, options.contentDir, jobs);
+  const root = resolve(options.contentDir);
+  await runDocumentJobs(jobs, createJobRenderer({ ...manifest.context, root }), { objects, records }, { ...manifest.settings, root });
+  const complete = await options.store.chunkDone(message.buildId, message.chunk);
+  if (complete) {
+    const body: FanOutMessage = { type: 'finalize', buildId: message.buildId };
+    await options.sqs.send(new SendMessageCommand({ QueueUrl: options.finalizeQueueUrl, MessageBody: JSON.stringify(body) }));
+  }
+  return { jobs: jobs.length, complete };
+}
+
+/** The files a chunk's documents publish or embed (attachments, images), fetched unless already here. */
+async function fetchSources(source: ObjectStore, dir: string, jobs: DocumentJob[]): Promise<void> {
+  const root = resolve(dir);
+  const files = new Set(jobs.flatMap((job) => [...job.page.doc.attachments, ...((job.page.doc as { assets?: { file: string }[] }).assets ?? [])].map((file) => file.file)));
+  for (const file of files) {
+    const path = resolve(root, file);
+    if (!path.startsWith(root + sep)) throw new Error(`A job names a file outside the content folder: ${file}`);
+    const stored = await source.get(`${SOURCE_PREFIX}${file}`);
+    if (stored === undefined) throw new Error(`The source bucket has no ${SOURCE_PREFIX}${file}, which a render job publishes: was it deleted since the build was planned?`);
+    const there = await stat(path).catch(() => undefined);
+    if (there?.size === stored.body.byteLength && (await readFile(path)).equals(stored.body)) continue;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, stored.body);
+  }
+}
+
+export interface FinalizeFanOutOptions {
+  content: ContentSet;
+  renderer: SiteRenderer;
+  objects: ObjectStore;
+  records: RecordStore;
+  clock: LeaseClock;
+  /** How long to wait for the lease (the function's remaining time, less a margin). */
+  waitMs: number;
+  cdn?: CdnInvalidator;
+}
+
+/** The finalize step of a fanned-out build, under the lease; then its job manifests are removed. */
+export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOptions): Promise<BuildSummary | undefined> {
+  const { objects, records } = options;
+  const manifest = await getJson<FanOutManifest>(objects, manifestKey(buildId));
+  if (manifest === undefined) return undefined; // finalized before (a redelivered message)
+  const summary = emptySummary();
+  const previousBuild = await readBuildState(objects);
+  const lease = await acquireLease(records, options.clock, { waitMs: options.waitMs });
+  try {
+    // Read once the lease is held: the records of every build whose jobs committed so far.
+    const state = await loadPublishedState(records);
+    const changes = manifest.jobs.flatMap(({ id, previous }) => {
+      const after = state.documents.get(id);
+      return after === undefined ? [] : [{ before: previous, after }];
+    });
+    await finalizeBuild({
+      content: options.content,
+      objects,
+      records,
+      renderer: options.renderer,
+      now: new Date(manifest.now),
+      concurrency: manifest.settings.concurrency,
+      emit: () => {},
+      summary,
+      lease,
+      state,
+      changes,
+      released: manifest.released,
+      previousBuild,
+      recovering: previousBuild?.complete === false,
+      emptyBefore: false,
+      wroteDocuments: true,
+      ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
+    });
+  } finally {
+    await lease.release().catch(() => undefined);
+  }
+  const keys: string[] = [];
+  for await (const head of objects.listKeys(`${JOBS_PREFIX}${buildId}/`)) keys.push(head.key);
+  await objects.delete(keys);
+  return summary;
+}
+
+async function putJson(objects: ObjectStore, key: string, value: unknown): Promise<void> {
+  await objects.put({ key, body: Buffer.from(JSON.stringify(value), 'utf8'), contentType: 'application/json' });
+}
+
+async function getJson<T>(objects: ObjectStore, key: string): Promise<T | undefined> {
+  const stored = await objects.get(key);
+  return stored === undefined ? undefined : (JSON.parse(Buffer.from(stored.body).toString('utf8')) as T);
+}
+
+
+export interface FinalizeFromSourceOptions extends Omit<FinalizeFanOutOptions, 'content' | 'renderer'> {
+  source: ObjectStore;
+  contentDir: string;
+}
+
+/**
+ * The finalize function's use case: mirror the sources (issue pages, columns and derived outputs
+ * need the content), then finalize the build. Content that no longer loads leaves the build to
+ * the next publish, which finalizes everything (its render function refuses that content too).
+ */
+export async function finalizeFromSource(buildId: string, options: FinalizeFromSourceOptions): Promise<{ status: 'finalized' | 'gone'; summary?: BuildSummary } | { status: 'invalid'; report: string }> {
+  if ((await options.objects.head(manifestKey(buildId))) === undefined) return { status: 'gone' };
+  await syncSource({ source: options.source, prefix: SOURCE_PREFIX, dir: options.contentDir });
+  const { content, messages } = await loadContent(options.contentDir);
+  if (content === undefined) return { status: 'invalid', report: formatMessages(messages) };
+  const renderer = await createSiteRenderer(content, { workers: 0 });
+  try {
+    const summary = await finalizeFanOut(buildId, { ...options, content, renderer });
+    return summary === undefined ? { status: 'gone' } : { status: 'finalized', summary };
+  } finally {
+    await renderer.close();
+  }
+}

@@ -1,0 +1,117 @@
+// A full rebuild through the fan-out, with the bundled functions in fresh Node processes against
+// the embedded servers (the test plays SQS: the fake records each message, the test delivers it):
+// render plans and hands out chunks; renderJob runs them (one delivered twice); the chunk that
+// completes the build sends it on; finalize writes the listings. The public bytes equal those of
+// the same content built in one process.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS_PREFIX } from '../../src/aws/fanOut.ts';
+import { loadContent } from '../../src/content/load.ts';
+import type { ContentSet } from '../../src/content/model.ts';
+import { buildSite } from '../../src/publish/build.ts';
+import { sha256 } from '../../src/publish/digest.ts';
+import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { sampleFiles, writeSite } from '../publish/site.ts';
+import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
+import { bundleInto, type FakeScheduler, type FakeSqs, invokeBundle, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';
+import { createSourceBucket, type SourceBucket } from './sources.ts';
+
+let work: string;
+let bundles: { render: string; renderJob: string; finalize: string };
+let stores: TestStores;
+let source: SourceBucket;
+let sqs: FakeSqs;
+let scheduler: FakeScheduler;
+let cloudFront: FakeCloudFront;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'gazette-fanout-'));
+  const dir = join(work, 'bundles');
+  const [render, renderJob, finalize] = await Promise.all([bundleInto(dir, 'render'), bundleInto(dir, 'renderJob'), bundleInto(dir, 'finalize')]);
+  bundles = { render, renderJob, finalize };
+  [stores, source, sqs, scheduler, cloudFront] = await Promise.all([createTestStores(), createSourceBucket(), startFakeSqs(), startFakeScheduler(), startFakeCloudFront()]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([sqs.close(), scheduler.close(), cloudFront.close()]);
+  await rm(work, { recursive: true, force: true });
+});
+
+async function publicObjects(objects: ObjectStore): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for await (const head of objects.listKeys(SITE_PREFIX)) found.set(head.key, sha256((await objects.get(head.key))?.body ?? new Uint8Array()));
+  return found;
+}
+
+describe('a full rebuild fanned out to render jobs and one finalize', () => {
+  it('publishes exactly what one process publishes, counting a redelivered chunk once', async () => {
+    await source.publish(await writeSite(sampleFiles()), 'f00d', '李编辑 <li@huainan.gov.cn>');
+    const common = {
+      AWS_ENDPOINT_URL_S3: stores.s3Endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: stores.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.url,
+      AWS_ENDPOINT_URL_CLOUDFRONT: cloudFront.url,
+      SOURCE_BUCKET: source.bucket,
+      SITE_BUCKET: stores.bucket,
+      TABLE_NAME: stores.table,
+      DISTRIBUTION_ID: 'E2GAZETTE0TEST',
+    };
+    const render = await invokeBundle(bundles.render, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/site.yaml'))] }], {
+      ...common,
+      AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+      SCHEDULE_GROUP: 'Gazette-embargo',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/Gazette-SchedulerRole',
+      RELEASE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:Gazette-Release',
+      RELEASE_DEAD_LETTER_ARN: 'arn:aws:sqs:us-east-1:123456789012:Gazette-ReleaseFailures',
+      RENDER_JOBS_QUEUE_URL: `${sqs.url}/123456789012/Gazette-RenderJobs`,
+      FANOUT_THRESHOLD: '1',
+      FANOUT_CHUNK_SIZE: '2',
+      CONTENT_DIR: join(work, 'render', 'content'),
+    });
+    expect(render.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+    expect(render.results).toEqual([{ batchItemFailures: [] }]);
+    // Six documents (the embargo is long over), two per chunk: three messages, and no listing yet.
+    const chunks = sqs.messages.map((body) => JSON.parse(body) as { type: string });
+    expect(chunks.map((message) => message.type)).toEqual(['chunk', 'chunk', 'chunk']);
+    expect(await stores.objects.head(`${SITE_PREFIX}index.html`)).toBeUndefined();
+
+    // The first chunk is delivered twice (SQS delivers at least once): it converges and counts once.
+    const [first, second, third] = sqs.messages.map((body) => ({ Records: [sqsRecord(body)] }));
+    const jobs = await invokeBundle(bundles.renderJob, [first, second, first, third], {
+      ...common,
+      FINALIZE_QUEUE_URL: `${sqs.url}/123456789012/Gazette-Finalize`,
+      CONTENT_DIR: join(work, 'jobs', 'content'),
+    });
+    expect(jobs.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+    expect(jobs.results).toEqual(Array.from({ length: 4 }, () => ({ batchItemFailures: [] })));
+    const finalizeMessages = sqs.messages.slice(3);
+    expect(finalizeMessages.map((body) => (JSON.parse(body) as { type: string }).type)).toEqual(['finalize']);
+    expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(1);
+
+    const finalize = await invokeBundle(bundles.finalize, [{ Records: [sqsRecord(finalizeMessages[0])] }], { ...common, CONTENT_DIR: join(work, 'finalize', 'content') }, { remainingTimeMs: 900_000 });
+    expect(finalize.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+    expect(finalize.results).toEqual([{ batchItemFailures: [] }]);
+    const manifests: string[] = [];
+    for await (const head of stores.objects.listKeys(JOBS_PREFIX)) manifests.push(head.key);
+    expect(manifests).toEqual([]);
+
+    // The same content, built in one process.
+    const alone = await createTestStores();
+    const { content } = await loadContent(await writeSite(sampleFiles()));
+    const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
+    try {
+      await buildSite({ content: content as ContentSet, objects: alone.objects, records: alone.records, renderer, now: new Date() }); // eslint-disable-line no-restricted-syntax
+    } finally {
+      await renderer.close();
+    }
+    const expected = await publicObjects(alone.objects);
+    const fannedOut = await publicObjects(stores.objects);
+    expect([...fannedOut.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [key, digest] of expected) expect(fannedOut.get(key), key).toBe(digest);
+  }, 240_000);
+});
