@@ -5,6 +5,7 @@
 // one, whatever the content says: nothing here depends on the document having changed.
 
 import { createHash } from 'node:crypto';
+import { mapLimit } from '../concurrency.ts';
 import { pageKey } from '../outputs.ts';
 import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, type RecordStore, SITE_PREFIX } from '../store/ports.ts';
 import type { PublishedState } from './plan.ts';
@@ -17,6 +18,9 @@ export interface CdnInvalidator {
    */
   invalidate(paths: readonly string[], reference: string): Promise<void>;
 }
+
+/** HEAD requests in flight while finding which of a withdrawal's files are still there. */
+const HEAD_CONCURRENCY = 16;
 
 /** Withdrawals whose take-down finished: document id → the withdrawn version. */
 export const TAKE_DOWNS_KEY = `${PRIVATE_PREFIX}state/take-downs.json`;
@@ -57,18 +61,21 @@ export async function finishTakeDowns({ objects, records, state, cdn }: TakeDown
   for (const record of state.documents.values()) for (const ref of record.artifacts) published.add(ref.key);
   const keys = new Set<string>();
   for (const record of pending) for (const key of await leftPublic(objects, records, record, published)) keys.add(key);
-  // Only what is there now was public: a retry after the delete invalidates what it removed.
-  const present: string[] = [];
-  for (const key of [...keys].sort()) if ((await objects.head(SITE_PREFIX + key)) !== undefined) present.push(key);
+  // Deleted only where there (in a versioned bucket, deleting a missing key still leaves a marker).
+  const sorted = [...keys].sort();
+  const there = await mapLimit(sorted, HEAD_CONCURRENCY, async (key) => (await objects.head(SITE_PREFIX + key)) !== undefined);
+  const present = sorted.filter((_, i) => there[i]);
   if (present.length > 0) await objects.delete(present.map((key) => SITE_PREFIX + key));
 
+  // Every key named was public once (a version's artifact, or a page copy still listed): all are
+  // invalidated, so a retry after the delete sends the request the first try sent.
   const documents = pending.map((record) => `${record.id}@${record.version}`);
-  const paths = [...keys].map(cdnPath).sort();
+  const paths = sorted.map(cdnPath).sort();
   if (cdn !== undefined && paths.length > 0) await cdn.invalidate(paths, takeDownReference(documents));
   const next: TakeDownState = { done: { ...done } };
   for (const record of pending) next.done[record.id] = record.version;
-  const sorted = Object.fromEntries(Object.entries(next.done).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await objects.put({ key: TAKE_DOWNS_KEY, body: Buffer.from(JSON.stringify({ done: sorted }), 'utf8'), contentType: 'application/json' });
+  const byId = Object.fromEntries(Object.entries(next.done).sort(([a], [b]) => (a < b ? -1 : 1)));
+  await objects.put({ key: TAKE_DOWNS_KEY, body: Buffer.from(JSON.stringify({ done: byId }), 'utf8'), contentType: 'application/json' });
   return { documents, removed: present };
 }
 
