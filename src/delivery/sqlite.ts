@@ -1,0 +1,133 @@
+// DeliveryStore in SQLite, beside the record store in the same database file: the outbox and log
+// of push jobs, each partner's sequence counter, endpoint state and circuit breaker. The same
+// promises as the DynamoDB adapter (dynamodb.ts): sequence numbers per partner from 1 without
+// gaps, each job recorded once, claims and saves conditional on the attempts read. Each call is
+// one IMMEDIATE transaction, so builds and senders in other processes wait for the write lock
+// instead of racing; nothing needs the DynamoDB adapter's retries or group commits.
+
+import { closedCircuit, type EndpointCircuit } from './circuit.ts';
+import { DeliveryConflictError, type DeliveryJob, type DeliveryStore, type PartnerDeliveryState } from './store.ts';
+import { type SqliteDatabase, sqliteRunner } from '../store/sqliteDatabase.ts';
+
+export interface SqliteDeliveryStoreOptions {
+  database: SqliteDatabase;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS delivery_jobs (
+    partner_id TEXT NOT NULL, message_id TEXT NOT NULL, sequence INTEGER NOT NULL, status TEXT NOT NULL,
+    attempts INTEGER NOT NULL, lease_until TEXT, job TEXT NOT NULL,
+    PRIMARY KEY (partner_id, message_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX IF NOT EXISTS delivery_jobs_in_order ON delivery_jobs (partner_id, sequence);
+  CREATE TABLE IF NOT EXISTS delivery_sequences (partner_id TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS partner_states (partner_id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS partner_circuits (partner_id TEXT PRIMARY KEY, version INTEGER NOT NULL, circuit TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptions): DeliveryStore {
+  const { read, write } = sqliteRunner(database);
+  write('create the delivery tables', () => database.exec(SCHEMA));
+
+  const statements = {
+    jobExists: database.prepare<[string, string], { found: number }>('SELECT 1 AS found FROM delivery_jobs WHERE partner_id = ? AND message_id = ?'),
+    getSequence: database.prepare<[string], { value: number }>('SELECT value FROM delivery_sequences WHERE partner_id = ?'),
+    putSequence: database.prepare<[string, number]>('INSERT OR REPLACE INTO delivery_sequences (partner_id, value) VALUES (?, ?)'),
+    insertJob: database.prepare<[string, string, number, string, number, string]>(
+      'INSERT INTO delivery_jobs (partner_id, message_id, sequence, status, attempts, job) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    listJobs: database.prepare<[string], { job: string }>('SELECT job FROM delivery_jobs WHERE partner_id = ? ORDER BY sequence'),
+    listJobsIn: database.prepare<[string, string], { job: string }>('SELECT job FROM delivery_jobs WHERE partner_id = ? AND status = ? ORDER BY sequence'),
+    claim: database.prepare<[string, string, string, number, string]>(
+      "UPDATE delivery_jobs SET lease_until = ? WHERE partner_id = ? AND message_id = ? AND attempts = ? AND status = 'pending' " +
+        'AND (lease_until IS NULL OR lease_until < ?)',
+    ),
+    // A save replaces the whole job, as DynamoDB's Put does: the claim's lease goes with it.
+    save: database.prepare<[string, number, string, string, string, number]>(
+      'UPDATE delivery_jobs SET status = ?, attempts = ?, job = ?, lease_until = NULL WHERE partner_id = ? AND message_id = ? AND attempts = ?',
+    ),
+    getState: database.prepare<[string], { state: string }>('SELECT state FROM partner_states WHERE partner_id = ?'),
+    putState: database.prepare<[string, string]>('INSERT OR REPLACE INTO partner_states (partner_id, state) VALUES (?, ?)'),
+    getCircuit: database.prepare<[string], { version: number; circuit: string }>('SELECT version, circuit FROM partner_circuits WHERE partner_id = ?'),
+    putCircuit: database.prepare<[string, number, string]>('INSERT OR REPLACE INTO partner_circuits (partner_id, version, circuit) VALUES (?, ?, ?)'),
+  };
+
+  const toState = (partnerId: string, row: { state: string } | undefined): PartnerDeliveryState =>
+    row === undefined ? { partnerId, disabled: false } : (JSON.parse(row.state) as PartnerDeliveryState);
+  const toCircuit = (partnerId: string, row: { circuit: string } | undefined): EndpointCircuit =>
+    row === undefined ? closedCircuit(partnerId) : (JSON.parse(row.circuit) as EndpointCircuit);
+  const toJobs = (rows: { job: string }[]): DeliveryJob[] => rows.map((row) => JSON.parse(row.job) as DeliveryJob);
+
+  return {
+    async createJobs(jobs) {
+      const created = write(`record ${jobs.length} deliveries`, () => {
+        const written: DeliveryJob[] = [];
+        const counters = new Map<string, number>();
+        const seen = new Set<string>();
+        for (const job of jobs) {
+          const key = `${job.partnerId}\u0000${job.messageId}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          if (statements.jobExists.get(job.partnerId, job.messageId) !== undefined) continue;
+          const sequence = (counters.get(job.partnerId) ?? statements.getSequence.get(job.partnerId)?.value ?? 0) + 1;
+          counters.set(job.partnerId, sequence);
+          const { payload, ...rest } = job;
+          const recorded: DeliveryJob = { ...rest, sequence, payload: payload(sequence), status: 'pending', attempts: 0, nextAttemptAt: job.createdAt, history: [] };
+          statements.insertJob.run(job.partnerId, job.messageId, sequence, recorded.status, recorded.attempts, JSON.stringify(recorded));
+          written.push(recorded);
+        }
+        for (const [partnerId, value] of counters) statements.putSequence.run(partnerId, value);
+        return written;
+      });
+      return created.sort((a, b) => (a.partnerId === b.partnerId ? a.sequence - b.sequence : a.partnerId < b.partnerId ? -1 : 1));
+    },
+
+    async listJobs(partnerId, status) {
+      return toJobs(read('list deliveries', () => (status === undefined ? statements.listJobs.all(partnerId) : statements.listJobsIn.all(partnerId, status))));
+    },
+
+    async readQueue(partnerId) {
+      // One read transaction, so the state, circuit and jobs are of the same moment.
+      return read('read delivery queue', () =>
+        database.transaction(() => ({
+          state: toState(partnerId, statements.getState.get(partnerId)),
+          circuit: toCircuit(partnerId, statements.getCircuit.get(partnerId)),
+          pending: toJobs(statements.listJobsIn.all(partnerId, 'pending')),
+        }))(),
+      );
+    },
+
+    async claimJob(job, leaseUntil, now) {
+      return write('claim delivery', () => statements.claim.run(leaseUntil, job.partnerId, job.messageId, job.attempts, now).changes === 1);
+    },
+
+    async saveJob(job, expectedAttempts) {
+      const saved = write('save delivery', () =>
+        statements.save.run(job.status, job.attempts, JSON.stringify(job), job.partnerId, job.messageId, expectedAttempts).changes === 1,
+      );
+      if (!saved) throw new DeliveryConflictError('save delivery: another sender changed the job first.');
+    },
+
+    async getPartnerState(partnerId) {
+      return toState(partnerId, read('read partner state', () => statements.getState.get(partnerId)));
+    },
+
+    async putPartnerState(state) {
+      write('save partner state', () => statements.putState.run(state.partnerId, JSON.stringify(state)));
+    },
+
+    async getCircuit(partnerId) {
+      return toCircuit(partnerId, read('read circuit', () => statements.getCircuit.get(partnerId)));
+    },
+
+    async saveCircuit(circuit) {
+      const saved: EndpointCircuit = { ...circuit, version: circuit.version + 1 };
+      return write('save circuit', () => {
+        const current = statements.getCircuit.get(circuit.partnerId);
+        if ((current?.version ?? 0) !== circuit.version) return undefined;
+        statements.putCircuit.run(circuit.partnerId, saved.version, JSON.stringify(saved));
+        return saved;
+      });
+    },
+  };
+}

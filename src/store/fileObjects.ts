@@ -1,0 +1,373 @@
+// ObjectStore on the file system, the default on one machine: the object `site/a/b.html` is the
+// file `<root>/site/a/b.html`, so `site/` is a plain folder any static server can serve.
+//
+// Metadata (content type, cache-control, sha256) lives in one SQLite table in the root
+// (`.index.sqlite`), not in a side file per object (that would double the files and their
+// writes) nor in extended attributes (Node has no API for them, and copies, archives and some
+// file systems drop them). A row holds the identity of the file it describes: inode, size and
+// modification time, which a rename keeps. A file whose identity differs from its row (written by
+// hand, or left by a process killed between its rename and its row) has no known metadata: it
+// reads back like an S3 object put without any, as application/octet-stream with no sha256, so a
+// build that compares digests writes it again instead of trusting a stale digest.
+//
+// Writes are atomic: the bytes go to a temporary file in `<root>/.partial/`, then one rename puts
+// it in place, so a reader or a killed build never sees a torn file. The rename and the row are
+// made inside one IMMEDIATE transaction of the index, so two processes writing the same key
+// leave the row of the file that won. No fsync by default: a process that is killed loses
+// nothing the kernel already has, and fsyncing every file would cost a build more than its
+// rendering; only an operating-system crash can lose recent files, and then their identity no
+// longer matches their rows (see above), unless `fsync` is set.
+//
+// Files are never changed in place, only replaced by rename, so `copy` is a hard link: the copy
+// keeps the bytes it had when the source is later replaced.
+//
+// Keys are checked before they become paths (see `checkKey`): no empty, `.` or `..` segment, no
+// absolute path, no backslash or NUL, so no key can name a file outside the root. The root's own
+// entries start with a dot, and keys may not: no object can overwrite the index.
+
+import { createHash, randomUUID } from 'node:crypto';
+import { type BigIntStats, copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { type ObjectHead, type ObjectStore, type ObjectSummary, StoreError } from './ports.ts';
+import { openSqliteDatabase, sqliteRunner } from './sqliteDatabase.ts';
+
+export interface FileObjectStoreOptions {
+  /** The folder holding the objects (created when missing). */
+  root: string;
+  /** fsync every file before its rename and the index's commits (slower; survives an OS crash). */
+  fsync?: boolean;
+}
+
+/** A key that cannot be a file under the root; the message says which rule it breaks. */
+export class InvalidObjectKeyError extends StoreError {
+  override name = 'InvalidObjectKeyError';
+}
+
+const INDEX_FILE = '.index.sqlite';
+const PARTIAL_FOLDER = '.partial';
+/** S3's limit on a key's length, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+/** Most file systems' limit on one name, in bytes. */
+const MAX_SEGMENT_BYTES = 255;
+/** Attempts at a rename whose folder another process pruned meanwhile. */
+const RENAME_ATTEMPTS = 5;
+
+type Row = { identity: string; content_type: string; cache_control: string | null; sha256: string | null };
+
+/** Why a key (or, with `prefix`, a listing prefix) cannot name files under the root; undefined when it can. */
+export function keyProblem(key: string, { prefix = false } = {}): string | undefined {
+  if (typeof key !== 'string' || (key === '' && !prefix)) return 'it is empty';
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `it is longer than ${MAX_KEY_BYTES} bytes`;
+  if (key.includes('\u0000')) return 'it contains a NUL character';
+  if (key.includes('\\')) return 'it contains a backslash';
+  if (key.startsWith('/')) return 'it starts with "/" (an absolute path)';
+  const segments = key.split('/');
+  // A prefix's last part is only the start of a name, matched against a folder's entries.
+  const names = prefix ? segments.slice(0, -1) : segments;
+  if (names.includes('')) return 'it has an empty path segment ("//" or a trailing "/")';
+  if (names.includes('.') || names.includes('..')) return 'it has a "." or ".." segment';
+  if (segments.some((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES)) return `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`;
+  if (names[0]?.startsWith('.') === true) return 'its first segment starts with "." (reserved for the store\'s own files)';
+  return undefined;
+}
+
+export function createFileObjectStore({ root: rootOption, fsync = false }: FileObjectStoreOptions): ObjectStore {
+  const root = resolve(rootOption);
+  const partial = join(root, PARTIAL_FOLDER);
+  mkdirSync(partial, { recursive: true });
+  removeAbandonedPartials(partial);
+  const database = openSqliteDatabase(join(root, INDEX_FILE));
+  if (fsync) database.pragma('synchronous = FULL');
+  const { read, write } = sqliteRunner(database);
+  write('create the object index', () =>
+    database.exec(
+      'CREATE TABLE IF NOT EXISTS objects (key TEXT PRIMARY KEY, identity TEXT NOT NULL, content_type TEXT NOT NULL, cache_control TEXT, sha256 TEXT) WITHOUT ROWID',
+    ),
+  );
+  const statements = {
+    get: database.prepare<[string], Row>('SELECT identity, content_type, cache_control, sha256 FROM objects WHERE key = ?'),
+    put: database.prepare<[string, string, string, string | null, string | null]>(
+      'INSERT OR REPLACE INTO objects (key, identity, content_type, cache_control, sha256) VALUES (?, ?, ?, ?, ?)',
+    ),
+    delete: database.prepare<[string]>('DELETE FROM objects WHERE key = ?'),
+  };
+
+  function pathOf(key: string): string {
+    const problem = keyProblem(key);
+    if (problem !== undefined) throw new InvalidObjectKeyError(`The object key ${JSON.stringify(key)} cannot be stored as a file: ${problem}.`);
+    const path = join(root, ...key.split('/'));
+    // Belt and braces: the checks above already keep every key inside the root.
+    if (!path.startsWith(root + sep)) throw new InvalidObjectKeyError(`The object key ${JSON.stringify(key)} would leave the store's folder.`);
+    return path;
+  }
+
+  /** The head of the file at `path` as it is now, with its row's metadata when the row describes it. */
+  function headOf(key: string, stats: BigIntStats): ObjectHead {
+    const row = read(`read the metadata of "${key}"`, () => statements.get.get(key));
+    const known = row !== undefined && row.identity === identityOf(stats) ? row : undefined;
+    return {
+      key,
+      size: Number(stats.size),
+      contentType: known?.content_type ?? 'application/octet-stream',
+      ...(known?.cache_control != null && { cacheControl: known.cache_control }),
+      etag: `"${known?.sha256 != null ? known.sha256.slice(0, 32) : createHash('sha256').update(identityOf(stats)).digest('hex').slice(0, 32)}"`,
+      ...(known?.sha256 != null && { sha256: known.sha256 }),
+    };
+  }
+
+  /**
+   * Put a file in place at `to` and write the key's row (or clear it: metadata unknown), in one
+   * index transaction, so writers of one key never interleave. `place` renames or links the file
+   * there and returns its row, or false when it placed nothing.
+   */
+  function install(key: string, to: string, place: () => { row: Row | undefined } | false): boolean {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        mkdirSync(join(to, '..'), { recursive: true });
+        return write(`write "${key}"`, () => {
+          const placed = place();
+          if (placed === false) return false;
+          const { row } = placed;
+          if (row === undefined) statements.delete.run(key);
+          else statements.put.run(key, row.identity, row.content_type, row.cache_control, row.sha256);
+          return true;
+        });
+      } catch (error) {
+        // Another process removed the (empty) folder between our mkdir and the rename: make it again.
+        if (errorCode(error) === 'ENOENT' && attempt < RENAME_ATTEMPTS) continue;
+        throw fileError(error, key, 'write');
+      }
+    }
+  }
+
+  async function statOf(key: string): Promise<BigIntStats | undefined> {
+    try {
+      const stats = await stat(pathOf(key), { bigint: true });
+      return stats.isFile() ? stats : undefined;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw fileError(error, key, 'read');
+    }
+  }
+
+  /** Files under `prefix`, in key order (UTF-8 bytes, as S3 lists), with their stats. */
+  async function* walk(prefix: string): AsyncGenerator<{ key: string; stats: BigIntStats }> {
+    const problem = keyProblem(prefix, { prefix: true });
+    if (problem !== undefined) throw new InvalidObjectKeyError(`The prefix ${JSON.stringify(prefix)} cannot name objects: ${problem}.`);
+    const cut = prefix.lastIndexOf('/') + 1;
+    const folder = prefix.slice(0, cut);
+    const start = prefix.slice(cut);
+    yield* walkFolder(folder, (name) => name.startsWith(start) && !(folder === '' && name.startsWith('.')));
+  }
+
+  async function* walkFolder(folder: string, accept: (name: string) => boolean): AsyncGenerator<{ key: string; stats: BigIntStats }> {
+    let entries;
+    try {
+      entries = await readdir(join(root, ...folder.split('/')), { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw fileError(error, folder, 'list');
+    }
+    // Sorting a folder's entries as "name" or "name/" keeps the whole walk in key order.
+    const sorted = entries
+      .filter((entry) => (entry.isFile() || entry.isDirectory()) && accept(entry.name))
+      .map((entry) => ({ entry, sortKey: Buffer.from(entry.isDirectory() ? `${entry.name}/` : entry.name) }))
+      .sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
+    for (const { entry } of sorted) {
+      const key = folder + entry.name;
+      if (entry.isDirectory()) {
+        yield* walkFolder(`${key}/`, () => true);
+        continue;
+      }
+      const stats = await statOf(key);
+      if (stats !== undefined) yield { key, stats };
+    }
+  }
+
+  function pruneFolders(key: string): void {
+    // Empty folders left by deletes go, up to (not including) the first level: `site/` stays.
+    const segments = key.split('/').slice(0, -1);
+    for (let depth = segments.length; depth > 1; depth--) {
+      try {
+        rmdirSync(join(root, ...segments.slice(0, depth)));
+      } catch {
+        return; // not empty, already gone, or in use: leave it
+      }
+    }
+  }
+
+  return {
+    async put({ key, body, contentType, cacheControl, sha256: known }) {
+      const path = pathOf(key);
+      const sha256 = known ?? createHash('sha256').update(body).digest('hex');
+      const temporary = join(partial, `${process.pid}.${randomUUID()}`);
+      let stats: BigIntStats;
+      let handle: FileHandle | undefined;
+      try {
+        handle = await open(temporary, 'wx', 0o644);
+        await handle.writeFile(body);
+        if (fsync) await handle.sync();
+        stats = await handle.stat({ bigint: true });
+      } catch (error) {
+        await handle?.close().catch(() => undefined);
+        removeQuietly(temporary);
+        throw fileError(error, key, 'write');
+      }
+      await handle.close();
+      try {
+        install(key, path, () => {
+          renameSync(temporary, path);
+          return { row: { identity: identityOf(stats), content_type: contentType, cache_control: cacheControl ?? null, sha256 } };
+        });
+      } catch (error) {
+        removeQuietly(temporary);
+        throw error;
+      }
+    },
+
+    async get(key) {
+      const path = pathOf(key);
+      let handle: FileHandle;
+      try {
+        handle = await open(path, 'r');
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw fileError(error, key, 'read');
+      }
+      try {
+        const stats = await handle.stat({ bigint: true });
+        if (!stats.isFile()) return undefined;
+        const body = new Uint8Array(await handle.readFile());
+        const { size: _size, ...head } = headOf(key, stats);
+        return { ...head, body };
+      } catch (error) {
+        throw fileError(error, key, 'read');
+      } finally {
+        await handle.close();
+      }
+    },
+
+    async head(key) {
+      const stats = await statOf(key);
+      return stats === undefined ? undefined : headOf(key, stats);
+    },
+
+    async *list(prefix) {
+      for await (const { key, stats } of walk(prefix)) yield headOf(key, stats);
+    },
+
+    async *listKeys(prefix): AsyncGenerator<ObjectSummary> {
+      for await (const { key, stats } of walk(prefix)) {
+        const { size, etag } = headOf(key, stats);
+        yield { key, size, etag };
+      }
+    },
+
+    async delete(keys) {
+      const paths = keys.map((key) => [key, pathOf(key)] as const);
+      write(`delete ${keys.length} objects`, () => {
+        for (const [key, path] of paths) {
+          try {
+            unlinkSync(path);
+          } catch (error) {
+            if (!isMissing(error) && errorCode(error) !== 'EISDIR') throw fileError(error, key, 'delete');
+          }
+          statements.delete.run(key);
+        }
+      });
+      for (const [key] of paths) pruneFolders(key);
+    },
+
+    async copy(from, to) {
+      const source = pathOf(from);
+      const target = pathOf(to);
+      if ((await statOf(from)) === undefined) return false;
+      if (from === to) return true;
+      const temporary = join(partial, `${process.pid}.${randomUUID()}`);
+      try {
+        return install(to, target, () => {
+          // Inside the index's write lock no other writer replaces the source meanwhile.
+          let sourceStats: BigIntStats;
+          try {
+            sourceStats = statSync(source, { bigint: true });
+          } catch (error) {
+            if (isMissing(error)) return false;
+            throw error;
+          }
+          if (!sourceStats.isFile()) return false;
+          try {
+            linkSync(source, temporary);
+          } catch (error) {
+            // Too many links to one file, or none on this file system: copy the bytes instead.
+            if (errorCode(error) !== 'EMLINK' && errorCode(error) !== 'ENOTSUP' && errorCode(error) !== 'EXDEV') throw error;
+            copyFileSync(source, temporary);
+          }
+          const copied = statSync(temporary, { bigint: true });
+          renameSync(temporary, target);
+          const row = statements.get.get(from);
+          // The source's metadata goes with it when known; a copy of a file with none has none either.
+          return { row: row !== undefined && row.identity === identityOf(sourceStats) ? { ...row, identity: identityOf(copied) } : undefined };
+        });
+      } catch (error) {
+        removeQuietly(temporary);
+        throw error;
+      }
+    },
+  };
+}
+
+/** Inode, size and modification time: what a rename keeps and any rewrite changes. */
+function identityOf(stats: BigIntStats): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function fileError(error: unknown, key: string, action: string): unknown {
+  if (error instanceof StoreError) return error;
+  const code = errorCode(error);
+  if (code === undefined) return error;
+  const hint =
+    code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST'
+      ? ' A folder cannot also be an object: one key is the start of another followed by "/".'
+      : code === 'ENOSPC'
+        ? ' The disk is full: free some space and run the build again.'
+        : code === 'EACCES' || code === 'EPERM'
+          ? ' Check the permissions of the store\'s folder.'
+          : '';
+  return new StoreError(`Could not ${action} the object "${key}" (${code}: ${(error as Error).message}).${hint}`, { cause: error });
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already renamed, or never created
+  }
+}
+
+/** Temporary files of processes that died before renaming them (named `<pid>.<uuid>`). */
+function removeAbandonedPartials(folder: string): void {
+  for (const name of readdirSync(folder)) {
+    const pid = Number(name.split('.')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !processRuns(pid)) removeQuietly(join(folder, name));
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
