@@ -1,40 +1,21 @@
-// The DynamoDB delivery store where it batches: sequence numbers taken in shared transactions,
-// the state read with the pending jobs, and claims and saves that share one request.
+// The DeliveryStore port, the same cases for every adapter (test/store/adapters.ts): SQLite and
+// DynamoDB (DynamoDB Local). `another()` is a second store on the same data, as another process
+// would open it: its own connection or batches, nothing shared in memory.
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
 import { environmentSecrets } from '../../src/delivery/secrets.ts';
 import { sendPendingDeliveries } from '../../src/delivery/send.ts';
 import { DeliveryConflictError, type DeliveryJob, type DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { deliveryStoreAdapters } from '../store/adapters.ts';
 import { site } from '../feeds/site.ts';
 import { fastClock, type Receiver, startReceiver } from './receiver.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const secrets = environmentSecrets({ PARTNER_SECRET: secret });
 const policy = { maxAttempts: 4, baseDelayMs: 10_000, maxDelayMs: 60_000, timeoutMs: 2000 };
-
-let client: DynamoDBDocumentClient;
-let table: string;
-let store: DeliveryStore;
-const receivers: Receiver[] = [];
-let counter = 0;
-
-beforeAll(async () => {
-  ({ dynamodb: client, table } = await createTestStores());
-  store = createDynamoDeliveryStore({ client, table });
-});
-
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-/** Another process's store on the same table: its own batches, nothing shared in memory. */
-const otherStore = () => createDynamoDeliveryStore({ client, table });
 
 function record(id: string, second = 0): DocumentRecord {
   return {
@@ -45,6 +26,7 @@ function record(id: string, second = 0): DocumentRecord {
   };
 }
 
+let counter = 0;
 function partner(url = 'https://partner.example.org/hook'): Partner {
   return { id: `s${++counter}`, name: '测试合作网站', takes: { fullText: true }, webhook: { url, secret: { env: 'PARTNER_SECRET' } } };
 }
@@ -52,7 +34,19 @@ function partner(url = 'https://partner.example.org/hook'): Partner {
 const sequences = (jobs: DeliveryJob[]) => jobs.map((job) => job.sequence);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
-describe('DynamoDB delivery store', () => {
+describe.each(deliveryStoreAdapters)('$name delivery store', ({ create }) => {
+  let store: DeliveryStore;
+  let otherStore: () => DeliveryStore;
+  const receivers: Receiver[] = [];
+
+  beforeAll(async () => {
+    ({ store, another: otherStore } = await create());
+  });
+
+  afterEach(async () => {
+    await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+  });
+
   it('gives builds racing over the same partners strictly increasing, gapless sequence numbers, each job once', async () => {
     const partners = [partner(), partner(), partner()];
     const builds = Array.from({ length: 4 }, (_, b) => [
@@ -80,7 +74,7 @@ describe('DynamoDB delivery store', () => {
     }
   });
 
-  it('records more jobs for one partner than one transaction holds, and continues the count afterwards', async () => {
+  it('records more jobs for one partner than one DynamoDB transaction holds, and continues the count afterwards', async () => {
     const p = partner();
     const changes = Array.from({ length: 150 }, (_, i) => ({ after: record(`press-many-${String(i).padStart(3, '0')}`, i % 60) }));
     const jobs = await recordDeliveries({ store, site, partners: [p], changes });
@@ -88,6 +82,32 @@ describe('DynamoDB delivery store', () => {
     expect(sequences(await store.listJobs(p.id))).toEqual(range(150));
     const next = await recordDeliveries({ store, site, partners: [p], changes: [{ after: record('press-one-more') }] });
     expect(sequences(next)).toEqual([151]);
+  });
+
+  it('records a job once: recording it again returns nothing and leaves the job as it is', async () => {
+    const p = partner();
+    const [job] = await store.createJobs([
+      {
+        partnerId: p.id, messageId: `msg_${p.id}_1`, event: 'document.embargoed', documentId: 'press-e', version: 1, kind: 'release',
+        createdAt: '2010-12-08T02:00:00.000Z', embargoUntil: '2010-12-09T01:00:00.000Z', payload: (sequence) => JSON.stringify({ sequence }),
+      },
+    ]);
+    expect(job).toMatchObject({ sequence: 1, status: 'pending', attempts: 0, nextAttemptAt: '2010-12-08T02:00:00.000Z', history: [], payload: '{"sequence":1}', embargoUntil: '2010-12-09T01:00:00.000Z' });
+    const again = await otherStore().createJobs([{ ...(job as DeliveryJob), createdAt: '2010-12-08T03:00:00.000Z', payload: () => 'other bytes' }]);
+    expect(again).toEqual([]);
+    expect(await store.listJobs(p.id)).toEqual([job]);
+  });
+
+  it('lists a partner\'s jobs in one status, in sequence order', async () => {
+    const p = partner();
+    const jobs = await recordDeliveries({ store, site, partners: [p], changes: [1, 2, 3].map((i) => ({ after: record(`press-s${i}`, i) })) });
+    const [a, b] = jobs as [DeliveryJob, DeliveryJob];
+    await store.saveJob({ ...b, status: 'dead', attempts: 4 }, 0);
+    await store.saveJob({ ...a, status: 'delivered', attempts: 1, deliveredAt: '2010-12-08T02:01:00.000Z' }, 0);
+    expect((await store.listJobs(p.id, 'pending')).map((job) => job.documentId)).toEqual(['press-s3']);
+    expect((await store.listJobs(p.id, 'dead')).map((job) => job.documentId)).toEqual(['press-s2']);
+    expect(await store.listJobs(p.id, 'delivered')).toEqual([{ ...a, status: 'delivered', attempts: 1, deliveredAt: '2010-12-08T02:01:00.000Z' }]);
+    expect(await store.listJobs('nobody')).toEqual([]);
   });
 
   it('reads the partner state and circuit with its pending jobs only', async () => {
@@ -98,11 +118,14 @@ describe('DynamoDB delivery store', () => {
     await store.putPartnerState({ partnerId: p.id, disabled: true, reason: 'HTTP 410', changedAt: '2010-12-08T03:00:00.000Z' });
     const queue = await store.readQueue(p.id);
     expect(queue.state).toEqual({ partnerId: p.id, disabled: true, reason: 'HTTP 410', changedAt: '2010-12-08T03:00:00.000Z' });
+    expect(await store.getPartnerState(p.id)).toEqual(queue.state);
     expect(queue.pending).toEqual([second]);
     const open = { partnerId: p.id, version: 0, failures: 5, openUntil: '2010-12-08T03:05:00.000Z', openedAt: '2010-12-08T03:00:00.000Z', lastError: 'HTTP 503' };
     await store.saveCircuit(open);
     expect((await store.readQueue(p.id)).circuit).toEqual({ ...open, version: 1 });
     expect((await store.readQueue(p.id)).pending).toEqual([second]);
+    await store.putPartnerState({ partnerId: p.id, disabled: false, changedAt: '2010-12-08T04:00:00.000Z' });
+    expect(await otherStore().getPartnerState(p.id)).toEqual({ partnerId: p.id, disabled: false, changedAt: '2010-12-08T04:00:00.000Z' });
   });
 
   it('saves a circuit only at the version it was read with, so one of two senders wins', async () => {
@@ -117,9 +140,10 @@ describe('DynamoDB delivery store', () => {
     expect(await store.getCircuit(p.id)).toEqual({ ...winner, version: 1 });
     expect(await store.saveCircuit({ ...read, failures: 9 })).toBeUndefined(); // stale: read at version 0
     expect(await store.saveCircuit({ ...winner, failures: 0 })).toMatchObject({ version: 2, failures: 0 });
+    expect(await store.saveCircuit({ partnerId: 'never-saved', version: 3, failures: 1 })).toBeUndefined();
   });
 
-  it('claims and saves sharing one request each succeed or fail on their own condition', async () => {
+  it('claims and saves made at once each succeed or fail on their own condition', async () => {
     const p = partner();
     const jobs = await recordDeliveries({ store, site, partners: [p], changes: [1, 2, 3, 4].map((i) => ({ after: record(`press-c${i}`, i) })) });
     const [a, b, c, d] = jobs as [DeliveryJob, DeliveryJob, DeliveryJob, DeliveryJob];
@@ -134,6 +158,7 @@ describe('DynamoDB delivery store', () => {
     expect([claims[0] !== claims[2], claims[1], claims[3]]).toEqual([true, false, true]);
     expect(await otherStore().claimJob(a, lease, now)).toBe(false); // leased
     expect(await store.claimJob(b, lease, now)).toBe(true);
+    expect(await store.claimJob({ ...b, messageId: 'never-recorded' }, lease, now)).toBe(false);
 
     const saves = await Promise.allSettled([
       store.saveJob({ ...a, attempts: 1, status: 'delivered' }, 0),
@@ -147,6 +172,21 @@ describe('DynamoDB delivery store', () => {
     expect(stored.map((job) => [job.documentId, job.status, job.attempts])).toEqual([
       ['press-c1', 'delivered', 1], ['press-c2', 'pending', 0], ['press-c3', 'dead', 1], ['press-c4', 'delivered', 1],
     ]);
+    expect(stored[0]).toEqual({ ...a, attempts: 1, status: 'delivered' });
+  });
+
+  it('a saved job is free to claim again at its new attempt count: the claim\'s lease goes with the save', async () => {
+    const p = partner();
+    const [job] = (await recordDeliveries({ store, site, partners: [p], changes: [{ after: record('press-r1') }] })) as [DeliveryJob];
+    const now = '2010-12-08T03:00:00.000Z';
+    expect(await store.claimJob(job, '2999-01-01T00:00:00.000Z', now)).toBe(true);
+    const retried = { ...job, attempts: 1, nextAttemptAt: '2010-12-08T03:00:10.000Z', lastStatus: 503, history: [{ at: now, status: 503, latencyMs: 12 }] };
+    await store.saveJob(retried, 0);
+    expect(await store.claimJob(job, '2999-01-01T00:00:00.000Z', now)).toBe(false); // the attempts changed
+    expect(await otherStore().claimJob(retried, '2010-12-08T03:01:00.000Z', now)).toBe(true);
+    // An expired lease may be claimed by anyone.
+    expect(await store.claimJob(retried, '2010-12-08T03:05:00.000Z', '2010-12-08T03:02:00.000Z')).toBe(true);
+    expect(await store.listJobs(p.id)).toEqual([retried]);
   });
 
   it('two senders running at once send each job once', async () => {

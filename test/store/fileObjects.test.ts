@@ -1,0 +1,146 @@
+// What only the file system object store has: a plain folder of files, one index instead of side
+// files, keys that can never leave the root, and writes a killed process cannot tear. The
+// ObjectStore port's cases run against it in objects.conformance.test.ts.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { createFileObjectStore, InvalidObjectKeyError } from '../../src/store/fileObjects.ts';
+import { StoreError } from '../../src/store/ports.ts';
+
+const html = (text: string): Uint8Array => new TextEncoder().encode(`<!doctype html><html lang="zh-CN"><p>${text}</p></html>`);
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+async function storeFolder(): Promise<{ parent: string; root: string }> {
+  const parent = await mkdtemp(join(tmpdir(), 'gazette-files-'));
+  return { parent, root: join(parent, 'store') };
+}
+
+/** Every file under `folder`, as paths relative to it with "/". */
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .sort();
+}
+
+describe('file system object store', () => {
+  test('objects are plain files under the root, with no side file per object', async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    const page = html('淮南市人民政府公报 2010年第7期');
+    await objects.put({ key: 'site/gazette/2010/07/index.html', body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
+    await objects.put({ key: 'site/files/政府信息公开目录 2010版.pdf', body: html('目录'), contentType: 'application/pdf' });
+    await objects.put({ key: 'private/state/build.json', body: new TextEncoder().encode('{}'), contentType: 'application/json' });
+
+    expect(Buffer.from(await readFile(join(root, 'site/gazette/2010/07/index.html'))).equals(Buffer.from(page))).toBe(true);
+    const files = await filesUnder(root);
+    const own = files.filter((file) => file.startsWith('.index.sqlite'));
+    expect(files.filter((file) => !own.includes(file))).toEqual(['private/state/build.json', 'site/files/政府信息公开目录 2010版.pdf', 'site/gazette/2010/07/index.html']);
+    expect(own).toContain('.index.sqlite');
+    expect(await readdir(join(root, '.partial'))).toEqual([]);
+  });
+
+  test('keys that would name a file outside the root, or the store\'s own files, are refused and nothing is written', async () => {
+    const { parent, root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    const outside = ['../escape.html', 'site/../../escape.html', '/tmp/escape.html', 'site/./a.html', 'site//a.html', 'site/a/', '', 'site\\..\\..\\escape.html', 'site/a\u0000.html', '.index.sqlite', '.partial/x', `site/${'长'.repeat(100)}.html`];
+    const body = html('越界');
+    for (const key of outside) {
+      await expect(objects.put({ key, body, contentType: 'text/html' }), key).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(objects.get(key), key).rejects.toThrow(JSON.stringify(key));
+      await expect(objects.head(key), key).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(objects.delete(['site/ok.html', key]), key).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(objects.copy(key, 'site/copy.html'), key).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(objects.copy('site/ok.html', key), key).rejects.toBeInstanceOf(InvalidObjectKeyError);
+    }
+    for (const prefix of ['../', 'site/../', '/', 'site//']) {
+      await expect((async () => { for await (const _ of objects.listKeys(prefix)) break; })(), prefix).rejects.toBeInstanceOf(InvalidObjectKeyError);
+    }
+    expect(await readdir(parent)).toEqual(['store']);
+    expect((await filesUnder(root)).filter((file) => !file.startsWith('.index.sqlite'))).toEqual([]);
+
+    // Dots inside names are fine, and stay inside the root.
+    await objects.put({ key: 'site/.well-known/security.txt', body, contentType: 'text/plain' });
+    await objects.put({ key: 'site/..hidden/a..b.html', body, contentType: 'text/html' });
+    expect((await filesUnder(root)).filter((file) => !file.startsWith('.index.sqlite'))).toEqual(['site/..hidden/a..b.html', 'site/.well-known/security.txt']);
+  });
+
+  test('a file changed behind the store\'s back reads back with no metadata, never a stale digest', async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    await objects.put({ key: 'site/index.html', body: html('首页'), contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    const before = await objects.head('site/index.html');
+    const edited = html('手工修改的首页');
+    await writeFile(join(root, 'site/index.html'), edited);
+
+    const head = await objects.head('site/index.html');
+    expect(head).toMatchObject({ size: edited.byteLength, contentType: 'application/octet-stream' });
+    expect(head?.sha256).toBeUndefined();
+    expect(head?.cacheControl).toBeUndefined();
+    expect(head?.etag).not.toBe(before?.etag);
+    expect((await objects.get('site/index.html'))?.sha256).toBeUndefined();
+
+    await objects.put({ key: 'site/index.html', body: edited, contentType: 'text/html; charset=utf-8' });
+    expect((await objects.head('site/index.html'))?.sha256).toBe(sha256(edited));
+  });
+
+  test('a writer killed while it rewrites an object leaves the old or the new file, whole, and its temporary files are cleared', async () => {
+    const { root } = await storeFolder();
+    const key = 'site/files/big.bin';
+    for (const delayMs of [0, 40, 90]) {
+      const worker = spawn(process.execPath, ['--import', 'tsx', 'test/store/storeWorker.ts', 'rewrite', root, key], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        worker.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('writing') && resolve());
+        worker.on('exit', (code) => reject(new Error(`the worker exited (${code}) before writing`)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const exited = new Promise((resolve) => worker.on('exit', resolve));
+      worker.kill('SIGKILL');
+      await exited;
+
+      const bytes = await readFile(join(root, key));
+      const whole = (bytes.length === 8_000_000 && bytes.every((byte) => byte === 0x61)) || (bytes.length === 12_000_000 && bytes.every((byte) => byte === 0x62));
+      expect(whole, `${bytes.length} bytes after a kill at ${delayMs} ms`).toBe(true);
+      const head = await createFileObjectStore({ root }).head(key);
+      if (head?.sha256 !== undefined) expect(head.sha256).toBe(sha256(bytes));
+      expect(await readdir(join(root, '.partial'))).toEqual([]);
+    }
+  });
+
+  test('a key that is the folder of other keys cannot be an object too, and the error says why', async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    await objects.put({ key: 'site/a/b.html', body: html('b'), contentType: 'text/html' });
+    await objects.put({ key: 'site/x.html', body: html('x'), contentType: 'text/html' });
+    await expect(objects.put({ key: 'site/a', body: html('a'), contentType: 'text/html' })).rejects.toThrow(/"site\/a".*folder cannot also be an object/);
+    await expect(objects.put({ key: 'site/x.html/y.html', body: html('y'), contentType: 'text/html' })).rejects.toBeInstanceOf(StoreError);
+    await expect(objects.copy('site/x.html', 'site/a')).rejects.toBeInstanceOf(StoreError);
+    expect((await objects.get('site/a/b.html'))?.sha256).toBe(sha256(html('b')));
+    expect(await readdir(join(root, '.partial'))).toEqual([]);
+  });
+
+  test('deletes remove the folders they empty, but not the first level a server may be serving', async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    await objects.put({ key: 'site/press/2010/12/a/index.html', body: html('a'), contentType: 'text/html' });
+    await objects.put({ key: 'site/press/2010/11/b/index.html', body: html('b'), contentType: 'text/html' });
+    await objects.delete(['site/press/2010/12/a/index.html']);
+    expect(await readdir(join(root, 'site/press/2010'))).toEqual(['11']);
+    await objects.delete(['site/press/2010/11/b/index.html']);
+    expect(await readdir(join(root, 'site'))).toEqual([]);
+  });
+
+  test('temporary files left by processes that are gone are removed when a store opens', async () => {
+    const { root } = await storeFolder();
+    await mkdir(join(root, '.partial'), { recursive: true });
+    await writeFile(join(root, '.partial', '2147483646.7c9e'), 'torn');
+    await writeFile(join(root, '.partial', `${process.pid}.in-flight`), 'mine');
+    createFileObjectStore({ root });
+    expect(await readdir(join(root, '.partial'))).toEqual([`${process.pid}.in-flight`]);
+  });
+});
