@@ -1,5 +1,5 @@
-// The synthesized template, for what withdrawals and embargoes need on AWS: the publishing
-// functions may invalidate the site's distribution (and nothing else on CloudFront), and the
+// The synthesized template, for what withdrawals and embargoes need on AWS: the functions that
+// finish builds may invalidate the site's distribution (and nothing else on CloudFront), and the
 // feeds function's stream filter lets staged embargoes through as well as documents' commits.
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -46,11 +46,12 @@ function statements(): { roles: string; Action: string | string[]; Resource: unk
 }
 
 describe('CloudFront invalidation', () => {
-  it('is granted to render and release only, on the site distribution only, and they are told its id', () => {
+  it('is granted only to the functions that finish builds (render, release, finalize), on the site distribution only, and they are told its id', () => {
     const [distribution] = ofType('AWS::CloudFront::Distribution').map(([id]) => id);
     expect(distribution).toBeDefined();
     const invalidations = statements().filter((statement) => json(statement.Action).includes('cloudfront:'));
-    expect(invalidations.map((statement) => [statement.Action, /Render|Release/.exec(statement.roles)?.[0]]).sort()).toEqual([
+    expect(invalidations.map((statement) => [statement.Action, /Render|Release|Finalize/.exec(statement.roles)?.[0]]).sort()).toEqual([
+      ['cloudfront:CreateInvalidation', 'Finalize'],
       ['cloudfront:CreateInvalidation', 'Release'],
       ['cloudfront:CreateInvalidation', 'Render'],
     ]);
@@ -58,7 +59,7 @@ describe('CloudFront invalidation', () => {
       expect(json(statement.Resource)).toMatch(new RegExp(`:distribution/",\\{"Ref":"${distribution}"\\}`));
       expect(json(statement.Resource)).not.toContain('*');
     }
-    for (const name of ['RenderFunction', 'ReleaseFunction']) {
+    for (const name of ['RenderFunction', 'ReleaseFunction', 'FinalizeFunction']) {
       const fn = resources[functionId(name)] as Resource;
       expect((fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['DISTRIBUTION_ID'], name).toEqual({ Ref: distribution });
     }
