@@ -1,9 +1,9 @@
-// Every AWS call each bundled function makes (S3, DynamoDB, SQS, CloudFront, Scheduler), held to the
-// IAM policy the stack gives its role (test/functions/policy.ts). The functions run with the
-// environment the stack sets them, as in the other bundle tests, but their endpoints are recording
-// proxies that refuse what the role does not allow, as AWS would: first publish, a correction, a
-// withdrawal, an embargo and its release, the feeds function on the table changes each of these
-// makes, and notify delivering to a partner.
+// Every AWS call each bundled function makes (S3, DynamoDB, SQS, CloudFront, Scheduler, Secrets
+// Manager), held to the IAM policy the stack gives its role (test/functions/policy.ts). The functions
+// run with the environment the stack sets them, as in the other bundle tests, but their endpoints are
+// recording proxies that refuse what the role does not allow, as AWS would: first publish, a
+// correction, a withdrawal, an embargo and its release, the feeds function on the table changes each
+// of these makes, and notify delivering to a partner.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/functions.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
 import { createTestStores, type TestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
@@ -32,6 +33,10 @@ let scheduler: FakeScheduler;
 let sqs: FakeSqs;
 let receiver: Receiver;
 let cloudfront: FakeCloudFront;
+let secretsManager: FakeSecretsManager;
+/** The partner's signing secret, as the stack creates it (context gazette:partnerSecrets). */
+const SECRET_NAME = 'gazette/partners/hnnews';
+let secretArn: string;
 const entries = {} as Record<FunctionName, string>;
 const proxies = {} as Record<FunctionName, PolicyProxy>;
 let policies: StackPolicies;
@@ -39,7 +44,7 @@ let policies: StackPolicies;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-iam-'));
   let bundled: string[];
-  [bundled, stores, source, scheduler, sqs, receiver, cloudfront] = await Promise.all([
+  [bundled, stores, source, scheduler, sqs, receiver, cloudfront, secretsManager] = await Promise.all([
     Promise.all(exercised.map((name) => bundleInto(join(work, 'bundles'), name))),
     createTestStores(),
     createSourceBucket(),
@@ -47,16 +52,23 @@ beforeAll(async () => {
     startFakeSqs(),
     startReceiver(secret),
     startFakeCloudFront(),
+    startFakeSecretsManager(),
   ]);
   for (const [i, name] of exercised.entries()) entries[name] = bundled[i] as string;
   // Each function's own role and environment, naming this test's buckets and table.
-  policies = await synthesizePolicies({ SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table });
-  const targets = { s3: stores.s3Endpoint, dynamodb: stores.dynamodbEndpoint, sqs: sqs.url, cloudfront: cloudfront.url, scheduler: scheduler.url };
+  policies = await synthesizePolicies(
+    { SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table, PartnerSecret0: SECRET_NAME },
+    { context: { 'gazette:partnerSecrets': [SECRET_NAME] } },
+  );
+  // The ARN the stack outputs for partners.yaml.
+  secretArn = policies.notify.statements.find((statement) => statement.sid === 'PartnerSecrets')?.resources[0] as string;
+  secretsManager.put(secretArn, secret, new Date(Date.now() - 86_400_000)); // eslint-disable-line no-restricted-syntax
+  const targets = { s3: stores.s3Endpoint, dynamodb: stores.dynamodbEndpoint, sqs: sqs.url, cloudfront: cloudfront.url, scheduler: scheduler.url, secretsmanager: secretsManager.url };
   for (const name of exercised) proxies[name] = await startPolicyProxy(policies[name], targets);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([...Object.values(proxies).map((proxy) => proxy.close()), scheduler.close(), sqs.close(), receiver.close(), cloudfront.close()]);
+  await Promise.all([...Object.values(proxies).map((proxy) => proxy.close()), scheduler.close(), sqs.close(), receiver.close(), cloudfront.close(), secretsManager.close()]);
   await rm(work, { recursive: true, force: true });
 });
 
@@ -82,8 +94,8 @@ async function run(name: FunctionName, events: unknown[], env: Record<string, st
 /** Render and release: besides the stack's environment, where the sources are mirrored. */
 const publishEnv = (contentDir: string) => ({ CONTENT_DIR: join(work, contentDir, 'content') });
 
-/** Feeds and notify: the partner's webhook is on loopback, its secret in the environment. */
-const deliveryEnv = () => ({ GAZETTE_NETWORK_MODE: 'local', GAZETTE_SECRET_HNNEWS: secret });
+/** Feeds and notify: the partner's webhook is on loopback. */
+const deliveryEnv = () => ({ GAZETTE_NETWORK_MODE: 'local' });
 
 async function render(...changedFiles: string[]): Promise<Invocation> {
   const event = { Records: changedFiles.map((rel) => sqsRecord(s3Notification(source.bucket, `content/${rel}`))) };
@@ -152,7 +164,7 @@ const partnersYaml = () => `partners:
   - id: hnnews
     name: 淮南新闻网
     takes: { kinds: [release], fullText: true }
-    webhook: { url: ${receiver.url}, secret: { env: GAZETTE_SECRET_HNNEWS } }
+    webhook: { url: ${receiver.url}, secret: { awsSecret: "${secretArn}" } }
     embargoAccess: true
 `;
 
@@ -175,11 +187,12 @@ describe('each function, through its own role', () => {
     expect(sqs.messages.map((body) => JSON.parse(body))).toContainEqual({ partnerId: 'hnnews' });
   }, 180_000);
 
-  it('notify: delivers the partner\u2019s pending webhooks, signed', async () => {
+  it('notify: delivers the partner\u2019s pending webhooks, signed with its secret from Secrets Manager', async () => {
     const invocation = await run('notify', [{ Records: [sqsRecord({ partnerId: 'hnnews' })] }], deliveryEnv());
     expect(invocation.results).toEqual([{ batchItemFailures: [] }]);
     expect(receiver.requests.length).toBeGreaterThan(0);
     expect(receiver.requests.every((request) => request.verified)).toBe(true);
+    expect(secretsManager.requests.map((request) => request.SecretId)).toContain(secretArn);
   }, 120_000);
 
   it('a correction: a new version with its change note, the earlier one kept at v1/', async () => {

@@ -21,6 +21,7 @@ import {
   cloudfrontCallsOf,
   s3CallsOf,
   schedulerCallsOf,
+  secretsManagerCallsOf,
   sqsCallsOf,
   startPolicyProxy,
   synthesizePolicies,
@@ -185,6 +186,11 @@ describe('the other services\u2019 requests', () => {
     for (const operation of ['SendMessage', 'SendMessageBatch']) {
       expect(sqsCallsOf(send(operation))).toEqual([{ action: 'sqs:SendMessage', resource: 'arn:aws:sqs:us-east-1:123456789012:Gazette-NotifyQueue' }]);
     }
+  });
+
+  it('maps reading a partner secret to the secret the ARN names', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gazette/partners/hnnews-AbCdEf';
+    expect(secretsManagerCallsOf(request('POST', '/', { 'x-amz-target': 'secretsmanager.GetSecretValue' }, JSON.stringify({ SecretId: arn, VersionStage: 'AWSPREVIOUS' })))).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: arn }]);
   });
 
   it('maps a CloudFront invalidation to its distribution ARN', () => {

@@ -22,7 +22,7 @@
 //   3. In iam.test.ts: add the name to `exercised` and a scenario that invokes it with `run(name, events,
 //      env)`: the bundle gets its stack environment (`policies[name].environment`), your `env`, and the
 //      proxies' endpoints; `run` fails on any call the role refused, printing each one.
-// Services: S3, DynamoDB, SQS, CloudFront, EventBridge Scheduler. Adding one (Secrets Manager, Step
+// Services: S3, DynamoDB, SQS, CloudFront, EventBridge Scheduler, Secrets Manager. Adding one (Step
 // Functions, …) is one entry in `services` below: its endpoint variable, how a request maps to IAM
 // calls, how AWS answers a refused call. A resource type `resourceTypes` does not know is one entry
 // there. Anything this module cannot map or resolve fails loudly, naming what to add.
@@ -113,14 +113,17 @@ export type StackPolicies = Readonly<Record<FunctionName, FunctionPolicy>> & { r
  * function's policy. `bindings`: construct path in the stack → physical name used by the test,
  * e.g. `{ SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table }`.
  */
-export async function synthesizePolicies(bindings: Record<string, string>, env: AccountEnv = TEST_ACCOUNT): Promise<StackPolicies> {
+export async function synthesizePolicies(
+  bindings: Record<string, string>,
+  { env = TEST_ACCOUNT, context }: { env?: AccountEnv; context?: Record<string, unknown> } = {},
+): Promise<StackPolicies> {
   const workDir = await mkdtemp(join(tmpdir(), 'gazette-policy-'));
   try {
     for (const name of functionNames) {
       await mkdir(join(workDir, 'bundles', name), { recursive: true });
       await writeFile(join(workDir, 'bundles', name, 'index.mjs'), 'export const handler = async () => ({});\n');
     }
-    const { stack } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, 'out') });
+    const { stack } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, 'out'), ...(context === undefined ? {} : { context }) });
     const resources = Template.fromStack(stack).toJSON()['Resources'] as Record<string, CfnResource>;
     const names = new Map(Object.entries(bindings).map(([path, name]) => [logicalIdOf(stack, path), name]));
     const resolve = resolver(resources, names, { ...env, stackName: stack.stackName });
@@ -492,6 +495,18 @@ export function sqsCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOU
   return [{ action: `sqs:${action}`, resource: `arn:${env.partition}:sqs:${env.region}:${account}:${name}` }];
 }
 
+/** Secrets Manager (AWS JSON 1.1): GetSecretValue and DescribeSecret on the secret the SecretId names (an ARN, as partners.yaml gives it). */
+export function secretsManagerCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
+  const operation = /^secretsmanager\.(\w+)$/.exec(String(request.headers['x-amz-target'] ?? ''))?.[1];
+  const { SecretId } = JSON.parse(request.body.toString('utf8') || '{}') as { SecretId?: string };
+  if (operation === undefined || SecretId === undefined) {
+    throw new UnmappedRequestError(`policy.ts cannot map Secrets Manager request "${String(request.headers['x-amz-target'])}" to IAM actions: add it to secretsManagerCallsOf.`);
+  }
+  // By name, IAM still matches the full ARN (with its random suffix), which only the stack knows.
+  const resource = SecretId.startsWith('arn:') ? SecretId : `arn:${env.partition}:secretsmanager:${env.region}:${env.account}:secret:${SecretId}`;
+  return [{ action: `secretsmanager:${operation}`, resource }];
+}
+
 /** CloudFront (REST-XML): CreateInvalidation, POST /2020-05-31/distribution/{Id}/invalidation. */
 export function cloudfrontCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
   const id = /^\/\d{4}-\d{2}-\d{2}\/distribution\/([^/?]+)\/invalidation$/.exec(request.url.split('?')[0] ?? '')?.[1];
@@ -593,6 +608,15 @@ export const services = {
       const id = requestId();
       return { status: 403, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': id }, body: s3Xml(`<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`) };
     },
+  },
+  secretsmanager: {
+    endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    callsOf: secretsManagerCallsOf,
+    denied: (_request, message) => ({
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() },
+      body: Buffer.from(JSON.stringify({ __type: 'AccessDeniedException', Message: message }), 'utf8'),
+    }),
   },
   scheduler: {
     endpointVariable: 'AWS_ENDPOINT_URL_SCHEDULER',
