@@ -21,13 +21,33 @@
 // Files are never changed in place, only replaced by rename, so `copy` is a hard link: the copy
 // keeps the bytes it had when the source is later replaced.
 //
+// File calls are synchronous: objects are small files in the page cache, where each call takes
+// microseconds, and the promise API's round trip through the thread pool cost several times the
+// work (measured: 2,000 puts took 1.3 s that way).
+//
 // Keys are checked before they become paths (see `checkKey`): no empty, `.` or `..` segment, no
 // absolute path, no backslash or NUL, so no key can name a file outside the root. The root's own
 // entries start with a dot, and keys may not: no object can overwrite the index.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { type BigIntStats, copyFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import {
+  type BigIntStats,
+  closeSync,
+  copyFileSync,
+  type Dirent,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { type ObjectHead, type ObjectStore, type ObjectSummary, StoreError } from './ports.ts';
 import { openSqliteDatabase, sqliteRunner } from './sqliteDatabase.ts';
@@ -93,6 +113,9 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     delete: database.prepare<[string]>('DELETE FROM objects WHERE key = ?'),
   };
 
+  /** Folders this store made and has not removed: no mkdir per write. */
+  const folders = new Set<string>();
+
   function pathOf(key: string): string {
     const problem = keyProblem(key);
     if (problem !== undefined) throw new InvalidObjectKeyError(`The object key ${JSON.stringify(key)} cannot be stored as a file: ${problem}.`);
@@ -123,8 +146,12 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
    */
   function install(key: string, to: string, place: () => { row: Row | undefined } | false): boolean {
     for (let attempt = 1; ; attempt++) {
+      const folder = join(to, '..');
       try {
-        mkdirSync(join(to, '..'), { recursive: true });
+        if (!folders.has(folder)) {
+          mkdirSync(folder, { recursive: true });
+          folders.add(folder);
+        }
         return write(`write "${key}"`, () => {
           const placed = place();
           if (placed === false) return false;
@@ -134,16 +161,17 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
           return true;
         });
       } catch (error) {
-        // Another process removed the (empty) folder between our mkdir and the rename: make it again.
+        // Another process removed the (empty) folder since we made it: make it again.
+        folders.delete(folder);
         if (errorCode(error) === 'ENOENT' && attempt < RENAME_ATTEMPTS) continue;
         throw fileError(error, key, 'write');
       }
     }
   }
 
-  async function statOf(key: string): Promise<BigIntStats | undefined> {
+  function statOf(key: string): BigIntStats | undefined {
     try {
-      const stats = await stat(pathOf(key), { bigint: true });
+      const stats = statSync(pathOf(key), { bigint: true });
       return stats.isFile() ? stats : undefined;
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -162,9 +190,9 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
   }
 
   async function* walkFolder(folder: string, accept: (name: string) => boolean): AsyncGenerator<{ key: string; stats: BigIntStats }> {
-    let entries;
+    let entries: Dirent[];
     try {
-      entries = await readdir(join(root, ...folder.split('/')), { withFileTypes: true });
+      entries = readdirSync(join(root, ...folder.split('/')), { withFileTypes: true });
     } catch (error) {
       if (isMissing(error)) return;
       throw fileError(error, folder, 'list');
@@ -180,7 +208,7 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
         yield* walkFolder(`${key}/`, () => true);
         continue;
       }
-      const stats = await statOf(key);
+      const stats = statOf(key);
       if (stats !== undefined) yield { key, stats };
     }
   }
@@ -189,8 +217,10 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     // Empty folders left by deletes go, up to (not including) the first level: `site/` stays.
     const segments = key.split('/').slice(0, -1);
     for (let depth = segments.length; depth > 1; depth--) {
+      const folder = join(root, ...segments.slice(0, depth));
       try {
-        rmdirSync(join(root, ...segments.slice(0, depth)));
+        rmdirSync(folder);
+        folders.delete(folder);
       } catch {
         return; // not empty, already gone, or in use: leave it
       }
@@ -203,18 +233,18 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
       const sha256 = known ?? createHash('sha256').update(body).digest('hex');
       const temporary = join(partial, `${process.pid}.${randomUUID()}`);
       let stats: BigIntStats;
-      let handle: FileHandle | undefined;
+      let fd: number | undefined;
       try {
-        handle = await open(temporary, 'wx', 0o644);
-        await handle.writeFile(body);
-        if (fsync) await handle.sync();
-        stats = await handle.stat({ bigint: true });
+        fd = openSync(temporary, 'wx', 0o644);
+        for (let written = 0; written < body.byteLength; ) written += writeSync(fd, body, written);
+        if (fsync) fsyncSync(fd);
+        stats = fstatSync(fd, { bigint: true });
+        closeSync(fd);
       } catch (error) {
-        await handle?.close().catch(() => undefined);
+        if (fd !== undefined) closeQuietly(fd);
         removeQuietly(temporary);
         throw fileError(error, key, 'write');
       }
-      await handle.close();
       try {
         install(key, path, () => {
           renameSync(temporary, path);
@@ -228,28 +258,29 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
 
     async get(key) {
       const path = pathOf(key);
-      let handle: FileHandle;
+      let fd: number;
       try {
-        handle = await open(path, 'r');
+        fd = openSync(path, 'r');
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw fileError(error, key, 'read');
       }
       try {
-        const stats = await handle.stat({ bigint: true });
+        // The bytes and the identity come from one open file, whatever replaces the path meanwhile.
+        const stats = fstatSync(fd, { bigint: true });
         if (!stats.isFile()) return undefined;
-        const body = new Uint8Array(await handle.readFile());
+        const body = new Uint8Array(readFileSync(fd));
         const { size: _size, ...head } = headOf(key, stats);
         return { ...head, body };
       } catch (error) {
         throw fileError(error, key, 'read');
       } finally {
-        await handle.close();
+        closeQuietly(fd);
       }
     },
 
     async head(key) {
-      const stats = await statOf(key);
+      const stats = statOf(key);
       return stats === undefined ? undefined : headOf(key, stats);
     },
 
@@ -282,7 +313,7 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     async copy(from, to) {
       const source = pathOf(from);
       const target = pathOf(to);
-      if ((await statOf(from)) === undefined) return false;
+      if (statOf(from) === undefined) return false;
       if (from === to) return true;
       const temporary = join(partial, `${process.pid}.${randomUUID()}`);
       try {
@@ -345,6 +376,14 @@ function fileError(error: unknown, key: string, action: string): unknown {
           ? ' Check the permissions of the store\'s folder.'
           : '';
   return new StoreError(`Could not ${action} the object "${key}" (${code}: ${(error as Error).message}).${hint}`, { cause: error });
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
 }
 
 function removeQuietly(path: string): void {
