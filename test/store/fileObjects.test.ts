@@ -112,6 +112,19 @@ describe('file system object store', () => {
     }
   });
 
+  test('two processes rewriting one key leave the file of the last write with its own metadata', async () => {
+    const { root } = await storeFolder();
+    const key = 'site/files/shared.bin';
+    const rewrite = () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = spawn(process.execPath, ['--import', 'tsx', 'test/store/storeWorker.ts', 'rewrite', root, key, '25'], { stdio: 'inherit' });
+        worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a writer exited with ${code}`))));
+      });
+    await Promise.all([rewrite(), rewrite()]);
+    const bytes = await readFile(join(root, key));
+    expect((await createFileObjectStore({ root }).head(key))?.sha256).toBe(sha256(bytes));
+  });
+
   test('a key that is the folder of other keys cannot be an object too, and the error says why', async () => {
     const { root } = await storeFolder();
     const objects = createFileObjectStore({ root });
