@@ -136,6 +136,8 @@ export class GazetteStack extends Stack {
     // Pages, PDFs and files (and the page a new version archives), and each version's feed entry.
     renderJob.allow('WriteDocuments', ['s3:GetObject', 's3:PutObject'], [siteBucket.arnForObjects(`${SITE_PREFIX}*`), siteBucket.arnForObjects(`${PRIVATE_PREFIX}entries/*`)]);
     renderJob.allow('ReadJobs', ['s3:GetObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}jobs/*`)]);
+    // A released embargo's files are copied from its staged render (CopyObject reads the source).
+    renderJob.allow('ReadStagedRenders', ['s3:GetObject'], [siteBucket.arnForObjects(`${PRIVATE_PREFIX}scheduled/*`)]);
     // Records (conditional transactions), and the build's done-counter.
     renderJob.allow('Records', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], [table.tableArn]);
     renderJob.allow('QueueFinalize', ['sqs:SendMessage'], [finalizeQueue.queue.queueArn]);
@@ -263,7 +265,7 @@ export class GazetteStack extends Stack {
       fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}scheduled/`), objectKeys);
     }
     finalize.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}jobs/`), objectKeys);
-    for (const prefix of [`${SITE_PREFIX}`, `${PRIVATE_PREFIX}entries/`, `${PRIVATE_PREFIX}jobs/`]) renderJob.acknowledge(objectsFinding(siteBucket, prefix), objectKeys);
+    for (const prefix of [`${SITE_PREFIX}`, `${PRIVATE_PREFIX}entries/`, `${PRIVATE_PREFIX}jobs/`, `${PRIVATE_PREFIX}scheduled/`]) renderJob.acknowledge(objectsFinding(siteBucket, prefix), objectKeys);
     renderJob.acknowledge(objectsFinding(sourceBucket, SOURCE_PREFIX), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${SITE_PREFIX}feeds/`), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}feeds/`), objectKeys);

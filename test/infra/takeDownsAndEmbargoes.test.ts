@@ -66,6 +66,16 @@ describe('CloudFront invalidation', () => {
   });
 });
 
+describe('released embargoes', () => {
+  it('let every function that publishes documents read the staged renders it copies files from', () => {
+    const covers = (resource: unknown) => /\/private\/(scheduled\/)?\*/.test(json(resource));
+    const readers = statements().filter((statement) => json(statement.Action).includes('s3:GetObject') && covers(statement.Resource));
+    for (const role of ['Render', 'Release', 'RenderJob']) {
+      expect(readers.some((statement) => new RegExp(`"${role}Role`).test(statement.roles)), role).toBe(true);
+    }
+  });
+});
+
 /** Whether a stream record passes an event filter pattern (the subset Lambda filters use here). */
 function passes(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern)) {
