@@ -92,7 +92,12 @@ export function keyProblem(key: string, { prefix = false } = {}): string | undef
   return undefined;
 }
 
-export function createFileObjectStore({ root: rootOption, fsync = false }: FileObjectStoreOptions): ObjectStore {
+export interface FileObjectStore extends ObjectStore {
+  /** Close the index (its write-ahead log is folded into `.index.sqlite`); the store is unusable after. */
+  close(): void;
+}
+
+export function createFileObjectStore({ root: rootOption, fsync = false }: FileObjectStoreOptions): FileObjectStore {
   const root = resolve(rootOption);
   const partial = join(root, PARTIAL_FOLDER);
   mkdirSync(partial, { recursive: true });
@@ -344,6 +349,10 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
         removeQuietly(temporary);
         throw error;
       }
+    },
+
+    close() {
+      database.close();
     },
   };
 }

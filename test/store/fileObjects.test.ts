@@ -43,6 +43,11 @@ describe('file system object store', () => {
     expect(files.filter((file) => !own.includes(file))).toEqual(['private/state/build.json', 'site/files/政府信息公开目录 2010版.pdf', 'site/gazette/2010/07/index.html']);
     expect(own).toContain('.index.sqlite');
     expect(await readdir(join(root, '.partial'))).toEqual([]);
+
+    // Closed, the index is one file again, and a store opened later finds the metadata in it.
+    objects.close();
+    expect((await filesUnder(root)).filter((file) => file.startsWith('.'))).toEqual(['.index.sqlite']);
+    expect(await createFileObjectStore({ root }).head('site/gazette/2010/07/index.html')).toMatchObject({ cacheControl: 'public, max-age=300', sha256: sha256(page) });
   });
 
   test('keys that would name a file outside the root, or the store\'s own files, are refused and nothing is written', async () => {
