@@ -2,8 +2,9 @@
 // Manager), held to the IAM policy the stack gives its role (test/functions/policy.ts). The functions
 // run with the environment the stack sets them, as in the other bundle tests, but their endpoints are
 // recording proxies that refuse what the role does not allow, as AWS would: first publish, a
-// correction, a withdrawal, an embargo and its release, the feeds function on the table changes each
-// of these makes, and notify delivering to a partner.
+// correction, a withdrawal, an embargo and its release, a full rebuild fanned out to render jobs and
+// finalize, the feeds function on the table changes each of these makes, and notify delivering to a
+// partner.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,14 +17,14 @@ import type { FunctionName } from '../../infra/functions.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
 import { createTestStores, type TestStores } from '../helpers/stores.ts';
-import { sampleFiles, writeSite } from '../publish/site.ts';
+import { sampleFiles, siteYaml, writeSite } from '../publish/site.ts';
 import { bundleInto, type FakeScheduler, type FakeSqs, type Invocation, invokeBundle, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';
 import { describeCalls, type PolicyProxy, type StackPolicies, startPolicyProxy, synthesizePolicies } from './policy.ts';
 import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';
 
 /** The functions exercised here; every function the stack deploys must be (see the last test). */
-const exercised: FunctionName[] = ['render', 'release', 'feeds', 'notify'];
+const exercised: FunctionName[] = ['render', 'release', 'feeds', 'notify', 'renderJob', 'finalize'];
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
 
 let work: string;
@@ -253,6 +254,29 @@ category: 政务公开
     await feeds();
     expect(await text('site/feeds/press/atom.xml')).toContain('关于政务公开工作的禁发新闻稿');
   }, 240_000);
+
+  it('a full rebuild fanned out: render hands out chunks, renderJob renders them, finalize writes the listings', async () => {
+    const before = sqs.messages.length;
+    const sent = (type: string) => sqs.messages.slice(before).filter((body) => (JSON.parse(body) as { type?: string }).type === type);
+    // A site-wide change re-renders every document; a threshold of one sends any rebuild through the fan-out.
+    await source.upload({ 'site.yaml': siteYaml.replace('publisher: 淮南市人民政府办公室', 'publisher: 淮南市人民政府办公室（政务公开）') });
+    const event = { Records: [sqsRecord(s3Notification(source.bucket, 'content/site.yaml'))] };
+    const planned = await run('render', [event], { ...publishEnv('render'), FANOUT_THRESHOLD: '1', FANOUT_CHUNK_SIZE: '3' });
+    expect(planned.results).toEqual([{ batchItemFailures: [] }]);
+    const chunks = sent('chunk');
+    expect(chunks.length).toBeGreaterThan(1);
+
+    const jobs = await run('renderJob', chunks.map((body) => ({ Records: [sqsRecord(body)] })), publishEnv('jobs'));
+    expect(jobs.results).toEqual(chunks.map(() => ({ batchItemFailures: [] })));
+    expect(await text('site/press/2010/hotline/index.html')).toContain('主办：淮南市人民政府办公室（政务公开）');
+    const finalizing = sent('finalize');
+    expect(finalizing).toHaveLength(1);
+
+    const finalized = await run('finalize', [{ Records: [sqsRecord(finalizing[0])] }], publishEnv('finalize'));
+    expect(finalized.results).toEqual([{ batchItemFailures: [] }]);
+    expect(await text('site/index.html')).toContain('主办：淮南市人民政府办公室（政务公开）');
+    await feeds();
+  }, 300_000);
 
   it('notify: delivers what the later changes queued', async () => {
     const delivered = receiver.requests.length;
