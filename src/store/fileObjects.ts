@@ -55,7 +55,7 @@ import { openSqliteDatabase, sqliteRunner } from './sqliteDatabase.ts';
 export interface FileObjectStoreOptions {
   /** The folder holding the objects (created when missing). */
   root: string;
-  /** fsync every file before its rename and the index's commits (slower; survives an OS crash). */
+  /** fsync every file before its rename, its folder after, and the index's commits (slower; survives an OS crash). */
   fsync?: boolean;
 }
 
@@ -160,6 +160,7 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
         return write(`write "${key}"`, () => {
           const placed = place();
           if (placed === false) return false;
+          if (fsync) syncFolder(folder); // the rename itself, not only the bytes
           const { row } = placed;
           if (row === undefined) statements.delete.run(key);
           else statements.put.run(key, row.identity, row.content_type, row.cache_control, row.sha256);
@@ -385,6 +386,15 @@ function fileError(error: unknown, key: string, action: string): unknown {
           ? ' Check the permissions of the store\'s folder.'
           : '';
   return new StoreError(`Could not ${action} the object "${key}" (${code}: ${(error as Error).message}).${hint}`, { cause: error });
+}
+
+function syncFolder(folder: string): void {
+  const fd = openSync(folder, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function closeQuietly(fd: number): void {

@@ -142,6 +142,14 @@ describe('file system object store', () => {
     expect(await readdir(join(root, '.partial'))).toEqual([]);
   });
 
+  test('with fsync set, objects are written and read back the same way', async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root, fsync: true });
+    await objects.put({ key: 'site/index.html', body: html('首页'), contentType: 'text/html; charset=utf-8' });
+    expect(await objects.copy('site/index.html', 'site/copy/index.html')).toBe(true);
+    expect((await objects.get('site/copy/index.html'))?.sha256).toBe(sha256(html('首页')));
+  });
+
   test('deletes remove the folders they empty, but not the first level a server may be serving', async () => {
     const { root } = await storeFolder();
     const objects = createFileObjectStore({ root });
