@@ -512,7 +512,7 @@ function buildDocument(
     if (owner !== undefined) return false;
     names.set(name, resolved.rel);
     digestParts.push(`${resolved.rel}:${resolved.digest}`);
-    list.push({ file: resolved.rel, title, name, urlPath: `${role.urlPath}${encodePathSegment(name)}` });
+    list.push({ file: resolved.rel, title, name, urlPath: `${role.urlPath}${encodePathSegment(name)}`, sha256: resolved.digest });
     return true;
   };
   for (const [index, attachment] of (data.attachments ?? []).entries()) {

@@ -62,6 +62,8 @@ export interface Attachment {
   name: string;
   /** Site path where it is published, e.g. /press/2010/briefing/report.pdf */
   urlPath: string;
+  /** sha256 (hex) of the file's bytes, as loading read them: publishing compares it, never hashes again. */
+  sha256?: string;
 }
 
 export interface Person {

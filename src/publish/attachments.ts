@@ -1,13 +1,14 @@
 // A document's own files (attachments and body assets), written only when their bytes are new.
-// Attachments may be 50 MB each, and a template change re-renders every page: so a file is first
-// hashed from disk as a stream, and compared with what the record being replaced says was written.
+// Attachments may be 50 MB each, and a template change re-renders every page: so a file's digest
+// (from loading, else hashed from disk as a stream) is compared with what the record being
+// replaced says was written.
 // The same bytes at the same key are left alone; the same bytes under another key (a renamed file,
 // a moved document, the private render of an embargo being released) are copied inside the bucket;
 // only new bytes are read and uploaded, once.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Attachment, GazetteDocument } from '../content/model.ts';
 import { keyOfUrlPath } from '../content/sitePath.ts';
@@ -39,7 +40,7 @@ export async function writeAttachments({ objects, root, doc, previous, counts, p
     if (seen.has(file.urlPath)) continue;
     seen.add(file.urlPath);
     const path = join(root, file.file);
-    const { sha256, size } = await hashFile(path);
+    const { sha256, size } = file.sha256 === undefined ? await hashFile(path) : { sha256: file.sha256, size: (await stat(path)).size };
     const ref: ArtifactRef = { key: keyOfUrlPath(file.urlPath), size, sha256, contentType: attachmentTypes[extname(file.name).toLowerCase()] ?? 'application/octet-stream' };
     refs.push(ref);
     const same = (other: ArtifactRef) => other.sha256 === sha256 && other.contentType === ref.contentType;

@@ -55,7 +55,7 @@ describe('loadContent on a valid site', () => {
     expect(meeting.kind).toBe('conference');
     expect(meeting.qa[0]).toMatchObject({ n: 1, answeredBy: '戴启远' });
     expect(meeting.assets).toEqual([
-      { file: 'press/2010/zwgk-fabuhui/photo.png', title: 'photo.png', name: 'photo.png', urlPath: '/press/2010/zwgk-fabuhui/photo.png' },
+      { file: 'press/2010/zwgk-fabuhui/photo.png', title: 'photo.png', name: 'photo.png', urlPath: '/press/2010/zwgk-fabuhui/photo.png', sha256: sha256(files['press/2010/zwgk-fabuhui/photo.png'] as string) },
     ]);
 
     expect(content.routes.get('gazette/2010/05/index.md')).toBe('/gazette/2010/05/');
