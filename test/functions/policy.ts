@@ -693,7 +693,8 @@ export async function startPolicyProxy(policy: FunctionPolicy, targets: Partial<
         const chunks: Buffer[] = [];
         for await (const chunk of incoming) chunks.push(chunk as Buffer);
         const request: ProxiedRequest = { method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers, body: Buffer.concat(chunks) };
-        const label = `${request.method} ${request.url.split('?')[0]}`;
+        const operation = request.headers['x-amz-target'];
+        const label = `${request.method} ${request.url.split('?')[0]}${typeof operation === 'string' ? ` ${operation}` : ''}`;
         const context: CallContext = {
           request,
           policy,
