@@ -26,7 +26,10 @@ export interface AttachmentWrite {
   counts: WriteCounts;
   /** Key prefix (the site's by default; embargoed renders go under a private one). */
   prefix?: string;
-  /** Where the embargoed render of a document released now holds its files: copied from there. */
+  /**
+   * Where the embargoed render of the document holds its files: a release copies them from there,
+   * and staging again (with `prefix` the same) leaves those with the same bytes alone.
+   */
   staged?: string | undefined;
 }
 
@@ -53,10 +56,16 @@ export async function writeAttachments({ objects, root, doc, previous, counts, p
       counts.objectsWritten++;
       continue;
     }
-    // A release: the embargoed render wrote these bytes under the private prefix.
-    if (staged !== undefined && (await objects.head(staged + ref.key))?.sha256 === sha256 && (await objects.copy(staged + ref.key, prefix + ref.key))) {
-      counts.objectsWritten++;
-      continue;
+    // The embargoed render holds these bytes already: staged again, they stay; released, they are copied.
+    if (staged !== undefined && (await objects.head(staged + ref.key))?.sha256 === sha256) {
+      if (staged === prefix) {
+        counts.objectsUnchanged++;
+        continue;
+      }
+      if (await objects.copy(staged + ref.key, prefix + ref.key)) {
+        counts.objectsWritten++;
+        continue;
+      }
     }
     // The one read of the file; its digest goes along, so nothing hashes the body again.
     await objects.put({ key: prefix + ref.key, body: await readFile(path), contentType: ref.contentType, cacheControl: outputFormats.page.cacheControl, sha256 });

@@ -29,7 +29,7 @@ import type { BucketMemory } from './bucketMemory.ts';
 import type { DocumentJob } from './planJobs.ts';
 import { documentRecord } from './records.ts';
 import { writeAttachments } from './attachments.ts';
-import { artifactRef, attachmentArtifacts, type WriteCounts, writeArtifacts } from './writes.ts';
+import { artifactRef, type WriteCounts, writeArtifacts } from './writes.ts';
 
 /** Embargoed renders, one folder per document; never under the site prefix. */
 export const SCHEDULED_PREFIX = `${PRIVATE_PREFIX}scheduled/`;
@@ -200,8 +200,10 @@ export async function runScheduledJobs(jobs: readonly DocumentJob[], input: Sche
   const counts: WriteCounts = { objectsWritten: 0, objectsUnchanged: 0 };
   let deliveriesQueued = 0;
   await mapLimit(jobs, settings.concurrency, async ({ page, digest }) => {
-    const artifacts = [...(await renderer.documentArtifacts(page)).artifacts, ...(await attachmentArtifacts(settings.root, page.doc))];
+    const artifacts = (await renderer.documentArtifacts(page)).artifacts;
     const prefix = `${SCHEDULED_PREFIX}${page.doc.id}/`;
+    // Staged again (its text or embargo changed), the files it staged before stay when their bytes do.
+    const files = await writeAttachments({ objects, root: settings.root, doc: page.doc, counts, prefix, staged: prefix });
     await writeArtifacts(objects, artifacts, { concurrency: 4, counts, memory, emptyBefore: settings.emptyBefore, skipUnchanged: false, prefix });
     await records.putScheduled({
       id: page.doc.id,
@@ -212,7 +214,7 @@ export async function runScheduledJobs(jobs: readonly DocumentJob[], input: Sche
       publishAt: page.doc.publishAt as string,
       digest,
       indexNumber: page.indexNumber,
-      artifactKeys: artifacts.map((item) => prefix + item.key),
+      artifactKeys: [...artifacts, ...files].map((item) => prefix + item.key),
       scheduledAt: settings.now,
       // What partners' profiles match on: on AWS the table stream announces the staging from these.
       lang: page.doc.lang,

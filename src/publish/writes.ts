@@ -1,12 +1,8 @@
 // Writing artifacts to the bucket, for every stage of a build: immutable document files, listing
 // waves that must be linkable before the next wave links them, and the derived outputs.
 
-import { extname, join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import type { Attachment, GazetteDocument } from '../content/model.ts';
-import { keyOfUrlPath } from '../content/sitePath.ts';
 import { mapLimit } from '../concurrency.ts';
-import { type Artifact, attachmentTypes, outputFormats } from '../outputs.ts';
+import type { Artifact } from '../outputs.ts';
 import { type ArtifactRef, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type BucketMemory, stampOf, stampOfBody } from './bucketMemory.ts';
 import { sha256 } from './digest.ts';
@@ -113,23 +109,4 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
 
 export function artifactRef(artifact: Artifact): ArtifactRef {
   return { key: artifact.key, size: artifact.body.byteLength, sha256: sha256(artifact.body), contentType: artifact.contentType };
-}
-
-/** A document's attachments and body assets, read from the content folder, each once. */
-export async function attachmentArtifacts(root: string, doc: GazetteDocument): Promise<Artifact[]> {
-  const files: Attachment[] = [...doc.attachments, ...((doc as { assets?: Attachment[] }).assets ?? [])];
-  const seen = new Set<string>();
-  const artifacts: Artifact[] = [];
-  for (const file of files) {
-    if (seen.has(file.urlPath)) continue;
-    seen.add(file.urlPath);
-    const type = attachmentTypes[extname(file.name).toLowerCase()] ?? 'application/octet-stream';
-    artifacts.push({
-      key: keyOfUrlPath(file.urlPath),
-      body: await readFile(join(root, file.file)),
-      contentType: type,
-      cacheControl: outputFormats.page.cacheControl,
-    });
-  }
-  return artifacts;
 }

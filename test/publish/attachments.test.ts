@@ -80,7 +80,7 @@ describe('attachments across versions', () => {
     expect((await stores.records.getDocument('press-2010-hotline'))?.artifacts.find((ref) => ref.key === `${DIR}/${RENAMED}`)?.sha256).toBe(digest);
   }, 120_000);
 
-  it('releases an embargoed document by copying its staged files, not by uploading them again', async () => {
+  it('stages an embargoed document again without its unchanged files, and releases it by copying them', async () => {
     const stores = await createTestStores();
     const sample = sampleFiles();
     const embargoed = String(sample['press/2010/embargoed.md']).replace('category: 综合政务\n', `category: 综合政务\nattachments:\n  - { file: ${FILE}, title: 工作报告 }\n`);
@@ -90,6 +90,15 @@ describe('attachments across versions', () => {
     const root = await writeSite({ ...rest, [`${folder}/index.md`]: embargoed, [`${folder}/${FILE}`]: bytes });
     await build(root, stores, new Date('2010-06-25T08:00:00+08:00'));
     expect(await stores.objects.head(`${SITE_PREFIX}${folder}/${FILE}`)).toBeUndefined();
+
+    // Its text edited before the embargo ends: staged again, its file is not sent again.
+    const index = join(root, folder, 'index.md');
+    await writeFile(index, `${await readFile(index, 'utf8')}\n补充说明。\n`);
+    const restaged = noting(stores.objects);
+    expect(await build(root, { ...stores, objects: restaged.store }, new Date('2010-06-26T08:00:00+08:00'))).toMatchObject({ scheduled: 1 });
+    expect(restaged.puts.some((key) => key.startsWith('private/scheduled/press-2010-embargoed/'))).toBe(true);
+    expect(restaged.puts.filter((key) => key.includes('工作报告'))).toEqual([]);
+    expect((await stores.records.listScheduled()).find((item) => item.id === 'press-2010-embargoed')?.artifactKeys).toContain(`private/scheduled/press-2010-embargoed/${folder}/${FILE}`);
 
     const release = noting(stores.objects);
     expect(await build(root, { ...stores, objects: release.store }, new Date('2010-06-30T10:00:00+08:00'))).toMatchObject({ released: 1 });
