@@ -4,10 +4,11 @@
 // completes the build sends it on; finalize writes the listings. The public bytes equal those of
 // the same content built in one process.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOY_REBUILD_EVENT } from '../../src/aws/deployRebuild.ts';
 import { JOBS_PREFIX } from '../../src/aws/fanOut.ts';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
@@ -28,6 +29,8 @@ let source: SourceBucket;
 let sqs: FakeSqs;
 let scheduler: FakeScheduler;
 let cloudFront: FakeCloudFront;
+/** The render function's environment as the stack sets it (set by the first test). */
+let renderEnv: Record<string, string>;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-fanout-'));
@@ -61,7 +64,7 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
       TABLE_NAME: stores.table,
       DISTRIBUTION_ID: 'E2GAZETTE0TEST',
     };
-    const render = await invokeBundle(bundles.render, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/site.yaml'))] }], {
+    renderEnv = {
       ...common,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
       SCHEDULE_GROUP: 'Gazette-embargo',
@@ -72,7 +75,8 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
       FANOUT_THRESHOLD: '1',
       FANOUT_CHUNK_SIZE: '2',
       CONTENT_DIR: join(work, 'render', 'content'),
-    });
+    };
+    const render = await invokeBundle(bundles.render, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/site.yaml'))] }], renderEnv);
     expect(render.logs.filter((log) => log['level'] === 'error')).toEqual([]);
     expect(render.results).toEqual([{ batchItemFailures: [] }]);
     // Six documents (the embargo is long over), two per chunk: three messages, and no listing yet.
@@ -113,5 +117,25 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     const fannedOut = await publicObjects(stores.objects);
     expect([...fannedOut.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [key, digest] of expected) expect(fannedOut.get(key), key).toBe(digest);
+
+    // After a deploy: unchanged render code publishes nothing; a changed template rebuilds every document.
+    const deployed = async () => {
+      const before = sqs.messages.length;
+      const run = await invokeBundle(bundles.render, [DEPLOY_REBUILD_EVENT], renderEnv);
+      expect(run.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+      expect(run.logs.some((log) => log['message'] === 'Published after a deploy.')).toBe(true);
+      return sqs.messages.slice(before).map((body) => JSON.parse(body) as { type: string });
+    };
+    expect(await deployed()).toEqual([]);
+    const template = join(dirname(bundles.render), 'templates', 'home.tsx');
+    await writeFile(template, `${await readFile(template, 'utf8')}\n// a new release of the templates\n`);
+    expect((await deployed()).map((message) => message.type)).toEqual(['chunk', 'chunk', 'chunk']);
   }, 240_000);
+
+  it('after a deploy before any upload, has nothing to rebuild', async () => {
+    const empty = await createSourceBucket();
+    const run = await invokeBundle(bundles.render, [DEPLOY_REBUILD_EVENT], { ...renderEnv, SOURCE_BUCKET: empty.bucket, CONTENT_DIR: join(work, 'empty', 'content') });
+    expect(run.results).toEqual([{ batchItemFailures: [] }]);
+    expect(run.logs.map((log) => log['message'])).toContain('Deployed before any content was uploaded: nothing to rebuild.');
+  }, 60_000);
 });
