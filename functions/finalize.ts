@@ -2,7 +2,7 @@
 // job that completed it: issue pages, listings, derived outputs and take-downs under the table's
 // build lease, waiting while another build's finalize holds it.
 
-import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { cdnFromEnv } from '../src/aws/cdn.ts';
 import type { BatchResponse, SqsEvent } from '../src/aws/events.ts';
 import { fanOutMessageOf, finalizeFromSource } from '../src/aws/fanOut.ts';
@@ -20,13 +20,13 @@ const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
 // The wall clock, for the lease's expiry only.
 const clock = { now: () => new Date() }; // eslint-disable-line no-restricted-syntax
 
-export async function handler(event: SqsEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<BatchResponse> {
+export async function handler(event: SqsEvent, context?: LambdaContext): Promise<BatchResponse> {
   const failed: string[] = [];
   for (const record of event.Records) {
     try {
       const message = fanOutMessageOf(record.body);
       // Wait for the lease while there is time to finalize after it (the rest goes back to the queue).
-      const waitMs = Math.max(0, (context?.getRemainingTimeInMillis?.() ?? 900_000) / 2 - 30_000);
+      const waitMs = leaseWaitMs(context);
       const result = await finalizeFromSource(message.buildId, { source, objects, records, contentDir, clock, waitMs, cdn });
       logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, { buildId: message.buildId, ...result });
     } catch (error) {

@@ -4,7 +4,7 @@
 // one still ahead of the clock is refused.
 
 import { cdnFromEnv } from '../src/aws/cdn.ts';
-import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { releaseClock, releasePayloadOf } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
 import { publishFromSource } from '../src/aws/publishFromSource.ts';
@@ -28,11 +28,11 @@ export interface ReleaseResult {
 }
 
 /** Throws on failure: Scheduler retries the invocation (retry policy and DLQ set on the schedule target). */
-export async function handler(event: unknown): Promise<ReleaseResult> {
+export async function handler(event: unknown, context?: LambdaContext): Promise<ReleaseResult> {
   const payload = releasePayloadOf(event);
   // The function's clock: read once here, injected everywhere below.
   const now = releaseClock(payload, new Date()); // eslint-disable-line no-restricted-syntax
-  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn });
+  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context) });
   if (result.status === 'invalid') {
     // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.
     throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);

@@ -7,7 +7,7 @@ import { cdnFromEnv } from '../src/aws/cdn.ts';
 import { scheduleReleases } from '../src/aws/embargoSchedules.ts';
 import { DEPLOY_REBUILD_EVENT, isDeployRebuild } from '../src/aws/deployRebuild.ts';
 import { createFanOutStore, fanOutRunner } from '../src/aws/fanOut.ts';
-import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { type BatchResponse, type S3ObjectEvent, s3EventsOf, type SqsEvent, type SqsRecord } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
 import { provenanceOf } from '../src/aws/provenance.ts';
@@ -42,8 +42,8 @@ const jobRunner = renderJobsQueueUrl === undefined
       chunkSize: Number(process.env['FANOUT_CHUNK_SIZE'] ?? 25),
     });
 
-export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT): Promise<BatchResponse> {
-  if (isDeployRebuild(event)) return rebuildAfterDeploy();
+export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, context?: LambdaContext): Promise<BatchResponse> {
+  if (isDeployRebuild(event)) return rebuildAfterDeploy(context);
   event = event as SqsEvent;
   const relevant: SqsRecord[] = [];
   const malformed: SqsRecord[] = [];
@@ -65,7 +65,7 @@ export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT): Pr
   const now = new Date(); // eslint-disable-line no-restricted-syntax
   try {
     const provenance = await provenanceOf(s3, uploads);
-    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn, ...(jobRunner === undefined ? {} : { jobRunner }) });
+    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }) });
     if (result.status === 'invalid') {
       // Retrying cannot fix content; the editors' CI runs `gazette check` before uploading.
       logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync });
@@ -82,13 +82,13 @@ export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT): Pr
 }
 
 /** After a deploy (EventBridge, retried and dead-lettered there): publish with the new code; throws on failure. */
-async function rebuildAfterDeploy(): Promise<BatchResponse> {
+async function rebuildAfterDeploy(context: LambdaContext | undefined): Promise<BatchResponse> {
   if ((await source.head(`${SOURCE_PREFIX}site.yaml`)) === undefined) {
     logJson('info', 'Deployed before any content was uploaded: nothing to rebuild.', {});
     return { batchItemFailures: [] };
   }
   const now = new Date(); // eslint-disable-line no-restricted-syntax
-  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, ...(jobRunner === undefined ? {} : { jobRunner }) });
+  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }) });
   if (result.status === 'invalid') {
     logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync, after: 'deploy' });
   } else {

@@ -32,3 +32,18 @@ export function clientsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClients
     maxSockets: 32,
   });
 }
+
+/** What Lambda passes as the handler's second argument (only what we read). */
+export interface LambdaContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
+/**
+ * How long an invocation may wait for the table's build lease: half of the time it has left, less
+ * 30 s, so that once it holds the lease there is still time to finalize. Without this, a function
+ * with a 120 s timeout would wait the default 15 minutes behind a long finalize and time out; with
+ * it, the build fails in time and its batch is retried.
+ */
+export function leaseWaitMs(context: LambdaContext | undefined, fallbackMs = 900_000): number {
+  return Math.max(0, (context?.getRemainingTimeInMillis?.() ?? fallbackMs) / 2 - 30_000);
+}

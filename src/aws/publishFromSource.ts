@@ -31,6 +31,8 @@ export interface PublishFromSourceOptions {
   cdn?: CdnInvalidator;
   /** Where document jobs run when there are many (the fan-out: src/aws/fanOut.ts); default here. */
   jobRunner?: JobRunner;
+  /** How long to wait for the build lease (from the invocation's remaining time: src/aws/env.ts leaseWaitMs). */
+  leaseWaitMs?: number;
 }
 
 export type PublishFromSourceResult =
@@ -60,6 +62,7 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
         ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
         ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
         ...(options.jobRunner === undefined ? {} : { jobRunner: options.jobRunner }),
+        ...(options.leaseWaitMs === undefined ? {} : { leasing: { waitMs: options.leaseWaitMs } }),
       });
     } catch (error) {
       if (error instanceof PublishStateError) return invalid(error.messages, error.message);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { SITE_CONFIG_KEY } from '../../src/aws/siteConfig.ts';
+import { claimOf } from '../../src/publish/lease.ts';
+import type { BuildLease } from '../../src/store/ports.ts';
 import { createTestStores, type TestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { bundleInto, type FakeScheduler, invokeBundle, s3Notification, sqsRecord, startFakeScheduler } from './harness.ts';
@@ -126,6 +128,23 @@ describe('render bundle', () => {
     expect(result.results).toEqual([{ batchItemFailures: [{ itemIdentifier: 'retry-me' }] }]);
     expect(JSON.stringify(result.logs)).toContain('StoreUnavailableError');
   }, 60_000);
+
+  it('gives up waiting for a lease another build holds while there is time left, so the batch is retried', async () => {
+    // Another build's finalize holds the lease, renewed just now (as a long fan-out finalize would).
+    const seen = await stores.records.getBuildLease();
+    expect(await stores.records.claimBuildLease(seen, claimOf('another-build', new Date()))).toBe(true); // eslint-disable-line no-restricted-syntax -- leases expire in real time
+    try {
+      const record = sqsRecord(s3Notification(source.bucket, 'content/site.yaml'), 'wait-for-lease');
+      // 66 s left: the function may wait 3 s (half, less 30 s), not the 15 minutes a CLI build waits.
+      const result = await invokeBundle(entry, [{ Records: [record] }], renderEnv('tmp-lease'), { remainingTimeMs: 66_000 });
+      expect(result.results).toEqual([{ batchItemFailures: [{ itemIdentifier: 'wait-for-lease' }] }]);
+      expect(JSON.stringify(result.logs)).toContain('LeaseBusyError');
+      expect(result.durationsMs[0]).toBeLessThan(66_000 - 30_000);
+    } finally {
+      const held = await stores.records.getBuildLease();
+      await stores.records.claimBuildLease(held, { ...(held as BuildLease), active: false });
+    }
+  }, 90_000);
 
   it('refuses to start without its environment, naming every missing variable', async () => {
     const result = await invokeBundle(entry, [{ Records: [] }], { SITE_BUCKET: stores.bucket });
