@@ -1,9 +1,9 @@
-// `gazette build`: validate content, then publish what changed into the local bucket and table.
+// `gazette build`: validate content, then publish what changed into the local stores.
 
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
 import { createFileContentCache } from '../content/load.ts';
@@ -17,7 +17,7 @@ import { processJobRunner } from '../publish/jobProcesses.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
-import { type LocalStores, startLocalStores } from './localStores.ts';
+import { type LocalStores, parseStoreSet, startLocalStores, type StoreSet, STORES_USAGE } from './localStores.ts';
 import { progressReporter } from './progress.ts';
 import { buildWithSnapshot } from './snapshotFile.ts';
 import { writePublishedIndex } from './publishedIndex.ts';
@@ -25,13 +25,16 @@ import type { LocalSession } from './watch.ts';
 
 const help = `Usage: gazette build [options]
 
-Validate content/, then publish every changed document: pages and files to the site bucket,
-records to the table, then the listing pages. Unchanged documents are skipped.
+Validate content/, then publish every changed document: pages and files to the object store,
+records to the record store, then the listing pages. Unchanged documents are skipped.
 
 Options:
   --content DIR   content folder (default: content)
-  --data DIR      local data folder for the embedded S3 and DynamoDB (default: .gazette)
-  --out DIR       also write the public site as plain files (exactly the bucket's objects)
+  --data DIR      local data folder of the stores (default: .gazette; with the embedded
+                  stores the public site is the folder .gazette/objects/site/)
+${STORES_USAGE}
+  --out DIR       also write the public site as plain files (exactly the store's site/ objects;
+                  hard links to the embedded store's files where the file system allows)
   --now ISO       the clock, e.g. 2010-06-01T09:00:00+08:00 (default: now)
   --verbose       list every document, including unchanged ones
   --jobs N        render and commit changed documents in N worker processes, then write the
@@ -49,6 +52,8 @@ export interface BuildArgs {
   verbose: boolean;
   /** Worker processes for the document jobs; 1 runs them in the build's own process. */
   jobs: number;
+  /** Which local stores to open under `data`. */
+  stores: StoreSet;
 }
 
 /** Parse the options shared by build and preview; undefined after printing a usage error. */
@@ -60,6 +65,7 @@ export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, 
     options: {
       content: { type: 'string', default: 'content' },
       data: { type: 'string', default: '.gazette' },
+      stores: { type: 'string' },
       out: { type: 'string' },
       now: { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -81,6 +87,7 @@ export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, 
     now,
     verbose: values['verbose'] === true,
     jobs: 1,
+    stores: parseStoreSet(values['stores']),
   };
   if (typeof values['jobs'] === 'string') {
     const jobs = Number(values['jobs']);
@@ -101,7 +108,7 @@ Publish every embargoed document whose publishAt has come (by --now), exactly on
 flow as \`gazette build\`, which releases what is due too. Run it from a timer, or keep
 \`gazette preview --build\` running, which releases documents when they are due.
 
-Options: as for \`gazette build\` (--content, --data, --out, --now, --verbose, --jobs).
+Options: as for \`gazette build\` (--content, --data, --stores, --out, --now, --verbose, --jobs).
 `;
 
 export async function runBuild(argv: string[], io: CliIo, command: 'build' | 'release' = 'build'): Promise<number> {
@@ -120,7 +127,7 @@ export async function runBuild(argv: string[], io: CliIo, command: 'build' | 're
   if (parsed.values['watch'] === true) return watchBuild(parsed.args, typeof parsed.values['now'] === 'string', io);
   const site = await loadAndReport(parsed.args, io);
   if (site === undefined) return 1;
-  const stores = await startLocalStores(parsed.args.data);
+  const stores = await startLocalStores(parsed.args.data, { stores: parsed.args.stores });
   try {
     return await publishLocally(site, stores, parsed.args, io);
   } finally {
@@ -130,7 +137,7 @@ export async function runBuild(argv: string[], io: CliIo, command: 'build' | 're
 
 /** `gazette build --watch`: publish, then again on every change, until Ctrl+C. */
 async function watchBuild(args: BuildArgs, fixedNow: boolean, io: CliIo): Promise<number> {
-  const stores = await startLocalStores(args.data);
+  const stores = await startLocalStores(args.data, { stores: args.stores });
   try {
     const { watchAndPublish } = await import('./watch.ts');
     const watch = await watchAndPublish({ args, stores, io, now: () => (fixedNow ? args.now : io.now()), releases: !fixedNow });
@@ -211,7 +218,7 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
     mode: 'local',
   });
   if (args.out !== undefined) {
-    const count = await mirrorSite(stores.objects, args.out);
+    const count = await mirrorSite(stores.objects, args.out, stores.kind === 'embedded' ? stores.objectsRoot : undefined);
     io.stdout.write(`Wrote ${count} files to ${relative(io.cwd, args.out) || '.'}\n`);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -236,20 +243,53 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
   return 0;
 }
 
-/** Make `dir` hold exactly the bucket's public objects. */
-export async function mirrorSite(objects: ObjectStore, dir: string): Promise<number> {
+/**
+ * Make `dir` hold exactly the store's public objects. From the embedded store the files are hard
+ * links: it never changes a file in place, only replaces it by rename, so a link keeps the bytes
+ * it was made with, and linking costs no copy. Bytes are copied where links cannot be made
+ * (another file system) and from any other store.
+ */
+export async function mirrorSite(objects: ObjectStore, dir: string, objectsRoot?: string): Promise<number> {
   await rm(dir, { recursive: true, force: true });
   let count = 0;
+  const made = new Set<string>();
   for await (const head of objects.list(SITE_PREFIX)) {
+    const path = join(dir, head.key.slice(SITE_PREFIX.length));
+    if (!path.startsWith(dir + sep)) throw new Error(`Refusing to write outside ${dir}: ${head.key}`);
+    const folder = dirname(path);
+    if (!made.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      made.add(folder);
+    }
+    if (objectsRoot !== undefined && (await linkOrCopy(join(objectsRoot, ...head.key.split('/')), path))) {
+      count++;
+      continue;
+    }
     const stored = await objects.get(head.key);
     if (stored === undefined) continue;
-    const path = join(dir, head.key.slice(SITE_PREFIX.length));
-    if (!path.startsWith(dir)) throw new Error(`Refusing to write outside ${dir}: ${head.key}`);
-    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, stored.body);
     count++;
   }
   return count;
+}
+
+/** Hard-link `from` at `to`, or copy it when no link can be made; false when `from` is gone. */
+async function linkOrCopy(from: string, to: string): Promise<boolean> {
+  try {
+    await link(from, to);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code !== 'EXDEV' && code !== 'EMLINK' && code !== 'ENOTSUP' && code !== 'EPERM') throw error;
+  }
+  try {
+    await copyFile(from, to);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 /** The commit and author of the content folder's checkout, for the audit trail; none outside git. */

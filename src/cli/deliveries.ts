@@ -8,14 +8,12 @@ import { formatMessages } from '../content/messages.ts';
 import type { SiteConfig } from '../content/model.ts';
 import { validateFrontMatter } from '../content/schemas.ts';
 import { type EndpointCircuit, gateOf } from '../delivery/circuit.ts';
-import { createDynamoDeliveryStore } from '../delivery/dynamodb.ts';
 import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
 import { type DeliveryClock, redrive, sendPendingDeliveries } from '../delivery/send.ts';
 import type { DeliveryJob, DeliveryStore } from '../delivery/store.ts';
-import { createDynamoDbDocumentClient } from '../store/clients.ts';
 import type { CliIo } from './io.ts';
-import { LOCAL_TABLE, startLocalStores } from './localStores.ts';
+import { parseStoreSet, startLocalStores, type StoreSet, STORES_USAGE } from './localStores.ts';
 
 const help = `Usage:
   gazette deliveries [--partner ID] [--failed]   list the delivery log (attempts, status, latency, last error, open circuits)
@@ -24,7 +22,8 @@ const help = `Usage:
 
 Options:
   --content DIR   content folder with site.yaml and partners.yaml (default: content)
-  --data DIR      local data folder of the embedded DynamoDB (default: .gazette)
+  --data DIR      local data folder of the stores (default: .gazette)
+${STORES_USAGE}
   -h, --help      show this help
 
 Signing secrets are read from the environment variables named in partners.yaml.
@@ -32,8 +31,8 @@ Signing secrets are read from the environment variables named in partners.yaml.
 
 export interface DeliveriesDeps {
   env?: Record<string, string | undefined>;
-  /** The delivery store to use; by default the embedded DynamoDB under --data. */
-  openStore?: (dataDir: string) => Promise<{ store: DeliveryStore; close(): Promise<void> }>;
+  /** The delivery store to use; by default the local one under --data. */
+  openStore?: (dataDir: string, stores: StoreSet) => Promise<{ store: DeliveryStore; close(): Promise<void> }>;
   clock?: DeliveryClock;
 }
 
@@ -50,6 +49,7 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
         wait: { type: 'boolean', default: false },
         content: { type: 'string', default: 'content' },
         data: { type: 'string', default: '.gazette' },
+        stores: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -61,6 +61,13 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
   if (values.help) {
     io.stdout.write(help);
     return 0;
+  }
+  let set: StoreSet;
+  try {
+    set = parseStoreSet(values.stores);
+  } catch (error) {
+    io.stderr.write(`gazette deliveries: ${(error as Error).message}\n`);
+    return 1;
   }
   const action = positionals[0] ?? 'list';
   if (!['list', 'send', 'redrive'].includes(action) || positionals.length > 1) {
@@ -75,7 +82,7 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
     io.stderr.write(`gazette deliveries: no partner has the id "${values.partner}". Partners: ${partners.map((p) => p.id).join(', ') || '(none)'}.\n`);
     return 1;
   }
-  const opened = await (deps.openStore ?? openLocalStore)(resolve(io.cwd, values.data));
+  const opened = await (deps.openStore ?? openLocalStore)(resolve(io.cwd, values.data), set);
   const clock = deps.clock ?? { now: () => io.now(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)) };
   try {
     const { store } = opened;
@@ -126,16 +133,10 @@ async function readPartners(contentDir: string, io: CliIo): Promise<Partner[] | 
   return partners;
 }
 
-async function openLocalStore(dataDir: string) {
-  const stores = await startLocalStores(dataDir);
-  const client = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint: stores.dynamodbEndpoint });
-  return {
-    store: createDynamoDeliveryStore({ client, table: LOCAL_TABLE }),
-    close: async () => {
-      client.destroy();
-      await stores.stop();
-    },
-  };
+/** The delivery store of the local stores, through the port like every other command. */
+async function openLocalStore(dataDir: string, set: StoreSet) {
+  const stores = await startLocalStores(dataDir, { stores: set });
+  return { store: stores.deliveries, close: () => stores.stop() };
 }
 
 async function printLog(io: CliIo, store: DeliveryStore, partner: Partner, failedOnly: boolean, now: Date): Promise<void> {

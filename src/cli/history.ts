@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { didYouMean } from '../content/suggest.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
-import { startLocalStores } from './localStores.ts';
+import { parseStoreSet, startLocalStores, STORES_USAGE } from './localStores.ts';
 
 const help = `Usage: gazette history ID [options]
 
@@ -15,7 +15,8 @@ withdrawn or released, with the version, the digest of what was published, and t
 and author when known.
 
 Options:
-  --data DIR      local data folder of the embedded DynamoDB (default: .gazette)
+  --data DIR      local data folder of the stores (default: .gazette)
+${STORES_USAGE}
   -h, --help      show this help
 `;
 
@@ -39,11 +40,11 @@ export interface HistoryRecords {
 }
 
 export interface HistoryDeps {
-  /** The records to read; by default the embedded DynamoDB under --data. */
+  /** The records to read; by default the local record store under --data. */
   records?: HistoryRecords;
 }
 
-const options = ['data', 'help'];
+const options = ['data', 'stores', 'help'];
 
 export async function runHistory(argv: string[], io: CliIo, deps: HistoryDeps = {}): Promise<number> {
   let parsed;
@@ -54,6 +55,7 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryDeps = 
       allowPositionals: true,
       options: {
         data: { type: 'string', default: '.gazette' },
+        stores: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -73,8 +75,15 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryDeps = 
     io.stderr.write(`gazette history: ${id === undefined ? 'give the id of one document' : `give one id, not ${positionals.length}`}, e.g. \`gazette history huaifu-2010-69\`.\n\n${help}`);
     return 1;
   }
+  let set;
+  try {
+    set = parseStoreSet(values.stores);
+  } catch (error) {
+    io.stderr.write(`gazette history: ${(error as Error).message}\n`);
+    return 1;
+  }
   if (deps.records !== undefined) return printHistory(io, deps.records, id);
-  const stores = await startLocalStores(resolve(io.cwd, values.data));
+  const stores = await startLocalStores(resolve(io.cwd, values.data), { stores: set });
   try {
     // `listAudit` joins the RecordStore port with the publishing lifecycle; until then, say so.
     const records = stores.records as unknown as HistoryRecords;

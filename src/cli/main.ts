@@ -13,7 +13,7 @@ const commands: Record<string, Command> = {
     run: async (argv, io) => (await import('./check.ts')).runCheck(argv, io),
   },
   build: {
-    summary: 'Validate, then publish changed documents to the embedded S3 bucket and DynamoDB table.',
+    summary: 'Validate, then publish changed documents to the local stores (files and SQLite under .gazette/).',
     run: async (argv, io) => (await import('./build.ts')).runBuild(argv, io),
   },
   release: {
@@ -29,7 +29,7 @@ const commands: Record<string, Command> = {
     run: async (argv, io) => (await import('./publish.ts')).runPublish(argv, io),
   },
   preview: {
-    summary: 'Serve the published site from the bucket (add --build to build first).',
+    summary: 'Serve the published site from the local stores (add --build to build first).',
     run: async (argv, io) => (await import('./preview.ts')).runPreview(argv, io),
   },
   status: {

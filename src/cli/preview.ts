@@ -1,4 +1,8 @@
-// `gazette preview`: serve the public part of the bucket over HTTP, as CloudFront would.
+// `gazette preview`: serve the public part of the object store over HTTP, as CloudFront would.
+// It reads through the ObjectStore port, also from the embedded store whose site/ is a plain
+// folder: each request is one open, fstat and read plus one indexed SQLite lookup for the content
+// type, cache policy and sha256 the build stored, which a static file server would have to guess
+// from the file name.
 
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { posix } from 'node:path';
@@ -8,11 +12,11 @@ import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type ContentWatch, watchAndPublish } from './watch.ts';
 import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';
-import { type LocalStores, startLocalStores } from './localStores.ts';
+import { type LocalStores, startLocalStores, STORES_USAGE } from './localStores.ts';
 
 const help = `Usage: gazette preview [options]
 
-Serve the published site from the local bucket at http://localhost:4000/.
+Serve the published site from the local object store at http://localhost:4000/.
 
 Options:
   --port N        port to listen on (default: 4000; 0 picks a free one)
@@ -20,6 +24,7 @@ Options:
   --watch         with --build: publish again whenever content/ changes
   --content DIR   content folder for --build (default: content)
   --data DIR      local data folder (default: .gazette)
+${STORES_USAGE}
   --now ISO       the clock for --build
   -h, --help      show this help
 `;
@@ -49,7 +54,7 @@ export async function runPreview(argv: string[], io: CliIo): Promise<number> {
   const content = parsed.values['build'] === true && !watching ? await loadAndReport(parsed.args, io) : undefined;
   if (parsed.values['build'] === true && !watching && content === undefined) return 1;
 
-  const stores = await startLocalStores(parsed.args.data);
+  const stores = await startLocalStores(parsed.args.data, { stores: parsed.args.stores });
   let watch: ContentWatch | undefined;
   const stop = async () => {
     await watch?.close();

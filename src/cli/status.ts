@@ -10,7 +10,7 @@ import { didYouMean } from '../content/suggest.ts';
 import type { DocumentRecord, RecordStore } from '../store/ports.ts';
 import { table } from './history.ts';
 import type { CliIo } from './io.ts';
-import { startLocalStores } from './localStores.ts';
+import { parseStoreSet, startLocalStores, STORES_USAGE } from './localStores.ts';
 
 const help = `Usage: gazette status [options]
 
@@ -20,20 +20,21 @@ Exits with 1 when something is overdue.
 
 Options:
   --content DIR   content folder (default: content)
-  --data DIR      local data folder of the embedded DynamoDB (default: .gazette)
+  --data DIR      local data folder of the stores (default: .gazette)
+${STORES_USAGE}
   --now ISO       the clock, e.g. 2010-12-08T10:00:00+08:00 (default: now)
   -h, --help      show this help
 `;
 
 export interface StatusDeps {
-  /** The records to read; by default the embedded DynamoDB under --data. */
+  /** The records to read; by default the local record store under --data. */
   records?: Pick<RecordStore, 'listDocuments'>;
 }
 
-const options = ['content', 'data', 'now', 'help'];
+const options = ['content', 'data', 'stores', 'now', 'help'];
 
 export async function runStatus(argv: string[], io: CliIo, deps: StatusDeps = {}): Promise<number> {
-  let values: { content: string; data: string; now?: string; help: boolean };
+  let values: { content: string; data: string; stores?: string; now?: string; help: boolean };
   try {
     values = parseArgs({
       args: argv,
@@ -42,6 +43,7 @@ export async function runStatus(argv: string[], io: CliIo, deps: StatusDeps = {}
       options: {
         content: { type: 'string', default: 'content' },
         data: { type: 'string', default: '.gazette' },
+        stores: { type: 'string' },
         now: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -55,6 +57,13 @@ export async function runStatus(argv: string[], io: CliIo, deps: StatusDeps = {}
   if (values.help) {
     io.stdout.write(help);
     return 0;
+  }
+  let stores;
+  try {
+    stores = parseStoreSet(values.stores);
+  } catch (error) {
+    io.stderr.write(`gazette status: ${(error as Error).message}\n`);
+    return 1;
   }
   let now = io.now();
   if (values.now !== undefined) {
@@ -72,11 +81,11 @@ export async function runStatus(argv: string[], io: CliIo, deps: StatusDeps = {}
     return 1;
   }
   if (deps.records !== undefined) return report(io, content.documents, await collect(deps.records), now);
-  const stores = await startLocalStores(resolve(io.cwd, values.data));
+  const opened = await startLocalStores(resolve(io.cwd, values.data), { stores });
   try {
-    return report(io, content.documents, await collect(stores.records), now);
+    return report(io, content.documents, await collect(opened.records), now);
   } finally {
-    await stores.stop();
+    await opened.stop();
   }
 }
 

@@ -1,10 +1,10 @@
-// A local worker process of `gazette build --jobs N` (see jobProcesses.ts): opens its own store
-// clients, then runs the chunks of document jobs its parent sends, one at a time, and answers
-// each with the committed records.
+// A local worker process of `gazette build --jobs N` (see jobProcesses.ts): opens its own
+// connections to the build's stores, then runs the chunks of document jobs its parent sends, one
+// at a time, and answers each with the committed records. On the embedded stores the parent and
+// every worker write one SQLite database and one object folder at once: WAL, IMMEDIATE write
+// transactions and the busy timeout (sqliteDatabase.ts) make each writer wait its turn.
 
-import { createAwsClients } from '../store/clients.ts';
-import { createDynamoRecordStore } from '../store/dynamodb.ts';
-import { createS3ObjectStore } from '../store/s3.ts';
+import type { ObjectStore, RecordStore } from '../store/ports.ts';
 import type { JobContext } from './build.ts';
 import { type JobSettings, runDocumentJobs } from './documentJobs.ts';
 import { createJobRenderer } from './jobRenderer.ts';
@@ -14,26 +14,56 @@ import type { DocumentJob } from './planJobs.ts';
 if (process.send === undefined) throw new Error('jobProcess.ts runs as a forked worker process of `gazette build --jobs N`.');
 const send = (message: ToParent) => (process.send as (message: unknown) => boolean)(message);
 
-let setup: { address: StoreAddress; context: JobContext; settings: JobSettings } | undefined;
-let session: ReturnType<typeof open> | undefined;
+interface WorkerStores {
+  stores: { objects: ObjectStore; records: RecordStore };
+  close(): void;
+}
 
-function open(address: StoreAddress, context: JobContext) {
+let setup: { address: StoreAddress; context: JobContext; settings: JobSettings } | undefined;
+let session: Promise<WorkerStores & { renderer: ReturnType<typeof createJobRenderer> }> | undefined;
+
+async function openStores(address: StoreAddress): Promise<WorkerStores> {
+  if (address.kind === 'embedded') {
+    const [{ createFileObjectStore }, { openSqliteDatabase }, { createSqliteRecordStore }] = await Promise.all([
+      import('../store/fileObjects.ts'),
+      import('../store/sqliteDatabase.ts'),
+      import('../store/sqlite.ts'),
+    ]);
+    const objects = createFileObjectStore({ root: address.objectsRoot });
+    const database = openSqliteDatabase(address.databaseFile);
+    return {
+      stores: { objects, records: createSqliteRecordStore({ database }) },
+      close: () => {
+        database.close();
+        objects.close();
+      },
+    };
+  }
+  const [{ createAwsClients }, { createDynamoRecordStore }, { createS3ObjectStore }] = await Promise.all([
+    import('../store/clients.ts'),
+    import('../store/dynamodb.ts'),
+    import('../store/s3.ts'),
+  ]);
   const clients = createAwsClients({
     region: address.region,
     ...(address.s3Endpoint === undefined ? {} : { s3Endpoint: address.s3Endpoint }),
     ...(address.dynamodbEndpoint === undefined ? {} : { dynamodbEndpoint: address.dynamodbEndpoint }),
   });
   return {
-    clients,
     stores: { objects: createS3ObjectStore({ client: clients.s3, bucket: address.bucket }), records: createDynamoRecordStore({ client: clients.dynamodb, table: address.table }) },
-    renderer: createJobRenderer(context),
+    close: () => clients.destroy(),
   };
+}
+
+async function open(address: StoreAddress, context: JobContext) {
+  return { ...(await openStores(address)), renderer: createJobRenderer(context) };
 }
 
 async function runChunk(id: number, jobs: DocumentJob[]): Promise<void> {
   if (setup === undefined) throw new Error('A chunk came before the setup message.');
   session ??= open(setup.address, setup.context);
-  const result = await runDocumentJobs(jobs, session.renderer, session.stores, setup.settings, () => send({ type: 'progress' }));
+  const { renderer, stores } = await session;
+  const result = await runDocumentJobs(jobs, renderer, stores, setup.settings, () => send({ type: 'progress' }));
   send({ type: 'chunk', id, records: result.records, counts: result.counts });
 }
 
@@ -46,8 +76,11 @@ process.on('message', (message: ToWorker) => {
       send({ type: 'failed', id: message.id, error: failure });
     });
   } else {
-    session?.clients.destroy();
-    process.disconnect();
+    // Close the connections (the SQLite ones release their locks and WAL handles) before leaving.
+    void Promise.resolve(session)
+      .then((opened) => opened?.close())
+      .catch(() => undefined)
+      .finally(() => process.disconnect());
   }
 });
 send({ type: 'ready' });

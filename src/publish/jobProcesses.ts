@@ -1,5 +1,6 @@
 // `gazette build --jobs N`: the build's document jobs run in N worker processes, each with its
-// own store clients (the same embedded S3 and DynamoDB), then the build's own process finalizes.
+// own connections to the same stores (the embedded files and SQLite database, or the AWS
+// emulators' endpoints), then the build's own process finalizes.
 // The same protocol as the AWS fan-out (jobs in chunks, records committed by the workers), so a
 // normal test run exercises the split.
 
@@ -11,14 +12,13 @@ import type { JobSettings, JobsResult } from './documentJobs.ts';
 import { chunkJobs, type DocumentJob } from './planJobs.ts';
 import type { WriteCounts } from './writes.ts';
 
-/** Where a worker finds the stores: endpoints (none on AWS) and names. */
-export interface StoreAddress {
-  region: string;
-  s3Endpoint?: string;
-  dynamodbEndpoint?: string;
-  bucket: string;
-  table: string;
-}
+/**
+ * Where a worker finds the stores: the embedded object folder and SQLite database file, or the
+ * AWS region, endpoints (none on AWS itself) and names.
+ */
+export type StoreAddress =
+  | { kind: 'embedded'; objectsRoot: string; databaseFile: string }
+  | { kind: 'aws'; region: string; s3Endpoint?: string; dynamodbEndpoint?: string; bucket: string; table: string };
 
 export type ToWorker =
   | { type: 'setup'; address: StoreAddress; context: JobContext; settings: JobSettings }
