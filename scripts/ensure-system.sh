@@ -2,29 +2,36 @@
 # Make sure the system programs Gazette needs are installed (run before `npm start`, `npm test`
 # and `npm run bench`). Fast when everything is present; as root with apt-get, installs what is
 # missing; otherwise says exactly what to install and fails. To need another program, add one
-# line to REQUIREMENTS.
-#   ensure-system.sh         what `npm start` needs (the embedded database)
-#   ensure-system.sh test    … and Chromium, for the browser tests (accessibility, keyboard, reflow, search)
-#   ensure-system.sh bench   … and Chromium, the anchor of the PDF benchmark
+# line to the list of the mode that needs it.
+#   ensure-system.sh            what `npm start` needs: nothing beyond Node (the default stores are
+#                               files and SQLite, built into the better-sqlite3 package)
+#   ensure-system.sh aws-local  Java, for `gazette … --stores aws-local` (DynamoDB Local)
+#   ensure-system.sh test       Java (the AWS adapters' tests run against DynamoDB Local) and
+#                               Chromium, for the browser tests (accessibility, keyboard, reflow, search)
+#   ensure-system.sh bench      Java (the emulator rows) and Chromium, the anchor of the PDF benchmark
 set -euo pipefail
 
 # command-to-check  Debian-package  why-it-is-needed
-REQUIREMENTS=(
-  "java  openjdk-17-jre-headless  DynamoDB Local (the embedded database) runs on Java 17 or newer"
-)
+JAVA="java  openjdk-17-jre-headless  DynamoDB Local (the AWS emulator for the DynamoDB adapter's tests and --stores aws-local) runs on Java 17 or newer"
+REQUIREMENTS=()
 case "${1:-}" in
+  aws-local)
+    REQUIREMENTS+=("$JAVA")
+    ;;
   test)
+    REQUIREMENTS+=("$JAVA")
     # GAZETTE_CHROMIUM names another Chromium or Chrome executable instead (test/helpers/browser.ts).
     if [ -z "${GAZETTE_CHROMIUM:-}" ] || [ ! -x "${GAZETTE_CHROMIUM}" ]; then
       REQUIREMENTS+=("chromium  chromium  the browser tests open every page template in headless Chromium (axe-core, keyboard, 360 px and 200% zoom, search)")
     fi
     ;;
   bench)
+    REQUIREMENTS+=("$JAVA")
     REQUIREMENTS+=("chromium  chromium  the PDF benchmark prints the same issue with headless Chromium as its anchor")
     ;;
   "") ;;
   *)
-    echo "usage: ensure-system.sh [test|bench]" >&2
+    echo "usage: ensure-system.sh [aws-local|test|bench]" >&2
     exit 2
     ;;
 esac
@@ -55,6 +62,7 @@ fi
   printf '%s\n' "${missing_reasons[@]}"
   echo "Install them, e.g. on Debian/Ubuntu as root:"
   echo "  apt-get update && apt-get install -y ${missing_packages[*]}"
-  echo "(npm start / npm test install them automatically when run as root on a system with apt-get.)"
+  echo "(npm test and npm run bench install them automatically when run as root on a system with apt-get;"
+  echo " so does \`bash scripts/ensure-system.sh aws-local\` for --stores aws-local.)"
 } >&2
 exit 1
