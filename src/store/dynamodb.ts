@@ -34,6 +34,7 @@ import {
   type AuditEntry,
   type BuildLease,
   type DocumentRecord,
+  type PendingBuild,
   type ScheduledRecord,
   type DocumentVersionRecord,
   type IssueRecord,
@@ -74,6 +75,7 @@ const keys = {
   serial: (departmentCode: string, year: number) => ({ pk: `SERIAL#${departmentCode}#${year}`, sk: 'COUNTER' }),
   scheduled: (id: string) => ({ pk: `DOC#${id}`, sk: 'SCHEDULED' }),
   lease: { pk: 'STATE', sk: 'BUILD_LEASE' },
+  pending: (buildId: string) => ({ pk: 'STATE', sk: `PENDING#${buildId}` }),
   audit: (id: string, version: number, event: string) => ({ pk: `DOC#${id}`, sk: `AUDIT#${String(version).padStart(6, '0')}#${event}` }),
 };
 
@@ -383,6 +385,56 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
         return output.Attributes?.['token'] === fence ? 'kept' : 'spoiled';
       } catch (error) {
         if (errorName(causeOf(error)) === 'ConditionalCheckFailedException') return 'lost';
+        throw error;
+      }
+    },
+
+    async markPendingBuild(mark) {
+      const { buildId, since, ...rest } = mark;
+      const names = Object.keys(rest).filter((name) => rest[name as keyof typeof rest] !== undefined);
+      try {
+        await send(`mark build ${buildId} pending`, () =>
+          client.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: keys.pending(buildId),
+              // The first mark's time stays; the holder is whoever moved `until` last.
+              UpdateExpression: `SET #since = if_not_exists(#since, :since), #buildId = :buildId, ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+              ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+              ExpressionAttributeNames: Object.fromEntries(['since', 'buildId', ...names].map((name) => [`#${name}`, name])),
+              ExpressionAttributeValues: Object.fromEntries([[':since', since], [':buildId', buildId], ...names.map((name) => [`:${name}`, rest[name as keyof typeof rest]])]),
+            }),
+          ),
+        );
+      } catch (error) {
+        // The mark says later already (another job of the build extended it): it is kept.
+        if (errorName(causeOf(error)) !== 'ConditionalCheckFailedException') throw error;
+      }
+    },
+
+    async listPendingBuilds() {
+      const marks: PendingBuild[] = [];
+      const items = query(
+        {
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pending)',
+          ExpressionAttributeValues: { ':pk': keys.lease.pk, ':pending': 'PENDING#' },
+          ConsistentRead: true,
+        },
+        'list the pending builds',
+      );
+      for await (const item of items) marks.push(stripKeys<PendingBuild>(item));
+      return marks;
+    },
+
+    async clearPendingBuild(buildId, until) {
+      const condition = until === undefined
+        ? { ConditionExpression: 'attribute_exists(pk)' }
+        : { ConditionExpression: '#until = :until', ExpressionAttributeNames: { '#until': 'until' }, ExpressionAttributeValues: { ':until': until } };
+      try {
+        await send(`clear the pending mark of build ${buildId}`, () => client.send(new DeleteCommand({ TableName: table, Key: keys.pending(buildId), ...condition })));
+        return true;
+      } catch (error) {
+        if (errorName(causeOf(error)) === 'ConditionalCheckFailedException') return false;
         throw error;
       }
     },

@@ -209,6 +209,23 @@ export interface BuildLease {
   pid?: number;
 }
 
+/**
+ * A build that may have committed document records its listings do not show yet: marked before
+ * its first commit, cleared by the finalize step that lists them (its own, or a later build's
+ * once this one is dead). See src/publish/buildState.ts.
+ */
+export interface PendingBuild {
+  buildId: string;
+  /** ISO time: the build commits nothing after it unless it moves it later first (a mark past it belongs to a dead build). */
+  until: string;
+  /** ISO time the build was marked. */
+  since: string;
+  /** The marking process (random per process), its host and process id: as in BuildLease. */
+  holder?: string;
+  host?: string;
+  pid?: number;
+}
+
 /** How giving up a lease went: `kept` the snapshot token was still ours; `spoiled` a build ran beside; `lost` someone else holds it now. */
 export type LeaseRelease = 'kept' | 'spoiled' | 'lost';
 
@@ -254,6 +271,18 @@ export interface RecordStore {
   renewBuildLease(fence: string, since: string): Promise<boolean>;
   /** Give up the lease held under `fence`: see LeaseRelease. */
   finishBuildLease(fence: string): Promise<LeaseRelease>;
+  /**
+   * Mark a build pending, or extend its mark. `until` only moves later: a mark that already says
+   * later is kept as it is.
+   */
+  markPendingBuild(mark: PendingBuild): Promise<void>;
+  /** Every pending build's mark, by build id. */
+  listPendingBuilds(): Promise<PendingBuild[]>;
+  /**
+   * Remove a build's mark. With `until`, only while the mark still says that time (a build that
+   * extended it since may have committed more); false when the mark was kept or was not there.
+   */
+  clearPendingBuild(buildId: string, until?: string): Promise<boolean>;
   /**
    * Reserve `count` consecutive serial numbers for 索引号 of one department and year.
    * Returns the first; the counter is atomic, so concurrent builds never share a number.

@@ -12,6 +12,7 @@ import {
   type DocumentRecord,
   type DocumentVersionRecord,
   type IssueRecord,
+  type PendingBuild,
   type PutDocumentEntry,
   PutDocumentsError,
   type RecordStore,
@@ -45,6 +46,7 @@ const SCHEMA = `
     department_code TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (department_code, year)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS build_lease (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), record TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS pending_builds (build_id TEXT PRIMARY KEY, until TEXT NOT NULL, record TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 /** Records per page of listDocuments: a page is read at once, so writes may go on between pages. */
@@ -85,6 +87,11 @@ export function createSqliteRecordStore({ database }: SqliteRecordStoreOptions):
     listAudit: database.prepare<[string], Row>('SELECT record FROM audit WHERE id = ? ORDER BY at, version, event'),
     getLease: database.prepare<[], Row>('SELECT record FROM build_lease WHERE singleton = 1'),
     putLease: database.prepare<[string]>('INSERT OR REPLACE INTO build_lease (singleton, record) VALUES (1, ?)'),
+    getPending: database.prepare<[string], Row & { until: string }>('SELECT record, until FROM pending_builds WHERE build_id = ?'),
+    putPending: database.prepare<[string, string, string]>('INSERT OR REPLACE INTO pending_builds (build_id, until, record) VALUES (?, ?, ?)'),
+    listPending: database.prepare<[], Row>('SELECT record FROM pending_builds ORDER BY build_id'),
+    deletePending: database.prepare<[string]>('DELETE FROM pending_builds WHERE build_id = ?'),
+    deletePendingAt: database.prepare<[string, string]>('DELETE FROM pending_builds WHERE build_id = ? AND until = ?'),
     allocate: database.prepare<[string, number, number], { last: number }>(
       'INSERT INTO serials (department_code, year, last) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET last = last + excluded.last RETURNING last',
     ),
@@ -249,6 +256,27 @@ export function createSqliteRecordStore({ database }: SqliteRecordStoreOptions):
         statements.putLease.run(JSON.stringify({ ...current, active: false }));
         return current.token === fence ? 'kept' : 'spoiled';
       });
+    },
+
+    async markPendingBuild(mark) {
+      write(`mark build ${mark.buildId} pending`, () => {
+        const current = statements.getPending.get(mark.buildId);
+        // Like DynamoDB's condition: `until` only moves later; the first mark's time stays.
+        if (current !== undefined && current.until >= mark.until) return;
+        const since = current === undefined ? mark.since : (JSON.parse(current.record) as PendingBuild).since;
+        statements.putPending.run(mark.buildId, mark.until, JSON.stringify({ ...mark, since }));
+      });
+    },
+
+    async listPendingBuilds() {
+      return read('list the pending builds', () => statements.listPending.all()).map((row) => JSON.parse(row.record) as PendingBuild);
+    },
+
+    async clearPendingBuild(buildId, until) {
+      const deleted = write(`clear the pending mark of build ${buildId}`, () =>
+        until === undefined ? statements.deletePending.run(buildId) : statements.deletePendingAt.run(buildId, until),
+      );
+      return deleted.changes > 0;
     },
 
     async allocateSerials(departmentCode, year, count) {

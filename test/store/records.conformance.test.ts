@@ -3,7 +3,7 @@
 // across processes) is tested beside it, in dynamodb.test.ts and sqlite.test.ts.
 
 import { describe, expect, test } from 'vitest';
-import type { AuditEntry, BuildLease, DocumentRecord, ScheduledRecord } from '../../src/store/ports.ts';
+import type { AuditEntry, BuildLease, DocumentRecord, PendingBuild, ScheduledRecord } from '../../src/store/ports.ts';
 import { PutDocumentsError, VersionConflictError } from '../../src/store/ports.ts';
 import { documentRecord, issueRecord } from '../helpers/records.ts';
 import { recordStoreAdapters } from './adapters.ts';
@@ -339,6 +339,39 @@ describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
       expect(await records.renewBuildLease('fence-a', '2010-12-08T02:00:20.000Z')).toBe(true);
       expect(await records.finishBuildLease('fence-a')).toBe('spoiled');
       expect(await records.getBuildLease()).toMatchObject({ token: 'spoiled-fence-z', fence: 'fence-a', active: false });
+    });
+  });
+
+  describe('pending builds', () => {
+    const mark = (buildId: string, until: string, overrides: Partial<PendingBuild> = {}): PendingBuild => ({
+      buildId, until, since: '2010-12-08T02:00:00.000Z', holder: 'process-a', host: 'builder', pid: 4242, ...overrides,
+    });
+
+    test('a mark is kept per build; its time only moves later, and its first time stays', async () => {
+      const { store: records, another } = await create();
+      expect(await records.listPendingBuilds()).toEqual([]);
+      await records.markPendingBuild(mark('build-a', '2010-12-08T02:02:00.000Z'));
+      await another().markPendingBuild(mark('build-b', '2010-12-08T02:05:00.000Z', { holder: 'process-b' }));
+      // A later job of build a extends it; an earlier reading (another job's clock) does not shorten it.
+      await records.markPendingBuild(mark('build-a', '2010-12-08T02:04:00.000Z', { since: '2010-12-08T02:03:00.000Z', holder: 'job-2', pid: 7 }));
+      await records.markPendingBuild(mark('build-a', '2010-12-08T02:03:00.000Z', { holder: 'job-3' }));
+      expect((await records.listPendingBuilds()).sort((x, y) => (x.buildId < y.buildId ? -1 : 1))).toEqual([
+        mark('build-a', '2010-12-08T02:04:00.000Z', { holder: 'job-2', pid: 7 }),
+        mark('build-b', '2010-12-08T02:05:00.000Z', { holder: 'process-b' }),
+      ]);
+    });
+
+    test('a mark is cleared at the time it was read, not once extended since; without a time, as it is', async () => {
+      const { store: records } = await create();
+      await records.markPendingBuild(mark('build-a', '2010-12-08T02:02:00.000Z'));
+      await records.markPendingBuild(mark('build-b', '2010-12-08T02:02:00.000Z', { holder: undefined, host: undefined, pid: undefined }));
+      await records.markPendingBuild(mark('build-a', '2010-12-08T02:06:00.000Z'));
+      expect(await records.clearPendingBuild('build-a', '2010-12-08T02:02:00.000Z')).toBe(false);
+      expect(await records.clearPendingBuild('build-b', '2010-12-08T02:02:00.000Z')).toBe(true);
+      expect((await records.listPendingBuilds()).map((pending) => pending.buildId)).toEqual(['build-a']);
+      expect(await records.clearPendingBuild('build-a')).toBe(true);
+      expect(await records.clearPendingBuild('build-a')).toBe(false);
+      expect(await records.listPendingBuilds()).toEqual([]);
     });
   });
 });
