@@ -233,10 +233,84 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     }
   }
 
+  /**
+   * The file at `path` already holds these bytes with this metadata (its row says so and still
+   * describes it): a put of the same object again changes nothing, so it writes nothing. A
+   * rebuild rewrites most of its objects with the bytes they have.
+   */
+  function holdsAlready(key: string, path: string, sha256: string, contentType: string, cacheControl: string | null): boolean {
+    const row = read(`read the metadata of "${key}"`, () => statements.get.get(key));
+    if (row === undefined || row.sha256 !== sha256 || row.content_type !== contentType || row.cache_control !== cacheControl) return false;
+    try {
+      const stats = statSync(path, { bigint: true });
+      return stats.isFile() && identityOf(stats) === row.identity;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Puts whose bytes are in temporary files, waiting to be renamed into place with their rows.
+   * Every put of one turn of the event loop commits in one index transaction (one commit instead
+   * of one per object: a build puts tens of thousands), each rename still inside the transaction
+   * that writes its row, as `install` does for one.
+   */
+  const pendingPuts: { key: string; path: string; temporary: string; row: Row; resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  function flushPuts(): void {
+    const batch = pendingPuts.splice(0);
+    const placed: typeof batch = [];
+    const alone: typeof batch = [];
+    try {
+      for (const put of batch) {
+        const folder = join(put.path, '..');
+        if (!folders.has(folder)) {
+          mkdirSync(folder, { recursive: true });
+          folders.add(folder);
+        }
+      }
+      write(`write ${batch.length} objects`, () => {
+        for (const put of batch) {
+          try {
+            renameSync(put.temporary, put.path);
+          } catch {
+            alone.push(put); // retried on its own below, where its error is reported
+            continue;
+          }
+          statements.put.run(put.key, put.row.identity, put.row.content_type, put.row.cache_control, put.row.sha256);
+          placed.push(put);
+        }
+        if (fsync) for (const folder of new Set(placed.map((put) => join(put.path, '..')))) syncFolder(folder);
+      });
+    } catch (error) {
+      // The transaction failed: its renames stay, without rows (their files read back with no
+      // known metadata, as after a killed process, and are written again by the next build).
+      for (const put of batch) {
+        removeQuietly(put.temporary);
+        put.reject(fileError(error, put.key, 'write'));
+      }
+      return;
+    }
+    for (const put of placed) put.resolve();
+    for (const put of alone) {
+      try {
+        install(put.key, put.path, () => {
+          renameSync(put.temporary, put.path);
+          return { row: put.row };
+        });
+        put.resolve();
+      } catch (error) {
+        removeQuietly(put.temporary);
+        put.reject(error);
+      }
+    }
+  }
+
   return {
     async put({ key, body, contentType, cacheControl, sha256: known }) {
       const path = pathOf(key);
       const sha256 = known ?? createHash('sha256').update(body).digest('hex');
+      if (holdsAlready(key, path, sha256, contentType, cacheControl ?? null)) return;
       const temporary = join(partial, `${process.pid}.${randomUUID()}`);
       let stats: BigIntStats;
       let fd: number | undefined;
@@ -251,15 +325,11 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
         removeQuietly(temporary);
         throw fileError(error, key, 'write');
       }
-      try {
-        install(key, path, () => {
-          renameSync(temporary, path);
-          return { row: { identity: identityOf(stats), content_type: contentType, cache_control: cacheControl ?? null, sha256 } };
-        });
-      } catch (error) {
-        removeQuietly(temporary);
-        throw error;
-      }
+      const row = { identity: identityOf(stats), content_type: contentType, cache_control: cacheControl ?? null, sha256 };
+      await new Promise<void>((resolve, reject) => {
+        pendingPuts.push({ key, path, temporary, row, resolve, reject });
+        if (pendingPuts.length === 1) setImmediate(flushPuts);
+      });
     },
 
     async get(key) {

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -48,6 +48,32 @@ describe('file system object store', () => {
     objects.close();
     expect((await filesUnder(root)).filter((file) => file.startsWith('.'))).toEqual(['.index.sqlite']);
     expect(await createFileObjectStore({ root }).head('site/gazette/2010/07/index.html')).toMatchObject({ cacheControl: 'public, max-age=300', sha256: sha256(page) });
+  });
+
+  test('putting an object again with the same bytes and metadata leaves its file alone; other metadata or bytes replace it', async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    const key = 'site/press/2010/release-1/index.html';
+    const path = join(root, key);
+    const page = html('市政府召开新闻发布会');
+    await objects.put({ key, body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
+    const first = await stat(path, { bigint: true });
+    await objects.put({ key, body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
+    const again = await stat(path, { bigint: true });
+    expect([again.ino, again.mtimeNs]).toEqual([first.ino, first.mtimeNs]);
+
+    await objects.put({ key, body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    expect((await stat(path, { bigint: true })).ino).not.toBe(first.ino);
+    expect(await objects.head(key)).toMatchObject({ cacheControl: 'no-cache', sha256: sha256(page) });
+    const changed = html('市政府召开新闻发布会（更正）');
+    await objects.put({ key, body: changed, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    expect(Buffer.from(await readFile(path)).equals(Buffer.from(changed))).toBe(true);
+
+    // A file replaced behind the store's back no longer matches its row: the same put writes again.
+    await writeFile(path, 'edited by hand');
+    await objects.put({ key, body: changed, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    expect(Buffer.from(await readFile(path)).equals(Buffer.from(changed))).toBe(true);
+    expect(await objects.head(key)).toMatchObject({ sha256: sha256(changed) });
   });
 
   test('keys that would name a file outside the root, or the store\'s own files, are refused and nothing is written', async () => {
