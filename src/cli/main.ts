@@ -40,9 +40,17 @@ const commands: Record<string, Command> = {
     summary: "Print a document's audit trail: every state change with time, version and digest.",
     run: async (argv, io) => (await import('./history.ts')).runHistory(argv, io),
   },
+  deposit: {
+    summary: 'Write the deposit package (BagIt) of a published issue for the reading points; --verify checks one.',
+    run: async (argv, io) => (await import('./deposit.ts')).runDeposit(argv, io),
+  },
   new: {
     summary: 'Scaffold a valid issue, article, release or conference with a fresh id.',
     run: async (argv, io) => (await import('./new.ts')).runNew(argv, io, io.now()),
+  },
+  import: {
+    summary: "Turn a department's Word (.docx) document into an article of an issue, then check it.",
+    run: async (argv, io) => (await import('./import.ts')).runImport(argv, io),
   },
 };
 

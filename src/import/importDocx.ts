@@ -1,0 +1,264 @@
+// One Word file → one gazette article: its Markdown file with front matter, and the images and
+// embedded files saved beside it, plus every finding for the editor. Nothing is written here: the
+// command writes the files (and refuses to overwrite), then runs the checker on the result.
+
+import { basename, extname } from 'node:path';
+import { stringify } from 'yaml';
+import { idPattern } from '../content/ids.ts';
+import type { Inline } from './blocks.ts';
+import type { ContentFacts, ExistingArticle } from './contentFacts.ts';
+import { bodyMarkdown } from './markdown.ts';
+import { readDocx, type DocxContent } from './readDocx.ts';
+import { recognize, type Finding } from './recognize.ts';
+
+export type { Finding };
+
+export interface ImportOptions {
+  id?: string;
+  slug?: string;
+  section?: string;
+  category?: string;
+  department?: string;
+}
+
+export interface PlannedFile {
+  /** A file name inside the issue folder: lower-case ASCII built here, never a name from the .docx. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface ImportPlan {
+  /** The article, `<slug>.md`, first; then its images and attachments. */
+  files: PlannedFile[];
+  findings: Finding[];
+  /** What mammoth could not convert. */
+  warnings: string[];
+}
+
+const imageTypes: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
+/** Attachment types the site publishes (the checker's `attachment-type` list, less images handled above). */
+const attachmentTypes = new Set(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'csv', 'txt', 'zip', 'jpg', 'jpeg', 'png', 'gif', 'webp', 'svg']);
+
+export async function planImport(bytes: Uint8Array, facts: ContentFacts, options: ImportOptions = {}): Promise<ImportPlan> {
+  const docx = await readDocx(bytes);
+  const found = recognize(docx.blocks);
+  const findings = [...found.findings];
+  const fields: Record<string, unknown> = {};
+
+  const docNumber = found.docNumber;
+  const prefix = docNumber === undefined ? undefined : /^(\p{Script=Han}+)〔/u.exec(docNumber)?.[1];
+  const department = chooseDepartment(found.signer, prefix, facts, options, findings);
+  const id = chooseId(docNumber, facts, options, findings);
+  const slug = options.slug ?? id;
+
+  fields['id'] = id;
+  if (found.title !== undefined) fields['title'] = found.title;
+  fields['section'] = chooseSection(prefix, department, facts, options, findings);
+  if (department !== undefined) fields['department'] = department;
+  if (docNumber !== undefined) fields['docNumber'] = docNumber;
+  if (found.signedDate !== undefined) fields['signedDate'] = found.signedDate;
+  fields['date'] = facts.issue.date;
+  findings.push({ field: 'date', value: facts.issue.date, from: `issue ${facts.issue.year}/${String(facts.issue.number).padStart(2, '0')}`, certainty: 'read', check: "发布日期: the issue's date, as for every article of an issue" });
+  fields['category'] = chooseCategory(found.title ?? '', department, facts, options, findings);
+
+  const files: PlannedFile[] = [];
+  const imageFiles = saveImages(docx, slug, files, findings);
+  const attachments = saveEmbedded(docx, slug, found.attachmentTitles, files, findings);
+  if (attachments.length > 0) fields['attachments'] = attachments;
+  for (const note of docx.notes) {
+    findings.push({ field: 'body', value: `[^${note.label}]`, from: note.paragraphs.map((p) => p.map((i) => (i.kind === 'text' ? i.value : '')).join('')).join(' ').slice(0, 60), certainty: 'read', check: 'a Word footnote or endnote, kept as a Markdown footnote' });
+  }
+  found.body.forEach((block, index) => {
+    if (block.kind !== 'table') return;
+    findings.push({
+      field: 'body',
+      value: `table ${found.body.slice(0, index + 1).filter((b) => b.kind === 'table').length}`,
+      from: block.rows[0]?.map((cell) => cell.map((i) => (i.kind === 'text' ? i.value : '')).join('')).join(' | ') ?? '',
+      certainty: 'guess',
+      check: block.merged
+        ? 'the table has merged cells, which Markdown tables cannot have: each merged text stands in its first cell and the cells it covered are empty; check the table reads right'
+        : 'the first row became the header row of the table',
+    });
+  });
+
+  const body = bodyMarkdown(found.body, docx.notes, { imageFile: (index) => imageFiles.get(index) });
+  const markdown = `---\n${frontMatter(fields)}---\n${body}`;
+  files.unshift({ name: `${slug}.md`, bytes: Buffer.from(markdown, 'utf8') });
+  return { files, findings, warnings: docx.warnings };
+}
+
+/** The front matter in the order of the README's table, each value quoted only when YAML needs it. */
+function frontMatter(fields: Record<string, unknown>): string {
+  return Object.entries(fields)
+    .map(([key, value]) => {
+      if (Array.isArray(value)) {
+        return `${key}:\n${value.map((entry: Record<string, string>) => `  - { ${Object.entries(entry).map(([k, v]) => `${k}: ${scalar(v)}`).join(', ')} }`).join('\n')}\n`;
+      }
+      return `${key}: ${scalar(String(value))}\n`;
+    })
+    .join('');
+}
+
+function scalar(value: string): string {
+  const plain = stringify(value, { lineWidth: 0 }).trimEnd();
+  // Inside a flow map `,` `{` `}` end a plain value, so such values are quoted there too.
+  return /[,{}[\]]/.test(value) && !plain.startsWith('"') && !plain.startsWith("'") ? JSON.stringify(value) : plain;
+}
+
+function mostCommon(values: (string | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const value of values) if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+const prefixOf = (article: ExistingArticle) => (article.docNumber === undefined ? undefined : /^(\p{Script=Han}+)〔/u.exec(article.docNumber)?.[1]);
+
+function chooseDepartment(signer: string | undefined, prefix: string | undefined, facts: ContentFacts, options: ImportOptions, findings: Finding[]): string | undefined {
+  if (options.department !== undefined) return options.department;
+  if (signer !== undefined) {
+    if (facts.departments.includes(signer)) {
+      findings.push({ field: 'department', value: signer, from: signer, certainty: 'read', check: '落款 (the issuing organ), a department of site.yaml; the line was taken out of the body: the PDF prints it over the date' });
+      return signer;
+    }
+    findings.push({
+      field: 'department',
+      value: signer,
+      from: signer,
+      certainty: 'guess',
+      check: '落款 (the issuing organ) is not a department name of site.yaml: write the name site.yaml uses, or add the department there',
+    });
+    return signer;
+  }
+  const learned = prefix === undefined ? undefined : mostCommon(facts.articles.filter((a) => prefixOf(a) === prefix).map((a) => a.department));
+  if (learned !== undefined) {
+    findings.push({ field: 'department', value: learned, from: `文号 prefix ${prefix}`, certainty: 'guess', check: `no 落款 was found; the other ${prefix} documents are issued by ${learned}` });
+    return learned;
+  }
+  findings.push({ field: 'department', value: '', from: '', certainty: 'missing', check: 'no 落款 (issuing organ over the date) was found: write `department` with a department name of site.yaml, or pass --department' });
+  return undefined;
+}
+
+function chooseSection(prefix: string | undefined, department: string | undefined, facts: ContentFacts, options: ImportOptions, findings: Finding[]): string {
+  if (options.section !== undefined) return options.section;
+  const byPrefix = prefix === undefined ? undefined : mostCommon(facts.articles.filter((a) => prefixOf(a) === prefix).map((a) => a.section));
+  const byDepartment = department === undefined ? undefined : mostCommon(facts.articles.filter((a) => a.department === department && a.docNumber !== undefined).map((a) => a.section));
+  const [section, reason] =
+    byPrefix !== undefined
+      ? [byPrefix, `the section of the other ${prefix} documents`]
+      : byDepartment !== undefined
+        ? [byDepartment, `the section of other documents of ${department}`]
+        : [facts.sections[0] as string, 'the first section of site.yaml: nothing in the document says which one']; // contentFacts guarantees one
+  findings.push({ field: 'section', value: section, from: prefix === undefined ? department ?? '' : `文号 prefix ${prefix}`, certainty: 'guess', check: `${reason}; choose the section of the issue it belongs to (or pass --section)` });
+  return section;
+}
+
+function chooseCategory(title: string, department: string | undefined, facts: ContentFacts, options: ImportOptions, findings: Finding[]): string {
+  if (options.category !== undefined) return options.category;
+  // Organ names are left out first: 人民政府 would otherwise read as the topic 民政.
+  const subject = [...facts.departments].sort((a, b) => b.length - a.length).reduce((text, name) => text.replaceAll(name, ' '), title).replaceAll('人民政府', ' ');
+  const named = facts.topics.filter((topic) => subject.includes(topic)).sort((a, b) => b.length - a.length)[0];
+  const byDepartment = department === undefined ? undefined : mostCommon(facts.articles.filter((a) => a.department === department).map((a) => a.category));
+  const [category, from, reason] =
+    named !== undefined
+      ? [named, title, 'the title names this topic']
+      : byDepartment !== undefined
+        ? [byDepartment, department ?? '', `the most common topic of ${department}'s documents`]
+        : [facts.topics[0] as string, '', 'the first topic of site.yaml: nothing in the document says which one'];
+  findings.push({ field: 'category', value: category, from, certainty: 'guess', check: `主题分类: ${reason}; check it (or pass --category)` });
+  return category;
+}
+
+function chooseId(docNumber: string | undefined, facts: ContentFacts, options: ImportOptions, findings: Finding[]): string {
+  if (options.id !== undefined) return options.id;
+  const parsed = docNumber === undefined ? undefined : /^(\p{Script=Han}+)〔(\d{4})〕(\d+)号$/u.exec(docNumber);
+  if (parsed !== undefined && parsed !== null) {
+    const [, prefix, year, serial] = parsed as unknown as [string, string, string, string];
+    // The pinyin of a 文号 prefix is learned from the ids of its earlier documents (淮府 → huaifu).
+    for (const article of facts.articles) {
+      const other = article.docNumber === undefined ? null : /^(\p{Script=Han}+)〔(\d{4})〕(\d+)号$/u.exec(article.docNumber);
+      if (other === null || other[1] !== prefix || article.id === undefined) continue;
+      const stem = new RegExp(`^(.+)-${other[2]}-${other[3]}$`).exec(article.id)?.[1];
+      const id = stem === undefined ? undefined : `${stem}-${year}-${serial}`;
+      if (id !== undefined && idPattern.test(id)) {
+        findings.push({ field: 'id', value: id, from: docNumber as string, certainty: 'guess', check: `named like ${article.id}; ids are permanent: change it now if you want another` });
+        return id;
+      }
+    }
+  }
+  const base = `gz-${facts.issue.year}-${String(facts.issue.number).padStart(2, '0')}`;
+  let n = 1;
+  while (facts.ids.has(`${base}-${n}`)) n++;
+  const id = `${base}-${n}`;
+  findings.push({ field: 'id', value: id, from: '', certainty: 'guess', check: 'the next free id of the issue; ids are permanent: change it now to a readable one (e.g. the 文号 in pinyin) or pass --id' });
+  return id;
+}
+
+function saveImages(docx: DocxContent, slug: string, files: PlannedFile[], findings: Finding[]): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const image of docx.images) {
+    const extension = imageTypes[image.contentType];
+    if (image.bytes === undefined) {
+      findings.push({ field: 'body', value: '', from: `image ${image.index}`, certainty: 'missing', check: `image ${image.index} was left out: ${image.problem ?? 'it could not be read'}. Ask the department for the picture, save it beside the article and insert it with ![说明](file.png)` });
+      continue;
+    }
+    if (extension === undefined) {
+      findings.push({ field: 'body', value: '', from: `image ${image.index} (${image.contentType})`, certainty: 'missing', check: `image ${image.index} is ${image.contentType}, which browsers do not show; it was left out: save it as PNG beside the article and insert it with ![说明](file.png)` });
+      continue;
+    }
+    const name = `${slug}-image-${image.index}.${extension}`;
+    names.set(image.index, name);
+    files.push({ name, bytes: image.bytes });
+  }
+  // Alt text is what a screen reader says and what shows when the image cannot load.
+  const visit = (blocks: DocxContent['blocks']) => {
+    for (const block of blocks) {
+      if (block.kind === 'list') block.items.forEach(visit);
+      const lists = block.kind === 'paragraph' || block.kind === 'heading' ? [block.inlines] : block.kind === 'table' ? block.rows.flat() : [];
+      const scan = (list: Inline[]) => {
+        for (const item of list) {
+          if (item.kind === 'strong' || item.kind === 'emphasis' || item.kind === 'link') scan(item.children);
+          if (item.kind !== 'image' || !names.has(item.index)) continue;
+          const described = item.alt !== '';
+          if (!described) item.alt = `图${item.index}`;
+          findings.push({
+            field: 'body',
+            value: names.get(item.index) as string,
+            from: described ? `image ${item.index}: ${item.alt}` : `image ${item.index}`,
+            certainty: described ? 'read' : 'guess',
+            check: described ? 'saved beside the article, with its description from Word' : `saved beside the article; it had no description in Word, so it reads “图${item.index}”: write what it shows`,
+          });
+        }
+      };
+      lists.forEach(scan);
+    }
+  };
+  visit(docx.blocks);
+  return names;
+}
+
+function saveEmbedded(docx: DocxContent, slug: string, titles: string[], files: PlannedFile[], findings: Finding[]): { file: string; title: string }[] {
+  const attachments: { file: string; title: string }[] = [];
+  for (const file of docx.embedded) {
+    const extension = extname(file.name).slice(1).toLowerCase();
+    if (!attachmentTypes.has(extension)) {
+      findings.push({ field: 'attachments', value: '', from: basename(file.name), certainty: 'missing', check: `an object embedded in Word (${basename(file.name)}) cannot be published as it is: open it in Word, save it as a PDF or Excel file beside the article and list it under \`attachments\`` });
+      continue;
+    }
+    const number = attachments.length + 1;
+    const name = `${slug}-fujian-${number}.${extension}`;
+    const title = titles[number - 1];
+    files.push({ name, bytes: file.bytes });
+    attachments.push({ file: name, title: title ?? basename(file.name, extname(file.name)) });
+    findings.push({
+      field: 'attachments',
+      value: name,
+      from: title === undefined ? basename(file.name) : `附件：${title}`,
+      certainty: 'guess',
+      check: title === undefined ? 'a file embedded in Word, titled with its file name: write its real title' : 'a file embedded in Word, matched by order with the 附件 line: check the file is that attachment',
+    });
+  }
+  for (const title of titles.slice(attachments.length)) {
+    findings.push({ field: 'attachments', value: '', from: `附件：${title}`, certainty: 'missing', check: 'the document names this attachment but the .docx does not contain it: put the file beside the article and list it under `attachments`' });
+  }
+  return attachments;
+}
