@@ -4,7 +4,7 @@
 // converges on what its first run committed.
 
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
+import { clientsFromEnv, type LambdaContext, requireEnv } from '../src/aws/env.ts';
 import type { BatchResponse, SqsEvent } from '../src/aws/events.ts';
 import { createFanOutStore, fanOutMessageOf, runFanOutChunk } from '../src/aws/fanOut.ts';
 import { logJson } from '../src/aws/log.ts';
@@ -21,15 +21,21 @@ const options = {
   sqs: new SQSClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' }),
   finalizeQueueUrl: env.FINALIZE_QUEUE_URL,
   contentDir: process.env['CONTENT_DIR'] ?? '/tmp/content',
+  // The wall clock, for the build's pending mark only.
+  clock: { now: () => new Date() }, // eslint-disable-line no-restricted-syntax
 };
 
-export async function handler(event: SqsEvent): Promise<BatchResponse> {
+/** Lambda's longest run, when the invocation does not say how long it has. */
+const LONGEST_RUN_MS = 900_000;
+
+export async function handler(event: SqsEvent, context?: LambdaContext): Promise<BatchResponse> {
+  const remainingMs = () => context?.getRemainingTimeInMillis?.() ?? LONGEST_RUN_MS;
   const failed: string[] = [];
   for (const record of event.Records) {
     try {
       const message = fanOutMessageOf(record.body);
       if (message.type !== 'chunk') throw new Error(`Expected a render job, got ${message.type}.`);
-      const result = await runFanOutChunk(message, options);
+      const result = await runFanOutChunk(message, { ...options, remainingMs });
       logJson('info', 'Rendered a chunk.', { ...message, ...result });
     } catch (error) {
       logJson('error', 'A render job failed; it is retried.', { messageId: record.messageId, error: String(error) });

@@ -8,7 +8,6 @@
 // Every step can run twice (SQS delivers at least once): a chunk run again converges on the
 // records its first run committed, is counted once, and a second finalize rewrites nothing.
 
-import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -17,7 +16,7 @@ import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentSet } from '../content/model.ts';
 import { type BuildSummary, emptySummary, type JobContext, type JobRunner, type SiteRenderer } from '../publish/build.ts';
-import { readBuildState } from '../publish/buildState.ts';
+import { extendPending, readBuildState, readPendingBuilds } from '../publish/buildState.ts';
 import { type JobSettings, runDocumentJobs } from '../publish/documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from '../publish/finalize.ts';
 import { createJobRenderer } from '../publish/jobRenderer.ts';
@@ -114,7 +113,8 @@ export function fanOutRunner(options: FanOutOptions): JobRunner {
   return {
     minJobs: options.threshold,
     async run(jobs, input) {
-      const buildId = `${input.settings.now.replace(/[^0-9]/g, '').slice(0, 14)}-${randomUUID()}`;
+      // Under the build's id: its pending mark, which every chunk extends before it commits.
+      const buildId = input.buildId;
       const chunks = chunkJobs(jobs, options.chunkSize);
       const manifest: FanOutManifest = {
         buildId,
@@ -156,6 +156,9 @@ export interface RunChunkOptions {
   finalizeQueueUrl: string;
   /** Local folder the chunk's source files are fetched into (Lambda's /tmp). */
   contentDir: string;
+  /** The wall clock, and how long this invocation may still run: it commits nothing after that. */
+  clock: LeaseClock;
+  remainingMs: () => number;
 }
 
 /** One renderJob invocation: run a chunk's jobs, count it done, and send the build on when it was the last. */
@@ -165,6 +168,9 @@ export async function runFanOutChunk(message: { buildId: string; chunk: number }
   if (manifest === undefined) return { jobs: 0, complete: false }; // finalized and cleaned up: a late redelivery
   const jobs = (await getJson<DocumentJob[]>(objects, chunkKey(message.buildId, message.chunk))) ?? [];
   await fetchSources(options.source, options.contentDir, jobs);
+  // The build stays marked pending past any commit of this invocation (Lambda ends it at its
+  // timeout): if the build dies, the next finalizer knows from the mark when to list its records.
+  await extendPending(records, message.buildId, options.clock, options.remainingMs());
   const root = resolve(options.contentDir);
   await runDocumentJobs(jobs, createJobRenderer({ ...manifest.context, root }), { objects, records }, { ...manifest.settings, root });
   const complete = await options.store.chunkDone(message.buildId, message.chunk);
@@ -211,7 +217,9 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
   const previousBuild = await readBuildState(objects);
   const lease = await acquireLease(records, options.clock, { waitMs: options.waitMs });
   try {
-    // Read once the lease is held: the records of every build whose jobs committed so far.
+    // Read once the lease is held: the records of every build whose jobs committed so far (the
+    // pending marks first, so what a dead build committed is in them).
+    const seen = await readPendingBuilds(records, buildId, options.clock);
     const state = await loadPublishedState(records);
     const changes = manifest.jobs.flatMap(({ id, previous }) => {
       const after = state.documents.get(id);
@@ -234,6 +242,7 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
       recovering: previousBuild?.complete === false,
       emptyBefore: false,
       wroteDocuments: true,
+      pending: { buildId, clock: options.clock, seen },
       ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
     });
   } finally {

@@ -19,7 +19,7 @@ import type { ErratumPageData, PageLink, VersionEntry } from '../render/html/ind
 import { type DocumentRecord, type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../store/ports.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import type { BucketMemory } from './bucketMemory.ts';
-import { holdsNothing, readBuildState, writeBuildState } from './buildState.ts';
+import { holdsNothing, markPending, newBuildId, readBuildState, writeBuildState } from './buildState.ts';
 import { type JobSettings, type JobsResult, outcomeOf, runDocumentJobs, runScheduledJobs } from './documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from './finalize.ts';
 import type { IndexPage } from './indexPages.ts';
@@ -168,6 +168,8 @@ export interface JobContext {
 }
 
 export interface JobRunInput {
+  /** The build's id: its pending mark (buildState.ts) is under it, which jobs run elsewhere extend. */
+  buildId: string;
   context: JobContext;
   settings: JobSettings;
   /** Staged renders of documents the jobs release from embargo (for a finalize step run elsewhere). */
@@ -252,10 +254,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   const released = jobs.flatMap((job) => (job.released ? (staged.get(job.page.doc.id) ?? []) : []));
   const context: JobContext = { site: content.site, routes: [...content.routes.entries()], root: content.root, pdf: renderer.pdf, hidden };
-  const ran = runner === undefined
-    ? await runDocumentJobs(jobs, renderer, stores, settings, onJobDone)
-    : await runner.run(jobs, { context, settings, released, onJobDone });
+  // The jobs commit records no listing shows yet: marked pending until a finalize step lists them.
+  const leaseClock = options.leasing?.clock ?? systemClock;
+  const pending = await markPending(records, newBuildId(now), leaseClock, jobs.length > 0, options.leasing);
+  const ran = await pending.during(() =>
+    runner === undefined ? runDocumentJobs(jobs, renderer, stores, settings, onJobDone) : runner.run(jobs, { buildId: pending.buildId, context, settings, released, onJobDone }),
+  );
   if ('fannedOut' in ran) {
+    await pending.stop(); // the render jobs extend the mark from here
     summary.fannedOut = ran.fannedOut;
     return summary;
   }
@@ -276,17 +282,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   // The finalize step, under the lease. A build that held it since it read the state knows the
   // state after its own jobs; any other reads it again once it holds the lease.
-  const lease = options.lease ?? (await acquireLease(records, options.leasing?.clock ?? systemClock, options.leasing));
+  const lease = options.lease ?? (await pending.during(() => acquireLease(records, leaseClock, options.leasing)));
   try {
     if (options.lease !== undefined) for (const record of ran.records) state.documents.set(record.id, record);
-    await finalizeBuild({
+    await pending.during(() => finalizeBuild({
       content, objects, records, renderer, now, concurrency, memory, emit, summary, lease, changes, released, previousBuild, recovering, emptyBefore,
       feeds: options.feeds,
       cdn: options.cdn,
       state: options.lease === undefined ? undefined : state,
       wroteDocuments: total > 0,
       entriesWritten: new Map(ran.entries.map((entry): [string, StoredObject] => [entry.key, entry])),
-    });
+      pending: { buildId: jobs.length > 0 ? pending.buildId : undefined, clock: leaseClock, options: options.leasing, mark: pending },
+    }));
   } finally {
     if (options.lease === undefined) await lease.release().catch(() => undefined);
   }

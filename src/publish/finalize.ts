@@ -16,9 +16,9 @@ import type { DocumentRecord, ErratumRef, IssueRecord, ObjectStore, RecordStore,
 import { mapLimit } from '../concurrency.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
-import { type BuildState, writeBuildState } from './buildState.ts';
+import { type BuildState, clearPendingBuilds, type PendingMark, type PendingSeen, readPendingBuilds, writeBuildState } from './buildState.ts';
 import { type Change, affectedIndexPages, allIndexPages, type IndexPage, newestFirst } from './indexPages.ts';
-import type { HeldLease } from './lease.ts';
+import type { HeldLease, LeaseClock, LeaseOptions } from './lease.ts';
 import { type PublishedState, issueKey } from './plan.ts';
 import { issueListing } from './planJobs.ts';
 import { issueRecord } from './records.ts';
@@ -54,6 +54,11 @@ export interface FinalizeInput {
   previousBuild: BuildState | undefined;
   /** The build before stopped between its commit point and its listings: redo them all. */
   recovering: boolean;
+  /**
+   * The pending marks (buildState.ts): this build's own, cleared at the end, and how to tell a dead
+   * build's. `seen`: the marks, when the caller read them before the state it passes.
+   */
+  pending: { buildId: string | undefined; clock: LeaseClock; options?: LeaseOptions | undefined; seen?: PendingSeen; mark?: PendingMark | undefined };
   emptyBefore: boolean;
   /** Whether the build wrote documents (the build state is then marked complete again). */
   wroteDocuments: boolean;
@@ -62,12 +67,17 @@ export interface FinalizeInput {
 }
 
 export async function finalizeBuild(input: FinalizeInput): Promise<void> {
-  const { content, objects, records, renderer, now, concurrency, summary, lease, emit, changes, previousBuild, recovering } = input;
+  const { content, objects, records, renderer, now, concurrency, summary, lease, emit, changes, previousBuild } = input;
+  const marks = input.pending;
   const memory = input.memory;
   const entriesWritten = input.entriesWritten ?? new Map<string, StoredObject>();
+  // The marks before the records: what a dead build committed is in the records read after.
+  const seen = marks.seen ?? (await readPendingBuilds(records, marks.buildId, marks.clock, marks.options));
+  // A dead build's documents may be listed nowhere, and which they are is not known: list everything.
+  const recovering = input.recovering || seen.dead.length > 0;
   // Read after taking the lease: whatever other builds committed is in it, so the listings this
-  // finalizer writes show the newest records.
-  const state = input.state ?? (await loadPublishedState(records));
+  // finalizer writes show the newest records. A caller's state read before the marks misses what a dead build committed.
+  const state = input.state !== undefined && (marks.seen !== undefined || seen.dead.length === 0) ? input.state : await loadPublishedState(records);
   const writing: Omit<WriteOptions, 'skipUnchanged'> = { concurrency, counts: summary, memory, emptyBefore: input.emptyBefore };
   const orderedIssues = [...content.issues].sort((a, b) => a.year - b.year || a.number - b.number);
   const plannedIssues = content.issues.map((issue) => ({ issue, record: state.issues.get(issueKey(issue.year, issue.number)) }));
@@ -215,6 +225,9 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // Last, when nothing links them any more: what withdrawals take down, from the records, so a
   // take-down a failed build left unfinished is finished by the next one.
   await finishTakeDowns({ objects, records, state, ...(input.cdn === undefined ? {} : { cdn: input.cdn }) });
+  // Every record read above is listed now: the marks of this build and of the dead ones go.
+  await marks.mark?.stop();
+  await clearPendingBuilds(records, marks.buildId, seen);
 }
 
 export async function loadPublishedState(records: RecordStore): Promise<PublishedState> {

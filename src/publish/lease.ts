@@ -67,8 +67,23 @@ export function leaseIsFree(lease: BuildLease | undefined, now: Date, options: L
   if (now.getTime() - Date.parse(lease.since) > (options.ttlMs ?? LEASE_TTL_MS)) return true;
   // Left by a build of this process that ended without giving it up (its store failed at the end).
   if (lease.holder === PROCESS_ID && lease.fence !== undefined && !heldHere.has(lease.fence)) return true;
-  if (options.localHolders === true && lease.host === hostname() && lease.pid !== undefined && !processRuns(lease.pid)) return true;
+  if (options.localHolders === true && holderProcessEnded(lease)) return true;
   return false;
+}
+
+/** Who holds a lease or marks a build pending: this process (random id), its host and process id. */
+export function thisHolder(): { holder: string; host: string; pid: number } {
+  return { holder: PROCESS_ID, host: hostname(), pid: process.pid };
+}
+
+/** Whether `entry` was written by this process. */
+export function heldByThisProcess(entry: { holder?: string | undefined }): boolean {
+  return entry.holder === PROCESS_ID;
+}
+
+/** Whether the process that wrote `entry` ran on this machine and has ended (only asked of local stores). */
+export function holderProcessEnded(entry: { host?: string | undefined; pid?: number | undefined }): boolean {
+  return entry.host === hostname() && entry.pid !== undefined && !processRuns(entry.pid);
 }
 
 function processRuns(pid: number): boolean {

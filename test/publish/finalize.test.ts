@@ -2,11 +2,14 @@
 // turns under the table's build lease, each reading the records once it holds it. Whatever the
 // order, every listing ends up showing both builds' documents.
 
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { buildSite } from '../../src/publish/build.ts';
+import { markPending, readPendingBuilds } from '../../src/publish/buildState.ts';
 import { acquireLease, LeaseLostError } from '../../src/publish/lease.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
@@ -139,5 +142,83 @@ describe('the build lease', () => {
     expect(await stalled.release()).toBe('lost');
     await taker.check();
     expect(await taker.release()).toBe('kept');
+  });
+});
+
+describe('a build that dies between its commit and its listings', () => {
+  it('has its document listed by the next build to finalize, even one that began before it', async () => {
+    const stores = await createTestStores();
+    const base = sampleFiles();
+    await build(await load(await writeSite(base)), stores);
+
+    // B begins first (so it reads the build state before A starts) and waits at the lease; A
+    // commits its release in another month and dies before its finalize step; then B finalizes.
+    const beta = { 'press/2010/beta.md': release('press-2010-beta', '乙类重点项目建设情况通报', '2010-06-22') };
+    const withB = await load(await writeSite({ ...base, ...beta }));
+    // A is the later upload: it holds B's release too (committed by then, so unchanged for A).
+    const withA = await load(await writeSite({ ...base, ...beta, 'press/2010/alpha.md': release('press-2010-alpha', '甲类民生工程进展情况通报', '2010-04-21') }));
+    let bAtLease!: () => void;
+    let openB!: () => void;
+    const bWaiting = new Promise<void>((done) => (bAtLease = done));
+    const bMayGo = new Promise<void>((done) => (openB = done));
+    const waitingB: RecordStore = {
+      ...stores.records,
+      async getBuildLease() {
+        bAtLease();
+        await bMayGo;
+        return stores.records.getBuildLease();
+      },
+    };
+    const dyingA: RecordStore = {
+      ...stores.records,
+      async getBuildLease() {
+        throw new Error('killed before its finalize step');
+      },
+    };
+    const b = build(withB, stores, waitingB);
+    await bWaiting;
+    await expect(build(withA, stores, dyingA)).rejects.toThrow(/killed/);
+    expect((await stores.records.getDocument('press-2010-alpha'))?.version).toBe(1);
+    openB();
+    expect((await b).created).toBe(1);
+
+    const pages = {
+      home: await text(stores.objects, 'index.html'),
+      month: await text(stores.objects, 'press/archive/2010-04/index.html'),
+      search: await texts(stores.objects, 'search/docs/'),
+      feed: await text(stores.objects, 'feeds/all/atom.xml'),
+    };
+    for (const [name, page] of Object.entries(pages)) {
+      expect(page.includes('甲类民生工程进展情况通报'), `${name} shows the dead build's release`).toBe(true);
+    }
+    // Its mark is cleared with the listings: the build after does no recovery of its own.
+    expect(await stores.records.listPendingBuilds()).toEqual([]);
+  }, 120_000);
+});
+
+describe('pending marks', () => {
+  it('are dead past their time (with the clock skew allowed), when their local process ended, or when their build failed here', async () => {
+    const { records } = await createTestStores();
+    let at = Date.parse('2026-12-01T00:00:00Z');
+    const clock = { now: () => new Date(at), sleep: async () => {} };
+    const mark = (buildId: string, until: number, where: { holder?: string; host?: string; pid?: number } = {}) =>
+      records.markPendingBuild({ buildId, until: new Date(until).toISOString(), since: new Date(at).toISOString(), holder: 'elsewhere', host: 'lambda-7', pid: 8, ...where });
+    const ended = spawnSync(process.execPath, ['-e', '']).pid as number;
+    await mark('expired', at - 31_000);
+    await mark('within-skew', at - 29_000);
+    await mark('running-elsewhere', at + 60_000);
+    await mark('local-process-ended', at + 60_000, { host: hostname(), pid: ended });
+    await mark('local-process-runs', at + 60_000, { host: hostname(), pid: process.pid });
+    const failed = await markPending(records, 'failed-here', clock, true);
+    await expect(failed.during(async () => Promise.reject(new Error('the store went away')))).rejects.toThrow(/went away/);
+    const running = await markPending(records, 'running-here', clock, true);
+
+    const dead = async (localHolders: boolean) => (await readPendingBuilds(records, 'own', clock, { localHolders })).dead.map((m) => m.buildId).sort();
+    expect(await dead(false)).toEqual(['expired', 'failed-here']);
+    expect(await dead(true)).toEqual(['expired', 'failed-here', 'local-process-ended']);
+    // Ten minutes on, with nothing extending them (the running build has stopped), all are dead.
+    await running.stop();
+    at += 10 * 60_000;
+    expect(await dead(false)).toEqual(['expired', 'failed-here', 'local-process-ended', 'local-process-runs', 'running-elsewhere', 'running-here', 'within-skew']);
   });
 });
