@@ -7,13 +7,14 @@ const han = '〇○零OoＯ一二三四五六七八九十';
 const chineseDate = new RegExp(`^([${han}]{4})\\s*年\\s*([${han}]{1,3})\\s*月\\s*([${han}]{1,3})\\s*日$`);
 const arabicDate = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/;
 
-/** 一 … 三十一 (with 十, 十二, 二十, 二十八) as a number; undefined for anything else. */
+/** 一 … 三十一 (一, 十, 十二, 二十, 二十八) as a number; undefined for anything else. */
 function smallNumber(text: string): number | undefined {
-  const match = /^([一二三]?)(十?)([一二三四五六七八九]?)$/.exec(text);
-  if (match === null || text === '') return undefined;
-  const [, tens, ten, units] = match as unknown as [string, string, string, string];
-  if (tens !== '' && ten === '') return undefined; // 二 alone is fine via units; 二三 is not a number
-  return (ten === '' ? 0 : tens === '' ? 10 : (digits[tens] as number) * 10) + (units === '' ? 0 : (digits[units] as number));
+  const units = '一二三四五六七八九';
+  if (text.length === 1 && units.includes(text)) return digits[text];
+  const match = /^([一二三]?)十([一二三四五六七八九]?)$/.exec(text);
+  if (match === null) return undefined;
+  const [, tens, unit] = match as unknown as [string, string, string];
+  return (tens === '' ? 10 : (digits[tens] as number) * 10) + (unit === '' ? 0 : (digits[unit] as number));
 }
 
 /** The ISO date (YYYY-MM-DD) a whole line states, or undefined when the line is not one real date. */

@@ -65,43 +65,55 @@ interface InlineOptions {
 }
 
 export function inlineMarkdown(list: Inline[], ctx: MarkdownContext, options: InlineOptions): string {
-  return merge(list)
-    .map((item) => {
-      switch (item.kind) {
-        case 'text':
-          return escapeText(item.value);
-        case 'break':
-          return options.breaks;
-        case 'note':
-          return `[^${item.label}]`;
-        case 'image': {
-          const file = ctx.imageFile(item.index);
-          return file === undefined ? '' : `![${escapeText(item.alt)}](${file})`;
-        }
-        case 'link': {
-          const text = inlineMarkdown(item.children, ctx, options);
-          // Only web and mail links are published; a link to a file on someone's disk stays text.
-          if (!/^(https?:|mailto:)/i.test(item.url)) return text;
-          return `[${text}](<${item.url.replace(/[<>\s]/g, encodeURIComponent)}>)`;
-        }
-        case 'strong':
-        case 'emphasis':
-          return emphasis(item.kind === 'strong' ? '**' : '*', item.children, ctx, options);
+  const items = merge(list);
+  let out = '';
+  items.forEach((item, index) => {
+    switch (item.kind) {
+      case 'text':
+        out += escapeText(item.value);
+        break;
+      case 'break':
+        out += options.breaks;
+        break;
+      case 'note':
+        out += `[^${item.label}]`;
+        break;
+      case 'image': {
+        const file = ctx.imageFile(item.index);
+        if (file !== undefined) out += `![${escapeText(item.alt)}](${file})`;
+        break;
       }
-    })
-    .join('');
+      case 'link': {
+        const text = inlineMarkdown(item.children, ctx, options);
+        // Only web and mail links are published; a link to a file on someone's disk stays text.
+        out += /^(https?:|mailto:)/i.test(item.url) ? `[${text}](<${item.url.replace(/[<>\s]/g, encodeURIComponent)}>)` : text;
+        break;
+      }
+      case 'strong':
+      case 'emphasis': {
+        const next = items[index + 1];
+        const after = next === undefined ? '' : (next.kind === 'text' ? next.value : next.kind === 'note' ? '[' : 'x').slice(0, 1);
+        out += emphasis(item.kind === 'strong' ? '**' : '*', inlineMarkdown(item.children, ctx, options), [...out].at(-1) ?? '', after, options);
+        break;
+      }
+    }
+  });
+  return out;
 }
 
-/** Bold or italic text, with edge punctuation and spaces moved outside so the delimiters close. */
-function emphasis(marker: string, children: Inline[], ctx: MarkdownContext, options: InlineOptions): string {
-  const inner = inlineMarkdown(children, ctx, options);
+/**
+ * Bold or italic text. CommonMark opens `**` before punctuation only after a space or punctuation,
+ * and closes it after punctuation only before one: Han text has no spaces, so punctuation at the
+ * edge moves outside the delimiters when a letter stands on the other side.
+ */
+function emphasis(marker: string, inner: string, before: string, after: string, options: InlineOptions): string {
   if (options.plain === true) return inner;
   const chars = [...inner];
+  const letter = (char: string) => char !== '' && !edge.test(char);
   let start = 0;
   let end = chars.length;
-  // A leading backslash escape belongs to the character after it; never split one.
-  while (start < end && edge.test(chars[start] as string) && chars[start] !== '\\' && chars[start] !== '[' && chars[start] !== '!') start++;
-  while (end > start && edge.test(chars[end - 1] as string) && chars[end - 2] !== '\\' && chars[end - 1] !== ')' && chars[end - 1] !== ']') end--;
+  while (start < end && (/\s/.test(chars[start] as string) || (letter(before) && edge.test(chars[start] as string) && !'\\[!'.includes(chars[start] as string)))) start++;
+  while (end > start && (/\s/.test(chars[end - 1] as string) || (letter(after) && edge.test(chars[end - 1] as string) && chars[end - 2] !== '\\' && !')]'.includes(chars[end - 1] as string)))) end--;
   const middle = chars.slice(start, end).join('');
   if (middle.trim() === '') return inner;
   return `${chars.slice(0, start).join('')}${marker}${middle}${marker}${chars.slice(end).join('')}`;
