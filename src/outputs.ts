@@ -28,6 +28,8 @@ export const outputFormats = {
   xml: { mediaType: 'application/xml; charset=utf-8', cacheControl: revalidate },
   /** Spreadsheet downloads (the statistics), UTF-8 with a byte order mark. */
   csv: { mediaType: 'text/csv; charset=utf-8', cacheControl: revalidate },
+  /** An issue's deposit package for the reading points (a BagIt bag, zipped). */
+  zip: { mediaType: 'application/zip', cacheControl: revalidate },
 } as const satisfies Record<string, OutputFormat>;
 
 export type OutputKind = keyof typeof outputFormats;

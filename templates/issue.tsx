@@ -17,6 +17,8 @@ export interface IssuePageOptions {
   editorNote?: HastRoot;
   /** URL path of the whole issue as PDF, when published. */
   pdfUrl?: string;
+  /** URL path of the issue's deposit package for reading points (a zipped BagIt bag), when published. */
+  depositUrl?: string | undefined;
   /** Errata published with this issue, listed after the sections under 勘误. */
   errata?: { title: string; urlPath: string }[];
 }
@@ -47,6 +49,12 @@ export function issuePage(ctx: RenderContext, issue: IssuePageIssue, articles: I
           <a href={options.pdfUrl} type="application/pdf">
             本期 PDF 版
           </a>
+          {options.depositUrl === undefined ? undefined : [
+            ' ',
+            <a href={options.depositUrl} type="application/zip">
+              查阅点存档包（BagIt 格式 ZIP）
+            </a>,
+          ]}
         </p>
       )}
       {options.editorNote === undefined ? undefined : (

@@ -14,6 +14,7 @@ import { derivedArtifacts, type DerivedInput } from '../discovery/outputs.ts';
 import { type Artifact, outputFormats } from '../outputs.ts';
 import type { DocumentRecord, ErratumRef, IssueRecord, ObjectStore, RecordStore, ScheduledRecord, StoredObject } from '../store/ports.ts';
 import { mapLimit } from '../concurrency.ts';
+import { issueDepositArtifact, issuePdfFor } from '../deposit/issueDeposit.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
 import { type BuildState, clearPendingBuilds, type PendingMark, type PendingSeen, readPendingBuilds, writeBuildState } from './buildState.ts';
@@ -103,8 +104,11 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
+    // The deposit package for the reading points (src/deposit), written before the page that links it.
+    const deposit = renderer.pdf ? [await issueDepositArtifact({ objects, site: content.site, issue: next, articles, issuePdf: issuePdfFor(issue, artifacts, keptPdf) })] : [];
+    await writeArtifacts(objects, deposit, { ...writing, skipUnchanged: true });
     await writeArtifacts(objects, artifacts, { ...writing, skipUnchanged: false });
-    const refs = artifacts.map(artifactRef);
+    const refs = [...artifacts, ...deposit].map(artifactRef);
     const written = { ...next, artifacts: keptPdf === undefined ? refs : [...refs, keptPdf] };
     await records.putIssue(written, previous?.version ?? 0);
     // The state (and the snapshot made of it) holds the record as written, artifacts included.

@@ -29,6 +29,7 @@ import type { IndexPage } from './indexPages.ts';
 import type { PublishedState } from './plan.ts';
 import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact, issuePdfKey } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
+import { depositZipKey } from '../deposit/issueDeposit.ts';
 import { publicLink } from './renderJob.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +85,8 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
         ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
         // An issue's note owns no page below the issue's: every article link is checked.
         resolveLink: (href) => publicLink(resolveContentLink(content, issue.file, href), hidden),
-        ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}` } : {}),
+        // The deposit ZIP is made with the PDFs (finalize.ts), so it is linked when they are.
+        ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}`, depositUrl: `/${depositZipKey(issue)}` } : {}),
       });
       if (!pdf || options.pdf === false) return [page];
       const printed = articles.flatMap((record) => {

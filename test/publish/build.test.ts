@@ -90,7 +90,7 @@ describe('buildSite', () => {
     expect(issue?.articleIds).toEqual(['huaifu-2010-69', 'huaifuban-2010-12']);
     const issuePage = await text(stores.objects, 'gazette/2010/05/index.html');
     expect(issuePage).toContain('href="/gazette/2010/05/gazette-2010-05.pdf"');
-    expect(issue?.artifacts?.map((ref) => ref.key)).toEqual(['gazette/2010/05/index.html', 'gazette/2010/05/gazette-2010-05.pdf']);
+    expect(issue?.artifacts?.map((ref) => ref.key)).toEqual(['gazette/2010/05/index.html', 'gazette/2010/05/gazette-2010-05.pdf', 'gazette/2010/05/gazette-2010-05-deposit.zip']);
     expect((await stores.objects.head(`${SITE_PREFIX}gazette/2010/05/gazette-2010-05.pdf`))?.contentType).toBe('application/pdf');
     expect(issuePage.indexOf('淮府〔2010〕69号')).toBeLessThan(issuePage.indexOf('淮府办〔2010〕12号'));
     expect(await text(stores.objects, 'index.html')).toContain('12345市长公开电话受理量稳步上升');

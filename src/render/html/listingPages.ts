@@ -20,6 +20,8 @@ export interface IssuePageInput {
   /** Resolver for the note's relative links; default: files beside the issue page. */
   resolveLink?: LinkResolver;
   pdfUrl?: string;
+  /** URL path of the issue's deposit package (BagIt, ZIP), when published. */
+  depositUrl?: string;
   /** Errata published with this issue: the contents end with a 勘误 section listing them. */
   errata?: { title: string; urlPath: string }[];
 }
@@ -30,7 +32,7 @@ export function renderIssuePage(ctx: RenderContext, issue: IssuePageIssue, artic
     input.editorNote === undefined || input.editorNote.trim() === ''
       ? undefined
       : markdownToHast(input.editorNote, { resolveLink: input.resolveLink ?? besidePage(issue.urlPath) });
-  return pageArtifact(issue.urlPath, issuePage(ctx, issue, articles, { editorNote, pdfUrl: input.pdfUrl, errata: input.errata }));
+  return pageArtifact(issue.urlPath, issuePage(ctx, issue, articles, { editorNote, pdfUrl: input.pdfUrl, depositUrl: input.depositUrl, errata: input.errata }));
 }
 
 /** `/gazette/`: every year and its issues. */

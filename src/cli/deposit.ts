@@ -1,0 +1,175 @@
+// `gazette deposit YEAR-NN`: the deposit package of one published issue for the reading points
+// (查阅点), a BagIt bag written as a folder (and a ZIP with --zip); `gazette deposit --verify PATH`
+// validates a bag folder or ZIP and says what is wrong with it.
+
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadContent } from '../content/load.ts';
+import { didYouMean } from '../content/suggest.ts';
+import { type Bag, baggingDate, issueDeposit, issuePdfRef, openBag, publishedArticles, verifyBag, zipBag } from '../deposit/index.ts';
+import type { RecordStore, ObjectStore } from '../store/ports.ts';
+import type { CliIo } from './io.ts';
+import { startLocalStores } from './localStores.ts';
+
+const help = `Usage: gazette deposit YEAR-NN [options]
+       gazette deposit --verify PATH
+
+Write the deposit package of one published gazette issue for the reading points (查阅点): a
+BagIt bag (RFC 8493) with the whole-issue PDF, each article's PDF and attachments as the site
+publishes them, a Dublin Core record (dc.xml) and the disclosure fields (metadata.json) per
+article, the issue's contents (contents.json), manifest-sha256.txt, tagmanifest-sha256.txt and
+bag-info.txt. It is read from what the last build published (--data), so build first.
+
+Options:
+  --out DIR       folder to write the bag into (default: deposits); the bag is DIR/gazette-YYYY-NN-deposit/
+  --zip           also write DIR/gazette-YYYY-NN-deposit.zip, the same bytes as the issue page's download
+  --content DIR   content folder, for site.yaml (default: content)
+  --data DIR      local data folder of the embedded stores (default: .gazette)
+  --verify PATH   check a bag folder or .zip instead: bagit.txt, every checksum, every payload file
+                  listed, no file that no manifest lists, Payload-Oxum; exit 1 if anything is wrong
+  -h, --help      show this help
+
+Example: gazette deposit 2010-05 --zip
+`;
+
+const options = ['out', 'zip', 'content', 'data', 'verify', 'help'];
+
+export interface DepositDeps {
+  /** The stores to read; by default the embedded ones under --data. */
+  stores?: { objects: ObjectStore; records: RecordStore };
+}
+
+export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', default: 'deposits' },
+        zip: { type: 'boolean', default: false },
+        content: { type: 'string', default: 'content' },
+        data: { type: 'string', default: '.gazette' },
+        verify: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
+    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);
+    io.stderr.write(`gazette deposit: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  if (values.verify !== undefined) {
+    if (positionals.length > 0) {
+      io.stderr.write(`gazette deposit: --verify checks a bag; give no issue with it (got ${positionals.join(' ')}).\n`);
+      return 1;
+    }
+    return verify(resolve(io.cwd, values.verify), io);
+  }
+  const issueArg = positionals[0];
+  const match = issueArg === undefined ? null : /^(\d{4})[-/](\d{1,2})$/.exec(issueArg);
+  if (match === null || positionals.length > 1) {
+    io.stderr.write(`gazette deposit: ${issueArg === undefined ? 'give the issue' : `"${positionals.join(' ')}" is not one issue`}; write it as YEAR-NN, e.g. \`gazette deposit 2010-05\`.\n\n${help}`);
+    return 1;
+  }
+  const year = Number(match[1]);
+  const number = Number(match[2]);
+
+  const { content, messages } = await loadContent(resolve(io.cwd, values.content));
+  if (content === undefined) {
+    const errors = messages.filter((message) => message.severity === 'error').length;
+    io.stderr.write(`gazette deposit: the content folder has ${errors} error(s), so its site.yaml cannot be used. Run \`gazette check\` to see them.\n`);
+    return 1;
+  }
+  const out = resolve(io.cwd, values.out);
+  const local = deps.stores === undefined ? await startLocalStores(resolve(io.cwd, values.data)) : undefined;
+  const stores = deps.stores ?? (local as { objects: ObjectStore; records: RecordStore });
+  let bag: Bag;
+  let date: string;
+  try {
+    const issue = await stores.records.getIssue(year, number);
+    if (issue === undefined) {
+      const published = (await stores.records.listIssues()).map((item) => `${item.year}-${String(item.number).padStart(2, '0')}`);
+      io.stderr.write(
+        `gazette deposit: issue ${year}-${String(number).padStart(2, '0')} has not been published in ${relative(io.cwd, resolve(io.cwd, values.data)) || '.'}, so there is nothing to deposit. ` +
+          (published.length === 0 ? 'Nothing has been published there yet: run `gazette build` first.\n' : `Published issues: ${published.join(', ')}.\n`),
+      );
+      return 1;
+    }
+    const articles = await publishedArticles(issue, (id) => stores.records.getDocument(id));
+    const pdf = issuePdfRef(issue);
+    bag = await issueDeposit({ objects: stores.objects, site: content.site, issue, articles, issuePdf: pdf === undefined ? undefined : { ref: pdf } });
+    date = baggingDate(issue, articles);
+  } catch (error) {
+    io.stderr.write(`gazette deposit: ${(error as Error).message}\nNothing was written.\n`);
+    return 1;
+  } finally {
+    await local?.stop();
+  }
+
+  const folder = join(out, bag.name);
+  if (await exists(folder)) {
+    io.stderr.write(`gazette deposit: ${relative(io.cwd, folder)} exists already; a bag is never written over. Remove it, or choose another folder with --out.\n`);
+    return 1;
+  }
+  // Written beside its place and renamed, so a stopped command never leaves half a bag under the bag's name.
+  const partial = `${folder}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  for (const file of bag.files) {
+    const path = join(partial, ...file.path.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.bytes);
+  }
+  await rename(partial, folder);
+  const report = await verifyBag(await openBag(folder));
+  if (report.problems.length > 0) {
+    io.stderr.write(`gazette deposit: the bag written at ${relative(io.cwd, folder)} does not verify:\n${report.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
+    return 1;
+  }
+  io.stdout.write(`Wrote ${relative(io.cwd, folder)}/: ${report.payloadFiles} payload files, ${formatBytes(report.payloadBytes)}; verified.\n`);
+  if (values.zip) {
+    const zipPath = `${folder}.zip`;
+    await writeFile(`${zipPath}.partial`, zipBag(bag, date));
+    await rename(`${zipPath}.partial`, zipPath);
+    io.stdout.write(`Wrote ${relative(io.cwd, zipPath)}.\n`);
+  }
+  return 0;
+}
+
+async function verify(path: string, io: CliIo): Promise<number> {
+  let report;
+  try {
+    report = await verifyBag(await openBag(path));
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    io.stderr.write(`gazette deposit --verify: ${missing ? `there is no file or folder at ${path}.` : `${path}: ${(error as Error).message}`}\n`);
+    return 1;
+  }
+  if (report.problems.length > 0) {
+    io.stderr.write(`${path}: not a valid bag, ${report.problems.length} problem(s):\n${report.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
+    return 1;
+  }
+  io.stdout.write(`${path}: valid bag ${report.name}, ${report.payloadFiles} payload files, ${formatBytes(report.payloadBytes)}; every checksum and the Payload-Oxum match.\n`);
+  return 0;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

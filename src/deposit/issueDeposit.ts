@@ -1,0 +1,161 @@
+// The deposit package of one gazette issue for the reading points (查阅点): a BagIt bag holding
+// the whole-issue PDF, each article's PDF and files as published, a Dublin Core record and the
+// disclosure fields per article, and the issue's contents. It is read from the published records
+// and the site's objects through the ports, so the CLI (local stores) and the finalize step on
+// AWS make the same bytes from the same publication.
+
+import { issuePdfKey, documentPdfKey } from '../publish/renderJob.ts';
+import { urlPathOfKey } from '../content/sitePath.ts';
+import { mapLimit } from '../concurrency.ts';
+import { type Artifact, artifact } from '../outputs.ts';
+import { type ArtifactRef, type DocumentRecord, type IssueRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
+import { type Bag, type BagFile, makeBag, sha256Hex } from './bagit.ts';
+import { zipBag } from './zip.ts';
+import { type DepositFileRef, type DepositIssue, type DepositSite, documentDublinCore, documentMetadata, issueContents, issueDublinCore, issueLabel, jsonText } from './metadata.ts';
+
+/** `gazette-2010-05-deposit`: the bag's base folder, and its ZIP's name without `.zip`. */
+export function depositName(issue: Pick<IssueRecord, 'year' | 'number'>): string {
+  return `gazette-${issue.year}-${String(issue.number).padStart(2, '0')}-deposit`;
+}
+
+/** Site key of an issue's deposit ZIP, beside the issue page: `gazette/2010/05/gazette-2010-05-deposit.zip`. */
+export function depositZipKey(issue: Pick<IssueRecord, 'year' | 'number' | 'urlPath'>): string {
+  return `${issue.urlPath.slice(1)}${depositName(issue)}.zip`;
+}
+
+export class DepositError extends Error {
+  override name = 'DepositError';
+}
+
+export interface IssueDepositInput {
+  objects: ObjectStore;
+  site: DepositSite;
+  /** The issue as published (its record). */
+  issue: DepositIssue;
+  /** The issue's articles as published, in the issue's order (scheduled ones left out). */
+  articles: readonly DocumentRecord[];
+  /** The whole-issue PDF: its bytes when the caller has them, else its record's reference (read from the bucket); none without PDFs. */
+  issuePdf?: { ref: ArtifactRef; bytes?: Uint8Array } | undefined;
+}
+
+/** The folder of an article inside the payload: the last segment of its URL path (unique within an issue). */
+function folderOf(record: DocumentRecord): string {
+  return record.urlPath.split('/').filter(Boolean).at(-1) ?? record.id;
+}
+
+/**
+ * Read an object the record names, checking it is the bytes the record says were published: a
+ * deposit must never carry a file the site does not serve.
+ */
+async function publishedBytes(objects: ObjectStore, ref: ArtifactRef, owner: string): Promise<Uint8Array> {
+  const stored = await objects.get(SITE_PREFIX + ref.key);
+  if (stored === undefined) {
+    throw new DepositError(`${owner} names ${ref.key}, but the site has no such object. Publish the site again (gazette build), which writes it, then make the deposit.`);
+  }
+  const digest = sha256Hex(stored.body);
+  if (digest !== ref.sha256) {
+    throw new DepositError(`${ref.key} in the site (sha256 ${digest}) is not what ${owner} published (sha256 ${ref.sha256}). Publish the site again (gazette build) before making the deposit.`);
+  }
+  return stored.body;
+}
+
+/** Build the bag of one issue. Files are read at most a few at a time (attachments may be large). */
+export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
+  const { objects, site, issue, articles } = input;
+  const payload: BagFile[] = [];
+  const url = (key: string) => new URL(urlPathOfKey(key).slice(1), site.baseUrl).href;
+  const ref = (path: string, role: DepositFileRef['role'], artifact: ArtifactRef): DepositFileRef => ({
+    path,
+    role,
+    mediaType: artifact.contentType,
+    size: artifact.size,
+    sha256: artifact.sha256,
+    url: url(artifact.key),
+  });
+
+  let issuePdf: DepositFileRef | undefined;
+  if (input.issuePdf !== undefined) {
+    const { ref: pdfRef } = input.issuePdf;
+    const bytes = input.issuePdf.bytes ?? (await publishedBytes(objects, pdfRef, `the record of issue ${issue.year}-${issue.number}`));
+    const path = issuePdfKey(issue).split('/').at(-1) as string;
+    payload.push({ path, bytes });
+    issuePdf = ref(path, 'pdf', pdfRef);
+  }
+
+  const folders = new Set<string>();
+  const described = await mapLimit(articles, 4, async (record) => {
+    const folder = folderOf(record);
+    const pdfKey = documentPdfKey(record);
+    const files: { file: DepositFileRef; bytes: Uint8Array }[] = [];
+    for (const artifact of record.artifacts) {
+      // Pages are the site's view of the text; the PDF and the files are what is deposited.
+      if (artifact.contentType.startsWith('text/html')) continue;
+      const isPdf = artifact.key === pdfKey;
+      const own = record.urlPath.slice(1);
+      const name = artifact.key.startsWith(own) ? artifact.key.slice(own.length) : (artifact.key.split('/').at(-1) as string);
+      const path = isPdf ? `${folder}/${name}` : `${folder}/attachments/${name}`;
+      const bytes = await publishedBytes(objects, artifact, `the record of document ${record.id} (version ${record.version})`);
+      files.push({ file: ref(path, isPdf ? 'pdf' : 'attachment', artifact), bytes });
+    }
+    return { record, folder, files };
+  });
+  for (const { record, folder, files } of described) {
+    if (folders.has(folder)) throw new DepositError(`Two articles of issue ${issue.year}-${issue.number} publish under the folder name "${folder}"; each needs its own URL.`);
+    folders.add(folder);
+    for (const { file, bytes } of files) payload.push({ path: file.path, bytes });
+    const text = (value: string) => new Uint8Array(Buffer.from(value, 'utf8'));
+    payload.push({ path: `${folder}/dc.xml`, bytes: text(documentDublinCore(site, issue, record)) });
+    payload.push({ path: `${folder}/metadata.json`, bytes: text(jsonText(documentMetadata(site, issue, record, files.map(({ file }) => file)))) });
+  }
+  const contents = issueContents(site, issue, described.map(({ record, folder }) => ({ record, folder })), issuePdf);
+  payload.push({ path: 'contents.json', bytes: new Uint8Array(Buffer.from(jsonText(contents), 'utf8')) });
+  payload.push({ path: 'dc.xml', bytes: new Uint8Array(Buffer.from(issueDublinCore(site, issue), 'utf8')) });
+
+  return makeBag(depositName(issue), payload, [
+    { label: 'Source-Organization', value: site.publisher },
+    { label: 'External-Identifier', value: new URL(issue.urlPath.slice(1), site.baseUrl).href },
+    { label: 'External-Description', value: `${site.gazetteTitle} ${issueLabel(issue)}: the issue PDF, each article's PDF and files as published, Dublin Core (dc.xml) and disclosure metadata (metadata.json) per article, and the contents (contents.json).` },
+    { label: 'Bag-Group-Identifier', value: site.gazetteTitle },
+    // The last date the content gives (see baggingDate), not the day this copy was made: the same
+    // publication always gives the same bag, whenever and wherever it is made.
+    { label: 'Bagging-Date', value: baggingDate(issue, articles) },
+  ]);
+}
+
+/** The articles of an issue as published, in its order, from the records. */
+export async function publishedArticles(issue: IssueRecord, getDocument: (id: string) => Promise<DocumentRecord | undefined>): Promise<DocumentRecord[]> {
+  const records = await mapLimit(issue.articleIds, 8, getDocument);
+  return records.filter((record): record is DocumentRecord => record !== undefined && record.status !== 'scheduled');
+}
+
+/** The issue PDF's reference in an issue record, when it has one. */
+export function issuePdfRef(issue: IssueRecord): ArtifactRef | undefined {
+  return issue.artifacts?.find((artifact) => artifact.key === issuePdfKey(issue));
+}
+
+/**
+ * Bagging-Date and the ZIP's entry time: the latest date of the issue's content — its date, its
+ * articles' 发布日期, correction dates (changeDate) and withdrawal dates — never the build's clock,
+ * so rebuilding the same content at another time gives the same bytes, while a correction or a
+ * withdrawal, which changes the bag, dates it anew.
+ */
+export function baggingDate(issue: Pick<IssueRecord, 'date'>, articles: readonly Pick<DocumentRecord, 'date' | 'changeDate' | 'withdrawnDate'>[]): string {
+  const dates = [issue.date, ...articles.flatMap((record) => [record.date, record.changeDate, record.withdrawnDate])];
+  return dates.reduce<string>((latest, next) => (next !== undefined && next.slice(0, 10) > latest ? next.slice(0, 10) : latest), issue.date.slice(0, 10));
+}
+
+/** The deposit ZIP of an issue, as the site publishes it beside the issue page. */
+export async function issueDepositArtifact(input: IssueDepositInput): Promise<Artifact> {
+  const bag = await issueDeposit(input);
+  return artifact('zip', depositZipKey(input.issue), zipBag(bag, baggingDate(input.issue, input.articles)));
+}
+
+/**
+ * The whole-issue PDF for the deposit of an issue being published: the one just rendered (among
+ * `rendered`), else the one its record keeps (the version of record is never rendered again).
+ */
+export function issuePdfFor(issue: Pick<IssueRecord, 'year' | 'number' | 'urlPath'>, rendered: readonly Artifact[], kept: ArtifactRef | undefined): IssueDepositInput['issuePdf'] {
+  const fresh = rendered.find((item) => item.key === issuePdfKey(issue));
+  if (fresh !== undefined) return { ref: { key: fresh.key, size: fresh.body.byteLength, sha256: sha256Hex(fresh.body), contentType: fresh.contentType }, bytes: fresh.body };
+  return kept === undefined ? undefined : { ref: kept };
+}
