@@ -44,10 +44,6 @@ const commands: Record<string, Command> = {
     summary: 'Write the deposit package (BagIt) of a published issue for the reading points; --verify checks one.',
     run: async (argv, io) => (await import('./deposit.ts')).runDeposit(argv, io),
   },
-  deposit: {
-    summary: 'Write the deposit package (BagIt) of a published issue for the reading points; --verify checks one.',
-    run: async (argv, io) => (await import('./deposit.ts')).runDeposit(argv, io),
-  },
   new: {
     summary: 'Scaffold a valid issue, article, release or conference with a fresh id.',
     run: async (argv, io) => (await import('./new.ts')).runNew(argv, io, io.now()),
