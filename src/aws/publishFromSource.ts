@@ -54,6 +54,11 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
   if (partners.partners === undefined) return invalid([...messages, ...partners.messages]);
   // No worker threads: they load TypeScript through tsx, which a bundle does not carry.
   const renderer = await createSiteRenderer(content, { workers: 0 });
+  const columns = content.columns.map(({ id, title, summary, rule, urlPath }) => ({ id, title, ...(summary === undefined ? {} : { summary }), rule, urlPath }));
+  // Before the build's first write: the table stream's functions (feeds, notify) read the partners
+  // and site from it, and the stream may deliver this build's records (an embargo's early notice
+  // to a partner added in this same upload) before the build ends.
+  const siteConfig = () => writeSiteConfig(objects, { site: content.site, partners: partners.partners ?? [], columns });
   try {
     let summary: BuildSummary;
     try {
@@ -63,13 +68,12 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
         ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
         ...(options.jobRunner === undefined ? {} : { jobRunner: options.jobRunner }),
         ...(options.leaseWaitMs === undefined ? {} : { leasing: { waitMs: options.leaseWaitMs } }),
+        beforeWrites: siteConfig,
       });
     } catch (error) {
       if (error instanceof PublishStateError) return invalid(error.messages, error.message);
       throw error;
     }
-    const columns = content.columns.map(({ id, title, summary, rule, urlPath }) => ({ id, title, ...(summary === undefined ? {} : { summary }), rule, urlPath }));
-    await writeSiteConfig(objects, { site: content.site, partners: partners.partners, columns });
     return { status: 'published', sync, summary, messages: [...messages, ...partners.messages], pending: pendingReleases(content, now) };
   } finally {
     await renderer.close();

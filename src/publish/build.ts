@@ -119,6 +119,11 @@ export interface BuildOptions {
   feeds?: { partners: readonly Partner[]; deliveries: DeliveryStore };
   /** The CDN to tell of taken-down files (CloudFront on AWS; none locally, the preview caches nothing). */
   cdn?: CdnInvalidator;
+  /**
+   * Called once the plan is accepted, before the build's first write (on AWS: the site configuration
+   * the table stream's functions read, so the build's own stream events see its partners).
+   */
+  beforeWrites?: () => Promise<void>;
 }
 
 export interface BuildSummary {
@@ -220,6 +225,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   if (planned.problems.some((problem) => problem.severity === 'error')) {
     throw new PublishStateError(`${formatMessages(planned.problems)}Nothing was published.`, planned.problems);
   }
+  await options.beforeWrites?.();
 
   // Immutable-first: the site's assets, then each changed document's page and files.
   const previousBuild = await readBuildState(objects);
