@@ -272,3 +272,32 @@ describe('gazette deposit', () => {
     expect(folder).toEqual(zipped);
   });
 });
+
+describe('a withdrawal', () => {
+  it('makes a new package: the article keeps its metadata, marked withdrawn, without its files, dated by the withdrawal', async () => {
+    const before = sha256(await site(ZIP_KEY));
+    const withdrawn = String(files()['gazette/2010/05/banfa-2010-12.md']).replace(
+      'category: 政务公开\n',
+      'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 内容已调整\nwithdrawnDate: 2010-06-30\n',
+    );
+    await writeFile(join(root, 'gazette/2010/05/banfa-2010-12.md'), withdrawn);
+    const loaded = await loadContent(root);
+    expect(loaded.messages.filter((m) => m.severity === 'error')).toEqual([]);
+    const renderer = await createSiteRenderer(loaded.content as ContentSet, { workers: 0 });
+    try {
+      await buildSite({ content: loaded.content as ContentSet, objects: stores.objects, records: stores.records, renderer, now: new Date('2010-07-01T08:00:00+08:00') });
+    } finally {
+      await renderer.close();
+    }
+    const zip = await site(ZIP_KEY);
+    expect(sha256(zip)).not.toBe(before);
+    const bag = unzipBag(zip);
+    const paths = bag.files.map((file) => file.path);
+    expect(paths.filter((path) => path.startsWith('data/banfa-2010-12/'))).toEqual(['data/banfa-2010-12/dc.xml', 'data/banfa-2010-12/metadata.json']);
+    const text = (path: string) => Buffer.from(bag.files.find((file) => file.path === path)?.bytes as Uint8Array).toString('utf8');
+    expect(JSON.parse(text('data/banfa-2010-12/metadata.json'))).toMatchObject({ status: 'withdrawn', withdrawn: { date: '2010-06-30', reason: '内容已调整' }, files: [] });
+    expect(text('bag-info.txt')).toContain('Bagging-Date: 2010-06-30\n');
+    const report = await verifyBag({ name: bag.name, paths: [...paths].sort(), read: async (path) => bag.files.find((file) => file.path === path)?.bytes as Uint8Array });
+    expect(report.problems).toEqual([]);
+  });
+});
