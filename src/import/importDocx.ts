@@ -8,6 +8,7 @@ import { idPattern } from '../content/ids.ts';
 import type { Inline } from './blocks.ts';
 import type { ContentFacts, ExistingArticle } from './contentFacts.ts';
 import { bodyMarkdown } from './markdown.ts';
+import { fullWidth, fullWidthInPlace, type PunctuationChange } from './punctuation.ts';
 import { readDocx, type DocxContent } from './readDocx.ts';
 import { recognize, type Finding } from './recognize.ts';
 
@@ -43,6 +44,21 @@ export async function planImport(bytes: Uint8Array, facts: ContentFacts, options
   const docx = await readDocx(bytes);
   const found = recognize(docx.blocks);
   const findings = [...found.findings];
+  const changes = fullWidthInPlace(found.body, docx.notes);
+  if (found.title !== undefined && fullWidth(found.title) !== found.title) {
+    changes.unshift({ before: found.title, after: fullWidth(found.title) });
+    found.title = fullWidth(found.title);
+  }
+  if (changes.length > 0) {
+    const example = changes[0] as PunctuationChange;
+    findings.push({
+      field: 'body',
+      value: `${changes.length} ${changes.length === 1 ? 'passage' : 'passages'}`,
+      from: example.before.length > 60 ? `${example.before.slice(0, 59)}…` : example.before,
+      certainty: 'guess',
+      check: `half-width punctuation between Chinese words became full-width (，：；？！（）) and cited 文号 got 〔〕, e.g. “${example.after.length > 60 ? `${example.after.slice(0, 59)}…` : example.after}”`,
+    });
+  }
   const fields: Record<string, unknown> = {};
 
   const docNumber = found.docNumber;

@@ -113,13 +113,21 @@ export function recognize(blocks: readonly Block[]): Recognized {
     findings.push({ field: 'signedDate', value: '', from: '', certainty: 'missing', check: 'no 成文日期 (a last line like 二〇一〇年五月十二日) was found: write `signedDate` as YYYY-MM-DD' });
   }
 
-  result.body = headings(remaining, findings);
-  for (const block of result.body) {
+  // 附件：1. … with the further attachments on the lines below, numbered: titles, not headings.
+  const attachmentLines = new Set<Block>();
+  remaining.forEach((block, index) => {
     const match = attachmentLine.exec(textOf(block));
-    if (match === null) continue;
-    const titles = (match[1] as string).split(/\s*(?:\d+[.．、]|[；;])\s*/).map((title) => title.trim()).filter((title) => title !== '');
-    result.attachmentTitles.push(...titles);
-  }
+    if (match === null) return;
+    attachmentLines.add(block);
+    result.attachmentTitles.push(...attachmentTitles(match[1] as string));
+    for (const next of remaining.slice(index + 1)) {
+      const text = textOf(next);
+      if (next.kind !== 'paragraph' || !/^\d+[.．、]/.test(text) || text.length > 80) break;
+      attachmentLines.add(next);
+      result.attachmentTitles.push(...attachmentTitles(text));
+    }
+  });
+  result.body = headings(remaining, findings, attachmentLines);
   return result;
 }
 
@@ -140,9 +148,16 @@ function firstTitleCandidate(blocks: Block[]): Block | undefined {
 }
 
 /** Paragraphs opening with 一、（一）1.（1）, and Word headings, as Markdown headings from ## down. */
-function headings(blocks: Block[], findings: Finding[]): Block[] {
+function attachmentTitles(text: string): string[] {
+  return text
+    .split(/\s*(?:\d+[.．、]|[；;])\s*/)
+    .map((title) => title.trim().replace(/[。；;]$/, ''))
+    .filter((title) => title !== '');
+}
+
+function headings(blocks: Block[], findings: Finding[], attachmentLines: Set<Block>): Block[] {
   const ranks = blocks.map((block): number | undefined => {
-    if (block.kind !== 'paragraph' && block.kind !== 'heading') return undefined;
+    if ((block.kind !== 'paragraph' && block.kind !== 'heading') || attachmentLines.has(block)) return undefined;
     const text = textOf(block);
     const rank = markers.findIndex((marker) => marker.test(text));
     const headingLike = text.length <= MAX_HEADING_LENGTH && !sentenceEnd.test(text) && !text.includes('\n');

@@ -57,7 +57,7 @@ const notice: Block[] = [
     ],
   },
   { p: '一、公开范围' },
-  { p: '凡在我市行政区域内使用财政性资金建设的项目，均应按照本通知要求公开项目信息。' },
+  { p: '凡在我市行政区域内使用财政性资金建设的项目,均应按照《淮南市人民政府关于进一步推进政务公开工作的意见》(淮府[2010]069号)公开项目信息。' },
   { p: '二、公开内容' },
   { p: '（一）项目审批信息' },
   { p: '项目建议书、可行性研究报告的批复情况，用地、规划、环评等审批结果。' },
@@ -107,7 +107,7 @@ attachments:
 
 ## 一、公开范围
 
-凡在我市行政区域内使用财政性资金建设的项目，均应按照本通知要求公开项目信息。
+凡在我市行政区域内使用财政性资金建设的项目，均应按照《淮南市人民政府关于进一步推进政务公开工作的意见》（淮府〔2010〕69号）公开项目信息。
 
 ## 二、公开内容
 
@@ -147,6 +147,7 @@ attachments:
     expect(result.out).toContain('  body: ## 一、公开范围  ← “一、公开范围”\n      a short line opening with a heading number became a heading');
     expect(result.out).not.toContain('body: ## 三、公开平台'); // Word's heading style said so: read, not guessed
     expect(result.out).toContain('  attachments: huaifu-2010-88-fujian-1.xlsx  ← “附件：淮南市工程建设领域项目信息公开目录（2010年版）”');
+    expect(result.out).toMatch(/ {2}body: 1 passage {2}← “凡在我市行政区域内使用财政性资金建设的项目,均应按照.*…”\n {6}half-width punctuation between Chinese words became full-width/);
     expect(result.out).toMatch(/✔ content\/gazette\/2010\/06\/huaifu-2010-88\.md passes `gazette check`/);
 
     expect(await check(root)).toMatchObject({ code: 0, text: expect.stringContaining('is valid: 2 issues, 2 articles') });

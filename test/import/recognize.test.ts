@@ -5,6 +5,7 @@ import { parseMarkdown } from '../../src/content/markdown.ts';
 import type { Block, Inline } from '../../src/import/blocks.ts';
 import { parseChineseDate } from '../../src/import/chineseDate.ts';
 import { bodyMarkdown } from '../../src/import/markdown.ts';
+import { fullWidth } from '../../src/import/punctuation.ts';
 import { normalizeDocNumber, recognize } from '../../src/import/recognize.ts';
 
 const p = (...inlines: (string | Inline)[]): Block => ({ kind: 'paragraph', inlines: inlines.map((item) => (typeof item === 'string' ? { kind: 'text', value: item } : item)) });
@@ -36,7 +37,24 @@ describe('文号', () => {
   ])('writes %s as %s, as the checker expects', (text, expected) => expect(normalizeDocNumber(text)).toBe(expected));
 });
 
+describe('full-width punctuation', () => {
+  it.each([
+    ['各县、区人民政府,市政府各部门:', '各县、区人民政府，市政府各部门：'],
+    ['关于印发《淮南市政府信息公开目录》(2010年版)的通知', '关于印发《淮南市政府信息公开目录》（2010年版）的通知'],
+    ['根据淮府办[2010]093号文件要求;现通知如下', '根据淮府办〔2010〕93号文件要求；现通知如下'],
+    ['回复率达95%,居全省前列!', '回复率达95%,居全省前列！'],
+  ])('writes %s as %s', (text, expected) => expect(fullWidth(text)).toBe(expected));
+
+  it.each(['每周一至周五中午12:10至12:40', '参加网民超过1.3万人次', '办理网民留言500多条 (2010 data)', 'www.huainan.gov.cn'])('leaves %s alone', (text) => expect(fullWidth(text)).toBe(text));
+});
+
 describe('recognize', () => {
+  it('takes numbered lines under 附件 as attachment titles, not headings', () => {
+    const found = recognize([p('正文。'), p('附件：1. 淮南市政府信息公开查阅点一览表'), p('2. 查阅点开放时间'), p('淮南市人民政府'), p('二〇一〇年六月十二日')]);
+    expect(found.attachmentTitles).toEqual(['淮南市政府信息公开查阅点一览表', '查阅点开放时间']);
+    expect(found.body.map((block) => block.kind)).toEqual(['paragraph', 'paragraph', 'paragraph']);
+  });
+
   it('finds the parts of a notice and closes up heading levels', () => {
     const found = recognize([
       p('淮南市人民政府办公室关于做好在线访谈工作的通知'),
