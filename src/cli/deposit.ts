@@ -90,7 +90,13 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
     return 1;
   }
   const out = resolve(io.cwd, values.out);
-  const local = deps.stores === undefined ? await startLocalStores(resolve(io.cwd, values.data)) : undefined;
+  const data = resolve(io.cwd, values.data);
+  // Starting the stores on a folder that is not there would make an empty one: say so instead.
+  if (deps.stores === undefined && !(await exists(data))) {
+    io.stderr.write(`gazette deposit: there is no local data folder at ${relative(io.cwd, data) || '.'}, so nothing has been published there. Run \`gazette build\` first, or pass --data with the folder a build used.\n`);
+    return 1;
+  }
+  const local = deps.stores === undefined ? await startLocalStores(data) : undefined;
   const stores = deps.stores ?? (local as { objects: ObjectStore; records: RecordStore });
   let bag: Bag;
   let date: string;
@@ -99,7 +105,7 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
     if (issue === undefined) {
       const published = (await stores.records.listIssues()).map((item) => `${item.year}-${String(item.number).padStart(2, '0')}`);
       io.stderr.write(
-        `gazette deposit: issue ${year}-${String(number).padStart(2, '0')} has not been published in ${relative(io.cwd, resolve(io.cwd, values.data)) || '.'}, so there is nothing to deposit. ` +
+        `gazette deposit: issue ${year}-${String(number).padStart(2, '0')} has not been published in ${relative(io.cwd, data) || '.'}, so there is nothing to deposit. ` +
           (published.length === 0 ? 'Nothing has been published there yet: run `gazette build` first.\n' : `Published issues: ${published.join(', ')}.\n`),
       );
       return 1;

@@ -114,7 +114,7 @@ export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
   return makeBag(depositName(issue), payload, [
     { label: 'Source-Organization', value: site.publisher },
     { label: 'External-Identifier', value: new URL(issue.urlPath.slice(1), site.baseUrl).href },
-    { label: 'External-Description', value: `${site.gazetteTitle} ${issueLabel(issue)}: the issue PDF, each article's PDF and files as published, Dublin Core (dc.xml) and disclosure metadata (metadata.json) per article, and the contents (contents.json).` },
+    { label: 'External-Description', value: `${site.gazetteTitle} ${issueLabel(issue)}` },
     { label: 'Bag-Group-Identifier', value: site.gazetteTitle },
     // The last date the content gives (see baggingDate), not the day this copy was made: the same
     // publication always gives the same bag, whenever and wherever it is made.
