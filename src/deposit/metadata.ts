@@ -129,7 +129,8 @@ export function documentMetadata(site: DepositSite, issue: DepositIssue, record:
     tags: record.tags ?? [],
     url: absolute(site, record.urlPath),
     ...(record.changeNote === undefined || record.version < 2 ? {} : { changeNote: record.changeNote, ...(record.changeDate === undefined ? {} : { changeDate: record.changeDate }) }),
-    ...(record.supersededBy === undefined ? {} : { supersededBy: record.supersededBy }),
+    // The API's link object, with what the record knows of the other document: its id.
+    ...(record.supersededBy === undefined ? {} : { supersededBy: { id: record.supersededBy } }),
     ...(withdrawn
       ? { withdrawn: { ...(record.withdrawnDate === undefined ? {} : { date: record.withdrawnDate }), ...(record.withdrawnReason === undefined ? {} : { reason: record.withdrawnReason }) } }
       : {}),
