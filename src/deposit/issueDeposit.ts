@@ -59,7 +59,7 @@ async function publishedBytes(objects: ObjectStore, ref: ArtifactRef, owner: str
   return stored.body;
 }
 
-/** Build the bag of one issue. Files are read at most a few at a time (attachments may be large). */
+/** Build the bag of one issue, in memory: four articles' files are read at a time, each checked against its record. */
 export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
   const { objects, site, issue, articles } = input;
   const payload: BagFile[] = [];
