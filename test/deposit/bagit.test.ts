@@ -56,3 +56,25 @@ describe('zipBag', () => {
     expect(unzipped.files.map((file) => file.path)).toEqual(bag.files.map((file) => file.path).sort());
   });
 });
+
+describe('verifyBag', () => {
+  it('names a wrong bagit.txt, a malformed manifest line and a path that leaves the bag, all at once', async () => {
+    const bag = makeBag('bad', [{ path: 'a.txt', bytes: bytes('a') }], []);
+    const replaced = bag.files.map((file) => {
+      if (file.path === 'bagit.txt') return { ...file, bytes: bytes('BagIt-Version: 1.0\n') };
+      if (file.path === 'manifest-sha256.txt') return { ...file, bytes: bytes(`${Buffer.from(file.bytes).toString('utf8')}not a line\n${'0'.repeat(64)}  data/../bagit.txt\n`) };
+      return file;
+    });
+    const { problems } = await verifyBag(bagInMemory('bad', replaced));
+    expect(problems).toContain('bagit.txt is not the two lines "BagIt-Version: 1.0" and "Tag-File-Character-Encoding: UTF-8": "BagIt-Version: 1.0\\n".');
+    expect(problems).toContain('manifest-sha256.txt: line 2 is not "<checksum> <path>": "not a line".');
+    expect(problems).toContain('manifest-sha256.txt line 3 names "data/../bagit.txt", which is not a path inside the bag.');
+    // The tag manifest still lists the files as they were made, so both changed files are caught there too.
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^bagit\.txt does not match tagmanifest-sha256\.txt/),
+        expect.stringMatching(/^manifest-sha256\.txt does not match tagmanifest-sha256\.txt/),
+      ]),
+    );
+  });
+});
