@@ -7,12 +7,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
 import { didYouMean } from '../content/suggest.ts';
-import { type Bag, baggingDate, issueDeposit, issuePdfRef, openBag, publishedArticles, verifyBag, zipBag } from '../deposit/index.ts';
+import { type Bag, baggingDate, depositName, issueDeposit, issuePdfRef, openBag, publishedArticles, verifyBag, zipBag } from '../deposit/index.ts';
 import type { RecordStore, ObjectStore } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
 import { startLocalStores } from './localStores.ts';
 
-const help = `Usage: gazette deposit YEAR-NN [options]
+const help = `Usage: gazette deposit YEAR-NN [options]     one issue
+       gazette deposit YEAR [options]        every published issue of a year
        gazette deposit --verify PATH
 
 Write the deposit package of one published gazette issue for the reading points (查阅点): a
@@ -22,7 +23,7 @@ article, the issue's contents (contents.json), manifest-sha256.txt, tagmanifest-
 bag-info.txt. It is read from what the last build published (--data), so build first.
 
 Options:
-  --out DIR       folder to write the bag into (default: deposits); the bag is DIR/gazette-YYYY-NN-deposit/
+  --out DIR       folder to write bags into (default: deposits); a bag is DIR/gazette-YYYY-NN-deposit/
   --zip           also write DIR/gazette-YYYY-NN-deposit.zip, the same bytes as the issue page's download
   --content DIR   content folder, for site.yaml (default: content)
   --data DIR      local data folder of the embedded stores (default: .gazette)
@@ -30,7 +31,8 @@ Options:
                   listed, no file that no manifest lists, Payload-Oxum; exit 1 if anything is wrong
   -h, --help      show this help
 
-Example: gazette deposit 2010-05 --zip
+Examples: gazette deposit 2010-05 --zip
+          gazette deposit --verify deposits/gazette-2010-05-deposit.zip
 `;
 
 const options = ['out', 'zip', 'content', 'data', 'verify', 'help'];
@@ -74,14 +76,15 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
     }
     return verify(resolve(io.cwd, values.verify), io);
   }
-  const issueArg = positionals[0];
-  const match = issueArg === undefined ? null : /^(\d{4})[-/](\d{1,2})$/.exec(issueArg);
+  const target = positionals[0];
+  const match = target === undefined ? null : /^(\d{4})(?:[-/](\d{1,2}))?$/.exec(target);
   if (match === null || positionals.length > 1) {
-    io.stderr.write(`gazette deposit: ${issueArg === undefined ? 'give the issue' : `"${positionals.join(' ')}" is not one issue`}; write it as YEAR-NN, e.g. \`gazette deposit 2010-05\`.\n\n${help}`);
+    io.stderr.write(`gazette deposit: ${target === undefined ? 'give the issue' : `"${positionals.join(' ')}" is not one issue or year`}; write it as YEAR-NN (one issue) or YEAR (every issue of that year), e.g. \`gazette deposit 2010-05\`.\n\n${help}`);
     return 1;
   }
   const year = Number(match[1]);
-  const number = Number(match[2]);
+  const number = match[2] === undefined ? undefined : Number(match[2]);
+  const nothing = number === undefined ? `no issue of ${year} has been published` : `issue ${year}-${String(number).padStart(2, '0')} has not been published`;
 
   const { content, messages } = await loadContent(resolve(io.cwd, values.content));
   if (content === undefined) {
@@ -98,34 +101,47 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
   }
   const local = deps.stores === undefined ? await startLocalStores(data) : undefined;
   const stores = deps.stores ?? (local as { objects: ObjectStore; records: RecordStore });
-  let bag: Bag;
-  let date: string;
+  let written = 0;
   try {
-    const issue = await stores.records.getIssue(year, number);
-    if (issue === undefined) {
-      const published = (await stores.records.listIssues()).map((item) => `${item.year}-${String(item.number).padStart(2, '0')}`);
+    const published = (await stores.records.listIssues()).sort((a, b) => a.year - b.year || a.number - b.number);
+    const issues = published.filter((issue) => issue.year === year && (number === undefined || issue.number === number));
+    if (issues.length === 0) {
+      const names = published.map((item) => `${item.year}-${String(item.number).padStart(2, '0')}`);
       io.stderr.write(
-        `gazette deposit: issue ${year}-${String(number).padStart(2, '0')} has not been published in ${relative(io.cwd, data) || '.'}, so there is nothing to deposit. ` +
-          (published.length === 0 ? 'Nothing has been published there yet: run `gazette build` first.\n' : `Published issues: ${published.join(', ')}.\n`),
+        `gazette deposit: ${nothing} in ${relative(io.cwd, data) || '.'}, so there is nothing to deposit. ` +
+          (names.length === 0 ? 'Nothing has been published there yet: run `gazette build` first.\n' : `Published issues: ${names.join(', ')}.\n`),
       );
       return 1;
     }
-    const articles = await publishedArticles(issue, (id) => stores.records.getDocument(id));
-    const pdf = issuePdfRef(issue);
-    bag = await issueDeposit({ objects: stores.objects, site: content.site, issue, articles, issuePdf: pdf === undefined ? undefined : { ref: pdf } });
-    date = baggingDate(issue, articles);
+    // Refused before anything is written, so a run either writes every bag asked for or none.
+    for (const issue of issues) {
+      const folder = join(out, depositName(issue));
+      for (const path of [folder, ...(values.zip ? [`${folder}.zip`] : [])]) {
+        if (await exists(path)) {
+          io.stderr.write(`gazette deposit: ${relative(io.cwd, path)} exists already; a deposit is never written over. Remove it, or choose another folder with --out.\n`);
+          return 1;
+        }
+      }
+    }
+    for (const issue of issues) {
+      const articles = await publishedArticles(issue, (id) => stores.records.getDocument(id));
+      const pdf = issuePdfRef(issue);
+      const bag = await issueDeposit({ objects: stores.objects, site: content.site, issue, articles, issuePdf: pdf === undefined ? undefined : { ref: pdf } });
+      if (!(await writeDeposit(bag, values.zip ? baggingDate(issue, articles) : undefined, out, io))) return 1;
+      written++;
+    }
   } catch (error) {
-    io.stderr.write(`gazette deposit: ${(error as Error).message}\nNothing was written.\n`);
+    io.stderr.write(`gazette deposit: ${(error as Error).message}\n${written === 0 ? 'Nothing was written.' : `The ${written} bag(s) listed above were written; the others were not.`}\n`);
     return 1;
   } finally {
     await local?.stop();
   }
+  return 0;
+}
 
+/** Write one bag as a folder under `out` (and its ZIP when `zipDate` is given), then verify the folder. */
+async function writeDeposit(bag: Bag, zipDate: string | undefined, out: string, io: CliIo): Promise<boolean> {
   const folder = join(out, bag.name);
-  if (await exists(folder)) {
-    io.stderr.write(`gazette deposit: ${relative(io.cwd, folder)} exists already; a bag is never written over. Remove it, or choose another folder with --out.\n`);
-    return 1;
-  }
   // Written beside its place and renamed, so a stopped command never leaves half a bag under the bag's name.
   const partial = `${folder}.partial`;
   await rm(partial, { recursive: true, force: true });
@@ -138,16 +154,16 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
   const report = await verifyBag(await openBag(folder));
   if (report.problems.length > 0) {
     io.stderr.write(`gazette deposit: the bag written at ${relative(io.cwd, folder)} does not verify:\n${report.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
-    return 1;
+    return false;
   }
   io.stdout.write(`Wrote ${relative(io.cwd, folder)}/: ${report.payloadFiles} payload files, ${formatBytes(report.payloadBytes)}; verified.\n`);
-  if (values.zip) {
+  if (zipDate !== undefined) {
     const zipPath = `${folder}.zip`;
-    await writeFile(`${zipPath}.partial`, zipBag(bag, date));
+    await writeFile(`${zipPath}.partial`, zipBag(bag, zipDate));
     await rename(`${zipPath}.partial`, zipPath);
     io.stdout.write(`Wrote ${relative(io.cwd, zipPath)}.\n`);
   }
-  return 0;
+  return true;
 }
 
 async function verify(path: string, io: CliIo): Promise<number> {

@@ -207,7 +207,12 @@ describe('gazette deposit', () => {
 
     const again = io(work);
     expect(await runDeposit(['2010-05', '--content', root, '--out', 'one'], again.io, { stores })).toBe(1);
-    expect(again.err()).toContain('one/gazette-2010-05-deposit exists already; a bag is never written over');
+    expect(again.err()).toContain('one/gazette-2010-05-deposit exists already; a deposit is never written over');
+
+    // A year: every issue of it published (here the one).
+    const year = io(work);
+    expect(await runDeposit(['2010', '--content', root, '--out', 'year'], year.io, { stores }), year.err()).toBe(0);
+    expect(year.out()).toMatch(/^Wrote year\/gazette-2010-05-deposit\/: 10 payload files/);
   });
 
   it('says which issues are published when asked for one that is not', async () => {
@@ -215,6 +220,9 @@ describe('gazette deposit', () => {
     expect(await runDeposit(['2010-06', '--content', root], run.io, { stores })).toBe(1);
     expect(run.err()).toContain('issue 2010-06 has not been published');
     expect(run.err()).toContain('Published issues: 2010-05.');
+    const year = io(work);
+    expect(await runDeposit(['2011', '--content', root], year.io, { stores })).toBe(1);
+    expect(year.err()).toContain('no issue of 2011 has been published');
   });
 
   it('--verify passes the bag folder and the ZIP, and names every damage done to a copy', async () => {
