@@ -1,4 +1,4 @@
-// `gazette deposit YEAR-NN`: the deposit package of one published issue for the reading points
+// `gazette deposit YEAR-NN` (or YEAR): the deposit package of a published issue for the reading points
 // (查阅点), a BagIt bag written as a folder (and a ZIP with --zip); `gazette deposit --verify PATH`
 // validates a bag folder or ZIP and says what is wrong with it.
 
