@@ -59,7 +59,7 @@ async function publishedBytes(objects: ObjectStore, ref: ArtifactRef, owner: str
   return stored.body;
 }
 
-/** Build the bag of one issue, in memory: four articles' files are read at a time, each checked against its record. */
+/** Build the bag of one issue, in memory, each file read checked against its record. */
 export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
   const { objects, site, issue, articles } = input;
   const payload: BagFile[] = [];
@@ -82,23 +82,28 @@ export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
     issuePdf = ref(path, 'pdf', pdfRef);
   }
 
-  const folders = new Set<string>();
-  const described = await mapLimit(articles, 4, async (record) => {
+  // Every file of every article is read at once, 16 at a time: on S3 each read costs a round trip,
+  // and a rebuild after a template change makes every issue's package again.
+  const wanted = articles.flatMap((record) => {
     const folder = folderOf(record);
     const pdfKey = documentPdfKey(record);
-    const files: { file: DepositFileRef; bytes: Uint8Array }[] = [];
-    for (const artifact of record.artifacts) {
-      // Pages are the site's view of the text; the PDF and the files are what is deposited.
-      if (artifact.contentType.startsWith('text/html')) continue;
-      const isPdf = artifact.key === pdfKey;
-      const own = record.urlPath.slice(1);
-      const name = artifact.key.startsWith(own) ? artifact.key.slice(own.length) : (artifact.key.split('/').at(-1) as string);
-      const path = isPdf ? `${folder}/${name}` : `${folder}/attachments/${name}`;
-      const bytes = await publishedBytes(objects, artifact, `the record of document ${record.id} (version ${record.version})`);
-      files.push({ file: ref(path, isPdf ? 'pdf' : 'attachment', artifact), bytes });
-    }
-    return { record, folder, files };
+    const own = record.urlPath.slice(1);
+    // Pages are the site's view of the text; the PDF and the files are what is deposited.
+    return record.artifacts
+      .filter((artifact) => !artifact.contentType.startsWith('text/html'))
+      .map((artifact) => {
+        const isPdf = artifact.key === pdfKey;
+        const name = artifact.key.startsWith(own) ? artifact.key.slice(own.length) : (artifact.key.split('/').at(-1) as string);
+        return { record, artifact, file: ref(isPdf ? `${folder}/${name}` : `${folder}/attachments/${name}`, isPdf ? 'pdf' : 'attachment', artifact) };
+      });
   });
+  const read = await mapLimit(wanted, 16, async ({ record, artifact }) => publishedBytes(objects, artifact, `the record of document ${record.id} (version ${record.version})`));
+  const folders = new Set<string>();
+  const described = articles.map((record) => ({
+    record,
+    folder: folderOf(record),
+    files: wanted.flatMap((item, i) => (item.record === record ? [{ file: item.file, bytes: read[i] as Uint8Array }] : [])),
+  }));
   for (const { record, folder, files } of described) {
     if (folders.has(folder)) throw new DepositError(`Two articles of issue ${issue.year}-${issue.number} publish under the folder name "${folder}"; each needs its own URL.`);
     folders.add(folder);
