@@ -49,14 +49,14 @@ function folderOf(record: DocumentRecord): string {
  */
 async function publishedBytes(objects: ObjectStore, ref: ArtifactRef, owner: string): Promise<Uint8Array> {
   const stored = await objects.get(SITE_PREFIX + ref.key);
-  if (stored === undefined) {
-    throw new DepositError(`${owner} names ${ref.key}, but the site has no such object. Publish the site again (gazette build), which writes it, then make the deposit.`);
-  }
-  const digest = sha256Hex(stored.body);
-  if (digest !== ref.sha256) {
-    throw new DepositError(`${ref.key} in the site (sha256 ${digest}) is not what ${owner} published (sha256 ${ref.sha256}). Publish the site again (gazette build) before making the deposit.`);
-  }
-  return stored.body;
+  const digest = stored === undefined ? undefined : sha256Hex(stored.body);
+  if (stored !== undefined && digest === ref.sha256) return stored.body;
+  throw new DepositError(
+    `${owner} names ${ref.key} (sha256 ${ref.sha256}), but the site ${stored === undefined ? 'has no such object' : `holds other bytes there (sha256 ${digest})`}, ` +
+      'and a deposit carries only what the record says was published. If another build is publishing this document now, ' +
+      'this one fails and is retried (on AWS by its queue; locally run it again) once that build has committed. ' +
+      'Otherwise the object was changed or deleted outside Gazette: restore it (the AWS site bucket keeps earlier versions) and build again.',
+  );
 }
 
 /** Build the bag of one issue, in memory, each file read checked against its record. */

@@ -281,6 +281,24 @@ describe('gazette deposit', () => {
   });
 });
 
+describe('a file the site holds that is not what its record published', () => {
+  it('stops the deposit with the key, both checksums and what to do, writing nothing', async () => {
+    const key = 'gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf';
+    const original = await site(key);
+    await stores.objects.put({ key: SITE_PREFIX + key, body: new Uint8Array(Buffer.from('%PDF-1.7 not the published bytes')), contentType: 'application/pdf' });
+    try {
+      const run = io(work);
+      expect(await runDeposit(['2010-05', '--content', root, '--out', 'tampered'], run.io, { stores })).toBe(1);
+      expect(run.err()).toContain(`the record of document huaifu-2010-69 (version 1) names ${key} (sha256 ${sha256(original)}), but the site holds other bytes there`);
+      expect(run.err()).toContain('restore it');
+      expect(run.err()).toContain('Nothing was written.');
+      await expect(readFile(join(work, 'tampered/gazette-2010-05-deposit/bagit.txt'))).rejects.toThrow();
+    } finally {
+      await stores.objects.put({ key: SITE_PREFIX + key, body: original, contentType: 'application/pdf' });
+    }
+  });
+});
+
 describe('a withdrawal', () => {
   it('makes a new package: the article keeps its metadata, marked withdrawn, without its files, dated by the withdrawal', async () => {
     const before = sha256(await site(ZIP_KEY));
