@@ -37,6 +37,7 @@ ${STORES_USAGE}
                   hard links to the embedded store's files where the file system allows)
   --now ISO       the clock, e.g. 2010-06-01T09:00:00+08:00 (default: now)
   --verbose       list every document, including unchanged ones
+  --no-pdf        render no PDFs of documents and issues (HTML, feeds and the rest only)
   --jobs N        render and commit changed documents in N worker processes, then write the
                   listings, search and feeds once in this one (default 1: this process, which
                   spreads rendering over worker threads when many documents changed)
@@ -52,6 +53,8 @@ export interface BuildArgs {
   verbose: boolean;
   /** Worker processes for the document jobs; 1 runs them in the build's own process. */
   jobs: number;
+  /** Render PDFs of documents and issues (`--no-pdf`: false). */
+  pdf: boolean;
   /** Which local stores to open under `data`. */
   stores: StoreSet;
 }
@@ -62,6 +65,7 @@ export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, 
     args: argv,
     strict: true,
     allowPositionals: false,
+    allowNegative: true,
     options: {
       content: { type: 'string', default: 'content' },
       data: { type: 'string', default: '.gazette' },
@@ -69,6 +73,7 @@ export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, 
       out: { type: 'string' },
       now: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      pdf: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h', default: false },
       ...extra,
     },
@@ -86,6 +91,7 @@ export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, 
     data: resolve(io.cwd, values['data'] as string),
     now,
     verbose: values['verbose'] === true,
+    pdf: values['pdf'] !== false,
     jobs: 1,
     stores: parseStoreSet(values['stores']),
   };
@@ -186,7 +192,7 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
 export async function publishLocally({ content, partners }: LoadedSite, stores: LocalStores, args: BuildArgs, io: CliIo, session?: LocalSession): Promise<number> {
   const started = performance.now();
   const provenance = await gitProvenance(args.content);
-  const renderer = await createSiteRenderer(content);
+  const renderer = await createSiteRenderer(content, { pdf: args.pdf });
   let summary: BuildSummary;
   try {
     summary = await buildWithSnapshot({
