@@ -85,7 +85,8 @@ describe('synthesizePolicies', () => {
   it('resolves each function\u2019s statements to the bound bucket and table', () => {
     const feeds = policies.feeds;
     expect(feeds.statements.find((s) => s.sid === 'ListSite')?.resources).toEqual(['arn:aws:s3:::site-bucket']);
-    expect(evaluate(feeds, 's3:GetObject', 'arn:aws:s3:::site-bucket/site/feeds/press/atom.xml').allowed).toBe(true);
+    expect(evaluate(feeds, 's3:PutObject', 'arn:aws:s3:::site-bucket/site/feeds/press/atom.xml').allowed).toBe(true);
+    expect(evaluate(feeds, 's3:GetObject', 'arn:aws:s3:::site-bucket/private/feeds/state.json').allowed).toBe(true);
     expect(evaluate(feeds, 'dynamodb:Query', `${TABLE}/index/GSI1`).allowed).toBe(true);
     expect(evaluate(policies.render, 's3:GetObject', 'arn:aws:s3:::source-bucket/content/site.yaml').allowed).toBe(true);
     expect(evaluate(policies.notify, 's3:PutObject', 'arn:aws:s3:::site-bucket/site/index.html').allowed).toBe(false);
