@@ -295,7 +295,8 @@ export class GazetteStack extends Stack {
     output('DistributionId', site.distribution.distributionId, 'For cache invalidations');
     output('SourceBucketName', sourceBucket.bucketName, 'Editors\u2019 CI uploads content/ here (gazette publish --target aws)');
     output('SiteBucketName', siteBucket.bucketName, 'Published site (site/) and private state (private/)');
-    output('TableName', table.tableName, 'Document, issue and delivery records');
+    output('TableName', table.tableName, 'Document, issue and delivery records (gazette deliveries --target aws --table)');
+    output('NotifyQueueUrl', notifyQueue.queue.queueUrl, 'The notify function sends a partner\u2019s due deliveries on { "partnerId": "<id>" } (gazette deliveries redrive --target aws --notify-queue)');
     output('ScheduleGroupName', scheduleGroup.scheduleGroupName, 'One-time embargo schedules go in this group');
     output('SchedulerRoleArn', schedulerRole.roleArn, 'Role embargo schedules run as');
     for (const [i, secret] of secrets.entries()) {

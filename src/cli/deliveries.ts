@@ -3,11 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clientsFromEnv } from '../aws/env.ts';
 import { parseYaml } from '../content/frontmatter.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { SiteConfig } from '../content/model.ts';
 import { validateFrontMatter } from '../content/schemas.ts';
 import { type EndpointCircuit, gateOf } from '../delivery/circuit.ts';
+import { createDynamoDeliveryStore } from '../delivery/dynamodb.ts';
 import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
 import { type DeliveryClock, redrive, sendPendingDeliveries } from '../delivery/send.ts';
@@ -20,9 +23,18 @@ const help = `Usage:
   gazette deliveries send [--partner ID] [--wait] send the jobs that are due; --wait keeps retrying until none is pending
   gazette deliveries redrive [--partner ID]      re-enable disabled endpoints, close open circuits, re-send dead jobs
 
+On the AWS deployment (list and redrive; its notify function does the sending):
+  gazette deliveries [redrive] --target aws [--table NAME] [--notify-queue URL] [--partner ID]
+                  redrive puts the dead jobs back in the deployed table, then queues the partners
+                  for the notify function, which sends with the secrets from Secrets Manager
+
 Options:
   --content DIR   content folder with site.yaml and partners.yaml (default: content)
   --data DIR      local data folder of the stores (default: .gazette)
+  --target aws    the AWS deployment instead of the local stores (credentials and region from the
+                  environment, as for the AWS CLI)
+  --table NAME    its table: the stack output TableName (default: $GAZETTE_TABLE)
+  --notify-queue URL  its notify queue: the stack output NotifyQueueUrl (default: $GAZETTE_NOTIFY_QUEUE_URL)
 ${STORES_USAGE}
   -h, --help      show this help
 
@@ -50,6 +62,9 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
         content: { type: 'string', default: 'content' },
         data: { type: 'string', default: '.gazette' },
         stores: { type: 'string' },
+        target: { type: 'string' },
+        table: { type: 'string' },
+        'notify-queue': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,6 +89,16 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
     io.stderr.write(`gazette deliveries: "${positionals.join(' ')}" is not a deliveries command.\n\n${help}`);
     return 1;
   }
+  const env = deps.env ?? process.env;
+  let aws: AwsTarget | undefined;
+  if (values.target !== undefined) {
+    const target = awsTarget(values, env, action);
+    if (typeof target === 'string') {
+      io.stderr.write(`gazette deliveries: ${target}\n`);
+      return 1;
+    }
+    aws = target;
+  }
   const contentDir = resolve(io.cwd, values.content);
   const partners = await readPartners(contentDir, io);
   if (partners === undefined) return 1;
@@ -82,7 +107,7 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
     io.stderr.write(`gazette deliveries: no partner has the id "${values.partner}". Partners: ${partners.map((p) => p.id).join(', ') || '(none)'}.\n`);
     return 1;
   }
-  const opened = await (deps.openStore ?? openLocalStore)(resolve(io.cwd, values.data), set);
+  const opened = aws !== undefined ? openAwsStore(aws, env) : await (deps.openStore ?? openLocalStore)(resolve(io.cwd, values.data), set);
   const clock = deps.clock ?? { now: () => io.now(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)) };
   try {
     const { store } = opened;
@@ -92,6 +117,14 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
     }
     if (action === 'redrive') {
       const requeued = await redrive({ store, partners: selected, now: clock.now() });
+      if (aws !== undefined) {
+        await queueForNotify(aws, selected.map((partner) => partner.id), env);
+        io.stdout.write(
+          `Re-queued ${requeued.length} dead job(s)${values.partner === undefined ? '' : ` of ${values.partner}`} in table ${aws.table}, and asked the notify function to send ` +
+            `them (${selected.length} message(s) to ${aws.notifyQueueUrl}). Follow them with \`gazette deliveries --target aws\`.\n`,
+        );
+        return 0;
+      }
       io.stdout.write(`Re-queued ${requeued.length} dead job(s)${values.partner === undefined ? '' : ` of ${values.partner}`}; sending now.\n`);
     }
     const summary = await sendPendingDeliveries({
@@ -131,6 +164,64 @@ async function readPartners(contentDir: string, io: CliIo): Promise<Partner[] | 
     return undefined;
   }
   return partners;
+}
+
+interface AwsTarget {
+  table: string;
+  notifyQueueUrl: string;
+}
+
+/** The deployment's table and notify queue from the options or the environment, or what is missing and where to find it. */
+function awsTarget(values: { target?: string | undefined; table?: string | undefined; 'notify-queue'?: string | undefined }, env: Record<string, string | undefined>, action: string): AwsTarget | string {
+  if (values.target !== 'aws') return `--target "${values.target}" is not a target; the only one is aws (leave it out for the local stores).`;
+  if (action === 'send') {
+    return 'on AWS the notify function sends the deliveries, with the secrets from Secrets Manager: run `gazette deliveries redrive --target aws` to queue a partner\'s dead deliveries for it.';
+  }
+  const table = values.table ?? env['GAZETTE_TABLE'];
+  const notifyQueueUrl = values['notify-queue'] ?? env['GAZETTE_NOTIFY_QUEUE_URL'];
+  const missing = [
+    ...(table ? [] : ['--table (the stack output TableName, or $GAZETTE_TABLE)']),
+    ...(notifyQueueUrl || action !== 'redrive' ? [] : ['--notify-queue (the stack output NotifyQueueUrl, or $GAZETTE_NOTIFY_QUEUE_URL)']),
+  ];
+  if (missing.length > 0) {
+    return `--target aws needs ${missing.join(' and ')}: \`aws cloudformation describe-stacks --stack-name Gazette --query "Stacks[0].Outputs"\` lists them.`;
+  }
+  return { table: table as string, notifyQueueUrl: notifyQueueUrl ?? '' };
+}
+
+/** The deployed table's delivery store (the notify function's own adapter). */
+function openAwsStore(aws: AwsTarget, env: Record<string, string | undefined>) {
+  const { dynamodb } = clientsFromEnv(env);
+  return { store: createDynamoDeliveryStore({ client: dynamodb, table: aws.table }), close: async () => {} };
+}
+
+/** One message per partner on the notify queue, as the feeds function sends them: the notify function then sends what is due. */
+async function queueForNotify(aws: AwsTarget, partnerIds: string[], env: Record<string, string | undefined>): Promise<void> {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const sqs = new SQSClient({
+    region: env['AWS_REGION'] ?? 'us-east-1',
+    ...(env['AWS_ENDPOINT_URL_SQS'] ? { endpoint: env['AWS_ENDPOINT_URL_SQS'] } : {}),
+    // The environment the command was given (the process's own by default); otherwise the SDK's default chain (profiles, SSO…).
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
+  });
+  try {
+    for (let start = 0; start < partnerIds.length; start += 10) {
+      const batch = partnerIds.slice(start, start + 10);
+      const sent = await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: aws.notifyQueueUrl, Entries: batch.map((partnerId, i) => ({ Id: String(i), MessageBody: JSON.stringify({ partnerId }) })) }),
+      );
+      if ((sent.Failed ?? []).length > 0) {
+        throw new Error(
+          `SQS refused ${sent.Failed?.length} notify message(s) (${JSON.stringify(sent.Failed)}). The jobs are back in the table as pending: ` +
+            `the notify function sends them at the partner's next change, or run this command again.`,
+        );
+      }
+    }
+  } finally {
+    sqs.destroy();
+  }
 }
 
 /** The delivery store of the local stores, through the port like every other command. */
