@@ -12,7 +12,7 @@ import type { DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { fastClock, type Receiver, startReceiver } from '../delivery/receiver.ts';
 import { site } from '../feeds/site.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from './fakeSecretsManager.ts';
 
 const oldSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -31,7 +31,7 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   fake = await startFakeSecretsManager();
   client = new SecretsManagerClient({ region: 'ap-east-1', endpoint: fake.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const { dynamodb, table } = await createTestStores();
+  const { dynamodb, table } = await createEmulatorStores();
   store = createDynamoDeliveryStore({ client: dynamodb, table });
 });
 

@@ -4,17 +4,14 @@
 // Pages are found by crawling from the home page; one page per template is tested. Built once
 // per test run, shared by the browser test files.
 
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inject } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
-import { createS3ObjectStore } from '../../src/store/s3.ts';
+import { createFileObjectStore } from '../../src/store/fileObjects.ts';
 import { type CrawledPage, crawlSite, onePerTemplate, type ServedSite, serveBuiltSite, serveObjects, templateOf } from '../helpers/browser.ts';
-import { testClients } from '../helpers/stores.ts';
 
 export const firstBuild = new Date('2011-01-10T09:00:00+08:00');
 export const secondBuild = new Date('2011-01-15T09:00:00+08:00');
@@ -45,20 +42,20 @@ async function buildExampleSite(): Promise<ServedSite> {
 
 export interface SiteUnderTest {
   url: string;
-  /** The bucket the site is served from. */
+  /** The stores the site is served from. */
   objects: ObjectStore;
   close(): Promise<void>;
 }
 
 /**
  * The example site, built once per test run and shared by the browser test files (each runs in
- * its own process): the first to come builds it into a bucket and says which in a file of the
- * run's own temporary folder; the others wait for that file and serve the same bucket.
+ * its own process): the first to come builds it into embedded stores and says where in a file of
+ * the run's own temporary folder; the others wait for that file and serve the same folder.
  */
 export async function exampleSite(): Promise<SiteUnderTest> {
-  const run = createHash('sha256').update(`${inject('s3Endpoint')} ${inject('dynamodbEndpoint')} browser-site-1`).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `gazette-browser-site-${run}`);
-  const ready = join(dir, 'bucket.json');
+  // The run's temporary folder (test/globalSetup.ts) is the run's own: one site per run.
+  const dir = join(tmpdir(), 'gazette-browser-site-1');
+  const ready = join(dir, 'stores.json');
   const failed = join(dir, 'failed.txt');
   let builder = true;
   try {
@@ -70,7 +67,7 @@ export async function exampleSite(): Promise<SiteUnderTest> {
   if (builder) {
     try {
       const site = await buildExampleSite();
-      await writeFile(ready, JSON.stringify({ bucket: site.stores.bucket }));
+      await writeFile(ready, JSON.stringify({ objectsRoot: site.stores.objectsRoot }));
       return { url: site.url, objects: site.stores.objects, close: () => site.close() };
     } catch (error) {
       await writeFile(failed, String((error as Error).stack ?? error));
@@ -78,11 +75,11 @@ export async function exampleSite(): Promise<SiteUnderTest> {
     }
   }
   for (const started = performance.now(); performance.now() - started < 240_000; await sleep(250)) {
-    const [bucket, failure] = await Promise.all([readFile(ready, 'utf8').catch(() => undefined), readFile(failed, 'utf8').catch(() => undefined)]);
+    const [written, failure] = await Promise.all([readFile(ready, 'utf8').catch(() => undefined), readFile(failed, 'utf8').catch(() => undefined)]);
     if (failure !== undefined) throw new Error(`building the example site failed in another test file:\n${failure}`);
-    if (bucket !== undefined) {
-      const { bucket: name } = JSON.parse(bucket) as { bucket: string };
-      const objects = createS3ObjectStore({ client: testClients().s3, bucket: name });
+    if (written !== undefined) {
+      const { objectsRoot } = JSON.parse(written) as { objectsRoot: string };
+      const objects = createFileObjectStore({ root: objectsRoot });
       return { ...(await serveObjects(objects)), objects };
     }
   }

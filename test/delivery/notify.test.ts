@@ -10,7 +10,7 @@ import { environmentSecrets } from '../../src/delivery/secrets.ts';
 import { rebuildFeeds } from '../../src/feeds/rebuild.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { publish, site } from '../feeds/site.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 import { fastClock, startReceiver } from './receiver.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 describe('publish flow: feeds, outbox, webhooks and WebSub', () => {
   it('records a job per new version before the feeds, then signs, sends and pings after them', async () => {
-    const { objects, dynamodb, table } = await createTestStores();
+    const { objects, dynamodb, table } = await createEmulatorStores();
     const store = createDynamoDeliveryStore({ client: dynamodb, table });
     const partner: Partner = {
       id: 'hnnews', name: '淮南新闻网', takes: { kinds: ['release'], fullText: true },

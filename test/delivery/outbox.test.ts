@@ -4,13 +4,13 @@ import { eventOf, recordDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
 import type { DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 import { site } from '../feeds/site.ts';
 
 let store: DeliveryStore;
 
 beforeAll(async () => {
-  const { dynamodb, table } = await createTestStores();
+  const { dynamodb, table } = await createEmulatorStores();
   store = createDynamoDeliveryStore({ client: dynamodb, table });
 });
 

@@ -8,7 +8,7 @@ import { environmentSecrets } from '../../src/delivery/secrets.ts';
 import { redrive, sendPendingDeliveries } from '../../src/delivery/send.ts';
 import type { DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 import { site } from '../feeds/site.ts';
 import { fastClock, type Receiver, type ScriptedAnswer, type SilentServer, startReceiver, startSilentServer } from './receiver.ts';
 
@@ -24,7 +24,7 @@ let store: DeliveryStore;
 const receivers: (Receiver | SilentServer)[] = [];
 
 beforeAll(async () => {
-  ({ dynamodb: client, table } = await createTestStores());
+  ({ dynamodb: client, table } = await createEmulatorStores());
   store = createDynamoDeliveryStore({ client, table });
 });
 

@@ -11,7 +11,6 @@ import Parser from 'rss-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ColumnRule, ContentSet } from '../../src/content/model.ts';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { type ColumnFacts, columnsOf, columnTakes } from '../../src/discovery/columns.ts';
 import { derivedOutputs } from '../../src/discovery/outputs.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
@@ -111,7 +110,7 @@ async function build(root: string, stores: TestStores, at: Date): Promise<BuildS
   if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
   expect((content as ContentSet).columns.map((column) => column.id)).toEqual(['zwgk', 'rexian', 'xinwen', 'xuanbian']);
   const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
-  const deliveries = createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table });
+  const { deliveries } = stores;
   try {
     return await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now: at, feeds: { partners: [], deliveries } });
   } finally {

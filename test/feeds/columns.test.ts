@@ -13,7 +13,7 @@ import { FEED_STATE_KEY, rebuildFeeds } from '../../src/feeds/rebuild.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createMemoryObjectStore, type MemoryObjectStore } from './memoryObjects.ts';
 import { type DocSpec, publish, site } from './site.ts';
-import { bundleInto, invokeBundle, startFakeSqs } from '../functions/harness.ts';
+import { bundled, invokeBundle, startFakeSqs } from '../functions/harness.ts';
 import { publishedSite } from '../functions/published.ts';
 
 type Link = { $: Record<string, string> };
@@ -102,7 +102,7 @@ describe('column feeds', () => {
 describe('the feeds function on AWS', () => {
   it('builds column feeds from the columns in the published site configuration', async () => {
     const work = await mkdtemp(join(tmpdir(), 'gazette-column-feeds-'));
-    const [entry, published, sqs] = await Promise.all([bundleInto(join(work, 'bundles'), 'feeds'), publishedSite('partners: []\n'), startFakeSqs()]);
+    const [entry, published, sqs] = await Promise.all([bundled('feeds'), publishedSite('partners: []\n'), startFakeSqs()]);
     try {
       const { stores } = published;
       const config = await readSiteConfig(stores.objects);

@@ -5,7 +5,7 @@ import type { Partner } from '../../src/delivery/partners.ts';
 import { decodeLog, encodeLog, type StoredLog } from '../../src/feeds/log.ts';
 import { FEED_LOG_KEY, FEED_STATE_KEY, rebuildFeeds } from '../../src/feeds/rebuild.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 import { createMemoryObjectStore, type MemoryObjectStore } from './memoryObjects.ts';
 import { publish, site } from './site.ts';
 
@@ -170,7 +170,7 @@ describe('rebuildFeeds', () => {
 
 describe('rebuildFeeds on the S3 adapter', () => {
   it('stores feeds with their media type, short cache-control and an ETag that changes only with the content', async () => {
-    const { objects: s3 } = await createTestStores();
+    const { objects: s3 } = await createEmulatorStores();
     const docs = new Map<string, DocumentRecord>();
     const publishTo = async (spec: Parameters<typeof publish>[1]) => {
       const record = await publish(s3, spec);

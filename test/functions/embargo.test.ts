@@ -10,7 +10,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { SITE_PREFIX } from '../../src/store/ports.ts';
-import { bundleInto, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
+import { bundled, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
 import { type PublishedSite, publishedSite } from './published.ts';
 
 const partnersYaml = `partners:
@@ -37,7 +37,7 @@ let sqs: FakeSqs;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-embargo-'));
-  [entry, site, sqs] = await Promise.all([bundleInto(join(work, 'bundles'), 'feeds'), publishedSite(partnersYaml), startFakeSqs()]);
+  [entry, site, sqs] = await Promise.all([bundled('feeds'), publishedSite(partnersYaml), startFakeSqs()]);
 }, 60_000);
 
 afterAll(async () => {

@@ -16,15 +16,15 @@ import { buildSite } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
-import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
-import { bundleInto, type FakeScheduler, type FakeSqs, invokeBundle, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';
+import { bundled, bundleInto, type FakeScheduler, type FakeSqs, invokeBundle, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';
 
 let work: string;
 let bundles: { render: string; renderJob: string; finalize: string };
-let stores: TestStores;
+let stores: EmulatorStores;
 let source: SourceBucket;
 let sqs: FakeSqs;
 let scheduler: FakeScheduler;
@@ -35,9 +35,9 @@ let renderEnv: Record<string, string>;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-fanout-'));
   const dir = join(work, 'bundles');
-  const [render, renderJob, finalize] = await Promise.all([bundleInto(dir, 'render'), bundleInto(dir, 'renderJob'), bundleInto(dir, 'finalize')]);
+  const [render, renderJob, finalize] = await Promise.all([bundleInto(dir, 'render'), bundled('renderJob'), bundled('finalize')]);
   bundles = { render, renderJob, finalize };
-  [stores, source, sqs, scheduler, cloudFront] = await Promise.all([createTestStores(), createSourceBucket(), startFakeSqs(), startFakeScheduler(), startFakeCloudFront()]);
+  [stores, source, sqs, scheduler, cloudFront] = await Promise.all([createEmulatorStores(), createSourceBucket(), startFakeSqs(), startFakeScheduler(), startFakeCloudFront()]);
 }, 120_000);
 
 afterAll(async () => {
@@ -105,7 +105,7 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     expect(manifests).toEqual([]);
 
     // The same content, built in one process.
-    const alone = await createTestStores();
+    const alone = await createEmulatorStores();
     const { content } = await loadContent(await writeSite(sampleFiles()));
     const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
     try {

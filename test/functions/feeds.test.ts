@@ -7,8 +7,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createTestStores } from '../helpers/stores.ts';
-import { bundleInto, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
+import { bundled, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
 import { type PublishedSite, publishedSite } from './published.ts';
 
 const partnersYaml = `partners:
@@ -25,7 +25,7 @@ let sqs: FakeSqs;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-feeds-'));
-  [entry, site, sqs] = await Promise.all([bundleInto(join(work, 'bundles'), 'feeds'), publishedSite(partnersYaml), startFakeSqs()]);
+  [entry, site, sqs] = await Promise.all([bundled('feeds'), publishedSite(partnersYaml), startFakeSqs()]);
 }, 60_000);
 
 afterAll(async () => {
@@ -85,7 +85,7 @@ describe('feeds bundle', () => {
   }, 60_000);
 
   it('retries from the first record when no publish has saved the site configuration yet', async () => {
-    const empty = await createTestStores();
+    const empty = await createEmulatorStores();
     const record = streamRecord({ pk: 'DOC#press-2010-hotline', sk: 'META' }, site.documents[0] as DocumentRecord);
     const result = await invokeBundle(entry, [{ Records: [record] }], env(empty.bucket, empty.table));
     expect(result.results).toEqual([{ batchItemFailures: [{ itemIdentifier: record.dynamodb.SequenceNumber }] }]);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { type SilentServer, startSilentServer } from '../delivery/receiver.ts';
-import { bundleInto, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
+import { bundled, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
 import { publishedSite } from './published.ts';
 
 let work: string;
@@ -20,7 +20,7 @@ let hub: SilentServer;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-feeds-hub-'));
-  [entry, sqs, hub] = await Promise.all([bundleInto(join(work, 'bundles'), 'feeds'), startFakeSqs(), startSilentServer('/')]);
+  [entry, sqs, hub] = await Promise.all([bundled('feeds'), startFakeSqs(), startSilentServer('/')]);
 }, 60_000);
 
 afterAll(async () => {

@@ -5,11 +5,14 @@
 
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleFunction } from '../../infra/bundle.ts';
-import type { FunctionName } from '../../infra/functions.ts';
+import { type FunctionName, functionSpecs, repoRoot } from '../../infra/functions.ts';
 
 export interface Invocation {
   results: unknown[];
@@ -26,11 +29,109 @@ export interface Invocation {
 export interface InvokeOptions {
   /** Pass each call a context whose getRemainingTimeInMillis() starts at this (Lambda's remaining time); default: no context. */
   remainingTimeMs?: number;
+  /**
+   * Run the process's clock this far ahead of the real one (`Date` and `Date.now()`), so a test
+   * reaches a time, such as an embargo's, without waiting for it.
+   */
+  clockOffsetMs?: number;
 }
 
+/**
+ * A fresh bundle of the function in `<dir>/<name>/`, for a test that changes the bundle's files
+ * (copied from the run's shared bundle: see `bundled`).
+ */
 export async function bundleInto(dir: string, name: FunctionName): Promise<string> {
-  const result = await bundleFunction(name, { outDir: dir });
-  return join(result.dir, 'index.mjs');
+  const shared = await bundled(name);
+  await mkdir(dir, { recursive: true });
+  await cp(join(shared, '..'), join(dir, name), { recursive: true });
+  return join(dir, name, 'index.mjs');
+}
+
+// Bundling a function costs seconds of CPU and every bundle test needs one, so the bundles are
+// shared by all test files of the run: each is built once into the run's temporary folder under a
+// hash of its inputs (the sources esbuild read, and the assets), and built again when one changed.
+const bundles = new Map<FunctionName, Promise<string>>();
+
+/** The run's shared bundle of a function: its `index.mjs`. Never change its files (see `bundleInto`). */
+export function bundled(name: FunctionName): Promise<string> {
+  let entry = bundles.get(name);
+  if (entry === undefined) {
+    entry = sharedBundle(name);
+    entry.catch(() => bundles.delete(name));
+    bundles.set(name, entry);
+  }
+  return entry;
+}
+
+interface BundleInputs {
+  /** The files and folders the last build read (absolute paths). */
+  inputs: string[];
+}
+
+async function sharedBundle(name: FunctionName): Promise<string> {
+  const home = join(tmpdir(), 'gazette-bundles', name);
+  await mkdir(home, { recursive: true });
+  const lock = join(home, 'building');
+  for (const started = performance.now(); ; await sleep(200)) {
+    const cached = await cachedBundle(home);
+    if (cached !== undefined) return cached;
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Another test file is building it; after two minutes assume it died and build anyway.
+      if (performance.now() - started > 120_000) break;
+    }
+  }
+  try {
+    const cached = await cachedBundle(home);
+    if (cached !== undefined) return cached;
+    const staging = join(home, `staging-${randomUUID()}`);
+    const result = await bundleFunction(name, { outDir: staging });
+    // esbuild names its inputs relative to the working folder; the assets are the repository's.
+    const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':')).map((input) => resolve(input));
+    const inputs = [...sources, ...functionSpecs[name].assets.map((asset) => join(repoRoot, asset))].sort();
+    const dir = join(home, await inputsHash(inputs));
+    await rename(result.dir, dir).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    });
+    await rm(staging, { recursive: true, force: true });
+    const list = join(home, `inputs-${randomUUID()}.json`);
+    await writeFile(list, JSON.stringify({ inputs } satisfies BundleInputs));
+    await rename(list, join(home, 'inputs.json'));
+    return join(dir, 'index.mjs');
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** The bundle built from the inputs as they are now, if there is one. */
+async function cachedBundle(home: string): Promise<string | undefined> {
+  const list = await readFile(join(home, 'inputs.json'), 'utf8').catch(() => undefined);
+  if (list === undefined) return undefined;
+  const hash = await inputsHash((JSON.parse(list) as BundleInputs).inputs).catch(() => undefined);
+  if (hash === undefined) return undefined;
+  const dir = join(home, hash);
+  return (await stat(join(dir, 'index.mjs')).catch(() => undefined)) === undefined ? undefined : join(dir, 'index.mjs');
+}
+
+/** A hash of what the inputs are now: each file's path, size and modification time (folders: their files'). */
+async function inputsHash(inputs: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const path of inputs) {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      const files = (await readdir(path, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+      for (const file of files) {
+        const fileInfo = await stat(file);
+        hash.update(`${file} ${fileInfo.size} ${fileInfo.mtimeMs}\n`);
+      }
+    } else {
+      hash.update(`${path} ${info.size} ${info.mtimeMs}\n`);
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 const RESULT = '@@result ';
@@ -46,7 +147,20 @@ process.on('uncaughtException', (error) => {
   process.stderr.write(String(error?.stack ?? error) + '\\n');
   process.exit(1);
 });
-const [entry, eventsJson, remainingJson] = process.argv.slice(1);
+const [entry, eventsJson, remainingJson, offsetJson] = process.argv.slice(1);
+const offset = JSON.parse(offsetJson ?? '0');
+if (offset !== 0) {
+  const RealDate = Date;
+  globalThis.Date = class extends RealDate {
+    constructor(...args) {
+      if (args.length === 0) super(RealDate.now() + offset);
+      else super(...args);
+    }
+    static now() {
+      return RealDate.now() + offset;
+    }
+  };
+}
 const { handler } = await import(entry);
 const remainingMs = JSON.parse(remainingJson ?? 'null');
 let invocation = 0;
@@ -64,7 +178,7 @@ process.stdout.write(${JSON.stringify(RSS)} + String(process.resourceUsage().max
 /** Invoke `events` one after another in one fresh process; environment is exactly `env` plus PATH. */
 export function invokeBundle(entry: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<Invocation> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', runner, entry, JSON.stringify(events), JSON.stringify(options.remainingTimeMs ?? null)], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', runner, entry, JSON.stringify(events), JSON.stringify(options.remainingTimeMs ?? null), JSON.stringify(options.clockOffsetMs ?? 0)], {
       env: {
         PATH: process.env['PATH'] ?? '',
         AWS_REGION: 'us-east-1',

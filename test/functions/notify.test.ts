@@ -10,7 +10,7 @@ import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import { readSiteConfig } from '../../src/aws/siteConfig.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
-import { bundleInto, type FakeSqs, invokeBundle, sqsRecord, startFakeSqs } from './harness.ts';
+import { bundled, type FakeSqs, invokeBundle, sqsRecord, startFakeSqs } from './harness.ts';
 import { type PublishedSite, publishedSite } from './published.ts';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -23,7 +23,7 @@ let sqs: FakeSqs;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-notify-'));
   // The second request is refused once, to see the retry queued.
-  [entry, receiver, sqs] = await Promise.all([bundleInto(join(work, 'bundles'), 'notify'), startReceiver(secret, [{ status: 200 }, { status: 503 }]), startFakeSqs()]);
+  [entry, receiver, sqs] = await Promise.all([bundled('notify'), startReceiver(secret, [{ status: 200 }, { status: 503 }]), startFakeSqs()]);
 }, 60_000);
 
 afterAll(async () => {

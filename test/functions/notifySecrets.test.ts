@@ -12,7 +12,7 @@ import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import type { DeliveryStore } from '../../src/delivery/store.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
-import { bundleInto, type FakeSqs, invokeBundle, sqsRecord, startFakeSqs } from './harness.ts';
+import { bundled, type FakeSqs, invokeBundle, sqsRecord, startFakeSqs } from './harness.ts';
 import { type PublishedSite, publishedSite } from './published.ts';
 
 const oldSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -28,7 +28,7 @@ const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-notify-secrets-'));
-  [entry, sqs, secretsManager] = await Promise.all([bundleInto(join(work, 'bundles'), 'notify'), startFakeSqs(), startFakeSecretsManager()]);
+  [entry, sqs, secretsManager] = await Promise.all([bundled('notify'), startFakeSqs(), startFakeSecretsManager()]);
 }, 60_000);
 
 afterAll(async () => {

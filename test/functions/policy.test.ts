@@ -9,7 +9,7 @@ import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCo
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient, createS3Client } from '../../src/store/clients.ts';
-import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
 import {
   describeCalls,
   dynamodbCallsOf,
@@ -210,14 +210,14 @@ describe('the other services\u2019 requests', () => {
 });
 
 describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
-  let stores: TestStores;
+  let stores: EmulatorStores;
   let proxy: PolicyProxy;
   let lister: PolicyProxy;
   let s3: S3Client;
   let s3Lister: S3Client;
 
   beforeAll(async () => {
-    stores = await createTestStores();
+    stores = await createEmulatorStores();
     const bucket = `arn:aws:s3:::${stores.bucket}`;
     const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${stores.table}`;
     const statements = [

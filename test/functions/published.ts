@@ -7,18 +7,18 @@ import { parsePartners, type Partner } from '../../src/delivery/partners.ts';
 import { buildSite } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 
 export interface PublishedSite {
-  stores: TestStores;
+  stores: EmulatorStores;
   partners: Partner[];
   documents: DocumentRecord[];
 }
 
 /** Publish the sample site at `now`; `partnersYaml` is a partners.yaml body. */
 export async function publishedSite(partnersYaml: string, now = new Date('2010-06-25T08:00:00+08:00')): Promise<PublishedSite> {
-  const stores = await createTestStores();
+  const stores = await createEmulatorStores();
   const root = await writeSite(sampleFiles());
   const { content, messages } = await loadContent(root);
   if (content === undefined) throw new Error(`sample site does not load: ${JSON.stringify(messages)}`);

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishFromSource } from '../../src/aws/publishFromSource.ts';
-import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
 import { sampleFiles } from '../publish/site.ts';
-import { bundleInto, invokeBundle } from './harness.ts';
+import { bundled, invokeBundle } from './harness.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';
 
 // Real times, since the function reads the real clock: an embargo that passed an hour ago (its
@@ -20,13 +20,13 @@ const tomorrow = second(realNow() + 86_400_000);
 
 let work: string;
 let entry: string;
-let stores: TestStores;
+let stores: EmulatorStores;
 let source: SourceBucket;
 let env: Record<string, string>;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-release-'));
-  [entry, stores, source] = await Promise.all([bundleInto(join(work, 'bundles'), 'release'), createTestStores(), createSourceBucket()]);
+  [entry, stores, source] = await Promise.all([bundled('release'), createEmulatorStores(), createSourceBucket()]);
   await source.upload({ ...sampleFiles(), 'press/2010/embargoed.md': embargoed('press-2010-embargoed', passed), 'press/2010/tomorrow.md': embargoed('press-2010-tomorrow', tomorrow) });
   const earlier = await publishFromSource({ source: source.store, objects: stores.objects, records: stores.records, contentDir: join(work, 'render', 'content'), now: new Date(realNow() - 7_200_000) });
   expect(earlier).toMatchObject({ status: 'published', summary: { scheduled: 2 } });

@@ -8,20 +8,20 @@ import { functionSpecs } from '../../infra/functions.ts';
 import { SITE_CONFIG_KEY } from '../../src/aws/siteConfig.ts';
 import { claimOf } from '../../src/publish/lease.ts';
 import type { BuildLease } from '../../src/store/ports.ts';
-import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
-import { bundleInto, type FakeScheduler, invokeBundle, s3Notification, sqsRecord, startFakeScheduler } from './harness.ts';
+import { bundled, type FakeScheduler, invokeBundle, s3Notification, sqsRecord, startFakeScheduler } from './harness.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';
 
 let work: string;
 let entry: string;
-let stores: TestStores;
+let stores: EmulatorStores;
 let source: SourceBucket;
 let scheduler: FakeScheduler;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-render-'));
-  [entry, stores, source, scheduler] = await Promise.all([bundleInto(join(work, 'bundles'), 'render'), createTestStores(), createSourceBucket(), startFakeScheduler()]);
+  [entry, stores, source, scheduler] = await Promise.all([bundled('render'), createEmulatorStores(), createSourceBucket(), startFakeScheduler()]);
 }, 60_000);
 
 afterAll(async () => {

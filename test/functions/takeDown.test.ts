@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SITE_PREFIX } from '../../src/store/ports.ts';
-import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
-import { bundleInto, type FakeScheduler, invokeBundle, s3Notification, sqsRecord, startFakeScheduler } from './harness.ts';
+import { bundled, type FakeScheduler, invokeBundle, s3Notification, sqsRecord, startFakeScheduler } from './harness.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';
 
 let work: string;
 let entry: string;
-let stores: TestStores;
+let stores: EmulatorStores;
 let source: SourceBucket;
 let scheduler: FakeScheduler;
 let cloudfront: FakeCloudFront;
@@ -22,8 +22,8 @@ let cloudfront: FakeCloudFront;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-take-down-'));
   [entry, stores, source, scheduler, cloudfront] = await Promise.all([
-    bundleInto(join(work, 'bundles'), 'render'),
-    createTestStores(),
+    bundled('render'),
+    createEmulatorStores(),
     createSourceBucket(),
     startFakeScheduler(),
     startFakeCloudFront(),

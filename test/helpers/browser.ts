@@ -1,6 +1,6 @@
 // Real-browser tests: headless Chromium (Debian's `chromium`, driven by playwright-core) against a
-// site built into a fresh bucket and table of the embedded servers and served by the preview
-// server (`createSiteServer`), exactly the bytes and headers a reader would get.
+// site built into fresh embedded stores (files and SQLite, test/helpers/stores.ts) and served by the
+// preview server (`createSiteServer`), exactly the bytes and headers a reader would get.
 //
 //   const browser = await launchBrowser();
 //   const site = await serveBuiltSite({ now: new Date('2011-01-10T09:00:00+08:00') });
@@ -21,7 +21,6 @@ import { createSiteServer } from '../../src/cli/preview.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { formatMessages, hasErrors } from '../../src/content/messages.ts';
 import type { ContentSet } from '../../src/content/model.ts';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import type { ObjectStore } from '../../src/store/ports.ts';
@@ -102,7 +101,7 @@ export interface ServedSite {
   close(): Promise<void>;
 }
 
-/** Build content into a fresh bucket and table and serve it on a free port of 127.0.0.1. */
+/** Build content into fresh stores and serve it on a free port of 127.0.0.1. */
 export async function serveBuiltSite(options: ServeSiteOptions): Promise<ServedSite> {
   let root: string;
   if (options.files !== undefined) {
@@ -112,7 +111,6 @@ export async function serveBuiltSite(options: ServeSiteOptions): Promise<ServedS
     await cp(options.content ?? exampleContent, root, { recursive: true });
   }
   const stores = await createTestStores();
-  const deliveries = createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table });
   const build = async (now: Date): Promise<BuildSummary> => {
     const { content, messages } = await loadContent(root, { now });
     if (content === undefined || hasErrors(messages)) {
@@ -126,7 +124,7 @@ export async function serveBuiltSite(options: ServeSiteOptions): Promise<ServedS
         records: stores.records,
         renderer,
         now,
-        feeds: { partners: [], deliveries },
+        feeds: { partners: [], deliveries: stores.deliveries },
       });
     } finally {
       await renderer.close();

@@ -18,10 +18,10 @@ import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import { readSiteConfig } from '../../src/aws/siteConfig.ts';
 import { startReceiver } from '../delivery/receiver.ts';
-import { bundleInto, invokeBundle, type Invocation, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from '../functions/harness.ts';
+import { bundled, invokeBundle, type Invocation, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from '../functions/harness.ts';
 import { publishedSite } from '../functions/published.ts';
 import { createSourceBucket } from '../functions/sources.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -185,7 +185,7 @@ describe('alarms', () => {
   it('fires on content the render function refused, matching the line the bundled function prints', async () => {
     const { resources } = synth();
     const pattern = alarmedLogPattern(resources, 'RenderFunction', 'InvalidContent');
-    const [entry, stores, source, scheduler] = await Promise.all([bundleInto(join(workDir, 'render'), 'render'), createTestStores(), createSourceBucket(), startFakeScheduler()]);
+    const [entry, stores, source, scheduler] = await Promise.all([bundled('render'), createEmulatorStores(), createSourceBucket(), startFakeScheduler()]);
     const files = sampleFiles();
     await source.publish(await writeSite({ ...files, 'press/2010/broken.md': '---\ntitle: [unclosed\n---\n正文。\n' }), 'c0ffee1234', '李编辑 <li@huainan.gov.cn>');
     const env = {
@@ -213,7 +213,7 @@ describe('alarms', () => {
     const pattern = alarmedLogPattern(resources, 'NotifyFunction', 'DeadDeliveries');
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     // The partner's endpoint is gone: the first delivery disables it and the others are buried with it.
-    const [entry, receiver, sqs] = await Promise.all([bundleInto(join(workDir, 'notify'), 'notify'), startReceiver(secret, [{ status: 410 }]), startFakeSqs()]);
+    const [entry, receiver, sqs] = await Promise.all([bundled('notify'), startReceiver(secret, [{ status: 410 }]), startFakeSqs()]);
     try {
       const site = await publishedSite(`partners:
   - id: hnnews

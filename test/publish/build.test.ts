@@ -9,7 +9,6 @@ import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, PRIVATE_PREFIX, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import { BucketMemory } from '../../src/publish/bucketMemory.ts';
 import { createTestStores } from '../helpers/stores.ts';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { sampleFiles, writeSite } from './site.ts';
 import { pressMonthPath } from '../../templates/press.tsx';
 
@@ -185,7 +184,7 @@ describe('buildSite', () => {
     const plainRun = async (at: Date) => {
       const content = await load(plainRoot);
       const renderer = await createSiteRenderer(content, { workers: 0 });
-      const feeds = { partners: [], deliveries: createDynamoDeliveryStore({ client: plain.dynamodb, table: plain.table }) };
+      const feeds = { partners: [], deliveries: plain.deliveries };
       try {
         return await buildSite({ content, objects: plain.objects, records: plain.records, renderer, now: at, feeds });
       } finally {
@@ -211,7 +210,7 @@ describe('buildSite', () => {
       const content = await load(root);
       const renderer = await createSiteRenderer(content, { workers: 0 });
       try {
-        const feeds = { partners: [], deliveries: createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table }) };
+        const feeds = { partners: [], deliveries: stores.deliveries };
         return await buildSite({ content, objects: counted, records: stores.records, renderer, now: at, bucketMemory, feeds });
       } finally {
         await renderer.close();

@@ -7,7 +7,6 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { buildSite } from '../../src/publish/build.ts';
 import { markPending, readPendingBuilds } from '../../src/publish/buildState.ts';
 import { acquireLease, LeaseLostError } from '../../src/publish/lease.ts';
@@ -37,8 +36,7 @@ async function load(root: string): Promise<ContentSet> {
 async function build(content: ContentSet, stores: TestStores, records: RecordStore = stores.records) {
   const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
   try {
-    const deliveries = createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table });
-    return await buildSite({ content, objects: stores.objects, records, renderer, now, feeds: { partners: [], deliveries } });
+    return await buildSite({ content, objects: stores.objects, records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries } });
   } finally {
     await renderer.close();
   }

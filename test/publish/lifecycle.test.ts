@@ -9,7 +9,6 @@ import { buildSite, type BuildSummary, PublishStateError, SCHEDULED_PREFIX } fro
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import type { Partner } from '../../src/delivery/partner.ts';
 import type { DeliveryStore } from '../../src/delivery/store.ts';
 import { createTestStores } from '../helpers/stores.ts';
@@ -126,8 +125,7 @@ describe('embargo and release', () => {
   });
 
   it('releases at publishAt exactly once, even when two releases run at the same time', async () => {
-    const test = await createTestStores();
-    const stores = { ...test, deliveries: createDynamoDeliveryStore({ client: test.dynamodb, table: test.table }) };
+    const stores = await createTestStores();
     const root = await writeSite(sampleFiles());
     await build(root, stores, before);
     const results = await Promise.allSettled([build(root, stores, afterEmbargo), build(root, stores, afterEmbargo)]);
@@ -161,7 +159,7 @@ describe('embargo access for trusted partners', () => {
 
   it('tells only partners with embargo access, early and with the embargo time; everyone at release', async () => {
     const stores = await createTestStores();
-    const deliveries = createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table });
+    const { deliveries } = stores;
     const partners = [partner('trusted', true), partner('public', false)];
     const root = await writeSite(sampleFiles());
     const buildWithFeeds = async (now: Date) => {
@@ -203,8 +201,7 @@ describe('corrections and withdrawals', () => {
   });
 
   it('withdraws a document: notice instead of body, out of the head listings and feeds, kept in its month', async () => {
-    const test = await createTestStores();
-    const stores = { ...test, deliveries: createDynamoDeliveryStore({ client: test.dynamodb, table: test.table }) };
+    const stores = await createTestStores();
     const root = await writeSite(sampleFiles());
     await build(root, stores, before);
     const item = '<link>https://www.huainan.gov.cn/press/2010/hotline/</link>';

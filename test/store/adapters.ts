@@ -15,7 +15,7 @@ import type { ObjectStore, RecordStore } from '../../src/store/ports.ts';
 import { createS3ObjectStore } from '../../src/store/s3.ts';
 import { createSqliteRecordStore } from '../../src/store/sqlite.ts';
 import { openSqliteDatabase } from '../../src/store/sqliteDatabase.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 
 export interface Adapter<T> {
   name: string;
@@ -41,7 +41,7 @@ export const objectStoreAdapters: Adapter<ObjectStore>[] = [
     name: 'S3 (s3rver)',
     listsFoldersFirst: true,
     async create() {
-      const { objects, s3, bucket } = await createTestStores();
+      const { objects, s3, bucket } = await createEmulatorStores();
       return { store: objects, another: () => createS3ObjectStore({ client: s3, bucket }) };
     },
   },
@@ -58,7 +58,7 @@ export const recordStoreAdapters: Adapter<RecordStore>[] = [
   {
     name: 'DynamoDB (DynamoDB Local)',
     async create() {
-      const { records, dynamodb, table } = await createTestStores();
+      const { records, dynamodb, table } = await createEmulatorStores();
       return { store: records, another: () => createDynamoRecordStore({ client: dynamodb, table }) };
     },
   },
@@ -75,7 +75,7 @@ export const deliveryStoreAdapters: Adapter<DeliveryStore>[] = [
   {
     name: 'DynamoDB (DynamoDB Local)',
     async create() {
-      const { dynamodb, table } = await createTestStores();
+      const { dynamodb, table } = await createEmulatorStores();
       return { store: createDynamoDeliveryStore({ client: dynamodb, table }), another: () => createDynamoDeliveryStore({ client: dynamodb, table }) };
     },
   },

@@ -6,14 +6,14 @@ import { describe, expect, test } from 'vitest';
 import { createS3Client } from '../../src/store/clients.ts';
 import { StoreUnavailableError } from '../../src/store/ports.ts';
 import { createS3ObjectStore, ensureBucket } from '../../src/store/s3.ts';
-import { createTestStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/stores.ts';
 
 const html = (text: string): Uint8Array => new TextEncoder().encode(`<!doctype html><html lang="zh-CN"><p>${text}</p></html>`);
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('S3 object store', () => {
   test('list returns every object under the prefix in key order, across pages, with heads', async () => {
-    const { s3, bucket } = await createTestStores();
+    const { s3, bucket } = await createEmulatorStores();
     const objects = createS3ObjectStore({ client: s3, bucket, listPageSize: 10 });
     const keys = Array.from({ length: 25 }, (_, i) => `site/p/${String(i).padStart(2, '0')}.html`).reverse();
     await Promise.all(keys.map((key) => objects.put({ key, body: html(key), contentType: 'text/html; charset=utf-8' })));
@@ -32,7 +32,7 @@ describe('S3 object store', () => {
   });
 
   test('ensureBucket can run again on an existing bucket without losing objects', async () => {
-    const { objects, s3, bucket } = await createTestStores();
+    const { objects, s3, bucket } = await createEmulatorStores();
     await objects.put({ key: 'site/index.html', body: html('首页'), contentType: 'text/html' });
     await ensureBucket(s3, bucket);
     await expect(objects.head('site/index.html')).resolves.toBeDefined();
