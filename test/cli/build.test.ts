@@ -1,8 +1,8 @@
-// The CLI as a user runs it: `gazette build` then `gazette preview`, each starting its own
-// embedded S3 and DynamoDB under --data.
+// The CLI as a user runs it: `gazette build` then `gazette preview`, each opening the default
+// embedded stores under --data (files and SQLite; no server, no Java).
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +10,9 @@ import { sampleFiles, writeSite } from '../publish/site.ts';
 
 const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -34,7 +34,11 @@ describe('gazette build and preview', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'gazette-cli-'));
     content = await writeSite(sampleFiles(), join(work, 'content'));
-    build = await run(['build', '--content', content, '--data', join(work, 'data'), '--out', join(work, 'out'), '--now', '2010-06-25T08:00:00+08:00']);
+    // A PATH with git (for the audit trail's commit) and no java: the default stores need none.
+    const path = join(work, 'path');
+    await mkdir(path);
+    await symlink(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(path, 'git'));
+    build = await run(['build', '--content', content, '--data', join(work, 'data'), '--out', join(work, 'out'), '--now', '2010-06-25T08:00:00+08:00'], { PATH: path });
   }, 120_000);
 
   it('publishes the site and mirrors exactly the public objects to --out', async () => {
@@ -52,12 +56,23 @@ describe('gazette build and preview', () => {
     expect(await readFile(join(work, 'out/gazette/2010/05/huaifu-2010-69/index.html'), 'utf8')).toContain('淮府〔2010〕69号');
   });
 
+  it('keeps the site as plain files and the records in one SQLite file under --data, without Java, and links --out to them', async () => {
+    expect((await readdir(join(work, 'data'))).sort()).toEqual(['cache', 'gazette.sqlite', 'objects', 'published.json']);
+    const site = join(work, 'data/objects/site');
+    expect(await filesUnder(site)).toEqual(await filesUnder(join(work, 'out')));
+    // --out holds hard links to the store's files: the same inode, no second copy of the bytes.
+    const [stored, mirrored] = await Promise.all([stat(join(site, 'index.html')), stat(join(work, 'out/index.html'))]);
+    expect(mirrored.ino).toBe(stored.ino);
+  });
+
   it('with --jobs 2, renders in worker processes and publishes byte for byte what one process does', async () => {
     const parallel = await run(['build', '--jobs', '2', '--content', content, '--data', join(work, 'data-jobs'), '--out', join(work, 'out-jobs'), '--now', '2010-06-25T08:00:00+08:00']);
     expect(parallel.stderr).toBe('');
     expect(parallel.code).toBe(0);
     expect(parallel.stdout).toMatch(/Published 5 new and 0 changed documents, 0 unchanged, 1 scheduled for later, 1 drafts skipped/);
     expect(parallel.stdout).toMatch(/document jobs in 2 worker processes\.\n/);
+    // The workers wrote the embedded stores beside the build's own process.
+    expect((await readdir(join(work, 'data-jobs'))).sort()).toEqual(['cache', 'gazette.sqlite', 'objects', 'published.json']);
     const files = await filesUnder(join(work, 'out'));
     expect(await filesUnder(join(work, 'out-jobs'))).toEqual(files);
     for (const file of files) {
@@ -161,5 +176,13 @@ describe('gazette build and preview', () => {
     const result = await run(['build', '--colour']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Usage: gazette build');
+  });
+
+  it('rejects an unknown store set, naming both', async () => {
+    const result = await run(['build', '--stores', 'dynamo', '--content', content, '--data', join(work, 'data-bad')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--stores "dynamo" is not a store set. Use --stores embedded');
+    expect(result.stderr).toContain('--stores aws-local');
+    expect(result.stderr).toContain('--stores SET');
   });
 });
