@@ -11,7 +11,7 @@ import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts'
 import { type Artifact, artifact } from '../outputs.ts';
 import { renderDocumentPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
 import { type HastRoot, markdownToHast } from '../render/markdown.ts';
-import { type PdfFonts, loadPdfFonts, renderDocumentPdf, renderIssuePdf } from '../render/pdf/index.ts';
+import type { PdfFonts } from '../render/pdf/index.ts';
 import type { DocumentPageJob } from './build.ts';
 
 export type ContentLinkResolver = (fromFile: string, href: string) => string | undefined;
@@ -36,11 +36,21 @@ export interface RenderEnvironment {
   pdf: boolean;
 }
 
+let pdfModule: Promise<typeof import('../render/pdf/index.ts')> | undefined;
 let fonts: Promise<PdfFonts> | undefined;
+
+/**
+ * The PDF renderer (pdfkit, fontkit and their tables) is loaded on the first PDF, not with this
+ * module: a build without PDFs, or one that changes a page only, never pays for it.
+ */
+function pdfRenderer(): Promise<typeof import('../render/pdf/index.ts')> {
+  pdfModule ??= import('../render/pdf/index.ts');
+  return pdfModule;
+}
 
 /** Fonts are parsed once per thread, on the first PDF. */
 function pdfFonts(): Promise<PdfFonts> {
-  fonts ??= loadPdfFonts();
+  fonts ??= pdfRenderer().then((pdf) => pdf.loadPdfFonts());
   return fonts;
 }
 
@@ -114,7 +124,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const body = parsed.get(doc.body) ?? renderBody(doc.body, input.resolveLink as (href: string) => string | undefined);
   const bodyHtml = toHtml(body) + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
   if (!env.pdf) return { artifacts: [page], bodyHtml };
-  const pdf = await renderDocumentPdf(
+  const pdf = await (await pdfRenderer()).renderDocumentPdf(
     { doc, hast: printHast(env, doc.file, doc.body), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
     await pdfFonts(),
   );
@@ -142,7 +152,7 @@ export async function renderIssuePdfArtifact(
   issue: GazetteIssue,
   articles: { doc: ArticleDocument; indexNumber: string }[],
 ): Promise<Artifact> {
-  const bytes = await renderIssuePdf(
+  const bytes = await (await pdfRenderer()).renderIssuePdf(
     {
       issue,
       site: env.ctx.site as SiteConfig,
