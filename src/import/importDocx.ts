@@ -5,7 +5,7 @@
 import { basename, extname } from 'node:path';
 import { stringify } from 'yaml';
 import { idPattern } from '../content/ids.ts';
-import type { Inline } from './blocks.ts';
+import { plainText, type Inline } from './blocks.ts';
 import type { ContentFacts, ExistingArticle } from './contentFacts.ts';
 import { bodyMarkdown } from './markdown.ts';
 import { fullWidth, fullWidthInPlace, type PunctuationChange } from './punctuation.ts';
@@ -83,6 +83,17 @@ export async function planImport(bytes: Uint8Array, facts: ContentFacts, options
   if (attachments.length > 0) fields['attachments'] = attachments;
   for (const note of docx.notes) {
     findings.push({ field: 'body', value: `[^${note.label}]`, from: note.paragraphs.map((p) => p.map((i) => (i.kind === 'text' ? i.value : '')).join('')).join(' ').slice(0, 60), certainty: 'read', check: 'a Word footnote or endnote, kept as a Markdown footnote' });
+  }
+  for (const block of found.body) {
+    if (block.kind !== 'list' || !block.ordered) continue;
+    const first = block.items[0]?.[0];
+    findings.push({
+      field: 'body',
+      value: 'numbered list',
+      from: first?.kind === 'paragraph' ? plainText(first.inlines).slice(0, 60) : '',
+      certainty: 'guess',
+      check: "Word numbered these lines itself, so their numbers (一、 or 1.) are not in the text; they became a numbered list 1. 2. 3.: if they are headings, write them as ## 一、…",
+    });
   }
   found.body.forEach((block, index) => {
     if (block.kind !== 'table') return;

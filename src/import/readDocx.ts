@@ -30,9 +30,15 @@ export interface DocxContent extends DocumentBlocks {
 /** The file is not a Word document mammoth can read; `message` says what and how to fix it. */
 export class DocxError extends Error {}
 
+/** mammoth holds the whole package and its XML in memory; a larger file is pictures, not text. */
+const MAX_DOCX_BYTES = 100 * 2 ** 20;
+
 const startsWith = (bytes: Uint8Array, signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
 
 export async function readDocx(bytes: Uint8Array): Promise<DocxContent> {
+  if (bytes.length > MAX_DOCX_BYTES) {
+    throw new DocxError(`the file is ${Math.round(bytes.length / 2 ** 20)} MiB; a Word document for the gazette is at most ${MAX_DOCX_BYTES / 2 ** 20} MiB. Compress its pictures in Word (File → Compress Pictures) or send large tables as separate attachments.`);
+  }
   if (bytes.length === 0) throw new DocxError('the file is empty. Save the document again from Word as a .docx and import that file.');
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new DocxError(

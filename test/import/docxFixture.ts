@@ -14,7 +14,8 @@ export interface DocxImage {
 }
 
 export type Block =
-  | { p: string | Run[]; style?: 'Title' | 'Heading1' | 'Heading2' | 'Subtitle' }
+  /** `numbered`: Word's automatic numbering (一、二、…), so the number is not in the text. */
+  | { p: string | Run[]; style?: 'Title' | 'Heading1' | 'Heading2' | 'Subtitle'; numbered?: boolean }
   | { table: string[][]; merged?: boolean };
 
 export interface DocxSpec {
@@ -55,12 +56,14 @@ export function buildDocx(spec: DocxSpec): Buffer {
     const props = `${item.bold ? '<w:b/>' : ''}${item.italic ? '<w:i/>' : ''}`;
     return `<w:r>${props === '' ? '' : `<w:rPr>${props}</w:rPr>`}<w:t xml:space="preserve">${esc(item.text)}</w:t></w:r>`;
   };
-  const paragraph = (content: string | Run[], style?: string) =>
-    `<w:p>${style === undefined ? '' : `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>`}${(typeof content === 'string' ? [content] : content).map(run).join('')}</w:p>`;
+  const paragraph = (content: string | Run[], style?: string, numbered = false) => {
+    const props = `${style === undefined ? '' : `<w:pStyle w:val="${style}"/>`}${numbered ? '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>' : ''}`;
+    return `<w:p>${props === '' ? '' : `<w:pPr>${props}</w:pPr>`}${(typeof content === 'string' ? [content] : content).map(run).join('')}</w:p>`;
+  };
 
   const body = spec.blocks
     .map((block) => {
-      if ('p' in block) return paragraph(block.p, block.style);
+      if ('p' in block) return paragraph(block.p, block.style, block.numbered);
       const rows = block.table.map((row, r) => {
         const cells = row.map((cell, c) => {
           const merge = block.merged === true && r === 0 && c === 0 ? '<w:tcPr><w:gridSpan w:val="2"/></w:tcPr>' : '';
@@ -95,6 +98,11 @@ export function buildDocx(spec: DocxSpec): Buffer {
   if (footnotes.length > 0) {
     files['word/footnotes.xml'] =
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes ${ns}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>${footnotes.join('')}</w:footnotes>`;
+  }
+  if (spec.blocks.some((block) => 'p' in block && block.numbered === true)) {
+    files['word/numbering.xml'] =
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering ${ns}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>`;
+    rels.push('<Relationship Id="rIdNumbering" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>');
   }
   files['word/_rels/document.xml.rels'] =
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join('')}</Relationships>`;

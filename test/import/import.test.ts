@@ -192,6 +192,27 @@ attachments:
     expect(await readFile(join(root, 'gazette/2010/06/gz-2010-06-1.md'), 'utf8')).toContain('department: 淮南市人民政府办公室\n');
   });
 
+  it("says when Word's own numbering hid the heading numbers", async () => {
+    const root = await site();
+    const docx = join(dirname(root), 'numbered.docx');
+    await writeFile(
+      docx,
+      buildDocx({
+        blocks: [
+          { p: '淮南市人民政府关于开展政务公开示范点建设的通知', style: 'Title' },
+          { p: '建设范围', numbered: true },
+          { p: '市级政务公开示范点25家，市级办事公开示范点8家。' },
+          { p: '工作要求', numbered: true },
+          { p: '淮南市人民政府' },
+          { p: '二〇一〇年六月十五日' },
+        ],
+      }),
+    );
+    const result = await run(root, docx, '--issue', '2010/06');
+    expect(result.out).toContain('  body: numbered list  ← “建设范围”\n      Word numbered these lines itself');
+    expect(await readFile(join(root, 'gazette/2010/06/gz-2010-06-1.md'), 'utf8')).toContain('---\n1. 建设范围\n\n市级政务公开示范点25家');
+  });
+
   it('keeps names from inside the .docx out of the paths it writes', async () => {
     const root = await site();
     const docx = join(dirname(root), 'evil.docx');
