@@ -1,6 +1,7 @@
 // Feed and delivery benchmarks: full rebuild of every feed and archive for a 10,000-document
 // history, the incremental case (one new document), and fan-out of one change to 50 partners.
-// On s3rver it also prints the stand-in's floor: the store alone doing the same reads and writes.
+// On the embedded default (files and SQLite, as `gazette build` uses them) it also prints the
+// store's floor: the store alone doing the same reads and writes.
 // Run alone with `node --import tsx bench/feeds.ts`, or through `npm run bench` once wired in.
 // Timings are printed, never asserted.
 
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYaml } from '../src/content/frontmatter.ts';
 import type { GazetteDocument, SiteConfig } from '../src/content/model.ts';
-import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
+import type { DeliveryStore } from '../src/delivery/store.ts';
 import { recordDeliveries } from '../src/delivery/outbox.ts';
 import { loadPartners, type Partner } from '../src/delivery/partners.ts';
 import { environmentSecrets } from '../src/delivery/secrets.ts';
@@ -21,7 +22,6 @@ import { mapLimit } from '../src/concurrency.ts';
 import { feedEntryArtifact } from '../src/feeds/entries.ts';
 import { rebuildFeeds } from '../src/feeds/rebuild.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
-import { createDynamoDbDocumentClient } from '../src/store/clients.ts';
 import type { DocumentRecord, ObjectStore } from '../src/store/ports.ts';
 import { createMemoryObjectStore } from '../test/feeds/memoryObjects.ts';
 
@@ -84,7 +84,7 @@ function recordingStore(objects: ObjectStore): ObjectStore & { take: () => { rea
 /**
  * What the store alone takes to do the same I/O as a run: read the same keys (16 in flight, as the
  * rebuild reads), then accept objects of the same sizes (precomputed bodies, 48 in flight: the
- * rebuild's 16 documents of 3 formats each). No feed work. On s3rver this is the stand-in's floor
+ * rebuild's 16 documents of 3 formats each). No feed work. On the embedded store this is its floor
  * under the feed figures.
  */
 async function storeFloor(objects: ObjectStore, io: { reads: string[]; writes: number[] }, tag: string): Promise<string> {
@@ -127,7 +127,7 @@ export async function benchRebuild(label: string, store: ObjectStore, site: Site
   return lines;
 }
 
-export async function benchFanOut(dynamodbEndpoint: string, site: SiteConfig, count: number): Promise<string> {
+export async function benchFanOut(store: DeliveryStore, site: SiteConfig, count: number): Promise<string> {
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
   let received = 0;
   const server = createServer((req, res) => {
@@ -139,9 +139,7 @@ export async function benchFanOut(dynamodbEndpoint: string, site: SiteConfig, co
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const port = (server.address() as AddressInfo).port;
-  const client = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint });
   try {
-    const store = createDynamoDeliveryStore({ client, table: 'gazette' });
     const run = Date.now(); // eslint-disable-line no-restricted-syntax -- unique partner ids per bench run
     const partnersOf = (round: string): Partner[] => Array.from({ length: count }, (_, i) => ({
       id: `bench-${run}-${round}-${i}`, name: `合作网站${i}`, takes: { fullText: true },
@@ -160,9 +158,8 @@ export async function benchFanOut(dynamodbEndpoint: string, site: SiteConfig, co
     received = 0;
     const { ms } = await timed(() => fanOut(partnersOf('warm')));
     void cold;
-    return `delivery fan-out of one change to ${count} partners on loopback (outbox + signed sends): ${ms.toFixed(0)} ms, ${received} received (target ≤ 1000 ms); first run on a cold DynamoDB Local: ${cold.ms.toFixed(0)} ms`;
+    return `delivery fan-out of one change to ${count} partners on loopback (outbox + signed sends): ${ms.toFixed(0)} ms, ${received} received (target ≤ 1000 ms); first run (cold outbox): ${cold.ms.toFixed(0)} ms`;
   } finally {
-    client.destroy();
     server.close();
   }
 }
@@ -187,7 +184,7 @@ function feedSink(): ObjectStore & { bytes: () => number } {
   };
 }
 
-/** `size` documents; `withServers: false` skips the s3rver and DynamoDB Local parts. */
+/** `size` documents; `withServers: false` skips the parts on the embedded stores (files and SQLite). */
 export async function benchFeeds(size = 10_000, withServers = true): Promise<string[]> {
   const site = parseYaml(await readFile('content/site.yaml', 'utf8')).data as SiteConfig;
   const { partners = [] } = await loadPartners('content', site);
@@ -198,8 +195,8 @@ export async function benchFeeds(size = 10_000, withServers = true): Promise<str
   const dir = await mkdtemp(join(tmpdir(), 'gazette-bench-feeds-'));
   const stores = await startLocalStores(dir);
   try {
-    lines.push(...(await benchRebuild('s3rver', stores.objects, site, partners, size, true)));
-    lines.push(await benchFanOut(stores.dynamodbEndpoint, site, 50));
+    lines.push(...(await benchRebuild('embedded default: file object store', stores.objects, site, partners, size, true)));
+    lines.push(await benchFanOut(stores.deliveries, site, 50));
   } finally {
     await stores.stop();
     await rm(dir, { recursive: true, force: true });
