@@ -5,7 +5,7 @@
 import { basename, extname } from 'node:path';
 import { stringify } from 'yaml';
 import { idPattern } from '../content/ids.ts';
-import { plainText, type Inline } from './blocks.ts';
+import { plainText, type Block, type Inline } from './blocks.ts';
 import type { ContentFacts, ExistingArticle } from './contentFacts.ts';
 import { bodyMarkdown } from './markdown.ts';
 import { fullWidth, fullWidthInPlace, type PunctuationChange } from './punctuation.ts';
@@ -78,7 +78,7 @@ export async function planImport(bytes: Uint8Array, facts: ContentFacts, options
   fields['category'] = chooseCategory(found.title ?? '', department, facts, options, findings);
 
   const files: PlannedFile[] = [];
-  const imageFiles = saveImages(docx, slug, files, findings);
+  const imageFiles = saveImages(docx, found.body, slug, files, findings);
   const attachments = saveEmbedded(docx, slug, found.attachmentTitles, files, findings);
   if (attachments.length > 0) fields['attachments'] = attachments;
   for (const note of docx.notes) {
@@ -220,9 +220,33 @@ function chooseId(docNumber: string | undefined, facts: ContentFacts, options: I
   return id;
 }
 
-function saveImages(docx: DocxContent, slug: string, files: PlannedFile[], findings: Finding[]): Map<number, string> {
+/** Every image of the body, with its inline node (notes may not hold images in Markdown). */
+function bodyImages(blocks: Block[]): Extract<Inline, { kind: 'image' }>[] {
+  const found: Extract<Inline, { kind: 'image' }>[] = [];
+  const scan = (list: Inline[]) => {
+    for (const item of list) {
+      if (item.kind === 'image') found.push(item);
+      else if (item.kind === 'strong' || item.kind === 'emphasis' || item.kind === 'link') scan(item.children);
+    }
+  };
+  const visit = (block: Block) => {
+    if (block.kind === 'paragraph' || block.kind === 'heading') scan(block.inlines);
+    else if (block.kind === 'table') block.rows.flat().forEach(scan);
+    else block.items.forEach((item) => item.forEach(visit));
+  };
+  blocks.forEach(visit);
+  return found;
+}
+
+function saveImages(docx: DocxContent, body: Block[], slug: string, files: PlannedFile[], findings: Finding[]): Map<number, string> {
   const names = new Map<number, string>();
+  const inBody = bodyImages(body);
   for (const image of docx.images) {
+    const uses = inBody.filter((item) => item.index === image.index);
+    if (uses.length === 0) {
+      findings.push({ field: 'body', value: '', from: `image ${image.index}`, certainty: 'read', check: `image ${image.index} stood in a line taken out of the body (banner, title, 文号, 落款 or date; often the seal) and was not saved` });
+      continue;
+    }
     const extension = imageTypes[image.contentType];
     if (image.bytes === undefined) {
       findings.push({ field: 'body', value: '', from: `image ${image.index}`, certainty: 'missing', check: `image ${image.index} was left out: ${image.problem ?? 'it could not be read'}. Ask the department for the picture, save it beside the article and insert it with ![说明](file.png)` });
@@ -235,31 +259,17 @@ function saveImages(docx: DocxContent, slug: string, files: PlannedFile[], findi
     const name = `${slug}-image-${image.index}.${extension}`;
     names.set(image.index, name);
     files.push({ name, bytes: image.bytes });
+    // Alt text is what a screen reader says and what shows when the image cannot load.
+    const alt = uses[0]?.alt ?? '';
+    if (alt === '') for (const use of uses) use.alt = `图${image.index}`;
+    findings.push({
+      field: 'body',
+      value: name,
+      from: alt === '' ? `image ${image.index}` : `image ${image.index}: ${alt}`,
+      certainty: alt === '' ? 'guess' : 'read',
+      check: alt === '' ? `saved beside the article; it had no description in Word, so it reads “图${image.index}”: write what it shows` : 'saved beside the article, with its description from Word',
+    });
   }
-  // Alt text is what a screen reader says and what shows when the image cannot load.
-  const visit = (blocks: DocxContent['blocks']) => {
-    for (const block of blocks) {
-      if (block.kind === 'list') block.items.forEach(visit);
-      const lists = block.kind === 'paragraph' || block.kind === 'heading' ? [block.inlines] : block.kind === 'table' ? block.rows.flat() : [];
-      const scan = (list: Inline[]) => {
-        for (const item of list) {
-          if (item.kind === 'strong' || item.kind === 'emphasis' || item.kind === 'link') scan(item.children);
-          if (item.kind !== 'image' || !names.has(item.index)) continue;
-          const described = item.alt !== '';
-          if (!described) item.alt = `图${item.index}`;
-          findings.push({
-            field: 'body',
-            value: names.get(item.index) as string,
-            from: described ? `image ${item.index}: ${item.alt}` : `image ${item.index}`,
-            certainty: described ? 'read' : 'guess',
-            check: described ? 'saved beside the article, with its description from Word' : `saved beside the article; it had no description in Word, so it reads “图${item.index}”: write what it shows`,
-          });
-        }
-      };
-      lists.forEach(scan);
-    }
-  };
-  visit(docx.blocks);
   return names;
 }
 

@@ -74,7 +74,7 @@ const notice: Block[] = [
   },
   { p: [{ image: { bytes: png, part: 'media/image1.png', alt: '全市政府信息公开查阅点分布图' } }] },
   { p: '附件：淮南市工程建设领域项目信息公开目录（2010年版）' },
-  { p: '淮南市人民政府' },
+  { p: ['淮南市人民政府', { image: { bytes: png, part: 'media/seal.png', alt: '印章' } }] },
   { p: '二〇一〇年六月十一日' },
 ];
 
@@ -135,6 +135,9 @@ attachments:
 [^1]: 2010年6月1日至2日，全国试点工作座谈会在广东省东莞市召开，我市在会上交流了经验。
 `);
     expect(await readFile(join(folder, 'huaifu-2010-88-image-1.png'))).toEqual(png);
+    // The seal beside the 落款 left the body with it, and is not saved.
+    expect(existsSync(join(folder, 'huaifu-2010-88-image-2.png'))).toBe(false);
+    expect(result.out).toContain('  body:  ← “image 2”\n      image 2 stood in a line taken out of the body');
     expect(await readFile(join(folder, 'huaifu-2010-88-fujian-1.xlsx'))).toEqual(xlsx);
 
     // Each finding names the file, the field and the text it came from.
