@@ -69,10 +69,14 @@ export function recognize(blocks: readonly Block[]): Recognized {
   }
   const titleBlock = remaining.find((block) => block.kind === 'heading' && block.title) ?? firstTitleCandidate(remaining);
   if (titleBlock !== undefined) {
-    const text = textOf(titleBlock);
-    result.title = text;
-    remove(remaining, titleBlock);
     const styled = titleBlock.kind === 'heading' && titleBlock.title;
+    // A long title is often typed as two lines, both in the Title style: one title.
+    const at = remaining.indexOf(titleBlock);
+    let end = at + 1;
+    while (styled && remaining[end]?.kind === 'heading' && (remaining[end] as { title: boolean }).title) end++;
+    const text = remaining.slice(at, end).map(textOf).join('');
+    result.title = text;
+    remaining.splice(at, end - at);
     findings.push({
       field: 'title',
       value: text,

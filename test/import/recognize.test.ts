@@ -76,6 +76,13 @@ describe('recognize', () => {
     expect(found.findings.find((finding) => finding.field === 'title')).toMatchObject({ certainty: 'guess', from: '淮南市人民政府办公室关于做好在线访谈工作的通知' });
   });
 
+  it('joins a title typed as two lines in the Title style', () => {
+    const title = (text: string): Block => ({ kind: 'heading', level: 1, title: true, inlines: [{ kind: 'text', value: text }] });
+    const found = recognize([title('淮南市人民政府关于印发淮南市政府信息公开'), title('“制度执行年”活动实施方案的通知'), p('各县、区人民政府：')]);
+    expect(found.title).toBe('淮南市人民政府关于印发淮南市政府信息公开“制度执行年”活动实施方案的通知');
+    expect(found.body).toHaveLength(1);
+  });
+
   it('reports what it cannot find', () => {
     const found = recognize([p('在全市政务公开工作会议上的讲话'), p('同志们：'), p('今天召开会议，部署下一阶段工作。')]);
     expect(found.signedDate).toBeUndefined();
