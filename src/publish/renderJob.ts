@@ -94,13 +94,20 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const { doc } = job;
   const pdfKey = documentPdfKey(doc);
   const withdrawn = doc.status === 'withdrawn';
-  // The page and the feed entry show the same body: parse each Markdown text once, and give the
-  // page its own copy (templates adjust ids and heading levels in place).
-  const parsed = new Map<string, HastRoot>();
+  // The page and the feed entry show the same body: each Markdown text is parsed once, and its
+  // tree given to the page (templates adjust ids and heading levels in place). The feed's HTML of
+  // the body is taken before that, from the untouched tree, rather than from a deep copy kept
+  // aside (structuredClone of a body's tree cost more than a millisecond). A text asked for again
+  // is parsed again, with the links resolved as the first time, which gives the same tree.
+  const resolvers = new Map<string, (href: string) => string | undefined>();
+  let feedBodyHtml: string | undefined;
   const renderBody = (markdown: string, resolveLink: (href: string) => string | undefined): HastRoot => {
-    let tree = parsed.get(markdown);
-    if (tree === undefined) parsed.set(markdown, (tree = markdownToHast(markdown, { resolveLink })));
-    return structuredClone(tree);
+    const first = resolvers.get(markdown);
+    if (first !== undefined) return markdownToHast(markdown, { resolveLink: first });
+    resolvers.set(markdown, resolveLink);
+    const tree = markdownToHast(markdown, { resolveLink });
+    if (markdown === doc.body && !withdrawn) feedBodyHtml = toHtml(tree);
+    return tree;
   };
   const input: DocumentPageInput = {
     renderBody,
@@ -121,8 +128,8 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const page = renderDocumentPage(ctx, doc, input);
   if (withdrawn) return { artifacts: [page], bodyHtml: '' };
   // The feed entry takes the page's body (its links are made absolute when the entry is written).
-  const body = parsed.get(doc.body) ?? renderBody(doc.body, input.resolveLink as (href: string) => string | undefined);
-  const bodyHtml = toHtml(body) + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
+  const body = feedBodyHtml ?? toHtml(renderBody(doc.body, input.resolveLink as (href: string) => string | undefined));
+  const bodyHtml = body + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
   if (!env.pdf) return { artifacts: [page], bodyHtml };
   const pdf = await (await pdfRenderer()).renderDocumentPdf(
     { doc, hast: printHast(env, doc.file, doc.body), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
