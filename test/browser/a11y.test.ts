@@ -1,6 +1,7 @@
 // Accessibility in a real browser: every page template of the built example site, opened in
-// headless Chromium, has no axe-core violation of WCAG 2.1 A or AA. A screenshot of each, at
-// desktop and phone width, goes to .gazette/screenshots/ for a person to look at.
+// headless Chromium, has no axe-core violation of WCAG 2.1 A or AA. With GAZETTE_SCREENSHOTS=1, a
+// screenshot of each, at desktop and phone width, goes to .gazette/screenshots/ for a person to look
+// at (off by default: encoding sixty full-page images costs more CPU than the checks).
 
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -9,12 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { axeViolations, formatViolations, launchBrowser } from '../helpers/browser.ts';
 import { exampleSite, openPage, pagesToTest } from './site.ts';
 
-const screenshots = resolve(import.meta.dirname, '../../.gazette/screenshots');
+const screenshots = process.env['GAZETTE_SCREENSHOTS'] === '1' ? resolve(import.meta.dirname, '../../.gazette/screenshots') : undefined;
 
 const site = await exampleSite();
 const { crawled, chosen } = await pagesToTest(site);
 const browser: Browser = await launchBrowser();
-await mkdir(screenshots, { recursive: true });
+if (screenshots !== undefined) await mkdir(screenshots, { recursive: true });
 console.log(`Crawled ${crawled.length} pages; testing one per template:\n${chosen.map((page) => `  ${page.path}   (${page.template})`).join('\n')}`);
 
 afterAll(async () => {
@@ -36,9 +37,9 @@ describe.concurrent('axe-core finds no WCAG 2.1 A/AA violation', () => {
       const page = await context.newPage();
       expect(await openPage(page, site, chosenPage)).toBe(chosenPage.status);
       const violations = await axeViolations(page);
-      await page.screenshot({ path: `${screenshots}/${shotName(chosenPage.path, chosenPage.status)}-1280.png`, fullPage: true });
+      if (screenshots !== undefined) await page.screenshot({ path: `${screenshots}/${shotName(chosenPage.path, chosenPage.status)}-1280.png`, fullPage: true });
       await page.setViewportSize({ width: 360, height: 740 });
-      await page.screenshot({ path: `${screenshots}/${shotName(chosenPage.path, chosenPage.status)}-360.png`, fullPage: true });
+      if (screenshots !== undefined) await page.screenshot({ path: `${screenshots}/${shotName(chosenPage.path, chosenPage.status)}-360.png`, fullPage: true });
       // At phone width the layout changes, not the colours or the markup: check again what
       // layout can break (text over another background, scrolling regions, tap targets).
       const narrow = await axeViolations(page, { rules: ['color-contrast', 'scrollable-region-focusable', 'link-in-text-block', 'meta-viewport'] });

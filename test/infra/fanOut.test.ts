@@ -16,10 +16,18 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 
 let workDir: string;
 
+// A synth costs seconds of CPU: each context is synthesized once per file, and the tests share it.
+const synthesized = new Map<string, { template: Template; resources: Record<string, Resource> }>();
+
 async function synth(context: Record<string, unknown> = {}): Promise<{ template: Template; resources: Record<string, Resource> }> {
-  const { app } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, `out-${Object.keys(context).length}`), context });
+  const key = JSON.stringify(context);
+  const cached = synthesized.get(key);
+  if (cached !== undefined) return cached;
+  const { app } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, `out-${synthesized.size}`), context });
   const template = Template.fromStack(app.node.findChild('Gazette') as Stack);
-  return { template, resources: template.toJSON().Resources as Record<string, Resource> };
+  const result = { template, resources: template.toJSON().Resources as Record<string, Resource> };
+  synthesized.set(key, result);
+  return result;
 }
 
 /** The logical id of the function whose description starts with `Gazette <name>:`. */
