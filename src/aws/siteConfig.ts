@@ -1,6 +1,7 @@
-// The validated site configuration and partner list, as the last successful publish saw them.
-// The render function writes it next to the build state; the feeds and notify functions read it
-// instead of loading and validating the whole content tree themselves.
+// The validated site configuration and partner list, as the last accepted publish saw them.
+// The render and release functions write it once a build's plan is accepted, before its first
+// write, so the stream events of that build already see its partners; the feeds and notify
+// functions read it instead of loading and validating the whole content tree themselves.
 
 import type { SiteConfig } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
