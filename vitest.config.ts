@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default leaves a core free (one file at a time on two cores), but many test files
+    // spend much of their time waiting for a process of their own (a bundled function, Chromium,
+    // the emulators), so one file per core keeps both busy.
+    maxWorkers: availableParallelism(),
   },
 });
