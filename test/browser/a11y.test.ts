@@ -29,7 +29,8 @@ function shotName(path: string, status: number): string {
   return path.replace(/^\/|\/$/g, '').replace(/[^a-z0-9-]+/gi, '_') || 'home';
 }
 
-describe.concurrent('axe-core finds no WCAG 2.1 A/AA violation', () => {
+// Pages run five at a time in one browser, beside another test file: slower than one alone.
+describe.concurrent('axe-core finds no WCAG 2.1 A/AA violation', { timeout: 120_000 }, () => {
   it.each(chosen.map((page) => [page.path, page] as const))('%s', async (_, chosenPage) => {
     // The injected axe script is inline code, which the site's CSP forbids: bypass it in tests only.
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });

@@ -97,7 +97,8 @@ describe('the skip link', () => {
   });
 });
 
-describe.concurrent('Tab reaches everything, visibly, and leaves the page', () => {
+// Pages run five at a time in one browser, beside another test file: slower than one alone.
+describe.concurrent('Tab reaches everything, visibly, and leaves the page', { timeout: 120_000 }, () => {
   it.each(chosen.map((page) => [page.path, page] as const))('%s', async (path, chosenPage) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {

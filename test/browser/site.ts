@@ -4,7 +4,7 @@
 // Pages are found by crawling from the home page; one page per template is tested. Built once
 // per test run, shared by the browser test files.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,9 +52,11 @@ export interface SiteUnderTest {
  * its own process): the first to come builds it into embedded stores and says where in a file of
  * the run's own temporary folder; the others wait for that file and serve the same folder.
  */
+/** The run's folder of the shared site (test/globalSetup.ts gives each run its own temporary folder). */
+const siteDir = () => join(tmpdir(), 'gazette-browser-site-1');
+
 export async function exampleSite(): Promise<SiteUnderTest> {
-  // The run's temporary folder (test/globalSetup.ts) is the run's own: one site per run.
-  const dir = join(tmpdir(), 'gazette-browser-site-1');
+  const dir = siteDir();
   const ready = join(dir, 'stores.json');
   const failed = join(dir, 'failed.txt');
   let builder = true;
@@ -96,6 +98,18 @@ export const missingPath = '/no-such-page/';
  * 404 page. Fails when the pages the fixture made are not among them, or a link is broken.
  */
 export async function pagesToTest(site: SiteUnderTest): Promise<{ crawled: CrawledPage[]; chosen: CrawledPage[] }> {
+  // The site is the same for every browser test file of the run: the first to crawl it saves what it found.
+  const saved = join(siteDir(), 'pages.json');
+  const found = await readFile(saved, 'utf8').catch(() => undefined);
+  if (found !== undefined) return JSON.parse(found) as { crawled: CrawledPage[]; chosen: CrawledPage[] };
+  const pages = await crawlPagesToTest(site);
+  const partial = `${saved}.${process.pid}`;
+  await writeFile(partial, JSON.stringify(pages));
+  await rename(partial, saved);
+  return pages;
+}
+
+async function crawlPagesToTest(site: SiteUnderTest): Promise<{ crawled: CrawledPage[]; chosen: CrawledPage[] }> {
   const crawled = await crawlSite(site.url);
   const broken = crawled.filter((page) => page.status !== 200);
   if (broken.length > 0) throw new Error(`links lead to pages that are not there: ${broken.map((page) => `${page.path} (${page.status})`).join(', ')}`);
