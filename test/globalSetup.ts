@@ -1,5 +1,7 @@
-// Starts the embedded S3 and DynamoDB once per test run and hands their endpoints to every test
-// file through `provide`; tests isolate themselves by bucket and table name (test/helpers/stores.ts).
+// Starts the emulators (s3rver and DynamoDB Local) once per test run and hands their endpoints to
+// every test file through `provide`. Only the AWS path uses them: the adapters' conformance suites,
+// the bundled functions and tests that read S3 or DynamoDB themselves, each in its own bucket and
+// table (createEmulatorStores in test/helpers/stores.ts); other tests use the embedded stores.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
