@@ -77,7 +77,7 @@ function indexNumberParts(indexNumber: string): Child {
 /** The catalogue table: 索引号, 标题, 文号, 成文日期, 发布日期; withdrawn entries marked, no summary. */
 export function catalogueTable(caption: string, entries: DocumentRecord[]): Result {
   return (
-    <div class="table-scroll" role="region" aria-label={`${caption}（表格，可横向滚动）`} tabIndex={0}>
+    <section class="table-scroll" aria-label={`${caption}（表格，可横向滚动）`} tabIndex={0}>
       <table class="catalogue-table">
         <caption>{caption}</caption>
         <thead>
@@ -107,7 +107,7 @@ export function catalogueTable(caption: string, entries: DocumentRecord[]): Resu
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -64,7 +64,7 @@ function rankingTable(caption: string, period: PeriodFigures): Result {
     </td>
   );
   return (
-    <div class="table-scroll" role="region" aria-label={`${caption}（表格，可横向滚动）`} tabIndex={0}>
+    <section class="table-scroll" aria-label={`${caption}（表格，可横向滚动）`} tabIndex={0}>
       <table class="ranking-table" data-sortable="">
         <caption>{caption}</caption>
         <thead>
@@ -103,7 +103,7 @@ function rankingTable(caption: string, period: PeriodFigures): Result {
           </tr>
         </tfoot>
       </table>
-    </div>
+    </section>
   );
 }
 
@@ -240,7 +240,7 @@ export function statisticsMonthPage(ctx: RenderContext, stats: YearStatistics, p
 /** A two-column table of labelled figures. */
 function figureTable(id: string, caption: string, head: [string, string], rows: { label: string; value: string | number }[]): Result {
   return (
-    <div class="table-scroll" role="region" aria-labelledby={id} tabIndex={0}>
+    <section class="table-scroll" aria-labelledby={id} tabIndex={0}>
       <table class="report-table">
         <caption id={id}>{caption}</caption>
         <thead>
@@ -258,7 +258,7 @@ function figureTable(id: string, caption: string, head: [string, string], rows: 
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -103,9 +103,9 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   let feedBodyHtml: string | undefined;
   const renderBody = (markdown: string, resolveLink: (href: string) => string | undefined): HastRoot => {
     const first = resolvers.get(markdown);
-    if (first !== undefined) return markdownToHast(markdown, { resolveLink: first });
+    if (first !== undefined) return markdownToHast(markdown, { resolveLink: first, lang: doc.lang });
     resolvers.set(markdown, resolveLink);
-    const tree = markdownToHast(markdown, { resolveLink });
+    const tree = markdownToHast(markdown, { resolveLink, lang: doc.lang });
     if (markdown === doc.body && !withdrawn) feedBodyHtml = toHtml(tree);
     return tree;
   };

@@ -8,12 +8,20 @@ type Child = RootContent | ElementContent;
 
 const external = /^(?:[a-z][a-z\d+.-]*:|\/\/)/i;
 
+/** The language of the page the body is shown on: it picks the words of the markup we add. */
+export type BodyLang = 'zh-CN' | 'en';
+
+const scrollRegionLabel: Record<BodyLang, string> = {
+  'zh-CN': '表格（可横向滚动）',
+  en: 'Table (scrolls sideways)',
+};
+
 /** Apply every finishing rule to the tree, in place. */
-export function finishHast(tree: Root): void {
-  tree.children = finishChildren(tree.children, false) as RootContent[];
+export function finishHast(tree: Root, lang: BodyLang = 'zh-CN'): void {
+  tree.children = finishChildren(tree.children, false, lang) as RootContent[];
 }
 
-function finishChildren(children: Child[], inHead: boolean): Child[] {
+function finishChildren(children: Child[], inHead: boolean, lang: BodyLang): Child[] {
   const out: Child[] = [];
   for (const child of children) {
     if (child.type !== 'element') {
@@ -21,13 +29,13 @@ function finishChildren(children: Child[], inHead: boolean): Child[] {
       continue;
     }
     const isHead = inHead || child.tagName === 'thead';
-    child.children = finishChildren(child.children, isHead) as ElementContent[];
-    out.push(...finishElement(child, isHead));
+    child.children = finishChildren(child.children, isHead, lang) as ElementContent[];
+    out.push(...finishElement(child, isHead, lang));
   }
   return out;
 }
 
-function finishElement(node: Element, inHead: boolean): Child[] {
+function finishElement(node: Element, inHead: boolean, lang: BodyLang): Child[] {
   switch (node.tagName) {
     case 'a':
       return finishLink(node);
@@ -36,7 +44,7 @@ function finishElement(node: Element, inHead: boolean): Child[] {
     case 'p':
       return [figureOf(node) ?? node];
     case 'table':
-      return [scrollRegion(node)];
+      return [scrollRegion(node, lang)];
     case 'th':
     case 'td':
       return [finishCell(node, inHead)];
@@ -76,12 +84,13 @@ function figureOf(paragraph: Element): Element | undefined {
   return { type: 'element', tagName: 'figure', properties: {}, children };
 }
 
-/** Wide tables scroll sideways inside a focusable region instead of widening the page. */
-function scrollRegion(table: Element): Element {
+/** Wide tables scroll sideways inside a focusable region instead of widening the page. A labelled
+ *  <section> is a region by itself, so it needs no role attribute (html-validate: prefer-native-element). */
+function scrollRegion(table: Element, lang: BodyLang): Element {
   return {
     type: 'element',
-    tagName: 'div',
-    properties: { className: ['table-scroll'], role: 'region', ariaLabel: '表格（可横向滚动）', tabIndex: 0 },
+    tagName: 'section',
+    properties: { className: ['table-scroll'], ariaLabel: scrollRegionLabel[lang], tabIndex: 0 },
     children: [table],
   };
 }

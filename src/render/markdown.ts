@@ -4,7 +4,7 @@
 // so `html` nodes never become elements (content checks already refuse them, with a position).
 // rehype-sanitize (GitHub's schema) then removes anything executable that Markdown itself can
 // express, such as `javascript:` links or `data:` images. Only after that do we add our own
-// markup (finishHast), so nothing an editor writes can reach those attributes.
+// markup (finishHast, in the page's language), so nothing an editor writes can reach those attributes.
 
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
@@ -12,7 +12,7 @@ import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'r
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { parseMarkdown } from '../content/markdown.ts';
-import { finishHast } from './finishHast.ts';
+import { type BodyLang, finishHast } from './finishHast.ts';
 import { prepareMdast, type LinkResolver } from './prepareMdast.ts';
 
 export type { HastRoot, LinkResolver };
@@ -20,6 +20,8 @@ export type { HastRoot, LinkResolver };
 export interface MarkdownToHastOptions {
   /** Published URL of a relative link or image in the body; undefined when it leads nowhere. */
   resolveLink: LinkResolver;
+  /** Language of the page the body is shown on, for the words of the markup we add; default zh-CN. */
+  lang?: BodyLang;
 }
 
 const schema: SanitizeSchema = {
@@ -40,12 +42,13 @@ const processor = unified()
     ...schema,
     attributes: { ...schema.attributes, h2: [['className', 'footnotes-title']] },
   })
-  .use(() => finishHast)
   .freeze();
 
 /** Convert a Markdown body to a hast tree that is safe to embed in a page. */
 export function markdownToHast(body: string, options: MarkdownToHastOptions): HastRoot {
   const tree: MdastRoot = parseMarkdown(body);
   prepareMdast(tree, options.resolveLink);
-  return processor.runSync(tree) as HastRoot;
+  const hast = processor.runSync(tree) as HastRoot;
+  finishHast(hast, options.lang);
+  return hast;
 }

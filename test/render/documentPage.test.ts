@@ -116,6 +116,14 @@ describe('renderDocumentPage: press release', () => {
     expect(select('link[rel=alternate][hreflang=zh-CN]', tree)?.properties.href).toBe('https://www.huainan.gov.cn/press/2010/hotline-12345/');
   });
 
+  it('labels the scroll region of a table in the language of the document', () => {
+    const table = '| Item | Count |\n| :-- | --: |\n| Reading points | 15 |\n';
+    const english = release({ id: 'press-2010-hotline-12345-en', lang: 'en', body: table, urlPath: '/press/2010/hotline-12345-en/' });
+    const region = (doc: ReturnType<typeof release>) => select('.document-body section.table-scroll', parsePage(renderDocumentPage(ctx, doc, { indexNumber: 'x' })));
+    expect(region(english)?.properties.ariaLabel).toBe('Table (scrolls sideways)');
+    expect(region(release({ body: table }))?.properties.ariaLabel).toBe('表格（可横向滚动）');
+  });
+
   it('gives an embargoed release the embargo time as PubDate', () => {
     const tree = parsePage(renderDocumentPage(ctx, release({ publishAt: '2010-12-08T10:00:00+08:00' }), { indexNumber: 'x' }));
     expect(meta(tree, 'PubDate')).toBe('2010-12-08 10:00');

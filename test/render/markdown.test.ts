@@ -99,11 +99,19 @@ describe('markdownToHast: footnotes, tables, headings', () => {
 
   it('wraps tables in a focusable scroll region with column header scopes', () => {
     const tree = render('| 项目 | 数量 |\n| :-- | --: |\n| 市级政务公开示范点 | 25 |\n| 查阅点 | 15 |\n');
-    const region = select('div.table-scroll', tree);
+    // A labelled <section> is a region by itself: no role attribute for html-validate's prefer-native-element to flag.
+    const region = select('section.table-scroll', tree);
     expect(region?.properties.tabIndex).toBe(0);
+    expect(region?.properties.role).toBeUndefined();
+    expect(region?.properties.ariaLabel).toBe('表格（可横向滚动）');
     expect(select('table', region ?? tree)).toBeDefined();
     expect(selectAll('thead th', tree).map((th) => th.properties.scope)).toEqual(['col', 'col']);
     expect(selectAll('tbody td', tree).map(textOf)).toEqual(['市级政务公开示范点', '25', '查阅点', '15']);
+  });
+
+  it('labels the scroll region in English when the document is English', () => {
+    const tree = markdownToHast('| Item | Count |\n| :-- | --: |\n| Reading points | 15 |\n', { resolveLink, lang: 'en' });
+    expect(select('section.table-scroll', tree)?.properties.ariaLabel).toBe('Table (scrolls sideways)');
   });
 
   it('demotes headings when the body uses a top-level one, so the page keeps one h1', () => {

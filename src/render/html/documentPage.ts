@@ -40,7 +40,10 @@ export interface DocumentPageInput {
   renderBody?: (markdown: string, resolveLink: LinkResolver) => HastRoot;
 }
 
-const defaultRenderBody = (markdown: string, resolveLink: LinkResolver): HastRoot => markdownToHast(markdown, { resolveLink });
+const defaultRenderBody =
+  (doc: Pick<GazetteDocument, 'lang'>) =>
+  (markdown: string, resolveLink: LinkResolver): HastRoot =>
+    markdownToHast(markdown, { resolveLink, lang: doc.lang });
 
 export type { ErratumPageData, PageLink, VersionEntry };
 
@@ -54,7 +57,7 @@ export function renderDocumentPage(ctx: RenderContext, doc: GazetteDocument, inp
   const tree = documentPage(ctx, doc, {
     ...input,
     resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
-    renderBody: input.renderBody ?? defaultRenderBody,
+    renderBody: input.renderBody ?? defaultRenderBody(doc),
   });
   return pageArtifact(input.versionOf === undefined ? doc.urlPath : versionPath(doc.urlPath, input.version ?? 1), tree);
 }
@@ -68,7 +71,7 @@ export function renderVersionPage(ctx: RenderContext, doc: GazetteDocument, inpu
     ...input,
     versionOf: input.versionOf ?? { currentUrl: doc.urlPath },
     resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
-    renderBody: input.renderBody ?? defaultRenderBody,
+    renderBody: input.renderBody ?? defaultRenderBody(doc),
   });
   return pageArtifact(versionPath(doc.urlPath, input.version), tree);
 }

@@ -1,4 +1,4 @@
-// Elements that only group blocks (the HTML table's scroll region): lay out their children.
+// Elements that only group blocks: lay out their children.
 
 import type { Element } from 'hast';
 import type { BlockBox, RenderContext } from '../context.ts';

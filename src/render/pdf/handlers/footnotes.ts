@@ -6,6 +6,11 @@ import { structNode } from '../layout.ts';
 import { layoutBlocks } from './blocks.ts';
 
 export function section(node: Element, ctx: RenderContext, box: BlockBox): void {
+  // The HTML table's scroll region only groups its table for the screen: no Sect in the PDF's tags.
+  if (Array.isArray(node.properties.className) && node.properties.className.includes('table-scroll')) {
+    layoutBlocks(node.children, ctx, box);
+    return;
+  }
   const isNotes = node.properties.dataFootnotes !== undefined;
   const struct = structNode(isNotes ? 'Note' : 'Sect', box.struct);
   if (!isNotes) {
