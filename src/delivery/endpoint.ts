@@ -72,14 +72,20 @@ export function endpointProblem(raw: string, mode: NetworkMode): string | undefi
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** The DNS lookup the guard asks: `node:dns` lookup with `all: true`. Tests pass their own DNS answers. */
+export type Resolve = (hostname: string, options: { all: true }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
 /** A `lookup` for http(s).request that refuses special addresses in production (DNS rebinding included). */
-export function guardedLookup(mode: NetworkMode) {
+export function guardedLookup(mode: NetworkMode, resolve: Resolve = lookup) {
   return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
-    lookup(hostname, { all: true }, (error, addresses) => {
+    resolve(hostname, { all: true }, (error, addresses) => {
       if (error !== null) return callback(error, []);
       const allowed = mode === 'local' ? addresses : addresses.filter((entry) => !isSpecialAddress(entry.address));
       if (allowed.length === 0) {
-        const refused = new EndpointRefusedError(`${hostname} resolves only to loopback, private or link-local addresses.`) as NodeJS.ErrnoException;
+        const found = addresses.map((entry) => entry.address).join(', ');
+        const refused = new EndpointRefusedError(
+          `${hostname} resolves only to loopback, private or link-local addresses (${found}), so no connection was made: a partner endpoint must be reachable at a public address; ask the partner to fix its DNS or change the endpoint.`,
+        ) as NodeJS.ErrnoException;
         refused.code = 'EREFUSED_ADDRESS';
         return callback(refused, []);
       }

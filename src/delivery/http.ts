@@ -4,7 +4,7 @@
 
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { endpointProblem, guardedLookup, type NetworkMode } from './endpoint.ts';
+import { endpointProblem, guardedLookup, type NetworkMode, type Resolve } from './endpoint.ts';
 
 export interface PostOptions {
   headers: Record<string, string>;
@@ -13,6 +13,8 @@ export interface PostOptions {
   mode: NetworkMode;
   /** Abort the request (the caller's time is up); it then resolves with an `aborted:` error. */
   signal?: AbortSignal;
+  /** The DNS lookup behind the address guard; default `node:dns`. Tests inject answers a real name cannot give. */
+  resolve?: Resolve;
 }
 
 export interface PostResult {
@@ -54,7 +56,7 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
     const req = request(target, {
       method: 'POST',
       headers: { ...options.headers, 'content-length': String(body.byteLength), 'user-agent': 'Gazette-Webhooks/1.0' },
-      lookup: guardedLookup(options.mode) as never,
+      lookup: guardedLookup(options.mode, options.resolve) as never,
       agent: false,
     });
     const timer = setTimeout(() => {
