@@ -48,10 +48,10 @@ export class JavaMissingError extends Error {
   constructor(searchPath: string) {
     super(
       [
-        'Java 17 or newer is needed to run DynamoDB Local (the embedded database), and no `java` was found on the PATH',
+        'Java 17 or newer is needed to run DynamoDB Local (the AWS emulator stores), and no `java` was found on the PATH',
         `(${searchPath || 'empty'}).`,
         'Install it, e.g. on Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless',
-        '`npm start` and `npm test` install it automatically when run as root (scripts/ensure-system.sh).',
+        '`npm test` and `npm run bench` install it automatically when run as root (scripts/ensure-system.sh); the embedded default (`npm start`, `--stores embedded`) needs no Java.',
       ].join('\n'),
     );
   }

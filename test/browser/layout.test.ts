@@ -25,6 +25,7 @@ interface El {
   clientWidth: number;
   parentElement: El | null;
   getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
   getBoundingClientRect(): Rect;
   contains(other: El | null): boolean;
 }
@@ -91,7 +92,12 @@ function reflow(page: Page): Promise<Reflow> {
             ? undefined
             : {
                 tabIndex: container.getAttribute('tabindex'),
-                role: container.getAttribute('role'),
+                // A <section> with an accessible name has the implicit role region (HTML-AAM); an explicit role wins.
+                role:
+                  container.getAttribute('role') ??
+                  (container.tagName === 'SECTION' && (container.hasAttribute('aria-label') || container.hasAttribute('aria-labelledby'))
+                    ? 'region'
+                    : null),
                 label: container.getAttribute('aria-label') ?? container.getAttribute('aria-labelledby'),
               },
       });
