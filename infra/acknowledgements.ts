@@ -30,7 +30,7 @@ export function acknowledgeStackFindings(stack: Stack, parts: StackFindings): vo
   acknowledge(parts.distribution, 'AwsSolutions-CFR1',
     'Public government information (政务公开) must be readable from anywhere; no law or policy restricts it by geography.');
   acknowledge(parts.distribution, 'AwsSolutions-CFR2',
-    'Static read-only site (GET/HEAD only, no forms, no computing origin); Shield Standard covers volumetric attacks. Pass a web ACL if the city security policy requires WAF (see "Deploy to AWS" in README.md).');
+    'Static read-only site (GET/HEAD only, no forms, no computing origin); Shield Standard covers volumetric attacks. Pass a web ACL if the city security policy requires WAF (see "Security defaults" in docs/deploy.md).');
   if (!parts.hasCertificate) {
     acknowledge(parts.distribution, 'AwsSolutions-CFR4',
       'Until the city domain and its ACM certificate are configured (context gazette:domainName and gazette:certificateArn), the default *.cloudfront.net certificate is used; with them the distribution enforces TLSv1.2_2021.');

@@ -111,7 +111,7 @@ export class OperationsAlarms extends Construct {
         alarmDescription: 'Webhook deliveries to a partner went dead: every attempt failed, or the partner\'s endpoint answered 410 and '
           + 'was disabled. The partner will not receive these documents until redriven. Find the partner in the notify function\'s '
           + `log group ${props.notify.logGroup.logGroupName} ("${LOG_SIGNALS.deadDeliveries}", field partnerId), agree the fix with `
-          + 'them, then redrive that partner\'s dead deliveries (README.md, "Alarms").',
+          + 'them, then redrive that partner\'s dead deliveries (docs/deploy.md, "Alarms").',
         metric: logMetric(this, 'DeadDeliveriesFilter', props.notify.logGroup, LOG_SIGNALS.deadDeliveries, 'DeadDeliveries').with({ period, statistic: 'Sum' }),
         ...atLeastOnce,
       }),

@@ -30,7 +30,7 @@ const renderAssets = ['templates', 'src/render', 'src/publish/renderJob.ts', 'sr
  * attachment of the archive, each up to 50 MiB (MAX_ATTACHMENT_BYTES), plus the PDFs being written.
  * The default 512 MB holds ten such attachments; the maximum holds about two hundred. Sizing it
  * smaller saves nothing worth a failed publish: 10 GB for a 20-second build costs about
- * $0.000006 (see "Costs" in README.md).
+ * $0.000006 (see "Costs" in docs/deploy.md).
  */
 const publishStorageMb = 10_240;
 

@@ -114,7 +114,7 @@ export async function planImport(bytes: Uint8Array, facts: ContentFacts, options
   return { files, findings, warnings: docx.warnings };
 }
 
-/** The front matter in the order of the README's table, each value quoted only when YAML needs it. */
+/** The front matter in the order of the field table in docs/authoring.md, each value quoted only when YAML needs it. */
 function frontMatter(fields: Record<string, unknown>): string {
   return Object.entries(fields)
     .map(([key, value]) => {
