@@ -12,7 +12,7 @@ import type { DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { fastClock, type Receiver, startReceiver } from '../delivery/receiver.ts';
 import { site } from '../feeds/site.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/emulators.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from './fakeSecretsManager.ts';
 
 const oldSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

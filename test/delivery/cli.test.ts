@@ -5,12 +5,11 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDeliveries } from '../../src/cli/deliveries.ts';
 import type { CliIo } from '../../src/cli/io.ts';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import { loadPartners } from '../../src/delivery/partners.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { site } from '../feeds/site.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createTestStores } from '../helpers/stores.ts';
 import { fastClock, startReceiver } from './receiver.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -39,8 +38,7 @@ describe('gazette deliveries', () => {
     takes: { fullText: true }
     webhook: { url: "${receiver.url}", secret: { env: HNNEWS_SECRET } }
 `);
-    const { dynamodb, table } = await createEmulatorStores();
-    const store = createDynamoDeliveryStore({ client: dynamodb, table });
+    const { deliveries: store } = await createTestStores();
     const { partners = [] } = await loadPartners(dir, site);
     const after = { id: 'press-2010-hotline', kind: 'release', title: '12345', lang: 'zh-CN', urlPath: '/press/2010/hotline/', status: 'published', version: 1, digest: 'd', department: '淮南市人民政府新闻办公室', category: '政务公开', artifacts: [], updatedAt: '2010-12-08T02:00:00.000Z' } as unknown as DocumentRecord;
     await recordDeliveries({ store, site, partners, changes: [{ after }] });
@@ -76,8 +74,7 @@ describe('gazette deliveries', () => {
     takes: { fullText: true }
     webhook: { url: "${failing.url}", secret: { env: WAIXUAN_SECRET } }
 `);
-      const { dynamodb, table } = await createEmulatorStores();
-      const store = createDynamoDeliveryStore({ client: dynamodb, table });
+      const { deliveries: store } = await createTestStores();
       const { partners = [] } = await loadPartners(dir, site);
       const doc = (id: string) => ({ id, kind: 'release', title: id, lang: 'zh-CN', urlPath: `/press/2010/${id}/`, status: 'published', version: 1, digest: id, department: '淮南市人民政府新闻办公室', category: '政务公开', artifacts: [], updatedAt: '2010-12-08T02:00:00.000Z' }) as unknown as DocumentRecord;
       await recordDeliveries({ store, site, partners, changes: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => ({ after: doc(`press-2010-${id}`) })) });

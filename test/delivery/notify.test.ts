@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Parser from 'rss-parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { notifyPartners } from '../../src/delivery/notify.ts';
 import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
@@ -10,7 +9,7 @@ import { environmentSecrets } from '../../src/delivery/secrets.ts';
 import { rebuildFeeds } from '../../src/feeds/rebuild.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { publish, site } from '../feeds/site.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createTestStores } from '../helpers/stores.ts';
 import { fastClock, startReceiver } from './receiver.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -32,8 +31,7 @@ afterAll(async () => {
 
 describe('publish flow: feeds, outbox, webhooks and WebSub', () => {
   it('records a job per new version before the feeds, then signs, sends and pings after them', async () => {
-    const { objects, dynamodb, table } = await createEmulatorStores();
-    const store = createDynamoDeliveryStore({ client: dynamodb, table });
+    const { objects, deliveries: store } = await createTestStores();
     const partner: Partner = {
       id: 'hnnews', name: '淮南新闻网', takes: { kinds: ['release'], fullText: true },
       webhook: { url: receiver.url, secret: { env: 'HNNEWS_SECRET' } },

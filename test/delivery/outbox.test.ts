@@ -1,17 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { eventOf, recordDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
 import type { DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createTestStores } from '../helpers/stores.ts';
 import { site } from '../feeds/site.ts';
 
 let store: DeliveryStore;
 
 beforeAll(async () => {
-  const { dynamodb, table } = await createEmulatorStores();
-  store = createDynamoDeliveryStore({ client: dynamodb, table });
+  ({ deliveries: store } = await createTestStores());
 });
 
 const webhook = { url: 'https://partner.example.org/hook', secret: { env: 'X' } };

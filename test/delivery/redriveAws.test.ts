@@ -17,7 +17,7 @@ import { ensureTable } from '../../src/store/dynamodb.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { site } from '../feeds/site.ts';
 import { startFakeSqs } from '../functions/harness.ts';
-import { testClients, uniqueName } from '../helpers/stores.ts';
+import { testClients, uniqueName } from '../helpers/emulators.ts';
 import { fastClock, startReceiver } from './receiver.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

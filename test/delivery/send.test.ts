@@ -1,6 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { deadlineIn } from '../../src/delivery/deadline.ts';
 import { recordDeliveries, recordEmbargoedDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
@@ -8,7 +6,7 @@ import { environmentSecrets } from '../../src/delivery/secrets.ts';
 import { redrive, sendPendingDeliveries } from '../../src/delivery/send.ts';
 import type { DeliveryStore } from '../../src/delivery/store.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createTestStores, openTestStores, type TestStores } from '../helpers/stores.ts';
 import { site } from '../feeds/site.ts';
 import { fastClock, type Receiver, type ScriptedAnswer, type SilentServer, startReceiver, startSilentServer } from './receiver.ts';
 
@@ -18,14 +16,13 @@ const secrets = environmentSecrets({ PARTNER_SECRET: secret });
 // enough that the receiver still accepts the signed timestamps (5 minutes).
 const policy = { maxAttempts: 4, baseDelayMs: 10_000, maxDelayMs: 60_000, timeoutMs: 300 };
 
-let client: DynamoDBDocumentClient;
-let table: string;
+let stores: TestStores;
 let store: DeliveryStore;
 const receivers: (Receiver | SilentServer)[] = [];
 
 beforeAll(async () => {
-  ({ dynamodb: client, table } = await createEmulatorStores());
-  store = createDynamoDeliveryStore({ client, table });
+  stores = await createTestStores();
+  store = stores.deliveries;
 });
 
 afterEach(async () => {
@@ -321,7 +318,7 @@ describe('the circuit breaker', () => {
     const options = { partners: [partner], secrets, clock, mode: 'local' as const, policy: { ...policy, ...breaker, timeoutMs: 2000 }, random: () => 0.5 };
     await sendPendingDeliveries({ store, ...options });
     await clock.sleep(121_000);
-    const elsewhere = createDynamoDeliveryStore({ client, table });
+    const elsewhere = openTestStores(stores).deliveries;
     const [one, other] = await Promise.all([sendPendingDeliveries({ store, ...options }), sendPendingDeliveries({ store: elsewhere, ...options })]);
     // One trial, which fails: the circuit opens again and the other sender sent nothing.
     expect(receiver.requests).toHaveLength(4);

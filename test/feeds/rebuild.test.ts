@@ -5,7 +5,7 @@ import type { Partner } from '../../src/delivery/partners.ts';
 import { decodeLog, encodeLog, type StoredLog } from '../../src/feeds/log.ts';
 import { FEED_LOG_KEY, FEED_STATE_KEY, rebuildFeeds } from '../../src/feeds/rebuild.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/emulators.ts';
 import { createMemoryObjectStore, type MemoryObjectStore } from './memoryObjects.ts';
 import { publish, site } from './site.ts';
 

@@ -16,7 +16,7 @@ import { buildSite } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
-import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
 import { bundled, bundleInto, type FakeScheduler, type FakeSqs, invokeBundle, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';

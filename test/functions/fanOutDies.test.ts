@@ -19,7 +19,7 @@ import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { createDynamoRecordStore, ensureTable } from '../../src/store/dynamodb.ts';
 import { SITE_PREFIX } from '../../src/store/ports.ts';
 import { createS3ObjectStore, ensureBucket } from '../../src/store/s3.ts';
-import { testClients, uniqueName } from '../helpers/stores.ts';
+import { testClients, uniqueName } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { startFakeSqs } from './harness.ts';
 

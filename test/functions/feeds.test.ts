@@ -7,7 +7,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/emulators.ts';
 import { bundled, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
 import { type PublishedSite, publishedSite } from './published.ts';
 

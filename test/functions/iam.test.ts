@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/functions.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
-import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, siteYaml, writeSite } from '../publish/site.ts';
 import { bundled, type FakeScheduler, type FakeSqs, type Invocation, invokeBundle, type InvokeOptions, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';
 import { describeCalls, type PolicyProxy, type RecordedCall, type StackPolicies, startPolicyProxy, synthesizePolicies } from './policy.ts';

@@ -9,7 +9,7 @@ import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCo
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDocumentClient, createS3Client } from '../../src/store/clients.ts';
-import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import {
   describeCalls,
   dynamodbCallsOf,

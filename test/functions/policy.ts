@@ -1,6 +1,7 @@
 // Each function's IAM policy, from the synthesized stack, held against what its bundle really does.
 //
-//   synthesizePolicies(bindings)  synthesizes the stack with placeholder bundles, finds each function's
+//   synthesizePolicies(bindings)  the stack synthesized with placeholder bundles (the run's, shared by
+//                                 the test files: test/helpers/synth.ts); finds each function's
 //                                 role and every policy attached to it, and resolves the statements'
 //                                 resources and the function's environment (Ref, Fn::GetAtt, Fn::Join,
 //                                 Fn::Sub, Fn::Select/Split, pseudo parameters) to the test's own names.
@@ -28,18 +29,12 @@
 // there. Anything this module cannot map or resolve fails loudly, naming what to add.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
-import { CfnElement, type Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
-import { createGazetteApp } from '../../infra/app.ts';
 import { type FunctionName, functionNames } from '../../infra/functions.ts';
 import { createS3Client } from '../../src/store/clients.ts';
+import { synthesized } from '../helpers/synth.ts';
 
 // Policies --------------------------------------------------------------------------------------
 
@@ -115,39 +110,27 @@ export type StackPolicies = Readonly<Record<FunctionName, FunctionPolicy>> & { r
  */
 export async function synthesizePolicies(
   bindings: Record<string, string>,
-  { env = TEST_ACCOUNT, context }: { env?: AccountEnv; context?: Record<string, unknown> } = {},
+  { env = TEST_ACCOUNT, context = {} }: { env?: AccountEnv; context?: Record<string, unknown> } = {},
 ): Promise<StackPolicies> {
-  const workDir = await mkdtemp(join(tmpdir(), 'gazette-policy-'));
-  try {
-    for (const name of functionNames) {
-      await mkdir(join(workDir, 'bundles', name), { recursive: true });
-      await writeFile(join(workDir, 'bundles', name, 'index.mjs'), 'export const handler = async () => ({});\n');
-    }
-    const { stack } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, 'out'), ...(context === undefined ? {} : { context }) });
-    const resources = Template.fromStack(stack).toJSON()['Resources'] as Record<string, CfnResource>;
-    const names = new Map(Object.entries(bindings).map(([path, name]) => [logicalIdOf(stack, path), name]));
-    const resolve = resolver(resources, names, { ...env, stackName: stack.stackName });
-    // Resolved when read: a function still being added to the stack fails only the tests that use it.
-    const policies = { deployed: functionNames.filter((name) => functionsNamed(resources, name).length > 0) };
-    for (const name of functionNames) {
-      let policy: FunctionPolicy | undefined;
-      Object.defineProperty(policies, name, { enumerable: true, get: () => (policy ??= functionPolicy(name, resources, resolve, env)) });
-    }
-    return policies as unknown as StackPolicies;
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
+  // The run's template for the context (test/helpers/synth.ts): one synth shared by the test files.
+  const { resources, logicalIds, stackName } = await synthesized(context);
+  const names = new Map(Object.entries(bindings).map(([path, name]) => [logicalIdOf(logicalIds, path), name]));
+  const resolve = resolver(resources as Record<string, CfnResource>, names, { ...env, stackName });
+  // Resolved when read: a function still being added to the stack fails only the tests that use it.
+  const policies = { deployed: functionNames.filter((name) => functionsNamed(resources as Record<string, CfnResource>, name).length > 0) };
+  for (const name of functionNames) {
+    let policy: FunctionPolicy | undefined;
+    Object.defineProperty(policies, name, { enumerable: true, get: () => (policy ??= functionPolicy(name, resources as Record<string, CfnResource>, resolve, env)) });
   }
+  return policies as unknown as StackPolicies;
 }
 
-function logicalIdOf(stack: Stack, path: string): string {
-  const found = stack.node.tryFindChild(path.split('/')[0] as string);
-  let construct: IConstruct | undefined = found;
-  for (const part of path.split('/').slice(1)) construct = construct?.node.tryFindChild(part);
-  const resource = construct?.node.defaultChild ?? construct;
-  if (!(resource instanceof CfnElement)) {
+function logicalIdOf(logicalIds: Record<string, string>, path: string): string {
+  const id = logicalIds[path];
+  if (id === undefined) {
     throw new Error(`Binding "${path}": the stack has no resource at that construct path. Bind a path like "SiteBucket", "Table" or "NotifyQueue/Queue".`);
   }
-  return stack.getLogicalId(resource);
+  return id;
 }
 
 /** GazetteFunction describes each function `Gazette <name>: <summary>`. */

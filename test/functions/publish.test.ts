@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runPublish } from '../../src/cli/publish.ts';
-import { testClients } from '../helpers/stores.ts';
+import { testClients } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';
 

@@ -7,7 +7,7 @@ import { parsePartners, type Partner } from '../../src/delivery/partners.ts';
 import { buildSite } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
-import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 
 export interface PublishedSite {

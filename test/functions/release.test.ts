@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishFromSource } from '../../src/aws/publishFromSource.ts';
-import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles } from '../publish/site.ts';
 import { bundled, invokeBundle } from './harness.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';

@@ -8,7 +8,7 @@ import { functionSpecs } from '../../infra/functions.ts';
 import { SITE_CONFIG_KEY } from '../../src/aws/siteConfig.ts';
 import { claimOf } from '../../src/publish/lease.ts';
 import type { BuildLease } from '../../src/store/ports.ts';
-import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { bundled, type FakeScheduler, invokeBundle, s3Notification, sqsRecord, startFakeScheduler } from './harness.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';

@@ -3,7 +3,7 @@
 import { uploadSources } from '../../src/aws/uploadSources.ts';
 import { createS3ObjectStore, ensureBucket } from '../../src/store/s3.ts';
 import type { ObjectStore } from '../../src/store/ports.ts';
-import { testClients, uniqueName } from '../helpers/stores.ts';
+import { testClients, uniqueName } from '../helpers/emulators.ts';
 
 export interface SourceBucket {
   bucket: string;

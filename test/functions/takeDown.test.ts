@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SITE_PREFIX } from '../../src/store/ports.ts';
-import { createEmulatorStores, type EmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
 import { bundled, type FakeScheduler, invokeBundle, s3Notification, sqsRecord, startFakeScheduler } from './harness.ts';

@@ -2,33 +2,10 @@
 // → Finalize queue → finalize, each grant the narrowest the code needs, and a deploy that changes
 // the render function rebuilds the site by itself.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGazetteApp } from '../../infra/app.ts';
-import { functionNames } from '../../infra/functions.ts';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOY_REBUILD_EVENT } from '../../src/aws/deployRebuild.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-
-let workDir: string;
-
-// A synth costs seconds of CPU: each context is synthesized once per file, and the tests share it.
-const synthesized = new Map<string, { template: Template; resources: Record<string, Resource> }>();
-
-async function synth(context: Record<string, unknown> = {}): Promise<{ template: Template; resources: Record<string, Resource> }> {
-  const key = JSON.stringify(context);
-  const cached = synthesized.get(key);
-  if (cached !== undefined) return cached;
-  const { app } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, `out-${synthesized.size}`), context });
-  const template = Template.fromStack(app.node.findChild('Gazette') as Stack);
-  const result = { template, resources: template.toJSON().Resources as Record<string, Resource> };
-  synthesized.set(key, result);
-  return result;
-}
+import { type SynthResource as Resource, synthesized as synth } from '../helpers/synth.ts';
 
 /** The logical id of the function whose description starts with `Gazette <name>:`. */
 function functionId(resources: Record<string, Resource>, name: string): string {
@@ -37,17 +14,8 @@ function functionId(resources: Record<string, Resource>, name: string): string {
   return found[0];
 }
 
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'gazette-fanout-infra-'));
-  for (const name of functionNames) {
-    await mkdir(join(workDir, 'bundles', name), { recursive: true });
-    await writeFile(join(workDir, 'bundles', name, 'index.mjs'), `export const handler = async () => ({}); // ${name}\n`);
-  }
-});
-
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
+// Synthesized before the tests, whose timeout is shorter than a synth's on a busy machine.
+beforeAll(() => Promise.all([synth(), synth({ 'gazette:renderJobConcurrency': 40 })]), 180_000);
 
 describe('the fan-out of a full rebuild', () => {
   it('runs renderJob from its queue at the configured concurrency, and finalize from its own queue, one message at a time', async () => {

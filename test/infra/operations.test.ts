@@ -5,11 +5,10 @@
 // bundled functions print, wrapped the way Lambda's JSON log format wraps it.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGazetteApp } from '../../infra/app.ts';
 import { functionNames, functionSpecs } from '../../infra/functions.ts';
@@ -21,7 +20,8 @@ import { startReceiver } from '../delivery/receiver.ts';
 import { bundled, invokeBundle, type Invocation, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from '../functions/harness.ts';
 import { publishedSite } from '../functions/published.ts';
 import { createSourceBucket } from '../functions/sources.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/emulators.ts';
+import { synthesized } from '../helpers/synth.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -29,32 +29,33 @@ type Synth = { template: Template; resources: Record<string, Resource>; warnings
 
 let workDir: string;
 
+// The contexts the tests read, synthesized before them (by the run's synthesizer: a synth with
+// cdk-nag takes tens of seconds on a busy machine, more than a test's timeout).
+const contexts: Record<string, unknown>[] = [
+  {},
+  { 'gazette:alarmEmail': 'ops@huainan.gov.cn, duty@huainan.gov.cn' },
+  { 'gazette:alarmEmail': 'ops@huainan.gov.cn' },
+  { 'gazette:noncurrentVersionDays': '30' },
+];
+const synthesizedFor = new Map<string, Synth>();
+
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'gazette-operations-'));
-  for (const name of functionNames) {
-    await mkdir(join(workDir, 'bundles', name), { recursive: true });
-    await writeFile(join(workDir, 'bundles', name, 'index.mjs'), 'export const handler = async () => ({});\n');
+  for (const context of contexts) {
+    const { template, resources, warnings } = await synthesized(context);
+    synthesizedFor.set(JSON.stringify(context), { template, resources: resources as Record<string, Resource>, warnings: warnings.map((data) => json(data)) });
   }
-  synth(); // the default template, for most tests: a synth with cdk-nag takes tens of seconds on a busy machine
 }, 180_000);
 
 afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-const synthesized = new Map<string, Synth>();
-/** The template for these context values (as `-c key=value` passes them: strings). */
+/** The template for these context values (as `-c key=value` passes them: strings): one of `contexts`. */
 function synth(context: Record<string, unknown> = {}): Synth {
-  const cacheKey = JSON.stringify(context);
-  const cached = synthesized.get(cacheKey);
-  if (cached !== undefined) return cached;
-  const { app } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, `out-${synthesized.size}`), context });
-  const stack = app.node.findChild('Gazette') as Stack;
-  const template = Template.fromStack(stack);
-  const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((m) => json(m.entry.data));
-  const result = { template, resources: template.toJSON().Resources as Record<string, Resource>, warnings };
-  synthesized.set(cacheKey, result);
-  return result;
+  const found = synthesizedFor.get(JSON.stringify(context));
+  if (found === undefined) throw new Error(`add ${JSON.stringify(context)} to the contexts synthesized before the tests`);
+  return found;
 }
 
 const json = (value: unknown) => JSON.stringify(value);

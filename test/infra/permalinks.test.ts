@@ -3,15 +3,10 @@
 // paths as the module the build and the preview server use (whose pages are tested end to end
 // in test/discovery/permalinks.test.ts).
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
-import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGazetteApp } from '../../infra/app.ts';
-import { functionNames } from '../../infra/functions.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { permalinkUri } from '../../src/discovery/permalinkRules.js';
+import { synthesized } from '../helpers/synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface Behavior {
@@ -26,20 +21,12 @@ interface CloudFrontRequest {
   cookies: Record<string, { value: string }>;
 }
 
-let workDir: string;
 let resources: Record<string, Resource>;
 let functionId: string;
 let handler: (event: unknown) => CloudFrontRequest;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'gazette-infra-permalinks-'));
-  for (const name of functionNames) {
-    await mkdir(join(workDir, 'bundles', name), { recursive: true });
-    await writeFile(join(workDir, 'bundles', name, 'index.mjs'), 'export const handler = async () => ({});\n');
-  }
-  const { app } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, 'out') });
-  const stack = app.node.findChild('Gazette') as import('aws-cdk-lib').Stack;
-  resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  ({ resources } = await synthesized());
   const found = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::CloudFront::Function' && String(resource.Properties['FunctionCode']).includes('permalinkUri'));
   if (found === undefined) throw new Error('No permalink function in the template.');
   functionId = found[0];
@@ -48,10 +35,6 @@ beforeAll(async () => {
   runInContext(String(found[1].Properties['FunctionCode']), context);
   handler = runInContext('handler', context) as typeof handler;
 }, 120_000);
-
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
 
 /** A viewer-request event as CloudFront Functions receive it (percent-encoded URI and query). */
 function event(uri: string, query?: string): unknown {

@@ -2,38 +2,22 @@
 // finish builds may invalidate the site's distribution (and nothing else on CloudFront), and the
 // feeds function's stream filter lets staged embargoes through as well as documents' commits.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGazetteApp } from '../../infra/app.ts';
-import { functionNames } from '../../infra/functions.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthesized } from '../helpers/synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-let workDir: string;
 let resources: Record<string, Resource>;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const json = (value: unknown) => JSON.stringify(value);
 const functionId = (prefix: string) => ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[0] as string;
 
+// The run's first synth may take minutes on a busy machine.
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'gazette-infra-'));
-  for (const name of functionNames) {
-    await mkdir(join(workDir, 'bundles', name), { recursive: true });
-    await writeFile(join(workDir, 'bundles', name, 'index.mjs'), 'export const handler = async () => ({});\n');
-  }
-  const { app } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, 'out') });
-  resources = Template.fromStack(app.node.findChild('Gazette') as Stack).toJSON().Resources as Record<string, Resource>;
-});
-
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
+  ({ resources } = await synthesized());
+}, 180_000);
 
 /** Every statement of every policy, with the roles it is attached to. */
 function statements(): { roles: string; Action: string | string[]; Resource: unknown }[] {

@@ -9,7 +9,7 @@ import { buildSite } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { createDynamoRecordStore } from '../../src/store/dynamodb.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, siteYaml, writeSite } from './site.ts';
 
 const now = new Date('2010-06-25T08:00:00+08:00');

@@ -15,7 +15,7 @@ import type { ObjectStore, RecordStore } from '../../src/store/ports.ts';
 import { createS3ObjectStore } from '../../src/store/s3.ts';
 import { createSqliteRecordStore } from '../../src/store/sqlite.ts';
 import { openSqliteDatabase } from '../../src/store/sqliteDatabase.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/emulators.ts';
 
 export interface Adapter<T> {
   name: string;

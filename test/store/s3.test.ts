@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { createS3Client } from '../../src/store/clients.ts';
 import { StoreUnavailableError } from '../../src/store/ports.ts';
 import { createS3ObjectStore, ensureBucket } from '../../src/store/s3.ts';
-import { createEmulatorStores } from '../helpers/stores.ts';
+import { createEmulatorStores } from '../helpers/emulators.ts';
 
 const html = (text: string): Uint8Array => new TextEncoder().encode(`<!doctype html><html lang="zh-CN"><p>${text}</p></html>`);
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
