@@ -172,7 +172,9 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
     ...(session?.files === undefined ? {} : { files: session.files }),
     ...(session?.documents === undefined ? {} : { documents: session.documents }),
   });
-  const partners = loaded.content === undefined ? undefined : await loadPartners(args.content, loaded.content.site);
+  // partners.yaml is checked whenever site.yaml is valid, so one run lists every problem, as `gazette check` does.
+  const site = loaded.content?.site ?? loaded.partial?.site;
+  const partners = site === undefined ? undefined : await loadPartners(args.content, site);
   const messages = [...loaded.messages, ...(partners?.messages ?? [])];
   const failed = loaded.content === undefined || partners?.partners === undefined || hasErrors(messages);
   if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages));

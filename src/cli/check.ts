@@ -6,7 +6,7 @@ import { createFileContentCache, loadContent, type FileContentCache } from '../c
 import { formatMessages, hasErrors } from '../content/messages.ts';
 import { loadPartners } from '../delivery/partners.ts';
 import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
-import type { ContentMessage, ContentSet } from '../content/model.ts';
+import type { ContentMessage, ContentSet, GazetteDocument } from '../content/model.ts';
 import { readPublishedIndex } from './publishedIndex.ts';
 import { didYouMean } from '../content/suggest.ts';
 
@@ -68,10 +68,16 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
   let cache: FileContentCache | undefined;
   if (!values['no-cache']) cache = await createFileContentCache(resolve(io.cwd, values.cache, 'content.json'));
   const loaded = await loadContent(contentDir, { ...(cache === undefined ? {} : { cache }), ...(now === undefined ? {} : { now }) });
-  const content = loaded.content;
-  const messages = [...loaded.messages, ...(content === undefined ? [] : await againstPublished(content, resolve(io.cwd, values.data)))];
+  const { content, partial } = loaded;
+  // Everything is checked in one run, whatever else is wrong: partners.yaml needs only a valid
+  // site.yaml, and the published state only the files whose ids can be read.
+  const site = content?.site ?? partial?.site;
+  const partners = site === undefined ? undefined : await loadPartners(contentDir, site);
+  const checked = content ?? partial;
+  const published = checked === undefined ? [] : await againstPublished(checked.documents, partial?.files ?? [], resolve(io.cwd, values.data));
+  const messages = [...loaded.messages, ...(partners?.messages ?? []), ...published];
   const shown = relative(io.cwd, contentDir).replace(/\\/g, '/') || '.';
-  const failed = content === undefined || hasErrors(messages);
+  const failed = content === undefined || partners?.partners === undefined || hasErrors(messages);
   if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shown }));
   try {
     await cache?.save();
@@ -79,10 +85,7 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
     // A read-only checkout still gets its answer; only the next check is slower.
     io.stderr.write(`gazette check: the cache could not be saved (${(error as Error).message}).\n`);
   }
-  if (failed) return 1;
-  const partners = await loadPartners(contentDir, content.site);
-  if (partners.messages.length > 0) (hasErrors(partners.messages) ? io.stderr : io.stdout).write(formatMessages(partners.messages, { contentDir: shown }));
-  if (partners.partners === undefined || hasErrors(partners.messages)) return 1;
+  if (failed || partners?.partners === undefined) return 1;
   io.stdout.write(`✔ ${shown} is valid: ${describeContent(content)}, ${partners.partners.length} partners.\n`);
   return 0;
 }
@@ -100,13 +103,20 @@ function describeContent(content: ContentSet): string {
   ].join(', ');
 }
 
-/** Problems only the published state shows, from the index the last local build left in `dataDir`. */
-async function againstPublished(content: ContentSet, dataDir: string): Promise<ContentMessage[]> {
+/**
+ * Problems only the published state shows, from the index the last local build left in `dataDir`.
+ * `documents` are those without errors; `failing` lists every document file with its id when it
+ * can be read, so a file with errors is neither taken for deleted nor for renamed.
+ */
+async function againstPublished(documents: readonly GazetteDocument[], failing: readonly { file: string; id?: string }[], dataDir: string): Promise<ContentMessage[]> {
   const published = await readPublishedIndex(dataDir);
   if (published === undefined) return []; // nothing was built here yet
   const byId = new Map(published.map((entry) => [entry.id, entry]));
-  const messages = checkAgainstPublished(content, published);
-  for (const doc of content.documents) {
+  const built = new Set(documents.map((doc) => doc.file));
+  const identified = [...documents, ...failing.filter((file): file is { file: string; id: string } => file.id !== undefined && !built.has(file.file))];
+  const unreadable = new Set(failing.filter((file) => file.id === undefined).map((file) => file.file));
+  const messages = checkAgainstPublished({ documents: identified }, published.filter((entry) => !unreadable.has(entry.file)));
+  for (const doc of documents) {
     const entry = byId.get(doc.id);
     if (entry === undefined || entry.status === 'scheduled' || entry.contentDigest === undefined || entry.contentDigest === doc.sourceDigest) continue;
     const problem = changeNoteProblem(doc, entry.changeNote);

@@ -8,7 +8,7 @@ import type { FileRole } from './layout.ts';
 import { collectReferences, parseMarkdown, type MarkdownReference } from './markdown.ts';
 import type { Severity } from './model.ts';
 import { isUnsafeUrl, strippedHtmlParts } from './rawHtml.ts';
-import { validateFrontMatter, type SchemaKind } from './schemas.ts';
+import { validateFrontMatter, validFields, type SchemaKind } from './schemas.ts';
 import { didYouMean } from './suggest.ts';
 
 export const MAX_MARKDOWN_BYTES = 1024 * 1024;
@@ -41,6 +41,8 @@ export interface AnalyzedSource {
   schema?: SchemaKind;
   /** The validated front matter; absent when the file has errors that make it unusable. */
   data?: unknown;
+  /** Without `data`: the fields valid on their own, for the checks across files (see `validFields`). */
+  fields?: Record<string, unknown>;
   /** `pathKey` → [line, column] of every value (and `@pathKey` of every key). */
   positions: Record<string, [number, number]>;
   /** The Markdown body. The cache leaves it out for documents (it is most of their bytes) and
@@ -62,6 +64,7 @@ export function analyzeSource(role: FileRole, bytes: Uint8Array): AnalyzedSource
     // Plain YAML files: the same parser and safety rules as front matter.
     const parsed = parseYaml(text, 1);
     checkFrontMatter(parsed, role.role, result);
+    if (role.role === 'site') keepValidFields(parsed, 'site', result);
     return result;
   }
   const split = splitFrontMatter(text);
@@ -83,8 +86,20 @@ export function analyzeSource(role: FileRole, bytes: Uint8Array): AnalyzedSource
   const kind = schemaKind(role, parsed, result);
   if (kind !== undefined) checkFrontMatter(parsed, kind, result);
   if (result.data !== undefined) checkFields(role, result);
+  if (kind !== undefined) keepValidFields(parsed, kind, result);
   checkBody(split.body, split.bodyLine, result);
   return result;
+}
+
+/** The validated front matter, or of a file with errors the fields that are valid on their own. */
+export function fieldsOf(source: AnalyzedSource | undefined): unknown {
+  return source?.data ?? source?.fields;
+}
+
+/** A file with errors keeps its valid fields, so the checks across files still see its id and names. */
+function keepValidFields(parsed: ParsedYaml, kind: SchemaKind, result: AnalyzedSource): void {
+  if (result.data !== undefined || parsed.data === undefined) return;
+  result.fields = validFields(kind, parsed.data);
 }
 
 function decode(bytes: Uint8Array, messages: FileMessage[]): string | undefined {

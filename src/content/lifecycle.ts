@@ -4,9 +4,9 @@
 // version needs.
 
 import type { AnalyzedSource, FileMessage } from './analyze.ts';
-import { positionFrom } from './analyze.ts';
+import { fieldsOf, positionFrom } from './analyze.ts';
 import { isPageLink, pageLinkTarget, splitUrl } from './links.ts';
-import type { ContentMessage, ContentSet, GazetteDocument } from './model.ts';
+import type { ContentMessage, GazetteDocument } from './model.ts';
 import { didYouMean } from './suggest.ts';
 
 /** What these rules need of a source file: its path and what its analysis found. */
@@ -25,7 +25,8 @@ interface LifecycleData {
   supersededBy?: string;
 }
 
-const dataOf = (file: Source) => file.source.data as LifecycleData | undefined;
+// A file with errors of its own still counts with its valid fields: its id exists, its links lead somewhere.
+const dataOf = (file: Source) => fieldsOf(file.source) as LifecycleData | undefined;
 
 /** `supersededBy` must name another existing document. */
 export function checkSupersededBy(sources: readonly Source[], report: Report): void {
@@ -118,7 +119,7 @@ export interface PublishedDocument {
  * What the published records demand of the content: a document that is (or was) public keeps
  * its file, and its id. Scheduled documents are not public yet, so their files may go. Pure.
  */
-export function checkAgainstPublished(content: Pick<ContentSet, 'documents'>, published: readonly PublishedDocument[]): ContentMessage[] {
+export function checkAgainstPublished(content: { documents: readonly Pick<GazetteDocument, 'id' | 'file'>[] }, published: readonly PublishedDocument[]): ContentMessage[] {
   const ids = new Set(content.documents.map((doc) => doc.id));
   const byFile = new Map(content.documents.map((doc) => [doc.file, doc]));
   const messages: ContentMessage[] = [];

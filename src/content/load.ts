@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
 import { attachmentTypes } from '../outputs.ts';
-import { analyzeSource, MAX_ATTACHMENT_BYTES, MAX_MARKDOWN_BYTES, positionFrom, type AnalyzedSource, type FileMessage } from './analyze.ts';
+import { analyzeSource, fieldsOf, MAX_ATTACHMENT_BYTES, MAX_MARKDOWN_BYTES, positionFrom, type AnalyzedSource, type FileMessage } from './analyze.ts';
 import { cacheKey, type ContentCache } from './cache.ts';
 import { buildCalendar, type CalendarSource } from './calendar.ts';
 import { buildColumns, type ColumnSource } from './columns.ts';
@@ -97,6 +97,20 @@ export interface LoadResult {
   content?: ContentSet;
   /** Every message of every file, sorted by file, line and column. */
   messages: ContentMessage[];
+  /**
+   * Without `content`: what could still be checked, so `gazette check` also compares
+   * partners.yaml and the published state in the same run. Never published from.
+   */
+  partial?: PartialContent;
+}
+
+export interface PartialContent {
+  /** site.yaml, when it is valid. */
+  site?: SiteConfig;
+  /** The documents of the files without errors. */
+  documents: GazetteDocument[];
+  /** Every document file, with its id when that is valid. */
+  files: { file: string; id?: string }[];
 }
 
 type Entry = ContentEntry;
@@ -193,6 +207,8 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   }
   const siteData = siteSource?.data as SiteData | undefined;
   const site: SiteConfig | undefined = siteData === undefined ? undefined : (siteData as SiteConfig);
+  // Names are checked against a site.yaml with errors too, as far as its lists are valid.
+  const siteNames = fieldsOf(siteSource) as Partial<SiteData> | undefined;
 
   // 2. Files referred to by documents: attachments and body assets.
   const digests = new Map<string, Promise<Resolved>>();
@@ -259,7 +275,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   // synchronously, which keeps a warm load of a large site cheap.
   const wanted: [string, string, 'attachment' | 'file'][] = [];
   for (const file of sources) {
-    const data = file.source.data as { attachments?: { file: string }[] } | undefined;
+    const data = fieldsOf(file.source) as { attachments?: { file: string }[] } | undefined;
     if (data === undefined || file.role.role === 'issue') continue;
     for (const attachment of data.attachments ?? []) wanted.push([file.rel, attachment.file, 'attachment']);
     for (const reference of file.source.references) {
@@ -297,7 +313,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
       continue;
     }
     const reported = messages.length;
-    const document = buildDocument(file, site, issues, files, resolved, report);
+    const document = buildDocument(file, site, siteNames, issues, files, resolved, report);
     if (document === undefined) continue;
     documents.push(document);
     if (messages.length === reported) {
@@ -310,6 +326,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
 
   // 5. Rules across documents.
   checkUniqueIds(sources, report);
+  checkUniqueDocNumbers(sources, report);
   checkTranslations(sources, report);
   checkSupersededBy(sources, report);
   checkLinkedPublication(sources, options.now, report);
@@ -317,8 +334,8 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
 
   // 6. Special columns and the working-day calendar.
   columnFiles.sort((a, b) => (a.rel < b.rel ? -1 : 1));
-  const documentIds = new Set(sources.map((file) => (file.source.data as { id?: unknown } | undefined)?.id).filter((id): id is string => typeof id === 'string'));
-  const documentTags = new Set(sources.flatMap((file) => (file.source.data as { tags?: string[] } | undefined)?.tags ?? []));
+  const documentIds = new Set(sources.map((file) => (fieldsOf(file.source) as { id?: unknown } | undefined)?.id).filter((id): id is string => typeof id === 'string'));
+  const documentTags = new Set(sources.flatMap((file) => (fieldsOf(file.source) as { tags?: string[] } | undefined)?.tags ?? []));
   const columns = buildColumns(columnFiles, { site, documentIds, documentTags, files }, report);
   for (const column of columns) routes.set(column.file, column.urlPath);
   const calendar = buildCalendar(calendarFiles, report);
@@ -341,7 +358,13 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   }
 
   const sorted = sortMessages(messages);
-  if (hasErrors(sorted) || site === undefined) return { messages: sorted };
+  if (hasErrors(sorted) || site === undefined) {
+    const identities = sources.filter((file) => file.role.role !== 'issue').map((file) => {
+      const id = (fieldsOf(file.source) as { id?: unknown } | undefined)?.id;
+      return typeof id === 'string' ? { file: file.rel, id } : { file: file.rel };
+    });
+    return { messages: sorted, partial: { ...(site === undefined ? {} : { site }), documents, files: identities } };
+  }
   return { content: { root: absRoot, site, issues: issueList, documents, routes, columns, calendar }, messages: sorted };
 }
 
@@ -437,9 +460,14 @@ async function digestFile(absRoot: string, realRoot: string, rel: string, files:
   return { ok: true, rel, digest };
 }
 
+/**
+ * The document of one file, checked against site.yaml and the other files. A file with errors of
+ * its own is checked on its valid fields as far as they go, and gives no document.
+ */
 function buildDocument(
   file: SourceFile,
   site: SiteConfig | undefined,
+  siteNames: Partial<SiteData> | undefined,
   issues: Map<string, { issue: GazetteIssue }>,
   files: Set<string>,
   resolved: (fromRel: string, target: string) => Resolved,
@@ -467,13 +495,13 @@ function buildDocument(
     }
     issueRef = issue?.issue;
   }
-  const data = source.data as DocumentData | undefined;
+  const data = fieldsOf(source) as DocumentData | undefined;
   if (data === undefined) return undefined;
 
   // Names from site.yaml.
   const lookup = <T extends { name: string }>(list: T[] | undefined, field: string, ruleId: string, what: string): T | undefined => {
-    if (list === undefined) return undefined;
-    const name = (data as unknown as Record<string, string>)[field] as string;
+    const name = (data as unknown as Record<string, unknown>)[field];
+    if (list === undefined || typeof name !== 'string') return undefined;
     const found = list.find((entry) => entry.name === name);
     if (found !== undefined) return found;
     const names = list.map((entry) => entry.name);
@@ -487,9 +515,9 @@ function buildDocument(
     });
     return undefined;
   };
-  const department = lookup(site?.departments, 'department', 'unknown-department', 'department (发布机构)');
-  const category = lookup(site?.topics, 'category', 'unknown-category', 'topic (主题分类)');
-  const section = role.role === 'article' ? lookup(site?.sections, 'section', 'unknown-section', 'section (栏目)') : undefined;
+  const department = lookup(siteNames?.departments, 'department', 'unknown-department', 'department (发布机构)');
+  const category = lookup(siteNames?.topics, 'category', 'unknown-category', 'topic (主题分类)');
+  const section = role.role === 'article' ? lookup(siteNames?.sections, 'section', 'unknown-section', 'section (栏目)') : undefined;
 
   // Attachments from front matter, then files the body refers to.
   const attachments: Attachment[] = [];
@@ -548,7 +576,7 @@ function buildDocument(
       publish(result, posix.basename(result.rel), assets, where);
     }
   }
-  if (!ok || department === undefined || category === undefined || site === undefined) return undefined;
+  if (!ok || source.data === undefined || department === undefined || category === undefined || site === undefined) return undefined;
 
   const base = {
     id: data.id,
@@ -685,7 +713,7 @@ function checkUniqueIds(sources: SourceFile[], report: Report): void {
   // Ids of every valid front matter count, including documents that failed later checks.
   const claims = new Map<string, SourceFile[]>();
   for (const file of sources) {
-    const id = (file.source.data as { id?: unknown } | undefined)?.id;
+    const id = (fieldsOf(file.source) as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'string') continue;
     const owners = claims.get(id);
     if (owners === undefined) claims.set(id, [file]);
@@ -705,10 +733,41 @@ function checkUniqueIds(sources: SourceFile[], report: Report): void {
   }
 }
 
-function checkTranslations(sources: SourceFile[], report: Report): void {
-  const ids = new Set(sources.map((file) => (file.source.data as { id?: unknown } | undefined)?.id).filter((id): id is string => typeof id === 'string'));
+/**
+ * A 文号 names one document. The same 文号 twice is a typing slip or the same document filed
+ * twice; a translation carries its original's 文号 and is no repeat.
+ */
+function checkUniqueDocNumbers(sources: SourceFile[], report: Report): void {
+  const claims = new Map<string, { file: SourceFile; id?: string; translationOf?: string }[]>();
   for (const file of sources) {
-    const data = file.source.data as { id?: string; translationOf?: string } | undefined;
+    const data = fieldsOf(file.source) as { id?: string; docNumber?: string; translationOf?: string } | undefined;
+    if (data?.docNumber === undefined) continue;
+    const claim = { file, ...(data.id === undefined ? {} : { id: data.id }), ...(data.translationOf === undefined ? {} : { translationOf: data.translationOf }) };
+    const owners = claims.get(data.docNumber);
+    if (owners === undefined) claims.set(data.docNumber, [claim]);
+    else owners.push(claim);
+  }
+  for (const [docNumber, claimants] of claims) {
+    // Each original with its translations is one document.
+    const originals = claimants.filter((claim) => claim.translationOf === undefined || !claimants.some((other) => other.id === claim.translationOf));
+    if (originals.length < 2) continue;
+    for (const owner of originals) {
+      const others = originals.filter((other) => other !== owner).map((other) => `content/${other.file.rel}`);
+      report(owner.file.rel, positionFrom(owner.file.source.positions, ['docNumber']), {
+        severity: 'error',
+        ruleId: 'duplicate-doc-number',
+        message: `The 文号 ${docNumber} is also the 文号 of ${others.join(', ')}.`,
+        expected: 'a 文号 used by one document only (a translation may repeat its original\'s, with `translationOf`)',
+        hint: 'Check the 文号 against the signed original and correct the wrong one; if both files are the same document, keep one (a published one is withdrawn, not deleted).',
+      });
+    }
+  }
+}
+
+function checkTranslations(sources: SourceFile[], report: Report): void {
+  const ids = new Set(sources.map((file) => (fieldsOf(file.source) as { id?: unknown } | undefined)?.id).filter((id): id is string => typeof id === 'string'));
+  for (const file of sources) {
+    const data = fieldsOf(file.source) as { id?: string; translationOf?: string } | undefined;
     const target = data?.translationOf;
     if (target === undefined) continue;
     const at = positionFrom(file.source.positions, ['translationOf']);

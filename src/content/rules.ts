@@ -215,6 +215,12 @@ export const rules = {
     title: 'Several files claim the same id; every one of them is listed.',
     hint: 'Give each document its own id; a published id never changes, so change the newer one.',
   },
+  'duplicate-doc-number': {
+    severity: 'error',
+    title: 'Several documents carry the same 文号; every one of them is listed. A translation (`translationOf`) may repeat its original\'s.',
+    expected: 'a 文号 used by one document only',
+    hint: 'Check the 文号 against the signed original and correct the wrong one; if both files are the same document, keep one.',
+  },
   'duplicate-output': {
     severity: 'error',
     title: 'Two sources would be published at the same URL (a release and a bundle of the same slug, or two files of one name in a document).',

@@ -411,6 +411,24 @@ export function validateFrontMatter<K extends SchemaKind>(
   return { problems };
 }
 
+/**
+ * The fields of a front matter that are valid on their own, each checked against its own schema.
+ * A file with an error elsewhere still has its department, links and id checked against the
+ * other files, so one `gazette check` shows every problem, not one round per fix.
+ */
+export function validFields(kind: SchemaKind, data: unknown): Record<string, unknown> {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return {};
+  const shape = (schemas[kind] as z.ZodObject).shape;
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const field = shape[key];
+    if (field === undefined || value === undefined) continue;
+    const result = field.safeParse(value);
+    if (result.success) fields[key] = result.data;
+  }
+  return fields;
+}
+
 function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): SchemaProblem[] {
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   const field = String(path.at(-1) ?? 'front matter');

@@ -39,6 +39,47 @@ describe('gazette check (spawned)', () => {
     expect(lines).toContain('✖ 4 errors in 2 files');
   });
 
+  it('lists the problems of single files and across files in one run, and a build of the same tree publishes nothing', async () => {
+    const root = await writeContent({
+      ...validSite(),
+      // Its own problems (a date that does not exist, a misspelt field), and ones across files:
+      // an unknown department, a broken link, another document's 文号.
+      'gazette/2010/05/huaifu-2010-69.md': article(
+        { date: '2010-05-32', department: '淮南市政府', docNumber: '淮府办〔2010〕72号', signdDate: '2010-04-20', signedDate: undefined },
+        '现就进一步推进政务公开工作提出如下意见，详见[目录](gkml-2011.pdf)。\n',
+      ),
+      // Valid on its own, and superseded by the file with errors: that id exists, nothing to report.
+      'gazette/2010/05/c-old.md': article({ id: 'huaifu-2009-12', docNumber: '淮府〔2009〕12号', signedDate: '2009-03-01', validity: '失效', supersededBy: 'huaifu-2010-69' }),
+      // An article whose issue has no index.md.
+      'gazette/2010/07/orphan.md': article({ id: 'huaifu-2010-90', docNumber: '淮府〔2010〕90号' }),
+      'partners.yaml': 'partners:\n  - id: news\n    name: 新闻网\n    takes:\n      kinds: [release]\n      topics: [不存在的主题]\n      fullText: true\n    webhook:\n      url: https://hooks.news.example/\n      secret: { env: NEWS_SECRET }\n',
+    });
+    const check = await gazette(dirname(root), 'check', '--no-cache');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toBe('');
+    expect(check.stderr.split('\n').filter((line) => line.startsWith('content/')).map((line) => line.replace(/ {2}.* {2}/, ' '))).toEqual([
+      'content/gazette/2010/05/b-notice.md:6:12 duplicate-doc-number',
+      'content/gazette/2010/05/huaifu-2010-69.md:2:1 missing-field',
+      'content/gazette/2010/05/huaifu-2010-69.md:5:13 unknown-department',
+      'content/gazette/2010/05/huaifu-2010-69.md:6:12 duplicate-doc-number',
+      'content/gazette/2010/05/huaifu-2010-69.md:7:7 invalid-date',
+      'content/gazette/2010/05/huaifu-2010-69.md:9:1 unknown-field',
+      'content/gazette/2010/05/huaifu-2010-69.md:11:23 broken-link',
+      'content/gazette/2010/07/orphan.md:1:1 missing-issue',
+      'content/partners.yaml:6:16 unknown-topic',
+    ]);
+    // Each says what was expected or what to do, as the other messages do.
+    expect(check.stderr).toContain('    hint: Did you mean 淮南市人民政府?\n');
+    expect(check.stderr).toContain('The 文号 淮府办〔2010〕72号 is also the 文号 of content/gazette/2010/05/b-notice.md.');
+    expect(check.stderr).toContain('✖ 9 errors in 4 files');
+
+    const build = await gazette(dirname(root), 'build', '--data', 'data');
+    expect(build.code).toBe(1);
+    expect(build.stderr).toContain('Nothing was published');
+    expect(existsSync(join(dirname(root), 'data', 'objects'))).toBe(false);
+    expect(existsSync(join(dirname(root), 'data', 'published.json'))).toBe(false);
+  }, 60_000);
+
   it('exits with 0 and counts what it found when the content is valid', async () => {
     const root = await writeContent(validSite());
     const { code, stdout } = await gazette(dirname(root), 'check', '--content', 'content');

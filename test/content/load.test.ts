@@ -93,10 +93,14 @@ describe('loadContent on broken content', () => {
       'press/2010/hotline.md': release({ publishAt: '2010-12-08 10:00' }),
     });
     expect(content).toBeUndefined();
+    // The problems across files are found on the valid fields of files with errors of their own.
     expect(places(messages)).toEqual([
       'gazette/2010/05/huaifu-2010-69.md:2:1 missing-field',
+      'gazette/2010/05/huaifu-2010-69.md:2:5 duplicate-id',
+      'gazette/2010/05/huaifu-2010-69.md:5:13 unknown-department',
       'gazette/2010/05/huaifu-2010-69.md:7:7 invalid-date',
       'gazette/2010/05/huaifu-2010-69.md:9:1 unknown-field',
+      'gazette/2010/05/second.md:2:5 duplicate-id',
       'gazette/2010/05/second.md:6:12 invalid-doc-number',
       'press/2010/hotline.md:7:12 invalid-publish-at',
     ]);
@@ -116,8 +120,10 @@ describe('loadContent on broken content', () => {
       'gazette/2010/05/huaifu-2010-69.md:2:5 duplicate-id',
       'gazette/2010/05/huaifu-2010-69.md:4:10 unknown-section',
       'gazette/2010/05/huaifu-2010-69.md:5:13 unknown-department',
+      'gazette/2010/05/huaifu-2010-69.md:6:12 duplicate-doc-number',
       'gazette/2010/05/huaifu-2010-69.md:9:11 unknown-category',
       'gazette/2010/06/copy.md:2:5 duplicate-id',
+      'gazette/2010/06/copy.md:6:12 duplicate-doc-number',
       'press/2010/hotline-12345.md:2:5 duplicate-output',
       'press/2010/hotline-12345/index.md:2:5 duplicate-output',
     ]);
