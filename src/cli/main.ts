@@ -44,6 +44,10 @@ const commands: Record<string, Command> = {
     summary: 'Write the deposit package (BagIt) of a published issue for the reading points; --verify checks one.',
     run: async (argv, io) => (await import('./deposit.ts')).runDeposit(argv, io),
   },
+  verify: {
+    summary: 'Check a copy of the site (folder or URL) or one file against the signed manifest; say what differs.',
+    run: async (argv, io) => (await import('./verify.ts')).runVerify(argv, io),
+  },
   new: {
     summary: 'Scaffold a valid issue, article, release or conference with a fresh id.',
     run: async (argv, io) => (await import('./new.ts')).runNew(argv, io, io.now()),
