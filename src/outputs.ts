@@ -75,12 +75,8 @@ export interface Artifact {
   cacheControl: string;
 }
 
-/** Key of the page whose URL path is `urlPath` (`/a/b/` → `a/b/index.html`). */
-export function pageKey(urlPath: string): string {
-  if (!urlPath.startsWith('/')) throw new Error(`URL path must start with "/": ${urlPath}`);
-  const path = urlPath.slice(1);
-  return path === '' || path.endsWith('/') ? `${path}index.html` : path;
-}
+// Page keys are built with the other object keys, in src/content/keys.ts.
+export { pageKey } from './content/keys.ts';
 
 /** Build an artifact of an output kind from text or bytes. */
 export function artifact(kind: OutputKind, key: string, body: string | Uint8Array): Artifact {

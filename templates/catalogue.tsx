@@ -4,7 +4,7 @@
 
 import type { Root as HastRoot } from 'hast';
 import { alternateFeedLinks } from '../src/feeds/discovery.ts';
-import { headKey } from '../src/feeds/definitions.ts';
+import { feedHeadKey } from '../src/content/keys.ts';
 import { feedFormats } from '../src/feeds/model.ts';
 import {
   CATALOGUE_PATH, facetLabels, facetMonthPath, type FacetName, facetPath, type FacetValue, STATISTICS_PATH,
@@ -59,7 +59,7 @@ function feedLinks(ctx: RenderContext, value: FacetValue, entries: readonly Docu
     <p class="catalogue-feeds">
       <span>订阅：</span>
       {feedFormats.map((format) => (
-        <a href={new URL(headKey(value.feed, format), ctx.site.baseUrl).href} type={format === 'json' ? 'application/feed+json' : `application/${format}+xml`}>
+        <a href={new URL(feedHeadKey(value.feed, format), ctx.site.baseUrl).href} type={format === 'json' ? 'application/feed+json' : `application/${format}+xml`}>
           {feedLabels[format]}
         </a>
       ))}

@@ -24,12 +24,10 @@ import { acquireLease, type LeaseClock } from '../publish/lease.ts';
 import { chunkJobs, type DocumentJob } from '../publish/planJobs.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import type { CdnInvalidator } from '../publish/takeDowns.ts';
-import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, type RecordStore, type ScheduledRecord } from '../store/ports.ts';
+import { buildChunkKey, buildJobsPrefix, buildManifestKey } from '../content/keys.ts';
+import type { DocumentRecord, ObjectStore, RecordStore, ScheduledRecord } from '../store/ports.ts';
 import { SOURCE_PREFIX } from './publishFromSource.ts';
 import { syncSource } from './syncSource.ts';
-
-/** Job manifests of builds under way; removed by their finalize step. */
-export const JOBS_PREFIX = `${PRIVATE_PREFIX}jobs/`;
 
 /** What the finalize step of a fanned-out build needs besides the content and the table. */
 export interface FanOutManifest {
@@ -43,9 +41,6 @@ export interface FanOutManifest {
   jobs: { id: string; previous?: DocumentRecord }[];
   released: ScheduledRecord[];
 }
-
-export const manifestKey = (buildId: string) => `${JOBS_PREFIX}${buildId}/build.json`;
-export const chunkKey = (buildId: string, chunk: number) => `${JOBS_PREFIX}${buildId}/chunks/${String(chunk).padStart(5, '0')}.json`;
 
 /** The messages of the RenderJobs and Finalize queues. */
 export type FanOutMessage = { type: 'chunk'; buildId: string; chunk: number } | { type: 'finalize'; buildId: string };
@@ -127,8 +122,8 @@ export function fanOutRunner(options: FanOutOptions): JobRunner {
         released: input.released,
       };
       // Chunks and the manifest first, then the count, then the messages: a message never names a missing chunk.
-      await Promise.all(chunks.map((chunk, i) => putJson(options.objects, chunkKey(buildId, i), chunk)));
-      await putJson(options.objects, manifestKey(buildId), manifest);
+      await Promise.all(chunks.map((chunk, i) => putJson(options.objects, buildChunkKey(buildId, i), chunk)));
+      await putJson(options.objects, buildManifestKey(buildId), manifest);
       await options.store.startBuild(buildId, chunks.length, input.settings.now);
       const messages: FanOutMessage[] = chunks.map((_, chunk) => ({ type: 'chunk', buildId, chunk }));
       for (let i = 0; i < messages.length; i += 10) {
@@ -164,9 +159,9 @@ export interface RunChunkOptions {
 /** One renderJob invocation: run a chunk's jobs, count it done, and send the build on when it was the last. */
 export async function runFanOutChunk(message: { buildId: string; chunk: number }, options: RunChunkOptions): Promise<{ jobs: number; complete: boolean }> {
   const { objects, records } = options;
-  const manifest = await getJson<FanOutManifest>(objects, manifestKey(message.buildId));
+  const manifest = await getJson<FanOutManifest>(objects, buildManifestKey(message.buildId));
   if (manifest === undefined) return { jobs: 0, complete: false }; // finalized and cleaned up: a late redelivery
-  const jobs = (await getJson<DocumentJob[]>(objects, chunkKey(message.buildId, message.chunk))) ?? [];
+  const jobs = (await getJson<DocumentJob[]>(objects, buildChunkKey(message.buildId, message.chunk))) ?? [];
   await fetchSources(options.source, options.contentDir, jobs);
   // The build stays marked pending past any commit of this invocation (Lambda ends it at its
   // timeout): if the build dies, the next finalizer knows from the mark when to list its records.
@@ -211,7 +206,7 @@ export interface FinalizeFanOutOptions {
 /** The finalize step of a fanned-out build, under the lease; then its job manifests are removed. */
 export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOptions): Promise<BuildSummary | undefined> {
   const { objects, records } = options;
-  const manifest = await getJson<FanOutManifest>(objects, manifestKey(buildId));
+  const manifest = await getJson<FanOutManifest>(objects, buildManifestKey(buildId));
   if (manifest === undefined) return undefined; // finalized before (a redelivered message)
   const summary = emptySummary();
   const previousBuild = await readBuildState(objects);
@@ -249,7 +244,7 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
     await lease.release().catch(() => undefined);
   }
   const keys: string[] = [];
-  for await (const head of objects.listKeys(`${JOBS_PREFIX}${buildId}/`)) keys.push(head.key);
+  for await (const head of objects.listKeys(buildJobsPrefix(buildId))) keys.push(head.key);
   await objects.delete(keys);
   return summary;
 }
@@ -275,7 +270,7 @@ export interface FinalizeFromSourceOptions extends Omit<FinalizeFanOutOptions, '
  * the next publish, which finalizes everything (its render function refuses that content too).
  */
 export async function finalizeFromSource(buildId: string, options: FinalizeFromSourceOptions): Promise<{ status: 'finalized' | 'gone'; summary?: BuildSummary } | { status: 'invalid'; report: string }> {
-  if ((await options.objects.head(manifestKey(buildId))) === undefined) return { status: 'gone' };
+  if ((await options.objects.head(buildManifestKey(buildId))) === undefined) return { status: 'gone' };
   await syncSource({ source: options.source, prefix: SOURCE_PREFIX, dir: options.contentDir });
   const { content, messages } = await loadContent(options.contentDir);
   if (content === undefined) return { status: 'invalid', report: formatMessages(messages) };

@@ -7,9 +7,8 @@ import type { SiteConfig } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
 import type { FeedColumn } from '../feeds/definitions.ts';
 import { outputFormats } from '../outputs.ts';
-import { type ObjectStore, PRIVATE_PREFIX } from '../store/ports.ts';
-
-export const SITE_CONFIG_KEY = `${PRIVATE_PREFIX}state/site-config.json`;
+import { SITE_CONFIG_KEY } from '../content/keys.ts';
+import type { ObjectStore } from '../store/ports.ts';
 
 export interface PublishedSiteConfig {
   site: SiteConfig;

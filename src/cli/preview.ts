@@ -8,6 +8,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { posix } from 'node:path';
 import { permalinkUri } from '../discovery/permalinkRules.js';
 import { contentSecurityPolicy } from '../outputs.ts';
+import { pageKey, siteKey } from '../content/keys.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type ContentWatch, watchAndPublish } from './watch.ts';
 import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
@@ -116,8 +117,7 @@ export function objectKeyForPath(pathname: string): string | undefined {
   if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
   const normal = posix.normalize(decoded);
   if (!normal.startsWith('/') || normal.split('/').includes('..')) return undefined;
-  const key = normal.slice(1);
-  return SITE_PREFIX + (key === '' || key.endsWith('/') ? `${key}index.html` : key);
+  return siteKey(pageKey(normal));
 }
 
 /** A query parameter as sent (still percent-encoded), as CloudFront Functions see it. */

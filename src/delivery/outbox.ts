@@ -3,8 +3,8 @@
 // retried build records nothing twice.
 
 import type { SiteConfig } from '../content/model.ts';
-import { formatUrls, headKey } from '../feeds/definitions.ts';
-import { documentPdfKey } from '../feeds/entries.ts';
+import { documentPdfKey, feedHeadKey } from '../content/keys.ts';
+import { formatUrls } from '../feeds/definitions.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import { type Partner, partnerTakes } from './partner.ts';
 import type { DeliveryEvent, DeliveryJob, DeliveryStore, NewDeliveryJob } from './store.ts';
@@ -63,7 +63,7 @@ export function webhookPayload(site: SiteConfig, partner: Partner, change: Docum
       url: new URL(after.urlPath, site.baseUrl).href,
       digest: after.digest,
       sequence,
-      feeds: formatUrls(site.baseUrl, (format) => headKey(`partners/${partner.id}`, format)),
+      feeds: formatUrls(site.baseUrl, (format) => feedHeadKey(`partners/${partner.id}`, format)),
       ...(pdf === undefined ? {} : { pdf: new URL(pdf.key, site.baseUrl).href }),
     },
   };

@@ -4,7 +4,7 @@
 // and the site's objects through the ports, so the CLI (local stores) and the finalize step on
 // AWS make the same bytes from the same publication.
 
-import { issuePdfKey, documentPdfKey } from '../publish/renderJob.ts';
+import { depositName, depositZipKey, documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import { urlPathOfKey } from '../content/sitePath.ts';
 import { mapLimit } from '../concurrency.ts';
 import { type Artifact, artifact } from '../outputs.ts';
@@ -13,15 +13,8 @@ import { type Bag, type BagFile, makeBag, sha256Hex } from './bagit.ts';
 import { zipBag } from './zip.ts';
 import { type DepositFileRef, type DepositIssue, type DepositSite, documentDublinCore, documentMetadata, issueContents, issueDublinCore, issueLabel, jsonText } from './metadata.ts';
 
-/** `gazette-2010-05-deposit`: the bag's base folder, and its ZIP's name without `.zip`. */
-export function depositName(issue: Pick<IssueRecord, 'year' | 'number'>): string {
-  return `gazette-${issue.year}-${String(issue.number).padStart(2, '0')}-deposit`;
-}
-
-/** Site key of an issue's deposit ZIP, beside the issue page: `gazette/2010/05/gazette-2010-05-deposit.zip`. */
-export function depositZipKey(issue: Pick<IssueRecord, 'year' | 'number' | 'urlPath'>): string {
-  return `${issue.urlPath.slice(1)}${depositName(issue)}.zip`;
-}
+// The bag's name and its ZIP's key are part of the key layout; the CLI imports them from here.
+export { depositName, depositZipKey };
 
 export class DepositError extends Error {
   override name = 'DepositError';
@@ -86,7 +79,7 @@ export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
   // and a rebuild after a template change makes every issue's package again.
   const wanted = articles.flatMap((record) => {
     const folder = folderOf(record);
-    const pdfKey = documentPdfKey(record);
+    const pdfKey = documentPdfKey(record.urlPath);
     const own = record.urlPath.slice(1);
     // Pages are the site's view of the text; the PDF and the files are what is deposited.
     return record.artifacts

@@ -12,7 +12,7 @@ import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { type Artifact, artifact } from '../outputs.ts';
 import { versionPath } from '../render/html/index.ts';
 import type { Change } from '../publish/indexPages.ts';
-import { documentPdfKey, issuePdfKey } from '../publish/renderJob.ts';
+import { documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import type { ArtifactRef, DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { columnsOf } from './columns.ts';
 // Types only: outputs.ts imports this module to register it.
@@ -185,7 +185,7 @@ function renderDocument(index: ApiIndex, record: DocumentRecord) {
   const withdrawn = record.status === 'withdrawn';
   const department = index.departmentIds.get(record.department);
   const topic = index.topicIds.get(record.category);
-  const pdf = withdrawn ? undefined : record.artifacts.find((ref) => ref.key === documentPdfKey(record));
+  const pdf = withdrawn ? undefined : record.artifacts.find((ref) => ref.key === documentPdfKey(record.urlPath));
   const issue = record.issue;
   const issueRecord = issue === undefined ? undefined : index.issues.get(`${issue.year}-${issue.number}`);
   const replacement = record.supersededBy === undefined ? undefined : index.byId.get(record.supersededBy);

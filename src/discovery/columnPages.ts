@@ -8,7 +8,8 @@ import type { Root as HastRoot } from 'hast';
 import type { Column } from '../content/model.ts';
 import { resolveContentLink } from '../content/links.ts';
 import { alternateFeedLinks, feedLinks } from '../feeds/discovery.ts';
-import { columnFeedName, headKey } from '../feeds/definitions.ts';
+import { feedHeadKey } from '../content/keys.ts';
+import { columnFeedName } from '../feeds/definitions.ts';
 import { type FeedFormat, feedFormats } from '../feeds/model.ts';
 import type { Artifact } from '../outputs.ts';
 import type { RenderContext } from '../render/html/context.ts';
@@ -144,7 +145,7 @@ function render(input: DerivedInput, page: ColumnPage): Artifact[] {
   const feeds: FeedLink[] =
     members.length === 0
       ? []
-      : feedFormats.map((format) => ({ label: formatLabels[format], href: `/${headKey(columnFeedName(column.id), format)}`, type: formatTypes[format] }));
+      : feedFormats.map((format) => ({ label: formatLabels[format], href: `/${feedHeadKey(columnFeedName(column.id), format)}`, type: formatTypes[format] }));
   const description = descriptionHast(input, column);
   return [
     pageArtifact(column.urlPath, columnHead(ctx, { column, latest, months: monthCounts(members), feeds, ...(description === undefined ? {} : { description }) })),

@@ -61,19 +61,6 @@ export interface FeedSettings {
 
 export const defaultFeedSettings: FeedSettings = { headSize: 50, archivePageSize: 50, utcOffset: '+08:00', tagDate: '2010', archiveFullText: 'canonical' };
 
-const fileNames: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
-const archiveSuffix: Record<FeedFormat, string> = { rss: '.rss.xml', atom: '.atom.xml', json: '.json' };
-
-/** Site-relative key of a subscription document, e.g. `feeds/all/atom.xml`. */
-export function headKey(name: string, format: FeedFormat): string {
-  return `feeds/${name}/${fileNames[format]}`;
-}
-
-/** Site-relative key of archive document `page` (1 = oldest), e.g. `feeds/all/archive/3.atom.xml`. */
-export function archiveKey(name: string, page: number, format: FeedFormat): string {
-  return `feeds/${name}/archive/${page}${archiveSuffix[format]}`;
-}
-
 export function formatUrls(baseUrl: string, key: (format: FeedFormat) => string): FormatUrls {
   const entries = feedFormats.map((format) => [format, new URL(key(format), baseUrl).href] as const);
   return Object.fromEntries(entries) as FormatUrls;

@@ -2,7 +2,7 @@
 // partner crawlers find the feeds from any page.
 
 import type { Lang, SiteConfig } from '../content/model.ts';
-import { headKey } from './definitions.ts';
+import { feedHeadKey } from '../content/keys.ts';
 import { type FeedFormat, feedFormats } from './model.ts';
 
 export interface AlternateLink {
@@ -45,7 +45,7 @@ export function feedLinks(site: SiteConfig, name: string, title: string): Altern
   return feedFormats.map((format) => ({
     rel: 'alternate' as const,
     type: linkTypes[format],
-    href: new URL(headKey(name, format), site.baseUrl).href,
+    href: new URL(feedHeadKey(name, format), site.baseUrl).href,
     title: `${title}（${formatLabels[format]}）`,
   }));
 }

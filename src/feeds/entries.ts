@@ -4,9 +4,10 @@
 
 import type { GazetteDocument, IssueRef, Lang, SiteConfig, Validity } from '../content/model.ts';
 import type { DocumentKind } from '../content/model.ts';
+import { documentPdfKey, entryKey } from '../content/keys.ts';
 import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { outputFormats } from '../outputs.ts';
-import { type DocumentRecord, PRIVATE_PREFIX, type PutObjectInput } from '../store/ports.ts';
+import type { DocumentRecord, PutObjectInput } from '../store/ports.ts';
 import { startOfDay } from './dates.ts';
 import type { FeedEntry, FeedFile } from './model.ts';
 
@@ -36,16 +37,6 @@ export interface FeedEntrySource {
   files: { urlPath: string; mediaType: string; size: number; title?: string; pdf?: boolean }[];
 }
 
-/** Site key of a document's own PDF, `<urlPath><slug>.pdf` (the publish flow's naming). */
-export function documentPdfKey(urlPath: string): string {
-  const slug = urlPath.split('/').filter(Boolean).at(-1) ?? 'document';
-  return `${urlPath.slice(1)}${slug}.pdf`;
-}
-
-/** Key of the entry fragment of one version of a document. */
-export function entryKey(id: string, version: number): string {
-  return `${PRIVATE_PREFIX}entries/${id}/v${String(version).padStart(6, '0')}.json`;
-}
 
 /**
  * The private entry fragment of a document version, to write beside its page during the build.

@@ -8,26 +8,23 @@ import type { SiteConfig } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
 import { type OutputKind, outputFormats } from '../outputs.ts';
 import { mapLimit } from '../concurrency.ts';
+import { entryKey, feedArchiveKey, FEED_LOG_KEY, FEED_STATE_KEY, feedHeadCacheKey, feedHeadKey } from '../content/keys.ts';
 import { digestOf, sha256 } from '../publish/digest.ts';
-import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, SITE_PREFIX } from '../store/ports.ts';
+import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { atomChunks } from './atom.ts';
 import { later } from './dates.ts';
 import {
-  archiveKey, defaultFeedSettings, type FeedColumn, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, headKey, tagPrefix,
+  defaultFeedSettings, type FeedColumn, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, tagPrefix,
 } from './definitions.ts';
-import { type EntryOptions, entryId, entryKey, feedEntry, type FeedEntrySource } from './entries.ts';
+import { type EntryOptions, entryId, feedEntry, type FeedEntrySource } from './entries.ts';
 import { jsonFeedChunks } from './jsonFeed.ts';
 import { decodeLog, encodeLog, type FeedLogItem, latestPerId, type StoredLog, unloggedItems } from './log.ts';
 import { type Feed, type FeedEntry, type FeedFormat, feedFormats, type FormatUrls } from './model.ts';
 import { gazetteNamespace } from './namespaces.ts';
 import { rssChunks } from './rss.ts';
 
-export const FEED_STATE_KEY = `${PRIVATE_PREFIX}feeds/state.json`;
-
-/** The entry sources a subscription document shows, so the next increment reads one object, not N fragments. */
-function headCacheKey(name: string): string {
-  return `${PRIVATE_PREFIX}feeds/heads/${name}.json`;
-}
+// A feed's head cache (feedHeadCacheKey) holds the entry sources its subscription document shows,
+// so the next increment reads one object, not N fragments.
 
 /**
  * A head cache is rewritten only once this many of the sources its feed shows are missing from it:
@@ -37,13 +34,12 @@ function headCacheKey(name: string): string {
 const HEAD_CACHE_SLACK = 8;
 
 /**
- * The feed log up to some point, gzipped JSON. The state takes its first `logBase` items and keeps
+ * The feed log (FEED_LOG_KEY) up to some point, gzipped JSON. The state takes its first `logBase` items and keeps
  * only the later ones itself, so an increment rewrites kilobytes, not the history; the snapshot is
  * rewritten once that tail reaches `LOG_TAIL_LIMIT` items. The log only grows, so a snapshot longer
  * than the state expects (a crash between the two writes) still starts with the items it needs.
  * Both keys are fixed, so they are read at once.
  */
-export const FEED_LOG_KEY = `${PRIVATE_PREFIX}feeds/log.json.gz`;
 const LOG_TAIL_LIMIT = 500;
 
 /** Bump when serializers change their output, so every subscription document is re-rendered. */
@@ -153,7 +149,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const fullPages = Math.floor(items.length / size);
     const firstNew = existing === undefined ? (state.archived[def.name] ?? 0) + 1 : 1;
     for (let page = firstNew; page <= fullPages; page++) {
-      if (existing !== undefined && !reselected.has(def.name) && feedFormats.every((format) => existing.has(SITE_PREFIX + archiveKey(def.name, page, format)))) continue;
+      if (existing !== undefined && !reselected.has(def.name) && feedFormats.every((format) => existing.has(SITE_PREFIX + feedArchiveKey(def.name, page, format)))) continue;
       planned.push({ def, items: items.slice((page - 1) * size, page * size), page, ...(page > 1 ? { prevPage: page - 1 } : {}) });
     }
     const start = Math.max(0, Math.min(items.length - settings.headSize, fullPages * size));
@@ -169,7 +165,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const fresh = latestPerId(appended).filter((item) => !item.withdrawn);
   const prefetch = mapLimit(fresh, concurrency, async (item) => void cached.set(`${item.id}@${item.version}`, await loadSource(objects, item, records)));
   const caches = mapLimit(heads, concurrency, async (doc) => {
-    const stored = await objects.get(headCacheKey(doc.def.name));
+    const stored = await objects.get(feedHeadCacheKey(doc.def.name));
     if (stored === undefined) return;
     const keys = new Set<string>();
     for (const source of JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource[]) {
@@ -201,7 +197,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   await mapLimit(archives, concurrency, async (doc) => {
     const model = feedModel(doc);
     await Promise.all(feedFormats.map(async (format) => {
-      const key = SITE_PREFIX + archiveKey(doc.def.name, doc.page as number, format);
+      const key = SITE_PREFIX + feedArchiveKey(doc.def.name, doc.page as number, format);
       await writeFeed(objects, key, format, render(format, model));
       written.push(key);
     }));
@@ -212,7 +208,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     await new Promise<void>((resolve) => setImmediate(resolve));
     const model = feedModel(doc);
     const documents = await Promise.all(feedFormats.map(async (format) => {
-      const key = SITE_PREFIX + headKey(doc.def.name, format);
+      const key = SITE_PREFIX + feedHeadKey(doc.def.name, format);
       const body = render(format, model);
       const digest = sha256(body);
       const known = input.full === true ? (await objects.head(key))?.sha256 : state.heads[key];
@@ -226,7 +222,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
       const stored = inCache.get(doc.def.name);
       if (stored === undefined || shown.filter((cacheKey) => !stored.has(cacheKey)).length >= HEAD_CACHE_SLACK) {
         const sources = shown.map((cacheKey) => entries.get(cacheKey));
-        writes.push(objects.put({ key: headCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(sources), 'utf8'), contentType: outputFormats.json.mediaType }));
+        writes.push(objects.put({ key: feedHeadCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(sources), 'utf8'), contentType: outputFormats.json.mediaType }));
       }
       await Promise.all(writes);
       for (const document of changed) {
@@ -235,7 +231,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
       }
       changedFeeds.push({
         name: doc.def.name,
-        urls: formatUrls(site.baseUrl, (format) => headKey(doc.def.name, format)),
+        urls: formatUrls(site.baseUrl, (format) => feedHeadKey(doc.def.name, format)),
         ...(doc.def.hubUrl === undefined ? {} : { hubUrl: doc.def.hubUrl }),
       });
     }
@@ -251,8 +247,8 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const { def } = doc;
     const shown = latestPerId(doc.items).reverse();
     const updated = shown.reduce((max, item) => later(max, item.at), shown[0]?.at ?? '1970-01-01T00:00:00Z');
-    const head = formatUrls(site.baseUrl, (format) => headKey(def.name, format));
-    const self = doc.page === undefined ? head : formatUrls(site.baseUrl, (format) => archiveKey(def.name, doc.page as number, format));
+    const head = formatUrls(site.baseUrl, (format) => feedHeadKey(def.name, format));
+    const self = doc.page === undefined ? head : formatUrls(site.baseUrl, (format) => feedArchiveKey(def.name, doc.page as number, format));
     return {
       id: `${tagPrefix(site, settings)}feed:${def.name}`,
       title: def.title,
@@ -262,7 +258,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
       self,
       ...(def.hubUrl === undefined ? {} : { hubUrl: def.hubUrl }),
       ...(doc.page === undefined ? {} : { current: head }),
-      ...(doc.prevPage === undefined ? {} : { prevArchive: formatUrls(site.baseUrl, (format) => archiveKey(def.name, doc.prevPage as number, format)) }),
+      ...(doc.prevPage === undefined ? {} : { prevArchive: formatUrls(site.baseUrl, (format) => feedArchiveKey(def.name, doc.prevPage as number, format)) }),
       archive: doc.page !== undefined,
       updated,
       publisher: site.publisher,

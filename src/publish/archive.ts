@@ -6,7 +6,7 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import { versionPath } from '../render/html/index.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
-import { pageKey } from '../outputs.ts';
+import { pageKey } from '../content/keys.ts';
 
 const MAIN_OPEN = /<main\b[^>]*>/;
 

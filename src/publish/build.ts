@@ -29,7 +29,6 @@ import { type DocumentJob, planJobs } from './planJobs.ts';
 import type { CdnInvalidator } from './takeDowns.ts';
 import { writeArtifacts } from './writes.ts';
 
-export { SCHEDULED_PREFIX } from './documentJobs.ts';
 export { loadPublishedState } from './finalize.ts';
 
 export interface DocumentPageJob {

@@ -3,10 +3,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { outputFormats } from '../outputs.ts';
-import { type ObjectStore, type PendingBuild, PRIVATE_PREFIX, type RecordStore } from '../store/ports.ts';
+import { BUILD_STATE_KEY } from '../content/keys.ts';
+import type { ObjectStore, PendingBuild, RecordStore } from '../store/ports.ts';
 import { heldByThisProcess, holderProcessEnded, LEASE_RENEW_MS, LEASE_TTL_MS, type LeaseClock, type LeaseOptions, thisHolder } from './lease.ts';
-
-export const BUILD_STATE_KEY = `${PRIVATE_PREFIX}state/build.json`;
 
 export interface BuildState {
   fingerprint: string;

@@ -4,6 +4,7 @@
 // twice (a redelivered message, a retried build) converges. The same function runs in the build's
 // own process, in local worker processes (`gazette build --jobs N`) and in the renderJob Lambda.
 
+import { scheduledPrefix } from '../content/keys.ts';
 import type { SiteConfig } from '../content/model.ts';
 import type { DeliveryStore } from '../delivery/store.ts';
 import type { Partner } from '../delivery/partners.ts';
@@ -16,7 +17,6 @@ import {
   type AuditEvent,
   type DocumentRecord,
   type ObjectStore,
-  PRIVATE_PREFIX,
   type PutDocumentEntry,
   PutDocumentsError,
   VersionConflictError,
@@ -30,9 +30,6 @@ import type { DocumentJob } from './planJobs.ts';
 import { documentRecord } from './records.ts';
 import { writeAttachments } from './attachments.ts';
 import { artifactRef, type WriteCounts, writeArtifacts } from './writes.ts';
-
-/** Embargoed renders, one folder per document; never under the site prefix. */
-export const SCHEDULED_PREFIX = `${PRIVATE_PREFIX}scheduled/`;
 
 /** Records committed per batch while rendering goes on (4 transactions of 25 in the adapter). */
 const RECORD_BATCH = 100;
@@ -142,7 +139,7 @@ export async function runDocumentJobs(
     if (newVersion && previous !== undefined && !withdrawing) await archiveCurrentPage(objects, page.doc.urlPath, previous.version, previous.title);
     // The document's files first (the page links them), each uploaded only when its bytes are new.
     // A first publish of an embargoed document is its release: its files are staged already.
-    const staged = previous === undefined && page.doc.publishAt !== undefined ? `${SCHEDULED_PREFIX}${page.doc.id}/` : undefined;
+    const staged = previous === undefined && page.doc.publishAt !== undefined ? scheduledPrefix(page.doc.id) : undefined;
     const files = withdrawing ? [] : await writeAttachments({ objects, root: settings.root, doc: page.doc, previous, counts, staged });
     await writeArtifacts(objects, artifacts, writing);
     onJobDone();
@@ -201,7 +198,7 @@ export async function runScheduledJobs(jobs: readonly DocumentJob[], input: Sche
   let deliveriesQueued = 0;
   await mapLimit(jobs, settings.concurrency, async ({ page, digest }) => {
     const artifacts = (await renderer.documentArtifacts(page)).artifacts;
-    const prefix = `${SCHEDULED_PREFIX}${page.doc.id}/`;
+    const prefix = scheduledPrefix(page.doc.id);
     // Staged again (its text or embargo changed), the files it staged before stay when their bytes do.
     const files = await writeAttachments({ objects, root: settings.root, doc: page.doc, counts, prefix, staged: prefix });
     await writeArtifacts(objects, artifacts, { concurrency: 4, counts, memory, emptyBefore: settings.emptyBefore, skipUnchanged: false, prefix });

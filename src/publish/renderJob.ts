@@ -7,6 +7,7 @@ import type { Element } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, SiteConfig } from '../content/model.ts';
+import { documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import { type Artifact, artifact } from '../outputs.ts';
 import { renderDocumentPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
@@ -54,15 +55,6 @@ function pdfFonts(): Promise<PdfFonts> {
   return fonts;
 }
 
-export function documentPdfKey(doc: Pick<GazetteDocument, 'urlPath'>): string {
-  const slug = doc.urlPath.split('/').filter(Boolean).at(-1) ?? 'document';
-  return `${doc.urlPath.slice(1)}${slug}.pdf`;
-}
-
-export function issuePdfKey(issue: Pick<GazetteIssue, 'year' | 'number' | 'urlPath'>): string {
-  return `${issue.urlPath.slice(1)}gazette-${issue.year}-${String(issue.number).padStart(2, '0')}.pdf`;
-}
-
 /** Body hast for print: links become absolute URLs, since a PDF lives outside the site. */
 function printHast(env: RenderEnvironment, file: string, markdown: string) {
   return markdownToHast(markdown, {
@@ -92,7 +84,7 @@ export interface RenderedDocument {
 
 export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPageJob): Promise<RenderedDocument> {
   const { doc } = job;
-  const pdfKey = documentPdfKey(doc);
+  const pdfKey = documentPdfKey(doc.urlPath);
   const withdrawn = doc.status === 'withdrawn';
   // The page and the feed entry show the same body: each Markdown text is parsed once, and its
   // tree given to the page (templates adjust ids and heading levels in place). The feed's HTML of

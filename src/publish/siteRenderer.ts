@@ -27,9 +27,9 @@ import type { DocumentPageJob, SiteRenderer } from './build.ts';
 import { canonicalJson, sha256 } from './digest.ts';
 import type { IndexPage } from './indexPages.ts';
 import type { PublishedState } from './plan.ts';
-import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact, issuePdfKey } from './renderJob.ts';
+import { depositZipKey, issuePdfKey } from '../content/keys.ts';
+import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
-import { depositZipKey } from '../deposit/issueDeposit.ts';
 import { publicLink } from './renderJob.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

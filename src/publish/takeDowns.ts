@@ -6,8 +6,8 @@
 
 import { createHash } from 'node:crypto';
 import { mapLimit } from '../concurrency.ts';
-import { pageKey } from '../outputs.ts';
-import { type DocumentRecord, type ObjectStore, PRIVATE_PREFIX, type RecordStore, SITE_PREFIX } from '../store/ports.ts';
+import { pageKey, TAKE_DOWNS_KEY } from '../content/keys.ts';
+import { type DocumentRecord, type ObjectStore, type RecordStore, SITE_PREFIX } from '../store/ports.ts';
 import type { PublishedState } from './plan.ts';
 
 /** The CDN in front of the site: told which cached paths are gone. */
@@ -22,9 +22,7 @@ export interface CdnInvalidator {
 /** HEAD requests in flight while finding which of a withdrawal's files are still there. */
 const HEAD_CONCURRENCY = 16;
 
-/** Withdrawals whose take-down finished: document id → the withdrawn version. */
-export const TAKE_DOWNS_KEY = `${PRIVATE_PREFIX}state/take-downs.json`;
-
+/** Withdrawals whose take-down finished (under TAKE_DOWNS_KEY): document id → the withdrawn version. */
 interface TakeDownState {
   done: Record<string, number>;
 }

@@ -3,10 +3,8 @@
 
 import type { DocumentKind, IssueRef, Lang, Validity } from '../content/model.ts';
 
-/** Public objects live under this prefix; the preview server and CloudFront serve only it. */
-export const SITE_PREFIX = 'site/';
-/** Never served: build state, scheduled (embargoed) renders. */
-export const PRIVATE_PREFIX = 'private/';
+// The bucket's two prefixes belong to the key layout, with every other key.
+export { PRIVATE_PREFIX, SITE_PREFIX } from '../content/keys.ts';
 
 export interface StoredObject {
   key: string;

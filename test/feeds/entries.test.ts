@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GazetteDocument } from '../../src/content/model.ts';
-import { absolutizeHtml, entryKey, feedEntry, feedEntryArtifact, type FeedEntrySource } from '../../src/feeds/entries.ts';
+import { entryKey } from '../../src/content/keys.ts';
+import { absolutizeHtml, feedEntry, feedEntryArtifact, type FeedEntrySource } from '../../src/feeds/entries.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { site } from './site.ts';
 

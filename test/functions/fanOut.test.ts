@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOY_REBUILD_EVENT } from '../../src/aws/deployRebuild.ts';
-import { JOBS_PREFIX } from '../../src/aws/fanOut.ts';
+import { JOBS_PREFIX } from '../../src/content/keys.ts';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite } from '../../src/publish/build.ts';

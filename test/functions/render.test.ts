@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
-import { SITE_CONFIG_KEY } from '../../src/aws/siteConfig.ts';
+import { SITE_CONFIG_KEY } from '../../src/content/keys.ts';
 import { claimOf } from '../../src/publish/lease.ts';
 import type { BuildLease } from '../../src/store/ports.ts';
 import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';

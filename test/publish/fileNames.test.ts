@@ -11,7 +11,7 @@ import { objectKeyForPath, createSiteServer } from '../../src/cli/preview.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { encodePathSegment, keyOfUrlPath, urlPathOfKey } from '../../src/content/sitePath.ts';
 import { documentJsonPath } from '../../src/discovery/api.ts';
-import { entryKey } from '../../src/feeds/entries.ts';
+import { entryKey } from '../../src/content/keys.ts';
 import { buildSite } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { SITE_PREFIX } from '../../src/store/ports.ts';

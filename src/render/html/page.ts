@@ -2,7 +2,8 @@
 
 import type { Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import { artifact, pageKey, type Artifact } from '../../outputs.ts';
+import { pageKey } from '../../content/keys.ts';
+import { artifact, type Artifact } from '../../outputs.ts';
 
 /** Serialize a page tree to HTML; same tree, same bytes. */
 export function pageHtml(tree: Root): string {
