@@ -20,6 +20,9 @@ const SCHEMA = `
     PRIMARY KEY (partner_id, message_id)
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX IF NOT EXISTS delivery_jobs_in_order ON delivery_jobs (partner_id, sequence);
+  -- A send reads a partner's pending jobs among every job it ever delivered: without this index
+  -- that read walks them all (0.6 s at 10,000 documents, in every build that notifies partners).
+  CREATE INDEX IF NOT EXISTS delivery_jobs_by_status ON delivery_jobs (partner_id, status, sequence);
   CREATE TABLE IF NOT EXISTS delivery_sequences (partner_id TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS partner_states (partner_id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS partner_circuits (partner_id TEXT PRIMARY KEY, version INTEGER NOT NULL, circuit TEXT NOT NULL) WITHOUT ROWID;
