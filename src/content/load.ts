@@ -202,7 +202,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
       severity: 'error',
       ruleId: 'missing-site-config',
       message: 'There is no site.yaml in the content folder.',
-      hint: 'Create content/site.yaml with the site name, departments, topics and sections (see the authoring guide in README.md).',
+      hint: 'Create content/site.yaml with the site name, departments, topics and sections (see docs/authoring.md).',
     });
   }
   const siteData = siteSource?.data as SiteData | undefined;

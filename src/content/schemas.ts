@@ -395,7 +395,7 @@ export function validateFrontMatter<K extends SchemaKind>(
           ? {
             ruleId: 'empty-file',
             message: 'The file is empty or is not a map of `key: value` lines.',
-            hint: 'Start with `year: <year>`, then `holidays:` and `workdays:` (see the authoring guide in README.md).',
+            hint: 'Start with `year: <year>`, then `holidays:` and `workdays:` (see docs/authoring.md).',
           }
           : {
             ruleId: 'missing-front-matter',
@@ -446,7 +446,7 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): 
           ruleId: 'unknown-field',
           message: `\`${key}\` is not a field of this ${path.length === 0 ? 'front matter' : `\`${field}\` entry`}.`,
           expected: known.join(', '),
-          hint: hint ?? 'Remove it, or check the field list in the authoring guide (README.md).',
+          hint: hint ?? 'Remove it, or check the field list in docs/authoring.md.',
         };
       });
     }
