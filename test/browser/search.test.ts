@@ -1,20 +1,17 @@
 // The search page in headless Chromium, served by the preview server over a built bucket:
 // results from the address, from typing and Enter, keyboard only, and without JavaScript.
 
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createSiteServer } from '../../src/cli/preview.ts';
+import type { Browser, Page } from 'playwright-core';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { launchBrowser, serveObjects } from '../helpers/browser.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { writeSite } from '../publish/site.ts';
 import { searchSiteFiles } from '../discovery/searchClient.ts';
 
-const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const now = new Date('2010-06-25T08:00:00+08:00');
 
 let browser: Browser;
@@ -31,13 +28,15 @@ beforeAll(async () => {
   } finally {
     await renderer.close();
   }
-  const server = createSiteServer(stores.objects);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: chromiumPath });
+  const served = await serveObjects(stores.objects);
+  base = served.url.replace(/\/$/, '');
+  close = () => served.close();
+  // The same Chromium lookup as every browser test: GAZETTE_CHROMIUM, else chromium on PATH; none
+  // found fails with how to install it, never a silent skip.
+  browser = await launchBrowser();
   close = async () => {
     await browser.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await served.close();
   };
 }, 120_000);
 
@@ -66,7 +65,7 @@ async function resultTitles(page: Page): Promise<string[]> {
   return page.locator('#search-list li h3').allInnerTexts();
 }
 
-describe.skipIf(!existsSync(chromiumPath))('the search page in Chromium', () => {
+describe('the search page in Chromium', () => {
   it('shows ranked results with highlighted snippets for ?q=', async () => {
     const { page, problems } = await openPage();
     await page.goto(`${base}/search/?q=${encodeURIComponent('政务公开')}`);
