@@ -11,6 +11,7 @@ import { formatMessages, hasErrors } from '../content/messages.ts';
 import { notifyPartners } from '../delivery/notify.ts';
 import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
+import { environmentSigningKey, SIGNING_KEY_VARIABLE, type SigningKey } from '../manifest/signing.ts';
 import type { ContentSet } from '../content/model.ts';
 import type { BuildSummary, Provenance } from '../publish/build.ts';
 import { processJobRunner } from '../publish/jobProcesses.ts';
@@ -193,6 +194,13 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
 
 export async function publishLocally({ content, partners }: LoadedSite, stores: LocalStores, args: BuildArgs, io: CliIo, session?: LocalSession): Promise<number> {
   const started = performance.now();
+  let signingKey: SigningKey | undefined;
+  try {
+    signingKey = environmentSigningKey(process.env);
+  } catch (error) {
+    io.stderr.write(`gazette build: ${(error as Error).message}\nNothing was published. Fix or unset ${SIGNING_KEY_VARIABLE} and build again.\n`);
+    return 1;
+  }
   const provenance = await gitProvenance(args.content);
   const renderer = await createSiteRenderer(content, { pdf: args.pdf });
   let summary: BuildSummary;
@@ -205,6 +213,7 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
       now: args.now,
       provenance,
       feeds: { partners, deliveries: stores.deliveries },
+      manifest: { key: async () => signingKey },
       ...(args.jobs > 1 ? { jobRunner: processJobRunner({ workers: args.jobs, address: stores.address }) } : {}),
       onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
     }, session?.snapshots ?? args.data, io.now);
@@ -241,6 +250,7 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
       `${summary.feedsWritten} feed documents written, in ${seconds} s` +
       (args.jobs > 1 ? `; document jobs in ${args.jobs} worker processes.\n` : '.\n'),
   );
+  if (summary.manifest !== undefined) io.stdout.write(manifestLine(summary.manifest));
   const { deliveries } = notified;
   if (summary.deliveriesQueued > 0 || deliveries.attempts > 0) {
     io.stdout.write(
@@ -249,6 +259,13 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
     );
   }
   return 0;
+}
+
+/** The build's line about the signed manifest; an unsigned one says how to sign. */
+function manifestLine(manifest: NonNullable<BuildSummary['manifest']>): string {
+  const what = `Manifest #${manifest.sequence} of ${manifest.files} files (/.well-known/gazette-manifest.json)${manifest.written ? '' : ', unchanged'}`;
+  if (manifest.keyId !== undefined) return `${what}, signed with key ${manifest.keyId}.\n`;
+  return `${what}, not signed: ${SIGNING_KEY_VARIABLE} is not set. Partners can check files against it but not who published it; set ${SIGNING_KEY_VARIABLE} (an Ed25519 key, PKCS#8 PEM) to sign (docs/partners.md).\n`;
 }
 
 /**

@@ -26,6 +26,7 @@ import type { IndexPage } from './indexPages.ts';
 import { acquireLease, type HeldLease, type LeaseClock, type LeaseOptions } from './lease.ts';
 import type { PublishedState } from './plan.ts';
 import { type DocumentJob, planJobs } from './planJobs.ts';
+import type { ManifestOutcome, ManifestSigner } from './signedManifest.ts';
 import type { CdnInvalidator } from './takeDowns.ts';
 import { writeArtifacts } from './writes.ts';
 
@@ -118,6 +119,8 @@ export interface BuildOptions {
   feeds?: { partners: readonly Partner[]; deliveries: DeliveryStore };
   /** The CDN to tell of taken-down files (CloudFront on AWS; none locally, the preview caches nothing). */
   cdn?: CdnInvalidator;
+  /** Sign and publish the manifest of the public site at the end of finalize (src/publish/signedManifest.ts). */
+  manifest?: ManifestSigner;
   /**
    * Called once the plan is accepted, before the build's first write (on AWS: the site configuration
    * the table stream's functions read, so the build's own stream events see its partners).
@@ -148,6 +151,8 @@ export interface BuildSummary {
   deliveriesQueued: number;
   /** The jobs were handed to other workers (AWS fan-out); their finalize step runs when they are done. */
   fannedOut?: { buildId: string; chunks: number; jobs: number };
+  /** The signed manifest of the public site, when the build writes one (BuildOptions.manifest). */
+  manifest?: ManifestOutcome;
 }
 
 export class PublishStateError extends Error {
@@ -294,6 +299,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       content, objects, records, renderer, now, concurrency, memory, emit, summary, lease, changes, released, previousBuild, recovering, emptyBefore,
       feeds: options.feeds,
       cdn: options.cdn,
+      manifest: options.manifest,
       state: options.lease === undefined ? undefined : state,
       wroteDocuments: total > 0,
       entriesWritten: new Map(ran.entries.map((entry): [string, StoredObject] => [entry.key, entry])),

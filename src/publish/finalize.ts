@@ -23,6 +23,7 @@ import type { HeldLease, LeaseClock, LeaseOptions } from './lease.ts';
 import { type PublishedState, issueKey } from './plan.ts';
 import { issueListing } from './planJobs.ts';
 import { issueRecord } from './records.ts';
+import { beginManifest, type ManifestSigner } from './signedManifest.ts';
 import { type CdnInvalidator, finishTakeDowns } from './takeDowns.ts';
 import { artifactRef, startWrites, type WriteFailure, type WriteOptions, type WritesInFlight, writeArtifacts } from './writes.ts';
 
@@ -65,10 +66,12 @@ export interface FinalizeInput {
   wroteDocuments: boolean;
   /** Feed entries the jobs wrote in this process (else they are read back from the bucket). */
   entriesWritten?: Map<string, StoredObject>;
+  /** Write the signed manifest of the public site last (src/publish/signedManifest.ts). */
+  manifest?: ManifestSigner | undefined;
 }
 
 export async function finalizeBuild(input: FinalizeInput): Promise<void> {
-  const { content, objects, records, renderer, now, concurrency, summary, lease, emit, changes, previousBuild } = input;
+  const { content, records, renderer, now, concurrency, summary, lease, emit, changes, previousBuild } = input;
   const marks = input.pending;
   const memory = input.memory;
   const entriesWritten = input.entriesWritten ?? new Map<string, StoredObject>();
@@ -79,7 +82,10 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // Read after taking the lease: whatever other builds committed is in it, so the listings this
   // finalizer writes show the newest records. A caller's state read before the marks misses what a dead build committed.
   const state = input.state !== undefined && (marks.seen !== undefined || seen.dead.length === 0) ? input.state : await loadPublishedState(records);
-  const writing: Omit<WriteOptions, 'skipUnchanged'> = { concurrency, counts: summary, memory, emptyBefore: input.emptyBefore };
+  // Before the first write: the manifest notes every public object written, kept or deleted.
+  const manifest = input.manifest === undefined ? undefined : await beginManifest(input.objects, input.manifest);
+  const objects = manifest?.objects ?? input.objects;
+  const writing: Omit<WriteOptions, 'skipUnchanged'> = { concurrency, counts: summary, memory, emptyBefore: input.emptyBefore, observe: manifest?.observe };
   const orderedIssues = [...content.issues].sort((a, b) => a.year - b.year || a.number - b.number);
   const plannedIssues = content.issues.map((issue) => ({ issue, record: state.issues.get(issueKey(issue.year, issue.number)) }));
 
@@ -229,6 +235,10 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // Last, when nothing links them any more: what withdrawals take down, from the records, so a
   // take-down a failed build left unfinished is finished by the next one.
   await finishTakeDowns({ objects, records, state, ...(input.cdn === undefined ? {} : { cdn: input.cdn }) });
+  if (manifest !== undefined) {
+    await lease.check();
+    summary.manifest = await manifest.finish({ state, changes, site: content.site.baseUrl, now, incremental });
+  }
   // Every record read above is listed now: the marks of this build and of the dead ones go.
   await marks.mark?.stop();
   await clearPendingBuilds(records, marks.buildId, seen);

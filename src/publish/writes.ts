@@ -26,6 +26,8 @@ export interface WriteOptions {
   memory?: BucketMemory | undefined;
   /** The bucket held no site object when the build began: what is not known is not there. */
   emptyBefore?: boolean;
+  /** Told of each object found unchanged (full key, SHA-256, size): the signed manifest's view of the bucket. */
+  observe?: ((key: string, sha256: string, size: number) => void) | undefined;
 }
 
 /** A write that failed while the build went on rendering: thrown where the build waits for it. */
@@ -83,6 +85,7 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
       }
       if (there === stamp) {
         memory?.saw(key, stamp);
+        options.observe?.(key, digest, item.body.byteLength);
         counts.objectsUnchanged++;
         linkable();
         return;
