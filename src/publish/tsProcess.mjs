@@ -1,6 +1,6 @@
-// Entry of every worker process: registers tsx, then loads the TypeScript module named by the
-// first argument (a forked process gets no `--import` hooks of its parent's choosing).
-import { register } from 'tsx/esm/api';
+// Entry of every worker process: loads the module named by the first argument the way the command
+// loaded its own code, from the same bundle or through tsx (a forked process gets no `--import`
+// hooks of its parent's choosing).
+import { importSource } from '../../bin/sourceBundle.mjs';
 
-register();
-await import(process.argv[2]);
+await importSource(process.argv[2]);

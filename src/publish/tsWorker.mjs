@@ -1,7 +1,6 @@
-// Entry of every worker thread: registers tsx in this thread, then loads the TypeScript
-// module named in workerData (Node does not pass `--import` hooks on to workers).
-import { register } from 'tsx/esm/api';
+// Entry of every worker thread: loads the module named in workerData the way the command loaded
+// its own code, from the same bundle or through tsx (Node does not pass `--import` hooks on to workers).
 import { workerData } from 'node:worker_threads';
+import { importSource } from '../../bin/sourceBundle.mjs';
 
-register();
-await import(workerData.module);
+await importSource(workerData.module);
