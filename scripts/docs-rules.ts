@@ -15,10 +15,10 @@ const END = '<!-- rules:end -->';
 /** The Markdown table of every rule, in catalogue order. */
 export function ruleTable(catalogue: Record<string, Rule> = rules): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const lines = ['| Rule | Severity | What it reports | What to do |', '| --- | --- | --- | --- |'];
+  const lines = ['| 规则 Rule | 级别 Severity | 说明 | What it reports | What to do |', '| --- | --- | --- | --- | --- |'];
   for (const [id, rule] of Object.entries(catalogue)) {
     const todo = rule.expected === undefined ? rule.hint : `Expected: ${rule.expected}. ${rule.hint}`;
-    lines.push(`| \`${id}\` | ${rule.severity} | ${cell(rule.title)} | ${cell(todo)} |`);
+    lines.push(`| \`${id}\` | ${rule.severity} | ${cell(rule.titleZh)} | ${cell(rule.title)} | ${cell(todo)} |`);
   }
   return lines.join('\n');
 }

@@ -87,10 +87,11 @@ describe('the rule catalogue', () => {
     expect(unused, 'Raise these rules in src/ (as a literal rule id) or remove them from src/content/rules.ts').toEqual([]);
   });
 
-  it('names each rule in kebab case with a sentence for a title and something to do', () => {
+  it('names each rule in kebab case with a sentence for a title, in English and Chinese, and something to do', () => {
     for (const [id, rule] of Object.entries(rules)) {
       expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
       expect(rule.title, id).toMatch(/^[`A-Z\p{Script=Han}].*\.$/u);
+      expect(rule.titleZh, id).toMatch(/\p{Script=Han}.*。$/u);
       expect(rule.hint, id).toMatch(/\S.*\.$/);
     }
   });
@@ -103,8 +104,8 @@ describe('the rule table of docs/authoring.md', () => {
   });
 
   it('lists every rule once with its severity, and escapes what would break the table', () => {
-    const table = ruleTable({ 'a-rule': { severity: 'warning', title: 'A `x | y` value.', expected: 'z', hint: 'Do it.' } });
-    expect(table.split('\n')[2]).toBe('| `a-rule` | warning | A `x \\| y` value. | Expected: z. Do it. |');
+    const table = ruleTable({ 'a-rule': { severity: 'warning', title: 'A `x | y` value.', titleZh: '值。', expected: 'z', hint: 'Do it.' } });
+    expect(table.split('\n')[2]).toBe('| `a-rule` | warning | 值。 | A `x \\| y` value. | Expected: z. Do it. |');
     const rows = ruleTable().split('\n').slice(2).map((row) => /^\| `([^`]+)` \| (error|warning) \|/.exec(row)?.slice(1));
     expect(rows).toEqual(Object.entries(rules).map(([id, rule]) => [id, rule.severity]));
   });
