@@ -4,25 +4,20 @@
 // document or issue they belong to; its signature verifies with the published keys; a rotation
 // keeps the old key listed; and unchanged content rewrites nothing.
 
-import { generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import { KEYS_PATH, type Manifest, MANIFEST_PATH, parseManifest, SIGNATURE_PATH } from '../../src/manifest/manifest.ts';
-import { parseKeySet, parseSigningKey, type SigningKey, verifyDetached } from '../../src/manifest/signing.ts';
+import { parseKeySet, type SigningKey, verifyDetached } from '../../src/manifest/signing.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { MANIFEST_STATE_KEY } from '../../src/publish/signedManifest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { newSigningKey } from '../helpers/signingKey.ts';
 import { createTestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from './site.ts';
-
-export function newSigningKey(): SigningKey {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  return parseSigningKey(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'test key');
-}
 
 async function build(root: string, stores: { objects: ObjectStore; records: RecordStore }, now: Date, key: SigningKey | undefined): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now });
