@@ -183,12 +183,8 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
     io.stderr.write('Nothing was published: fix the errors above and build again.\n');
     return undefined;
   }
-  if (session?.background === true) {
-    // Watch mode: the cache file only serves the next process; write it off the publish path.
-    cache.save().catch((error: unknown) => io.stderr.write(`gazette: could not save the content cache: ${(error as Error).message}\n`));
-  } else {
-    await cache.save();
-  }
+  // Watch mode writes the cache file, which only serves the next process, when it is idle (watch.ts).
+  if (session?.background !== true) await cache.save();
   return { content: loaded.content, partners: partners.partners };
 }
 

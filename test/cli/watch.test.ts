@@ -106,6 +106,21 @@ describe('gazette preview --build --watch', () => {
     expect((await page('press/2010/bad/')).text).toContain('日期更正');
   }, 90_000);
 
+  it('writes the records snapshot and the content cache for the next run once the saves pause, while it keeps running', async () => {
+    const snapshotFile = join(work, 'data/cache/published-state.json');
+    const deadline = performance.now() + 30_000;
+    let version: number | undefined;
+    while (performance.now() < deadline) {
+      const text = await readFile(snapshotFile, 'utf8').catch(() => undefined);
+      version = text === undefined ? undefined : (JSON.parse(text) as { documents: { id: string; version: number }[] }).documents.find((record) => record.id === 'press-2010-hotline')?.version;
+      if (version === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(version).toBe(2);
+    expect(child.exitCode).toBeNull();
+    expect((await stat(join(work, 'data/cache/content.json'))).size).toBeGreaterThan(0);
+  }, 60_000);
+
   it('stops on Ctrl+C and leaves the records snapshot for the next run', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
