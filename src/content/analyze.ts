@@ -9,6 +9,7 @@ import { collectReferences, parseMarkdown, type MarkdownReference } from './mark
 import type { Severity } from './model.ts';
 import { isUnsafeUrl, strippedHtmlParts } from './rawHtml.ts';
 import { validateFrontMatter, validFields, type SchemaKind } from './schemas.ts';
+import { signatureInBody } from './signature.ts';
 import { didYouMean } from './suggest.ts';
 
 export const MAX_MARKDOWN_BYTES = 1024 * 1024;
@@ -240,6 +241,10 @@ function checkFields(role: FileRole, result: AnalyzedSource): void {
     }
   }
   if (role.role === 'article' || role.role === 'release') checkLifecycle(data, result);
+  if (role.role === 'article') {
+    const repeated = signatureInBody(data, result.body ?? '', result.bodyLine);
+    if (repeated !== undefined) result.messages.push(repeated);
+  }
   if (result.messages.some((message) => message.severity === 'error')) delete result.data;
 }
 

@@ -178,6 +178,13 @@ export const rules = {
     titleZh: '文号中的年份与成文日期的年份不同。',
     hint: 'Check the 文号 and the 成文日期; leave them if the document really was signed in another year.',
   },
+  'signature-in-body': {
+    severity: 'warning',
+    title: 'An article\'s body ends with its 成文日期 (and 署名), which the page and the PDF print from `signedDate` and `department`: readers would see them twice.',
+    titleZh: '正文末尾写了成文日期（及署名），而网页和 PDF 已根据 `signedDate` 和 `department` 排印落款，读者会看到两遍。',
+    expected: 'a body that ends before the 署名 and 成文日期',
+    hint: 'Delete those last lines of the body (correct `signedDate` first if they differ); `gazette import` does this for Word documents.',
+  },
   'invalid-base-url': {
     severity: 'error',
     title: '`baseUrl` is not an absolute http(s) URL ending in `/`.',

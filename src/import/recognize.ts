@@ -4,7 +4,7 @@
 
 import { checkDocNumber } from '../content/docNumber.ts';
 import { plainText, type Block, type Inline } from './blocks.ts';
-import { parseChineseDate } from './chineseDate.ts';
+import { parseChineseDate } from '../content/chineseDate.ts';
 
 export interface Finding {
   /** Front matter field or part of the body, e.g. `docNumber`, `主送机关`, `body`. */

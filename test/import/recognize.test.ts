@@ -3,7 +3,7 @@ import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown } from '../../src/content/markdown.ts';
 import type { Block, Inline } from '../../src/import/blocks.ts';
-import { parseChineseDate } from '../../src/import/chineseDate.ts';
+import { parseChineseDate } from '../../src/content/chineseDate.ts';
 import { bodyMarkdown } from '../../src/import/markdown.ts';
 import { fullWidth } from '../../src/import/punctuation.ts';
 import { normalizeDocNumber, recognize } from '../../src/import/recognize.ts';

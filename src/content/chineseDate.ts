@@ -1,6 +1,6 @@
 // 成文日期 as Word documents write it: 二〇一〇年五月十二日 (GB/T 9704 before 2012) or 2010年5月12日.
 
-import { isCalendarDate } from '../content/dates.ts';
+import { isCalendarDate } from './dates.ts';
 
 const digits: Record<string, number> = { '〇': 0, '○': 0, '零': 0, O: 0, o: 0, 'Ｏ': 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const han = '〇○零OoＯ一二三四五六七八九十';
