@@ -77,38 +77,45 @@ export default async function setup(project: TestProject): Promise<() => Promise
  * hash of each one's path, size and modification time) and the installed packages' lock.
  */
 function createSynthesizer(runDir: string) {
-  let child: ChildProcess | undefined;
+  interface Synthesizer {
+    process: ChildProcess;
+    waiting: Map<number, { resolve: (json: string) => void; reject: (error: Error) => void }>;
+    retired: boolean;
+  }
+  let current: Promise<Synthesizer> | undefined;
   let inputs = '';
   let made = new Map<string, Promise<string>>();
   let nextId = 0;
-  const waiting = new Map<number, { resolve: (json: string) => void; reject: (error: Error) => void }>();
+  const all = new Set<Synthesizer>();
 
-  const startChild = async (): Promise<ChildProcess> => {
+  const startSynthesizer = async (): Promise<Synthesizer> => {
     const workDir = await mkdtemp(join(runDir, 'gazette-synth-'));
-    const started = fork(join(repoRoot, 'test/helpers/synthProcess.ts'), [workDir], { execArgv: ['--import', 'tsx'], cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    started.on('message', (message: SynthResponse | { ready: true }) => {
+    const child = fork(join(repoRoot, 'test/helpers/synthProcess.ts'), [workDir], { execArgv: ['--import', 'tsx'], cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const synthesizer: Synthesizer = { process: child, waiting: new Map(), retired: false };
+    all.add(synthesizer);
+    child.on('message', (message: SynthResponse | { ready: true }) => {
       if (!('id' in message)) return;
-      const waiter = waiting.get(message.id);
-      waiting.delete(message.id);
+      const waiter = synthesizer.waiting.get(message.id);
+      synthesizer.waiting.delete(message.id);
       if ('error' in message) waiter?.reject(new Error(message.error));
       else waiter?.resolve(JSON.stringify(message.result));
+      if (synthesizer.retired && synthesizer.waiting.size === 0) child.kill();
     });
-    started.on('exit', (code, signal) => {
-      for (const waiter of waiting.values()) waiter.reject(new Error(`The synthesizing process (test/helpers/synthProcess.ts) exited (${signal ?? code}) before answering.`));
-      waiting.clear();
-      if (child === started) child = undefined;
+    child.on('exit', (code, signal) => {
+      all.delete(synthesizer);
+      for (const waiter of synthesizer.waiting.values()) waiter.reject(new Error(`The synthesizing process (test/helpers/synthProcess.ts) exited (${signal ?? code}) before answering.`));
+      synthesizer.waiting.clear();
     });
-    return started;
+    return synthesizer;
   };
 
-  let childStarting: Promise<ChildProcess> | undefined;
   const send = async (context: Record<string, unknown>): Promise<string> => {
-    childStarting ??= startChild().then((started) => (child = started));
-    const target = child ?? (await childStarting);
+    current ??= startSynthesizer();
+    const synthesizer = await current;
     const id = ++nextId;
     return new Promise<string>((resolveJson, reject) => {
-      waiting.set(id, { resolve: resolveJson, reject });
-      target.send({ id, context } satisfies SynthRequest);
+      synthesizer.waiting.set(id, { resolve: resolveJson, reject });
+      synthesizer.process.send({ id, context } satisfies SynthRequest);
     });
   };
 
@@ -119,12 +126,16 @@ function createSynthesizer(runDir: string) {
       const context = JSON.parse(body || '{}') as Record<string, unknown>;
       const now = await inputsHash();
       if (now !== inputs) {
-        // A changed source: a new process, so that no module of the old one is used.
+        // A changed source: a new process, so that no module of the old one is used; the old one
+        // ends once it has answered what it was asked.
         inputs = now;
         made = new Map();
-        child?.kill();
-        child = undefined;
-        childStarting = undefined;
+        const old = current;
+        current = undefined;
+        void old?.then((synthesizer) => {
+          synthesizer.retired = true;
+          if (synthesizer.waiting.size === 0) synthesizer.process.kill();
+        });
       }
       const key = JSON.stringify(context);
       let json = made.get(key);
@@ -138,7 +149,7 @@ function createSynthesizer(runDir: string) {
       return json;
     },
     stop(): void {
-      child?.kill();
+      for (const synthesizer of all) synthesizer.process.kill();
     },
   };
 }
