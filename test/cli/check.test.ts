@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +119,29 @@ describe('runCheck', () => {
     expect(out).toContain('content/press/2010/hotline-12345.md:8:1  warning: This HTML contains <iframe>');
     expect(out).toContain('⚠ 1 warning in 1 file');
     expect(existsSync(join(dirname(root), '.gazette'))).toBe(false);
+  });
+
+  it('compares with what was published even when the content has errors, without taking a file with errors for deleted', async () => {
+    const root = await writeContent({
+      ...validSite(),
+      // Published, now with an error and an unreadable id: still there, not deleted.
+      'gazette/2010/05/a-speech.md': article({ id: 'Speech 2010', section: '领导讲话', docNumber: undefined }),
+      // Published, now with an error of its own but a readable id.
+      'press/2010/hotline-12345.md': release({ date: '2010-12-32' }),
+    });
+    await mkdir(join(dirname(root), '.gazette'));
+    await writeFile(join(dirname(root), '.gazette', 'published.json'), JSON.stringify([
+      { id: 'speech-2010-daiqiyuan', file: 'gazette/2010/05/a-speech.md', version: 1, status: 'published' },
+      { id: 'press-2010-hotline-12345', file: 'press/2010/hotline-12345.md', version: 1, status: 'published' },
+      { id: 'press-2010-gone', file: 'press/2010/gone.md', version: 2, status: 'published' },
+    ]));
+    const { code, err } = await run(dirname(root), '--no-cache');
+    expect(code).toBe(1);
+    expect(err.split('\n').filter((line) => line.startsWith('content/')).map((line) => line.replace(/ {2}.* {2}/, ' '))).toEqual([
+      'content/gazette/2010/05/a-speech.md:2:5 invalid-id',
+      'content/press/2010/gone.md:1:1 published-file-deleted',
+      'content/press/2010/hotline-12345.md:4:7 invalid-date',
+    ]);
   });
 
   it('explains unknown options and a missing content folder', async () => {
