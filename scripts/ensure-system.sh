@@ -6,8 +6,9 @@
 #   ensure-system.sh            what `npm start` needs: nothing beyond Node (the default stores are
 #                               files and SQLite, built into the better-sqlite3 package)
 #   ensure-system.sh aws-local  Java, for `gazette … --stores aws-local` (DynamoDB Local)
-#   ensure-system.sh test       Java (the AWS adapters' tests run against DynamoDB Local) and
-#                               Chromium, for the browser tests (accessibility, keyboard, reflow, search)
+#   ensure-system.sh test       Java (the AWS adapters' tests run against DynamoDB Local),
+#                               Chromium, for the browser tests (accessibility, keyboard, reflow, search),
+#                               and poppler's pdftotext/pdfinfo, which read PDFs back in the publish tests
 #   ensure-system.sh bench      Java (the emulator rows) and Chromium, the anchor of the PDF benchmark
 set -euo pipefail
 
@@ -20,6 +21,7 @@ case "${1:-}" in
     ;;
   test)
     REQUIREMENTS+=("$JAVA")
+    REQUIREMENTS+=("pdftotext  poppler-utils  the interface-text and site-settings tests read the PDFs back with poppler's pdftotext and pdfinfo")
     # GAZETTE_CHROMIUM names another Chromium or Chrome executable instead (test/helpers/browser.ts).
     if [ -z "${GAZETTE_CHROMIUM:-}" ] || [ ! -x "${GAZETTE_CHROMIUM}" ]; then
       REQUIREMENTS+=("chromium  chromium  the browser tests open every page template in headless Chromium (axe-core, keyboard, 360 px and 200% zoom, search)")

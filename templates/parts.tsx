@@ -5,11 +5,11 @@ import type { DocumentRecord } from '../src/store/ports.ts';
 import { chineseDate, chineseMonth, fileMediaType, fileSize, fileTypeLabel, kindLabels } from './format.ts';
 import type { Result } from './hast.ts';
 
-/** A date readers see in Chinese and machines read from `datetime`. */
-export function dateTime(date: string, time?: string): Result {
+/** A date readers see in Chinese (or as `format` writes it) and machines read from `datetime`. */
+export function dateTime(date: string, time?: string, format: (date: string) => string = chineseDate): Result {
   return (
     <time dateTime={time === undefined ? date : `${date}T${time}`}>
-      {time === undefined ? chineseDate(date) : `${chineseDate(date)} ${time}`}
+      {time === undefined ? format(date) : `${format(date)} ${time}`}
     </time>
   );
 }

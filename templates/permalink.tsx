@@ -4,6 +4,7 @@
 // script: the CSP allows none inline) and say where they go with a visible link.
 
 import type { Element, Root as HastRoot } from 'hast';
+import { siteExamples } from '../src/content/siteSettings.ts';
 import type { RenderContext } from '../src/render/html/context.ts';
 import type { DocumentRecord, IssueRecord } from '../src/store/ports.ts';
 import { asElement, type Result } from './hast.ts';
@@ -130,7 +131,7 @@ export interface IssuerGroup {
 export function permalinkIndexPage(ctx: RenderContext, groups: IssuerGroup[], issues: IssueRecord[]): HastRoot {
   const newestFirst = [...issues].sort((a, b) => b.year - a.year || b.number - a.number);
   // Examples from this site's own documents and issues, when there are any.
-  const docExample = groups[0]?.documents[0]?.docNumber ?? '淮府〔2010〕69号';
+  const docExample = groups[0]?.documents[0]?.docNumber ?? siteExamples(ctx.site).docNumber;
   const issueExample = newestFirst[0] ?? { year: 2010, number: 5, totalNumber: 53 };
   const main = (
     <div class="permalink-index">

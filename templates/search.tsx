@@ -3,6 +3,7 @@
 // offers the catalogue and the 文号 lookup instead.
 
 import type { Root as HastRoot } from 'hast';
+import { siteExamples } from '../src/content/siteSettings.ts';
 import type { RenderContext } from '../src/render/html/context.ts';
 import { layout } from './layout.tsx';
 
@@ -17,7 +18,7 @@ export function searchPage(ctx: RenderContext): HastRoot {
           <button type="submit">搜索</button>
         </div>
         <p id="search-hint" class="search-hint">
-          可输入标题或正文中的词语、文号（如：淮府〔2010〕69号）或索引号，多个词用空格分开。
+          可输入标题或正文中的词语、文号（如：{siteExamples(ctx.site).docNumber}）或索引号，多个词用空格分开。
         </p>
       </form>
       <div class="search-status" id="search-status" role="status" aria-live="polite" aria-atomic="true">

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseYaml, splitFrontMatter } from '../content/frontmatter.ts';
 import { idPattern, slugPattern } from '../content/ids.ts';
+import { DEFAULT_UTC_OFFSET, localDate, utcOffsetPattern } from '../content/siteSettings.ts';
 
 const kinds = ['issue', 'article', 'release', 'conference'] as const;
 type Kind = (typeof kinds)[number];
@@ -68,7 +69,7 @@ export async function runNew(argv: string[], io: NewIo, now: Date): Promise<numb
       throw new UsageError(`there is no site.yaml in ${relative(io.cwd, root) || '.'}; pass --content with the content folder.`);
     }
     const file = await scaffold(kind as Kind, root, {
-      today: beijingDate(now),
+      today: await siteToday(root, now),
       year: optionalInteger(values.year, '--year'),
       issue: optionalInteger(values.issue, '--issue'),
       slug: values.slug,
@@ -189,9 +190,11 @@ function optionalInteger(value: string | undefined, flag: string): number | unde
   return Number(value);
 }
 
-/** The calendar date in Beijing time (UTC+8, no daylight saving): the site's day. */
-function beijingDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+/** The calendar date at `now` in the site's offset (site.yaml `utcOffset`, read leniently): the site's day. */
+async function siteToday(root: string, now: Date): Promise<string> {
+  const data = parseYaml(await readFile(join(root, 'site.yaml'), 'utf8')).data as { utcOffset?: unknown } | null | undefined;
+  const offset = typeof data?.utcOffset === 'string' && utcOffsetPattern.test(data.utcOffset) ? data.utcOffset : DEFAULT_UTC_OFFSET;
+  return localDate(now, offset);
 }
 
 async function readSiteNames(root: string): Promise<{ section: string; department: string; category: string }> {

@@ -20,7 +20,7 @@ export function checkDocNumber(text: string): DocNumberCheck {
   if (exact !== null) return { ok: true, value: { prefix: exact[1] as string, year: Number(exact[2]), serial: Number(exact[3]) } };
   const near = loose.exec(text.trim());
   if (near === null) {
-    return { ok: false, problem: `"${text}" is not a 文号 of the form 淮府〔2010〕69号.` };
+    return { ok: false, problem: `"${text}" is not a 文号 of the form <issuer>〔<year>〕<serial>号.` };
   }
   const [, prefix, open, year, close, serial, hao] = near as unknown as [string, string, string, string, string, string, string];
   const corrected = `${prefix}〔${year}〕${Number(serial)}号`;

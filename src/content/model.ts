@@ -43,8 +43,15 @@ export interface SiteConfig {
   departments: Department[];
   topics: Topic[];
   sections: Section[];
-  /** Feed settings (all optional): entries per subscription document, full text in facet archives, the WebSub hub of the site's own feeds. */
-  feeds?: { entries?: number; archiveFullText?: 'canonical' | 'every'; hub?: string };
+  /** Offset from UTC of the site's calendar dates, e.g. `+08:00` (default: see siteSettings.ts). */
+  utcOffset?: string;
+  /** Examples shown to readers (search hint) and editors (check hints), from the site's own documents. */
+  examples?: { docNumber?: string; id?: string };
+  /**
+   * Feed settings (all optional): entries per subscription document, full text in facet archives, the WebSub hub of the
+   * site's own feeds, the date in the tag URIs of feed and entry ids.
+   */
+  feeds?: { entries?: number; archiveFullText?: 'canonical' | 'every'; hub?: string; tagDate?: string };
 }
 
 /** A position in a content file, 1-based like editors' tools. */

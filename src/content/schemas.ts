@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { dateProblem, instantProblem, isClockTime } from './dates.ts';
 import { checkDocNumber } from './docNumber.ts';
 import { idPattern, orgCodePattern, siteIdPattern, suggestSlug } from './ids.ts';
+import { utcOffsetPattern } from './siteSettings.ts';
 import { didYouMean } from './suggest.ts';
 import type { Severity } from './model.ts';
 
@@ -64,6 +65,32 @@ const clockTime = z.string().superRefine((value, ctx) => {
 
 const lang = z.enum(['zh-CN', 'en']);
 
+/** The site's offset from UTC; a zone name is refused, since a fixed offset is what dates carry. */
+const utcOffset = z.string().superRefine((value, ctx) => {
+  if (utcOffsetPattern.test(value)) return;
+  custom(ctx, `"${value}" is not an offset from UTC written ±HH:MM.`, {
+    ruleId: 'invalid-utc-offset',
+    expected: '±HH:MM, e.g. "+08:00"',
+    hint: /^[A-Za-z]+\/[A-Za-z_]+/.test(value)
+      ? 'Write the offset of the zone, not its name: "+08:00" for Asia/Shanghai. Sites whose clocks change for summer time are not supported.'
+      : 'Write it like "+08:00" (China Standard Time), with the sign, two-digit hours and minutes.',
+  });
+}).optional();
+
+/** RFC 4151 tag date: YYYY, YYYY-MM or YYYY-MM-DD, on which the site owned its domain. A bare year may be unquoted. */
+const tagDate = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+  z.string().superRefine((value, ctx) => {
+    const full = /^\d{4}$/.test(value) ? `${value}-01-01` : /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
+    if (/^\d{4}(-\d{2}){0,2}$/.test(value) && dateProblem(full) === undefined) return;
+    custom(ctx, `"${value}" is not a tag-URI date (YYYY, YYYY-MM or YYYY-MM-DD).`, {
+      ruleId: 'invalid-tag-date',
+      expected: 'YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2010',
+      hint: 'Write a date on which the site already had its domain. Never change it once feeds are published: readers would see every entry as new.',
+    });
+  }),
+).optional();
+
 /** Longest tag (标签), in characters: tags are keywords, not sentences. */
 export const MAX_TAG_LENGTH = 20;
 
@@ -110,7 +137,7 @@ export const siteSchema = z
     nameEn: text.optional(),
     baseUrl: z.string().superRefine((value, ctx) => {
       if (!/^https?:\/\/[^/\s]+\/(\S*\/)?$/.test(value)) {
-        custom(ctx, `"${value}" is not an absolute http(s) URL ending in "/".`, { ruleId: 'invalid-base-url', hint: 'Write it like https://www.huainan.gov.cn/' });
+        custom(ctx, `"${value}" is not an absolute http(s) URL ending in "/".`, { ruleId: 'invalid-base-url', hint: 'Write it like https://www.example.gov.cn/' });
       }
     }),
     lang,
@@ -138,9 +165,25 @@ export const siteSchema = z
         archiveFullText: z.enum(['canonical', 'every']).optional(),
         hub: z.string().superRefine((value, ctx) => {
           if (!/^https:\/\/[^/\s]+\/\S*$/.test(value)) {
-            custom(ctx, `"${value}" is not an absolute https URL.`, { ruleId: 'invalid-hub-url', hint: 'Write the WebSub hub like https://websub.huainan.example/' });
+            custom(ctx, `"${value}" is not an absolute https URL.`, { ruleId: 'invalid-hub-url', hint: 'Write the WebSub hub like https://websub.example.gov.cn/' });
           }
         }).optional(),
+        tagDate,
+      })
+      .optional(),
+    utcOffset,
+    examples: z
+      .strictObject({
+        docNumber: z.string().superRefine((value, ctx) => {
+          const result = checkDocNumber(value);
+          if (result.ok) return;
+          custom(ctx, result.problem, {
+            ruleId: 'invalid-doc-number',
+            expected: '<issuer>〔<year>〕<number>号, e.g. 市府〔2010〕1号',
+            hint: result.corrected !== undefined ? `Write it as ${result.corrected}` : 'Copy the 文号 of one of the site\'s documents.',
+          });
+        }).optional(),
+        id: z.string().regex(idPattern).optional(),
       })
       .optional(),
   })

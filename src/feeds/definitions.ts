@@ -2,6 +2,7 @@
 // each department, each topic, each language, each special column and each partner's profile.
 
 import type { Column, Lang, SiteConfig } from '../content/model.ts';
+import { DEFAULT_TAG_DATE, DEFAULT_UTC_OFFSET } from '../content/siteSettings.ts';
 import { type DocumentFacts, type Partner, partnerTakes } from '../delivery/partner.ts';
 import { type ColumnFacts, columnTakes } from '../discovery/columns.ts';
 import { feedFormats, type FeedFormat, type FormatUrls } from './model.ts';
@@ -44,9 +45,9 @@ export interface FeedSettings {
   headSize: number;
   /** Entries per RFC 5005 archive document; fixed for the life of the site (default 50). */
   archivePageSize: number;
-  /** Offset of the site's calendar dates (default `+08:00`). */
+  /** Offset of the site's calendar dates (site.yaml `utcOffset`). */
   utcOffset: string;
-  /** Date part of the tag URIs of entry and feed ids; never change it (default `2010`). */
+  /** Date part of the tag URIs of entry and feed ids; never change it (site.yaml `feeds.tagDate`). */
   tagDate: string;
   /** Hub named by the site-wide feeds, when there is one. */
   hubUrl?: string;
@@ -59,7 +60,7 @@ export interface FeedSettings {
   archiveFullText: 'canonical' | 'every';
 }
 
-export const defaultFeedSettings: FeedSettings = { headSize: 50, archivePageSize: 50, utcOffset: '+08:00', tagDate: '2010', archiveFullText: 'canonical' };
+export const defaultFeedSettings: FeedSettings = { headSize: 50, archivePageSize: 50, utcOffset: DEFAULT_UTC_OFFSET, tagDate: DEFAULT_TAG_DATE, archiveFullText: 'canonical' };
 
 export function formatUrls(baseUrl: string, key: (format: FeedFormat) => string): FormatUrls {
   const entries = feedFormats.map((format) => [format, new URL(key(format), baseUrl).href] as const);

@@ -5,6 +5,7 @@
 
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SiteConfig } from '../content/model.ts';
+import { siteTagDate, siteUtcOffset } from '../content/siteSettings.ts';
 import type { Partner } from '../delivery/partners.ts';
 import { type OutputKind, outputFormats } from '../outputs.ts';
 import { mapLimit } from '../concurrency.ts';
@@ -391,10 +392,12 @@ async function writeState(objects: ObjectStore, state: FeedState): Promise<void>
   await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify(stored), 'utf8'), contentType: outputFormats.json.mediaType });
 }
 
-/** What `site.yaml` sets of the feeds (`feeds: { entries, archiveFullText, hub }`). */
+/** What `site.yaml` sets of the feeds (`feeds: { entries, archiveFullText, hub, tagDate }`, `utcOffset`). */
 export function siteFeedSettings(site: SiteConfig): Partial<FeedSettings> {
   const feeds = site.feeds ?? {};
   return {
+    utcOffset: siteUtcOffset(site),
+    tagDate: siteTagDate(site),
     ...(feeds.entries === undefined ? {} : { headSize: feeds.entries }),
     ...(feeds.archiveFullText === undefined ? {} : { archiveFullText: feeds.archiveFullText }),
     ...(feeds.hub === undefined ? {} : { hubUrl: feeds.hub }),

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { Element } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
-import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, SiteConfig } from '../content/model.ts';
+import { textFor } from '../../templates/strings.ts';
+import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, Lang, SiteConfig } from '../content/model.ts';
 import { documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import { type Artifact, artifact } from '../outputs.ts';
@@ -56,8 +57,9 @@ function pdfFonts(): Promise<PdfFonts> {
 }
 
 /** Body hast for print: links become absolute URLs, since a PDF lives outside the site. */
-function printHast(env: RenderEnvironment, file: string, markdown: string) {
+function printHast(env: RenderEnvironment, file: string, markdown: string, lang: Lang) {
   return markdownToHast(markdown, {
+    lang,
     resolveLink: (href) => {
       const path = env.resolve(file, href);
       return path === undefined ? undefined : new URL(path, env.ctx.site.baseUrl).href;
@@ -124,7 +126,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const bodyHtml = body + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
   if (!env.pdf) return { artifacts: [page], bodyHtml };
   const pdf = await (await pdfRenderer()).renderDocumentPdf(
-    { doc, hast: printHast(env, doc.file, doc.body), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
+    { doc, hast: printHast(env, doc.file, doc.body, doc.lang), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
     await pdfFonts(),
   );
   return { artifacts: [page, artifact('pdf', pdfKey, pdf)], bodyHtml };
@@ -135,15 +137,17 @@ export function feedContext(doc: GazetteDocument): PageFeedContext {
   return { section: doc.kind === 'article' ? 'gazette' : 'press', department: doc.department.name, topic: doc.category.name, lang: doc.lang };
 }
 
-/** A conference's 答记者问 for feed readers: each question with who asked, then the answer. */
+/** A conference's 答记者问 for feed readers, in its language: each question with who asked, then the answer. */
 function questionsHtml(env: RenderEnvironment, doc: ConferenceDocument): string {
   if (doc.qa.length === 0) return '';
+  const text = textFor(doc.lang);
+  const { question, answer, questions } = text.conference;
   const children = doc.qa.flatMap((pair) => [
-    h('h3', `问：${pair.question}${pair.askedBy === undefined ? '' : `（${pair.askedBy}）`}`),
-    ...(pair.answeredBy === undefined ? [] : [h('p', h('strong', `答（${pair.answeredBy}）：`))]),
-    ...printHast(env, doc.file, pair.answer).children,
+    h('h3', `${text.labelled(question)}${pair.askedBy === undefined ? pair.question : text.withNote(pair.question, pair.askedBy)}`),
+    ...(pair.answeredBy === undefined ? [] : [h('p', h('strong', text.labelled(text.withNote(answer, pair.answeredBy))))]),
+    ...printHast(env, doc.file, pair.answer, doc.lang).children,
   ]);
-  return toHtml(h('section', [h('h2', '答记者问'), ...children]) as Element);
+  return toHtml(h('section', [h('h2', questions), ...children]) as Element);
 }
 
 export async function renderIssuePdfArtifact(
@@ -155,7 +159,7 @@ export async function renderIssuePdfArtifact(
     {
       issue,
       site: env.ctx.site as SiteConfig,
-      articles: articles.map(({ doc, indexNumber }) => ({ doc, indexNumber, hast: printHast(env, doc.file, doc.body) })),
+      articles: articles.map(({ doc, indexNumber }) => ({ doc, indexNumber, hast: printHast(env, doc.file, doc.body, doc.lang) })),
       assets: imageReader(env.root, articles.map(({ doc }) => doc)),
     },
     await pdfFonts(),

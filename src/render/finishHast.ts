@@ -3,6 +3,7 @@
 // links or images whose URL was refused (unknown target, unsafe scheme) keep just their text.
 
 import type { Element, ElementContent, Root, RootContent } from 'hast';
+import { textFor } from '../../templates/strings.ts';
 
 type Child = RootContent | ElementContent;
 
@@ -11,10 +12,6 @@ const external = /^(?:[a-z][a-z\d+.-]*:|\/\/)/i;
 /** The language of the page the body is shown on: it picks the words of the markup we add. */
 export type BodyLang = 'zh-CN' | 'en';
 
-const scrollRegionLabel: Record<BodyLang, string> = {
-  'zh-CN': '表格（可横向滚动）',
-  en: 'Table (scrolls sideways)',
-};
 
 /** Apply every finishing rule to the tree, in place. */
 export function finishHast(tree: Root, lang: BodyLang = 'zh-CN'): void {
@@ -90,7 +87,7 @@ function scrollRegion(table: Element, lang: BodyLang): Element {
   return {
     type: 'element',
     tagName: 'section',
-    properties: { className: ['table-scroll'], ariaLabel: scrollRegionLabel[lang], tabIndex: 0 },
+    properties: { className: ['table-scroll'], ariaLabel: textFor(lang).tableScrollRegion, tabIndex: 0 },
     children: [table],
   };
 }

@@ -12,6 +12,7 @@ import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'r
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { parseMarkdown } from '../content/markdown.ts';
+import { textFor } from '../../templates/strings.ts';
 import { type BodyLang, finishHast } from './finishHast.ts';
 import { prepareMdast, type LinkResolver } from './prepareMdast.ts';
 
@@ -31,24 +32,32 @@ const schema: SanitizeSchema = {
   protocols: { ...defaultSchema.protocols, href: ['http', 'https', 'mailto', 'tel'] },
 };
 
-const processor = unified()
-  .use(remarkRehype, {
-    footnoteLabel: '注释',
-    footnoteLabelProperties: { className: ['footnotes-title'] },
-    footnoteBackLabel: (referenceIndex: number, rereferenceIndex: number) =>
-      `返回正文（注释${referenceIndex + 1}${rereferenceIndex > 1 ? `，第${rereferenceIndex}处引用` : ''}）`,
-  })
-  .use(rehypeSanitize, {
-    ...schema,
-    attributes: { ...schema.attributes, h2: [['className', 'footnotes-title']] },
-  })
-  .freeze();
+/** The processor for bodies in one language: the footnotes' heading and back links are in its words. */
+function processorFor(lang: BodyLang) {
+  const text = textFor(lang);
+  return unified()
+    .use(remarkRehype, {
+      footnoteLabel: text.footnotes,
+      footnoteLabelProperties: { className: ['footnotes-title'] },
+      footnoteBackLabel: (referenceIndex: number, rereferenceIndex: number) => text.footnoteBack(referenceIndex + 1, rereferenceIndex),
+    })
+    .use(rehypeSanitize, {
+      ...schema,
+      attributes: { ...schema.attributes, h2: [['className', 'footnotes-title']] },
+    })
+    .freeze();
+}
+
+const processors = new Map<BodyLang, ReturnType<typeof processorFor>>();
 
 /** Convert a Markdown body to a hast tree that is safe to embed in a page. */
 export function markdownToHast(body: string, options: MarkdownToHastOptions): HastRoot {
+  const lang = options.lang ?? 'zh-CN';
+  let processor = processors.get(lang);
+  if (processor === undefined) processors.set(lang, (processor = processorFor(lang)));
   const tree: MdastRoot = parseMarkdown(body);
   prepareMdast(tree, options.resolveLink);
   const hast = processor.runSync(tree) as HastRoot;
-  finishHast(hast, options.lang);
+  finishHast(hast, lang);
   return hast;
 }

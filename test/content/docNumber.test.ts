@@ -27,6 +27,6 @@ describe('checkDocNumber', () => {
   });
 
   it('gives no correction for text that is not a 文号 at all', () => {
-    expect(checkDocNumber('第69号')).toEqual({ ok: false, problem: '"第69号" is not a 文号 of the form 淮府〔2010〕69号.' });
+    expect(checkDocNumber('第69号')).toEqual({ ok: false, problem: '"第69号" is not a 文号 of the form <issuer>〔<year>〕<serial>号.' });
   });
 });

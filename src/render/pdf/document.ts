@@ -10,8 +10,10 @@ import type { PdfFonts } from './fonts.ts';
 import { layoutBlocks } from './handlers/index.ts';
 import { PageFlow, structNode, type StructNode } from './layout.ts';
 import { LINE_BREAK, type InlineRun } from './linebreak.ts';
+import { siteUtcOffset } from '../../content/siteSettings.ts';
 import { createPdf, imageInfoFor, pdfBytes } from './pdfdoc.ts';
 import { PdfRenderError } from './problems.ts';
+import { textFor } from '../../../templates/strings.ts';
 
 export interface DocumentPdfInput {
   doc: GazetteDocument;
@@ -38,6 +40,7 @@ export async function renderDocumentPdf(input: DocumentPdfInput, fonts: PdfFonts
     subject: doc.summary ?? `${site.name} ${doc.category.name}`,
     keywords: [doc.category.name, doc.kind === 'article' ? doc.docNumber : undefined, input.indexNumber].filter(Boolean).join('; '),
     date: doc.date,
+    utcOffset: siteUtcOffset(site),
     lang: doc.lang,
     idSeed: `${doc.id}\n${doc.sourceDigest}\n${input.indexNumber}`,
   });
@@ -87,16 +90,21 @@ export function layoutDocument(ctx: RenderContext, parent: StructNode, input: Do
   if (doc.kind === 'conference') conferenceFacts(ctx, body, doc);
   layoutBlocks(input.hast.children, ctx, body);
   if (doc.kind === 'conference') questionsAndAnswers(ctx, body, doc);
-  if (doc.kind === 'article') signature(ctx, body, doc.department.name, doc.signedDate);
+  if (doc.kind === 'article') signature(ctx, body, doc.department.name, textFor(doc.lang).date(doc.signedDate));
 }
 
 /** 索引号 / 发布机构 / 发布日期 above the title, small, as the government portal lists them. */
 function metaLines(ctx: RenderContext, parent: StructNode, input: DocumentPdfInput): void {
   const { meta } = ctx.style;
   const { doc } = input;
+  const words = textFor(doc.lang);
+  const labels = words.pdfMeta;
+  const gap = '\u3000\u3000';
+  // A document in another language than the site's names its department and topic in that language where site.yaml does.
+  const inLanguage = (entry: { name: string; nameEn?: string }) => (doc.lang === 'en' ? (entry.nameEn ?? entry.name) : entry.name);
   const text = [
-    `索引号：${input.indexNumber}\u3000\u3000发布机构：${doc.department.name}`,
-    `主题分类：${doc.category.name}\u3000\u3000发布日期：${chineseDate(doc.date)}`,
+    `${words.labelled(labels.indexNumber)}${input.indexNumber}${gap}${words.labelled(labels.department)}${inLanguage(doc.department)}`,
+    `${words.labelled(labels.category)}${inLanguage(doc.category)}${gap}${words.labelled(labels.date)}${words.date(doc.date)}`,
   ].join(LINE_BREAK);
   const box: BlockBox = { ...bodyBox(ctx, parent), text: meta, fullWidth: undefined, indent: 0, leading: meta.leading };
   const lines = linesFor(ctx, [{ text, style: { role: meta.role, size: meta.size, color: meta.color } }], box, 0, false);
@@ -111,12 +119,12 @@ function centred(ctx: RenderContext, parent: StructNode, runs: InlineRun[], text
   ctx.flow.placeLines(lines, { x: box.x, width: box.width, leading: box.leading, align: 'center', struct: structNode('P', parent) });
 }
 
-/** 署名 centred over 成文日期, which stands four characters in from the right (GB/T 9704 7.3.5). */
+/** 署名 centred over 成文日期 (as the document's language writes it), which stands four characters in from the right (GB/T 9704 7.3.5). */
 function signature(ctx: RenderContext, box: BlockBox, name: string, date: string): void {
   const { signature: sig, grid } = ctx.style;
   const style = { role: sig.role, size: sig.size, color: sig.color };
   const noIndent: BlockBox = { ...box, indent: 0 };
-  const [dateLine] = linesFor(ctx, [{ text: chineseDate(date), style }], noIndent, 0, false);
+  const [dateLine] = linesFor(ctx, [{ text: date, style }], noIndent, 0, false);
   const nameLines = linesFor(ctx, [{ text: name, style }], noIndent, 0, false);
   if (!dateLine) return;
   ctx.flow.ensure(grid.linePitch * (nameLines.length + 2));
@@ -132,26 +140,30 @@ function signature(ctx: RenderContext, box: BlockBox, name: string, date: string
   ctx.flow.placeLines([dateLine], { x: dateX, width: dateLine.width, leading: grid.linePitch, struct });
 }
 
-/** 时间 / 地点 / 主持人 / 发布人, one labelled paragraph each. */
+/** 时间 / 地点 / 主持人 / 发布人, one labelled paragraph each, in the conference's language. */
 function conferenceFacts(ctx: RenderContext, box: BlockBox, doc: ConferenceDocument): void {
+  const words = textFor(doc.lang);
+  const { conference } = words;
   const facts: [string, string][] = [
-    ['时间', `${chineseDate(doc.date)} ${doc.time}`],
-    ['地点', doc.venue],
-    ['主持人', `${doc.host.title}${doc.host.name}`],
-    ['发布人', doc.speakers.map((s) => `${s.title}${s.name}`).join('；')],
+    [conference.time, `${words.date(doc.date)} ${doc.time}`],
+    [conference.venue, doc.venue],
+    [conference.host, words.person(doc.host.name, doc.host.title)],
+    [conference.speakers, doc.speakers.map((s) => words.person(s.name, s.title)).join(words.listSeparator)],
   ];
-  for (const [label, value] of facts) labelled(ctx, box, label, value);
-  label(ctx, box, '发布词');
+  for (const [label, value] of facts) labelled(ctx, box, words.labelled(label), value);
+  label(ctx, box, conference.statement);
 }
 
 function questionsAndAnswers(ctx: RenderContext, box: BlockBox, doc: ConferenceDocument): void {
   if (doc.qa.length === 0) return;
-  label(ctx, box, '答记者问');
+  const words = textFor(doc.lang);
+  const { conference } = words;
+  label(ctx, box, conference.questions);
   for (const pair of doc.qa) {
     const qa = structNode('Div', box.struct);
     ctx.flow.add({ kind: 'destination', name: `qa-${pair.n}`, y: ctx.flow.y });
-    paragraphs(pair.question).forEach((text, i) => labelled(ctx, { ...box, struct: qa }, i === 0 ? `${pair.askedBy ?? '记者'}` : '', text));
-    paragraphs(pair.answer).forEach((text, i) => labelled(ctx, { ...box, struct: qa }, i === 0 ? `${pair.answeredBy ?? '答'}` : '', text));
+    paragraphs(pair.question).forEach((text, i) => labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.askedBy ?? conference.reporter) : '', text));
+    paragraphs(pair.answer).forEach((text, i) => labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.answeredBy ?? conference.answer) : '', text));
   }
 }
 
@@ -159,10 +171,10 @@ function paragraphs(text: string): string[] {
   return text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 }
 
-/** A paragraph whose label (in 黑体) is followed by a full-width colon. */
-function labelled(ctx: RenderContext, box: BlockBox, name: string, text: string): void {
+/** A paragraph whose label (in 黑体, its colon included) runs into the text. */
+function labelled(ctx: RenderContext, box: BlockBox, label: string, text: string): void {
   const base = { role: box.text.role, size: box.text.size, color: box.text.color };
-  const runs: InlineRun[] = name ? [{ text: `${name}：`, style: { ...base, role: ctx.style.conference.label.role } }] : [];
+  const runs: InlineRun[] = label ? [{ text: label, style: { ...base, role: ctx.style.conference.label.role } }] : [];
   runs.push({ text, style: base });
   const lines = linesFor(ctx, runs, box, box.indent);
   ctx.flow.placeLines(lines, { x: box.x, width: box.width, leading: box.leading, firstIndent: box.indent, struct: structNode('P', box.struct) });

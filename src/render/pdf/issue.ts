@@ -11,6 +11,7 @@ import { emitPages } from './emit.ts';
 import type { PdfFonts } from './fonts.ts';
 import { PageFlow, structNode, type StructNode } from './layout.ts';
 import { placeLine, shapeRuns, type InlineRun, type InlineStyle } from './linebreak.ts';
+import { siteUtcOffset } from '../../content/siteSettings.ts';
 import { createPdf, imageInfoFor, pdfBytes } from './pdfdoc.ts';
 
 export interface IssuePdfInput {
@@ -43,6 +44,7 @@ export async function renderIssuePdf(input: IssuePdfInput, fonts: PdfFonts): Pro
     subject: issue.title,
     keywords: [...new Set(input.articles.map((a) => a.doc.section.name))].join('; '),
     date: issue.date,
+    utcOffset: siteUtcOffset(site),
     lang: site.lang,
     idSeed: [issue.sourceDigest, ...input.articles.map((a) => a.doc.sourceDigest)].join('\n'),
   });

@@ -10,8 +10,10 @@ export interface DocumentInfo {
   author: string;
   subject?: string;
   keywords?: string;
-  /** YYYY-MM-DD: becomes CreationDate and ModDate (midnight, China Standard Time). */
+  /** YYYY-MM-DD: becomes CreationDate and ModDate (midnight in the site's offset). */
   date: string;
+  /** The site's offset from UTC, e.g. `+08:00` (site.yaml `utcOffset`). */
+  utcOffset: string;
   lang: string;
   /** Anything that identifies the content (e.g. its source digest): seeds the trailer /ID. */
   idSeed: string;
@@ -21,8 +23,8 @@ export interface DocumentInfo {
 export const pdfaSubset = 'PDF/A-2b';
 
 export function createPdf(info: DocumentInfo): PDFKit.PDFDocument {
-  const date = new Date(`${info.date}T00:00:00+08:00`);
-  if (Number.isNaN(date.getTime())) throw new Error(`createPdf: date must be YYYY-MM-DD, got ${info.date}`);
+  const date = new Date(`${info.date}T00:00:00${info.utcOffset}`);
+  if (Number.isNaN(date.getTime())) throw new Error(`createPdf: date must be YYYY-MM-DD and the offset ±HH:MM, got ${info.date} and ${info.utcOffset}`);
   const doc = new PDFDocument({
     autoFirstPage: false,
     size: 'A4',

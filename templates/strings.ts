@@ -1,0 +1,108 @@
+// The words we add around a document's own text — labels, headings, dates — in each language a
+// document can be written in. A document in English gets English labels in its page body, its PDF
+// and its feed entry; the site's own chrome (navigation, the disclosure block) speaks the site's
+// language. Renderers look the words up here; none of them is written in src/.
+
+import type { Lang } from '../src/content/model.ts';
+
+export interface InterfaceText {
+  /** Heading of a body's footnotes. */
+  footnotes: string;
+  /** Label of a footnote's link back to the text: note `note`, its `reference`-th reference (1 unless it is cited again). */
+  footnoteBack: (note: number, reference: number) => string;
+  /** Accessible name of the region a wide table scrolls in. */
+  tableScrollRegion: string;
+  /** A calendar date (YYYY-MM-DD) as this language writes it. */
+  date: (date: string) => string;
+  /** A label before its text: `时间：` / `Time: `. */
+  labelled: (label: string) => string;
+  /** A name with what it is: `王晓明（市政府新闻办公室主任）` / `Wang Xiaoming (Director, Information Office)`. */
+  withNote: (name: string, note: string) => string;
+  /** A person before their words as the PDF prints them: title then name in Chinese, name then title in English. */
+  person: (name: string, title: string) => string;
+  /** Between the entries of a run-in list. */
+  listSeparator: string;
+  /** The 索引号 / 发布机构 / 主题分类 / 发布日期 line the PDF prints above a title. */
+  pdfMeta: { indexNumber: string; department: string; category: string; date: string };
+  conference: {
+    info: string;
+    time: string;
+    venue: string;
+    host: string;
+    speakers: string;
+    statement: string;
+    questions: string;
+    /** Short label before a question and an answer. */
+    question: string;
+    answer: string;
+    /** Who asked, when the Q&A does not say. */
+    reporter: string;
+    /** Accessible name of the link to question `n`. */
+    questionLink: (n: number) => string;
+  };
+}
+
+const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+const zhCN: InterfaceText = {
+  footnotes: '注释',
+  footnoteBack: (note, reference) => `返回正文（注释${note}${reference > 1 ? `，第${reference}处引用` : ''}）`,
+  tableScrollRegion: '表格（可横向滚动）',
+  date: (date) => {
+    const [year, month, day] = date.split('-');
+    return `${year}年${Number(month)}月${Number(day)}日`;
+  },
+  labelled: (label) => `${label}：`,
+  withNote: (name, note) => `${name}（${note}）`,
+  person: (name, title) => `${title}${name}`,
+  listSeparator: '；',
+  pdfMeta: { indexNumber: '索引号', department: '发布机构', category: '主题分类', date: '发布日期' },
+  conference: {
+    info: '发布会信息',
+    time: '时间',
+    venue: '地点',
+    host: '主持人',
+    speakers: '发布人',
+    statement: '发布词',
+    questions: '答记者问',
+    question: '问',
+    answer: '答',
+    reporter: '记者',
+    questionLink: (n) => `第${n}问的链接`,
+  },
+};
+
+const en: InterfaceText = {
+  footnotes: 'Notes',
+  footnoteBack: (note, reference) => `Back to the text (note ${note}${reference > 1 ? `, reference ${reference}` : ''})`,
+  tableScrollRegion: 'Table (scrolls sideways)',
+  date: (date) => {
+    const [year, month, day] = date.split('-');
+    return `${Number(day)} ${months[Number(month) - 1] ?? month} ${year}`;
+  },
+  labelled: (label) => `${label}: `,
+  withNote: (name, note) => `${name} (${note})`,
+  person: (name, title) => `${name}, ${title}`,
+  listSeparator: '; ',
+  pdfMeta: { indexNumber: 'Index number', department: 'Issued by', category: 'Topic', date: 'Date of publication' },
+  conference: {
+    info: 'About the press conference',
+    time: 'Time',
+    venue: 'Venue',
+    host: 'Host',
+    speakers: 'Speakers',
+    statement: 'Statement',
+    questions: 'Questions and answers',
+    question: 'Q',
+    answer: 'A',
+    reporter: 'Reporter',
+    questionLink: (n) => `Link to question ${n}`,
+  },
+};
+
+export const interfaceText: Readonly<Record<Lang, InterfaceText>> = { 'zh-CN': zhCN, en };
+
+/** The interface words for a document in `lang`. */
+export function textFor(lang: Lang): InterfaceText {
+  return interfaceText[lang];
+}
