@@ -1,7 +1,7 @@
 // What every handler receives: the faces, the page flow, the style table, where to report
 // problems, and how to reach images and turn URLs into PDF link targets.
 
-import type { Element } from 'hast';
+import type { Element, ElementContent, RootContent } from 'hast';
 import { pdfStyle, type PdfStyle, type TextStyle } from '../../../templates/pdf/style.ts';
 import type { PdfFonts } from './fonts.ts';
 import type { PageFlow, StructNode } from './layout.ts';
@@ -37,6 +37,11 @@ export interface RenderContext {
   destPrefix: string;
   /** Bookmark level of the document title; its first-level headings go one below. */
   outlineLevel: number;
+  /**
+   * Lay out block children through the dispatcher. Handlers recurse through this, as
+   * mdast-util-to-hast's handlers do through `state.all`, so no handler imports the dispatcher.
+   */
+  all: (nodes: (RootContent | ElementContent)[], box: BlockBox) => void;
 }
 
 /** Where a block is laid out and how its text looks. */

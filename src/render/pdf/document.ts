@@ -60,7 +60,18 @@ export function newContext(
   site: SiteConfig,
   extra: Pick<RenderContext, 'assets' | 'imageInfo' | 'destPrefix'>,
 ): RenderContext {
-  return { fonts, flow, style: flow.style, problems: newProblems(), baseUrl: site.baseUrl, headingBase: 2, outlineLevel: 1, ...extra };
+  const ctx: RenderContext = {
+    fonts,
+    flow,
+    style: flow.style,
+    problems: newProblems(),
+    baseUrl: site.baseUrl,
+    headingBase: 2,
+    outlineLevel: 1,
+    ...extra,
+    all: (nodes, box) => layoutBlocks(nodes, ctx, box),
+  };
+  return ctx;
 }
 
 export function throwProblems(ctx: RenderContext, doc: { id: string; file: string; title: string }): never {

@@ -3,13 +3,12 @@
 import type { Element } from 'hast';
 import type { BlockBox, RenderContext } from '../context.ts';
 import { structNode } from '../layout.ts';
-import { layoutBlocks } from './blocks.ts';
 
 export function blockquote(node: Element, ctx: RenderContext, box: BlockBox): void {
   const pitch = box.text.size * (box.fullWidth ?? 1);
   const inset = ctx.style.blockquote.indent * pitch;
   const struct = structNode('BlockQuote', box.struct);
-  layoutBlocks(node.children, ctx, {
+  ctx.all(node.children, {
     ...box,
     x: box.x + inset,
     width: box.width - 2 * inset,

@@ -1,20 +1,23 @@
 // The block dispatcher: hast children → handlers by tag. Consecutive inline content at block
 // level (a tight list item's text) becomes one paragraph; an element with an id becomes a named
 // destination so in-document links (footnotes) land on it; an unknown tag is reported and its
-// children are still laid out, so no text is lost.
+// children are still laid out, so no text is lost. The table of handlers is passed in (index.ts
+// binds it), and handlers recurse through `ctx.all`, so no handler module imports this one.
 
 import type { Element, ElementContent, RootContent } from 'hast';
 import type { BlockBox, RenderContext } from '../context.ts';
 import { inlineHandlers } from '../inline.ts';
-// A cycle on purpose: handlers lay out their children through this dispatcher. The table is
-// only read when laying out, long after both modules have loaded.
-import { blockHandlers as registry } from './index.ts';
 import { layoutParagraph } from './paragraph.ts';
 
 export type BlockHandler = (node: Element, ctx: RenderContext, box: BlockBox) => void;
 
-/** Lay out block-level hast children into the box. */
-export function layoutBlocks(nodes: (RootContent | ElementContent)[], ctx: RenderContext, box: BlockBox): void {
+/** Lay out block-level hast children into the box, each element by its handler in `registry`. */
+export function dispatchBlocks(
+  registry: Record<string, BlockHandler>,
+  nodes: (RootContent | ElementContent)[],
+  ctx: RenderContext,
+  box: BlockBox,
+): void {
   let pending: ElementContent[] = [];
   const flush = (): void => {
     if (pending.some((n) => n.type !== 'text' || n.value.trim() !== '')) layoutParagraph(pending, ctx, box);
@@ -39,7 +42,7 @@ export function layoutBlocks(nodes: (RootContent | ElementContent)[], ctx: Rende
     if (handler) handler(node, ctx, box);
     else {
       ctx.problems.unknownTags.add(node.tagName);
-      layoutBlocks(node.children, ctx, box);
+      dispatchBlocks(registry, node.children, ctx, box);
     }
   }
   flush();

@@ -3,18 +3,17 @@
 import type { Element } from 'hast';
 import type { BlockBox, RenderContext } from '../context.ts';
 import { structNode } from '../layout.ts';
-import { layoutBlocks } from './blocks.ts';
 
 export function section(node: Element, ctx: RenderContext, box: BlockBox): void {
   // The HTML table's scroll region only groups its table for the screen: no Sect in the PDF's tags.
   if (Array.isArray(node.properties.className) && node.properties.className.includes('table-scroll')) {
-    layoutBlocks(node.children, ctx, box);
+    ctx.all(node.children, box);
     return;
   }
   const isNotes = node.properties.dataFootnotes !== undefined;
   const struct = structNode(isNotes ? 'Note' : 'Sect', box.struct);
   if (!isNotes) {
-    layoutBlocks(node.children, ctx, { ...box, struct });
+    ctx.all(node.children, { ...box, struct });
     return;
   }
   const { text, leading, ruleWidth } = ctx.style.footnotes;
@@ -22,6 +21,6 @@ export function section(node: Element, ctx: RenderContext, box: BlockBox): void 
   const y = ctx.flow.y + leading / 2;
   ctx.flow.add({ kind: 'rule', x1: box.x, y1: y, x2: box.x + ruleWidth, y2: y, width: 0.5, color: '#000000' });
   ctx.flow.y += leading;
-  layoutBlocks(node.children, ctx, { x: box.x, width: box.width, struct, text, leading, indent: 0 });
+  ctx.all(node.children, { x: box.x, width: box.width, struct, text, leading, indent: 0 });
   ctx.flow.snapToGrid();
 }

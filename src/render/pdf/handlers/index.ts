@@ -1,7 +1,9 @@
 // Block handlers by hast tag. Every tag markdownToHast can produce at block level is listed;
 // one missing here is reported by layoutBlocks, never silently dropped.
 
-import type { BlockHandler } from './blocks.ts';
+import type { ElementContent, RootContent } from 'hast';
+import type { BlockBox, RenderContext } from '../context.ts';
+import { type BlockHandler, dispatchBlocks } from './blocks.ts';
 import { blockquote } from './blockquote.ts';
 import { code } from './code.ts';
 import { container } from './container.ts';
@@ -34,4 +36,7 @@ export const blockHandlers: Record<string, BlockHandler> = {
   section,
 };
 
-export { layoutBlocks } from './blocks.ts';
+/** Lay out block-level hast children into the box (the dispatcher bound to this table). */
+export function layoutBlocks(nodes: (RootContent | ElementContent)[], ctx: RenderContext, box: BlockBox): void {
+  dispatchBlocks(blockHandlers, nodes, ctx, box);
+}

@@ -4,7 +4,6 @@
 import type { Element } from 'hast';
 import { linesFor, type BlockBox, type RenderContext } from '../context.ts';
 import { structNode } from '../layout.ts';
-import { layoutBlocks } from './blocks.ts';
 
 export function list(node: Element, ctx: RenderContext, box: BlockBox): void {
   const ordered = node.tagName === 'ol';
@@ -31,7 +30,7 @@ export function list(node: Element, ctx: RenderContext, box: BlockBox): void {
     const mark = page.ops.length;
     const top = ctx.flow.y;
     if (child.properties.id) ctx.flow.add({ kind: 'destination', name: ctx.destPrefix + String(child.properties.id), y: top });
-    layoutBlocks(child.children, ctx, itemBox);
+    ctx.all(child.children, itemBox);
     // The label sits on the baseline of the item's first line (wherever that line landed).
     const first = ctx.flow.pages.flatMap((p) => (p === page ? p.ops.slice(mark) : [])).find((op) => op.kind === 'line');
     const baseline = first?.kind === 'line' ? first.baseline : top + box.leading * 0.7;
