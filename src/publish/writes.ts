@@ -4,7 +4,7 @@
 import { mapLimit } from '../concurrency.ts';
 import type { Artifact } from '../outputs.ts';
 import { type ArtifactRef, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
-import { type BucketMemory, stampOf, stampOfBody } from './bucketMemory.ts';
+import { type BucketMemory, stampOf } from './bucketMemory.ts';
 import { sha256 } from './digest.ts';
 
 /** What a stage wrote and what it found unchanged (summed into the build summary). */
@@ -75,7 +75,8 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
   const done = mapLimit(artifacts, options.concurrency, async (item, index) => {
     const linkable = (ready[index] as Deferred).resolve;
     const key = prefix + item.key;
-    const { digest, stamp } = skipUnchanged || memory !== undefined ? stampOfBody(item.body, item.contentType) : { digest: '', stamp: '' };
+    const digest = bodyDigest(item.body);
+    const stamp = stampOf(digest, item.contentType);
     if (skipUnchanged) {
       let there = memory?.stampAt(key);
       if (there === undefined && options.emptyBefore === true) there = '';
@@ -98,7 +99,7 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
       body: item.body,
       contentType: item.contentType,
       ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }),
-      ...(digest === '' ? {} : { sha256: digest }),
+      sha256: digest,
     };
     await objects.put(input); // through the memory, when there is one
     counts.objectsWritten++;
@@ -111,5 +112,17 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
 }
 
 export function artifactRef(artifact: Artifact): ArtifactRef {
-  return { key: artifact.key, size: artifact.body.byteLength, sha256: sha256(artifact.body), contentType: artifact.contentType };
+  return { key: artifact.key, size: artifact.body.byteLength, sha256: bodyDigest(artifact.body), contentType: artifact.contentType };
+}
+
+/**
+ * Bodies are hashed once: a document's page is written (the store keeps its sha256) and then
+ * named in its record by the same digest, and an artifact's bytes never change once rendered.
+ */
+const digests = new WeakMap<Uint8Array, string>();
+
+function bodyDigest(body: Uint8Array): string {
+  let digest = digests.get(body);
+  if (digest === undefined) digests.set(body, (digest = sha256(body)));
+  return digest;
 }
