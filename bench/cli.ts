@@ -1,5 +1,5 @@
 // The build rows of `npm run bench`, measured as a user meets them: the real `gazette build`
-// command in a fresh process (spawn to exit: Node and tsx start, the embedded stores open,
+// command in a fresh process (spawn to exit: Node starts and loads the CLI bundle, the stores open,
 // content and partners.yaml load, git provenance is read, the build runs, partners are notified),
 // on a generated corpus that is a git checkout with three partners whose webhooks and WebSub hub
 // answer on loopback. Watch mode is the real `gazette build --watch` process, timed from the
