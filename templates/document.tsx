@@ -7,6 +7,7 @@ import { conferenceSections } from './conference.tsx';
 import { chineseDate, issueLabel, issuePath, pubDate } from './format.ts';
 import type { Result } from './hast.ts';
 import { layout, type Crumb } from './layout.tsx';
+import { textFor } from './strings.ts';
 import { attachmentList, dateTime, fieldList, type Field } from './parts.tsx';
 import { absoluteUrl, breadcrumbJsonLd, documentJsonLd, modifiedTime, publishedTime } from './structuredData.ts';
 
@@ -272,6 +273,19 @@ function columnLinks(columns: PageLink[] | undefined): Result | undefined {
   );
 }
 
+/**
+ * 署名 over 成文日期 after an article's body, from its front matter and dated as its PDF dates
+ * them (GB/T 9704 7.3.5); the body itself ends before them (`signature-in-body`).
+ */
+function signature(doc: ArticleDocument, lang: string | undefined): Result {
+  return (
+    <div class="signature" lang={lang}>
+      <p class="signature-name">{doc.department.name}</p>
+      <p class="signature-date">{dateTime(doc.signedDate, undefined, (date) => textFor(doc.lang).date(date))}</p>
+    </div>
+  );
+}
+
 /** The page of one document, as a hast root. */
 export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: DocumentPageOptions): HastRoot {
   // The chrome speaks the site's language; a document in another language says so itself.
@@ -291,6 +305,7 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
             {options.renderBody(doc.body, options.resolveLink)}
           </div>
         ),
+        doc.kind === 'article' ? signature(doc, lang) : undefined,
         attachmentList(doc.attachments, options.attachmentSizes),
       ];
   const main = (
