@@ -8,7 +8,7 @@ import type { FileRole } from './layout.ts';
 import { collectReferences, parseMarkdown, type MarkdownReference } from './markdown.ts';
 import type { Severity } from './model.ts';
 import { isUnsafeUrl, strippedHtmlParts } from './rawHtml.ts';
-import { validateFrontMatter, validFields, type SchemaKind } from './schemas.ts';
+import { type HintExamples, validateFrontMatter, validFields, type SchemaKind } from './schemas.ts';
 import { signatureInBody } from './signature.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -56,7 +56,8 @@ export interface AnalyzedSource {
 }
 
 /** Analyze one content file whose role is known from its path. */
-export function analyzeSource(role: FileRole, bytes: Uint8Array): AnalyzedSource {
+/** `examples`: the site's names and examples for the hints (site.yaml's own hints use neutral ones). */
+export function analyzeSource(role: FileRole, bytes: Uint8Array, examples?: HintExamples): AnalyzedSource {
   const digest = createHash('sha256').update(bytes).digest('hex');
   const result: AnalyzedSource = { digest, messages: [], positions: {}, body: '', bodyOffset: 0, bodyLine: 1, references: [] };
   const text = decode(bytes, result.messages);
@@ -85,7 +86,7 @@ export function analyzeSource(role: FileRole, bytes: Uint8Array): AnalyzedSource
   result.bodyLine = split.bodyLine;
   const parsed = parseYaml(split.yaml, split.yamlLine);
   const kind = schemaKind(role, parsed, result);
-  if (kind !== undefined) checkFrontMatter(parsed, kind, result);
+  if (kind !== undefined) checkFrontMatter(parsed, kind, result, examples);
   if (result.data !== undefined) checkFields(role, result);
   if (kind !== undefined) keepValidFields(parsed, kind, result);
   checkBody(split.body, split.bodyLine, result);
@@ -195,7 +196,7 @@ function schemaKind(role: FileRole, parsed: ParsedYaml, result: AnalyzedSource):
   return 'release';
 }
 
-function checkFrontMatter(parsed: ParsedYaml, kind: SchemaKind, result: AnalyzedSource): void {
+function checkFrontMatter(parsed: ParsedYaml, kind: SchemaKind, result: AnalyzedSource, examples?: HintExamples): void {
   for (const problem of parsed.problems) {
     const { ruleId, message, line, column, hint } = problem;
     result.messages.push({ line, column, severity: 'error', ruleId, message, ...(hint !== undefined ? { hint } : {}) });
@@ -203,7 +204,7 @@ function checkFrontMatter(parsed: ParsedYaml, kind: SchemaKind, result: Analyzed
   if (parsed.data === undefined) return;
   result.schema = kind;
   result.positions = collectPositions(parsed);
-  const { data, problems } = validateFrontMatter(kind, parsed.data);
+  const { data, problems } = validateFrontMatter(kind, parsed.data, examples);
   for (const problem of problems) {
     const at = positionOfPath(parsed, problem.path, problem.target);
     const { severity, ruleId, message, expected, hint } = problem;

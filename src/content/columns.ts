@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { positionFrom, type AnalyzedSource, type FileMessage } from './analyze.ts';
 import { classifyFile } from './layout.ts';
+import { siteExamples } from './siteSettings.ts';
 import { isPageLink, pageLinkTarget, splitUrl } from './links.ts';
 import type { Column, SiteConfig } from './model.ts';
 import type { ColumnData } from './schemas.ts';
@@ -152,7 +153,7 @@ function checkColumn(file: ColumnSource, data: ColumnData, context: ColumnContex
         severity: 'error',
         ruleId: 'broken-link',
         message: `The link "${reference.url}" points to content/${target}, which does not exist.`,
-        hint: didYouMean(posix.basename(target), siblings) ?? 'Correct the path: it is relative to this file, e.g. ../gazette/2010/04/huaifu-2010-38.md',
+        hint: didYouMean(posix.basename(target), siblings) ?? `Correct the path: it is relative to this file, e.g. ../gazette/2010/04/${siteExamples(context.site).id}.md`,
       });
       ok = false;
     }

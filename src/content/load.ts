@@ -15,6 +15,7 @@ import { classifyFile, type FileRole } from './layout.ts';
 import { checkLinkedPublication, checkSupersededBy } from './lifecycle.ts';
 import { isPageLink, splitUrl } from './links.ts';
 import { hasErrors, sortMessages } from './messages.ts';
+import { siteExamples } from './siteSettings.ts';
 import { encodePathSegment } from './sitePath.ts';
 import type {
   ArticleDocument,
@@ -27,7 +28,7 @@ import type {
   ReleaseDocument,
   SiteConfig,
 } from './model.ts';
-import type { ArticleData, ConferenceData, IssueData, ReleaseData, SiteData } from './schemas.ts';
+import { type ArticleData, type ConferenceData, hintExamples, type HintExamples, type IssueData, type ReleaseData, type SiteData } from './schemas.ts';
 import { closest, didYouMean } from './suggest.ts';
 
 export { createFileContentCache, createMemoryContentCache, type ContentCache, type FileContentCache } from './cache.ts';
@@ -165,6 +166,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     else if (role.role !== 'ignored' && role.role !== 'misplaced') sources.push({ rel, role, abs, source });
   };
   const toRead: { rel: string; role: FileRole; abs: string; key: string; size: number }[] = [];
+  const found: { rel: string; role: FileRole; abs: string; size: number; mtimeMs: number }[] = [];
   for (const entry of entries) {
     const role = classifyFile(entry.rel);
     if (role === undefined || role.role === 'ignored') continue;
@@ -184,17 +186,33 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     }
     const info = fileSystem.stat(abs, entry.rel);
     if (info === undefined) continue; // Deleted while we were walking.
-    const key = cacheKey(entry.rel, info.size, info.mtimeMs);
-    const cached = cache?.get(key);
-    if (cached !== undefined && 'source' in cached) accept(entry.rel, role, abs, cached.source);
-    else toRead.push({ rel: entry.rel, role, abs, key, size: info.size });
+    found.push({ rel: entry.rel, role, abs, size: info.size, mtimeMs: info.mtimeMs });
   }
-  await forEachLimit(toRead, limit, async ({ rel, role, abs, key, size }) => {
-    const source = size > MAX_MARKDOWN_BYTES ? tooLarge(size, MAX_MARKDOWN_BYTES) : analyzeSource(role, await readFile(abs));
+  const analyze = async ({ rel, role, abs, key, size }: (typeof toRead)[number], examples?: HintExamples) => {
+    const source = size > MAX_MARKDOWN_BYTES ? tooLarge(size, MAX_MARKDOWN_BYTES) : analyzeSource(role, await readFile(abs), examples);
     // Document bodies stay out of the cache: they are read again only for pages being rendered.
     cache?.set(key, { source: role.role === 'article' || role.role === 'release' ? { ...source, body: undefined } : source });
     accept(rel, role, abs, source);
-  });
+  };
+  // site.yaml first: the hints of every other file give its names and examples, so a file's
+  // analysis is cached under the examples it was given as well as its own size and time.
+  const siteFile = found.find((file) => file.role.role === 'site');
+  if (siteFile !== undefined) {
+    const key = cacheKey(siteFile.rel, siteFile.size, siteFile.mtimeMs);
+    const cached = cache?.get(key);
+    if (cached !== undefined && 'source' in cached) accept(siteFile.rel, siteFile.role, siteFile.abs, cached.source);
+    else await analyze({ ...siteFile, key });
+  }
+  const examples = hintExamples(fieldsOf(siteSource) as Partial<SiteData> | undefined);
+  const variant = JSON.stringify(examples);
+  for (const file of found) {
+    if (file === siteFile) continue;
+    const key = `${cacheKey(file.rel, file.size, file.mtimeMs)}\u0000${variant}`;
+    const cached = cache?.get(key);
+    if (cached !== undefined && 'source' in cached) accept(file.rel, file.role, file.abs, cached.source);
+    else toRead.push({ rel: file.rel, role: file.role, abs: file.abs, key, size: file.size });
+  }
+  await forEachLimit(toRead, limit, (file) => analyze(file, examples));
   sources.sort((a, b) => (a.rel < b.rel ? -1 : 1));
 
   if (siteSource === undefined && !files.has('site.yaml')) {
@@ -206,7 +224,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     });
   }
   const siteData = siteSource?.data as SiteData | undefined;
-  const site: SiteConfig | undefined = siteData === undefined ? undefined : (siteData as SiteConfig);
+  const site: SiteConfig | undefined = siteData === undefined ? undefined : siteData;
   // Names are checked against a site.yaml with errors too, as far as its lists are valid.
   const siteNames = fieldsOf(siteSource) as Partial<SiteData> | undefined;
 
@@ -562,7 +580,7 @@ function buildDocument(
           severity: 'error',
           ruleId: 'broken-link',
           message: `The link "${reference.url}" points to content/${wanted}, which does not exist.`,
-          hint: hint ?? 'Correct the path: it is relative to this file, e.g. ../05/huaifu-2010-69.md',
+          hint: hint ?? `Correct the path: it is relative to this file, e.g. ../05/${siteExamples(site).id}.md`,
         });
         ok = false;
       }

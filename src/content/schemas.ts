@@ -5,14 +5,15 @@ import { z } from 'zod';
 import { dateProblem, instantProblem, isClockTime } from './dates.ts';
 import { checkDocNumber } from './docNumber.ts';
 import { idPattern, orgCodePattern, siteIdPattern, suggestSlug } from './ids.ts';
-import { utcOffsetPattern } from './siteSettings.ts';
+import { siteExamples, utcOffsetPattern } from './siteSettings.ts';
 import { didYouMean } from './suggest.ts';
 import type { Severity } from './model.ts';
 
 /** Extra data a refinement attaches to its zod issue so it becomes a precise message. */
 interface IssueParams {
   ruleId: string;
-  hint?: string;
+  /** A hint, or one that names the site's own examples. */
+  hint?: string | ((examples: HintExamples) => string);
   expected?: string;
   severity?: Severity;
 }
@@ -43,7 +44,7 @@ const docNumber = z.string().superRefine((value, ctx) => {
   if (result.ok) return;
   custom(ctx, result.problem, {
     ruleId: 'invalid-doc-number',
-    expected: '<issuer>〔<year>〕<number>号, e.g. 淮府〔2010〕69号',
+    expected: '<issuer>〔<year>〕<number>号',
     hint: result.corrected !== undefined ? `Write it as ${result.corrected}` : 'Leave `docNumber` out when the document has no 文号 (speeches, city data).',
   });
 });
@@ -179,7 +180,7 @@ export const siteSchema = z
           if (result.ok) return;
           custom(ctx, result.problem, {
             ruleId: 'invalid-doc-number',
-            expected: '<issuer>〔<year>〕<number>号, e.g. 市府〔2010〕1号',
+            expected: '<issuer>〔<year>〕<number>号',
             hint: result.corrected !== undefined ? `Write it as ${result.corrected}` : 'Copy the 文号 of one of the site\'s documents.',
           });
         }).optional(),
@@ -310,7 +311,7 @@ export const columnSchema = z
         params: {
           ruleId: 'empty-column-rule',
           expected: 'at least one of topics, departments, tags, kinds, documents, from, to',
-          hint: 'Add what the column gathers, e.g. `rule: { tags: [制度执行年] }`, or list its documents: `rule: { documents: [huaifu-2010-38] }`.',
+          hint: (examples) => `Add what the column gathers, e.g. \`rule: { tags: [制度执行年] }\`, or list its documents: \`rule: { documents: [${examples.id}] }\`.`,
         } satisfies IssueParams,
       });
     }
@@ -386,12 +387,30 @@ const fieldLabels: Record<string, string> = {
   workdays: '调休上班日',
 };
 
-const examples: Record<string, string> = {
-  id: 'huaifu-2010-69',
-  title: '淮南市人民政府关于进一步推进政务公开工作的意见',
-  section: '市政府文件',
-  department: '淮南市人民政府',
-  category: '政务公开',
+/** Examples of a document's fields in hints, from site.yaml where it gives them. */
+export interface HintExamples {
+  id: string;
+  docNumber: string;
+  title: string;
+  department: string;
+  section: string;
+  category: string;
+}
+
+/** The hint examples of a site: its first department, section and topic, and its `examples`. */
+export function hintExamples(site: Partial<Pick<SiteData, 'departments' | 'sections' | 'topics' | 'examples'>> | undefined): HintExamples {
+  const department = site?.departments?.[0]?.name ?? '市人民政府';
+  return {
+    ...siteExamples(site),
+    department,
+    title: `${department}关于进一步推进政务公开工作的意见`,
+    section: site?.sections?.[0]?.name ?? '市政府文件',
+    category: site?.topics?.[0]?.name ?? '政务公开',
+  };
+}
+
+/** Examples of the fields no site names; site.yaml's own are neutral, since no site is known yet. */
+const fixedExamples: Record<string, string> = {
   signedDate: '2010-04-20',
   date: '2010-05-31',
   year: '2010',
@@ -400,20 +419,22 @@ const examples: Record<string, string> = {
   time: '"09:30"',
   venue: '市政府新闻发布厅',
   host: '{ name: 王晓明, title: 市政府新闻办公室主任 }',
-  speakers: '[{ name: 戴启远, title: 市委常委、常务副市长 }]',
+  speakers: '[{ name: 李华, title: 副市长 }]',
   type: 'conference',
   question: '…',
   answer: '…',
   file: 'report.pdf',
-  name: '淮南市人民政府',
+  name: '××市人民政府',
   code: '"003210001"',
-  baseUrl: 'https://www.huainan.gov.cn/',
+  baseUrl: 'https://www.example.gov.cn/',
   entries: '50',
   archiveFullText: 'canonical',
-  hub: 'https://websub.huainan.example/',
+  hub: 'https://websub.example.gov.cn/',
   lang: 'zh-CN',
-  publisher: '淮南市人民政府办公室',
-  gazetteTitle: '淮南市人民政府公报',
+  publisher: '××市人民政府办公室',
+  gazetteTitle: '××市人民政府公报',
+  utcOffset: '"+08:00"',
+  tagDate: '2010',
   withdrawnReason: '内容有误，已另行发布',
   withdrawnDate: '2010-12-10',
   changeNote: '更正第二段中查阅点数量',
@@ -426,6 +447,7 @@ const examples: Record<string, string> = {
 export function validateFrontMatter<K extends SchemaKind>(
   kind: K,
   data: unknown,
+  site: HintExamples = hintExamples(undefined),
 ): { data?: z.infer<(typeof schemas)[K]>; problems: SchemaProblem[] } {
   const schema = schemas[kind] as z.ZodType;
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
@@ -450,7 +472,9 @@ export function validateFrontMatter<K extends SchemaKind>(
   }
   const result = schema.safeParse(data);
   if (result.success) return { data: result.data as z.infer<(typeof schemas)[K]>, problems: [] };
-  const problems = result.error.issues.flatMap((issue) => toProblems(issue, schema, data));
+  // site.yaml's own hints cannot use the site's names: it is the file being checked.
+  const examples = kind === 'site' ? hintExamples(undefined) : site;
+  const problems = result.error.issues.flatMap((issue) => toProblems(issue, schema, data, examples));
   return { problems };
 }
 
@@ -472,7 +496,7 @@ export function validFields(kind: SchemaKind, data: unknown): Record<string, unk
   return fields;
 }
 
-function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): SchemaProblem[] {
+function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, site: HintExamples): SchemaProblem[] {
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   const field = String(path.at(-1) ?? 'front matter');
   const name = label(field);
@@ -497,7 +521,7 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): 
       const value = valueAt(data, path);
       if (value === undefined) {
         const parent = path.slice(0, -1);
-        const example = examples[field];
+        const example = (site as unknown as Record<string, string | undefined>)[field] ?? fixedExamples[field];
         return [{
           ...base,
           path: parent,
@@ -547,8 +571,8 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): 
         severity: params.severity ?? 'error',
         ruleId: params.ruleId ?? 'invalid-value',
         message: issue.message,
-        ...(params.expected !== undefined ? { expected: params.expected } : {}),
-        ...(params.hint !== undefined ? { hint: params.hint } : {}),
+        ...(params.expected !== undefined ? { expected: params.ruleId === 'invalid-doc-number' ? `${params.expected}, e.g. ${site.docNumber}` : params.expected } : {}),
+        ...(params.hint !== undefined ? { hint: typeof params.hint === 'function' ? params.hint(site) : params.hint } : {}),
       }];
     }
     default:
