@@ -7,6 +7,7 @@ import { cdnFromEnv } from '../src/aws/cdn.ts';
 import type { BatchResponse, SqsEvent } from '../src/aws/events.ts';
 import { fanOutMessageOf, finalizeFromSource } from '../src/aws/fanOut.ts';
 import { logJson } from '../src/aws/log.ts';
+import { signerFromEnv } from '../src/aws/signingKey.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
@@ -17,6 +18,7 @@ const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
 const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
 const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
+const manifest = signerFromEnv();
 // The wall clock, for the lease's expiry only.
 const clock = { now: () => new Date() }; // eslint-disable-line no-restricted-syntax
 
@@ -27,7 +29,7 @@ export async function handler(event: SqsEvent, context?: LambdaContext): Promise
       const message = fanOutMessageOf(record.body);
       // Wait for the lease while there is time to finalize after it (the rest goes back to the queue).
       const waitMs = leaseWaitMs(context);
-      const result = await finalizeFromSource(message.buildId, { source, objects, records, contentDir, clock, waitMs, cdn });
+      const result = await finalizeFromSource(message.buildId, { source, objects, records, contentDir, clock, waitMs, cdn, ...(manifest === undefined ? {} : { manifest }) });
       logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, { buildId: message.buildId, ...result });
     } catch (error) {
       logJson('error', 'Finalize failed; it is retried.', { messageId: record.messageId, error: String(error) });

@@ -8,6 +8,7 @@ import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../
 import { releaseClock, releasePayloadOf } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
 import { publishFromSource } from '../src/aws/publishFromSource.ts';
+import { signerFromEnv } from '../src/aws/signingKey.ts';
 import type { BuildSummary } from '../src/publish/build.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
@@ -19,6 +20,7 @@ const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
 const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
 const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
+const manifest = signerFromEnv();
 
 export interface ReleaseResult {
   publishAt: string;
@@ -32,7 +34,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   const payload = releasePayloadOf(event);
   // The function's clock: read once here, injected everywhere below.
   const now = releaseClock(payload, new Date()); // eslint-disable-line no-restricted-syntax
-  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context) });
+  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context), ...(manifest === undefined ? {} : { manifest }) });
   if (result.status === 'invalid') {
     // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.
     throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);

@@ -12,6 +12,7 @@ import { type BatchResponse, type S3ObjectEvent, s3EventsOf, type SqsEvent, type
 import { logJson } from '../src/aws/log.ts';
 import { provenanceOf } from '../src/aws/provenance.ts';
 import { publishFromSource, SOURCE_PREFIX } from '../src/aws/publishFromSource.ts';
+import { signerFromEnv } from '../src/aws/signingKey.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
@@ -29,6 +30,7 @@ const objects = createS3ObjectStore({ client: s3, bucket: env.SITE_BUCKET });
 const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAME });
 const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
+const manifest = signerFromEnv();
 // A build with many documents to render (a template change) hands them to the renderJob function.
 const renderJobsQueueUrl = process.env['RENDER_JOBS_QUEUE_URL'];
 const jobRunner = renderJobsQueueUrl === undefined
@@ -65,7 +67,7 @@ export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, con
   const now = new Date(); // eslint-disable-line no-restricted-syntax
   try {
     const provenance = await provenanceOf(s3, uploads);
-    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }) });
+    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }), ...(manifest === undefined ? {} : { manifest }) });
     if (result.status === 'invalid') {
       // Retrying cannot fix content; the editors' CI runs `gazette check` before uploading.
       logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync });
@@ -88,7 +90,7 @@ async function rebuildAfterDeploy(context: LambdaContext | undefined): Promise<B
     return { batchItemFailures: [] };
   }
   const now = new Date(); // eslint-disable-line no-restricted-syntax
-  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }) });
+  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }), ...(manifest === undefined ? {} : { manifest }) });
   if (result.status === 'invalid') {
     logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync, after: 'deploy' });
   } else {

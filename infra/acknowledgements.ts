@@ -24,6 +24,8 @@ export interface StackFindings {
   /** Set when the distribution serves a custom domain with its own certificate. */
   hasCertificate: boolean;
   secrets: secretsmanager.Secret[];
+  /** The manifest's signing key. */
+  signingKey?: secretsmanager.Secret;
 }
 
 export function acknowledgeStackFindings(stack: Stack, parts: StackFindings): void {
@@ -38,6 +40,10 @@ export function acknowledgeStackFindings(stack: Stack, parts: StackFindings): vo
   for (const secret of parts.secrets) {
     acknowledge(secret, 'AwsSolutions-SMG4',
       'A partner webhook signing secret is shared with the partner; rotating it must be coordinated with them (Standard Webhooks accepts two secrets during a switch), so rotation is a documented manual step.');
+  }
+  if (parts.signingKey !== undefined) {
+    acknowledge(parts.signingKey, 'AwsSolutions-SMG4',
+      'The manifest signing key is an Ed25519 key pair whose public half partners pin; a rotation publishes the new public key beside the old ones (JWK Set), so it is a documented manual step, not a Lambda rotation.');
   }
   // aws-cdk-lib's singleton that configures S3 → SQS notifications at deploy time.
   for (const child of stack.node.children) {

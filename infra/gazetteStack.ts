@@ -17,6 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { DEPLOY_REBUILD_EVENT } from '../src/aws/deployRebuild.ts';
+import { PLACEHOLDER_FIELD, SIGNING_KEY_SECRET_VARIABLE } from '../src/aws/signingKey.ts';
 import type { Construct } from 'constructs';
 import { PRIVATE_PREFIX, SITE_PREFIX } from '../src/store/ports.ts';
 import { acknowledgeStackFindings, objectsFinding } from './acknowledgements.ts';
@@ -85,8 +86,19 @@ export class GazetteStack extends Stack {
 
     const site = new SiteDistribution(this, 'Site', { siteBucket, logsBucket, ...(props.domain === undefined ? {} : { domain: props.domain }) });
 
+    // The key that signs the site's manifest (src/aws/signingKey.ts): a placeholder until an
+    // operator puts the Ed25519 private key; the publishing functions read it, nothing else.
+    const signingKey = new secretsmanager.Secret(this, 'SigningKey', {
+      description: 'Gazette manifest signing key: an Ed25519 private key as PKCS#8 PEM. Put it with put-secret-value (docs/deploy.md); the public key is published at /.well-known/gazette-keys.json.',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: PLACEHOLDER_FIELD, passwordLength: 32, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     // Render: S3 → SQS → render ---------------------------------------------------------------
-    const publishEnv = { SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, DISTRIBUTION_ID: site.distribution.distributionId };
+    const publishEnv = {
+      SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, DISTRIBUTION_ID: site.distribution.distributionId,
+      [SIGNING_KEY_SECRET_VARIABLE]: signingKey.secretArn,
+    };
     const allowPublish = (fn: GazetteFunction, { plans }: { plans: boolean }) => {
       fn.allow('ListSources', ['s3:ListBucket'], [sourceBucket.bucketArn]);
       fn.allow('ReadSources', ['s3:GetObject'], [sourceBucket.arnForObjects(`${SOURCE_PREFIX}*`)]);
@@ -102,6 +114,8 @@ export class GazetteStack extends Stack {
       fn.allow('QueryRecords', ['dynamodb:Query'], [table.tableArn, byKindIndex]);
       // A withdrawal's files leave the CDN's cache too, not only the bucket.
       fn.allow('InvalidateTakenDown', ['cloudfront:CreateInvalidation'], [site.distribution.distributionArn]);
+      // Every finalize signs the manifest of the public site.
+      fn.allow('ReadSigningKey', ['secretsmanager:GetSecretValue'], [signingKey.secretArn]);
     };
     const render = new GazetteFunction(this, 'Render', { name: 'render', bundlesDir: props.bundlesDir, environment: publishEnv });
     allowPublish(render, { plans: true });
@@ -265,7 +279,7 @@ export class GazetteStack extends Stack {
     render.setEnv('RELEASE_DEAD_LETTER_ARN', releaseFailures.queue.queueArn);
 
     // Findings accepted, each with its reason ------------------------------------------------------
-    acknowledgeStackFindings(this, { distribution: site.distribution, hasCertificate: props.domain !== undefined, secrets });
+    acknowledgeStackFindings(this, { distribution: site.distribution, hasCertificate: props.domain !== undefined, secrets, signingKey });
     const objectKeys = 'Object-level S3 permissions name objects by key prefix; the prefix is the narrowest scope (the build writes any page under it).';
     for (const fn of [render, release, finalize]) {
       fn.acknowledge(objectsFinding(sourceBucket, SOURCE_PREFIX), objectKeys);
@@ -302,6 +316,7 @@ export class GazetteStack extends Stack {
     for (const [i, secret] of secrets.entries()) {
       output(`PartnerSecret${i}Arn`, secret.secretArn, `Reference in partners.yaml as secret: { awsSecret: <this ARN> } (${props.partnerSecrets?.[i]})`);
     }
+    output('SigningKeyArn', signingKey.secretArn, 'Put the Ed25519 private key (PKCS#8 PEM) that signs the site manifest here; its public key is then published at /.well-known/gazette-keys.json');
     output('ReleaseFunctionArn', release.function.functionArn, 'Target of embargo schedules: payload { "publishAt": "<ISO time>" }');
 
     new OperationsAlarms(this, 'Operations', { emails: props.alarmEmails ?? [], render, feeds, notify });

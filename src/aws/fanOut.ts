@@ -19,6 +19,7 @@ import { type BuildSummary, emptySummary, type JobContext, type JobRunner, type 
 import { extendPending, readBuildState, readPendingBuilds } from '../publish/buildState.ts';
 import { type JobSettings, runDocumentJobs } from '../publish/documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from '../publish/finalize.ts';
+import type { ManifestSigner } from '../publish/signedManifest.ts';
 import { createJobRenderer } from '../publish/jobRenderer.ts';
 import { acquireLease, type LeaseClock } from '../publish/lease.ts';
 import { chunkJobs, type DocumentJob } from '../publish/planJobs.ts';
@@ -201,6 +202,8 @@ export interface FinalizeFanOutOptions {
   /** How long to wait for the lease (the function's remaining time, less a margin). */
   waitMs: number;
   cdn?: CdnInvalidator;
+  /** The signing key of the site's manifest (src/aws/signingKey.ts). */
+  manifest?: ManifestSigner;
 }
 
 /** The finalize step of a fanned-out build, under the lease; then its job manifests are removed. */
@@ -239,6 +242,7 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
       wroteDocuments: true,
       pending: { buildId, clock: options.clock, seen },
       ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
+      ...(options.manifest === undefined ? {} : { manifest: options.manifest }),
     });
   } finally {
     await lease.release().catch(() => undefined);

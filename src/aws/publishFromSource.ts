@@ -6,6 +6,7 @@ import { formatMessages } from '../content/messages.ts';
 import type { ContentMessage } from '../content/model.ts';
 import { loadPartners } from '../delivery/partners.ts';
 import { type BuildSummary, buildSite, type JobRunner, type Provenance, PublishStateError } from '../publish/build.ts';
+import type { ManifestSigner } from '../publish/signedManifest.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import type { CdnInvalidator } from '../publish/takeDowns.ts';
 import type { ObjectStore, RecordStore } from '../store/ports.ts';
@@ -33,6 +34,8 @@ export interface PublishFromSourceOptions {
   jobRunner?: JobRunner;
   /** How long to wait for the build lease (from the invocation's remaining time: src/aws/env.ts leaseWaitMs). */
   leaseWaitMs?: number;
+  /** The signing key of the site's manifest (src/aws/signingKey.ts). */
+  manifest?: ManifestSigner;
 }
 
 export type PublishFromSourceResult =
@@ -68,6 +71,7 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
         ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
         ...(options.jobRunner === undefined ? {} : { jobRunner: options.jobRunner }),
         ...(options.leaseWaitMs === undefined ? {} : { leasing: { waitMs: options.leaseWaitMs } }),
+        ...(options.manifest === undefined ? {} : { manifest: options.manifest }),
         beforeWrites: siteConfig,
       });
     } catch (error) {

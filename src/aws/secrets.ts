@@ -24,19 +24,42 @@ export interface AwsSecretsOptions {
   now?: () => number;
 }
 
-interface Cached {
+interface Cached<T> {
   readAt: number;
-  value: Promise<SigningSecrets>;
+  value: Promise<T>;
+}
+
+/**
+ * A read of a Secrets Manager secret by ARN, kept for `ttlMs` (a new value is in use within that
+ * time, without a read per use); a failed read is not kept, so the next use asks again. Shared by
+ * the partners' webhook secrets and the manifest's signing key (src/aws/signingKey.ts).
+ */
+export function cachedSecretReader<T>(read: (arn: string, at: number) => Promise<T>, options: { ttlMs?: number; now?: () => number } = {}): (arn: string) => Promise<T> {
+  const ttlMs = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
+  // Wall time: whether a monotonic clock advances while Lambda freezes the container is not ours to rely on.
+  const now = options.now ?? (() => Date.now()); // eslint-disable-line no-restricted-syntax
+  const cache = new Map<string, Cached<T>>();
+  return (arn) => {
+    const at = now();
+    const cached = cache.get(arn);
+    if (cached !== undefined && at - cached.readAt < ttlMs) return cached.value;
+    const value = read(arn, at);
+    value.catch(() => {
+      if (cache.get(arn)?.value === value) cache.delete(arn);
+    });
+    cache.set(arn, { readAt: at, value });
+    return value;
+  };
 }
 
 export function awsSecrets(client: SecretsManagerClient, options: AwsSecretsOptions = {}): SecretResolver {
   const env = options.env ?? process.env;
-  const ttlMs = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
   const rotationWindowMs = options.rotationWindowMs ?? rotationWindowFrom(env);
-  // Wall time: whether a monotonic clock advances while Lambda freezes the container is not ours to rely on.
-  const now = options.now ?? (() => Date.now()); // eslint-disable-line no-restricted-syntax
   const fromEnvironment = environmentSecrets(env);
-  const cache = new Map<string, Cached>();
+  const fromSecretsManager = cachedSecretReader((arn, at) => readSecrets(client, arn, at, rotationWindowMs), {
+    ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   return (ref) => {
     if ('env' in ref) {
       // Only variables meant for signing: never the function's own credentials or settings.
@@ -50,17 +73,7 @@ export function awsSecrets(client: SecretsManagerClient, options: AwsSecretsOpti
         throw error;
       });
     }
-    const arn = ref.awsSecret;
-    const at = now();
-    const cached = cache.get(arn);
-    if (cached !== undefined && at - cached.readAt < ttlMs) return cached.value;
-    const value = readSecrets(client, arn, at, rotationWindowMs);
-    // A failure is not kept: the next delivery asks again.
-    value.catch(() => {
-      if (cache.get(arn)?.value === value) cache.delete(arn);
-    });
-    cache.set(arn, { readAt: at, value });
-    return value;
+    return fromSecretsManager(ref.awsSecret);
   };
 }
 
@@ -110,7 +123,7 @@ async function previousValue(client: SecretsManagerClient, arn: string): Promise
 }
 
 /** `--region <region>` for the CLI, from the ARN, so the command works whatever region the operator's CLI is set to. */
-function regionOption(arn: string): string {
+export function regionOption(arn: string): string {
   const region = arn.split(':')[3];
   return region === undefined || region === '' ? '' : ` --region ${region}`;
 }

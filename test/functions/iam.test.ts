@@ -6,7 +6,7 @@
 // finalize, the feeds function on the table changes each of these makes, and notify delivering to a
 // partner.
 
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/functions.ts';
+import { parseSigningKey } from '../../src/manifest/signing.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
 import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
@@ -39,6 +40,7 @@ let secretsManager: FakeSecretsManager;
 /** The partner's signing secret, as the stack creates it (context gazette:partnerSecrets). */
 const SECRET_NAME = 'gazette/partners/hnnews';
 let secretArn: string;
+let signingKeyPem: string;
 const entries = {} as Record<FunctionName, string>;
 /** How far the functions' clocks run ahead of the real one: past the embargo, once it is released. */
 let clockOffsetMs = 0;
@@ -61,12 +63,15 @@ beforeAll(async () => {
   for (const [i, name] of exercised.entries()) entries[name] = entryFiles[i] as string;
   // Each function's own role and environment, naming this test's buckets and table.
   policies = await synthesizePolicies(
-    { SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table, PartnerSecret0: SECRET_NAME },
+    { SiteBucket: stores.bucket, SourceBucket: source.bucket, Table: stores.table, PartnerSecret0: SECRET_NAME, SigningKey: 'gazette/signing-key' },
     { context: { 'gazette:partnerSecrets': [SECRET_NAME] } },
   );
   // The ARN the stack outputs for partners.yaml.
   secretArn = policies.notify.statements.find((statement) => statement.sid === 'PartnerSecrets')?.resources[0] as string;
   secretsManager.put(secretArn, secret, new Date(Date.now() - 86_400_000)); // eslint-disable-line no-restricted-syntax
+  // The manifest's signing key, as an operator puts it into the secret the stack creates.
+  signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  secretsManager.put(policies.render.environment['SIGNING_KEY_SECRET_ARN'] as string, signingKeyPem, new Date(Date.now() - 86_400_000)); // eslint-disable-line no-restricted-syntax
   const targets = { s3: stores.s3Endpoint, dynamodb: stores.dynamodbEndpoint, sqs: sqs.url, cloudfront: cloudfront.url, scheduler: scheduler.url, secretsmanager: secretsManager.url };
   for (const name of exercised) proxies[name] = await startPolicyProxy(policies[name], targets);
 }, 120_000);
@@ -190,6 +195,10 @@ describe('each function, through its own role', () => {
     await source.publish(await writeSite({ ...files, 'partners.yaml': partnersYaml() }), 'c0ffee1234', '李编辑 <li@huainan.gov.cn>');
     await render('press/2010/hotline.md');
     expect(await text('site/press/2010/hotline/index.html')).toContain('12345市长公开电话');
+    // The manifest, signed with the key from Secrets Manager.
+    const { kid } = parseSigningKey(signingKeyPem, 'the test key');
+    expect(JSON.parse((await text('site/.well-known/gazette-keys.json')) ?? '{}')).toMatchObject({ keys: [{ kid }] });
+    expect(await text('site/.well-known/gazette-manifest.json')).toContain(`"keyId":"${kid}"`);
     await feeds();
     expect(await text('site/feeds/press/atom.xml')).toContain('12345市长公开电话受理量稳步上升');
     expect(sqs.messages.map((body) => JSON.parse(body))).toContainEqual({ partnerId: 'hnnews' });
