@@ -35,6 +35,8 @@ export interface FeedEntrySource {
   issue?: IssueRef;
   /** Published files: the document PDF (`pdf: true`) and attachments, URLs site-relative. */
   files: { urlPath: string; mediaType: string; size: number; title?: string; pdf?: boolean }[];
+  /** Every file of the version with its SHA-256 (site paths, as the signed manifest lists them). */
+  hashes?: { path: string; sha256: string; size: number }[];
 }
 
 
@@ -74,6 +76,7 @@ export function feedEntryArtifact(doc: GazetteDocument, html: string, record: Do
     ...(record.validity === undefined ? {} : { validity: record.validity }),
     ...(record.issue === undefined ? {} : { issue: record.issue }),
     files,
+    hashes: record.artifacts.map((artifact) => ({ path: artifact.key, sha256: artifact.sha256, size: artifact.size })),
   };
   return {
     key: entryKey(record.id, record.version),
@@ -147,6 +150,7 @@ export function feedEntry(source: FeedEntrySource, options: EntryOptions): FeedE
       ...(source.issue === undefined ? {} : { issue: source.issue }),
       department: { name: source.department.name, code: source.department.code },
       version: source.version,
+      ...(source.hashes === undefined ? {} : { files: source.hashes.map((file) => ({ url: url(file.path), sha256: file.sha256, size: file.size })) }),
     },
   };
 }

@@ -73,6 +73,7 @@ function renderItem(entry: FeedEntry): Uint8Array {
     ...(d.issue === undefined ? {} : { issue: { year: d.issue.year, number: d.issue.number, totalNumber: d.issue.totalNumber } }),
     department: { name: d.department.name, code: d.department.code },
     version: d.version,
+    ...(d.files === undefined ? {} : { files: d.files.map((file) => ({ url: file.url, sha256: file.sha256, size: file.size })) }),
   };
   const json = encodeUtf8(JSON.stringify(item));
   itemCache.set(entry, json);

@@ -67,6 +67,12 @@ export interface Disclosure {
   issue?: IssueRef;
   department: { name: string; code: string };
   version: number;
+  /**
+   * Every file of this version (page, PDF, attachments, images) with its SHA-256 and size, as the
+   * site's signed manifest lists them (`/.well-known/gazette-manifest.json`): what a partner checks
+   * a download against. Absent for entries written before builds recorded it.
+   */
+  files?: { url: string; sha256: string; size: number }[];
 }
 
 export interface FeedEntry {

@@ -32,6 +32,8 @@ export function disclosureXml(d: Disclosure): string {
       : element('gazette:issue', { year: d.issue.year, number: d.issue.number, totalNumber: d.issue.totalNumber }),
     element('gazette:department', { code: d.department.code }, d.department.name),
     element('gazette:version', {}, String(d.version)),
+    // The SHA-256 of each file of this version, as the site's signed manifest lists them.
+    ...(d.files ?? []).map((file) => element('gazette:file', { href: file.url, sha256: file.sha256, length: file.size })),
   ];
   return parts.join('');
 }

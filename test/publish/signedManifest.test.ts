@@ -86,7 +86,8 @@ describe('the signed manifest of a build', () => {
     expect(keys?.keys.map((k) => k.kid)).toEqual([key.kid]);
     expect(verifyDetached(jws, bytes, keys ?? { keys: [] })).toEqual({ ok: true, kid: key.kid });
     const changed = Buffer.from(bytes);
-    changed[changed.indexOf('"size":') + 7] ^= 1;
+    const at = changed.indexOf('"size":') + 7;
+    changed.writeUInt8(changed.readUInt8(at) ^ 1, at);
     expect(verifyDetached(jws, changed, keys ?? { keys: [] })).toMatchObject({ ok: false, reason: 'bad-signature' });
 
     // Nothing changed, later: same manifest, same bytes, same sequence and time.
@@ -132,6 +133,26 @@ describe('the signed manifest of a build', () => {
     const manifest = await expectManifestMatchesBucket(stores.objects);
     expect(manifest.files.some((file) => file.path === 'gazette/2010/05/stray.html')).toBe(true);
     expect(JSON.parse((await text(stores.objects, MANIFEST_STATE_KEY)) ?? '')).toEqual({ sequence: 2, pending: false });
+  }, 120_000);
+
+  it('gives each feed item the SHA-256 of its document\'s files, as the manifest lists them', async () => {
+    const root = await writeSite(sampleFiles());
+    const stores = await createTestStores();
+    const now = new Date('2010-06-25T08:00:00+08:00');
+    const { content } = await loadContent(root, { now });
+    if (content === undefined) throw new Error('invalid sample content');
+    const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
+    try {
+      await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries }, manifest: { key: async () => newSigningKey() } });
+    } finally {
+      await renderer.close();
+    }
+    const { manifest } = await manifestOf(stores.objects);
+    const page = manifest.files.find((file) => file.path === 'gazette/2010/05/huaifu-2010-69/index.html');
+    const feed = JSON.parse((await text(stores.objects, `${SITE_PREFIX}feeds/all/feed.json`)) ?? '{}') as { items: { url: string; _gazette: { files?: { url: string; sha256: string; size: number }[] } }[] };
+    const item = feed.items.find((candidate) => candidate.url === 'https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/');
+    expect(item?._gazette.files).toContainEqual({ url: 'https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html', sha256: page?.sha256, size: page?.size });
+    expect(await text(stores.objects, `${SITE_PREFIX}feeds/all/atom.xml`)).toContain(`<gazette:file href="https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html" sha256="${page?.sha256}" length="${page?.size}"/>`);
   }, 120_000);
 
   it('is written unsigned, with no signature or keys, when the build has no key', async () => {
