@@ -40,8 +40,10 @@ export async function importSource(url) {
   const path = fileURLToPath(url);
   const entry = Object.entries(entryModules).find(([, module]) => join(repoRoot, module) === path)?.[0];
   if (entry !== undefined && process.env['GAZETTE_SOURCES'] !== 'tsx') {
-    const dir = process.env[inheritedVariable] ?? (await currentBundle());
+    const inherited = process.env[inheritedVariable];
+    const dir = inherited ?? (await currentBundle());
     if (dir !== undefined) {
+      if (inherited === undefined) markInUse(dir);
       process.env[inheritedVariable] = dir;
       return import(pathToFileURL(join(dir, `${entry}.mjs`)).href);
     }
@@ -143,14 +145,43 @@ async function makeBundle(recordFile) {
 }
 
 /**
- * Remove this checkout's bundles that were replaced over a day ago, keeping the three newest: a
- * long-running process (a watch) may still load chunks of the bundle it started from.
+ * A process that runs from a bundle leaves its pid there: it may load more of its chunks later (a
+ * watch rendering its first PDF), so the bundle stays until that process has ended.
  */
+function markInUse(dir) {
+  try {
+    mkdirSync(join(dir, 'running'), { recursive: true });
+    writeFileSync(join(dir, 'running', String(process.pid)), '');
+  } catch {
+    // A read-only cache: nothing removes bundles from it either.
+  }
+}
+
+/** Remove this checkout's replaced bundles that no running process started from, keeping the two newest. */
 function removeOldBundles(key, current) {
-  const dayAgo = performance.timeOrigin + performance.now() - 24 * 3600 * 1000;
   const bundles = readdirSync(cacheDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name.startsWith(`${key}-`) && entry.name !== current)
     .map((entry) => ({ name: entry.name, mtimeMs: statSync(join(cacheDir, entry.name)).mtimeMs }))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of bundles.slice(2)) if (old.mtimeMs < dayAgo) rmSync(join(cacheDir, old.name), { recursive: true, force: true });
+  for (const old of bundles.slice(2)) {
+    if (!runningPids(join(cacheDir, old.name)).some(isRunning)) rmSync(join(cacheDir, old.name), { recursive: true, force: true });
+  }
+}
+
+function runningPids(dir) {
+  try {
+    return readdirSync(join(dir, 'running'));
+  } catch {
+    return [];
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return error.code === 'EPERM';
+  }
 }

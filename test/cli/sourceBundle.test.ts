@@ -2,11 +2,11 @@
 // source gets that code on the next run with no build step, and a bundle older than the sources is
 // never run. Each test works on a copy of the checkout, so editing its sources touches nothing here.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -83,9 +83,35 @@ describe('the bundled command', () => {
     expect((await gazette(['check', '--help'])).stdout).toContain('Usage: gazette check [options] (mended)');
   }, 120_000);
 
+  it('keeps a replaced bundle while a process that started from it runs, and removes it after', async () => {
+    // A long-running command (a watch) loads chunks of its bundle on demand.
+    const script = `const { importSource } = await import(${JSON.stringify(pathToFileURL(join(checkout, 'bin', 'sourceBundle.mjs')).href)});
+await importSource(new URL(${JSON.stringify(pathToFileURL(join(checkout, 'src', 'cli', 'main.ts')).href)}));
+console.log('ready');
+setTimeout(() => {}, 120000);`;
+    const running = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, GAZETTE_BUNDLE_CACHE: cache }, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => running.stdout.once('data', resolve));
+    const record = (await readdir(cache)).find((name) => name.endsWith('.json')) as string;
+    const used = (JSON.parse(await readFile(join(cache, record), 'utf8')) as { dir: string }).dir;
+    try {
+      for (const round of [1, 2, 3]) {
+        await edit('src/cli/check.ts', 'Usage: gazette check [options]', `Usage: gazette check [options] (round ${round})`);
+        expect((await gazette(['check', '--help'])).stdout).toContain(`(round ${round})`);
+      }
+      expect(await bundles()).toContain(used);
+    } finally {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill();
+      await exited;
+    }
+    await edit('src/cli/check.ts', 'Usage: gazette check [options]', 'Usage: gazette check [options] (round 4)');
+    expect((await gazette(['check', '--help'])).stdout).toContain('(round 4)');
+    expect(await bundles()).not.toContain(used);
+  }, 180_000);
+
   it('runs the sources through tsx when GAZETTE_SOURCES=tsx, making no bundle', async () => {
     const before = await bundles();
-    await edit('src/cli/check.ts', 'Usage: gazette check [options] (mended)', 'Usage: gazette check [options] (through tsx)');
+    await edit('src/cli/check.ts', 'Usage: gazette check [options]', 'Usage: gazette check [options] (through tsx)');
     const run = await gazette(['check', '--help'], { GAZETTE_SOURCES: 'tsx' });
     expect(run.stdout).toContain('Usage: gazette check [options] (through tsx)');
     expect(await bundles()).toEqual(before);
