@@ -20,7 +20,7 @@ import { environmentSecrets } from '../src/delivery/secrets.ts';
 import { sendPendingDeliveries } from '../src/delivery/send.ts';
 import { mapLimit } from '../src/concurrency.ts';
 import { feedEntryArtifact } from '../src/feeds/entries.ts';
-import { rebuildFeeds } from '../src/feeds/rebuild.ts';
+import { rebuildFeeds } from '../src/publish/rebuildFeeds.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
 import type { DocumentRecord, ObjectStore } from '../src/store/ports.ts';
 import { createMemoryObjectStore } from '../test/feeds/memoryObjects.ts';

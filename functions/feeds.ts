@@ -16,7 +16,7 @@ import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../src/delivery/outbox.ts';
 import { announceStaged, scheduledChangesOf } from '../src/aws/scheduledEvents.ts';
 import { publishToHubs } from '../src/delivery/websub.ts';
-import { rebuildFeeds } from '../src/feeds/rebuild.ts';
+import { rebuildFeeds } from '../src/publish/rebuildFeeds.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 import { networkModeFromEnv } from '../src/aws/network.ts';

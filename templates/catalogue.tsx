@@ -10,7 +10,7 @@ import {
   CATALOGUE_PATH, facetLabels, facetMonthPath, type FacetName, facetPath, type FacetValue, STATISTICS_PATH,
 } from '../src/discovery/cataloguePaths.ts';
 import type { RenderContext } from '../src/render/html/context.ts';
-import type { DocumentRecord } from '../src/store/ports.ts';
+import type { DocumentRecord } from '../src/content/records.ts';
 import { chineseMonth } from './format.ts';
 import type { Child, Result } from './hast.ts';
 import { type Crumb, layout } from './layout.tsx';

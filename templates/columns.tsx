@@ -6,7 +6,7 @@
 import type { Root as HastRoot } from 'hast';
 import type { Column } from '../src/content/model.ts';
 import type { RenderContext } from '../src/render/html/context.ts';
-import type { DocumentRecord } from '../src/store/ports.ts';
+import type { DocumentRecord } from '../src/content/records.ts';
 import { chineseMonth, kindLabels } from './format.ts';
 import type { Result } from './hast.ts';
 import { layout } from './layout.tsx';

@@ -2,7 +2,7 @@
 
 import type { Root as HastRoot } from 'hast';
 import type { RenderContext } from '../src/render/html/context.ts';
-import type { IssueRecord } from '../src/store/ports.ts';
+import type { IssueRecord } from '../src/content/records.ts';
 import type { Result } from './hast.ts';
 import { layout } from './layout.tsx';
 import { dateTime } from './parts.tsx';

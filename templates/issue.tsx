@@ -2,7 +2,7 @@
 
 import type { Root as HastRoot } from 'hast';
 import type { RenderContext } from '../src/render/html/context.ts';
-import type { DocumentRecord, IssueRecord } from '../src/store/ports.ts';
+import type { DocumentRecord, IssueRecord } from '../src/content/records.ts';
 import { shiftHeadings } from '../src/render/shiftHeadings.ts';
 import { issueLabel } from './format.ts';
 import { layout } from './layout.tsx';

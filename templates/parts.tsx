@@ -1,7 +1,7 @@
 // Pieces several pages share: dates, the disclosure block, attachments, document lists.
 
 import type { Attachment } from '../src/content/model.ts';
-import type { DocumentRecord } from '../src/store/ports.ts';
+import type { DocumentRecord } from '../src/content/records.ts';
 import { chineseDate, chineseMonth, fileMediaType, fileSize, fileTypeLabel, kindLabels } from './format.ts';
 import type { Result } from './hast.ts';
 

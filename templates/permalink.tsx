@@ -6,7 +6,7 @@
 import type { Element, Root as HastRoot } from 'hast';
 import { siteExamples } from '../src/content/siteSettings.ts';
 import type { RenderContext } from '../src/render/html/context.ts';
-import type { DocumentRecord, IssueRecord } from '../src/store/ports.ts';
+import type { DocumentRecord, IssueRecord } from '../src/content/records.ts';
 import { asElement, type Result } from './hast.ts';
 import { layout, type Crumb } from './layout.tsx';
 import { dateTime, withdrawnMark } from './parts.tsx';

@@ -4,7 +4,7 @@
 
 import type { Root as HastRoot } from 'hast';
 import type { RenderContext } from '../src/render/html/context.ts';
-import type { DocumentRecord } from '../src/store/ports.ts';
+import type { DocumentRecord } from '../src/content/records.ts';
 import { chineseMonth } from './format.ts';
 import { layout } from './layout.tsx';
 import { documentList, monthArchive } from './parts.tsx';

@@ -3,7 +3,7 @@
 
 import { h } from 'hastscript';
 import type { Section } from '../src/content/model.ts';
-import type { DocumentRecord, IssueRecord } from '../src/store/ports.ts';
+import type { DocumentRecord, IssueRecord } from '../src/content/records.ts';
 import type { Result } from './hast.ts';
 import { withdrawnMark } from './parts.tsx';
 

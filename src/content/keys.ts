@@ -72,9 +72,9 @@ export function entryKey(id: string, version: number): string {
   return `${PRIVATE_PREFIX}entries/${id}/v${String(version).padStart(6, '0')}.json`;
 }
 
-/** The feeds' state between rebuilds (src/feeds/rebuild.ts). */
+/** The feeds' state between rebuilds (src/publish/rebuildFeeds.ts). */
 export const FEED_STATE_KEY = `${PRIVATE_PREFIX}feeds/state.json`;
-/** The feed log up to some point, gzipped JSON (see src/feeds/rebuild.ts). */
+/** The feed log up to some point, gzipped JSON (see src/publish/rebuildFeeds.ts). */
 export const FEED_LOG_KEY = `${PRIVATE_PREFIX}feeds/log.json.gz`;
 
 /** The entry sources a feed's subscription document shows. */

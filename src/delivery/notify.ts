@@ -1,7 +1,7 @@
 // notifyPartners: the last step of a publish, after the feeds are written — WebSub pings for the
 // feeds that changed, then one pass over the outbox. Retries that are not due yet stay queued.
 
-import type { ChangedFeed } from '../feeds/rebuild.ts';
+import type { ChangedFeed } from '../publish/rebuildFeeds.ts';
 import type { NetworkMode } from './endpoint.ts';
 import type { Partner } from './partners.ts';
 import type { SecretResolver } from './secrets.ts';

@@ -4,7 +4,7 @@
 // its own timeout, and whatever is still running when the total time or the invocation's deadline
 // is up is aborted and reported.
 
-import type { ChangedFeed } from '../feeds/rebuild.ts';
+import type { ChangedFeed } from '../publish/rebuildFeeds.ts';
 import { feedFormats } from '../feeds/model.ts';
 import type { Deadline } from './deadline.ts';
 import type { NetworkMode } from './endpoint.ts';

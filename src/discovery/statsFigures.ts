@@ -10,7 +10,7 @@
 
 import type { DocumentKind, SiteConfig, WorkCalendar } from '../content/model.ts';
 import { hasCalendar, workingDaysBetween } from '../content/workdays.ts';
-import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
+import type { DocumentRecord, IssueRecord } from '../content/records.ts';
 import { catalogueKinds } from './cataloguePaths.ts';
 
 /** Published within this many working days of 成文日期 counts as timely. */

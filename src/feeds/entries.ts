@@ -7,7 +7,8 @@ import type { DocumentKind } from '../content/model.ts';
 import { documentPdfKey, entryKey } from '../content/keys.ts';
 import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { outputFormats } from '../outputs.ts';
-import type { DocumentRecord, PutObjectInput } from '../store/ports.ts';
+import type { DocumentRecord } from '../content/records.ts';
+import type { PutObjectInput } from '../store/ports.ts';
 import { startOfDay } from './dates.ts';
 import type { FeedEntry, FeedFile } from './model.ts';
 

@@ -1,4 +1,4 @@
-// Feeds: one model, one pure serializer per format, and the rebuild use case.
+// Feeds: one model and one pure serializer per format (the rebuild use case is src/publish/rebuildFeeds.ts).
 export type { Disclosure, Feed, FeedCategory, FeedEntry, FeedFile, FeedFormat, FormatUrls } from './model.ts';
 export { feedFormats } from './model.ts';
 export { renderRss } from './rss.ts';
@@ -6,6 +6,5 @@ export { renderAtom } from './atom.ts';
 export { renderJsonFeed } from './jsonFeed.ts';
 export { absolutizeHtml, feedEntry, feedEntryArtifact, type FeedEntrySource } from './entries.ts';
 export { defaultFeedSettings, feedDefinitions, type FeedDefinition, type FeedSettings } from './definitions.ts';
-export { rebuildFeeds, type ChangedFeed, type RebuildFeedsInput, type RebuildFeedsResult } from './rebuild.ts';
 export { alternateFeedLinks, type AlternateLink, type PageFeedContext } from './discovery.ts';
 export { gazetteNamespace } from './namespaces.ts';

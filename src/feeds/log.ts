@@ -3,7 +3,7 @@
 // (a fixed slice of that view) never needs rewriting.
 
 import type { DocumentKind, Lang } from '../content/model.ts';
-import type { DocumentRecord } from '../store/ports.ts';
+import type { DocumentRecord } from '../content/records.ts';
 
 export interface FeedLogItem {
   id: string;

@@ -12,7 +12,7 @@ import type { ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content
 import type { Artifact } from '../outputs.ts';
 import type { Partner } from '../delivery/partners.ts';
 import type { DeliveryStore } from '../delivery/store.ts';
-import type { ChangedFeed } from '../feeds/rebuild.ts';
+import type { ChangedFeed } from './rebuildFeeds.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentMessage } from '../content/model.ts';
 import type { ErratumPageData, PageLink, VersionEntry } from '../render/html/index.ts';

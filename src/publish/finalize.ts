@@ -9,7 +9,7 @@ import type { ContentSet, GazetteIssue } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
 import type { DeliveryStore } from '../delivery/store.ts';
 import { recordDeliveries } from '../delivery/outbox.ts';
-import { rebuildFeeds } from '../feeds/rebuild.ts';
+import { rebuildFeeds } from './rebuildFeeds.ts';
 import { derivedArtifacts, type DerivedInput } from '../discovery/outputs.ts';
 import { type Artifact, outputFormats } from '../outputs.ts';
 import type { DocumentRecord, ErratumRef, IssueRecord, ObjectStore, RecordStore, ScheduledRecord, StoredObject } from '../store/ports.ts';

@@ -1,7 +1,8 @@
 // Narrow ports the use cases depend on. Adapters (S3, DynamoDB) implement them and translate
 // their SDK's errors into the errors below: no SDK error type leaks past an adapter.
 
-import type { DocumentKind, IssueRef, Lang, Validity } from '../content/model.ts';
+import type { DocumentKind } from '../content/model.ts';
+import type { ArtifactRef, AuditEntry, AuditEvent, DocumentRecord, DocumentStatus, DocumentVersionRecord, ErratumRef, IssueRecord, ScheduledRecord } from '../content/records.ts';
 
 // The bucket's two prefixes belong to the key layout, with every other key.
 export { PRIVATE_PREFIX, SITE_PREFIX } from '../content/keys.ts';
@@ -59,89 +60,19 @@ export interface ObjectStore {
   copy(from: string, to: string): Promise<boolean>;
 }
 
-export type DocumentStatus = 'published' | 'scheduled' | 'withdrawn';
-
-export interface ArtifactRef {
-  key: string;
-  size: number;
-  sha256: string;
-  contentType: string;
-}
-
-/** The META record of a document: what is published now. */
-export interface DocumentRecord {
-  id: string;
-  kind: DocumentKind;
-  title: string;
-  lang: Lang;
-  file: string;
-  urlPath: string;
-  status: DocumentStatus;
-  /** 1 for the first publish, +1 for every change. */
-  version: number;
-  /** sha256 of everything the rendered output depends on. */
-  digest: string;
-  /** 索引号, e.g. 003210045/2010-00069. Allocated once, never changed. */
-  indexNumber: string;
-  department: string;
-  departmentCode: string;
-  category: string;
-  /** 发布日期, YYYY-MM-DD. */
-  date: string;
-  publishAt?: string;
-  docNumber?: string;
-  signedDate?: string;
-  validity?: Validity;
-  issue?: IssueRef;
-  section?: string;
-  summary?: string;
-  /** Free keywords (标签), for special columns. */
-  tags?: string[];
-  /** Id of the document this one translates. */
-  translationOf?: string;
-  artifacts: ArtifactRef[];
-  /** sha256 of the document's own source (Markdown and files): a new value is a new version. */
-  contentDigest?: string;
-  changeNote?: string;
-  changeDate?: string;
-  withdrawnReason?: string;
-  withdrawnDate?: string;
-  supersededBy?: string;
-  /** Errata (勘误) published for corrections of this article after its issue came out. */
-  errata?: ErratumRef[];
-  /** ISO 8601 times from the injected clock. */
-  firstPublishedAt: string;
-  updatedAt: string;
-}
-
-export interface ErratumRef {
-  /** The version the erratum announces (the corrected text). */
-  version: number;
-  title: string;
-  urlPath: string;
-  /** YYYY-MM-DD: the change date; the first issue of that date or later lists it. */
-  date: string;
-}
-
-/** An immutable copy of a document record as it was at one version. */
-export interface DocumentVersionRecord extends DocumentRecord {
-  changeNote?: string;
-}
-
-export interface IssueRecord {
-  year: number;
-  number: number;
-  totalNumber: number;
-  date: string;
-  title: string;
-  urlPath: string;
-  articleIds: string[];
-  digest: string;
-  version: number;
-  updatedAt: string;
-  /** The issue page and the whole-issue PDF. */
-  artifacts?: ArtifactRef[];
-}
+// The domain records live with the content model; the ports store them, and re-export them for
+// the use cases and adapters.
+export type {
+  ArtifactRef,
+  AuditEntry,
+  AuditEvent,
+  DocumentRecord,
+  DocumentStatus,
+  DocumentVersionRecord,
+  ErratumRef,
+  IssueRecord,
+  ScheduledRecord,
+};
 
 export interface PutDocumentEntry {
   record: DocumentRecord;
@@ -149,42 +80,6 @@ export interface PutDocumentEntry {
   changeNote?: string;
   /** The state change this write is, recorded in the same transaction. */
   audit?: AuditEntry;
-}
-
-/** A document rendered ahead of its embargo: never listed, never public, released at `publishAt`. */
-export interface ScheduledRecord {
-  id: string;
-  kind: DocumentKind;
-  title: string;
-  file: string;
-  urlPath: string;
-  publishAt: string;
-  digest: string;
-  indexNumber: string;
-  /** Keys of the private renders, under `private/scheduled/<id>/`. */
-  artifactKeys: string[];
-  scheduledAt: string;
-  /**
-   * What a partner's profile is matched on, for the early notice to partners with embargo access
-   * (on AWS the table stream announces the staging). Absent on stagings written before they were kept.
-   */
-  lang?: Lang;
-  department?: string;
-  category?: string;
-  summary?: string;
-}
-
-export type AuditEvent = 'scheduled' | 'published' | 'updated' | 'withdrawn' | 'released';
-
-/** One state change of a document. Keyed by (id, version, event): a retried step writes it once. */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  event: AuditEvent;
-  version: number;
-  digest: string;
-  commit?: string;
-  author?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import { notifyPartners } from '../../src/delivery/notify.ts';
 import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import type { Partner } from '../../src/delivery/partners.ts';
 import { environmentSecrets } from '../../src/delivery/secrets.ts';
-import { rebuildFeeds } from '../../src/feeds/rebuild.ts';
+import { rebuildFeeds } from '../../src/publish/rebuildFeeds.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { publish, site } from '../feeds/site.ts';
 import { createTestStores } from '../helpers/stores.ts';

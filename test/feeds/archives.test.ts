@@ -6,7 +6,7 @@ import Parser from 'rss-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/delivery/partners.ts';
 import type { FeedSettings } from '../../src/feeds/definitions.ts';
-import { rebuildFeeds } from '../../src/feeds/rebuild.ts';
+import { rebuildFeeds } from '../../src/publish/rebuildFeeds.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createMemoryObjectStore, type MemoryObjectStore } from './memoryObjects.ts';
 import { publish, site } from './site.ts';

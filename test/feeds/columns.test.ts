@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readSiteConfig, writeSiteConfig } from '../../src/aws/siteConfig.ts';
 import type { FeedColumn } from '../../src/feeds/definitions.ts';
 import { FEED_STATE_KEY } from '../../src/content/keys.ts';
-import { rebuildFeeds } from '../../src/feeds/rebuild.ts';
+import { rebuildFeeds } from '../../src/publish/rebuildFeeds.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createMemoryObjectStore, type MemoryObjectStore } from './memoryObjects.ts';
 import { type DocSpec, publish, site } from './site.ts';

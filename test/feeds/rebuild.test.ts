@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/delivery/partners.ts';
 import { decodeLog, encodeLog, type StoredLog } from '../../src/feeds/log.ts';
 import { FEED_LOG_KEY, FEED_STATE_KEY } from '../../src/content/keys.ts';
-import { rebuildFeeds } from '../../src/feeds/rebuild.ts';
+import { rebuildFeeds } from '../../src/publish/rebuildFeeds.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createEmulatorStores } from '../helpers/emulators.ts';
 import { createMemoryObjectStore, type MemoryObjectStore } from './memoryObjects.ts';

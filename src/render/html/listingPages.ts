@@ -1,6 +1,6 @@
 // Pages that list documents and issues, rendered from the published records.
 
-import type { DocumentRecord, IssueRecord } from '../../store/ports.ts';
+import type { DocumentRecord, IssueRecord } from '../../content/records.ts';
 import { artifact, type Artifact } from '../../outputs.ts';
 import { gazetteArchive, gazetteYear } from '../../../templates/gazette.tsx';
 import { homePage } from '../../../templates/home.tsx';

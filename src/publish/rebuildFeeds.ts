@@ -10,19 +10,19 @@ import type { Partner } from '../delivery/partners.ts';
 import { type OutputKind, outputFormats } from '../outputs.ts';
 import { mapLimit } from '../concurrency.ts';
 import { entryKey, feedArchiveKey, FEED_LOG_KEY, FEED_STATE_KEY, feedHeadCacheKey, feedHeadKey } from '../content/keys.ts';
-import { digestOf, sha256 } from '../publish/digest.ts';
+import { digestOf, sha256 } from './digest.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
-import { atomChunks } from './atom.ts';
-import { later } from './dates.ts';
+import { atomChunks } from '../feeds/atom.ts';
+import { later } from '../feeds/dates.ts';
 import {
   defaultFeedSettings, type FeedColumn, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, tagPrefix,
-} from './definitions.ts';
-import { type EntryOptions, entryId, feedEntry, type FeedEntrySource } from './entries.ts';
-import { jsonFeedChunks } from './jsonFeed.ts';
-import { decodeLog, encodeLog, type FeedLogItem, latestPerId, type StoredLog, unloggedItems } from './log.ts';
-import { type Feed, type FeedEntry, type FeedFormat, feedFormats, type FormatUrls } from './model.ts';
-import { gazetteNamespace } from './namespaces.ts';
-import { rssChunks } from './rss.ts';
+} from '../feeds/definitions.ts';
+import { type EntryOptions, entryId, feedEntry, type FeedEntrySource } from '../feeds/entries.ts';
+import { jsonFeedChunks } from '../feeds/jsonFeed.ts';
+import { decodeLog, encodeLog, type FeedLogItem, latestPerId, type StoredLog, unloggedItems } from '../feeds/log.ts';
+import { type Feed, type FeedEntry, type FeedFormat, feedFormats, type FormatUrls } from '../feeds/model.ts';
+import { gazetteNamespace } from '../feeds/namespaces.ts';
+import { rssChunks } from '../feeds/rss.ts';
 
 // A feed's head cache (feedHeadCacheKey) holds the entry sources its subscription document shows,
 // so the next increment reads one object, not N fragments.
