@@ -61,7 +61,10 @@ export function manifestBytes(manifest: Manifest): Buffer {
     ...(manifest.keyId === undefined ? {} : { keyId: manifest.keyId }),
     unlisted: manifest.unlisted,
   };
-  const lines = [...manifest.files].sort(byPath).map((file) => JSON.stringify(fileFields(file)));
+  // Each path encoded once, not in every comparison (a manifest may list tens of thousands of files).
+  const keyed = manifest.files.map((file) => ({ file, key: Buffer.from(file.path, 'utf8') }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  const lines = keyed.map(({ file }) => JSON.stringify(fileFields(file)));
   const text = `${JSON.stringify(head).slice(0, -1)},"files":[\n${lines.join(',\n')}\n]}\n`;
   return Buffer.from(text, 'utf8');
 }

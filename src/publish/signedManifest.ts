@@ -11,7 +11,7 @@
 // a manifest whose files did not change is not written again (its sequence and time stay).
 
 import { mapLimit } from '../concurrency.ts';
-import { isListed, KEYS_PATH, type Manifest, MANIFEST_FORMAT, MANIFEST_PATH, manifestBytes, type ManifestFile, parseManifest, sameFiles, SIGNATURE_PATH, UNLISTED } from '../manifest/manifest.ts';
+import { isListed, KEYS_PATH, type Manifest, MANIFEST_FORMAT, MANIFEST_PATH, manifestBytes, type ManifestFile, parseManifest, SIGNATURE_PATH, UNLISTED } from '../manifest/manifest.ts';
 import { keySetBytes, mergeKeySet, parseKeySet, signDetached, type SigningKey } from '../manifest/signing.ts';
 import { versionPath } from '../render/html/index.ts';
 import { pageKey } from '../outputs.ts';
@@ -124,7 +124,8 @@ interface Tracked {
 
 async function finishManifest(objects: ObjectStore, signer: ManifestSigner, input: FinishInput, tracked: Tracked): Promise<ManifestOutcome> {
   const key = await signer.key();
-  const previous = await readManifest(objects);
+  const read = await readManifest(objects);
+  const previous = read?.manifest;
   const owners = ownersOf(input.state);
   const full = !input.incremental || tracked.interrupted || previous === undefined || previous.site !== input.site;
   const files = full ? await listedFiles(objects, tracked, owners, previous) : await updatedFiles(objects, tracked, owners, previous, input.changes);
@@ -135,7 +136,9 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     delete file.version;
     if (owner !== undefined) Object.assign(file, owner.owner);
   }
-  const unchanged = previous !== undefined && previous.site === input.site && previous.keyId === key?.kid && sameFiles(previous.files, files)
+  // Unchanged: the bytes the manifest before would have with these files (a byte comparison, not a parse of each entry).
+  const unchanged = read !== undefined && previous !== undefined && previous.site === input.site && previous.keyId === key?.kid
+    && manifestBytes({ ...previous, unlisted: UNLISTED.map(({ prefix }) => prefix), files }).equals(read.bytes)
     && (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
   if (unchanged) {
     await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false });
@@ -256,11 +259,11 @@ async function hashOf(objects: ObjectStore, key: string): Promise<string | undef
   return stored === undefined ? undefined : sha256(stored.body);
 }
 
-async function readManifest(objects: ObjectStore): Promise<Manifest | undefined> {
+async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer } | undefined> {
   const stored = await objects.get(SITE_PREFIX + MANIFEST_PATH);
   if (stored === undefined) return undefined;
   try {
-    return parseManifest(stored.body, MANIFEST_PATH);
+    return { manifest: parseManifest(stored.body, MANIFEST_PATH), bytes: Buffer.from(stored.body) };
   } catch {
     return undefined; // damaged or of another format: listed afresh
   }
