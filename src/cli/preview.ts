@@ -189,12 +189,18 @@ function scheduleReleases(site: LoadedSite, stores: LocalStores, args: BuildArgs
       .sort((a, b) => a - b)[0];
     if (due === undefined) return;
     // Timers cannot wait longer than ~24.8 days; wake up daily and look again.
-    timer = setTimeout(async () => {
-      if (io.now().getTime() >= due) {
-        io.stdout.write(`Releasing what is due at ${new Date(due).toISOString()}…\n`);
-        await publishLocally(site, stores, { ...args, now: io.now() }, io);
-      }
-      next();
+    const release = async () => {
+      if (io.now().getTime() < due) return;
+      io.stdout.write(`Releasing what is due at ${new Date(due).toISOString()}…\n`);
+      await publishLocally(site, stores, { ...args, now: io.now() }, io);
+    };
+    timer = setTimeout(() => {
+      // A failed release must not end the preview (an unhandled rejection would): say so, keep serving.
+      release().then(next, (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        io.stderr.write(`Releasing what was due at ${new Date(due).toISOString()} failed: ${reason}\nThe preview keeps serving the last build; fix the cause and run \`gazette build\` to release it.\n`);
+        next();
+      });
     }, Math.min(due - now + 50, 86_400_000));
   };
   next();

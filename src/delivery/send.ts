@@ -17,8 +17,8 @@ import { type DeliveryAttempt, DeliveryConflictError, type DeliveryJob, type Del
 
 /** The one clock of delivery: tests pass a fast one whose `sleep` advances time instantly. */
 export interface DeliveryClock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export interface SendOptions {

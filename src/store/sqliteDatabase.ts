@@ -43,8 +43,8 @@ export function openSqliteDatabase(file: string, { busyTimeoutMs = 30_000 }: Ope
  * (all or nothing); SQLite's errors come out as the ports' errors, ours pass through.
  */
 export interface SqliteRunner {
-  read<T>(action: string, work: () => T): T;
-  write<T>(action: string, work: () => T): T;
+  read: <T>(action: string, work: () => T) => T;
+  write: <T>(action: string, work: () => T) => T;
 }
 
 export function sqliteRunner(database: SqliteDatabase): SqliteRunner {
