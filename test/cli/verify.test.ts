@@ -84,7 +84,8 @@ describe('gazette verify', () => {
     expect(clean.code).toBe(0);
 
     const bytes = await readFile(join(copy, page));
-    bytes[bytes.indexOf('政务公开')] ^= 0x01; // one byte
+    const at = bytes.indexOf('政务公开');
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0x01, at); // one byte
     await writeFile(join(copy, page), bytes);
     await rm(join(copy, 'robots.txt'));
     await writeFile(join(copy, 'gazette/2010/05/notice.html'), '<p>not published by the government</p>');
