@@ -16,10 +16,12 @@ import { MAX_ATTACHMENT_BYTES } from '../../src/content/analyze.ts';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../../src/delivery/outbox.ts';
 import { readSiteConfig } from '../../src/aws/siteConfig.ts';
+import { PLACEHOLDER_FIELD } from '../../src/aws/signingKey.ts';
 import { startReceiver } from '../delivery/receiver.ts';
 import { bundled, invokeBundle, type Invocation, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from '../functions/harness.ts';
 import { publishedSite } from '../functions/published.ts';
 import { createSourceBucket } from '../functions/sources.ts';
+import { startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { createEmulatorStores } from '../helpers/emulators.ts';
 import { synthesized } from '../helpers/synth.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
@@ -186,16 +188,27 @@ describe('alarms', () => {
   it('fires on content the render function refused, matching the line the bundled function prints', async () => {
     const { resources } = synth();
     const pattern = alarmedLogPattern(resources, 'RenderFunction', 'InvalidContent');
-    const [entry, stores, source, scheduler] = await Promise.all([bundled('render'), createEmulatorStores(), createSourceBucket(), startFakeScheduler()]);
+    const [entry, stores, source, scheduler, secretsManager] = await Promise.all([
+      bundled('render'),
+      createEmulatorStores(),
+      createSourceBucket(),
+      startFakeScheduler(),
+      startFakeSecretsManager(),
+    ]);
     const files = sampleFiles();
     await source.publish(await writeSite({ ...files, 'press/2010/broken.md': '---\ntitle: [unclosed\n---\n正文。\n' }), 'c0ffee1234', '李编辑 <li@huainan.gov.cn>');
-    const env = {
+    const env: Record<string, string> = {
       ...environmentOf(resources, 'RenderFunction', { SOURCE_BUCKET: source.bucket, SITE_BUCKET: stores.bucket, TABLE_NAME: stores.table }),
       AWS_ENDPOINT_URL_S3: stores.s3Endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: stores.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       CONTENT_DIR: join(workDir, 'render-tmp', 'content'),
     };
+    // A freshly deployed stack: the manifest's signing key secret still holds its placeholder.
+    const signingKeyArn = env['SIGNING_KEY_SECRET_ARN'];
+    expect(signingKeyArn, 'the stack gives the render function its signing key secret').toEqual(expect.any(String));
+    secretsManager.put(String(signingKeyArn), JSON.stringify({ [PLACEHOLDER_FIELD]: 'fresh-stack' }), new Date(0));
     const refused = await invokeBundle(entry, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/press/2010/broken.md'))] }], env);
     expect(refused.results, refused.stderr.slice(-1500)).toEqual([{ batchItemFailures: [] }]);
     expect(matching(pattern, refused)).toHaveLength(1);
@@ -206,7 +219,7 @@ describe('alarms', () => {
     const published = await invokeBundle(entry, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/press/2010/broken.md', 'ObjectRemoved:Delete'))] }], env);
     expect(published.logs.some((line) => line['message'] === 'Published.')).toBe(true);
     expect(matching(pattern, published)).toEqual([]);
-    await scheduler.close();
+    await Promise.all([scheduler.close(), secretsManager.close()]);
   }, 120_000);
 
   it('fires when partner deliveries go dead, matching the line the bundled notify function prints', async () => {

@@ -62,7 +62,8 @@ describe('startEmbeddedServers', () => {
     await expect(starting).rejects.toBeInstanceOf(JavaMissingError);
     await expect(starting).rejects.toThrow(/Java 17 or newer is needed to run DynamoDB Local/);
     await expect(starting).rejects.toThrow('apt-get install -y openjdk-17-jre-headless');
-    await expect(starting).rejects.toThrow('`npm start` and `npm test` install it automatically when run as root');
+    await expect(starting).rejects.toThrow('`npm test` and `npm run bench` install it automatically when run as root');
+    await expect(starting).rejects.toThrow('the embedded default (`npm start`, `--stores embedded`) needs no Java');
     expect(await readdir(dataDir)).toEqual([]);
   });
 
