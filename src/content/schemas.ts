@@ -39,15 +39,19 @@ const id = z.string().superRefine((value, ctx) => {
   });
 });
 
-const docNumber = z.string().superRefine((value, ctx) => {
-  const result = checkDocNumber(value);
-  if (result.ok) return;
-  custom(ctx, result.problem, {
-    ruleId: 'invalid-doc-number',
-    expected: '<issuer>〔<year>〕<number>号',
-    hint: result.corrected !== undefined ? `Write it as ${result.corrected}` : 'Leave `docNumber` out when the document has no 文号 (speeches, city data).',
+/** A 文号 field; `otherwise` is the hint when the problem has no corrected form to offer. */
+const docNumberField = (otherwise: string) =>
+  z.string().superRefine((value, ctx) => {
+    const result = checkDocNumber(value);
+    if (result.ok) return;
+    custom(ctx, result.problem, {
+      ruleId: 'invalid-doc-number',
+      expected: '<issuer>〔<year>〕<number>号',
+      hint: result.corrected !== undefined ? `Write it as ${result.corrected}` : otherwise,
+    });
   });
-});
+
+const docNumber = docNumberField('Leave `docNumber` out when the document has no 文号 (speeches, city data).');
 
 const publishAt = z.string().superRefine((value, ctx) => {
   const problem = instantProblem(value);
@@ -175,15 +179,7 @@ export const siteSchema = z
     utcOffset,
     examples: z
       .strictObject({
-        docNumber: z.string().superRefine((value, ctx) => {
-          const result = checkDocNumber(value);
-          if (result.ok) return;
-          custom(ctx, result.problem, {
-            ruleId: 'invalid-doc-number',
-            expected: '<issuer>〔<year>〕<number>号',
-            hint: result.corrected !== undefined ? `Write it as ${result.corrected}` : 'Copy the 文号 of one of the site\'s documents.',
-          });
-        }).optional(),
+        docNumber: docNumberField("Copy the 文号 of one of the site's documents.").optional(),
         id: z.string().regex(idPattern).optional(),
       })
       .optional(),
