@@ -6,13 +6,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/content/load.ts';
-import type { ContentSet } from '../../src/content/model.ts';
-import { buildSite } from '../../src/publish/build.ts';
-import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
-import { createTestStores } from '../helpers/stores.ts';
-import { sampleFiles, writeSite } from './site.ts';
+import { buildFiles, sampleFiles } from './site.ts';
 
 const englishConference = `---
 type: conference
@@ -73,24 +68,7 @@ beforeAll(async () => {
     '各位记者朋友，上午好。[^1]\n\n[^1]: 发布会全程直播。',
   );
   files['press/2010/briefing-en/index.md'] = englishConference;
-  const root = await writeSite(files);
-  const { content, messages } = await loadContent(root);
-  expect(messages.filter((m) => m.severity === 'error')).toEqual([]);
-  const stores = await createTestStores();
-  objects = stores.objects;
-  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
-  try {
-    await buildSite({
-      content: content as ContentSet,
-      objects: stores.objects,
-      records: stores.records,
-      renderer,
-      now: new Date('2010-06-25T08:00:00+08:00'),
-      feeds: { partners: [], deliveries: stores.deliveries },
-    });
-  } finally {
-    await renderer.close();
-  }
+  objects = (await buildFiles(files)).objects;
 }, 120_000);
 
 describe('interface text in the document language', () => {

@@ -4,6 +4,11 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadContent } from '../../src/content/load.ts';
+import type { ContentSet } from '../../src/content/model.ts';
+import { buildSite } from '../../src/publish/build.ts';
+import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { createTestStores, type TestStores } from '../helpers/stores.ts';
 
 export const siteYaml = `name: 淮南市人民政府
 nameEn: Huainan Municipal People's Government
@@ -132,4 +137,22 @@ export async function writeSite(files: Record<string, string | Buffer>, root?: s
     await writeFile(join(dir, path), text);
   }
   return dir;
+}
+
+/**
+ * One build of `files` on the main thread into new embedded stores, at `now`, with no partners.
+ * Content with errors fails here with the messages, so a test never checks a build that refused.
+ */
+export async function buildFiles(files: Record<string, string | Buffer>, now = new Date('2010-06-25T08:00:00+08:00')): Promise<TestStores> {
+  const { content, messages } = await loadContent(await writeSite(files));
+  const errors = messages.filter((message) => message.severity === 'error');
+  if (errors.length > 0) throw new Error(`The test content has errors:\n${errors.map((message) => JSON.stringify(message)).join('\n')}`);
+  const stores = await createTestStores();
+  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
+  try {
+    await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries } });
+  } finally {
+    await renderer.close();
+  }
+  return stores;
 }

@@ -7,36 +7,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/content/load.ts';
-import type { ContentSet } from '../../src/content/model.ts';
-import { buildSite } from '../../src/publish/build.ts';
-import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { SITE_PREFIX } from '../../src/store/ports.ts';
-import { createTestStores } from '../helpers/stores.ts';
-import { sampleFiles, siteYaml, writeSite } from './site.ts';
+import { buildFiles, sampleFiles, siteYaml } from './site.ts';
 
 const huainan = 'utcOffset: "+08:00"\nexamples: { docNumber: 淮府〔2010〕69号, id: huaifu-2010-69 }\nfeeds: { tagDate: 2010 }\n';
 const elsewhere = 'utcOffset: "-05:00"\nexamples: { docNumber: 宁府〔2015〕3号, id: ningfu-2015-3 }\nfeeds: { tagDate: 2015-03 }\n';
 
 /** Every public object of a build of the sample site with these site.yaml settings. */
 async function buildWith(settings: string): Promise<Map<string, Buffer>> {
-  const root = await writeSite({ ...sampleFiles(), 'site.yaml': siteYaml + settings });
-  const { content, messages } = await loadContent(root);
-  expect(messages.filter((m) => m.severity === 'error')).toEqual([]);
-  const stores = await createTestStores();
-  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
-  try {
-    await buildSite({
-      content: content as ContentSet,
-      objects: stores.objects,
-      records: stores.records,
-      renderer,
-      now: new Date('2010-06-25T08:00:00+08:00'),
-      feeds: { partners: [], deliveries: stores.deliveries },
-    });
-  } finally {
-    await renderer.close();
-  }
+  const stores = await buildFiles({ ...sampleFiles(), 'site.yaml': siteYaml + settings });
   const objects = new Map<string, Buffer>();
   for await (const head of stores.objects.list(SITE_PREFIX)) {
     const stored = await stores.objects.get(head.key);
