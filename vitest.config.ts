@@ -35,7 +35,10 @@ class SlowestFirst extends BaseSequencer {
       return index === -1 ? slowestFirst.length : index;
     };
     const sorted = await super.sort(files);
-    return sorted.map((file, order) => ({ file, order, rank: rank(file) })).sort((a, b) => a.rank - b.rank || a.order - b.order).map(({ file }) => file);
+    return sorted
+      .map((file, order) => ({ file, order, rank: rank(file) }))
+      .sort((a, b) => a.rank - b.rank || a.order - b.order)
+      .map(({ file }) => file);
   }
 }
 

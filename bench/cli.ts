@@ -18,7 +18,11 @@ const usageModule = fileURLToPath(new URL('./usage.mjs', import.meta.url));
 const NOW = '2011-01-01T00:00:00+08:00';
 /** The issue's targets (#14) for these rows. */
 const TARGET = { fullDocsPerSecond: 600, rssMiB: 1024, populatedDocsPerSecond: 400, oneShotSeconds: 0.4, watchSeconds: 0.2 };
-const SECRETS = { BENCH_SECRET_NEWS: 'whsec_YmVuY2gtbmV3cy1zZWNyZXQtMDEyMzQ1Njc4OQ==', BENCH_SECRET_XXGK: 'whsec_YmVuY2gteHhnay1zZWNyZXQtMDEyMzQ1Njc4OQ==', BENCH_SECRET_WX: 'whsec_YmVuY2gtd2FpeHVhbi1zZWNyZXQtMDEyMzQ1Njc4' };
+const SECRETS = {
+  BENCH_SECRET_NEWS: 'whsec_YmVuY2gtbmV3cy1zZWNyZXQtMDEyMzQ1Njc4OQ==',
+  BENCH_SECRET_XXGK: 'whsec_YmVuY2gteHhnay1zZWNyZXQtMDEyMzQ1Njc4OQ==',
+  BENCH_SECRET_WX: 'whsec_YmVuY2gtd2FpeHVhbi1zZWNyZXQtMDEyMzQ1Njc4',
+};
 
 interface Run {
   seconds: number;
@@ -68,7 +72,11 @@ function gazetteArgs(args: string[]): string[] {
 /** `gazette <args>` in a fresh process, timed from spawn to exit. */
 async function gazette(args: string[], usageFile: string): Promise<Run> {
   const started = performance.now();
-  const child = spawn(process.execPath, gazetteArgs(args), { cwd: repo, env: { ...process.env, ...SECRETS, BENCH_USAGE_FILE: usageFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, gazetteArgs(args), {
+    cwd: repo,
+    env: { ...process.env, ...SECRETS, BENCH_USAGE_FILE: usageFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -95,7 +103,11 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 
 /** Watch mode: the real `gazette build --watch`; each save timed from its write to the build's "Published" line. */
 async function watchRows(root: string, dataDir: string, files: string[], args: string[]): Promise<{ times: number[]; lines: string[] }> {
-  const child: ChildProcess = spawn(process.execPath, gazetteArgs(['build', '--watch', ...args]), { cwd: repo, env: { ...process.env, ...SECRETS }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, gazetteArgs(['build', '--watch', ...args]), {
+    cwd: repo,
+    env: { ...process.env, ...SECRETS },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let waiting: { pattern: RegExp; from: number; done: (at: number) => void } | undefined;
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -156,7 +168,8 @@ export async function benchCliBuild(size: number, options: { pdf: boolean; watch
     await writeCorpus(corpus, root);
     await writeFile(join(root, 'partners.yaml'), partnersYaml(receiver.url));
     // A checkout, as content is kept: the build reads its commit for the audit trail.
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.org', ...args], { cwd: root, stdio: 'ignore' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.org', ...args], { cwd: root, stdio: 'ignore' });
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '-m', 'corpus');
@@ -169,7 +182,9 @@ export async function benchCliBuild(size: number, options: { pdf: boolean; watch
     lines.push(
       `${label}  full build into empty embedded stores, fresh process: ${full.seconds.toFixed(2)} s, ${rate.toFixed(0)} docs/s, peak RSS ${full.rssMiB.toFixed(0)} MiB, ` +
         `CPU ${full.cpuSeconds.toFixed(1)} s (${(full.cpuSeconds / availableParallelism()).toFixed(1)} s of wall on ${availableParallelism()} cores)` +
-        (options.pdf ? '' : `  | target ≥ ${TARGET.fullDocsPerSecond} docs/s and ≤ ${TARGET.rssMiB} MiB at 10,000: ${verdict(rate >= TARGET.fullDocsPerSecond && full.rssMiB <= TARGET.rssMiB)}; Eleventy 17.8 s, Hugo 7.4 s`) +
+        (options.pdf
+          ? ''
+          : `  | target ≥ ${TARGET.fullDocsPerSecond} docs/s and ≤ ${TARGET.rssMiB} MiB at 10,000: ${verdict(rate >= TARGET.fullDocsPerSecond && full.rssMiB <= TARGET.rssMiB)}; Eleventy 17.8 s, Hugo 7.4 s`) +
         `; ${published(full.stdout)}; partner requests so far ${receiver.requests()}`,
     );
 
@@ -177,16 +192,22 @@ export async function benchCliBuild(size: number, options: { pdf: boolean; watch
     const one = await gazette(['build', ...args], usageFile);
     lines.push(
       `${label}  one changed document, one-shot \`gazette build\` (spawn to exit): ${one.seconds.toFixed(2)} s, peak RSS ${one.rssMiB.toFixed(0)} MiB, CPU ${one.cpuSeconds.toFixed(2)} s` +
-        (options.pdf ? '' : `  | target ≤ ${TARGET.oneShotSeconds} s at 10,000: ${verdict(one.seconds <= TARGET.oneShotSeconds)}; Hugo 7.6 s, Eleventy 16.2 s`) +
+        (options.pdf
+          ? ''
+          : `  | target ≤ ${TARGET.oneShotSeconds} s at 10,000: ${verdict(one.seconds <= TARGET.oneShotSeconds)}; Hugo 7.6 s, Eleventy 16.2 s`) +
         `; ${published(one.stdout)}`,
     );
     const none = await gazette(['build', ...args], usageFile);
-    lines.push(`${label}  nothing changed, one-shot \`gazette build\`: ${none.seconds.toFixed(2)} s, CPU ${none.cpuSeconds.toFixed(2)} s; ${published(none.stdout)}`);
+    lines.push(
+      `${label}  nothing changed, one-shot \`gazette build\`: ${none.seconds.toFixed(2)} s, CPU ${none.cpuSeconds.toFixed(2)} s; ${published(none.stdout)}`,
+    );
 
     if (options.watchEdits !== 0) {
       const releases = (await readdir(join(root, 'press'), { recursive: true })).filter((file) => file.endsWith('.md')).sort();
       const edits = options.watchEdits ?? 5;
-      const picks = Array.from({ length: edits }, (_, k) => `press/${releases[Math.floor(((k + 0.5) * releases.length) / edits)]}`).filter((file) => file !== corpus.sampleRelease);
+      const picks = Array.from({ length: edits }, (_, k) => `press/${releases[Math.floor(((k + 0.5) * releases.length) / edits)]}`).filter(
+        (file) => file !== corpus.sampleRelease,
+      );
       const watched = await watchRows(root, dataDir, picks, args);
       const sorted = [...watched.times].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;

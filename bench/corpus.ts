@@ -32,7 +32,18 @@ const departments = [
 const topics = ['政务公开', '综合政务', '民政', '教育', '劳动就业', '财政税务', '城乡建设', '监察', '文化', '公共服务'];
 const sections = ['市政府文件', '市政府办公室文件', '部门文件', '领导讲话', '人事任免', '市情资料'];
 
-const subjects = ['政务公开工作', '市民心声专栏', '在线访谈活动', '政府信息公开目录', '服务热线', '制度执行年活动', '工程建设领域项目信息公开', '依申请公开', '政府公报', '新闻发布会'];
+const subjects = [
+  '政务公开工作',
+  '市民心声专栏',
+  '在线访谈活动',
+  '政府信息公开目录',
+  '服务热线',
+  '制度执行年活动',
+  '工程建设领域项目信息公开',
+  '依申请公开',
+  '政府公报',
+  '新闻发布会',
+];
 const verbs = ['进一步加强', '认真做好', '深入推进', '切实抓好', '全面落实', '不断完善', '稳步开展', '持续改进'];
 const objects = ['组织领导', '工作机制', '考核评议', '督查督办', '平台建设', '队伍建设', '宣传引导', '便民服务'];
 const clauses = [
@@ -91,7 +102,7 @@ function body(next: () => number, targetBytes: number): string {
 function siteYaml(): string {
   return [
     'name: 淮南市人民政府',
-    'nameEn: Huainan Municipal People\'s Government',
+    "nameEn: Huainan Municipal People's Government",
     'baseUrl: https://www.huainan.gov.cn/',
     'lang: zh-CN',
     'publisher: 淮南市人民政府办公室',

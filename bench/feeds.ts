@@ -25,7 +25,8 @@ import { startLocalStores } from '../src/cli/localStores.ts';
 import type { DocumentRecord, ObjectStore } from '../src/store/ports.ts';
 import { createMemoryObjectStore } from '../test/feeds/memoryObjects.ts';
 
-const paragraph = '为深入贯彻《中华人民共和国政府信息公开条例》，推进行政权力公开透明运行，各县区、各部门要健全工作机制，拓宽公开渠道，突出公开重点，强化监督考核。';
+const paragraph =
+  '为深入贯彻《中华人民共和国政府信息公开条例》，推进行政权力公开透明运行，各县区、各部门要健全工作机制，拓宽公开渠道，突出公开重点，强化监督考核。';
 
 /** A synthetic history: records and entry fragments of `size` documents, ~3 KB of HTML each. */
 export async function seedHistory(objects: ObjectStore, site: SiteConfig, size: number): Promise<Map<string, DocumentRecord>> {
@@ -41,12 +42,33 @@ export async function seedHistory(objects: ObjectStore, site: SiteConfig, size: 
     const id = `bench-${String(i).padStart(5, '0')}`;
     const urlPath = kind === 'article' ? `/gazette/${day.slice(0, 4)}/${day.slice(5, 7)}/${id}/` : `/press/${day.slice(0, 4)}/${id}/`;
     const record: DocumentRecord = {
-      id, kind, title: `关于做好${category.name}工作的通知（第${i}号）`, lang, file: `${id}.md`, urlPath, status: 'published', version: 1,
-      digest: id, indexNumber: `${department.code}/${day.slice(0, 4)}-${String(i).padStart(5, '0')}`, department: department.name,
-      departmentCode: department.code, category: category.name, date: day, summary: paragraph,
+      id,
+      kind,
+      title: `关于做好${category.name}工作的通知（第${i}号）`,
+      lang,
+      file: `${id}.md`,
+      urlPath,
+      status: 'published',
+      version: 1,
+      digest: id,
+      indexNumber: `${department.code}/${day.slice(0, 4)}-${String(i).padStart(5, '0')}`,
+      department: department.name,
+      departmentCode: department.code,
+      category: category.name,
+      date: day,
+      summary: paragraph,
       artifacts: [{ key: `${urlPath.slice(1)}${id}.pdf`, size: 40_000, sha256: id, contentType: 'application/pdf' }],
-      firstPublishedAt: `${day}T02:00:00.000Z`, updatedAt: `${day}T02:00:00.000Z`,
-      ...(kind === 'article' ? { docNumber: `淮府〔${day.slice(0, 4)}〕${i}号`, signedDate: day, validity: '有效' as const, section: '市政府文件', issue: { year: Number(day.slice(0, 4)), number: 1, totalNumber: 1 } } : {}),
+      firstPublishedAt: `${day}T02:00:00.000Z`,
+      updatedAt: `${day}T02:00:00.000Z`,
+      ...(kind === 'article'
+        ? {
+            docNumber: `淮府〔${day.slice(0, 4)}〕${i}号`,
+            signedDate: day,
+            validity: '有效' as const,
+            section: '市政府文件',
+            issue: { year: Number(day.slice(0, 4)), number: 1, totalNumber: 1 },
+          }
+        : {}),
     };
     records.set(id, record);
     const doc = { department, category, attachments: [] } as unknown as GazetteDocument;
@@ -90,9 +112,11 @@ function recordingStore(objects: ObjectStore): ObjectStore & { take: () => { rea
 async function storeFloor(objects: ObjectStore, io: { reads: string[]; writes: number[] }, tag: string): Promise<string> {
   const filler = Buffer.alloc(Math.max(0, ...io.writes), '淮南市人民政府公报');
   const reading = await timed(() => mapLimit(io.reads, 16, (key) => objects.get(key)));
-  const writing = await timed(() => mapLimit(io.writes, 48, (bytes, i) =>
-    objects.put({ key: `private/bench-floor/${tag}/${i}`, body: filler.subarray(0, bytes), contentType: 'application/octet-stream' }),
-  ));
+  const writing = await timed(() =>
+    mapLimit(io.writes, 48, (bytes, i) =>
+      objects.put({ key: `private/bench-floor/${tag}/${i}`, body: filler.subarray(0, bytes), contentType: 'application/octet-stream' }),
+    ),
+  );
   const bytes = io.writes.reduce((sum, size) => sum + size, 0);
   const mib = `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
   return `${(reading.ms + writing.ms).toFixed(0)} ms (reading ${io.reads.length} objects ${reading.ms.toFixed(0)} ms, writing ${io.writes.length} objects, ${mib}, ${writing.ms.toFixed(0)} ms)`;
@@ -104,8 +128,25 @@ export async function benchRebuild(label: string, store: ObjectStore, site: Site
   objects.take();
   const full = await timed(() => rebuildFeeds({ objects, site, partners, documents: records.values() }));
   const fullIo = objects.take();
-  const extra: DocumentRecord = { ...[...records.values()].at(-1)!, id: 'bench-new', version: 1, updatedAt: '2099-01-01T00:00:00.000Z', urlPath: '/press/2099/bench-new/' };
-  await objects.put(feedEntryArtifact({ department: site.departments.find((d) => d.name === extra.department), category: site.topics.find((t) => t.name === extra.category), attachments: [] } as unknown as GazetteDocument, '<p>新文件</p>', extra, site));
+  const extra: DocumentRecord = {
+    ...[...records.values()].at(-1)!,
+    id: 'bench-new',
+    version: 1,
+    updatedAt: '2099-01-01T00:00:00.000Z',
+    urlPath: '/press/2099/bench-new/',
+  };
+  await objects.put(
+    feedEntryArtifact(
+      {
+        department: site.departments.find((d) => d.name === extra.department),
+        category: site.topics.find((t) => t.name === extra.category),
+        attachments: [],
+      } as unknown as GazetteDocument,
+      '<p>新文件</p>',
+      extra,
+      site,
+    ),
+  );
   records.set(extra.id, extra);
   objects.take();
   const one = await timed(() => rebuildFeeds({ objects, site, partners, documents: records.values() }));
@@ -141,13 +182,26 @@ export async function benchFanOut(store: DeliveryStore, site: SiteConfig, count:
   const port = (server.address() as AddressInfo).port;
   try {
     const run = Date.now(); // eslint-disable-line no-restricted-syntax -- unique partner ids per bench run
-    const partnersOf = (round: string): Partner[] => Array.from({ length: count }, (_, i) => ({
-      id: `bench-${run}-${round}-${i}`, name: `合作网站${i}`, takes: { fullText: true },
-      webhook: { url: `http://127.0.0.1:${port}/hook/${i}`, secret: { env: 'BENCH_SECRET' } },
-    }));
+    const partnersOf = (round: string): Partner[] =>
+      Array.from({ length: count }, (_, i) => ({
+        id: `bench-${run}-${round}-${i}`,
+        name: `合作网站${i}`,
+        takes: { fullText: true },
+        webhook: { url: `http://127.0.0.1:${port}/hook/${i}`, secret: { env: 'BENCH_SECRET' } },
+      }));
     const after = {
-      id: 'bench-change', kind: 'release', title: '一次变更', lang: 'zh-CN', urlPath: '/press/2011/bench-change/', status: 'published',
-      version: 1, digest: 'd', department: site.departments[0]!.name, category: site.topics[0]!.name, artifacts: [], updatedAt: '2011-01-01T00:00:00.000Z',
+      id: 'bench-change',
+      kind: 'release',
+      title: '一次变更',
+      lang: 'zh-CN',
+      urlPath: '/press/2011/bench-change/',
+      status: 'published',
+      version: 1,
+      digest: 'd',
+      department: site.departments[0]!.name,
+      category: site.topics[0]!.name,
+      artifacts: [],
+      updatedAt: '2011-01-01T00:00:00.000Z',
     } as unknown as DocumentRecord;
     const clock = { now: () => new Date(performance.timeOrigin + performance.now()), sleep: async () => {} };
     const fanOut = async (partners: Partner[]) => {

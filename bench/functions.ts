@@ -57,7 +57,10 @@ export async function benchFunctions(): Promise<string[]> {
       const times = Array.from({ length: RUNS }, () => coldImportMs(join(result.dir, 'index.mjs')));
       const ms = median(times);
       const target = targets[result.name];
-      const verdict = target === undefined ? '' : `  target ≤ ${target.ms} ms, ≤ ${mb(target.bytes)}: ${ms <= target.ms && result.codeBytes <= target.bytes ? 'met' : 'MISSED'}`;
+      const verdict =
+        target === undefined
+          ? ''
+          : `  target ≤ ${target.ms} ms, ≤ ${mb(target.bytes)}: ${ms <= target.ms && result.codeBytes <= target.bytes ? 'met' : 'MISSED'}`;
       lines.push(
         `function ${result.name.padEnd(7)} code ${mb(result.codeBytes)}, other files ${mb(result.assetBytes - result.fontBytes)}, fonts ${mb(result.fontBytes)}; ` +
           `cold import median of ${RUNS}: ${ms.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})${verdict}`,

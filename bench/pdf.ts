@@ -23,7 +23,12 @@ import type { ArticleDocument } from '../src/content/model.ts';
 import { loadPdfFonts, renderDocumentPdf, renderIssuePdf } from '../src/render/pdf/index.ts';
 import { article, hastOf, issueOf, paragraphs, sections, site } from '../test/pdf/fixtures.ts';
 
-const countPages = (bytes: Uint8Array): number => (Buffer.from(bytes).toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+const countPages = (bytes: Uint8Array): number =>
+  (
+    Buffer.from(bytes)
+      .toString('latin1')
+      .match(/\/Type \/Page\b/g) ?? []
+  ).length;
 const mib = (): number => process.resourceUsage().maxRSS / 1024;
 
 /** A deterministic article of about `pages` body pages, built from the seed facts. */
@@ -33,7 +38,10 @@ function benchArticle(i: number, pages: number): ArticleDocument {
   for (let k = 0; k < pages * perPage; k++) {
     if (k % 6 === 0) parts.push(`## ${['一', '二', '三', '四', '五', '六', '七', '八'][(k / 6) % 8]}、第${i + 1}篇第${k / 6 + 1}部分`);
     parts.push(paragraphs[(i + k) % paragraphs.length]!);
-    if (k % 9 === 4) parts.push('| 项目 | 数量 | 说明 |\n| --- | ---: | --- |\n| 政务公开示范点 | 25家 | 覆盖市直部门、县区和窗口行业单位 |\n| 查阅点 | 15个 | 设在档案馆、图书馆和政务服务中心 |');
+    if (k % 9 === 4)
+      parts.push(
+        '| 项目 | 数量 | 说明 |\n| --- | ---: | --- |\n| 政务公开示范点 | 25家 | 覆盖市直部门、县区和窗口行业单位 |\n| 查阅点 | 15个 | 设在档案馆、图书馆和政务服务中心 |',
+      );
   }
   return article({
     id: `bench-${i}`,
@@ -82,7 +90,9 @@ export async function benchPdf(): Promise<string[]> {
   const bytes = await renderIssuePdf({ issue, site, articles }, fonts);
   const warm = performance.now() - start;
   const pages = countPages(bytes);
-  out.push(`pdf issue ${pages} pages, warm: ${(warm / 1000).toFixed(2)} s, ${(pages / (warm / 1000)).toFixed(0)} pages/s, ${(bytes.length / pages / 1024).toFixed(1)} KiB/page`);
+  out.push(
+    `pdf issue ${pages} pages, warm: ${(warm / 1000).toFixed(2)} s, ${(pages / (warm / 1000)).toFixed(0)} pages/s, ${(bytes.length / pages / 1024).toFixed(1)} KiB/page`,
+  );
 
   const docs = Array.from({ length: 20 }, (_, i) => benchArticle(i, 3));
   const hasts = docs.map((d) => hastOf(d.body));
@@ -96,7 +106,9 @@ export async function benchPdf(): Promise<string[]> {
     docBytes += pdf.length;
   }
   const perDoc = (performance.now() - docStart) / docs.length;
-  out.push(`pdf document (${(docPages / docs.length).toFixed(1)} pages avg), warm: ${perDoc.toFixed(0)} ms each over ${docs.length}, ${(docBytes / docPages / 1024).toFixed(1)} KiB/page`);
+  out.push(
+    `pdf document (${(docPages / docs.length).toFixed(1)} pages avg), warm: ${perDoc.toFixed(0)} ms each over ${docs.length}, ${(docBytes / docPages / 1024).toFixed(1)} KiB/page`,
+  );
   out.push(`pdf peak RSS of this process: ${mib().toFixed(0)} MiB`);
   out.push(...(await chromiumAnchor(articles.map((a) => a.doc))));
   out.push(...(await corpusPdfs(1000, fonts)));
@@ -116,20 +128,44 @@ async function chromiumAnchor(docs: ArticleDocument[]): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'gazette-chromium-'));
   const htmlFile = join(dir, 'issue.html');
   // The same page geometry and type sizes as templates/pdf/style.ts, after the site's own print rules.
-  const printLayout = '@page { size: A4; margin: 37mm 26mm 35mm 28mm; } @media print { body { font-size: 16pt; line-height: calc(225mm / 22); } h1 { font-size: 22pt; } }';
-  await writeFile(htmlFile, `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>${css}\n${printLayout}</style></head><body>${mains.map((m) => `<main>${m}</main>`).join('')}</body></html>`);
+  const printLayout =
+    '@page { size: A4; margin: 37mm 26mm 35mm 28mm; } @media print { body { font-size: 16pt; line-height: calc(225mm / 22); } h1 { font-size: 22pt; } }';
+  await writeFile(
+    htmlFile,
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>${css}\n${printLayout}</style></head><body>${mains.map((m) => `<main>${m}</main>`).join('')}</body></html>`,
+  );
   const pdfFile = join(dir, 'issue.pdf');
   const start = performance.now();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`,
-    '--no-pdf-header-footer', `--print-to-pdf=${pdfFile}`, `file://${htmlFile}`], { encoding: 'utf8' });
+  const run = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%M',
+      chromium,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--no-pdf-header-footer',
+      `--print-to-pdf=${pdfFile}`,
+      `file://${htmlFile}`,
+    ],
+    { encoding: 'utf8' },
+  );
   const seconds = (performance.now() - start) / 1000;
   const rssKiB = Number(run.stderr.trim().split('\n').pop());
   const bytes = existsSync(pdfFile) ? await readFile(pdfFile) : undefined;
   await rm(dir, { recursive: true, force: true });
   if (bytes === undefined) return [`pdf anchor: chromium failed: ${run.stderr.slice(-300)}`];
   const pages = countPages(bytes);
-  return [`pdf anchor: chromium --print-to-pdf of the same issue from HTML, fresh process, A4 with the same margins and type sizes (${pages} pages): ${seconds.toFixed(2)} s from spawn to exit, peak RSS of its main process ${(rssKiB / 1024).toFixed(0)} MiB, ${(bytes.length / pages / 1024).toFixed(1)} KiB/page`];
+  return [
+    `pdf anchor: chromium --print-to-pdf of the same issue from HTML, fresh process, A4 with the same margins and type sizes (${pages} pages): ${seconds.toFixed(2)} s from spawn to exit, peak RSS of its main process ${(rssKiB / 1024).toFixed(0)} MiB, ${(bytes.length / pages / 1024).toFixed(1)} KiB/page`,
+  ];
 }
 
 /** Per-document PDFs of the generated corpus, one after another on one core, fonts warm. */
@@ -142,7 +178,10 @@ async function corpusPdfs(size: number, fonts: Awaited<ReturnType<typeof loadPdf
   let bytes = 0;
   const start = performance.now();
   for (const doc of content.documents) {
-    const pdf = await renderDocumentPdf({ doc, hast: markdownToHast(doc.body, { resolveLink: () => undefined }), indexNumber: `${doc.department.code}/2010-00001`, site: content.site }, fonts);
+    const pdf = await renderDocumentPdf(
+      { doc, hast: markdownToHast(doc.body, { resolveLink: () => undefined }), indexNumber: `${doc.department.code}/2010-00001`, site: content.site },
+      fonts,
+    );
     pages += countPages(pdf);
     bytes += pdf.length;
   }

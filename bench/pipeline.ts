@@ -11,9 +11,7 @@ import type { Corpus } from './corpus.ts';
 
 /** The bodies of the corpus's Markdown files (front matter dropped). */
 function bodies(corpus: Corpus): string[] {
-  return [...corpus.files]
-    .filter(([path]) => path.endsWith('.md') && !path.endsWith('/index.md'))
-    .map(([, text]) => text.replace(/^---\n[\s\S]*?\n---\n/, ''));
+  return [...corpus.files].filter(([path]) => path.endsWith('.md') && !path.endsWith('/index.md')).map(([, text]) => text.replace(/^---\n[\s\S]*?\n---\n/, ''));
 }
 
 /** The bare pipeline over the corpus on `threads` worker threads: wall seconds and CPU seconds. */
@@ -43,7 +41,10 @@ export function childCpuSeconds(): Map<string, { seconds: number; system: number
   const found = new Map<string, { seconds: number; system: number }>();
   let pids: string[];
   try {
-    pids = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    pids = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return found;
   }

@@ -29,11 +29,25 @@ function recordsOf(content: ContentSet): DocumentRecord[] {
     const serial = (serials.get(key) ?? 0) + 1;
     serials.set(key, serial);
     return {
-      id: doc.id, kind: doc.kind, title: doc.title, lang: doc.lang, file: doc.file, urlPath: doc.urlPath, status: 'published', version: 1,
-      digest: doc.sourceDigest, indexNumber: `${key}-${String(serial).padStart(5, '0')}`, department: doc.department.name,
-      departmentCode: doc.department.code, category: doc.category.name, date: doc.date,
+      id: doc.id,
+      kind: doc.kind,
+      title: doc.title,
+      lang: doc.lang,
+      file: doc.file,
+      urlPath: doc.urlPath,
+      status: 'published',
+      version: 1,
+      digest: doc.sourceDigest,
+      indexNumber: `${key}-${String(serial).padStart(5, '0')}`,
+      department: doc.department.name,
+      departmentCode: doc.department.code,
+      category: doc.category.name,
+      date: doc.date,
       ...(doc.kind === 'article' ? { docNumber: doc.docNumber, signedDate: doc.signedDate, section: doc.section.name } : {}),
-      artifacts: [], contentDigest: doc.sourceDigest, firstPublishedAt: `${doc.date}T00:00:00.000Z`, updatedAt: `${doc.date}T00:00:00.000Z`,
+      artifacts: [],
+      contentDigest: doc.sourceDigest,
+      firstPublishedAt: `${doc.date}T00:00:00.000Z`,
+      updatedAt: `${doc.date}T00:00:00.000Z`,
     };
   });
 }
@@ -47,11 +61,22 @@ async function renderAll(input: DerivedInput): Promise<Artifact[]> {
 /** Just enough of an object store for the preview server. */
 function memoryStore(artifacts: Artifact[]): ObjectStore {
   const objects = new Map<string, StoredObject>(
-    artifacts.map((item) => [SITE_PREFIX + item.key, { key: SITE_PREFIX + item.key, body: item.body, contentType: item.contentType, cacheControl: item.cacheControl, sha256: sha256(item.body) }]),
+    artifacts.map((item) => [
+      SITE_PREFIX + item.key,
+      { key: SITE_PREFIX + item.key, body: item.body, contentType: item.contentType, cacheControl: item.cacheControl, sha256: sha256(item.body) },
+    ]),
   );
   const head = (key: string): ObjectHead | undefined => {
     const found = objects.get(key);
-    return found && { key, size: found.body.byteLength, contentType: found.contentType, etag: found.sha256 ?? '', ...(found.sha256 === undefined ? {} : { sha256: found.sha256 }) };
+    return (
+      found && {
+        key,
+        size: found.body.byteLength,
+        contentType: found.contentType,
+        etag: found.sha256 ?? '',
+        ...(found.sha256 === undefined ? {} : { sha256: found.sha256 }),
+      }
+    );
   };
   return {
     put: async () => undefined,
@@ -112,7 +137,9 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
     const againCpu = cpuSeconds() - cpu;
     const before = new Map(artifacts.map((item) => [item.key, sha256(item.body)]));
     const differing = rebuilt.filter((item) => before.get(item.key) !== sha256(item.body));
-    lines.push(`search index ${size} docs  one document changed: rebuilt in ${again.toFixed(1)} s (${againCpu.toFixed(1)} s CPU), ${differing.length} of ${rebuilt.length} files with new bytes (${differing.filter((item) => item.key.endsWith('.bin')).length} shards)`);
+    lines.push(
+      `search index ${size} docs  one document changed: rebuilt in ${again.toFixed(1)} s (${againCpu.toFixed(1)} s CPU), ${differing.length} of ${rebuilt.length} files with new bytes (${differing.filter((item) => item.key.endsWith('.bin')).length} shards)`,
+    );
 
     // The same change as an incremental build makes it: the stored index updated in place.
     const stored = memoryStore([...siteAssets(), ...artifacts]);
@@ -166,14 +193,19 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
           return (performance.now() - start) / runs;
         })()`)) as number;
         await page.waitForLoadState('networkidle');
-        lines.push(`search "${query}"  ${found.slice(0, 40)}  index transfer ${kb(indexBytes)}, answer after shard load ${rankMs.toFixed(1)} ms, page total ${total} ms`);
+        lines.push(
+          `search "${query}"  ${found.slice(0, 40)}  index transfer ${kb(indexBytes)}, answer after shard load ${rankMs.toFixed(1)} ms, page total ${total} ms`,
+        );
         await page.close();
       }
       // Recall on the corpus: every 50th document, found by its title (in the first ten results)
       // and by a 6-character phrase from the middle of its text (anywhere in the results).
       const samples = artifacts
         .filter((item) => /^search\/docs\/\d+\.json$/.test(item.key))
-        .map((item) => ({ n: Number(/(\d+)\.json$/.exec(item.key)?.[1]), doc: JSON.parse(Buffer.from(item.body).toString('utf8')) as { title?: string; text?: string } }))
+        .map((item) => ({
+          n: Number(/(\d+)\.json$/.exec(item.key)?.[1]),
+          doc: JSON.parse(Buffer.from(item.body).toString('utf8')) as { title?: string; text?: string },
+        }))
         .filter((item) => item.n % 50 === 0 && item.doc.title !== undefined)
         .map(({ n, doc }) => {
           // Six Han characters in a row, from a run in the middle of the text (not across punctuation).

@@ -54,7 +54,9 @@ async function timed(label: string, count: number, work: () => Promise<unknown>)
   const start = performance.now();
   await work();
   const seconds = (performance.now() - start) / 1000;
-  process.stdout.write(`${label.padEnd(46)} ${String(count).padStart(6)} in ${seconds.toFixed(2).padStart(6)} s = ${(count / seconds).toFixed(0).padStart(5)}/s\n`);
+  process.stdout.write(
+    `${label.padEnd(46)} ${String(count).padStart(6)} in ${seconds.toFixed(2).padStart(6)} s = ${(count / seconds).toFixed(0).padStart(5)}/s\n`,
+  );
 }
 
 /**
@@ -62,11 +64,18 @@ async function timed(label: string, count: number, work: () => Promise<unknown>)
  * (16 in flight, as the build writes) and `records` new document records (the build's
  * transactions of 25). No rendering, no reads: the floor under a full build's time.
  */
-export async function storeFloor(stores: { objects: ObjectStore; records: RecordStore }, load: { puts: number; bytes: number; records: number }): Promise<{ putSeconds: number; recordSeconds: number }> {
+export async function storeFloor(
+  stores: { objects: ObjectStore; records: RecordStore },
+  load: { puts: number; bytes: number; records: number },
+): Promise<{ putSeconds: number; recordSeconds: number }> {
   const size = Math.max(1, Math.round(load.bytes / Math.max(1, load.puts)));
   const body = new Uint8Array(size).fill(0x61);
   const putStart = performance.now();
-  await mapLimit(Array.from({ length: load.puts }, (_, i) => i), 16, (i) => stores.objects.put({ key: `floor/${i}.html`, body, contentType: 'text/html; charset=utf-8' }));
+  await mapLimit(
+    Array.from({ length: load.puts }, (_, i) => i),
+    16,
+    (i) => stores.objects.put({ key: `floor/${i}.html`, body, contentType: 'text/html; charset=utf-8' }),
+  );
   const putSeconds = (performance.now() - putStart) / 1000;
   const entries = Array.from({ length: load.records }, (_, i) => ({ record: { ...record(2_000_000 + i), id: `floor-${i}` }, expectedVersion: 0 }));
   const recordStart = performance.now();
@@ -93,7 +102,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
 
     // [documents per transaction, transactions in flight]; 1 document per transaction is the naive path.
-    for (const [transactionSize, concurrency] of [[1, 16], [25, 4]] as const) {
+    for (const [transactionSize, concurrency] of [
+      [1, 16],
+      [25, 4],
+    ] as const) {
       const table = `bench-${transactionSize}-${concurrency}`;
       await ensureTable(clients.dynamodb, table);
       const records = createDynamoRecordStore({ client: clients.dynamodb, table, transactionSize, concurrency });

@@ -61,7 +61,8 @@ export async function currentBundle() {
   try {
     return await makeBundle(recordFile);
   } catch (error) {
-    if (process.env['GAZETTE_DEBUG_BUNDLE'] !== undefined) process.stderr.write(`gazette: running the sources through tsx: ${error instanceof Error ? error.stack : String(error)}\n`);
+    if (process.env['GAZETTE_DEBUG_BUNDLE'] !== undefined)
+      process.stderr.write(`gazette: running the sources through tsx: ${error instanceof Error ? error.stack : String(error)}\n`);
     return undefined;
   }
 }

@@ -41,7 +41,8 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
     if (changes.length > 0) for await (const record of records.listDocuments()) documents.push(record);
     const feeds = changes.length === 0 ? { written: [], changedFeeds: [] } : await rebuildFeeds({ objects, site, partners, columns, documents });
     const early = await announceStaged({ store: deliveries, site, partners, staged });
-    if (early.unmatched.length > 0) logJson('warn', 'Staged before builds kept what partners are matched on; announced at its next staging or release.', { ids: early.unmatched });
+    if (early.unmatched.length > 0)
+      logJson('warn', 'Staged before builds kept what partners are matched on; announced at its next staging or release.', { ids: early.unmatched });
     const jobs = [...(await recordDeliveries({ store: deliveries, site, partners, changes })), ...early.jobs];
     const partnerIds = [...new Set(jobs.map((job) => job.partnerId))].sort();
     for (let start = 0; start < partnerIds.length; start += 10) {
@@ -54,7 +55,12 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
       );
       if ((sent.Failed ?? []).length > 0) throw new Error(`SQS refused ${sent.Failed?.length} notify message(s): ${JSON.stringify(sent.Failed)}`);
     }
-    const pings = await publishToHubs({ changedFeeds: feeds.changedFeeds, mode, ...(deadline === undefined ? {} : { deadline }), sleep: (ms) => new Promise((done) => setTimeout(done, ms)) });
+    const pings = await publishToHubs({
+      changedFeeds: feeds.changedFeeds,
+      mode,
+      ...(deadline === undefined ? {} : { deadline }),
+      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    });
     const failedPings = pings.filter((ping) => ping.error !== undefined || (ping.status ?? 0) >= 400);
     if (failedPings.length > 0) logJson('warn', 'WebSub pings failed; not retried: the hubs catch up at the next change or by polling.', { failedPings });
     logJson('info', 'Feeds rebuilt.', {

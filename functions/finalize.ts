@@ -29,7 +29,16 @@ export async function handler(event: SqsEvent, context?: LambdaContext): Promise
       const message = fanOutMessageOf(record.body);
       // Wait for the lease while there is time to finalize after it (the rest goes back to the queue).
       const waitMs = leaseWaitMs(context);
-      const result = await finalizeFromSource(message.buildId, { source, objects, records, contentDir, clock, waitMs, cdn, ...(manifest === undefined ? {} : { manifest }) });
+      const result = await finalizeFromSource(message.buildId, {
+        source,
+        objects,
+        records,
+        contentDir,
+        clock,
+        waitMs,
+        cdn,
+        ...(manifest === undefined ? {} : { manifest }),
+      });
       logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, { buildId: message.buildId, ...result });
     } catch (error) {
       logJson('error', 'Finalize failed; it is retried.', { messageId: record.messageId, error: String(error) });

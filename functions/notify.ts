@@ -53,23 +53,26 @@ export async function handler(event: SqsEvent, context?: InvocationContext): Pro
     }
   }
   const { partners } = await readSiteConfig(objects);
-  await Promise.all([...messagesOf].map(async ([partnerId, messageIds]) => {
-    try {
-      const summary = await sendPendingDeliveries({ store, partners, secrets, clock, mode, partnerId, ...(deadline === undefined ? {} : { deadline }) });
-      if (summary.nextAttemptAt !== undefined) {
-        const wait = Math.ceil((Date.parse(summary.nextAttemptAt) - clock.now().getTime()) / 1000);
-        const DelaySeconds = Math.max(0, Math.min(MAX_DELAY_SECONDS, wait));
-        await sqs.send(new SendMessageCommand({ QueueUrl: env.NOTIFY_QUEUE_URL, MessageBody: JSON.stringify({ partnerId }), DelaySeconds }));
+  await Promise.all(
+    [...messagesOf].map(async ([partnerId, messageIds]) => {
+      try {
+        const summary = await sendPendingDeliveries({ store, partners, secrets, clock, mode, partnerId, ...(deadline === undefined ? {} : { deadline }) });
+        if (summary.nextAttemptAt !== undefined) {
+          const wait = Math.ceil((Date.parse(summary.nextAttemptAt) - clock.now().getTime()) / 1000);
+          const DelaySeconds = Math.max(0, Math.min(MAX_DELAY_SECONDS, wait));
+          await sqs.send(new SendMessageCommand({ QueueUrl: env.NOTIFY_QUEUE_URL, MessageBody: JSON.stringify({ partnerId }), DelaySeconds }));
+        }
+        if (summary.openCircuits.length > 0)
+          logJson('warn', 'Circuit open: the endpoint keeps failing, so its deliveries wait for the cool-down.', { partnerId, ...summary });
+        else logJson('info', 'Deliveries sent.', { partnerId, ...summary });
+        // A plain phrase the stack's dead-deliveries metric filter matches (infra/alarms.ts; test/infra/operations.test.ts).
+        if (summary.dead > 0) logJson('error', 'Deliveries went dead: no attempt left, or the endpoint is disabled.', { partnerId, dead: summary.dead });
+      } catch (error) {
+        logJson('error', 'Delivery failed; the message is retried.', { messageIds, error: String(error) });
+        for (const id of messageIds) failed.add(id);
       }
-      if (summary.openCircuits.length > 0) logJson('warn', 'Circuit open: the endpoint keeps failing, so its deliveries wait for the cool-down.', { partnerId, ...summary });
-      else logJson('info', 'Deliveries sent.', { partnerId, ...summary });
-      // A plain phrase the stack's dead-deliveries metric filter matches (infra/alarms.ts; test/infra/operations.test.ts).
-      if (summary.dead > 0) logJson('error', 'Deliveries went dead: no attempt left, or the endpoint is disabled.', { partnerId, dead: summary.dead });
-    } catch (error) {
-      logJson('error', 'Delivery failed; the message is retried.', { messageIds, error: String(error) });
-      for (const id of messageIds) failed.add(id);
-    }
-  }));
+    }),
+  );
   const order = event.Records.map((record) => record.messageId).filter((id) => failed.has(id));
   return { batchItemFailures: order.map((itemIdentifier) => ({ itemIdentifier })) };
 }

@@ -34,7 +34,16 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   const payload = releasePayloadOf(event);
   // The function's clock: read once here, injected everywhere below.
   const now = releaseClock(payload, new Date()); // eslint-disable-line no-restricted-syntax
-  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context), ...(manifest === undefined ? {} : { manifest }) });
+  const result = await publishFromSource({
+    source,
+    objects,
+    records,
+    contentDir,
+    now,
+    cdn,
+    leaseWaitMs: leaseWaitMs(context),
+    ...(manifest === undefined ? {} : { manifest }),
+  });
   if (result.status === 'invalid') {
     // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.
     throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);

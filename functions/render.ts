@@ -16,7 +16,16 @@ import { signerFromEnv } from '../src/aws/signingKey.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
-const env = requireEnv(['SOURCE_BUCKET', 'SITE_BUCKET', 'TABLE_NAME', 'SCHEDULE_GROUP', 'SCHEDULER_ROLE_ARN', 'RELEASE_FUNCTION_ARN', 'RELEASE_DEAD_LETTER_ARN', 'DISTRIBUTION_ID']);
+const env = requireEnv([
+  'SOURCE_BUCKET',
+  'SITE_BUCKET',
+  'TABLE_NAME',
+  'SCHEDULE_GROUP',
+  'SCHEDULER_ROLE_ARN',
+  'RELEASE_FUNCTION_ARN',
+  'RELEASE_DEAD_LETTER_ARN',
+  'DISTRIBUTION_ID',
+]);
 const { s3, dynamodb } = clientsFromEnv();
 const scheduler = new SchedulerClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' });
 const releaseTarget = {
@@ -33,16 +42,17 @@ const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
 const manifest = signerFromEnv();
 // A build with many documents to render (a template change) hands them to the renderJob function.
 const renderJobsQueueUrl = process.env['RENDER_JOBS_QUEUE_URL'];
-const jobRunner = renderJobsQueueUrl === undefined
-  ? undefined
-  : fanOutRunner({
-      objects,
-      store: createFanOutStore({ client: dynamodb, table: env.TABLE_NAME }),
-      sqs: new SQSClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' }),
-      renderJobsQueueUrl,
-      threshold: Number(process.env['FANOUT_THRESHOLD'] ?? 200),
-      chunkSize: Number(process.env['FANOUT_CHUNK_SIZE'] ?? 25),
-    });
+const jobRunner =
+  renderJobsQueueUrl === undefined
+    ? undefined
+    : fanOutRunner({
+        objects,
+        store: createFanOutStore({ client: dynamodb, table: env.TABLE_NAME }),
+        sqs: new SQSClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' }),
+        renderJobsQueueUrl,
+        threshold: Number(process.env['FANOUT_THRESHOLD'] ?? 200),
+        chunkSize: Number(process.env['FANOUT_CHUNK_SIZE'] ?? 25),
+      });
 
 export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, context?: LambdaContext): Promise<BatchResponse> {
   if (isDeployRebuild(event)) return rebuildAfterDeploy(context);
@@ -67,7 +77,18 @@ export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, con
   const now = new Date(); // eslint-disable-line no-restricted-syntax
   try {
     const provenance = await provenanceOf(s3, uploads);
-    const result = await publishFromSource({ source, objects, records, contentDir, now, provenance, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }), ...(manifest === undefined ? {} : { manifest }) });
+    const result = await publishFromSource({
+      source,
+      objects,
+      records,
+      contentDir,
+      now,
+      provenance,
+      cdn,
+      leaseWaitMs: leaseWaitMs(context),
+      ...(jobRunner === undefined ? {} : { jobRunner }),
+      ...(manifest === undefined ? {} : { manifest }),
+    });
     if (result.status === 'invalid') {
       // Retrying cannot fix content; the editors' CI runs `gazette check` before uploading.
       logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync });
@@ -90,7 +111,17 @@ async function rebuildAfterDeploy(context: LambdaContext | undefined): Promise<B
     return { batchItemFailures: [] };
   }
   const now = new Date(); // eslint-disable-line no-restricted-syntax
-  const result = await publishFromSource({ source, objects, records, contentDir, now, cdn, leaseWaitMs: leaseWaitMs(context), ...(jobRunner === undefined ? {} : { jobRunner }), ...(manifest === undefined ? {} : { manifest }) });
+  const result = await publishFromSource({
+    source,
+    objects,
+    records,
+    contentDir,
+    now,
+    cdn,
+    leaseWaitMs: leaseWaitMs(context),
+    ...(jobRunner === undefined ? {} : { jobRunner }),
+    ...(manifest === undefined ? {} : { manifest }),
+  });
   if (result.status === 'invalid') {
     logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync, after: 'deploy' });
   } else {

@@ -57,35 +57,42 @@ export class OperationsAlarms extends Construct {
       description: 'Gazette operations alarms topic: encrypts alarm notifications at rest',
       enableKeyRotation: true,
     });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: fromAlarms,
-    }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: fromAlarms,
+      }),
+    );
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: `Gazette alarms (${stack.stackName})`,
       masterKey: key,
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [this.topic.topicArn],
-      conditions: fromAlarms,
-    }));
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromAlarms,
+      }),
+    );
     if (props.emails.length > 0) {
       const undelivered = new DeadLetterQueue(this, 'UndeliveredAlarms', {
-        description: 'SNS could not deliver an alarm notification to an e-mail subscriber (mail server refusing, address gone): operators may not know about an alarm. Check the subscriptions of the alarms topic (AlarmTopicArn), then read the messages in this queue.',
+        description:
+          'SNS could not deliver an alarm notification to an e-mail subscriber (mail server refusing, address gone): operators may not know about an alarm. Check the subscriptions of the alarms topic (AlarmTopicArn), then read the messages in this queue.',
       });
       for (const email of props.emails) {
         this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: undelivered.queue }));
       }
     } else {
-      Annotations.of(this).addWarningV2('gazette:alarmEmail',
-        'No one is told when an alarm fires: set the context value gazette:alarmEmail (cdk.json or -c gazette:alarmEmail=ops@example.gov.cn) or subscribe to the AlarmTopicArn output yourself.');
+      Annotations.of(this).addWarningV2(
+        'gazette:alarmEmail',
+        'No one is told when an alarm fires: set the context value gazette:alarmEmail (cdk.json or -c gazette:alarmEmail=ops@example.gov.cn) or subscribe to the AlarmTopicArn output yourself.',
+      );
     }
 
     const period = Duration.minutes(5);
@@ -97,10 +104,11 @@ export class OperationsAlarms extends Construct {
     };
     this.alarms = [
       new cloudwatch.Alarm(this, 'FeedsIteratorAge', {
-        alarmDescription: `The feeds function is more than ${FEEDS_MAX_ITERATOR_AGE.toHumanString()} behind the table stream: feeds, `
-          + 'the API\'s changes and partner notifications lag behind what is published, and records older than 24 hours are lost '
-          + `from the stream. Read the feeds function's log group ${props.feeds.logGroup.logGroupName} for "Feeds rebuild failed", `
-          + 'and its Errors and Throttles alarms. Once fixed, it catches up by itself; batches it gave up on are in FeedsFailures.',
+        alarmDescription:
+          `The feeds function is more than ${FEEDS_MAX_ITERATOR_AGE.toHumanString()} behind the table stream: feeds, ` +
+          "the API's changes and partner notifications lag behind what is published, and records older than 24 hours are lost " +
+          `from the stream. Read the feeds function's log group ${props.feeds.logGroup.logGroupName} for "Feeds rebuild failed", ` +
+          'and its Errors and Throttles alarms. Once fixed, it catches up by itself; batches it gave up on are in FeedsFailures.',
         metric: props.feeds.function.metric('IteratorAge', { period, statistic: 'Maximum' }),
         threshold: FEEDS_MAX_ITERATOR_AGE.toMilliseconds(),
         evaluationPeriods: 1,
@@ -108,18 +116,20 @@ export class OperationsAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'DeadDeliveries', {
-        alarmDescription: 'Webhook deliveries to a partner went dead: every attempt failed, or the partner\'s endpoint answered 410 and '
-          + 'was disabled. The partner will not receive these documents until redriven. Find the partner in the notify function\'s '
-          + `log group ${props.notify.logGroup.logGroupName} ("${LOG_SIGNALS.deadDeliveries}", field partnerId), agree the fix with `
-          + 'them, then redrive that partner\'s dead deliveries (docs/deploy.md, "Alarms").',
+        alarmDescription:
+          "Webhook deliveries to a partner went dead: every attempt failed, or the partner's endpoint answered 410 and " +
+          "was disabled. The partner will not receive these documents until redriven. Find the partner in the notify function's " +
+          `log group ${props.notify.logGroup.logGroupName} ("${LOG_SIGNALS.deadDeliveries}", field partnerId), agree the fix with ` +
+          'them, then redrive that partner\'s dead deliveries (docs/deploy.md, "Alarms").',
         metric: logMetric(this, 'DeadDeliveriesFilter', props.notify.logGroup, LOG_SIGNALS.deadDeliveries, 'DeadDeliveries').with({ period, statistic: 'Sum' }),
         ...atLeastOnce,
       }),
       new cloudwatch.Alarm(this, 'InvalidContent', {
-        alarmDescription: 'An upload to the source bucket has content errors, so the render function published nothing from it; the site '
-          + `stays as it was. The messages (file, line, rule) are in field "messages" of "${LOG_SIGNALS.invalidContent}" in the render `
-          + `function's log group ${props.render.logGroup.logGroupName}. The editors fix the content (gazette check shows the same `
-          + 'messages) and merge again; retrying cannot help.',
+        alarmDescription:
+          'An upload to the source bucket has content errors, so the render function published nothing from it; the site ' +
+          `stays as it was. The messages (file, line, rule) are in field "messages" of "${LOG_SIGNALS.invalidContent}" in the render ` +
+          `function's log group ${props.render.logGroup.logGroupName}. The editors fix the content (gazette check shows the same ` +
+          'messages) and merge again; retrying cannot help.',
         metric: logMetric(this, 'InvalidContentFilter', props.render.logGroup, LOG_SIGNALS.invalidContent, 'InvalidContent').with({ period, statistic: 'Sum' }),
         ...atLeastOnce,
       }),
@@ -133,7 +143,8 @@ export class OperationsAlarms extends Construct {
 
 /** A metric counting the log events of `logGroup` that contain `phrase`. */
 function logMetric(scope: Construct, id: string, logGroup: logs.ILogGroup, phrase: string, metricName: string): cloudwatch.Metric {
-  if (/["\\]/.test(phrase)) throw new Error(`The log phrase ${phrase} has a quote or backslash, which Lambda's JSON log format escapes: choose a phrase without them.`);
+  if (/["\\]/.test(phrase))
+    throw new Error(`The log phrase ${phrase} has a quote or backslash, which Lambda's JSON log format escapes: choose a phrase without them.`);
   const filter = new logs.MetricFilter(scope, id, {
     logGroup,
     filterPattern: logs.FilterPattern.literal(`"${phrase}"`),

@@ -16,7 +16,10 @@ export interface GazetteAppOptions {
 }
 
 export function createGazetteApp(options: GazetteAppOptions = {}): { app: App; stack: GazetteStack } {
-  const app = new App({ ...(options.context === undefined ? {} : { context: options.context }), ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
+  const app = new App({
+    ...(options.context === undefined ? {} : { context: options.context }),
+    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+  });
   const partnerSecrets = app.node.tryGetContext('gazette:partnerSecrets') as string[] | undefined;
   const domainName = app.node.tryGetContext('gazette:domainName') as string | undefined;
   const certificateArn = app.node.tryGetContext('gazette:certificateArn') as string | undefined;
@@ -45,7 +48,8 @@ function emailsFrom(value: unknown): string[] {
   const list = Array.isArray(value) ? value : String(value).split(',');
   const emails = list.map((item) => String(item).trim()).filter((item) => item !== '');
   const invalid = emails.filter((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
-  if (invalid.length > 0) throw new Error(`gazette:alarmEmail: ${invalid.join(', ')} is not an e-mail address. Give one address, or several separated by commas.`);
+  if (invalid.length > 0)
+    throw new Error(`gazette:alarmEmail: ${invalid.join(', ')} is not an e-mail address. Give one address, or several separated by commas.`);
   return emails;
 }
 
@@ -53,7 +57,10 @@ function emailsFrom(value: unknown): string[] {
 function daysFrom(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const days = Number(value);
-  if (!Number.isInteger(days) || days < 1) throw new Error(`gazette:noncurrentVersionDays is ${JSON.stringify(value)}: give the whole number of days (1 or more) the buckets keep old versions of replaced and deleted objects.`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new Error(
+      `gazette:noncurrentVersionDays is ${JSON.stringify(value)}: give the whole number of days (1 or more) the buckets keep old versions of replaced and deleted objects.`,
+    );
   return days;
 }
 
@@ -61,7 +68,10 @@ function daysFrom(value: unknown): number | undefined {
 function concurrencyFrom(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 2 || count > 1000) throw new Error(`gazette:renderJobConcurrency is ${JSON.stringify(value)}: give the number of render jobs to run at once in a fanned-out build, from 2 to 1000 (SQS event sources' limits; mind the account's Lambda concurrency).`);
+  if (!Number.isInteger(count) || count < 2 || count > 1000)
+    throw new Error(
+      `gazette:renderJobConcurrency is ${JSON.stringify(value)}: give the number of render jobs to run at once in a fanned-out build, from 2 to 1000 (SQS event sources' limits; mind the account's Lambda concurrency).`,
+    );
   return count;
 }
 

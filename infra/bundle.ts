@@ -116,6 +116,8 @@ if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${proce
     process.exit(1);
   }
   for (const result of await bundleFunctions(asked.length > 0 ? asked : functionNames)) {
-    console.log(`${result.name.padEnd(8)} code ${mb(result.codeBytes)}  assets ${mb(result.assetBytes - result.fontBytes)}  fonts ${mb(result.fontBytes)}  → ${relative(repoRoot, result.dir)}`);
+    console.log(
+      `${result.name.padEnd(8)} code ${mb(result.codeBytes)}  assets ${mb(result.assetBytes - result.fontBytes)}  fonts ${mb(result.fontBytes)}  → ${relative(repoRoot, result.dir)}`,
+    );
   }
 }

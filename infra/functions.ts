@@ -36,16 +36,51 @@ const publishStorageMb = 10_240;
 
 export const functionSpecs = {
   // PDF rendering parses CJK fonts of ~10 MB each and needs about 1 GB; HTML alone fits in 512 MB.
-  render: { entry: 'functions/render.ts', summary: 'S3 upload -> SQS -> publish changed documents', memoryMb: 1536, timeoutSeconds: 120, ephemeralStorageMb: publishStorageMb, assets: renderAssets },
-  feeds: { entry: 'functions/feeds.ts', summary: 'table stream -> feeds, outbox, WebSub', memoryMb: 512, timeoutSeconds: 60, ephemeralStorageMb: 512, assets: [] },
+  render: {
+    entry: 'functions/render.ts',
+    summary: 'S3 upload -> SQS -> publish changed documents',
+    memoryMb: 1536,
+    timeoutSeconds: 120,
+    ephemeralStorageMb: publishStorageMb,
+    assets: renderAssets,
+  },
+  feeds: {
+    entry: 'functions/feeds.ts',
+    summary: 'table stream -> feeds, outbox, WebSub',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    ephemeralStorageMb: 512,
+    assets: [],
+  },
   notify: { entry: 'functions/notify.ts', summary: 'SQS -> signed partner webhooks', memoryMb: 256, timeoutSeconds: 60, ephemeralStorageMb: 512, assets: [] },
-  release: { entry: 'functions/release.ts', summary: 'Scheduler one-time schedule -> publish embargoed documents', memoryMb: 1536, timeoutSeconds: 120, ephemeralStorageMb: publishStorageMb, assets: renderAssets },
+  release: {
+    entry: 'functions/release.ts',
+    summary: 'Scheduler one-time schedule -> publish embargoed documents',
+    memoryMb: 1536,
+    timeoutSeconds: 120,
+    ephemeralStorageMb: publishStorageMb,
+    assets: renderAssets,
+  },
   // One chunk of a fanned-out build (25 documents by default, about 0.2 s each with PDFs, fonts parsed once per
   // container): PDF memory as render; 300 s leaves room for a chunk of long documents. /tmp holds only the chunk's attachments.
-  renderJob: { entry: 'functions/renderJob.ts', summary: 'SQS render job -> render, write and commit a chunk of documents', memoryMb: 1536, timeoutSeconds: 300, ephemeralStorageMb: 2048, assets: renderAssets },
+  renderJob: {
+    entry: 'functions/renderJob.ts',
+    summary: 'SQS render job -> render, write and commit a chunk of documents',
+    memoryMb: 1536,
+    timeoutSeconds: 300,
+    ephemeralStorageMb: 2048,
+    assets: renderAssets,
+  },
   // The finalize step of a fanned-out build: the whole site's listings, issue PDFs and derived outputs
   // (about a minute for 10,000 documents), after waiting for the build lease: Lambda's longest timeout.
-  finalize: { entry: 'functions/finalize.ts', summary: 'SQS finalize -> issues, listings, derived outputs under the build lease', memoryMb: 1536, timeoutSeconds: 900, ephemeralStorageMb: publishStorageMb, assets: renderAssets },
+  finalize: {
+    entry: 'functions/finalize.ts',
+    summary: 'SQS finalize -> issues, listings, derived outputs under the build lease',
+    memoryMb: 1536,
+    timeoutSeconds: 900,
+    ephemeralStorageMb: publishStorageMb,
+    assets: renderAssets,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functionSpecs;

@@ -61,8 +61,11 @@ export class GazetteFunction extends Construct {
       },
     });
     this.alarms = this.failureAlarms(props.name);
-    acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and DynamoDB ListStreams (stream event source) have no resource-level permissions; every data action is granted on named resources.');
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and DynamoDB ListStreams (stream event source) have no resource-level permissions; every data action is granted on named resources.',
+    );
   }
 
   private failureAlarms(name: FunctionName): cloudwatch.Alarm[] {
@@ -70,10 +73,11 @@ export class GazetteFunction extends Construct {
     const logs = `Read its log group ${this.logGroup.logGroupName}`;
     return [
       new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-        alarmDescription: `The ${name} function failed in the last 5 minutes: an error it did not handle, a timeout `
-          + `(${this.timeout.toSeconds()} s), or out of memory or /tmp space. Its events are retried, then go to a dead-letter `
-          + `queue (which has its own alarm). ${logs} (Logs Insights: level = "ERROR", or record.status other than "success"), `
-          + 'fix the cause, and redrive what reached the dead-letter queue.',
+        alarmDescription:
+          `The ${name} function failed in the last 5 minutes: an error it did not handle, a timeout ` +
+          `(${this.timeout.toSeconds()} s), or out of memory or /tmp space. Its events are retried, then go to a dead-letter ` +
+          `queue (which has its own alarm). ${logs} (Logs Insights: level = "ERROR", or record.status other than "success"), ` +
+          'fix the cause, and redrive what reached the dead-letter queue.',
         metric: this.function.metricErrors({ period, statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 1,
@@ -82,10 +86,11 @@ export class GazetteFunction extends Construct {
       }),
       // One throttle is a burst Lambda absorbs by retrying; fifteen minutes of them is a limit reached.
       new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
-        alarmDescription: `Lambda has refused to run the ${name} function for 15 minutes: the account's concurrent executions `
-          + 'are used up (by this stack or another workload in the account and region). Events wait and are retried, so '
-          + 'publishing and partner notifications lag. Find the function using the concurrency (CloudWatch metric '
-          + 'ConcurrentExecutions) and limit it, or ask AWS Support for a higher concurrency quota.',
+        alarmDescription:
+          `Lambda has refused to run the ${name} function for 15 minutes: the account's concurrent executions ` +
+          'are used up (by this stack or another workload in the account and region). Events wait and are retried, so ' +
+          'publishing and partner notifications lag. Find the function using the concurrency (CloudWatch metric ' +
+          'ConcurrentExecutions) and limit it, or ask AWS Support for a higher concurrency quota.',
         metric: this.function.metricThrottles({ period, statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 3,

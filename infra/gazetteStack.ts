@@ -89,14 +89,18 @@ export class GazetteStack extends Stack {
     // The key that signs the site's manifest (src/aws/signingKey.ts): a placeholder until an
     // operator puts the Ed25519 private key; the publishing functions read it, nothing else.
     const signingKey = new secretsmanager.Secret(this, 'SigningKey', {
-      description: 'Gazette manifest signing key: an Ed25519 private key as PKCS#8 PEM. Put it with put-secret-value (docs/deploy.md); the public key is published at /.well-known/gazette-keys.json.',
+      description:
+        'Gazette manifest signing key: an Ed25519 private key as PKCS#8 PEM. Put it with put-secret-value (docs/deploy.md); the public key is published at /.well-known/gazette-keys.json.',
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: PLACEHOLDER_FIELD, passwordLength: 32, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
     // Render: S3 → SQS → render ---------------------------------------------------------------
     const publishEnv = {
-      SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, DISTRIBUTION_ID: site.distribution.distributionId,
+      SOURCE_BUCKET: sourceBucket.bucketName,
+      SITE_BUCKET: siteBucket.bucketName,
+      TABLE_NAME: table.tableName,
+      DISTRIBUTION_ID: site.distribution.distributionId,
       [SIGNING_KEY_SECRET_VARIABLE]: signingKey.secretArn,
     };
     const allowPublish = (fn: GazetteFunction, { plans }: { plans: boolean }) => {
@@ -146,7 +150,12 @@ export class GazetteStack extends Stack {
     const renderJob = new GazetteFunction(this, 'RenderJob', {
       name: 'renderJob',
       bundlesDir: props.bundlesDir,
-      environment: { SOURCE_BUCKET: sourceBucket.bucketName, SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, FINALIZE_QUEUE_URL: finalizeQueue.queue.queueUrl },
+      environment: {
+        SOURCE_BUCKET: sourceBucket.bucketName,
+        SITE_BUCKET: siteBucket.bucketName,
+        TABLE_NAME: table.tableName,
+        FINALIZE_QUEUE_URL: finalizeQueue.queue.queueUrl,
+      },
     });
     renderJob.allow('ListSources', ['s3:ListBucket'], [sourceBucket.bucketArn]);
     renderJob.allow('ReadSources', ['s3:GetObject'], [sourceBucket.arnForObjects(`${SOURCE_PREFIX}*`)]);
@@ -171,7 +180,8 @@ export class GazetteStack extends Stack {
     // the whole site is rebuilt (fanned out) without waiting for the next upload; otherwise the
     // publish finds nothing changed. CloudFormation reports its stack status to EventBridge.
     const rebuildFailures = new DeadLetterQueue(this, 'RebuildOnDeployFailures', {
-      description: 'The rebuild after a deploy could not be started: pages keep the old templates until the next upload. Inspect the render function logs, then upload again or redeploy.',
+      description:
+        'The rebuild after a deploy could not be started: pages keep the old templates until the next upload. Inspect the render function logs, then upload again or redeploy.',
     });
     new events.Rule(this, 'RebuildOnDeploy', {
       description: 'After a deploy of this stack: publish with the deployed templates and render code',
@@ -180,7 +190,13 @@ export class GazetteStack extends Stack {
         detailType: ['CloudFormation Stack Status Change'],
         detail: { 'stack-id': [this.stackId], 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
       },
-      targets: [new eventTargets.LambdaFunction(render.function, { event: events.RuleTargetInput.fromObject(DEPLOY_REBUILD_EVENT), retryAttempts: 2, deadLetterQueue: rebuildFailures.queue })],
+      targets: [
+        new eventTargets.LambdaFunction(render.function, {
+          event: events.RuleTargetInput.fromObject(DEPLOY_REBUILD_EVENT),
+          retryAttempts: 2,
+          deadLetterQueue: rebuildFailures.queue,
+        }),
+      ],
     });
 
     // Feeds: table stream → feeds --------------------------------------------------------------
@@ -203,7 +219,8 @@ export class GazetteStack extends Stack {
     feeds.allow('QueryRecords', ['dynamodb:Query'], [byKindIndex]);
     feeds.allow('QueueNotify', ['sqs:SendMessage'], [notifyQueue.queue.queueArn]);
     const feedsFailures = new DeadLetterQueue(this, 'FeedsFailures', {
-      description: 'The feeds function gave up on a batch of table changes: feeds and partner notifications may lag. Inspect its logs, fix, then rebuild feeds.',
+      description:
+        'The feeds function gave up on a batch of table changes: feeds and partner notifications may lag. Inspect its logs, fix, then rebuild feeds.',
     });
     feeds.function.addEventSource(
       new DynamoEventSource(table, {
@@ -216,7 +233,9 @@ export class GazetteStack extends Stack {
         // Documents' META records (the commit point of a publish), and staged embargoes as they are
         // written (partners with embargo access hear of them early); nothing else of the table.
         filters: [
-          lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('META') } } } }),
+          lambda.FilterCriteria.filter({
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('META') } } },
+          }),
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
             dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('SCHEDULED') } } },
@@ -244,13 +263,19 @@ export class GazetteStack extends Stack {
           removalPolicy: RemovalPolicy.RETAIN,
         }),
     );
-    if (secrets.length > 0) notify.allow('PartnerSecrets', ['secretsmanager:GetSecretValue'], secrets.map((secret) => secret.secretArn));
+    if (secrets.length > 0)
+      notify.allow(
+        'PartnerSecrets',
+        ['secretsmanager:GetSecretValue'],
+        secrets.map((secret) => secret.secretArn),
+      );
 
     // Release: Scheduler → release ----------------------------------------------------------------
     const release = new GazetteFunction(this, 'Release', { name: 'release', bundlesDir: props.bundlesDir, environment: publishEnv });
     allowPublish(release, { plans: true });
     const releaseFailures = new DeadLetterQueue(this, 'ReleaseFailures', {
-      description: 'An embargo release failed after its retries: documents due for publication are not public. Publish by hand (gazette publish) and inspect the release logs.',
+      description:
+        'An embargo release failed after its retries: documents due for publication are not public. Publish by hand (gazette publish) and inspect the release logs.',
     });
     release.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(releaseFailures.queue) });
     const scheduleGroupName = `${this.stackName}-embargo`;
@@ -261,8 +286,12 @@ export class GazetteStack extends Stack {
       }),
       description: 'EventBridge Scheduler: invoke the release function at an embargo time',
     });
-    schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'InvokeRelease', actions: ['lambda:InvokeFunction'], resources: [release.function.functionArn] }));
-    schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ScheduleDeadLetters', actions: ['sqs:SendMessage'], resources: [releaseFailures.queue.queueArn] }));
+    schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'InvokeRelease', actions: ['lambda:InvokeFunction'], resources: [release.function.functionArn] }),
+    );
+    schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ScheduleDeadLetters', actions: ['sqs:SendMessage'], resources: [releaseFailures.queue.queueArn] }),
+    );
 
     // The render function creates and moves one schedule per embargoed document, in this group only.
     const releaseSchedules = this.formatArn({
@@ -288,21 +317,31 @@ export class GazetteStack extends Stack {
       fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}scheduled/`), objectKeys);
     }
     finalize.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}jobs/`), objectKeys);
-    for (const prefix of [`${SITE_PREFIX}`, `${PRIVATE_PREFIX}entries/`, `${PRIVATE_PREFIX}jobs/`, `${PRIVATE_PREFIX}scheduled/`]) renderJob.acknowledge(objectsFinding(siteBucket, prefix), objectKeys);
+    for (const prefix of [`${SITE_PREFIX}`, `${PRIVATE_PREFIX}entries/`, `${PRIVATE_PREFIX}jobs/`, `${PRIVATE_PREFIX}scheduled/`])
+      renderJob.acknowledge(objectsFinding(siteBucket, prefix), objectKeys);
     renderJob.acknowledge(objectsFinding(sourceBucket, SOURCE_PREFIX), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${SITE_PREFIX}feeds/`), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}feeds/`), objectKeys);
     feeds.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}entries/`), objectKeys);
     for (const fn of [feeds, notify]) fn.acknowledge(objectsFinding(siteBucket, `${PRIVATE_PREFIX}state/`), objectKeys);
-    const sqsDriven = 'Invoked synchronously by an SQS event source mapping, which supports no on-failure destination: the queue\'s redrive policy moves failed messages to its dead-letter queue, which has an alarm.';
+    const sqsDriven =
+      "Invoked synchronously by an SQS event source mapping, which supports no on-failure destination: the queue's redrive policy moves failed messages to its dead-letter queue, which has an alarm.";
     for (const fn of [render, notify, renderJob, finalize]) {
       fn.acknowledge('Serverless-LambdaDLQ', sqsDriven);
       fn.acknowledge('Serverless-LambdaEventSourceMappingDestination', sqsDriven);
     }
-    render.acknowledge(`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduleGroupName}/release-*]`,
-      'Schedules are named release-<document id> when a document is embargoed; the prefix within the stack\'s own schedule group is the narrowest scope.');
-    feeds.acknowledge('Serverless-LambdaDLQ', 'Invoked synchronously by the table stream event source mapping, whose on-failure destination (FeedsFailures queue, alarmed) receives batches that exhaust their retries.');
-    release.acknowledge('Serverless-LambdaDLQ', 'Asynchronous invocations that fail after two retries go to the on-failure destination ReleaseFailures (alarmed), the successor of a function dead-letter queue.');
+    render.acknowledge(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduleGroupName}/release-*]`,
+      "Schedules are named release-<document id> when a document is embargoed; the prefix within the stack's own schedule group is the narrowest scope.",
+    );
+    feeds.acknowledge(
+      'Serverless-LambdaDLQ',
+      'Invoked synchronously by the table stream event source mapping, whose on-failure destination (FeedsFailures queue, alarmed) receives batches that exhaust their retries.',
+    );
+    release.acknowledge(
+      'Serverless-LambdaDLQ',
+      'Asynchronous invocations that fail after two retries go to the on-failure destination ReleaseFailures (alarmed), the successor of a function dead-letter queue.',
+    );
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('SiteUrl', `https://${site.distribution.distributionDomainName}/`, 'The public site');
@@ -310,13 +349,21 @@ export class GazetteStack extends Stack {
     output('SourceBucketName', sourceBucket.bucketName, 'Editors\u2019 CI uploads content/ here (gazette publish --target aws)');
     output('SiteBucketName', siteBucket.bucketName, 'Published site (site/) and private state (private/)');
     output('TableName', table.tableName, 'Document, issue and delivery records (gazette deliveries --target aws --table)');
-    output('NotifyQueueUrl', notifyQueue.queue.queueUrl, 'The notify function sends a partner\u2019s due deliveries on { "partnerId": "<id>" } (gazette deliveries redrive --target aws --notify-queue)');
+    output(
+      'NotifyQueueUrl',
+      notifyQueue.queue.queueUrl,
+      'The notify function sends a partner\u2019s due deliveries on { "partnerId": "<id>" } (gazette deliveries redrive --target aws --notify-queue)',
+    );
     output('ScheduleGroupName', scheduleGroup.scheduleGroupName, 'One-time embargo schedules go in this group');
     output('SchedulerRoleArn', schedulerRole.roleArn, 'Role embargo schedules run as');
     for (const [i, secret] of secrets.entries()) {
       output(`PartnerSecret${i}Arn`, secret.secretArn, `Reference in partners.yaml as secret: { awsSecret: <this ARN> } (${props.partnerSecrets?.[i]})`);
     }
-    output('SigningKeyArn', signingKey.secretArn, 'Put the Ed25519 private key (PKCS#8 PEM) that signs the site manifest here; its public key is then published at /.well-known/gazette-keys.json');
+    output(
+      'SigningKeyArn',
+      signingKey.secretArn,
+      'Put the Ed25519 private key (PKCS#8 PEM) that signs the site manifest here; its public key is then published at /.well-known/gazette-keys.json',
+    );
     output('ReleaseFunctionArn', release.function.functionArn, 'Target of embargo schedules: payload { "publishAt": "<ISO time>" }');
 
     new OperationsAlarms(this, 'Operations', { emails: props.alarmEmails ?? [], render, feeds, notify });

@@ -36,7 +36,8 @@ export class DeadLetterQueue extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const reason = 'This queue is itself the dead-letter destination of another queue or event source; messages stay here for inspection and redrive, and its alarm fires on the first one.';
+    const reason =
+      'This queue is itself the dead-letter destination of another queue or event source; messages stay here for inspection and redrive, and its alarm fires on the first one.';
     acknowledge(this.queue, 'Serverless-SQSRedrivePolicy', reason);
     acknowledge(this.queue, 'AwsSolutions-SQS3', reason);
   }

@@ -29,7 +29,8 @@ const ABORT_INCOMPLETE_UPLOADS_DAYS = 7;
 export function privateBucket(scope: Construct, id: string, props: PrivateBucketProps = {}): s3.Bucket {
   const versioned = props.versioned ?? false;
   const days = props.noncurrentVersionDays ?? NONCURRENT_VERSION_DAYS;
-  if (!versioned && props.noncurrentVersionDays !== undefined) throw new Error(`Bucket ${id}: noncurrentVersionDays applies only to a versioned bucket; set versioned: true or leave it out.`);
+  if (!versioned && props.noncurrentVersionDays !== undefined)
+    throw new Error(`Bucket ${id}: noncurrentVersionDays applies only to a versioned bucket; set versioned: true or leave it out.`);
   if (!Number.isInteger(days) || days < 1) throw new Error(`Bucket ${id}: noncurrentVersionDays must be a whole number of days, 1 or more (got ${days}).`);
   const housekeeping: s3.LifecycleRule = {
     id: 'Housekeeping',

@@ -23,7 +23,6 @@ export interface SiteDistributionProps {
   domain?: { name: string; certificateArn: string };
 }
 
-
 /** The module the build and the preview server import for permalinks (/wh/, /qk/). */
 export const PERMALINK_RULES = 'src/discovery/permalinkRules.js';
 
@@ -127,7 +126,10 @@ export class SiteDistribution extends Construct {
         'assets/*': { ...pages, cachePolicy: immutable, functionAssociations: [] },
         'feeds/*': { ...pages, functionAssociations: [] },
         ...Object.fromEntries(
-          ['wh/*', 'qk/*'].map((pattern) => [pattern, { ...pages, functionAssociations: [{ function: permalinks, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] }]),
+          ['wh/*', 'qk/*'].map((pattern) => [
+            pattern,
+            { ...pages, functionAssociations: [{ function: permalinks, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] },
+          ]),
         ),
       },
       defaultRootObject: 'index.html',

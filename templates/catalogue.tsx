@@ -6,9 +6,7 @@ import type { Root as HastRoot } from 'hast';
 import { alternateFeedLinks } from '../src/feeds/discovery.ts';
 import { feedHeadKey } from '../src/content/keys.ts';
 import { feedFormats } from '../src/feeds/model.ts';
-import {
-  CATALOGUE_PATH, facetLabels, facetMonthPath, type FacetName, facetPath, type FacetValue, STATISTICS_PATH,
-} from '../src/discovery/cataloguePaths.ts';
+import { CATALOGUE_PATH, facetLabels, facetMonthPath, type FacetName, facetPath, type FacetValue, STATISTICS_PATH } from '../src/discovery/cataloguePaths.ts';
 import type { RenderContext } from '../src/render/html/context.ts';
 import type { DocumentRecord } from '../src/content/records.ts';
 import { chineseMonth } from './format.ts';
@@ -59,7 +57,10 @@ function feedLinks(ctx: RenderContext, value: FacetValue, entries: readonly Docu
     <p class="catalogue-feeds">
       <span>订阅：</span>
       {feedFormats.map((format) => (
-        <a href={new URL(feedHeadKey(value.feed, format), ctx.site.baseUrl).href} type={format === 'json' ? 'application/feed+json' : `application/${format}+xml`}>
+        <a
+          href={new URL(feedHeadKey(value.feed, format), ctx.site.baseUrl).href}
+          type={format === 'json' ? 'application/feed+json' : `application/${format}+xml`}
+        >
           {feedLabels[format]}
         </a>
       ))}
@@ -123,7 +124,8 @@ export function catalogueIndexPage(ctx: RenderContext, data: CatalogueIndexData)
     <div class="catalogue">
       <h1>{title}</h1>
       <p class="catalogue-intro">
-        本目录收录{ctx.site.name}及其部门主动公开的政府信息，共{data.total}条，包括政府公报刊登的文件、新闻发布稿和新闻发布会。可按发布机构、主题分类、年度或类别浏览；已撤回的信息仍列出并注明“已撤回”。
+        本目录收录{ctx.site.name}及其部门主动公开的政府信息，共{data.total}
+        条，包括政府公报刊登的文件、新闻发布稿和新闻发布会。可按发布机构、主题分类、年度或类别浏览；已撤回的信息仍列出并注明“已撤回”。
       </p>
       <p class="more">
         <a href={STATISTICS_PATH}>信息统计排行</a>

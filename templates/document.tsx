@@ -132,9 +132,7 @@ function withdrawalNotice(doc: GazetteDocument): Result {
   return (
     <section class="withdrawal-notice" role="note" aria-labelledby="withdrawal-title">
       <h2 id="withdrawal-title">已撤回</h2>
-      <p>
-        本文已于{doc.withdrawnDate === undefined ? undefined : dateTime(doc.withdrawnDate)}撤回，原文不再公开。
-      </p>
+      <p>本文已于{doc.withdrawnDate === undefined ? undefined : dateTime(doc.withdrawnDate)}撤回，原文不再公开。</p>
       {doc.withdrawnReason === undefined ? undefined : <p class="withdrawal-reason">撤回原因：{doc.withdrawnReason}</p>}
     </section>
   );
@@ -147,8 +145,7 @@ function changeNote(doc: GazetteDocument, version: number): Result | undefined {
     <aside class="change-note" aria-label="更正说明">
       <p>
         <span class="change-label">更正/修订</span>
-        {doc.changeDate === undefined ? undefined : dateTime(doc.changeDate)}
-        ：{doc.changeNote}
+        {doc.changeDate === undefined ? undefined : dateTime(doc.changeDate)}：{doc.changeNote}
       </p>
     </aside>
   );
@@ -181,7 +178,9 @@ function versionHistory(versions: VersionEntry[] | undefined, current: number, w
               {withdrawn && entry.version === current ? (
                 <span class="version-note">撤回</span>
               ) : entry.changeNote === undefined ? (
-                entry.version === 1 ? <span class="version-note">首次发布</span> : undefined
+                entry.version === 1 ? (
+                  <span class="version-note">首次发布</span>
+                ) : undefined
               ) : (
                 <span class="version-note">{entry.changeNote}</span>
               )}
@@ -205,7 +204,8 @@ function topNotices(doc: GazetteDocument, options: DocumentPageOptions, version:
   if (options.supersededBy !== undefined) {
     notices.push(
       <p class="superseded-notice" role="note">
-        本文件已{doc.kind === 'article' && doc.validity === '废止' ? '废止' : '失效'}，现行文件见：<a href={options.supersededBy.urlPath}>{options.supersededBy.title}</a>
+        本文件已{doc.kind === 'article' && doc.validity === '废止' ? '废止' : '失效'}，现行文件见：
+        <a href={options.supersededBy.urlPath}>{options.supersededBy.title}</a>
       </p>,
     );
   }

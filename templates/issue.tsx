@@ -49,12 +49,14 @@ export function issuePage(ctx: RenderContext, issue: IssuePageIssue, articles: I
           <a href={options.pdfUrl} type="application/pdf">
             本期 PDF 版
           </a>
-          {options.depositUrl === undefined ? undefined : [
-            ' ',
-            <a href={options.depositUrl} type="application/zip">
-              查阅点存档包（BagIt 格式 ZIP）
-            </a>,
-          ]}
+          {options.depositUrl === undefined
+            ? undefined
+            : [
+                ' ',
+                <a href={options.depositUrl} type="application/zip">
+                  查阅点存档包（BagIt 格式 ZIP）
+                </a>,
+              ]}
         </p>
       )}
       {options.editorNote === undefined ? undefined : (

@@ -110,10 +110,7 @@ function siteNav(current: string, section: SiteSection | undefined): Result {
       <ul>
         {nav.map((item) => (
           <li>
-            <a
-              href={item.href}
-              aria-current={item.href === current ? 'page' : item.section === section ? 'true' : undefined}
-            >
+            <a href={item.href} aria-current={item.href === current ? 'page' : item.section === section ? 'true' : undefined}>
               {item.label}
             </a>
           </li>
@@ -154,11 +151,7 @@ export function layout(ctx: RenderContext, page: PageFrame): Root {
       {section === undefined ? undefined : meta('ColumnName', columnNames[section])}
       {page.article === undefined
         ? undefined
-        : [
-            meta('ArticleTitle', page.article.title),
-            meta('PubDate', page.article.pubDate),
-            meta('ContentSource', page.article.contentSource),
-          ]}
+        : [meta('ArticleTitle', page.article.title), meta('PubDate', page.article.pubDate), meta('ContentSource', page.article.contentSource)]}
       {(page.meta ?? []).map((entry) => meta(entry.name, entry.content))}
       {openGraph(ctx, page, canonical)}
       {page.canonical === false ? undefined : <link rel="canonical" href={canonical} />}
@@ -189,16 +182,12 @@ export function layout(ctx: RenderContext, page: PageFrame): Root {
         </div>
       </header>
       <main id="main" class="wrap" tabIndex={-1}>
-        {page.breadcrumbs === undefined || page.breadcrumbs.length === 0
-          ? undefined
-          : breadcrumbTrail(page.breadcrumbs, page.title)}
+        {page.breadcrumbs === undefined || page.breadcrumbs.length === 0 ? undefined : breadcrumbTrail(page.breadcrumbs, page.title)}
         {page.main}
       </main>
       <footer class="site-footer">
         <div class="wrap">
-          <p>
-            主办：{site.publisher}
-          </p>
+          <p>主办：{site.publisher}</p>
           <p>
             <a href="/gazette/">{site.gazetteTitle}</a>
             {' · '}

@@ -7,11 +7,7 @@ import type { Result } from './hast.ts';
 
 /** A date readers see in Chinese (or as `format` writes it) and machines read from `datetime`. */
 export function dateTime(date: string, time?: string, format: (date: string) => string = chineseDate): Result {
-  return (
-    <time dateTime={time === undefined ? date : `${date}T${time}`}>
-      {time === undefined ? format(date) : `${format(date)} ${time}`}
-    </time>
-  );
+  return <time dateTime={time === undefined ? date : `${date}T${time}`}>{time === undefined ? format(date) : `${format(date)} ${time}`}</time>;
 }
 
 /** One row of a definition list; `undefined` values leave the row out. */
@@ -102,7 +98,10 @@ export function monthArchive(months: { month: string; count: number }[], href: (
               .map((m) => (
                 <li>
                   <a href={href(m.month)}>{chineseMonth(m.month)}</a>
-                  <span class="count">（{m.count}{unit}）</span>
+                  <span class="count">
+                    （{m.count}
+                    {unit}）
+                  </span>
                 </li>
               ))}
           </ul>

@@ -32,7 +32,10 @@ function headOf(tree: HastRoot): Element {
 }
 
 /** A resolver page: refresh to `target` at once, canonical the target's absolute URL, and a visible link. */
-function redirectPage(ctx: RenderContext, options: { urlPath: string; heading: string; target: { urlPath: string; title: string; lang?: string; withdrawn?: boolean } }): HastRoot {
+function redirectPage(
+  ctx: RenderContext,
+  options: { urlPath: string; heading: string; target: { urlPath: string; title: string; lang?: string; withdrawn?: boolean } },
+): HastRoot {
   const { target } = options;
   const main = (
     <div class="permalink">
@@ -87,7 +90,9 @@ export function docNumberPage(ctx: RenderContext, urlPath: string, docNumber: st
     <div class="permalink">
       <h1>{docNumber}</h1>
       {targets.length === 0 ? (
-        <p>目前没有以此文号公开的文件。请在<a href={PERMALINK_INDEX_PATH}>文号索引</a>中查找。</p>
+        <p>
+          目前没有以此文号公开的文件。请在<a href={PERMALINK_INDEX_PATH}>文号索引</a>中查找。
+        </p>
       ) : (
         [<p>以下文件使用此文号，请选择：</p>, entryList(targets)]
       )}
@@ -138,8 +143,11 @@ export function permalinkIndexPage(ctx: RenderContext, groups: IssuerGroup[], is
       <h1>文号索引</h1>
       <p>
         在地址栏的 <code>/wh/</code> 后输入文号即可直达文件，例如 <code>/wh/{docExample}</code>
-        ；六角括号、方括号、圆括号，全角或半角数字，有无“号”字和空格，都能识别。公报期号写在 <code>/qk/</code>{' '}
-        后，例如 <code>/qk/{issueExample.year}年第{issueExample.number}期</code> 或 <code>/qk/总第{issueExample.totalNumber}期</code>。
+        ；六角括号、方括号、圆括号，全角或半角数字，有无“号”字和空格，都能识别。公报期号写在 <code>/qk/</code> 后，例如{' '}
+        <code>
+          /qk/{issueExample.year}年第{issueExample.number}期
+        </code>{' '}
+        或 <code>/qk/总第{issueExample.totalNumber}期</code>。
       </p>
       <form class="wh-lookup" action={PERMALINK_INDEX_PATH} method="get" role="search">
         <label for="wh-q">文号或期号</label>

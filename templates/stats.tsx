@@ -5,12 +5,24 @@
 
 import type { Root as HastRoot } from 'hast';
 import {
-  CATALOGUE_PATH, catalogueKindLabels, STATISTICS_PATH, statisticsFilePath, statisticsMonthPath, statisticsReportJsonPath,
-  statisticsReportPath, statisticsYearPath,
+  CATALOGUE_PATH,
+  catalogueKindLabels,
+  STATISTICS_PATH,
+  statisticsFilePath,
+  statisticsMonthPath,
+  statisticsReportJsonPath,
+  statisticsReportPath,
+  statisticsYearPath,
 } from '../src/discovery/cataloguePaths.ts';
 import {
-  type AnnualReportFigures, type CalendarNote, type DepartmentFigures, figureColumns, type PeriodFigures, TIMELY_WORKING_DAYS,
-  type Timeliness, type YearStatistics,
+  type AnnualReportFigures,
+  type CalendarNote,
+  type DepartmentFigures,
+  figureColumns,
+  type PeriodFigures,
+  TIMELY_WORKING_DAYS,
+  type Timeliness,
+  type YearStatistics,
 } from '../src/discovery/statsFigures.ts';
 import type { RenderContext } from '../src/render/html/context.ts';
 import { chineseMonth, issueLabel } from './format.ts';
@@ -51,7 +63,8 @@ function calendarNotice(note: CalendarNote): Result {
 function countingNotice(): Result {
   return (
     <p class="stats-note">
-      统计口径：按发布日期计入所在年度和月份；已撤回的信息计入其发布当期，并在“其中已撤回”一栏单独列出；外文译本不重复计数。排名依次按合计数量（多者在前）、{TIMELY_WORKING_DAYS}个工作日内发布占比（高者在前）、平均用时（少者在前）。
+      统计口径：按发布日期计入所在年度和月份；已撤回的信息计入其发布当期，并在“其中已撤回”一栏单独列出；外文译本不重复计数。排名依次按合计数量（多者在前）、
+      {TIMELY_WORKING_DAYS}个工作日内发布占比（高者在前）、平均用时（少者在前）。
     </p>
   );
 }
@@ -113,7 +126,8 @@ export function statisticsIndexPage(ctx: RenderContext, years: { year: number; t
     <div class="statistics">
       <h1>{title}</h1>
       <p>
-        按年度和月份统计各发布机构主动公开政府信息的数量和发布时效，并按数量和时效排行。每个年度提供 CSV 和 JSON 数据下载，以及政府信息公开工作年度报告的预填数据。
+        按年度和月份统计各发布机构主动公开政府信息的数量和发布时效，并按数量和时效排行。每个年度提供 CSV 和 JSON
+        数据下载，以及政府信息公开工作年度报告的预填数据。
       </p>
       {years.length === 0 ? (
         <p class="empty">暂无统计数据。</p>
@@ -280,7 +294,8 @@ export function statisticsReportPage(ctx: RenderContext, report: AnnualReportFig
       <h1>{title}</h1>
       <div class="prefill-notice" role="note">
         <p>
-          <strong>请核对：</strong>以下数据由本平台根据已发布信息的记录自动预填，供编制《{ctx.site.name}{year}年政府信息公开工作年度报告》参考，使用前请编辑人员逐项核对。平台之外公开的信息（如其他网站、公开查阅点）不在其中。
+          <strong>请核对：</strong>以下数据由本平台根据已发布信息的记录自动预填，供编制《{ctx.site.name}
+          {year}年政府信息公开工作年度报告》参考，使用前请编辑人员逐项核对。平台之外公开的信息（如其他网站、公开查阅点）不在其中。
         </p>
       </div>
       <p>
@@ -292,20 +307,36 @@ export function statisticsReportPage(ctx: RenderContext, report: AnnualReportFig
       </p>
       <section aria-labelledby="report-proactive">
         <h2 id="report-proactive">一、主动公开政府信息情况</h2>
-        {figureTable('report-proactive-table', `${year}年主动公开政府信息数量`, ['项目', '数量（条）'], [
-          { label: '主动公开政府信息总数', value: report.proactive.total },
-          { label: `其中：${catalogueKindLabels.article}`, value: report.proactive.byKind.article },
-          { label: `其中：${catalogueKindLabels.release}`, value: report.proactive.byKind.release },
-          { label: `其中：${catalogueKindLabels.conference}`, value: report.proactive.byKind.conference },
-          { label: '规范性文件（有文号的政府公报文件）', value: report.normativeDocuments },
-        ])}
-        {figureTable('report-topic-table', `${year}年按主题分类`, ['主题分类', '数量（条）'], report.proactive.byTopic.map((t) => ({ label: t.name, value: t.count })))}
-        {figureTable('report-department-table', `${year}年按发布机构`, ['发布机构', '数量（条）'], report.proactive.byDepartment.map((d) => ({ label: d.name, value: d.count })))}
+        {figureTable(
+          'report-proactive-table',
+          `${year}年主动公开政府信息数量`,
+          ['项目', '数量（条）'],
+          [
+            { label: '主动公开政府信息总数', value: report.proactive.total },
+            { label: `其中：${catalogueKindLabels.article}`, value: report.proactive.byKind.article },
+            { label: `其中：${catalogueKindLabels.release}`, value: report.proactive.byKind.release },
+            { label: `其中：${catalogueKindLabels.conference}`, value: report.proactive.byKind.conference },
+            { label: '规范性文件（有文号的政府公报文件）', value: report.normativeDocuments },
+          ],
+        )}
+        {figureTable(
+          'report-topic-table',
+          `${year}年按主题分类`,
+          ['主题分类', '数量（条）'],
+          report.proactive.byTopic.map((t) => ({ label: t.name, value: t.count })),
+        )}
+        {figureTable(
+          'report-department-table',
+          `${year}年按发布机构`,
+          ['发布机构', '数量（条）'],
+          report.proactive.byDepartment.map((d) => ({ label: d.name, value: d.count })),
+        )}
       </section>
       <section aria-labelledby="report-gazette">
         <h2 id="report-gazette">二、政府公报</h2>
         <p>
-          {year}年出版{ctx.site.gazetteTitle}{report.gazette.issues.length}期，刊登文件{report.gazette.articles}件。
+          {year}年出版{ctx.site.gazetteTitle}
+          {report.gazette.issues.length}期，刊登文件{report.gazette.articles}件。
         </p>
         {report.gazette.issues.length === 0 ? undefined : (
           <ul class="report-issues">
@@ -326,12 +357,17 @@ export function statisticsReportPage(ctx: RenderContext, report: AnnualReportFig
       </section>
       <section aria-labelledby="report-changes">
         <h2 id="report-changes">四、信息的失效、废止、撤回和更正</h2>
-        {figureTable('report-changes-table', `${year}年信息变更情况`, ['项目', '数量（条）'], [
-          { label: '宣布失效的文件', value: report.validity.expired },
-          { label: '宣布废止的文件', value: report.validity.repealed },
-          { label: '撤回的信息', value: report.withdrawn },
-          { label: '发布后更正或修订的信息', value: report.corrected },
-        ])}
+        {figureTable(
+          'report-changes-table',
+          `${year}年信息变更情况`,
+          ['项目', '数量（条）'],
+          [
+            { label: '宣布失效的文件', value: report.validity.expired },
+            { label: '宣布废止的文件', value: report.validity.repealed },
+            { label: '撤回的信息', value: report.withdrawn },
+            { label: '发布后更正或修订的信息', value: report.corrected },
+          ],
+        )}
         <p class="stats-note">失效、废止和更正按最近一次变更日期计入年度，撤回按撤回日期计入年度。</p>
       </section>
       <section aria-labelledby="report-timeliness">

@@ -30,9 +30,7 @@ export function tocGroups(sections: Section[], issue: IssueKey, records: Iterabl
   inIssue.sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const order = sections.map((s) => s.name);
   for (const r of inIssue) if (!order.includes(r.section ?? '')) order.push(r.section ?? '');
-  return order
-    .map((section) => ({ section, articles: inIssue.filter((r) => (r.section ?? '') === section) }))
-    .filter((group) => group.articles.length > 0);
+  return order.map((section) => ({ section, articles: inIssue.filter((r) => (r.section ?? '') === section) })).filter((group) => group.articles.length > 0);
 }
 
 /** The grouped contents; section names are headings of rank `rank`. */

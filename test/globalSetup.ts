@@ -48,7 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     servers ??= start();
     servers.then(
-      ({ s3Endpoint, dynamodbEndpoint }) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ s3Endpoint, dynamodbEndpoint })),
+      ({ s3Endpoint, dynamodbEndpoint }) =>
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ s3Endpoint, dynamodbEndpoint })),
       // A failed start is reported to every file that asks (Java missing says what to install).
       (error: Error) => response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(error.message),
     );
@@ -90,7 +91,11 @@ function createSynthesizer(runDir: string) {
 
   const startSynthesizer = async (): Promise<Synthesizer> => {
     const workDir = await mkdtemp(join(runDir, 'gazette-synth-'));
-    const child = fork(join(repoRoot, 'test/helpers/synthProcess.ts'), [workDir], { execArgv: ['--import', 'tsx'], cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(repoRoot, 'test/helpers/synthProcess.ts'), [workDir], {
+      execArgv: ['--import', 'tsx'],
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const synthesizer: Synthesizer = { process: child, waiting: new Map(), retired: false };
     all.add(synthesizer);
     child.on('message', (message: SynthResponse | { ready: true }) => {
@@ -103,7 +108,8 @@ function createSynthesizer(runDir: string) {
     });
     child.on('exit', (code, signal) => {
       all.delete(synthesizer);
-      for (const waiter of synthesizer.waiting.values()) waiter.reject(new Error(`The synthesizing process (test/helpers/synthProcess.ts) exited (${signal ?? code}) before answering.`));
+      for (const waiter of synthesizer.waiting.values())
+        waiter.reject(new Error(`The synthesizing process (test/helpers/synthProcess.ts) exited (${signal ?? code}) before answering.`));
       synthesizer.waiting.clear();
     });
     return synthesizer;
@@ -158,7 +164,10 @@ async function inputsHash(): Promise<string> {
   const hash = createHash('sha256');
   for (const folder of ['infra', 'src']) {
     const entries = await readdir(join(repoRoot, folder), { recursive: true, withFileTypes: true });
-    const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+    const files = entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
     for (const file of files) {
       const info = await stat(file).catch(() => undefined);
       hash.update(`${file} ${info?.size} ${info?.mtimeMs}\n`);

@@ -4,7 +4,13 @@
 // a schedule deletes itself after it ran.
 
 import { createHash } from 'node:crypto';
-import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  type SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
 import type { ContentSet } from '../content/model.ts';
 import type { ReleasePayload } from './events.ts';
 
@@ -52,7 +58,11 @@ export function atExpression(publishAt: string): string {
   return `at(${new Date(seconds * 1000).toISOString().slice(0, 19)})`;
 }
 
-export async function scheduleReleases(client: SchedulerClient, target: ReleaseTarget, releases: readonly EmbargoRelease[]): Promise<{ created: number; updated: number }> {
+export async function scheduleReleases(
+  client: SchedulerClient,
+  target: ReleaseTarget,
+  releases: readonly EmbargoRelease[],
+): Promise<{ created: number; updated: number }> {
   let created = 0;
   let updated = 0;
   for (const release of releases) {

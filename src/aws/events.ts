@@ -30,7 +30,10 @@ export interface S3ObjectEvent {
  * configured) carries none.
  */
 export function s3EventsOf(record: SqsRecord): S3ObjectEvent[] {
-  const body = JSON.parse(record.body) as { Event?: string; Records?: { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] };
+  const body = JSON.parse(record.body) as {
+    Event?: string;
+    Records?: { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } }[];
+  };
   if (body.Event === 's3:TestEvent') return [];
   if (!Array.isArray(body.Records)) throw new Error(`SQS message ${record.messageId} is not an S3 notification: ${record.body.slice(0, 200)}`);
   return body.Records.map((entry) => {

@@ -65,7 +65,9 @@ export function createFanOutStore({ client, table }: { client: DynamoDBDocumentC
   const key = (buildId: string) => ({ pk: `BUILD#${buildId}`, sk: 'FANOUT' });
   return {
     async startBuild(buildId, chunks, createdAt) {
-      await client.send(new PutCommand({ TableName: table, Item: { ...key(buildId), chunks, done: 0, createdAt }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await client.send(
+        new PutCommand({ TableName: table, Item: { ...key(buildId), chunks, done: 0, createdAt }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
     },
     async chunkDone(buildId, chunk) {
       try {
@@ -86,7 +88,8 @@ export function createFanOutStore({ client, table }: { client: DynamoDBDocumentC
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
         // Counted before: that run may have stopped before sending the build on, so say again whether it is complete.
         const item = (await client.send(new GetCommand({ TableName: table, Key: key(buildId), ConsistentRead: true }))).Item;
-        if (item === undefined) throw new Error(`Build ${buildId} is not recorded in the table: its render function did not finish starting it.`, { cause: error });
+        if (item === undefined)
+          throw new Error(`Build ${buildId} is not recorded in the table: its render function did not finish starting it.`, { cause: error });
         return Number(item['done']) >= Number(item['chunks']);
       }
     },
@@ -135,7 +138,8 @@ export function fanOutRunner(options: FanOutOptions): JobRunner {
             Entries: batch.map((message, j) => ({ Id: String(i + j), MessageBody: JSON.stringify(message) })),
           }),
         );
-        if ((sent.Failed ?? []).length > 0) throw new Error(`SQS refused ${sent.Failed?.length} render job message(s) of build ${buildId}: ${JSON.stringify(sent.Failed)}`);
+        if ((sent.Failed ?? []).length > 0)
+          throw new Error(`SQS refused ${sent.Failed?.length} render job message(s) of build ${buildId}: ${JSON.stringify(sent.Failed)}`);
       }
       return { fannedOut: { buildId, chunks: chunks.length, jobs: jobs.length } };
     },
@@ -180,12 +184,15 @@ export async function runFanOutChunk(message: { buildId: string; chunk: number }
 /** The files a chunk's documents publish or embed (attachments, images), fetched unless already here. */
 async function fetchSources(source: ObjectStore, dir: string, jobs: DocumentJob[]): Promise<void> {
   const root = resolve(dir);
-  const files = new Set(jobs.flatMap((job) => [...job.page.doc.attachments, ...((job.page.doc as { assets?: { file: string }[] }).assets ?? [])].map((file) => file.file)));
+  const files = new Set(
+    jobs.flatMap((job) => [...job.page.doc.attachments, ...((job.page.doc as { assets?: { file: string }[] }).assets ?? [])].map((file) => file.file)),
+  );
   for (const file of files) {
     const path = resolve(root, file);
     if (!path.startsWith(root + sep)) throw new Error(`A job names a file outside the content folder: ${file}`);
     const stored = await source.get(`${SOURCE_PREFIX}${file}`);
-    if (stored === undefined) throw new Error(`The source bucket has no ${SOURCE_PREFIX}${file}, which a render job publishes: was it deleted since the build was planned?`);
+    if (stored === undefined)
+      throw new Error(`The source bucket has no ${SOURCE_PREFIX}${file}, which a render job publishes: was it deleted since the build was planned?`);
     const there = await stat(path).catch(() => undefined);
     if (there?.size === stored.body.byteLength && (await readFile(path)).equals(stored.body)) continue;
     await mkdir(dirname(path), { recursive: true });
@@ -262,7 +269,6 @@ async function getJson<T>(objects: ObjectStore, key: string): Promise<T | undefi
   return stored === undefined ? undefined : (JSON.parse(Buffer.from(stored.body).toString('utf8')) as T);
 }
 
-
 export interface FinalizeFromSourceOptions extends Omit<FinalizeFanOutOptions, 'content' | 'renderer'> {
   source: ObjectStore;
   contentDir: string;
@@ -273,7 +279,10 @@ export interface FinalizeFromSourceOptions extends Omit<FinalizeFanOutOptions, '
  * need the content), then finalize the build. Content that no longer loads leaves the build to
  * the next publish, which finalizes everything (its render function refuses that content too).
  */
-export async function finalizeFromSource(buildId: string, options: FinalizeFromSourceOptions): Promise<{ status: 'finalized' | 'gone'; summary?: BuildSummary } | { status: 'invalid'; report: string }> {
+export async function finalizeFromSource(
+  buildId: string,
+  options: FinalizeFromSourceOptions,
+): Promise<{ status: 'finalized' | 'gone'; summary?: BuildSummary } | { status: 'invalid'; report: string }> {
   if ((await options.objects.head(buildManifestKey(buildId))) === undefined) return { status: 'gone' };
   await syncSource({ source: options.source, prefix: SOURCE_PREFIX, dir: options.contentDir });
   const { content, messages } = await loadContent(options.contentDir);

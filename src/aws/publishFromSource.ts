@@ -66,7 +66,11 @@ export async function publishFromSource(options: PublishFromSourceOptions): Prom
     let summary: BuildSummary;
     try {
       summary = await buildSite({
-        content, objects, records, renderer, now,
+        content,
+        objects,
+        records,
+        renderer,
+        now,
         ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
         ...(options.cdn === undefined ? {} : { cdn: options.cdn }),
         ...(options.jobRunner === undefined ? {} : { jobRunner: options.jobRunner }),

@@ -34,7 +34,10 @@ interface Cached<T> {
  * time, without a read per use); a failed read is not kept, so the next use asks again. Shared by
  * the partners' webhook secrets and the manifest's signing key (src/aws/signingKey.ts).
  */
-export function cachedSecretReader<T>(read: (arn: string, at: number) => Promise<T>, options: { ttlMs?: number; now?: () => number } = {}): (arn: string) => Promise<T> {
+export function cachedSecretReader<T>(
+  read: (arn: string, at: number) => Promise<T>,
+  options: { ttlMs?: number; now?: () => number } = {},
+): (arn: string) => Promise<T> {
   const ttlMs = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
   // Wall time: whether a monotonic clock advances while Lambda freezes the container is not ours to rely on.
   const now = options.now ?? (() => Date.now()); // eslint-disable-line no-restricted-syntax
@@ -64,11 +67,17 @@ export function awsSecrets(client: SecretsManagerClient, options: AwsSecretsOpti
     if ('env' in ref) {
       // Only variables meant for signing: never the function's own credentials or settings.
       if (!ref.env.startsWith('GAZETTE_SECRET_')) {
-        return Promise.reject(new MissingSecretError(`On AWS, an environment secret must be named GAZETTE_SECRET_…, not ${ref.env}; better, reference it as { awsSecret: … } in partners.yaml.`));
+        return Promise.reject(
+          new MissingSecretError(
+            `On AWS, an environment secret must be named GAZETTE_SECRET_…, not ${ref.env}; better, reference it as { awsSecret: … } in partners.yaml.`,
+          ),
+        );
       }
       return fromEnvironment(ref).catch((error: unknown) => {
         if (error instanceof MissingSecretError) {
-          throw new MissingSecretError(`The environment variable ${ref.env} is not set on the notify function; reference the secret as { awsSecret: … } in partners.yaml instead.`);
+          throw new MissingSecretError(
+            `The environment variable ${ref.env} is not set on the notify function; reference the secret as { awsSecret: … } in partners.yaml instead.`,
+          );
         }
         throw error;
       });
@@ -90,7 +99,9 @@ async function readSecrets(client: SecretsManagerClient, arn: string, at: number
   const value = current.SecretString ?? '';
   const putValue = `aws secretsmanager put-secret-value --secret-id ${arn}${regionOption(arn)} --secret-string 'whsec_…'`;
   if (value === '') {
-    throw new MissingSecretError(`The secret ${arn} in Secrets Manager has no value, so nothing is sent to this partner. Put the whsec_… secret agreed with the partner: \`${putValue}\`.`);
+    throw new MissingSecretError(
+      `The secret ${arn} in Secrets Manager has no value, so nothing is sent to this partner. Put the whsec_… secret agreed with the partner: \`${putValue}\`.`,
+    );
   }
   try {
     checkSigningSecret(value);

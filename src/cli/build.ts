@@ -188,7 +188,13 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
   return { content: loaded.content, partners: partners.partners };
 }
 
-export async function publishLocally({ content, partners }: LoadedSite, stores: LocalStores, args: BuildArgs, io: CliIo, session?: LocalSession): Promise<number> {
+export async function publishLocally(
+  { content, partners }: LoadedSite,
+  stores: LocalStores,
+  args: BuildArgs,
+  io: CliIo,
+  session?: LocalSession,
+): Promise<number> {
   const started = performance.now();
   let signingKey: SigningKey | undefined;
   try {
@@ -201,18 +207,22 @@ export async function publishLocally({ content, partners }: LoadedSite, stores: 
   const renderer = await createSiteRenderer(content, { pdf: args.pdf });
   let summary: BuildSummary;
   try {
-    summary = await buildWithSnapshot({
-      content,
-      objects: stores.objects,
-      records: stores.records,
-      renderer,
-      now: args.now,
-      provenance,
-      feeds: { partners, deliveries: stores.deliveries },
-      manifest: { key: async () => signingKey },
-      ...(args.jobs > 1 ? { jobRunner: processJobRunner({ workers: args.jobs, address: stores.address }) } : {}),
-      onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
-    }, session?.snapshots ?? args.data, io.now);
+    summary = await buildWithSnapshot(
+      {
+        content,
+        objects: stores.objects,
+        records: stores.records,
+        renderer,
+        now: args.now,
+        provenance,
+        feeds: { partners, deliveries: stores.deliveries },
+        manifest: { key: async () => signingKey },
+        ...(args.jobs > 1 ? { jobRunner: processJobRunner({ workers: args.jobs, address: stores.address }) } : {}),
+        onEvent: progressReporter(io.stdout, io.isTTY === true, args.verbose || content.documents.length <= 200),
+      },
+      session?.snapshots ?? args.data,
+      io.now,
+    );
   } catch (error) {
     io.stderr.write(`gazette build: ${(error as Error).message}\n`);
     io.stderr.write('What was written before the error is complete and consistent; run the build again to finish.\n');
@@ -323,4 +333,3 @@ async function gitProvenance(dir: string): Promise<Provenance> {
     return {};
   }
 }
-

@@ -52,7 +52,9 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
     const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'now', 'data', 'help']);
-    io.stderr.write(`gazette check: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
+    io.stderr.write(
+      `gazette check: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
+    );
     return 1;
   }
   if (values.help) {
@@ -108,14 +110,21 @@ function describeContent(content: ContentSet): string {
  * `documents` are those without errors; `failing` lists every document file with its id when it
  * can be read, so a file with errors is neither taken for deleted nor for renamed.
  */
-async function againstPublished(documents: readonly GazetteDocument[], failing: readonly { file: string; id?: string }[], dataDir: string): Promise<ContentMessage[]> {
+async function againstPublished(
+  documents: readonly GazetteDocument[],
+  failing: readonly { file: string; id?: string }[],
+  dataDir: string,
+): Promise<ContentMessage[]> {
   const published = await readPublishedIndex(dataDir);
   if (published === undefined) return []; // nothing was built here yet
   const byId = new Map(published.map((entry) => [entry.id, entry]));
   const built = new Set(documents.map((doc) => doc.file));
   const identified = [...documents, ...failing.filter((file): file is { file: string; id: string } => file.id !== undefined && !built.has(file.file))];
   const unreadable = new Set(failing.filter((file) => file.id === undefined).map((file) => file.file));
-  const messages = checkAgainstPublished({ documents: identified }, published.filter((entry) => !unreadable.has(entry.file)));
+  const messages = checkAgainstPublished(
+    { documents: identified },
+    published.filter((entry) => !unreadable.has(entry.file)),
+  );
   for (const doc of documents) {
     const entry = byId.get(doc.id);
     if (entry === undefined || entry.status === 'scheduled' || entry.contentDigest === undefined || entry.contentDigest === doc.sourceDigest) continue;

@@ -118,7 +118,11 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
     if (action === 'redrive') {
       const requeued = await redrive({ store, partners: selected, now: clock.now() });
       if (aws !== undefined) {
-        await queueForNotify(aws, selected.map((partner) => partner.id), env);
+        await queueForNotify(
+          aws,
+          selected.map((partner) => partner.id),
+          env,
+        );
         io.stdout.write(
           `Re-queued ${requeued.length} dead job(s)${values.partner === undefined ? '' : ` of ${values.partner}`} in table ${aws.table}, and asked the notify function to send ` +
             `them (${selected.length} message(s) to ${aws.notifyQueueUrl}). Follow them with \`gazette deliveries --target aws\`.\n`,
@@ -128,7 +132,12 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
       io.stdout.write(`Re-queued ${requeued.length} dead job(s)${values.partner === undefined ? '' : ` of ${values.partner}`}; sending now.\n`);
     }
     const summary = await sendPendingDeliveries({
-      store, partners: selected, secrets: environmentSecrets(deps.env ?? process.env), clock, mode: 'local', untilSettled: values.wait,
+      store,
+      partners: selected,
+      secrets: environmentSecrets(deps.env ?? process.env),
+      clock,
+      mode: 'local',
+      untilSettled: values.wait,
     });
     io.stdout.write(
       `${summary.attempts} attempt(s): ${summary.delivered} delivered, ${summary.dead} dead, ${summary.pending} still pending` +
@@ -140,7 +149,8 @@ export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesD
           'without using attempts, until the cool-down ends and one trial request goes through; `gazette deliveries` shows since when and why.\n',
       );
     }
-    if (summary.dead > 0) io.stdout.write('Dead jobs stay in the log: see `gazette deliveries --failed`, fix the endpoint, then `gazette deliveries redrive`.\n');
+    if (summary.dead > 0)
+      io.stdout.write('Dead jobs stay in the log: see `gazette deliveries --failed`, fix the endpoint, then `gazette deliveries redrive`.\n');
     return summary.dead > 0 ? 2 : 0;
   } finally {
     await opened.close();
@@ -172,10 +182,14 @@ interface AwsTarget {
 }
 
 /** The deployment's table and notify queue from the options or the environment, or what is missing and where to find it. */
-function awsTarget(values: { target?: string | undefined; table?: string | undefined; 'notify-queue'?: string | undefined }, env: Record<string, string | undefined>, action: string): AwsTarget | string {
+function awsTarget(
+  values: { target?: string | undefined; table?: string | undefined; 'notify-queue'?: string | undefined },
+  env: Record<string, string | undefined>,
+  action: string,
+): AwsTarget | string {
   if (values.target !== 'aws') return `--target "${values.target}" is not a target; the only one is aws (leave it out for the local stores).`;
   if (action === 'send') {
-    return 'on AWS the notify function sends the deliveries, with the secrets from Secrets Manager: run `gazette deliveries redrive --target aws` to queue a partner\'s dead deliveries for it.';
+    return "on AWS the notify function sends the deliveries, with the secrets from Secrets Manager: run `gazette deliveries redrive --target aws` to queue a partner's dead deliveries for it.";
   }
   const table = values.table ?? env['GAZETTE_TABLE'];
   const notifyQueueUrl = values['notify-queue'] ?? env['GAZETTE_NOTIFY_QUEUE_URL'];
@@ -210,7 +224,10 @@ async function queueForNotify(aws: AwsTarget, partnerIds: string[], env: Record<
     for (let start = 0; start < partnerIds.length; start += 10) {
       const batch = partnerIds.slice(start, start + 10);
       const sent = await sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: aws.notifyQueueUrl, Entries: batch.map((partnerId, i) => ({ Id: String(i), MessageBody: JSON.stringify({ partnerId }) })) }),
+        new SendMessageBatchCommand({
+          QueueUrl: aws.notifyQueueUrl,
+          Entries: batch.map((partnerId, i) => ({ Id: String(i), MessageBody: JSON.stringify({ partnerId }) })),
+        }),
       );
       if ((sent.Failed ?? []).length > 0) {
         throw new Error(
@@ -240,9 +257,15 @@ async function printLog(io: CliIo, store: DeliveryStore, partner: Partner, faile
     return;
   }
   const rows = jobs.map((job) => [
-    String(job.sequence), job.status, job.event.replace('document.', ''), `${job.documentId} v${job.version}`, String(job.attempts),
-    job.lastStatus === undefined ? '-' : String(job.lastStatus), job.lastLatencyMs === undefined ? '-' : `${job.lastLatencyMs} ms`,
-    job.status === 'pending' ? job.nextAttemptAt : (job.deliveredAt ?? '-'), job.lastError ?? '',
+    String(job.sequence),
+    job.status,
+    job.event.replace('document.', ''),
+    `${job.documentId} v${job.version}`,
+    String(job.attempts),
+    job.lastStatus === undefined ? '-' : String(job.lastStatus),
+    job.lastLatencyMs === undefined ? '-' : `${job.lastLatencyMs} ms`,
+    job.status === 'pending' ? job.nextAttemptAt : (job.deliveredAt ?? '-'),
+    job.lastError ?? '',
   ]);
   const header = ['seq', 'status', 'event', 'document', 'attempts', 'http', 'latency', 'next/delivered', 'last error'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));

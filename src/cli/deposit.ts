@@ -61,7 +61,9 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
     const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);
-    io.stderr.write(`gazette deposit: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
+    io.stderr.write(
+      `gazette deposit: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
+    );
     return 1;
   }
   const { values, positionals } = parsed;
@@ -79,7 +81,9 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
   const target = positionals[0];
   const match = target === undefined ? null : /^(\d{4})(?:[-/](\d{1,2}))?$/.exec(target);
   if (match === null || positionals.length > 1) {
-    io.stderr.write(`gazette deposit: ${target === undefined ? 'give the issue' : `"${positionals.join(' ')}" is not one issue or year`}; write it as YEAR-NN (one issue) or YEAR (every issue of that year), e.g. \`gazette deposit 2010-05\`.\n\n${help}`);
+    io.stderr.write(
+      `gazette deposit: ${target === undefined ? 'give the issue' : `"${positionals.join(' ')}" is not one issue or year`}; write it as YEAR-NN (one issue) or YEAR (every issue of that year), e.g. \`gazette deposit 2010-05\`.\n\n${help}`,
+    );
     return 1;
   }
   const year = Number(match[1]);
@@ -96,7 +100,9 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
   const data = resolve(io.cwd, values.data);
   // Starting the stores on a folder that is not there would make an empty one: say so instead.
   if (deps.stores === undefined && !(await exists(data))) {
-    io.stderr.write(`gazette deposit: there is no local data folder at ${relative(io.cwd, data) || '.'}, so nothing has been published there. Run \`gazette build\` first, or pass --data with the folder a build used.\n`);
+    io.stderr.write(
+      `gazette deposit: there is no local data folder at ${relative(io.cwd, data) || '.'}, so nothing has been published there. Run \`gazette build\` first, or pass --data with the folder a build used.\n`,
+    );
     return 1;
   }
   const local = deps.stores === undefined ? await startLocalStores(data) : undefined;
@@ -118,7 +124,9 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
       const folder = join(out, depositName(issue));
       for (const path of [folder, ...(values.zip ? [`${folder}.zip`] : [])]) {
         if (await exists(path)) {
-          io.stderr.write(`gazette deposit: ${relative(io.cwd, path)} exists already; a deposit is never written over. Remove it, or choose another folder with --out.\n`);
+          io.stderr.write(
+            `gazette deposit: ${relative(io.cwd, path)} exists already; a deposit is never written over. Remove it, or choose another folder with --out.\n`,
+          );
           return 1;
         }
       }
@@ -131,7 +139,9 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
       written++;
     }
   } catch (error) {
-    io.stderr.write(`gazette deposit: ${(error as Error).message}\n${written === 0 ? 'Nothing was written.' : `The ${written} bag(s) listed above were written; the others were not.`}\n`);
+    io.stderr.write(
+      `gazette deposit: ${(error as Error).message}\n${written === 0 ? 'Nothing was written.' : `The ${written} bag(s) listed above were written; the others were not.`}\n`,
+    );
     return 1;
   } finally {
     await local?.stop();
@@ -153,7 +163,9 @@ async function writeDeposit(bag: Bag, zipDate: string | undefined, out: string, 
   await rename(partial, folder);
   const report = await verifyBag(await openBag(folder));
   if (report.problems.length > 0) {
-    io.stderr.write(`gazette deposit: the bag written at ${relative(io.cwd, folder)} does not verify:\n${report.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
+    io.stderr.write(
+      `gazette deposit: the bag written at ${relative(io.cwd, folder)} does not verify:\n${report.problems.map((problem) => `  ${problem}`).join('\n')}\n`,
+    );
     return false;
   }
   io.stdout.write(`Wrote ${relative(io.cwd, folder)}/: ${report.payloadFiles} payload files, ${formatBytes(report.payloadBytes)}; verified.\n`);
@@ -179,7 +191,9 @@ async function verify(path: string, io: CliIo): Promise<number> {
     io.stderr.write(`${path}: not a valid bag, ${report.problems.length} problem(s):\n${report.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
     return 1;
   }
-  io.stdout.write(`${path}: valid bag ${report.name}, ${report.payloadFiles} payload files, ${formatBytes(report.payloadBytes)}; every checksum and the Payload-Oxum match.\n`);
+  io.stdout.write(
+    `${path}: valid bag ${report.name}, ${report.payloadFiles} payload files, ${formatBytes(report.payloadBytes)}; every checksum and the Payload-Oxum match.\n`,
+  );
   return 0;
 }
 

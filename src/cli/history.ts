@@ -62,7 +62,9 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryDeps = 
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
     const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);
-    io.stderr.write(`gazette history: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
+    io.stderr.write(
+      `gazette history: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
+    );
     return 1;
   }
   const { values, positionals } = parsed;
@@ -72,7 +74,9 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryDeps = 
   }
   const [id, ...extra] = positionals;
   if (id === undefined || extra.length > 0) {
-    io.stderr.write(`gazette history: ${id === undefined ? 'give the id of one document' : `give one id, not ${positionals.length}`}, e.g. \`gazette history huaifu-2010-69\`.\n\n${help}`);
+    io.stderr.write(
+      `gazette history: ${id === undefined ? 'give the id of one document' : `give one id, not ${positionals.length}`}, e.g. \`gazette history huaifu-2010-69\`.\n\n${help}`,
+    );
     return 1;
   }
   let set;
@@ -97,7 +101,9 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryDeps = 
 async function printHistory(io: CliIo, records: HistoryRecords, id: string): Promise<number> {
   const [entries, current] = await Promise.all([records.listAudit(id), records.getDocument?.(id)]);
   if (entries.length === 0 && current === undefined) {
-    io.stderr.write(`gazette history: no document with the id "${id}" has been scheduled or published. Ids are written as in the front matter, e.g. huaifu-2010-69.\n`);
+    io.stderr.write(
+      `gazette history: no document with the id "${id}" has been scheduled or published. Ids are written as in the front matter, e.g. huaifu-2010-69.\n`,
+    );
     return 1;
   }
   if (current !== undefined) io.stdout.write(`${current.id}  ${current.title}\n${current.urlPath}  ${current.status}, version ${current.version}\n\n`);
@@ -107,7 +113,14 @@ async function printHistory(io: CliIo, records: HistoryRecords, id: string): Pro
   }
   const sorted = [...entries].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.version - b.version);
   const header = ['time', 'event', 'version', 'digest', 'commit', 'author'];
-  const rows = sorted.map((entry) => [entry.at, entry.event, String(entry.version), entry.digest.slice(0, 12), entry.commit?.slice(0, 12) ?? '-', entry.author ?? '-']);
+  const rows = sorted.map((entry) => [
+    entry.at,
+    entry.event,
+    String(entry.version),
+    entry.digest.slice(0, 12),
+    entry.commit?.slice(0, 12) ?? '-',
+    entry.author ?? '-',
+  ]);
   io.stdout.write(`${table([header, ...rows])}\n`);
   return 0;
 }
@@ -115,5 +128,12 @@ async function printHistory(io: CliIo, records: HistoryRecords, id: string): Pro
 /** Columns padded to their widest cell; the last one is not padded. */
 export function table(rows: string[][]): string {
   const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((row) => [...(row[i] ?? '')].length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -75,15 +75,24 @@ export async function runImport(argv: string[], io: ImportIo): Promise<number> {
   }
   const source = positionals[0];
   try {
-    if (positionals.length !== 1 || source === undefined) throw new UsageError(positionals.length === 0 ? 'name the Word file to import.' : `import one file at a time (got ${positionals.length}).`);
+    if (positionals.length !== 1 || source === undefined)
+      throw new UsageError(positionals.length === 0 ? 'name the Word file to import.' : `import one file at a time (got ${positionals.length}).`);
     const issue = /^(\d{4})\/(\d{1,2})$/.exec((values['issue'] as string | undefined) ?? '');
-    if (issue === null) throw new UsageError(values['issue'] === undefined ? 'say which issue the article appears in: --issue 2010/06.' : `--issue "${values['issue'] as string}" is not written YYYY/NN, e.g. 2010/06.`);
+    if (issue === null)
+      throw new UsageError(
+        values['issue'] === undefined
+          ? 'say which issue the article appears in: --issue 2010/06.'
+          : `--issue "${values['issue'] as string}" is not written YYYY/NN, e.g. 2010/06.`,
+      );
     const options: ImportOptions = {};
     for (const key of ['id', 'slug', 'department', 'section', 'category'] as const) if (typeof values[key] === 'string') options[key] = values[key];
-    if (options.id !== undefined && !idPattern.test(options.id)) throw new UsageError(`--id "${options.id}" is not an id: 3–64 lower-case letters, digits and "-".`);
-    if (options.slug !== undefined && !slugPattern.test(options.slug)) throw new UsageError(`--slug "${options.slug}" must be lower-case ASCII letters, digits and "-" (pinyin is fine).`);
+    if (options.id !== undefined && !idPattern.test(options.id))
+      throw new UsageError(`--id "${options.id}" is not an id: 3–64 lower-case letters, digits and "-".`);
+    if (options.slug !== undefined && !slugPattern.test(options.slug))
+      throw new UsageError(`--slug "${options.slug}" must be lower-case ASCII letters, digits and "-" (pinyin is fine).`);
     const now = typeof values['now'] === 'string' ? new Date(values['now']) : io.now?.();
-    if (now !== undefined && Number.isNaN(now.getTime())) throw new UsageError(`--now "${values['now'] as string}" is not an ISO 8601 date-time, e.g. 2010-06-01T09:00:00+08:00.`);
+    if (now !== undefined && Number.isNaN(now.getTime()))
+      throw new UsageError(`--now "${values['now'] as string}" is not an ISO 8601 date-time, e.g. 2010-06-01T09:00:00+08:00.`);
 
     const root = resolve(io.cwd, values['content'] as string);
     const shownRoot = relative(io.cwd, root).replace(/\\/g, '/') || '.';
@@ -93,7 +102,14 @@ export async function runImport(argv: string[], io: ImportIo): Promise<number> {
       bytes = await readFile(sourcePath);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      throw new ImportFailure(source, code === 'ENOENT' ? 'there is no such file. Check the path and the file name.' : code === 'EISDIR' ? 'this is a folder; name the .docx file inside it.' : `it cannot be read (${(error as Error).message}).`);
+      throw new ImportFailure(
+        source,
+        code === 'ENOENT'
+          ? 'there is no such file. Check the path and the file name.'
+          : code === 'EISDIR'
+            ? 'this is a folder; name the .docx file inside it.'
+            : `it cannot be read (${(error as Error).message}).`,
+      );
     }
     const facts = await readContentFacts(root, Number(issue[1]), Number(issue[2]));
     let plan;
@@ -126,7 +142,16 @@ export async function runImport(argv: string[], io: ImportIo): Promise<number> {
     const article = targets[0]!;
     const articleShown = shown(article.path);
     const extras = targets.length - 1;
-    io.stdout.write(`Imported ${source} as ${articleShown}${extras > 0 ? `, with ${extras} file${extras === 1 ? '' : 's'} beside it (${targets.slice(1).map((t) => t.name).join(', ')})` : ''}.\n`);
+    io.stdout.write(
+      `Imported ${source} as ${articleShown}${
+        extras > 0
+          ? `, with ${extras} file${extras === 1 ? '' : 's'} beside it (${targets
+              .slice(1)
+              .map((t) => t.name)
+              .join(', ')})`
+          : ''
+      }.\n`,
+    );
     io.stdout.write(report(articleShown, plan.findings, plan.warnings));
 
     const loaded = await loadContent(root, now === undefined ? {} : { now });

@@ -108,14 +108,19 @@ async function openEmbeddedStores(dataDir: string): Promise<EmbeddedStores> {
 }
 
 async function startAwsLocalStores(dataDir: string): Promise<AwsLocalStores> {
-  const [{ createDynamoDeliveryStore }, { JavaMissingError, startEmbeddedServers }, { createAwsClients }, { createDynamoRecordStore, ensureTable }, { createS3ObjectStore, ensureBucket }] =
-    await Promise.all([
-      import('../delivery/dynamodb.ts'),
-      import('../local/servers.ts'),
-      import('../store/clients.ts'),
-      import('../store/dynamodb.ts'),
-      import('../store/s3.ts'),
-    ]);
+  const [
+    { createDynamoDeliveryStore },
+    { JavaMissingError, startEmbeddedServers },
+    { createAwsClients },
+    { createDynamoRecordStore, ensureTable },
+    { createS3ObjectStore, ensureBucket },
+  ] = await Promise.all([
+    import('../delivery/dynamodb.ts'),
+    import('../local/servers.ts'),
+    import('../store/clients.ts'),
+    import('../store/dynamodb.ts'),
+    import('../store/s3.ts'),
+  ]);
   let servers;
   try {
     servers = await startEmbeddedServers({ dataDir, quiet: true });
@@ -143,7 +148,14 @@ async function startAwsLocalStores(dataDir: string): Promise<AwsLocalStores> {
       deliveries: createDynamoDeliveryStore({ client: clients.dynamodb, table: LOCAL_TABLE }),
       s3Endpoint: servers.s3Endpoint,
       dynamodbEndpoint: servers.dynamodbEndpoint,
-      address: { kind: 'aws', region: 'us-east-1', s3Endpoint: servers.s3Endpoint, dynamodbEndpoint: servers.dynamodbEndpoint, bucket: LOCAL_BUCKET, table: LOCAL_TABLE },
+      address: {
+        kind: 'aws',
+        region: 'us-east-1',
+        s3Endpoint: servers.s3Endpoint,
+        dynamodbEndpoint: servers.dynamodbEndpoint,
+        bucket: LOCAL_BUCKET,
+        table: LOCAL_TABLE,
+      },
       stop: async () => {
         clients.destroy();
         await servers.stop();

@@ -61,15 +61,7 @@ const commands: Record<string, Command> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
-  return [
-    'Usage: gazette <command> [options]',
-    '',
-    'Commands:',
-    ...lines,
-    '',
-    'Run `gazette <command> --help` for the options of one command.',
-    '',
-  ].join('\n');
+  return ['Usage: gazette <command> [options]', '', 'Commands:', ...lines, '', 'Run `gazette <command> --help` for the options of one command.', ''].join('\n');
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

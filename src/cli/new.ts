@@ -122,7 +122,9 @@ async function scaffold(kind: Kind, root: string, options: ScaffoldOptions): Pro
     Object.assign(values, { year: String(year), number: String(number), totalNumber: String((previous?.totalNumber ?? 0) + 1) });
     target = join(root, 'gazette', String(year), pad(number), 'index.md');
   } else if (kind === 'article') {
-    const candidates = issues.filter((issue) => (options.year === undefined || issue.year === options.year) && (options.issue === undefined || issue.number === options.issue));
+    const candidates = issues.filter(
+      (issue) => (options.year === undefined || issue.year === options.year) && (options.issue === undefined || issue.number === options.issue),
+    );
     const issue = candidates.sort((a, b) => a.year - b.year || a.number - b.number).at(-1);
     if (issue === undefined) {
       throw new ScaffoldError(

@@ -96,11 +96,7 @@ export async function runPreview(argv: string[], io: CliIo): Promise<number> {
 function listen(server: Server, port: number): Promise<Server> {
   return new Promise((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} is already in use. Stop the other server or choose another port with --port.`)
-          : error,
-      );
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use. Stop the other server or choose another port with --port.`) : error);
     });
     server.listen(port, '127.0.0.1', () => resolveListen(server));
   });
@@ -122,7 +118,10 @@ export function objectKeyForPath(pathname: string): string | undefined {
 
 /** A query parameter as sent (still percent-encoded), as CloudFront Functions see it. */
 function rawQueryValue(search: string, name: string): string | undefined {
-  const pair = search.replace(/^\?/, '').split('&').find((part) => part.split('=')[0] === name);
+  const pair = search
+    .replace(/^\?/, '')
+    .split('&')
+    .find((part) => part.split('=')[0] === name);
   return pair === undefined ? undefined : pair.slice(name.length + 1);
 }
 
@@ -194,14 +193,19 @@ function scheduleReleases(site: LoadedSite, stores: LocalStores, args: BuildArgs
       io.stdout.write(`Releasing what is due at ${new Date(due).toISOString()}…\n`);
       await publishLocally(site, stores, { ...args, now: io.now() }, io);
     };
-    timer = setTimeout(() => {
-      // A failed release must not end the preview (an unhandled rejection would): say so, keep serving.
-      release().then(next, (error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        io.stderr.write(`Releasing what was due at ${new Date(due).toISOString()} failed: ${reason}\nThe preview keeps serving the last build; fix the cause and run \`gazette build\` to release it.\n`);
-        next();
-      });
-    }, Math.min(due - now + 50, 86_400_000));
+    timer = setTimeout(
+      () => {
+        // A failed release must not end the preview (an unhandled rejection would): say so, keep serving.
+        release().then(next, (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          io.stderr.write(
+            `Releasing what was due at ${new Date(due).toISOString()} failed: ${reason}\nThe preview keeps serving the last build; fix the cause and run \`gazette build\` to release it.\n`,
+          );
+          next();
+        });
+      },
+      Math.min(due - now + 50, 86_400_000),
+    );
   };
   next();
   return { cancel: () => clearTimeout(timer) };

@@ -11,7 +11,10 @@ export const PUBLISHED_INDEX = 'published.json';
 export async function writePublishedIndex(dataDir: string, records: DocumentRecord[]): Promise<void> {
   const index: PublishedIndexEntry[] = records
     .map((record) => ({
-      id: record.id, file: record.file, version: record.version, status: record.status,
+      id: record.id,
+      file: record.file,
+      version: record.version,
+      status: record.status,
       ...(record.contentDigest === undefined ? {} : { contentDigest: record.contentDigest }),
       ...(record.changeNote === undefined ? {} : { changeNote: record.changeNote }),
     }))

@@ -63,9 +63,11 @@ export function memorySnapshotKeeper(dataDir: string): SnapshotKeeper & { persis
     unwritten = false;
     const snapshot = latest;
     // A failed write only costs the next one-shot run a read of the table: remember it for flush().
-    writing = writing.then(async () => file.keep(await snapshot)).catch((error: unknown) => {
-      failure = error;
-    });
+    writing = writing
+      .then(async () => file.keep(await snapshot))
+      .catch((error: unknown) => {
+        failure = error;
+      });
     return writing;
   };
   return {

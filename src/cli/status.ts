@@ -51,7 +51,9 @@ export async function runStatus(argv: string[], io: CliIo, deps: StatusDeps = {}
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
     const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);
-    io.stderr.write(`gazette status: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`);
+    io.stderr.write(
+      `gazette status: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
+    );
     return 1;
   }
   if (values.help) {
@@ -116,7 +118,7 @@ function report(io: CliIo, documents: GazetteDocument[], records: Map<string, Do
   const count = (status: string) => [...records.values()].filter((record) => record.status === status).length;
   io.stdout.write(`\nPublished: ${count('published')}, withdrawn: ${count('withdrawn')}, scheduled: ${scheduled.length}, overdue: ${overdue.length}.\n`);
   if (overdue.length === 0) return 0;
-  io.stdout.write('Run `gazette release` to publish what is due now. On AWS, check the release schedule and the release function\'s logs.\n');
+  io.stdout.write("Run `gazette release` to publish what is due now. On AWS, check the release schedule and the release function's logs.\n");
   return 1;
 }
 

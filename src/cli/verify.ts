@@ -7,7 +7,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KEYS_PATH, type Manifest } from '../manifest/manifest.ts';
 import { type JwkSet, parseKeySet } from '../manifest/signing.ts';
-import { checkedManifest, type Problem, siteCopyOf, type SiteCopy, verifySingleFile, verifySiteCopy, type VerifyOptions, type VerifyReport } from '../manifest/verify.ts';
+import {
+  checkedManifest,
+  type Problem,
+  siteCopyOf,
+  type SiteCopy,
+  verifySingleFile,
+  verifySiteCopy,
+  type VerifyOptions,
+  type VerifyReport,
+} from '../manifest/verify.ts';
 import type { CliIo } from './io.ts';
 
 const help = `Usage: gazette verify <FOLDER|URL|FILE> [options]
@@ -108,13 +117,18 @@ function copyOf(target: string, cwd: string): SiteCopy {
 }
 
 async function verifyFile(path: string, origin: Manifest | undefined, io: CliIo): Promise<number> {
-  if (origin === undefined) throw new UsageError('A single file is checked against the site\'s manifest: add --origin with the site (URL or folder).');
+  if (origin === undefined) throw new UsageError("A single file is checked against the site's manifest: add --origin with the site (URL or folder).");
   const { match, problems } = verifySingleFile(await readFile(path), path, origin);
   if (match === undefined) {
     io.stdout.write(lines(problems));
     return 1;
   }
-  const owner = match.id !== undefined ? `, document ${match.id} version ${match.version}` : match.issue !== undefined ? `, issue ${match.issue} version ${match.version}` : '';
+  const owner =
+    match.id !== undefined
+      ? `, document ${match.id} version ${match.version}`
+      : match.issue !== undefined
+        ? `, issue ${match.issue} version ${match.version}`
+        : '';
   io.stdout.write(`${path} is /${match.path}${owner} of manifest #${origin.sequence} (${origin.builtAt}): unchanged.\n`);
   return 0;
 }
@@ -123,10 +137,11 @@ async function readKeys(source: string, cwd: string): Promise<{ set: JwkSet; fro
   const text = /^https?:\/\//i.test(source)
     ? await (await fetch(source)).text()
     : await readFile(resolve(cwd, source), 'utf8').catch((error: unknown) => {
-      throw new UsageError(`--keys ${source} cannot be read: ${(error as Error).message}.`);
-    });
+        throw new UsageError(`--keys ${source} cannot be read: ${(error as Error).message}.`);
+      });
   const set = parseKeySet(text);
-  if (set === undefined || set.keys.length === 0) throw new UsageError(`--keys ${source} is not a JWK Set with an Ed25519 key ({"keys":[{"kty":"OKP","crv":"Ed25519",…}]}).`);
+  if (set === undefined || set.keys.length === 0)
+    throw new UsageError(`--keys ${source} is not a JWK Set with an Ed25519 key ({"keys":[{"kty":"OKP","crv":"Ed25519",…}]}).`);
   return { set, from: source };
 }
 
@@ -155,6 +170,8 @@ function summary(report: VerifyReport): string {
   out.push(lines(report.problems));
   const counts = new Map<string, number>();
   for (const problem of report.problems) counts.set(problem.kind, (counts.get(problem.kind) ?? 0) + 1);
-  out.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}) in ${report.checked} files checked.\n`);
+  out.push(
+    `${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}) in ${report.checked} files checked.\n`,
+  );
   return out.join('');
 }

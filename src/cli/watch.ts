@@ -8,7 +8,13 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles, type DocumentMemo, type FileContentCache,
+  type ContentEntry,
+  type ContentFiles,
+  createDocumentMemo,
+  createFileContentCache,
+  directContentFiles,
+  type DocumentMemo,
+  type FileContentCache,
 } from '../content/load.ts';
 import { type BuildArgs, loadAndReport, publishLocally } from './build.ts';
 import type { CliIo } from './io.ts';

@@ -18,7 +18,11 @@ export interface GroupCommitOptions<T> {
  * together.
  */
 export function groupCommit<T, R>(run: (items: T[]) => Promise<R[]>, options: GroupCommitOptions<T>): (item: T) => Promise<R> {
-  interface Waiting { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }
+  interface Waiting {
+    item: T;
+    resolve: (result: R) => void;
+    reject: (error: unknown) => void;
+  }
   let queue: Waiting[] = [];
   let inFlight = 0;
   let scheduled = false;

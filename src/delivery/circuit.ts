@@ -46,7 +46,8 @@ export function gateOf(circuit: EndpointCircuit, now: Date): Gate {
  */
 export function endpointVerdict(result: PostResult): 'failure' | 'answered' | 'neutral' {
   if (result.status !== undefined) return result.status >= 500 ? 'failure' : 'answered';
-  if (result.aborted === true || result.error === undefined || result.error.startsWith('refused') || result.error.startsWith('no signing secret')) return 'neutral';
+  if (result.aborted === true || result.error === undefined || result.error.startsWith('refused') || result.error.startsWith('no signing secret'))
+    return 'neutral';
   return 'failure';
 }
 

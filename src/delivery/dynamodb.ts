@@ -10,7 +10,15 @@
 // pending jobs in one Query; and claims and saves that are in flight at the same moment share one
 // transaction, each item still succeeding or failing on its own condition.
 
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, type QueryCommandInput, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { queryItems } from '../store/dynamodb.ts';
 import { describeFailure, errorName, isUnreachable } from '../store/errors.ts';
 import { StoreUnavailableError } from '../store/ports.ts';
@@ -61,7 +69,8 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
       return await work();
     } catch (error) {
       if (errorName(error) === 'ConditionalCheckFailedException') throw new DeliveryConflictError(`${what}: another sender changed the job first.`);
-      if (isUnreachable(error)) throw new StoreUnavailableError(`DynamoDB table ${table} cannot be reached (${what}): ${describeFailure(error)}`, { cause: error });
+      if (isUnreachable(error))
+        throw new StoreUnavailableError(`DynamoDB table ${table} cannot be reached (${what}): ${describeFailure(error)}`, { cause: error });
       throw error;
     }
   }
@@ -72,7 +81,10 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
     const unique = [...new Map(keys.map((key) => [keyString(key), key])).values()];
     const chunks: Key[][] = [];
     for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-    type Request = Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }>;
+    type Request = Record<
+      string,
+      { Keys: Record<string, unknown>[]; ConsistentRead: boolean; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }
+    >;
     await mapLimit(chunks, 4, async (chunk) => {
       let request: Request | undefined = {
         [table]: { Keys: chunk, ConsistentRead: true, ProjectionExpression: 'pk, sk, #value', ExpressionAttributeNames: { '#value': 'value' } },
@@ -112,7 +124,11 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
 
   /** Claims and saves of concurrent senders, as few transactions as are in flight together. */
   const commit = groupCommit<{ key: string; what: string; write: TransactItem }, boolean>(
-    (items) => transactEach(items.length === 1 ? (items[0]?.what ?? 'write delivery') : `write ${items.length} deliveries`, items.map((item) => item.write)),
+    (items) =>
+      transactEach(
+        items.length === 1 ? (items[0]?.what ?? 'write delivery') : `write ${items.length} deliveries`,
+        items.map((item) => item.write),
+      ),
     { maxBatch: TRANSACTION_ITEMS, maxInFlight: 1, keyOf: (item) => item.key },
   );
 
@@ -121,7 +137,9 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
    * when it has none yet). A partner's jobs go in slices of up to 99 with its counter; slices of
    * many partners share a transaction. Returns the jobs written, and whether all were.
    */
-  async function writeNewJobs(groups: Map<string, { counter: number | undefined; jobs: DeliveryJob[] }>): Promise<{ written: DeliveryJob[]; complete: boolean }> {
+  async function writeNewJobs(
+    groups: Map<string, { counter: number | undefined; jobs: DeliveryJob[] }>,
+  ): Promise<{ written: DeliveryJob[]; complete: boolean }> {
     // rounds[r] holds every partner's r-th slice: a counter may appear only once per transaction.
     const rounds: { partnerId: string; expected: number | undefined; jobs: DeliveryJob[] }[][] = [];
     for (const [partnerId, { counter, jobs }] of groups) {
@@ -227,7 +245,8 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
         const { written, complete } = await writeNewJobs(groups);
         created.push(...written);
         if (complete) break;
-        if (attempt === RECORD_ATTEMPTS) throw new DeliveryConflictError('record deliveries: other builds kept taking the same sequence numbers; run the build again.');
+        if (attempt === RECORD_ATTEMPTS)
+          throw new DeliveryConflictError('record deliveries: other builds kept taking the same sequence numbers; run the build again.');
         const done = new Set(written.map(keyOf));
         todo = fresh.filter((job) => !done.has(keyOf(job)));
         await pause(10 * attempt * (1 + Math.random()));
@@ -302,9 +321,7 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
     },
 
     async putPartnerState(state) {
-      await call('save partner state', () =>
-        client.send(new PutCommand({ TableName: table, Item: { pk: partnerKey(state.partnerId), sk: STATE, ...state } })),
-      );
+      await call('save partner state', () => client.send(new PutCommand({ TableName: table, Item: { pk: partnerKey(state.partnerId), sk: STATE, ...state } })));
     },
 
     async getCircuit(partnerId) {
@@ -318,12 +335,14 @@ export function createDynamoDeliveryStore({ client, table }: DynamoDeliveryStore
       const saved: EndpointCircuit = { ...circuit, version: circuit.version + 1 };
       try {
         await call('save circuit', () =>
-          client.send(new PutCommand({
-            TableName: table,
-            Item: { pk: partnerKey(circuit.partnerId), sk: CIRCUIT, ...saved },
-            ConditionExpression: circuit.version === 0 ? conditions.isNew : conditions.versionIs,
-            ...(circuit.version === 0 ? {} : { ExpressionAttributeValues: { ':expected': circuit.version } }),
-          })),
+          client.send(
+            new PutCommand({
+              TableName: table,
+              Item: { pk: partnerKey(circuit.partnerId), sk: CIRCUIT, ...saved },
+              ConditionExpression: circuit.version === 0 ? conditions.isNew : conditions.versionIs,
+              ...(circuit.version === 0 ? {} : { ExpressionAttributeValues: { ':expected': circuit.version } }),
+            }),
+          ),
         );
       } catch (error) {
         if (error instanceof DeliveryConflictError) return undefined;

@@ -79,7 +79,9 @@ export interface RecordDeliveriesInput {
 /** Record one job per change and partner whose profile takes the document (before or after the change). */
 export async function recordDeliveries({ store, site, partners, changes }: RecordDeliveriesInput): Promise<DeliveryJob[]> {
   const jobs: NewDeliveryJob[] = [];
-  const ordered = [...changes].sort((a, b) => (a.after.updatedAt === b.after.updatedAt ? (a.after.id < b.after.id ? -1 : 1) : a.after.updatedAt < b.after.updatedAt ? -1 : 1));
+  const ordered = [...changes].sort((a, b) =>
+    a.after.updatedAt === b.after.updatedAt ? (a.after.id < b.after.id ? -1 : 1) : a.after.updatedAt < b.after.updatedAt ? -1 : 1,
+  );
   for (const partner of partners) {
     for (const change of ordered) {
       const takes = partnerTakes(partner.takes, change.after) || (change.before !== undefined && partnerTakes(partner.takes, change.before));
@@ -161,9 +163,14 @@ export async function recordEmbargoedDeliveries(input: {
             type: 'document.embargoed',
             timestamp: input.now.toISOString(),
             data: {
-              id: doc.id, kind: doc.kind, title: doc.title, lang: doc.lang,
+              id: doc.id,
+              kind: doc.kind,
+              title: doc.title,
+              lang: doc.lang,
               url: new URL(doc.urlPath, input.site.baseUrl).href,
-              embargoUntil: doc.publishAt, digest: doc.digest, sequence,
+              embargoUntil: doc.publishAt,
+              digest: doc.digest,
+              sequence,
               ...(doc.summary === undefined ? {} : { summary: doc.summary }),
             },
           };

@@ -32,7 +32,10 @@ const awsSecretArn = z.string().superRefine((value, ctx) => {
   const [, partition, region] = match;
   const expected = partitionOf(region as string);
   if (partition !== expected) {
-    ctx.addIssue({ code: 'custom', message: `The region ${region} is in the ${expected} partition, so the ARN starts \`arn:${expected}:\`, not \`arn:${partition}:\`. Copy it from the stack output PartnerSecret<n>Arn.` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `The region ${region} is in the ${expected} partition, so the ARN starts \`arn:${expected}:\`, not \`arn:${partition}:\`. Copy it from the stack output PartnerSecret<n>Arn.`,
+    });
   }
 });
 
@@ -61,13 +64,7 @@ const partnerSchema = z.strictObject({
 
 const partnersSchema = z.strictObject({ partners: z.array(partnerSchema) });
 
-function message(
-  line: number,
-  column: number,
-  ruleId: string,
-  text: string,
-  extra: Pick<ContentMessage, 'hint' | 'expected' | 'actual'> = {},
-): ContentMessage {
+function message(line: number, column: number, ruleId: string, text: string, extra: Pick<ContentMessage, 'hint' | 'expected' | 'actual'> = {}): ContentMessage {
   return { file: PARTNERS_FILE, line, column, severity: 'error', message: text, ruleId, ...extra };
 }
 
@@ -108,9 +105,11 @@ export function parsePartners(text: string, site: SiteConfig): { partners?: Part
     const first = seen.get(partner.id);
     if (first !== undefined) {
       const { line, column } = at(['partners', i, 'id']);
-      messages.push(message(line, column, 'duplicate-partner-id', `The partner id \`${partner.id}\` is used twice.`, {
-        hint: `Partner ids are permanent; give this one another id (the first is partners[${first}]).`,
-      }));
+      messages.push(
+        message(line, column, 'duplicate-partner-id', `The partner id \`${partner.id}\` is used twice.`, {
+          hint: `Partner ids are permanent; give this one another id (the first is partners[${first}]).`,
+        }),
+      );
     }
     seen.set(partner.id, i);
     checkNames(partner.takes.departments ?? [], departments, ['partners', i, 'takes', 'departments'], 'unknown-department', '发布机构');

@@ -35,7 +35,11 @@ export function environmentSecrets(env: Record<string, string | undefined>): Sec
     const fix = (name: string) => `Set ${name} to the whsec_… value agreed with the partner.`;
     const secrets: SigningSecrets = { current: checked(value, `The environment variable ${ref.env}`, fix(ref.env)) };
     if (previous !== undefined && previous !== '') {
-      secrets.previous = checked(previous, `The environment variable ${previousVariable(ref.env)}`, `${fix(previousVariable(ref.env))} Unset it once the rotation is over.`);
+      secrets.previous = checked(
+        previous,
+        `The environment variable ${previousVariable(ref.env)}`,
+        `${fix(previousVariable(ref.env))} Unset it once the rotation is over.`,
+      );
     }
     return secrets;
   };

@@ -101,7 +101,13 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
   const shut = gateOf(stored, now);
   if (due.length === 0) return shut.kind === 'open' ? notBefore(shut.until) : waiting;
   if (state.disabled) {
-    for (const job of due) await bury(store, job, `endpoint disabled: ${state.reason ?? 'by an operator'}; run \`gazette deliveries redrive --partner ${partner.id}\` once it is fixed`, summary);
+    for (const job of due)
+      await bury(
+        store,
+        job,
+        `endpoint disabled: ${state.reason ?? 'by an operator'}; run \`gazette deliveries redrive --partner ${partner.id}\` once it is fixed`,
+        summary,
+      );
     return waiting;
   }
   /** Leave `jobs` as they are (pending, attempts unchanged); with an open circuit, nothing is due before `until`. */
@@ -130,22 +136,27 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
     const timeoutMs = Math.min(policy.timeoutMs, left);
     const startedAt = clock.now();
     if (!(await store.claimJob(job, plus(startedAt, timeoutMs * 2), startedAt.toISOString()))) continue;
-    const result: PostResult = secret === undefined
-      ? { latencyMs: 0, error: `no signing secret: ${secretError}` }
-      : await postOnce(partner.webhook.url, {
-        headers: {
-          ...webhookHeaders(secret, job.messageId, startedAt, job.payload),
-          ...(job.embargoUntil === undefined ? {} : { 'gazette-embargo-until': job.embargoUntil }),
-        },
-        body: job.payload,
-        timeoutMs,
-        mode: options.mode,
-      });
+    const result: PostResult =
+      secret === undefined
+        ? { latencyMs: 0, error: `no signing secret: ${secretError}` }
+        : await postOnce(partner.webhook.url, {
+            headers: {
+              ...webhookHeaders(secret, job.messageId, startedAt, job.payload),
+              ...(job.embargoUntil === undefined ? {} : { 'gazette-embargo-until': job.embargoUntil }),
+            },
+            body: job.payload,
+            timeoutMs,
+            mode: options.mode,
+          });
     if (result.timedOut === true && timeoutMs < policy.timeoutMs) {
       // Our time ran out, not the partner's: logged, but the job keeps its attempts and stays due.
       const error = `${result.error ?? 'timeout'}, cut short by the end of the invocation's time (not counted as an attempt)`;
       const attempt: DeliveryAttempt = { at: startedAt.toISOString(), latencyMs: result.latencyMs, error };
-      await save(store, { ...withoutLast(job), history: [...job.history, attempt].slice(-HISTORY_LIMIT), lastLatencyMs: result.latencyMs, lastError: error }, job.attempts);
+      await save(
+        store,
+        { ...withoutLast(job), history: [...job.history, attempt].slice(-HISTORY_LIMIT), lastLatencyMs: result.latencyMs, lastError: error },
+        job.attempts,
+      );
       return defer(due.slice(i));
     }
     summary.attempts++;
@@ -178,7 +189,8 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
     }
     await save(store, next, job.attempts);
     const verdict = endpointVerdict(result);
-    if (verdict === 'failure') circuit = await updateCircuit(store, circuit, (current) => afterFailure(current, clock.now(), attempt.error ?? 'no answer', policy));
+    if (verdict === 'failure')
+      circuit = await updateCircuit(store, circuit, (current) => afterFailure(current, clock.now(), attempt.error ?? 'no answer', policy));
     if (verdict === 'answered') circuit = await updateCircuit(store, circuit, afterAnswer);
     if (outcome === 'gone') {
       const reason = `${partner.webhook.url} answered 410 Gone at ${attempt.at}`;
@@ -203,7 +215,12 @@ const CIRCUIT_ROUNDS = 4;
  * Through a closed circuit; the one trial request of a half-open one (claimed in the store, so
  * only one sender makes it); or not before `until`.
  */
-async function passGate(store: DeliveryStore, circuit: EndpointCircuit, now: Date, policy: RetryPolicy): Promise<{ kind: 'closed' | 'trial'; circuit: EndpointCircuit } | { kind: 'open'; until: string }> {
+async function passGate(
+  store: DeliveryStore,
+  circuit: EndpointCircuit,
+  now: Date,
+  policy: RetryPolicy,
+): Promise<{ kind: 'closed' | 'trial'; circuit: EndpointCircuit } | { kind: 'open'; until: string }> {
   for (let round = 0; round < CIRCUIT_ROUNDS; round++) {
     const gate = gateOf(circuit, now);
     if (gate.kind !== 'trial') return gate.kind === 'open' ? gate : { kind: 'closed', circuit };
@@ -218,7 +235,11 @@ async function passGate(store: DeliveryStore, circuit: EndpointCircuit, now: Dat
  * Apply `change` to a partner's circuit and save it, reading it again when another sender saved
  * first. The breaker only advises: after a few lost races the last state read stands.
  */
-async function updateCircuit(store: DeliveryStore, circuit: EndpointCircuit, change: (circuit: EndpointCircuit) => EndpointCircuit | undefined): Promise<EndpointCircuit> {
+async function updateCircuit(
+  store: DeliveryStore,
+  circuit: EndpointCircuit,
+  change: (circuit: EndpointCircuit) => EndpointCircuit | undefined,
+): Promise<EndpointCircuit> {
   for (let round = 0; round < CIRCUIT_ROUNDS; round++) {
     const next = change(circuit);
     if (next === undefined) return circuit;
@@ -264,7 +285,13 @@ export async function redrive({ store, partners, partnerId, now }: RedriveOption
   for (const partner of partners) {
     if (partnerId !== undefined && partner.id !== partnerId) continue;
     const state = await store.getPartnerState(partner.id);
-    if (state.disabled) await store.putPartnerState({ partnerId: partner.id, disabled: false, reason: `re-enabled by redrive (was: ${state.reason ?? 'disabled'})`, changedAt: now.toISOString() });
+    if (state.disabled)
+      await store.putPartnerState({
+        partnerId: partner.id,
+        disabled: false,
+        reason: `re-enabled by redrive (was: ${state.reason ?? 'disabled'})`,
+        changedAt: now.toISOString(),
+      });
     // The operator says the endpoint is fixed: the re-sent jobs go out now, not after a cool-down.
     await updateCircuit(store, await store.getCircuit(partner.id), afterAnswer);
     for (const job of await store.listJobs(partner.id, 'dead')) {

@@ -75,7 +75,15 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
           const sequence = (counters.get(job.partnerId) ?? statements.getSequence.get(job.partnerId)?.value ?? 0) + 1;
           counters.set(job.partnerId, sequence);
           const { payload, ...rest } = job;
-          const recorded: DeliveryJob = { ...rest, sequence, payload: payload(sequence), status: 'pending', attempts: 0, nextAttemptAt: job.createdAt, history: [] };
+          const recorded: DeliveryJob = {
+            ...rest,
+            sequence,
+            payload: payload(sequence),
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: job.createdAt,
+            history: [],
+          };
           statements.insertJob.run(job.partnerId, job.messageId, sequence, recorded.status, recorded.attempts, JSON.stringify(recorded));
           written.push(recorded);
         }
@@ -105,14 +113,18 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
     },
 
     async saveJob(job, expectedAttempts) {
-      const saved = write('save delivery', () =>
-        statements.save.run(job.status, job.attempts, JSON.stringify(job), job.partnerId, job.messageId, expectedAttempts).changes === 1,
+      const saved = write(
+        'save delivery',
+        () => statements.save.run(job.status, job.attempts, JSON.stringify(job), job.partnerId, job.messageId, expectedAttempts).changes === 1,
       );
       if (!saved) throw new DeliveryConflictError('save delivery: another sender changed the job first.');
     },
 
     async getPartnerState(partnerId) {
-      return toState(partnerId, read('read partner state', () => statements.getState.get(partnerId)));
+      return toState(
+        partnerId,
+        read('read partner state', () => statements.getState.get(partnerId)),
+      );
     },
 
     async putPartnerState(state) {
@@ -120,7 +132,10 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
     },
 
     async getCircuit(partnerId) {
-      return toCircuit(partnerId, read('read circuit', () => statements.getCircuit.get(partnerId)));
+      return toCircuit(
+        partnerId,
+        read('read circuit', () => statements.getCircuit.get(partnerId)),
+      );
     },
 
     async saveCircuit(circuit) {

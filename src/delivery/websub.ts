@@ -41,7 +41,10 @@ export async function publishToHubs(options: PublishToHubsOptions): Promise<HubP
   if (pings.length === 0) return [];
   const budgetMs = Math.min(options.totalTimeoutMs ?? 20_000, options.deadline?.remainingMs() ?? Infinity);
   const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(new Error(`the pings' ${Math.round(budgetMs)} ms ran out; the hub catches up at the next change or by polling`)), budgetMs);
+  const timer = setTimeout(
+    () => stop.abort(new Error(`the pings' ${Math.round(budgetMs)} ms ran out; the hub catches up at the next change or by polling`)),
+    budgetMs,
+  );
   const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
   try {
     return await Promise.all(pings.map(({ hub, topic }) => pingHub(hub, topic, options, stop.signal, stopped)));

@@ -55,7 +55,8 @@ function manifestText(files: readonly BagFile[]): string {
 
 /** A label and value on one line; a value with line breaks is folded, as RFC 8493 §2.2.2 allows. */
 function infoLine({ label, value }: BagInfoEntry): string {
-  if (!/^[^:\s][^:\r\n]*$/.test(label) || label.trim() !== label) throw new Error(`Bag-info label "${label}" is not a valid label (no colon, no line break, no surrounding spaces).`);
+  if (!/^[^:\s][^:\r\n]*$/.test(label) || label.trim() !== label)
+    throw new Error(`Bag-info label "${label}" is not a valid label (no colon, no line break, no surrounding spaces).`);
   return `${label}: ${value.split(/\r\n|\r|\n/).join('\n  ')}\n`;
 }
 
@@ -67,7 +68,8 @@ function infoLine({ label, value }: BagInfoEntry): string {
 export function makeBag(name: string, payload: readonly BagFile[], info: readonly BagInfoEntry[]): Bag {
   const files = payload.map((file) => ({ path: `data/${checkedPayloadPath(file.path)}`, bytes: file.bytes })).sort(byPath);
   for (let i = 1; i < files.length; i++) {
-    if ((files[i] as BagFile).path === (files[i - 1] as BagFile).path) throw new Error(`Two payload files of bag ${name} have the path ${(files[i] as BagFile).path}.`);
+    if ((files[i] as BagFile).path === (files[i - 1] as BagFile).path)
+      throw new Error(`Two payload files of bag ${name} have the path ${(files[i] as BagFile).path}.`);
   }
   const text = (value: string) => new Uint8Array(Buffer.from(value, 'utf8'));
   const tags: BagFile[] = [

@@ -11,7 +11,17 @@ import { type Artifact, artifact } from '../outputs.ts';
 import { type ArtifactRef, type DocumentRecord, type IssueRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type Bag, type BagFile, makeBag, sha256Hex } from './bagit.ts';
 import { zipBag } from './zip.ts';
-import { type DepositFileRef, type DepositIssue, type DepositSite, documentDublinCore, documentMetadata, issueContents, issueDublinCore, issueLabel, jsonText } from './metadata.ts';
+import {
+  type DepositFileRef,
+  type DepositIssue,
+  type DepositSite,
+  documentDublinCore,
+  documentMetadata,
+  issueContents,
+  issueDublinCore,
+  issueLabel,
+  jsonText,
+} from './metadata.ts';
 
 // The bag's name and its ZIP's key are part of the key layout; the CLI imports them from here.
 export { depositName, depositZipKey };
@@ -90,7 +100,9 @@ export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
         return { record, artifact, file: ref(isPdf ? `${folder}/${name}` : `${folder}/attachments/${name}`, isPdf ? 'pdf' : 'attachment', artifact) };
       });
   });
-  const read = await mapLimit(wanted, 16, async ({ record, artifact }) => publishedBytes(objects, artifact, `the record of document ${record.id} (version ${record.version})`));
+  const read = await mapLimit(wanted, 16, async ({ record, artifact }) =>
+    publishedBytes(objects, artifact, `the record of document ${record.id} (version ${record.version})`),
+  );
   const folders = new Set<string>();
   const described = articles.map((record) => ({
     record,
@@ -98,14 +110,32 @@ export async function issueDeposit(input: IssueDepositInput): Promise<Bag> {
     files: wanted.flatMap((item, i) => (item.record === record ? [{ file: item.file, bytes: read[i] as Uint8Array }] : [])),
   }));
   for (const { record, folder, files } of described) {
-    if (folders.has(folder)) throw new DepositError(`Two articles of issue ${issue.year}-${issue.number} publish under the folder name "${folder}"; each needs its own URL.`);
+    if (folders.has(folder))
+      throw new DepositError(`Two articles of issue ${issue.year}-${issue.number} publish under the folder name "${folder}"; each needs its own URL.`);
     folders.add(folder);
     for (const { file, bytes } of files) payload.push({ path: file.path, bytes });
     const text = (value: string) => new Uint8Array(Buffer.from(value, 'utf8'));
     payload.push({ path: `${folder}/dc.xml`, bytes: text(documentDublinCore(site, issue, record)) });
-    payload.push({ path: `${folder}/metadata.json`, bytes: text(jsonText(documentMetadata(site, issue, record, files.map(({ file }) => file)))) });
+    payload.push({
+      path: `${folder}/metadata.json`,
+      bytes: text(
+        jsonText(
+          documentMetadata(
+            site,
+            issue,
+            record,
+            files.map(({ file }) => file),
+          ),
+        ),
+      ),
+    });
   }
-  const contents = issueContents(site, issue, described.map(({ record, folder }) => ({ record, folder })), issuePdf);
+  const contents = issueContents(
+    site,
+    issue,
+    described.map(({ record, folder }) => ({ record, folder })),
+    issuePdf,
+  );
   payload.push({ path: 'contents.json', bytes: new Uint8Array(Buffer.from(jsonText(contents), 'utf8')) });
   payload.push({ path: 'dc.xml', bytes: new Uint8Array(Buffer.from(issueDublinCore(site, issue), 'utf8')) });
 
@@ -152,8 +182,13 @@ export async function issueDepositArtifact(input: IssueDepositInput): Promise<Ar
  * The whole-issue PDF for the deposit of an issue being published: the one just rendered (among
  * `rendered`), else the one its record keeps (the version of record is never rendered again).
  */
-export function issuePdfFor(issue: Pick<IssueRecord, 'year' | 'number' | 'urlPath'>, rendered: readonly Artifact[], kept: ArtifactRef | undefined): IssueDepositInput['issuePdf'] {
+export function issuePdfFor(
+  issue: Pick<IssueRecord, 'year' | 'number' | 'urlPath'>,
+  rendered: readonly Artifact[],
+  kept: ArtifactRef | undefined,
+): IssueDepositInput['issuePdf'] {
   const fresh = rendered.find((item) => item.key === issuePdfKey(issue));
-  if (fresh !== undefined) return { ref: { key: fresh.key, size: fresh.body.byteLength, sha256: sha256Hex(fresh.body), contentType: fresh.contentType }, bytes: fresh.body };
+  if (fresh !== undefined)
+    return { ref: { key: fresh.key, size: fresh.body.byteLength, sha256: sha256Hex(fresh.body), contentType: fresh.contentType }, bytes: fresh.body };
   return kept === undefined ? undefined : { ref: kept };
 }

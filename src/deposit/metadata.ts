@@ -128,11 +128,18 @@ export function documentMetadata(site: DepositSite, issue: DepositIssue, record:
     ...(withdrawn || record.summary === undefined ? {} : { summary: record.summary }),
     tags: record.tags ?? [],
     url: absolute(site, record.urlPath),
-    ...(record.changeNote === undefined || record.version < 2 ? {} : { changeNote: record.changeNote, ...(record.changeDate === undefined ? {} : { changeDate: record.changeDate }) }),
+    ...(record.changeNote === undefined || record.version < 2
+      ? {}
+      : { changeNote: record.changeNote, ...(record.changeDate === undefined ? {} : { changeDate: record.changeDate }) }),
     // The API's link object, with what the record knows of the other document: its id.
     ...(record.supersededBy === undefined ? {} : { supersededBy: { id: record.supersededBy } }),
     ...(withdrawn
-      ? { withdrawn: { ...(record.withdrawnDate === undefined ? {} : { date: record.withdrawnDate }), ...(record.withdrawnReason === undefined ? {} : { reason: record.withdrawnReason }) } }
+      ? {
+          withdrawn: {
+            ...(record.withdrawnDate === undefined ? {} : { date: record.withdrawnDate }),
+            ...(record.withdrawnReason === undefined ? {} : { reason: record.withdrawnReason }),
+          },
+        }
       : {}),
     files,
   };
@@ -151,7 +158,10 @@ export function issueContents(
     named.set(name, [...(named.get(name) ?? []), article]);
   }
   // Sections in site.yaml order; one no longer in site.yaml follows, under its name.
-  const order = [...site.sections.map((section) => section.name), ...[...named.keys()].filter((name) => !site.sections.some((section) => section.name === name))];
+  const order = [
+    ...site.sections.map((section) => section.name),
+    ...[...named.keys()].filter((name) => !site.sections.some((section) => section.name === name)),
+  ];
   return {
     year: issue.year,
     number: issue.number,

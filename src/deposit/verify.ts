@@ -54,7 +54,13 @@ export async function verifyBag(bag: BagSource): Promise<BagReport> {
   const digestOf = async (path: string, algorithm: string) => {
     const key = `${algorithm}:${path}`;
     let digest = digests.get(key);
-    if (digest === undefined) digests.set(key, (digest = createHash(algorithm).update(await bag.read(path)).digest('hex')));
+    if (digest === undefined)
+      digests.set(
+        key,
+        (digest = createHash(algorithm)
+          .update(await bag.read(path))
+          .digest('hex')),
+      );
     return digest;
   };
 
@@ -78,7 +84,8 @@ export async function verifyBag(bag: BagSource): Promise<BagReport> {
         continue;
       }
       if (!isTag && !path.startsWith('data/')) problems.push(`${manifest} line ${line.line} lists ${path}, which is not in the payload folder data/.`);
-      if (isTag && (path.startsWith('data/') || /^tagmanifest-/.test(path))) problems.push(`${manifest} line ${line.line} lists ${path}; a tag manifest lists tag files only, not payload files or tag manifests.`);
+      if (isTag && (path.startsWith('data/') || /^tagmanifest-/.test(path)))
+        problems.push(`${manifest} line ${line.line} lists ${path}; a tag manifest lists tag files only, not payload files or tag manifests.`);
       if (seen.has(path)) problems.push(`${manifest} lists ${path} twice.`);
       seen.add(path);
       listed.add(path);
@@ -87,10 +94,12 @@ export async function verifyBag(bag: BagSource): Promise<BagReport> {
         continue;
       }
       const actual = await digestOf(path, algorithm);
-      if (actual !== checksum) problems.push(`${path} does not match ${manifest}: its ${name} is ${actual}, the manifest says ${checksum} (the file was changed or damaged).`);
+      if (actual !== checksum)
+        problems.push(`${path} does not match ${manifest}: its ${name} is ${actual}, the manifest says ${checksum} (the file was changed or damaged).`);
     }
     if (!isTag) {
-      for (const path of payload) if (!seen.has(path)) problems.push(`${path} is in the payload but not listed in ${manifest} (an extra file, or the manifest is incomplete).`);
+      for (const path of payload)
+        if (!seen.has(path)) problems.push(`${path} is in the payload but not listed in ${manifest} (an extra file, or the manifest is incomplete).`);
     }
   }
 
@@ -116,11 +125,14 @@ export async function verifyBag(bag: BagSource): Promise<BagReport> {
       const match = /^(\d+)\.(\d+)$/.exec(value);
       if (match === null) problems.push(`bag-info.txt: Payload-Oxum "${value}" is not <octets>.<files>.`);
       else if (Number(match[1]) !== payloadBytes || Number(match[2]) !== payload.length) {
-        problems.push(`bag-info.txt: Payload-Oxum says ${match[1]} bytes in ${match[2]} files; the payload has ${payloadBytes} bytes in ${payload.length} files.`);
+        problems.push(
+          `bag-info.txt: Payload-Oxum says ${match[1]} bytes in ${match[2]} files; the payload has ${payloadBytes} bytes in ${payload.length} files.`,
+        );
       }
     }
     for (const entry of info.entries) {
-      if (entry.label.toLowerCase() === 'bagging-date' && !/^\d{4}-\d{2}-\d{2}$/.test(entry.value.trim())) problems.push(`bag-info.txt: Bagging-Date "${entry.value}" is not YYYY-MM-DD.`);
+      if (entry.label.toLowerCase() === 'bagging-date' && !/^\d{4}-\d{2}-\d{2}$/.test(entry.value.trim()))
+        problems.push(`bag-info.txt: Bagging-Date "${entry.value}" is not YYYY-MM-DD.`);
     }
   }
   return { name: bag.name, problems, payloadFiles: payload.length, payloadBytes };

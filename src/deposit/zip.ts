@@ -43,6 +43,7 @@ export function unzipBag(bytes: Uint8Array): { name: string; files: BagFile[] } 
     names.add(path.slice(0, slash));
     files.push({ path: path.slice(slash + 1), bytes: body });
   }
-  if (names.size !== 1) throw new Error(`The ZIP holds ${names.size} top-level folders (${[...names].sort().join(', ') || 'none'}); a serialized bag has exactly one.`);
+  if (names.size !== 1)
+    throw new Error(`The ZIP holds ${names.size} top-level folders (${[...names].sort().join(', ') || 'none'}); a serialized bag has exactly one.`);
   return { name: [...names][0] as string, files };
 }

@@ -100,7 +100,12 @@ function columnsOfRecord(content: ContentSet, record: DocumentRecord): Column[] 
 }
 
 /** The listings a record appears in, as `facet:key`. */
-function listingKeys(content: ContentSet, record: DocumentRecord, ids: Pick<ApiIndex, 'departmentIds' | 'topicIds'>, columns = columnsOfRecord(content, record)): { facet: ListingFacet; key: string }[] {
+function listingKeys(
+  content: ContentSet,
+  record: DocumentRecord,
+  ids: Pick<ApiIndex, 'departmentIds' | 'topicIds'>,
+  columns = columnsOfRecord(content, record),
+): { facet: ListingFacet; key: string }[] {
   const keys: { facet: ListingFacet; key: string }[] = [];
   const department = ids.departmentIds.get(record.department);
   if (department !== undefined) keys.push({ facet: 'departments', key: department });
@@ -235,10 +240,10 @@ function renderDocument(index: ApiIndex, record: DocumentRecord) {
     ...(pdf === undefined ? {} : { pdf: fileOf(index, pdf) }),
     attachments: withdrawn ? [] : attachmentsOf(index, record),
     // Earlier versions keep their page at `v<n>/`; a withdrawal takes them down.
-    versions: withdrawn
-      ? []
-      : Array.from({ length: record.version - 1 }, (_, i) => ({ version: i + 1, url: index.url(versionPath(record.urlPath, i + 1)) })),
-    ...(record.changeNote === undefined || record.version < 2 ? {} : { changeNote: record.changeNote, ...(record.changeDate === undefined ? {} : { changeDate: record.changeDate }) }),
+    versions: withdrawn ? [] : Array.from({ length: record.version - 1 }, (_, i) => ({ version: i + 1, url: index.url(versionPath(record.urlPath, i + 1)) })),
+    ...(record.changeNote === undefined || record.version < 2
+      ? {}
+      : { changeNote: record.changeNote, ...(record.changeDate === undefined ? {} : { changeDate: record.changeDate }) }),
     translations: [...(index.translations.get(record.id) ?? [])].sort(byId).map((other) => link(index, other)),
     ...(replacement === undefined ? {} : { supersededBy: link(index, replacement) }),
     supersedes: [...(index.supersedes.get(record.id) ?? [])].sort(byId).map((other) => link(index, other)),
@@ -246,7 +251,12 @@ function renderDocument(index: ApiIndex, record: DocumentRecord) {
       ? []
       : (record.errata ?? []).map((erratum) => ({ title: erratum.title, version: erratum.version, date: erratum.date, url: index.url(erratum.urlPath) })),
     ...(withdrawn
-      ? { withdrawn: { ...(record.withdrawnDate === undefined ? {} : { date: record.withdrawnDate }), ...(record.withdrawnReason === undefined ? {} : { reason: record.withdrawnReason }) } }
+      ? {
+          withdrawn: {
+            ...(record.withdrawnDate === undefined ? {} : { date: record.withdrawnDate }),
+            ...(record.withdrawnReason === undefined ? {} : { reason: record.withdrawnReason }),
+          },
+        }
       : {}),
     // From content, never the build clock: the same content gives the same bytes, whenever built.
     published: record.publishAt ?? record.date,
@@ -332,7 +342,11 @@ function renderHead(input: DerivedInput, index: ApiIndex, facet: ListingFacet, k
     json: index.url(listingJsonPath(facet, key)),
     total: records.length,
     items: records.slice(0, API_HEAD_SIZE).map((record) => listItem(index, record)),
-    years: [...yearsOf(records).entries()].map(([year, list]) => ({ year: Number(year), count: list.length, json: index.url(listingJsonPath(facet, key, year)) })),
+    years: [...yearsOf(records).entries()].map(([year, list]) => ({
+      year: Number(year),
+      count: list.length,
+      json: index.url(listingJsonPath(facet, key, year)),
+    })),
   };
 }
 
@@ -353,22 +367,28 @@ function renderYear(input: DerivedInput, index: ApiIndex, facet: ListingFacet, k
 function listingEntries(input: DerivedInput, index: ApiIndex, facet: ListingFacet) {
   const { site, columns } = input.content;
   const entries =
-    facet === 'departments' ? site.departments.map((d) => ({ id: d.id, name: d.name }))
-    : facet === 'topics' ? site.topics.map((t) => ({ id: t.id, name: t.name }))
-    : columns.map((c) => ({ id: c.id, name: c.title }));
+    facet === 'departments'
+      ? site.departments.map((d) => ({ id: d.id, name: d.name }))
+      : facet === 'topics'
+        ? site.topics.map((t) => ({ id: t.id, name: t.name }))
+        : columns.map((c) => ({ id: c.id, name: c.title }));
   return entries.map((entry) => ({ ...entry, json: index.url(listingJsonPath(facet, entry.id)) }));
 }
 
 function renderIndex(input: DerivedInput, index: ApiIndex) {
   const { site } = input.content;
   return {
-    site: { name: site.name, ...(site.nameEn === undefined ? {} : { nameEn: site.nameEn }), url: site.baseUrl, publisher: site.publisher, gazetteTitle: site.gazetteTitle },
+    site: {
+      name: site.name,
+      ...(site.nameEn === undefined ? {} : { nameEn: site.nameEn }),
+      url: site.baseUrl,
+      publisher: site.publisher,
+      gazetteTitle: site.gazetteTitle,
+    },
     version: 1,
     documentTemplate: index.url(documentJsonPath('{id}')).replace(encodeURIComponent('{id}'), '{id}'),
     schemas: Object.fromEntries(apiSchemaNames.map((name) => [name, index.url(schemaPath(name))])),
-    issues: [...input.issues]
-      .sort((a, b) => b.year - a.year || b.number - a.number)
-      .map((issue) => issueSummary(index, issue)),
+    issues: [...input.issues].sort((a, b) => b.year - a.year || b.number - a.number).map((issue) => issueSummary(index, issue)),
     departments: listingEntries(input, index, 'departments'),
     topics: listingEntries(input, index, 'topics'),
     columns: listingEntries(input, index, 'columns'),

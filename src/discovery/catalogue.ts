@@ -11,7 +11,14 @@ import { pageArtifact } from '../render/html/page.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import { catalogueFacetPage, catalogueIndexPage, catalogueMonthPage } from '../../templates/catalogue.tsx';
 import {
-  CATALOGUE_PATH, catalogueKindLabels, catalogueKinds, facetMonthPath, type FacetName, facetNames, facetPath, type FacetValue,
+  CATALOGUE_PATH,
+  catalogueKindLabels,
+  catalogueKinds,
+  facetMonthPath,
+  type FacetName,
+  facetNames,
+  facetPath,
+  type FacetValue,
 } from './cataloguePaths.ts';
 import type { DerivedInput, DerivedOutput } from './outputs.ts';
 
@@ -31,14 +38,25 @@ export function facetValues(site: SiteConfig, entries: readonly DocumentRecord[]
   const years = [...new Set(entries.map((record) => record.date.slice(0, 4)))].sort().reverse();
   return [
     ...site.departments.map((department): FacetValue => ({
-      facet: 'bumen', value: department.id, label: department.name, feed: `departments/${department.id}`, feedContext: { department: department.name },
+      facet: 'bumen',
+      value: department.id,
+      label: department.name,
+      feed: `departments/${department.id}`,
+      feedContext: { department: department.name },
     })),
     ...site.topics.map((topic): FacetValue => ({
-      facet: 'zhuti', value: topic.id, label: topic.name, feed: `topics/${topic.id}`, feedContext: { topic: topic.name },
+      facet: 'zhuti',
+      value: topic.id,
+      label: topic.name,
+      feed: `topics/${topic.id}`,
+      feedContext: { topic: topic.name },
     })),
     ...years.map((year): FacetValue => ({ facet: 'niandu', value: year, label: `${year}年`, feed: 'all', feedContext: {} })),
     ...catalogueKinds.map((kind): FacetValue => ({
-      facet: 'leibie', value: kind, label: catalogueKindLabels[kind], feed: kind === 'article' ? 'gazette' : 'press',
+      facet: 'leibie',
+      value: kind,
+      label: catalogueKindLabels[kind],
+      feed: kind === 'article' ? 'gazette' : 'press',
       feedContext: { section: kind === 'article' ? 'gazette' : 'press' },
     })),
   ];
@@ -64,9 +82,7 @@ export function monthCounts(entries: readonly DocumentRecord[]): { month: string
 }
 
 export type CataloguePage =
-  | { kind: 'index' }
-  | { kind: 'facet'; facet: FacetName; value: string }
-  | { kind: 'month'; facet: FacetName; value: string; month: string };
+  { kind: 'index' } | { kind: 'facet'; facet: FacetName; value: string } | { kind: 'month'; facet: FacetName; value: string; month: string };
 
 export function cataloguePageId(page: CataloguePage): string {
   switch (page.kind) {
@@ -151,7 +167,12 @@ function renderCatalogue(input: DerivedInput, page: CataloguePage): Artifact[] {
   const value = values.find((entry) => entry.facet === page.facet && entry.value === page.value) ?? lostValue(page);
   const taken = byValue.get(`${page.facet}/${page.value}`) ?? [];
   if (page.kind === 'facet') {
-    return [pageArtifact(facetPath(page.facet, page.value), catalogueFacetPage(input.ctx, { value, entries: taken, headSize: CATALOGUE_HEAD_SIZE, months: monthCounts(taken) }))];
+    return [
+      pageArtifact(
+        facetPath(page.facet, page.value),
+        catalogueFacetPage(input.ctx, { value, entries: taken, headSize: CATALOGUE_HEAD_SIZE, months: monthCounts(taken) }),
+      ),
+    ];
   }
   const inMonth = taken.filter((record) => monthOf(record.date) === page.month);
   return [pageArtifact(facetMonthPath(page.facet, page.value, page.month), catalogueMonthPage(input.ctx, { value, month: page.month, entries: inMonth }))];

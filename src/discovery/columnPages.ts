@@ -19,20 +19,28 @@ import { shiftHeadings } from '../render/shiftHeadings.ts';
 import type { Change } from '../publish/indexPages.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import {
-  COLUMN_HEAD_SIZE, COLUMNS_PATH, type ColumnSummary, columnHead, columnMonth, columnMonthPath, columnsIndex, type FeedLink,
+  COLUMN_HEAD_SIZE,
+  COLUMNS_PATH,
+  type ColumnSummary,
+  columnHead,
+  columnMonth,
+  columnMonthPath,
+  columnsIndex,
+  type FeedLink,
 } from '../../templates/columns.tsx';
 import { type ColumnFacts, columnTakes } from './columns.ts';
 import type { DerivedInput, DerivedOutput } from './outputs.ts';
 
-export type ColumnPage =
-  | { kind: 'index' }
-  | { kind: 'head'; column: string }
-  | { kind: 'month'; column: string; month: string };
+export type ColumnPage = { kind: 'index' } | { kind: 'head'; column: string } | { kind: 'month'; column: string; month: string };
 
 /** A record's facts for a column rule (records carry department and topic by name). */
 export function recordFacts(record: DocumentRecord): ColumnFacts {
   return {
-    id: record.id, kind: record.kind, department: record.department, category: record.category, date: record.date,
+    id: record.id,
+    kind: record.kind,
+    department: record.department,
+    category: record.category,
+    date: record.date,
     ...(record.tags === undefined ? {} : { tags: record.tags }),
   };
 }
@@ -148,7 +156,10 @@ function render(input: DerivedInput, page: ColumnPage): Artifact[] {
       : feedFormats.map((format) => ({ label: formatLabels[format], href: `/${feedHeadKey(columnFeedName(column.id), format)}`, type: formatTypes[format] }));
   const description = descriptionHast(input, column);
   return [
-    pageArtifact(column.urlPath, columnHead(ctx, { column, latest, months: monthCounts(members), feeds, ...(description === undefined ? {} : { description }) })),
+    pageArtifact(
+      column.urlPath,
+      columnHead(ctx, { column, latest, months: monthCounts(members), feeds, ...(description === undefined ? {} : { description }) }),
+    ),
   ];
 }
 

@@ -76,7 +76,12 @@ export function issuerGroups(documents: readonly DocumentRecord[]): IssuerGroup[
   for (const entry of entries) {
     const last = groups.at(-1);
     if (last?.issuer === entry.issuer) last.documents.push(entry.record);
-    else groups.push({ issuer: entry.issuer, anchor: `wh-${[...entry.issuer].map((char) => char.codePointAt(0)?.toString(16)).join('-')}`, documents: [entry.record] });
+    else
+      groups.push({
+        issuer: entry.issuer,
+        anchor: `wh-${[...entry.issuer].map((char) => char.codePointAt(0)?.toString(16)).join('-')}`,
+        documents: [entry.record],
+      });
   }
   return groups;
 }

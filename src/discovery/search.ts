@@ -35,11 +35,7 @@ export const SEARCH_PATH = '/search/';
 export const SEARCH_DATA = 'search/';
 
 type SearchPage =
-  | { kind: 'page' }
-  | { kind: 'manifest' }
-  | { kind: 'shard'; shard: number }
-  | { kind: 'document'; n: number }
-  | { kind: 'update'; changes: readonly Change[] };
+  { kind: 'page' } | { kind: 'manifest' } | { kind: 'shard'; shard: number } | { kind: 'document'; n: number } | { kind: 'update'; changes: readonly Change[] };
 
 const built = new WeakMap<DerivedInput, SearchIndexFiles>();
 
@@ -117,7 +113,11 @@ export async function readSearchIndex(objects: ObjectStore, concurrency = 16): P
   if (stored === undefined) return 0;
   const manifest = JSON.parse(Buffer.from(stored.body).toString('utf8')) as Partial<SearchIndexFiles['manifest']>;
   if (manifest.format !== SEARCH_FORMAT || typeof manifest.shards !== 'number') return 1;
-  await mapLimit(Array.from({ length: manifest.shards }, (_, shard) => shard), concurrency, (shard) => objects.get(`${SITE_PREFIX}${shardKey(shard)}`));
+  await mapLimit(
+    Array.from({ length: manifest.shards }, (_, shard) => shard),
+    concurrency,
+    (shard) => objects.get(`${SITE_PREFIX}${shardKey(shard)}`),
+  );
   return 1 + manifest.shards;
 }
 
@@ -174,27 +174,31 @@ async function updateIndex(input: DerivedInput, changes: readonly Change[]): Pro
     artifacts.push(artifact('json', documentKey(n), doc === undefined ? '{}' : describeDocument(doc)));
   }
   const changed = new Set(updates.keys());
-  const rewritten = await mapLimit([...touched].sort((a, b) => a - b), 16, async (shard) => {
-    const bytes = await storedText(input, shardKey(shard));
-    if (bytes === undefined) return undefined;
-    const postings = decodeShard(bytes);
-    for (const [term, list] of postings) {
-      const kept: number[] = [];
-      for (let i = 0; i < list.length; i += 2) if (!changed.has(list[i] as number)) kept.push(list[i] as number, list[i + 1] as number);
-      postings.set(term, kept);
-    }
-    for (const [n, terms] of updates) {
-      for (const [term, value] of terms) {
-        if (termHash(term) % shards !== shard) continue;
-        const list = postings.get(term) ?? [];
-        let at = list.length;
-        while (at > 0 && (list[at - 2] as number) > n) at -= 2;
-        list.splice(at, 0, n, value);
-        postings.set(term, list);
+  const rewritten = await mapLimit(
+    [...touched].sort((a, b) => a - b),
+    16,
+    async (shard) => {
+      const bytes = await storedText(input, shardKey(shard));
+      if (bytes === undefined) return undefined;
+      const postings = decodeShard(bytes);
+      for (const [term, list] of postings) {
+        const kept: number[] = [];
+        for (let i = 0; i < list.length; i += 2) if (!changed.has(list[i] as number)) kept.push(list[i] as number, list[i + 1] as number);
+        postings.set(term, kept);
       }
-    }
-    return artifact('data', shardKey(shard), encodeShard(postings));
-  });
+      for (const [n, terms] of updates) {
+        for (const [term, value] of terms) {
+          if (termHash(term) % shards !== shard) continue;
+          const list = postings.get(term) ?? [];
+          let at = list.length;
+          while (at > 0 && (list[at - 2] as number) > n) at -= 2;
+          list.splice(at, 0, n, value);
+          postings.set(term, list);
+        }
+      }
+      return artifact('data', shardKey(shard), encodeShard(postings));
+    },
+  );
   if (rewritten.some((item) => item === undefined)) return renderAll(input);
   // Shards and document files first, the manifest that names them last.
   return [...(rewritten as Artifact[]), ...artifacts, manifestArtifact({ format: SEARCH_FORMAT, shards, documents: order.length })];

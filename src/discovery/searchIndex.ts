@@ -98,22 +98,24 @@ const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** One line of Markdown inline text as plain text: links to their text, images to their alt. */
 function inlineText(line: string): string {
-  return line
-    .replace(/<(script|style)\b[^]*?<\/\1\s*>/gi, '')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[\^[^\]]*\]/g, '')
-    .replace(/\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g, '$1')
-    .replace(/<((?:https?|mailto):[^>\s]+)>/g, '$1')
-    .replace(/<\/?[a-zA-Z][^>]*>/g, '')
-    // Escaped punctuation is kept: marked with U+E000 (private use) while emphasis goes.
-    .replace(/\\([!-/:-@[-`{-~])/g, '\uE000$1')
-    .replace(/(?<!\uE000)(\*{1,3}|_{2,3}|~~|`+)/g, '')
-    .replace(/\uE000/g, '')
-    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(parseInt(name.slice(2), 16));
-      if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
-      return entities[name.toLowerCase()] ?? whole;
-    });
+  return (
+    line
+      .replace(/<(script|style)\b[^]*?<\/\1\s*>/gi, '')
+      .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/\[\^[^\]]*\]/g, '')
+      .replace(/\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g, '$1')
+      .replace(/<((?:https?|mailto):[^>\s]+)>/g, '$1')
+      .replace(/<\/?[a-zA-Z][^>]*>/g, '')
+      // Escaped punctuation is kept: marked with U+E000 (private use) while emphasis goes.
+      .replace(/\\([!-/:-@[-`{-~])/g, '\uE000$1')
+      .replace(/(?<!\uE000)(\*{1,3}|_{2,3}|~~|`+)/g, '')
+      .replace(/\uE000/g, '')
+      .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+        if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+        if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+        return entities[name.toLowerCase()] ?? whole;
+      })
+  );
 }
 
 /**
@@ -154,14 +156,21 @@ export function markdownText(body: string): string {
     line = line.replace(/^\[\^[^\]]+\]:\s*/, () => ((block = true), ''));
     if (line.includes('|') && /^\|.*\|$/.test(line)) {
       block = true;
-      line = line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim()).join(' ');
+      line = line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim())
+        .join(' ');
     }
     if (block) end();
     paragraph.push(inlineText(line));
     if (block) end();
   }
   end();
-  return blocks.map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text !== '').join('\n');
+  return blocks
+    .map((text) => text.replace(/\s+/g, ' ').trim())
+    .filter((text) => text !== '')
+    .join('\n');
 }
 
 /** Conference questions and answers, as text. */

@@ -39,7 +39,10 @@ const discoveryPages: { output: string; paths: (input: DerivedInput) => string[]
   { output: 'permalinks', paths: () => [PERMALINK_INDEX_PATH] },
   { output: 'catalogue', paths: () => ['/xxgk/'] },
   { output: 'statistics', paths: () => ['/xxgk/tongji/'] },
-  { output: 'columns', paths: (input) => ['/zhuanlan/', ...[...input.content.columns].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1)).map((column) => column.urlPath)] },
+  {
+    output: 'columns',
+    paths: (input) => ['/zhuanlan/', ...[...input.content.columns].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1)).map((column) => column.urlPath)],
+  },
   { output: 'search', paths: () => ['/search/'] },
 ];
 
@@ -93,10 +96,9 @@ export function sitemapEntries(input: DerivedInput, outputs: readonly string[]):
 
   const gazette: SitemapEntry[] = [
     ...issues.map((issue) => ({ urlPath: issue.urlPath, lastmod: issue.date })),
-    ...published.filter((record) => record.kind === 'article').flatMap((record) => [
-      entry(record),
-      ...(record.errata ?? []).map((erratum) => ({ urlPath: erratum.urlPath, lastmod: erratum.date })),
-    ]),
+    ...published
+      .filter((record) => record.kind === 'article')
+      .flatMap((record) => [entry(record), ...(record.errata ?? []).map((erratum) => ({ urlPath: erratum.urlPath, lastmod: erratum.date }))]),
   ].sort(byPath);
   const press = published.filter(isPress).map(entry).sort(byPath);
 
@@ -239,7 +241,10 @@ async function allSitemapFiles(input: DerivedInput): Promise<SitemapFile[]> {
   if (known !== undefined) return known;
   // The registry imports this module: read it when rendering, once both are loaded.
   const { derivedOutputs } = await import('./outputs.ts');
-  const entries = sitemapEntries(input, derivedOutputs.map((output) => output.name));
+  const entries = sitemapEntries(
+    input,
+    derivedOutputs.map((output) => output.name),
+  );
   const files = parts.flatMap((part) => sitemapFiles(input.content.site.baseUrl, part, entries[part]));
   computed.set(input, files);
   return files;

@@ -11,12 +11,25 @@ import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { statisticsIndexPage, statisticsMonthPage, statisticsReportPage, statisticsYearPage } from '../../templates/stats.tsx';
 import { catalogueEntries } from './catalogue.ts';
 import {
-  STATISTICS_PATH, statisticsFilePath, statisticsMonthPath, statisticsReportJsonPath, statisticsReportPath, statisticsYearPath,
+  STATISTICS_PATH,
+  statisticsFilePath,
+  statisticsMonthPath,
+  statisticsReportJsonPath,
+  statisticsReportPath,
+  statisticsYearPath,
 } from './cataloguePaths.ts';
 import type { DerivedInput, DerivedOutput } from './outputs.ts';
 import {
-  annualReportFigures, type AnnualReportFigures, type DepartmentFigures, figureColumns, type PeriodFigures, statisticsYears,
-  statisticsYearsOf, TIMELY_WORKING_DAYS, type YearStatistics, yearStatistics,
+  annualReportFigures,
+  type AnnualReportFigures,
+  type DepartmentFigures,
+  figureColumns,
+  type PeriodFigures,
+  statisticsYears,
+  statisticsYearsOf,
+  TIMELY_WORKING_DAYS,
+  type YearStatistics,
+  yearStatistics,
 } from './statsFigures.ts';
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
@@ -38,7 +51,9 @@ export function statisticsCsv(stats: YearStatistics): string {
       row.rank,
       row.department,
       row.code,
-      ...figureColumns.map((c) => (c.key === 'within20Share' ? (row.within20Share === undefined ? undefined : (row.within20Share * 100).toFixed(1)) : row[c.key])),
+      ...figureColumns.map((c) =>
+        c.key === 'within20Share' ? (row.within20Share === undefined ? undefined : (row.within20Share * 100).toFixed(1)) : row[c.key],
+      ),
     ]),
   );
   return `\uFEFF${[header, ...rows].map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
@@ -46,7 +61,10 @@ export function statisticsCsv(stats: YearStatistics): string {
 
 function jsonRow(row: DepartmentFigures) {
   return {
-    rank: row.rank, departmentId: row.departmentId, department: row.department, code: row.code,
+    rank: row.rank,
+    departmentId: row.departmentId,
+    department: row.department,
+    code: row.code,
     ...Object.fromEntries(figureColumns.map((c) => [c.key, row[c.key] ?? null])),
   };
 }
@@ -83,7 +101,12 @@ export function annualReportJson(report: AnnualReportFigures, siteName: string):
     note: 'Pre-filled from the platform records for the annual report (政府信息公开工作年度报告); the editor checks them.',
     ...report,
     calendar: { weekdaysOnlyYears: report.calendar.weekdaysOnly },
-    timeliness: { ...report.timeliness, meanWorkingDays: report.timeliness.meanWorkingDays ?? null, medianWorkingDays: report.timeliness.medianWorkingDays ?? null, within20Share: report.timeliness.within20Share ?? null },
+    timeliness: {
+      ...report.timeliness,
+      meanWorkingDays: report.timeliness.meanWorkingDays ?? null,
+      medianWorkingDays: report.timeliness.medianWorkingDays ?? null,
+      within20Share: report.timeliness.within20Share ?? null,
+    },
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
@@ -175,7 +198,15 @@ function renderStatistics(input: DerivedInput, page: StatisticsPage): Artifact[]
   switch (page.kind) {
     case 'index':
       // The year period's total is its entries by 发布日期: counted here, without each year's figures.
-      return [pageArtifact(STATISTICS_PATH, statisticsIndexPage(ctx, data.years.map((year) => ({ year, total: data.perYear.get(year) ?? 0 }))))];
+      return [
+        pageArtifact(
+          STATISTICS_PATH,
+          statisticsIndexPage(
+            ctx,
+            data.years.map((year) => ({ year, total: data.perYear.get(year) ?? 0 })),
+          ),
+        ),
+      ];
     case 'year':
       return [pageArtifact(statisticsYearPath(page.year), statisticsYearPage(ctx, yearFigures(input, page.year)))];
     case 'month': {
@@ -184,7 +215,9 @@ function renderStatistics(input: DerivedInput, page: StatisticsPage): Artifact[]
       const period = stats.periods.find((p) => p.type === 'month' && p.period === page.month);
       // A month whose last entry moved away keeps a page, with no entries left.
       const figures = period ?? yearStatistics(content.site, content.calendar, [], year).periods[0];
-      return [pageArtifact(statisticsMonthPath(page.month), statisticsMonthPage(ctx, stats, { ...(figures as PeriodFigures), period: page.month, type: 'month' }))];
+      return [
+        pageArtifact(statisticsMonthPath(page.month), statisticsMonthPage(ctx, stats, { ...(figures as PeriodFigures), period: page.month, type: 'month' })),
+      ];
     }
     case 'downloads': {
       const stats = yearFigures(input, page.year);

@@ -165,7 +165,13 @@ function rankDepartments(rows: Omit<DepartmentFigures, 'rank'>[]): DepartmentFig
   });
 }
 
-function periodFigures(period: string, type: 'year' | 'month', departments: DepartmentRef[], records: readonly DocumentRecord[], calendar: WorkCalendar): PeriodFigures {
+function periodFigures(
+  period: string,
+  type: 'year' | 'month',
+  departments: DepartmentRef[],
+  records: readonly DocumentRecord[],
+  calendar: WorkCalendar,
+): PeriodFigures {
   const days = (list: readonly DocumentRecord[]) =>
     list.flatMap((record) => {
       const d = workingDaysToPublish(calendar, record);
@@ -225,21 +231,36 @@ export function yearStatistics(site: SiteConfig, calendar: WorkCalendar, entries
     year,
     periods: [
       periodFigures(String(year), 'year', departments, inYear, calendar),
-      ...months.map((month) => periodFigures(month, 'month', departments, inYear.filter((record) => record.date.startsWith(`${month}-`)), calendar)),
+      ...months.map((month) =>
+        periodFigures(
+          month,
+          'month',
+          departments,
+          inYear.filter((record) => record.date.startsWith(`${month}-`)),
+          calendar,
+        ),
+      ),
     ],
     calendar: calendarNote(calendar, year, inYear),
   };
 }
 
 export function annualReportFigures(
-  site: SiteConfig, calendar: WorkCalendar, entries: readonly DocumentRecord[], issues: readonly IssueRecord[], year: number,
+  site: SiteConfig,
+  calendar: WorkCalendar,
+  entries: readonly DocumentRecord[],
+  issues: readonly IssueRecord[],
+  year: number,
 ): AnnualReportFigures {
   const inYear = entries.filter((record) => yearOf(record.date) === year);
   const count = (predicate: (record: DocumentRecord) => boolean, list: readonly DocumentRecord[] = inYear) => list.filter(predicate).length;
   const byKind = Object.fromEntries(catalogueKinds.map((kind) => [kind, count((r) => r.kind === kind)])) as Record<DocumentKind, number>;
   const topics = [
     ...site.topics.map((topic) => ({ id: topic.id, name: topic.name })),
-    ...[...new Set(inYear.map((r) => r.category))].filter((name) => !site.topics.some((t) => t.name === name)).sort().map((name) => ({ id: name, name })),
+    ...[...new Set(inYear.map((r) => r.category))]
+      .filter((name) => !site.topics.some((t) => t.name === name))
+      .sort()
+      .map((name) => ({ id: name, name })),
   ];
   const days = inYear.flatMap((record) => {
     const d = workingDaysToPublish(calendar, record);

@@ -27,9 +27,7 @@ export function atomChunks(feed: Feed): Uint8Array[] {
     element('link', { rel: 'self', type: 'application/atom+xml', href: feed.self.atom }),
     feed.hubUrl === undefined ? '' : element('link', { rel: 'hub', href: feed.hubUrl }),
     feed.current === undefined ? '' : element('link', { rel: 'current', type: 'application/atom+xml', href: feed.current.atom }),
-    feed.prevArchive === undefined
-      ? ''
-      : element('link', { rel: 'prev-archive', type: 'application/atom+xml', href: feed.prevArchive.atom }),
+    feed.prevArchive === undefined ? '' : element('link', { rel: 'prev-archive', type: 'application/atom+xml', href: feed.prevArchive.atom }),
     feed.archive ? '<fh:archive/>' : '',
   ];
   const namespaces = [

@@ -60,7 +60,13 @@ export interface FeedSettings {
   archiveFullText: 'canonical' | 'every';
 }
 
-export const defaultFeedSettings: FeedSettings = { headSize: 50, archivePageSize: 50, utcOffset: DEFAULT_UTC_OFFSET, tagDate: DEFAULT_TAG_DATE, archiveFullText: 'canonical' };
+export const defaultFeedSettings: FeedSettings = {
+  headSize: 50,
+  archivePageSize: 50,
+  utcOffset: DEFAULT_UTC_OFFSET,
+  tagDate: DEFAULT_TAG_DATE,
+  archiveFullText: 'canonical',
+};
 
 export function formatUrls(baseUrl: string, key: (format: FeedFormat) => string): FormatUrls {
   const entries = feedFormats.map((format) => [format, new URL(key(format), baseUrl).href] as const);
@@ -72,39 +78,60 @@ export function tagPrefix(site: SiteConfig, settings: FeedSettings): string {
 }
 
 /** Every subscription feed of the site, in a fixed order. */
-export function feedDefinitions(
-  site: SiteConfig,
-  partners: readonly Partner[],
-  settings: FeedSettings,
-  columns: readonly FeedColumn[] = [],
-): FeedDefinition[] {
+export function feedDefinitions(site: SiteConfig, partners: readonly Partner[], settings: FeedSettings, columns: readonly FeedColumn[] = []): FeedDefinition[] {
   const hub = settings.hubUrl === undefined ? {} : { hubUrl: settings.hubUrl };
   const facetArchiveFullText = settings.archiveFullText === 'every';
   const base = { lang: site.lang, fullText: true, archiveFullText: facetArchiveFullText, ...hub };
   const feeds: FeedDefinition[] = [
     {
-      ...base, archiveFullText: true, name: 'all', title: `${site.name}`, description: `${site.name}发布的全部信息`, homePath: '/',
-      selects: 'all', takes: () => true,
+      ...base,
+      archiveFullText: true,
+      name: 'all',
+      title: `${site.name}`,
+      description: `${site.name}发布的全部信息`,
+      homePath: '/',
+      selects: 'all',
+      takes: () => true,
     },
     {
-      ...base, name: 'gazette', title: site.gazetteTitle, description: `${site.gazetteTitle}刊登的文件`, homePath: '/gazette/',
-      selects: 'kind=article', takes: (doc) => doc.kind === 'article',
+      ...base,
+      name: 'gazette',
+      title: site.gazetteTitle,
+      description: `${site.gazetteTitle}刊登的文件`,
+      homePath: '/gazette/',
+      selects: 'kind=article',
+      takes: (doc) => doc.kind === 'article',
     },
     {
-      ...base, name: 'press', title: `${site.name}新闻发布`, description: '新闻发布稿和新闻发布会', homePath: '/press/',
-      selects: 'kind!=article', takes: (doc) => doc.kind !== 'article',
+      ...base,
+      name: 'press',
+      title: `${site.name}新闻发布`,
+      description: '新闻发布稿和新闻发布会',
+      homePath: '/press/',
+      selects: 'kind!=article',
+      takes: (doc) => doc.kind !== 'article',
     },
   ];
   for (const department of site.departments) {
     feeds.push({
-      ...base, name: `departments/${department.id}`, title: `${department.name}`, description: `${department.name}发布的信息`,
-      homePath: '/', selects: `department=${department.name}`, takes: (doc) => doc.department === department.name,
+      ...base,
+      name: `departments/${department.id}`,
+      title: `${department.name}`,
+      description: `${department.name}发布的信息`,
+      homePath: '/',
+      selects: `department=${department.name}`,
+      takes: (doc) => doc.department === department.name,
     });
   }
   for (const topic of site.topics) {
     feeds.push({
-      ...base, name: `topics/${topic.id}`, title: `${site.name} · ${topic.name}`, description: `主题分类“${topic.name}”下的信息`,
-      homePath: '/', selects: `topic=${topic.name}`, takes: (doc) => doc.category === topic.name,
+      ...base,
+      name: `topics/${topic.id}`,
+      title: `${site.name} · ${topic.name}`,
+      description: `主题分类“${topic.name}”下的信息`,
+      homePath: '/',
+      selects: `topic=${topic.name}`,
+      takes: (doc) => doc.category === topic.name,
     });
   }
   const languages: { lang: Lang; title: string; description: string }[] = [
@@ -112,13 +139,25 @@ export function feedDefinitions(
     { lang: 'en', title: site.nameEn ?? `${site.name} (English)`, description: 'Information published in English' },
   ];
   for (const { lang, title, description } of languages) {
-    feeds.push({ ...base, lang, name: `lang/${lang.toLowerCase()}`, title, description, homePath: '/', selects: `lang=${lang}`, takes: (doc) => doc.lang === lang });
+    feeds.push({
+      ...base,
+      lang,
+      name: `lang/${lang.toLowerCase()}`,
+      title,
+      description,
+      homePath: '/',
+      selects: `lang=${lang}`,
+      takes: (doc) => doc.lang === lang,
+    });
   }
   for (const column of columns) {
     const { rule } = column;
     feeds.push({
-      ...base, name: columnFeedName(column.id), title: `${site.name} · 专栏：${column.title}`,
-      description: column.summary ?? `专栏“${column.title}”收录的信息`, homePath: column.urlPath,
+      ...base,
+      name: columnFeedName(column.id),
+      title: `${site.name} · 专栏：${column.title}`,
+      description: column.summary ?? `专栏“${column.title}”收录的信息`,
+      homePath: column.urlPath,
       // The rule in a fixed key order: a changed rule is a different history, an unchanged one is not.
       selects: `column=${JSON.stringify([rule.topics, rule.departments, rule.tags, rule.kinds, rule.documents, rule.from ?? null, rule.to ?? null])}`,
       takes: (doc) => columnTakes(rule, doc),

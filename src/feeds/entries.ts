@@ -40,7 +40,6 @@ export interface FeedEntrySource {
   hashes?: { path: string; sha256: string; size: number }[];
 }
 
-
 /**
  * The private entry fragment of a document version, to write beside its page during the build.
  * `html` is the sanitized body HTML as rendered; relative links become absolute here.
@@ -54,7 +53,13 @@ export function feedEntryArtifact(doc: GazetteDocument, html: string, record: Do
     const title = attachmentTitles.get(artifact.key);
     const pdf = artifact.key === pdfKey && title === undefined;
     if (title === undefined && !pdf) continue; // pages and body images are not enclosures
-    files.push({ urlPath: urlPathOfKey(artifact.key), mediaType: artifact.contentType, size: artifact.size, ...(title === undefined ? {} : { title }), ...(pdf ? { pdf } : {}) });
+    files.push({
+      urlPath: urlPathOfKey(artifact.key),
+      mediaType: artifact.contentType,
+      size: artifact.size,
+      ...(title === undefined ? {} : { title }),
+      ...(pdf ? { pdf } : {}),
+    });
   }
   const source: FeedEntrySource = {
     id: record.id,

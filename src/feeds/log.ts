@@ -70,7 +70,19 @@ export function latestPerId(items: readonly FeedLogItem[]): FeedLogItem[] {
  */
 export interface StoredLog {
   strings: string[];
-  items: [id: string, version: number, kind: number, lang: number, department: number, category: number, urlPath: string, date: string, at: string, withdrawn: 0 | 1, tags?: number[]][];
+  items: [
+    id: string,
+    version: number,
+    kind: number,
+    lang: number,
+    department: number,
+    category: number,
+    urlPath: string,
+    date: string,
+    at: string,
+    withdrawn: 0 | 1,
+    tags?: number[],
+  ][];
 }
 
 export function encodeLog(log: readonly FeedLogItem[]): StoredLog {
@@ -85,8 +97,17 @@ export function encodeLog(log: readonly FeedLogItem[]): StoredLog {
     return i;
   };
   const items = log.map((item): StoredLog['items'][number] => [
-    item.id, item.version, intern(item.kind), intern(item.lang), intern(item.department), intern(item.category),
-    item.urlPath, item.date, item.at, item.withdrawn ? 1 : 0, (item.tags ?? []).map(intern),
+    item.id,
+    item.version,
+    intern(item.kind),
+    intern(item.lang),
+    intern(item.department),
+    intern(item.category),
+    item.urlPath,
+    item.date,
+    item.at,
+    item.withdrawn ? 1 : 0,
+    (item.tags ?? []).map(intern),
   ]);
   return { strings, items };
 }
@@ -100,7 +121,15 @@ export function decodeLog(stored: StoredLog, legacyTags?: (id: string) => readon
   return stored.items.map(([id, version, kind, lang, department, category, urlPath, date, time, withdrawn, tagIndexes]) => {
     const tags = tagIndexes === undefined ? [...(legacyTags?.(id) ?? [])] : tagIndexes.map(at);
     return {
-      id, version, kind: at(kind) as DocumentKind, lang: at(lang) as Lang, department: at(department), category: at(category), urlPath, date, at: time,
+      id,
+      version,
+      kind: at(kind) as DocumentKind,
+      lang: at(lang) as Lang,
+      department: at(department),
+      category: at(category),
+      urlPath,
+      date,
+      at: time,
       ...(withdrawn === 1 ? { withdrawn: true as const } : {}),
       ...(tags.length === 0 ? {} : { tags }),
     };

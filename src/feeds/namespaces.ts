@@ -27,9 +27,7 @@ export function disclosureXml(d: Disclosure): string {
     d.signedDate === undefined ? '' : element('gazette:signedDate', {}, d.signedDate),
     element('gazette:date', {}, d.date),
     d.validity === undefined ? '' : element('gazette:validity', {}, d.validity),
-    d.issue === undefined
-      ? ''
-      : element('gazette:issue', { year: d.issue.year, number: d.issue.number, totalNumber: d.issue.totalNumber }),
+    d.issue === undefined ? '' : element('gazette:issue', { year: d.issue.year, number: d.issue.number, totalNumber: d.issue.totalNumber }),
     element('gazette:department', { code: d.department.code }, d.department.name),
     element('gazette:version', {}, String(d.version)),
     // The SHA-256 of each file of this version, as the site's signed manifest lists them.

@@ -27,9 +27,7 @@ export function rssChunks(feed: Feed): Uint8Array[] {
     element('atom:link', { rel: 'self', type: 'application/rss+xml', href: feed.self.rss }),
     feed.hubUrl === undefined ? '' : element('atom:link', { rel: 'hub', href: feed.hubUrl }),
     feed.current === undefined ? '' : element('atom:link', { rel: 'current', type: 'application/rss+xml', href: feed.current.rss }),
-    feed.prevArchive === undefined
-      ? ''
-      : element('atom:link', { rel: 'prev-archive', type: 'application/rss+xml', href: feed.prevArchive.rss }),
+    feed.prevArchive === undefined ? '' : element('atom:link', { rel: 'prev-archive', type: 'application/rss+xml', href: feed.prevArchive.rss }),
     feed.archive ? '<fh:archive/>' : '',
   ];
   const namespaces = [
@@ -61,9 +59,7 @@ function renderItem(entry: FeedEntry): Uint8Array {
     entry.summary === undefined ? '' : element('description', {}, entry.summary),
     entry.contentHtml === undefined ? '' : `<content:encoded>${cdata(entry.contentHtml)}</content:encoded>`,
     ...entry.categories.map((category) => element('category', { domain: category.scheme }, category.label)),
-    entry.enclosure === undefined
-      ? ''
-      : element('enclosure', { url: entry.enclosure.url, length: entry.enclosure.size, type: entry.enclosure.mediaType }),
+    entry.enclosure === undefined ? '' : element('enclosure', { url: entry.enclosure.url, length: entry.enclosure.size, type: entry.enclosure.mediaType }),
     disclosureXml(entry.disclosure),
   ];
   const item = encodeUtf8(`<item>${parts.join('')}</item>`);

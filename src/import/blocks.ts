@@ -170,8 +170,10 @@ function inlines(nodes: HtmlNode[], result: DocumentBlocks): Inline[] {
         const href = node.attrs['href'] ?? '';
         const ref = noteRef.exec(href);
         if (ref) out.push({ kind: 'note', label: noteLabel(ref[1] as string, ref[2] as string) });
-        else if (noteBackRef.test(href)) break; // the ↑ link back from a note
-        else if (href === '' || href.startsWith('#')) out.push(...inlines(node.children, result)); // bookmarks
+        else if (noteBackRef.test(href))
+          break; // the ↑ link back from a note
+        else if (href === '' || href.startsWith('#'))
+          out.push(...inlines(node.children, result)); // bookmarks
         else out.push({ kind: 'link', url: href, children: inlines(node.children, result) });
         break;
       }

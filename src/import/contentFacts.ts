@@ -44,7 +44,8 @@ export async function readContentFacts(root: string, year: number, number: numbe
     );
   }
   const issue = frontMatterOf(await readFile(indexFile, 'utf8'));
-  if (typeof issue?.['date'] !== 'string') throw new ContentFactsError(`the issue ${year}/${String(number).padStart(2, '0')} has no date in its index.md; run \`gazette check\` and fix it first.`);
+  if (typeof issue?.['date'] !== 'string')
+    throw new ContentFactsError(`the issue ${year}/${String(number).padStart(2, '0')} has no date in its index.md; run \`gazette check\` and fix it first.`);
   const ids = new Set<string>();
   const articles: ExistingArticle[] = [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true });

@@ -74,7 +74,13 @@ export async function planImport(bytes: Uint8Array, facts: ContentFacts, options
   if (docNumber !== undefined) fields['docNumber'] = docNumber;
   if (found.signedDate !== undefined) fields['signedDate'] = found.signedDate;
   fields['date'] = facts.issue.date;
-  findings.push({ field: 'date', value: facts.issue.date, from: `issue ${facts.issue.year}/${String(facts.issue.number).padStart(2, '0')}`, certainty: 'read', check: "发布日期: the issue's date, as for every article of an issue" });
+  findings.push({
+    field: 'date',
+    value: facts.issue.date,
+    from: `issue ${facts.issue.year}/${String(facts.issue.number).padStart(2, '0')}`,
+    certainty: 'read',
+    check: "发布日期: the issue's date, as for every article of an issue",
+  });
   fields['category'] = chooseCategory(found.title ?? '', department, facts, options, findings);
 
   const files: PlannedFile[] = [];
@@ -82,7 +88,16 @@ export async function planImport(bytes: Uint8Array, facts: ContentFacts, options
   const attachments = saveEmbedded(docx, slug, found.attachmentTitles, files, findings);
   if (attachments.length > 0) fields['attachments'] = attachments;
   for (const note of docx.notes) {
-    findings.push({ field: 'body', value: `[^${note.label}]`, from: note.paragraphs.map((p) => p.map((i) => (i.kind === 'text' ? i.value : '')).join('')).join(' ').slice(0, 60), certainty: 'read', check: 'a Word footnote or endnote, kept as a Markdown footnote' });
+    findings.push({
+      field: 'body',
+      value: `[^${note.label}]`,
+      from: note.paragraphs
+        .map((p) => p.map((i) => (i.kind === 'text' ? i.value : '')).join(''))
+        .join(' ')
+        .slice(0, 60),
+      certainty: 'read',
+      check: 'a Word footnote or endnote, kept as a Markdown footnote',
+    });
   }
   for (const block of found.body) {
     if (block.kind !== 'list' || !block.ordered) continue;
@@ -92,7 +107,8 @@ export async function planImport(bytes: Uint8Array, facts: ContentFacts, options
       value: 'numbered list',
       from: first?.kind === 'paragraph' ? plainText(first.inlines).slice(0, 60) : '',
       certainty: 'guess',
-      check: "Word numbered these lines itself, so their numbers (一、 or 1.) are not in the text; they became a numbered list 1. 2. 3.: if they are headings, write them as ## 一、…",
+      check:
+        'Word numbered these lines itself, so their numbers (一、 or 1.) are not in the text; they became a numbered list 1. 2. 3.: if they are headings, write them as ## 一、…',
     });
   }
   found.body.forEach((block, index) => {
@@ -119,7 +135,14 @@ function frontMatter(fields: Record<string, unknown>): string {
   return Object.entries(fields)
     .map(([key, value]) => {
       if (Array.isArray(value)) {
-        return `${key}:\n${value.map((entry: Record<string, string>) => `  - { ${Object.entries(entry).map(([k, v]) => `${k}: ${scalar(v)}`).join(', ')} }`).join('\n')}\n`;
+        return `${key}:\n${value
+          .map(
+            (entry: Record<string, string>) =>
+              `  - { ${Object.entries(entry)
+                .map(([k, v]) => `${k}: ${scalar(v)}`)
+                .join(', ')} }`,
+          )
+          .join('\n')}\n`;
       }
       return `${key}: ${scalar(String(value))}\n`;
     })
@@ -140,11 +163,23 @@ function mostCommon(values: (string | undefined)[]): string | undefined {
 
 const prefixOf = (article: ExistingArticle) => (article.docNumber === undefined ? undefined : /^(\p{Script=Han}+)〔/u.exec(article.docNumber)?.[1]);
 
-function chooseDepartment(signer: string | undefined, prefix: string | undefined, facts: ContentFacts, options: ImportOptions, findings: Finding[]): string | undefined {
+function chooseDepartment(
+  signer: string | undefined,
+  prefix: string | undefined,
+  facts: ContentFacts,
+  options: ImportOptions,
+  findings: Finding[],
+): string | undefined {
   if (options.department !== undefined) return options.department;
   if (signer !== undefined) {
     if (facts.departments.includes(signer)) {
-      findings.push({ field: 'department', value: signer, from: signer, certainty: 'read', check: '落款 (the issuing organ), a department of site.yaml; the line was taken out of the body: the PDF prints it over the date' });
+      findings.push({
+        field: 'department',
+        value: signer,
+        from: signer,
+        certainty: 'read',
+        check: '落款 (the issuing organ), a department of site.yaml; the line was taken out of the body: the PDF prints it over the date',
+      });
       return signer;
     }
     findings.push({
@@ -158,31 +193,55 @@ function chooseDepartment(signer: string | undefined, prefix: string | undefined
   }
   const learned = prefix === undefined ? undefined : mostCommon(facts.articles.filter((a) => prefixOf(a) === prefix).map((a) => a.department));
   if (learned !== undefined) {
-    findings.push({ field: 'department', value: learned, from: `文号 prefix ${prefix}`, certainty: 'guess', check: `no 落款 was found; the other ${prefix} documents are issued by ${learned}` });
+    findings.push({
+      field: 'department',
+      value: learned,
+      from: `文号 prefix ${prefix}`,
+      certainty: 'guess',
+      check: `no 落款 was found; the other ${prefix} documents are issued by ${learned}`,
+    });
     return learned;
   }
-  findings.push({ field: 'department', value: '', from: '', certainty: 'missing', check: 'no 落款 (issuing organ over the date) was found: write `department` with a department name of site.yaml, or pass --department' });
+  findings.push({
+    field: 'department',
+    value: '',
+    from: '',
+    certainty: 'missing',
+    check: 'no 落款 (issuing organ over the date) was found: write `department` with a department name of site.yaml, or pass --department',
+  });
   return undefined;
 }
 
 function chooseSection(prefix: string | undefined, department: string | undefined, facts: ContentFacts, options: ImportOptions, findings: Finding[]): string {
   if (options.section !== undefined) return options.section;
   const byPrefix = prefix === undefined ? undefined : mostCommon(facts.articles.filter((a) => prefixOf(a) === prefix).map((a) => a.section));
-  const byDepartment = department === undefined ? undefined : mostCommon(facts.articles.filter((a) => a.department === department && a.docNumber !== undefined).map((a) => a.section));
+  const byDepartment =
+    department === undefined
+      ? undefined
+      : mostCommon(facts.articles.filter((a) => a.department === department && a.docNumber !== undefined).map((a) => a.section));
   const [section, reason] =
     byPrefix !== undefined
       ? [byPrefix, `the section of the other ${prefix} documents`]
       : byDepartment !== undefined
         ? [byDepartment, `the section of other documents of ${department}`]
         : [facts.sections[0] as string, 'the first section of site.yaml: nothing in the document says which one']; // contentFacts guarantees one
-  findings.push({ field: 'section', value: section, from: prefix === undefined ? department ?? '' : `文号 prefix ${prefix}`, certainty: 'guess', check: `${reason}; choose the section of the issue it belongs to (or pass --section)` });
+  findings.push({
+    field: 'section',
+    value: section,
+    from: prefix === undefined ? (department ?? '') : `文号 prefix ${prefix}`,
+    certainty: 'guess',
+    check: `${reason}; choose the section of the issue it belongs to (or pass --section)`,
+  });
   return section;
 }
 
 function chooseCategory(title: string, department: string | undefined, facts: ContentFacts, options: ImportOptions, findings: Finding[]): string {
   if (options.category !== undefined) return options.category;
   // Organ names are left out first: 人民政府 would otherwise read as the topic 民政.
-  const subject = [...facts.departments].sort((a, b) => b.length - a.length).reduce((text, name) => text.replaceAll(name, ' '), title).replaceAll('人民政府', ' ');
+  const subject = [...facts.departments]
+    .sort((a, b) => b.length - a.length)
+    .reduce((text, name) => text.replaceAll(name, ' '), title)
+    .replaceAll('人民政府', ' ');
   const named = facts.topics.filter((topic) => subject.includes(topic)).sort((a, b) => b.length - a.length)[0];
   const byDepartment = department === undefined ? undefined : mostCommon(facts.articles.filter((a) => a.department === department).map((a) => a.category));
   const [category, from, reason] =
@@ -207,7 +266,13 @@ function chooseId(docNumber: string | undefined, facts: ContentFacts, options: I
       const stem = new RegExp(`^(.+)-${other[2]}-${other[3]}$`).exec(article.id)?.[1];
       const id = stem === undefined ? undefined : `${stem}-${year}-${serial}`;
       if (id !== undefined && idPattern.test(id)) {
-        findings.push({ field: 'id', value: id, from: docNumber as string, certainty: 'guess', check: `named like ${article.id}; ids are permanent: change it now if you want another` });
+        findings.push({
+          field: 'id',
+          value: id,
+          from: docNumber as string,
+          certainty: 'guess',
+          check: `named like ${article.id}; ids are permanent: change it now if you want another`,
+        });
         return id;
       }
     }
@@ -216,7 +281,13 @@ function chooseId(docNumber: string | undefined, facts: ContentFacts, options: I
   let n = 1;
   while (facts.ids.has(`${base}-${n}`)) n++;
   const id = `${base}-${n}`;
-  findings.push({ field: 'id', value: id, from: '', certainty: 'guess', check: 'the next free id of the issue; ids are permanent: change it now to a readable one (e.g. the 文号 in pinyin) or pass --id' });
+  findings.push({
+    field: 'id',
+    value: id,
+    from: '',
+    certainty: 'guess',
+    check: 'the next free id of the issue; ids are permanent: change it now to a readable one (e.g. the 文号 in pinyin) or pass --id',
+  });
   return id;
 }
 
@@ -244,16 +315,34 @@ function saveImages(docx: DocxContent, body: Block[], slug: string, files: Plann
   for (const image of docx.images) {
     const uses = inBody.filter((item) => item.index === image.index);
     if (uses.length === 0) {
-      findings.push({ field: 'body', value: '', from: `image ${image.index}`, certainty: 'read', check: `image ${image.index} stood in a line taken out of the body (banner, title, 文号, 落款 or date; often the seal) and was not saved` });
+      findings.push({
+        field: 'body',
+        value: '',
+        from: `image ${image.index}`,
+        certainty: 'read',
+        check: `image ${image.index} stood in a line taken out of the body (banner, title, 文号, 落款 or date; often the seal) and was not saved`,
+      });
       continue;
     }
     const extension = imageTypes[image.contentType];
     if (image.bytes === undefined) {
-      findings.push({ field: 'body', value: '', from: `image ${image.index}`, certainty: 'missing', check: `image ${image.index} was left out: ${image.problem ?? 'it could not be read'}. Ask the department for the picture, save it beside the article and insert it with ![说明](file.png)` });
+      findings.push({
+        field: 'body',
+        value: '',
+        from: `image ${image.index}`,
+        certainty: 'missing',
+        check: `image ${image.index} was left out: ${image.problem ?? 'it could not be read'}. Ask the department for the picture, save it beside the article and insert it with ![说明](file.png)`,
+      });
       continue;
     }
     if (extension === undefined) {
-      findings.push({ field: 'body', value: '', from: `image ${image.index} (${image.contentType})`, certainty: 'missing', check: `image ${image.index} is ${image.contentType}, which browsers do not show; it was left out: save it as PNG beside the article and insert it with ![说明](file.png)` });
+      findings.push({
+        field: 'body',
+        value: '',
+        from: `image ${image.index} (${image.contentType})`,
+        certainty: 'missing',
+        check: `image ${image.index} is ${image.contentType}, which browsers do not show; it was left out: save it as PNG beside the article and insert it with ![说明](file.png)`,
+      });
       continue;
     }
     const name = `${slug}-image-${image.index}.${extension}`;
@@ -267,7 +356,10 @@ function saveImages(docx: DocxContent, body: Block[], slug: string, files: Plann
       value: name,
       from: alt === '' ? `image ${image.index}` : `image ${image.index}: ${alt}`,
       certainty: alt === '' ? 'guess' : 'read',
-      check: alt === '' ? `saved beside the article; it had no description in Word, so it reads “图${image.index}”: write what it shows` : 'saved beside the article, with its description from Word',
+      check:
+        alt === ''
+          ? `saved beside the article; it had no description in Word, so it reads “图${image.index}”: write what it shows`
+          : 'saved beside the article, with its description from Word',
     });
   }
   return names;
@@ -278,7 +370,13 @@ function saveEmbedded(docx: DocxContent, slug: string, titles: string[], files: 
   for (const file of docx.embedded) {
     const extension = extname(file.name).slice(1).toLowerCase();
     if (!attachmentTypes.has(extension)) {
-      findings.push({ field: 'attachments', value: '', from: basename(file.name), certainty: 'missing', check: `an object embedded in Word (${basename(file.name)}) cannot be published as it is: open it in Word, save it as a PDF or Excel file beside the article and list it under \`attachments\`` });
+      findings.push({
+        field: 'attachments',
+        value: '',
+        from: basename(file.name),
+        certainty: 'missing',
+        check: `an object embedded in Word (${basename(file.name)}) cannot be published as it is: open it in Word, save it as a PDF or Excel file beside the article and list it under \`attachments\``,
+      });
       continue;
     }
     const number = attachments.length + 1;
@@ -291,11 +389,20 @@ function saveEmbedded(docx: DocxContent, slug: string, titles: string[], files: 
       value: name,
       from: title === undefined ? basename(file.name) : `附件：${title}`,
       certainty: 'guess',
-      check: title === undefined ? 'a file embedded in Word, titled with its file name: write its real title' : 'a file embedded in Word, matched by order with the 附件 line: check the file is that attachment',
+      check:
+        title === undefined
+          ? 'a file embedded in Word, titled with its file name: write its real title'
+          : 'a file embedded in Word, matched by order with the 附件 line: check the file is that attachment',
     });
   }
   for (const title of titles.slice(attachments.length)) {
-    findings.push({ field: 'attachments', value: '', from: `附件：${title}`, certainty: 'missing', check: 'the document names this attachment but the .docx does not contain it: put the file beside the article and list it under `attachments`' });
+    findings.push({
+      field: 'attachments',
+      value: '',
+      from: `附件：${title}`,
+      certainty: 'missing',
+      check: 'the document names this attachment but the .docx does not contain it: put the file beside the article and list it under `attachments`',
+    });
   }
   return attachments;
 }

@@ -51,8 +51,7 @@ function paragraph(inlines: Inline[], ctx: MarkdownContext): string {
 
 function table(rows: Inline[][][], ctx: MarkdownContext): string {
   const width = Math.max(...rows.map((row) => row.length));
-  const line = (row: Inline[][]) =>
-    `| ${Array.from({ length: width }, (_, i) => inlineMarkdown(row[i] ?? [], ctx, { breaks: ' ' }).trim()).join(' | ')} |`;
+  const line = (row: Inline[][]) => `| ${Array.from({ length: width }, (_, i) => inlineMarkdown(row[i] ?? [], ctx, { breaks: ' ' }).trim()).join(' | ')} |`;
   const [head = [], ...body] = rows;
   return [line(head), `|${' --- |'.repeat(width)}`, ...body.map(line)].join('\n');
 }
@@ -112,8 +111,17 @@ function emphasis(marker: string, inner: string, before: string, after: string, 
   const letter = (char: string) => char !== '' && !edge.test(char);
   let start = 0;
   let end = chars.length;
-  while (start < end && (/\s/.test(chars[start] as string) || (letter(before) && edge.test(chars[start] as string) && !'\\[!'.includes(chars[start] as string)))) start++;
-  while (end > start && (/\s/.test(chars[end - 1] as string) || (letter(after) && edge.test(chars[end - 1] as string) && chars[end - 2] !== '\\' && !')]'.includes(chars[end - 1] as string)))) end--;
+  while (
+    start < end &&
+    (/\s/.test(chars[start] as string) || (letter(before) && edge.test(chars[start] as string) && !'\\[!'.includes(chars[start] as string)))
+  )
+    start++;
+  while (
+    end > start &&
+    (/\s/.test(chars[end - 1] as string) ||
+      (letter(after) && edge.test(chars[end - 1] as string) && chars[end - 2] !== '\\' && !')]'.includes(chars[end - 1] as string)))
+  )
+    end--;
   const middle = chars.slice(start, end).join('');
   if (middle.trim() === '') return inner;
   return `${chars.slice(0, start).join('')}${marker}${middle}${marker}${chars.slice(end).join('')}`;
@@ -125,7 +133,8 @@ function merge(list: Inline[]): Inline[] {
   for (const item of list) {
     const last = out.at(-1);
     if (last?.kind === 'text' && item.kind === 'text') out[out.length - 1] = { kind: 'text', value: last.value + item.value };
-    else if ((last?.kind === 'strong' || last?.kind === 'emphasis') && item.kind === last.kind) out[out.length - 1] = { kind: last.kind, children: [...last.children, ...item.children] };
+    else if ((last?.kind === 'strong' || last?.kind === 'emphasis') && item.kind === last.kind)
+      out[out.length - 1] = { kind: last.kind, children: [...last.children, ...item.children] };
     else out.push(item);
   }
   return out;

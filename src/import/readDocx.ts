@@ -37,7 +37,9 @@ const startsWith = (bytes: Uint8Array, signature: number[]) => signature.every((
 
 export async function readDocx(bytes: Uint8Array): Promise<DocxContent> {
   if (bytes.length > MAX_DOCX_BYTES) {
-    throw new DocxError(`the file is ${Math.round(bytes.length / 2 ** 20)} MiB; a Word document for the gazette is at most ${MAX_DOCX_BYTES / 2 ** 20} MiB. Compress its pictures in Word (File → Compress Pictures) or send large tables as separate attachments.`);
+    throw new DocxError(
+      `the file is ${Math.round(bytes.length / 2 ** 20)} MiB; a Word document for the gazette is at most ${MAX_DOCX_BYTES / 2 ** 20} MiB. Compress its pictures in Word (File → Compress Pictures) or send large tables as separate attachments.`,
+    );
   }
   if (bytes.length === 0) throw new DocxError('the file is empty. Save the document again from Word as a .docx and import that file.');
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {
@@ -46,8 +48,14 @@ export async function readDocx(bytes: Uint8Array): Promise<DocxContent> {
     );
   }
   if (!startsWith(bytes, [0x50, 0x4b])) {
-    const kind = startsWith(bytes, [0x25, 0x50, 0x44, 0x46]) ? 'a PDF' : startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66]) ? 'an RTF document' : 'not a ZIP package';
-    throw new DocxError(`this is ${kind}, so it is not a .docx (a .docx is a ZIP package of XML files). Open it in Word or WPS, save it as Word Document (.docx), and import that file.`);
+    const kind = startsWith(bytes, [0x25, 0x50, 0x44, 0x46])
+      ? 'a PDF'
+      : startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66])
+        ? 'an RTF document'
+        : 'not a ZIP package';
+    throw new DocxError(
+      `this is ${kind}, so it is not a .docx (a .docx is a ZIP package of XML files). Open it in Word or WPS, save it as Word Document (.docx), and import that file.`,
+    );
   }
   let names: string[];
   let entries: ReturnType<typeof zipEntries>;
@@ -56,11 +64,19 @@ export async function readDocx(bytes: Uint8Array): Promise<DocxContent> {
     names = entries.map((entry) => entry.name);
   } catch (error) {
     if (!(error instanceof ZipError)) throw error;
-    throw new DocxError(`the .docx is damaged: ${error.message}. Ask the department to send it again, or open it in Word (which offers to repair it) and save it as a new .docx.`);
+    throw new DocxError(
+      `the .docx is damaged: ${error.message}. Ask the department to send it again, or open it in Word (which offers to repair it) and save it as a new .docx.`,
+    );
   }
   if (!names.includes('word/document.xml')) {
-    const kind = names.includes('xl/workbook.xml') ? 'an Excel workbook' : names.includes('ppt/presentation.xml') ? 'a PowerPoint presentation' : 'a ZIP archive';
-    throw new DocxError(`this is ${kind}, not a Word document: it has no word/document.xml. Import the .docx the department sent; attach other files to the article with \`attachments\`.`);
+    const kind = names.includes('xl/workbook.xml')
+      ? 'an Excel workbook'
+      : names.includes('ppt/presentation.xml')
+        ? 'a PowerPoint presentation'
+        : 'a ZIP archive';
+    throw new DocxError(
+      `this is ${kind}, not a Word document: it has no word/document.xml. Import the .docx the department sent; attach other files to the article with \`attachments\`.`,
+    );
   }
 
   const images: DocxImage[] = [];

@@ -60,11 +60,20 @@ export function recognize(blocks: readonly Block[]): Recognized {
         value: result.docNumber,
         from: text,
         certainty: result.docNumber === text ? 'read' : 'guess',
-        check: result.docNumber === text ? 'the 文号 as written' : 'the 文号 was rewritten with 六角括号 〔〕 and without spaces or leading zeros, as `gazette check` requires',
+        check:
+          result.docNumber === text
+            ? 'the 文号 as written'
+            : 'the 文号 was rewritten with 六角括号 〔〕 and without spaces or leading zeros, as `gazette check` requires',
       });
     } else if (organBanner.test(text) && block.kind !== 'heading') {
       remove(remaining, block);
-      findings.push({ field: 'body', value: '', from: text, certainty: 'read', check: 'the 发文机关标志 (red banner) was left out: the site prints its own masthead' });
+      findings.push({
+        field: 'body',
+        value: '',
+        from: text,
+        certainty: 'read',
+        check: 'the 发文机关标志 (red banner) was left out: the site prints its own masthead',
+      });
     }
   }
   const titleBlock = remaining.find((block) => block.kind === 'heading' && block.title) ?? firstTitleCandidate(remaining);
@@ -82,7 +91,7 @@ export function recognize(blocks: readonly Block[]): Recognized {
       value: text,
       from: text,
       certainty: styled ? 'read' : 'guess',
-      check: styled ? 'the paragraph in Word\'s Title style' : 'the first paragraph was taken as the title: check it is the whole title and nothing more',
+      check: styled ? "the paragraph in Word's Title style" : 'the first paragraph was taken as the title: check it is the whole title and nothing more',
     });
   } else {
     findings.push({ field: 'title', value: '', from: '', certainty: 'missing', check: 'no title was found: write `title` in the front matter' });
@@ -94,7 +103,13 @@ export function recognize(blocks: readonly Block[]): Recognized {
     const text = textOf(first);
     if (/[：:]$/.test(text) && text.length <= 100 && !markers.some((marker) => marker.test(text))) {
       if (text.endsWith(':')) replaceLastText(first.inlines, ':', '：');
-      findings.push({ field: '主送机关', value: text.replace(/:$/, '：'), from: text, certainty: 'read', check: 'kept as the first line of the body, where the site shows the addressees' });
+      findings.push({
+        field: '主送机关',
+        value: text.replace(/:$/, '：'),
+        from: text,
+        certainty: 'read',
+        check: 'kept as the first line of the body, where the site shows the addressees',
+      });
     }
   }
 
@@ -104,7 +119,13 @@ export function recognize(blocks: readonly Block[]): Recognized {
     const dateBlock = remaining[dateIndex] as Block;
     const text = textOf(dateBlock);
     result.signedDate = parseChineseDate(text);
-    findings.push({ field: 'signedDate', value: result.signedDate as string, from: text, certainty: 'read', check: '成文日期; the line was taken out of the body: the PDF prints it under the 落款' });
+    findings.push({
+      field: 'signedDate',
+      value: result.signedDate as string,
+      from: text,
+      certainty: 'read',
+      check: '成文日期; the line was taken out of the body: the PDF prints it under the 落款',
+    });
     const before = remaining[dateIndex - 1];
     const organ = before === undefined ? '' : textOf(before);
     if (before?.kind === 'paragraph' && organ.length >= 2 && organ.length <= 40 && !/[，。：；,:;、（）()]/.test(organ)) {
@@ -114,7 +135,13 @@ export function recognize(blocks: readonly Block[]): Recognized {
       remaining.splice(dateIndex, 1);
     }
   } else {
-    findings.push({ field: 'signedDate', value: '', from: '', certainty: 'missing', check: 'no 成文日期 (a last line like 二〇一〇年五月十二日) was found: write `signedDate` as YYYY-MM-DD' });
+    findings.push({
+      field: 'signedDate',
+      value: '',
+      from: '',
+      certainty: 'missing',
+      check: 'no 成文日期 (a last line like 二〇一〇年五月十二日) was found: write `signedDate` as YYYY-MM-DD',
+    });
   }
 
   // 附件：1. … with the further attachments on the lines below, numbered: titles, not headings.
@@ -185,7 +212,8 @@ function headings(blocks: Block[], findings: Finding[], attachmentLines: Set<Blo
         value: `${'#'.repeat(level)} ${text}`,
         from: clip(text),
         certainty: 'guess',
-        check: block.kind === 'paragraph' ? 'a short line opening with a heading number became a heading' : `Word's heading style became a level-${level} heading`,
+        check:
+          block.kind === 'paragraph' ? 'a short line opening with a heading number became a heading' : `Word's heading style became a level-${level} heading`,
       });
     }
     return { kind: 'heading', level, inlines: block.inlines, title: false };

@@ -181,7 +181,10 @@ async function main() {
         .finally(() => process.exit(0));
     }
   });
-  const interrupted = await stat(mark).then((found) => found.mtimeMs, () => undefined);
+  const interrupted = await stat(mark).then(
+    (found) => found.mtimeMs,
+    () => undefined,
+  );
   if (interrupted !== undefined) {
     const removed = await removeInterruptedWrites(directory, interrupted - 1000);
     if (removed.length > 0) process.stderr.write(`Removed ${removed.length} object(s) a stopped server left half-written: ${removed.slice(0, 5).join(', ')}\n`);

@@ -136,8 +136,7 @@ async function startS3rver(directory: string, deadline: number, children: Set<Ch
   children.add(child);
   const output = captureOutput(child);
   const port = await new Promise<number>((resolvePort, reject) => {
-    const fail = (why: string): void =>
-      reject(new EmbeddedServerError(`The embedded S3 server (s3rver) ${why}.${tail(output())}`));
+    const fail = (why: string): void => reject(new EmbeddedServerError(`The embedded S3 server (s3rver) ${why}.${tail(output())}`));
     const timer = setTimeout(() => fail('did not start in time'), Math.max(0, deadline - performance.now()));
     child.on('message', (report: HostReport) => {
       clearTimeout(timer);

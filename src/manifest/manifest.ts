@@ -17,7 +17,7 @@ export const MANIFEST_FORMAT = 'gazette-manifest/1';
  * bytes; each feed item carries its document's file hashes instead, which the manifest covers.
  */
 export const UNLISTED: readonly { prefix: string; reason: string }[] = [
-  { prefix: 'feeds/', reason: 'feeds change between builds; each item carries the SHA-256 of its document\'s files' },
+  { prefix: 'feeds/', reason: "feeds change between builds; each item carries the SHA-256 of its document's files" },
   { prefix: `${WELL_KNOWN}gazette-`, reason: 'the manifest, its signature and the public keys themselves' },
 ];
 
@@ -97,7 +97,8 @@ export function parseManifest(bytes: Uint8Array, source: string): Manifest {
   } catch (error) {
     throw new ManifestFormatError(`${source} is not JSON: ${(error as Error).message}.`);
   }
-  if (value.format !== MANIFEST_FORMAT) throw new ManifestFormatError(`${source} is not a Gazette manifest (format ${JSON.stringify(value.format)}, expected "${MANIFEST_FORMAT}").`);
+  if (value.format !== MANIFEST_FORMAT)
+    throw new ManifestFormatError(`${source} is not a Gazette manifest (format ${JSON.stringify(value.format)}, expected "${MANIFEST_FORMAT}").`);
   if (typeof value.sequence !== 'number' || typeof value.builtAt !== 'string' || typeof value.site !== 'string' || !Array.isArray(value.files)) {
     throw new ManifestFormatError(`${source} lacks its site, sequence, builtAt or files.`);
   }

@@ -75,20 +75,19 @@ export function signDetached(payload: Uint8Array, key: SigningKey): string {
   return `${header}..${sign(null, input, key.privateKey).toString('base64url')}\n`;
 }
 
-export type DetachedVerdict =
-  | { ok: true; kid: string }
-  | { ok: false; kid?: string; reason: 'malformed' | 'unknown-key' | 'bad-signature'; message: string };
+export type DetachedVerdict = { ok: true; kid: string } | { ok: false; kid?: string; reason: 'malformed' | 'unknown-key' | 'bad-signature'; message: string };
 
 /** Check a detached compact JWS over `payload` with the keys of `keys`. */
 export function verifyDetached(jws: string, payload: Uint8Array, keys: JwkSet): DetachedVerdict {
   const parts = jws.trim().split('.');
-  if (parts.length !== 3 || parts[1] !== '') return { ok: false, reason: 'malformed', message: 'The signature is not a compact JWS with a detached payload (`<header>..<signature>`).' };
+  if (parts.length !== 3 || parts[1] !== '')
+    return { ok: false, reason: 'malformed', message: 'The signature is not a compact JWS with a detached payload (`<header>..<signature>`).' };
   const [header, , signature] = parts as [string, string, string];
   let fields: { alg?: unknown; kid?: unknown };
   try {
     fields = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as typeof fields;
   } catch {
-    return { ok: false, reason: 'malformed', message: 'The signature\'s JWS header is not base64url JSON.' };
+    return { ok: false, reason: 'malformed', message: "The signature's JWS header is not base64url JSON." };
   }
   if (fields.alg !== 'EdDSA' || typeof fields.kid !== 'string') {
     return { ok: false, reason: 'malformed', message: `The signature's header must name alg "EdDSA" and a kid; it has ${JSON.stringify(fields)}.` };
@@ -96,7 +95,12 @@ export function verifyDetached(jws: string, payload: Uint8Array, keys: JwkSet): 
   const kid = fields.kid;
   const jwk = keys.keys.find((candidate) => candidate.kid === kid);
   if (jwk === undefined) {
-    return { ok: false, kid, reason: 'unknown-key', message: `The manifest is signed with key ${kid}, which is not among the trusted keys (${keys.keys.map((k) => k.kid).join(', ') || 'none'}).` };
+    return {
+      ok: false,
+      kid,
+      reason: 'unknown-key',
+      message: `The manifest is signed with key ${kid}, which is not among the trusted keys (${keys.keys.map((k) => k.kid).join(', ') || 'none'}).`,
+    };
   }
   let publicKey: KeyObject;
   try {
@@ -106,7 +110,14 @@ export function verifyDetached(jws: string, payload: Uint8Array, keys: JwkSet): 
   }
   const input = Buffer.from(`${header}.${Buffer.from(payload).toString('base64url')}`);
   const valid = verify(null, input, publicKey, Buffer.from(signature, 'base64url'));
-  return valid ? { ok: true, kid } : { ok: false, kid, reason: 'bad-signature', message: `The signature does not match the manifest's bytes for key ${kid}: the manifest or its signature was changed after signing.` };
+  return valid
+    ? { ok: true, kid }
+    : {
+        ok: false,
+        kid,
+        reason: 'bad-signature',
+        message: `The signature does not match the manifest's bytes for key ${kid}: the manifest or its signature was changed after signing.`,
+      };
 }
 
 /**

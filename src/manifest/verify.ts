@@ -20,10 +20,7 @@ export interface SiteCopy {
   list?(): AsyncIterable<string>;
 }
 
-export type ProblemKind =
-  | 'tampered' | 'missing' | 'extra'
-  | 'unsigned' | 'bad-signature' | 'unknown-key'
-  | 'stale' | 'other-site' | 'no-manifest';
+export type ProblemKind = 'tampered' | 'missing' | 'extra' | 'unsigned' | 'bad-signature' | 'unknown-key' | 'stale' | 'other-site' | 'no-manifest';
 
 export interface Problem {
   kind: ProblemKind;
@@ -83,7 +80,8 @@ export async function verifySiteCopy(copy: SiteCopy, options: VerifyOptions = {}
     report.notes.push(`${copy.name} cannot be listed, so files the manifest does not list were not looked for (check a folder copy for extra files).`);
   } else {
     for await (const path of copy.list()) {
-      if (!files.has(path) && isListed(path)) report.problems.push({ kind: 'extra', path, message: `${path} is in ${copy.name} but not in the manifest: the government's site did not publish it.` });
+      if (!files.has(path) && isListed(path))
+        report.problems.push({ kind: 'extra', path, message: `${path} is in ${copy.name} but not in the manifest: the government's site did not publish it.` });
     }
   }
   report.problems.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.kind.localeCompare(b.kind));
@@ -97,14 +95,17 @@ export function verifySingleFile(bytes: Uint8Array, name: string, manifest: Mani
   if (match !== undefined) return { match, problems: [] };
   const base = name.split(/[\\/]/).at(-1) ?? name;
   const sameName = manifest.files.filter((file) => file.path.split('/').at(-1) === base);
-  const hint = sameName.length === 0
-    ? 'and no listed file has its name'
-    : `; the listed file${sameName.length > 1 ? 's' : ''} of that name: ${sameName.map((file) => `${file.path}${owned(file)} (SHA-256 ${file.sha256})`).join(', ')}`;
+  const hint =
+    sameName.length === 0
+      ? 'and no listed file has its name'
+      : `; the listed file${sameName.length > 1 ? 's' : ''} of that name: ${sameName.map((file) => `${file.path}${owned(file)} (SHA-256 ${file.sha256})`).join(', ')}`;
   return {
-    problems: [{
-      kind: 'tampered',
-      message: `${name} (SHA-256 ${digest}) is no file of manifest #${manifest.sequence} ${hint}. It was changed, or it is an older version than the site publishes now.`,
-    }],
+    problems: [
+      {
+        kind: 'tampered',
+        message: `${name} (SHA-256 ${digest}) is no file of manifest #${manifest.sequence} ${hint}. It was changed, or it is an older version than the site publishes now.`,
+      },
+    ],
   };
 }
 
@@ -112,7 +113,10 @@ export function verifySingleFile(bytes: Uint8Array, name: string, manifest: Mani
 export async function checkedManifest(copy: SiteCopy, options: VerifyOptions, report: VerifyReport): Promise<Manifest | undefined> {
   const bytes = await copy.read(MANIFEST_PATH);
   if (bytes === undefined) {
-    report.problems.push({ kind: 'no-manifest', message: `${copy.name} has no /${MANIFEST_PATH}: it is not a copy of a Gazette site, or the manifest was left out.` });
+    report.problems.push({
+      kind: 'no-manifest',
+      message: `${copy.name} has no /${MANIFEST_PATH}: it is not a copy of a Gazette site, or the manifest was left out.`,
+    });
     return undefined;
   }
   let manifest: Manifest;
@@ -139,7 +143,9 @@ export async function checkedManifest(copy: SiteCopy, options: VerifyOptions, re
       const own = await copy.read(KEYS_PATH);
       const set = own === undefined ? undefined : parseKeySet(Buffer.from(own).toString('utf8'));
       if (set !== undefined) keys = { set, from: `${copy.name}/${KEYS_PATH}` };
-      report.notes.push(`The keys were taken from the copy itself (${keys?.from ?? 'none found'}); pass --keys or --origin with the government's own keys to prove who signed.`);
+      report.notes.push(
+        `The keys were taken from the copy itself (${keys?.from ?? 'none found'}); pass --keys or --origin with the government's own keys to prove who signed.`,
+      );
     }
     report.keysFrom = keys?.from ?? 'none';
     const verdict = verifyDetached(Buffer.from(signature).toString('utf8'), bytes, keys?.set ?? { keys: [] });

@@ -28,5 +28,10 @@ export async function archiveCurrentPage(objects: ObjectStore, urlPath: string, 
   const current = await objects.get(SITE_PREFIX + pageKey(urlPath));
   if (current === undefined) return;
   const html = archivedPage(Buffer.from(current.body).toString('utf8'), version, urlPath, title);
-  await objects.put({ key: target, body: Buffer.from(html, 'utf8'), contentType: current.contentType, ...(current.cacheControl === undefined ? {} : { cacheControl: current.cacheControl }) });
+  await objects.put({
+    key: target,
+    body: Buffer.from(html, 'utf8'),
+    contentType: current.contentType,
+    ...(current.cacheControl === undefined ? {} : { cacheControl: current.cacheControl }),
+  });
 }

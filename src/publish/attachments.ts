@@ -44,7 +44,12 @@ export async function writeAttachments({ objects, root, doc, previous, counts, p
     seen.add(file.urlPath);
     const path = join(root, file.file);
     const { sha256, size } = file.sha256 === undefined ? await hashFile(path) : { sha256: file.sha256, size: (await stat(path)).size };
-    const ref: ArtifactRef = { key: keyOfUrlPath(file.urlPath), size, sha256, contentType: attachmentTypes[extname(file.name).toLowerCase()] ?? 'application/octet-stream' };
+    const ref: ArtifactRef = {
+      key: keyOfUrlPath(file.urlPath),
+      size,
+      sha256,
+      contentType: attachmentTypes[extname(file.name).toLowerCase()] ?? 'application/octet-stream',
+    };
     refs.push(ref);
     const same = (other: ArtifactRef) => other.sha256 === sha256 && other.contentType === ref.contentType;
     if (before.some((other) => other.key === ref.key && same(other))) {
@@ -68,7 +73,13 @@ export async function writeAttachments({ objects, root, doc, previous, counts, p
       }
     }
     // The one read of the file; its digest goes along, so nothing hashes the body again.
-    await objects.put({ key: prefix + ref.key, body: await readFile(path), contentType: ref.contentType, cacheControl: outputFormats.page.cacheControl, sha256 });
+    await objects.put({
+      key: prefix + ref.key,
+      body: await readFile(path),
+      contentType: ref.contentType,
+      cacheControl: outputFormats.page.cacheControl,
+      sha256,
+    });
     counts.objectsWritten++;
   }
   return refs;

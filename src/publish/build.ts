@@ -198,7 +198,22 @@ export interface JobRunner {
 /** A summary with nothing counted yet. */
 export function emptySummary(): BuildSummary {
   return {
-    created: 0, updated: 0, refreshed: 0, withdrawn: 0, released: 0, unchanged: 0, scheduled: 0, drafts: 0, issuesWritten: 0, objectsWritten: 0, objectsUnchanged: 0, feedsWritten: 0, published: [], state: { documents: new Map(), issues: new Map() }, changedFeeds: [], deliveriesQueued: 0,
+    created: 0,
+    updated: 0,
+    refreshed: 0,
+    withdrawn: 0,
+    released: 0,
+    unchanged: 0,
+    scheduled: 0,
+    drafts: 0,
+    issuesWritten: 0,
+    objectsWritten: 0,
+    objectsUnchanged: 0,
+    feedsWritten: 0,
+    published: [],
+    state: { documents: new Map(), issues: new Map() },
+    changedFeeds: [],
+    deliveriesQueued: 0,
   };
 }
 
@@ -268,7 +283,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const leaseClock = options.leasing?.clock ?? systemClock;
   const pending = await markPending(records, newBuildId(now), leaseClock, jobs.length > 0, options.leasing);
   const ran = await pending.during(() =>
-    runner === undefined ? runDocumentJobs(jobs, renderer, stores, settings, onJobDone) : runner.run(jobs, { buildId: pending.buildId, context, settings, released, onJobDone }),
+    runner === undefined
+      ? runDocumentJobs(jobs, renderer, stores, settings, onJobDone)
+      : runner.run(jobs, { buildId: pending.buildId, context, settings, released, onJobDone }),
   );
   if ('fannedOut' in ran) {
     await pending.stop(); // the render jobs extend the mark from here
@@ -282,7 +299,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   const changes = ran.records.map((record, i) => ({ before: (jobs[i] as DocumentJob).previous, after: record }));
   const counters: Partial<Record<DocumentOutcome, keyof BuildSummary>> = {
-    created: 'created', updated: 'updated', refreshed: 'refreshed', withdrawn: 'withdrawn', released: 'released',
+    created: 'created',
+    updated: 'updated',
+    refreshed: 'refreshed',
+    withdrawn: 'withdrawn',
+    released: 'released',
   };
   for (const [i, record] of ran.records.entries()) {
     const outcome = outcomeOf(jobs[i] as DocumentJob, record);
@@ -295,16 +316,32 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const lease = options.lease ?? (await pending.during(() => acquireLease(records, leaseClock, options.leasing)));
   try {
     if (options.lease !== undefined) for (const record of ran.records) state.documents.set(record.id, record);
-    await pending.during(() => finalizeBuild({
-      content, objects, records, renderer, now, concurrency, memory, emit, summary, lease, changes, released, previousBuild, recovering, emptyBefore,
-      feeds: options.feeds,
-      cdn: options.cdn,
-      manifest: options.manifest,
-      state: options.lease === undefined ? undefined : state,
-      wroteDocuments: total > 0,
-      entriesWritten: new Map(ran.entries.map((entry): [string, StoredObject] => [entry.key, entry])),
-      pending: { buildId: jobs.length > 0 ? pending.buildId : undefined, clock: leaseClock, options: options.leasing, mark: pending },
-    }));
+    await pending.during(() =>
+      finalizeBuild({
+        content,
+        objects,
+        records,
+        renderer,
+        now,
+        concurrency,
+        memory,
+        emit,
+        summary,
+        lease,
+        changes,
+        released,
+        previousBuild,
+        recovering,
+        emptyBefore,
+        feeds: options.feeds,
+        cdn: options.cdn,
+        manifest: options.manifest,
+        state: options.lease === undefined ? undefined : state,
+        wroteDocuments: total > 0,
+        entriesWritten: new Map(ran.entries.map((entry): [string, StoredObject] => [entry.key, entry])),
+        pending: { buildId: jobs.length > 0 ? pending.buildId : undefined, clock: leaseClock, options: options.leasing, mark: pending },
+      }),
+    );
   } finally {
     if (options.lease === undefined) await lease.release().catch(() => undefined);
   }

@@ -45,7 +45,10 @@ const abandonedHere = new Set<string>();
 
 /** A build id: its clock's time, then a random part (sorts by time, never shared). */
 export function newBuildId(now: Date): string {
-  return `${now.toISOString().replace(/[^0-9]/g, '').slice(0, 14)}-${randomUUID()}`;
+  return `${now
+    .toISOString()
+    .replace(/[^0-9]/g, '')
+    .slice(0, 14)}-${randomUUID()}`;
 }
 
 /** The mark of the running build: kept ahead of its commits while it runs. */
@@ -58,7 +61,13 @@ export interface PendingMark {
 }
 
 /** Mark a build pending (when it has documents to commit) and keep the mark ahead of it until stopped. */
-export async function markPending(records: RecordStore, buildId: string, clock: LeaseClock, commits: boolean, options: LeaseOptions = {}): Promise<PendingMark> {
+export async function markPending(
+  records: RecordStore,
+  buildId: string,
+  clock: LeaseClock,
+  commits: boolean,
+  options: LeaseOptions = {},
+): Promise<PendingMark> {
   const stop = { timer: undefined as NodeJS.Timeout | undefined, inFlight: Promise.resolve() };
   if (commits) {
     const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
@@ -101,14 +110,20 @@ export interface PendingSeen {
 }
 
 /** Read the marks (before the records: what a dead build committed is then in them). */
-export async function readPendingBuilds(records: RecordStore, ownBuildId: string | undefined, clock: LeaseClock, options: LeaseOptions = {}): Promise<PendingSeen> {
+export async function readPendingBuilds(
+  records: RecordStore,
+  ownBuildId: string | undefined,
+  clock: LeaseClock,
+  options: LeaseOptions = {},
+): Promise<PendingSeen> {
   const now = clock.now().getTime();
   const marks = await records.listPendingBuilds();
-  const dead = marks.filter((mark) =>
-    mark.buildId !== ownBuildId &&
-    (Date.parse(mark.until) + PENDING_SKEW_MS < now ||
-      (heldByThisProcess(mark) && abandonedHere.has(mark.buildId)) ||
-      (options.localHolders === true && holderProcessEnded(mark))),
+  const dead = marks.filter(
+    (mark) =>
+      mark.buildId !== ownBuildId &&
+      (Date.parse(mark.until) + PENDING_SKEW_MS < now ||
+        (heldByThisProcess(mark) && abandonedHere.has(mark.buildId)) ||
+        (options.localHolders === true && holderProcessEnded(mark))),
   );
   return { dead };
 }

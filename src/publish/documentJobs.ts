@@ -71,11 +71,15 @@ export interface JobsResult {
 
 /** What a document job did, for the summary and the audit trail. */
 export function outcomeOf(job: DocumentJob, record: DocumentRecord): DocumentOutcome {
-  return !job.newVersion ? 'refreshed'
-    : record.status === 'withdrawn' ? 'withdrawn'
-    : job.previous !== undefined ? 'updated'
-    : job.released ? 'released'
-    : 'created';
+  return !job.newVersion
+    ? 'refreshed'
+    : record.status === 'withdrawn'
+      ? 'withdrawn'
+      : job.previous !== undefined
+        ? 'updated'
+        : job.released
+          ? 'released'
+          : 'created';
 }
 
 function entryOf(job: DocumentJob, record: DocumentRecord, settings: JobSettings): PutDocumentEntry {
@@ -123,9 +127,11 @@ export async function runDocumentJobs(
   const commit = () => {
     const entries = batch.splice(0);
     if (entries.length === 0) return;
-    committing = committing.then(() => records.putDocuments(entries)).catch((error: unknown) => {
-      commitError ??= error;
-    });
+    committing = committing
+      .then(() => records.putDocuments(entries))
+      .catch((error: unknown) => {
+        commitError ??= error;
+      });
   };
   const entries: StoredObject[] = [];
   const committed = await mapLimit(jobs, settings.concurrency, async (job) => {
@@ -228,10 +234,20 @@ export async function runScheduledJobs(jobs: readonly DocumentJob[], input: Sche
         site: settings.site,
         partners: feeds.partners,
         now: new Date(settings.now),
-        documents: [{
-          id: doc.id, kind: doc.kind, title: doc.title, lang: doc.lang, department: doc.department.name, category: doc.category.name,
-          urlPath: doc.urlPath, publishAt: doc.publishAt as string, digest, ...(doc.summary === undefined ? {} : { summary: doc.summary }),
-        }],
+        documents: [
+          {
+            id: doc.id,
+            kind: doc.kind,
+            title: doc.title,
+            lang: doc.lang,
+            department: doc.department.name,
+            category: doc.category.name,
+            urlPath: doc.urlPath,
+            publishAt: doc.publishAt as string,
+            digest,
+            ...(doc.summary === undefined ? {} : { summary: doc.summary }),
+          },
+        ],
       });
       deliveriesQueued += queued.length;
     }

@@ -111,7 +111,9 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
     // The deposit package for the reading points (src/deposit), written before the page that links it.
-    const deposit = renderer.pdf ? [await issueDepositArtifact({ objects, site: content.site, issue: next, articles, issuePdf: issuePdfFor(issue, artifacts, keptPdf) })] : [];
+    const deposit = renderer.pdf
+      ? [await issueDepositArtifact({ objects, site: content.site, issue: next, articles, issuePdf: issuePdfFor(issue, artifacts, keptPdf) })]
+      : [];
     await writeArtifacts(objects, deposit, { ...writing, skipUnchanged: true });
     await writeArtifacts(objects, artifacts, { ...writing, skipUnchanged: false });
     const refs = [...artifacts, ...deposit].map(artifactRef);
@@ -126,9 +128,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   emit({ type: 'phase', phase: 'listings' });
   // A new template or site.yaml changes every listing; otherwise only those showing a change.
   const incremental = previousBuild?.fingerprint === renderer.fingerprint && !recovering;
-  const pages = incremental
-    ? affectedIndexPages(changes, changedIssues)
-    : allIndexPages(state.documents.values(), state.issues.values());
+  const pages = incremental ? affectedIndexPages(changes, changedIssues) : allIndexPages(state.documents.values(), state.issues.values());
   // Listings link each other: pages first, then the archives that link them, the home page last,
   // so a crash between two writes never leaves a reachable link to a page not yet written.
   // A wave waits only for the pages the one before creates: replacing a page that is there breaks
@@ -140,7 +140,11 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   for (const wave of listingWaves) {
     await lease.check();
     const inWave = pages.filter((page) => wave.includes(page.kind));
-    const writes = startWrites(objects, inWave.map((page) => renderer.indexPage(page, state)), { ...writing, skipUnchanged: true });
+    const writes = startWrites(
+      objects,
+      inWave.map((page) => renderer.indexPage(page, state)),
+      { ...writing, skipUnchanged: true },
+    );
     pending.push(writes.done);
     const failure = await writes.linkable;
     if (failure !== undefined) {
@@ -175,7 +179,10 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   };
   const feedsAlongside = incremental ? writeFeeds() : undefined;
   // Settled at once, so a failure of the derived outputs never leaves it unobserved.
-  const feedsOutcome = feedsAlongside?.then(() => undefined, (error: unknown) => ({ error }));
+  const feedsOutcome = feedsAlongside?.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
 
   // Catalogue, statistics, columns, permalinks, sitemaps, API and search, from the records.
   if (!incremental || changes.length > 0 || changedIssues.length > 0) {
@@ -269,4 +276,3 @@ function errataByListingIssue(state: PublishedState, orderedIssues: GazetteIssue
   for (const list of listed.values()) list.sort((a, b) => (a.date === b.date ? (a.urlPath < b.urlPath ? -1 : 1) : a.date < b.date ? -1 : 1));
   return listed;
 }
-

@@ -50,7 +50,10 @@ async function openStores(address: StoreAddress): Promise<WorkerStores> {
     ...(address.dynamodbEndpoint === undefined ? {} : { dynamodbEndpoint: address.dynamodbEndpoint }),
   });
   return {
-    stores: { objects: createS3ObjectStore({ client: clients.s3, bucket: address.bucket }), records: createDynamoRecordStore({ client: clients.dynamodb, table: address.table }) },
+    stores: {
+      objects: createS3ObjectStore({ client: clients.s3, bucket: address.bucket }),
+      records: createDynamoRecordStore({ client: clients.dynamodb, table: address.table }),
+    },
     close: () => clients.destroy(),
   };
 }
@@ -72,7 +75,10 @@ process.on('message', (message: ToWorker) => {
     setup = message;
   } else if (message.type === 'chunk') {
     runChunk(message.id, message.jobs).catch((error: unknown) => {
-      const failure = error instanceof Error ? { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) } : { name: 'Error', message: String(error) };
+      const failure =
+        error instanceof Error
+          ? { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) }
+          : { name: 'Error', message: String(error) };
       send({ type: 'failed', id: message.id, error: failure });
     });
   } else {

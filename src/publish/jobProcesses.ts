@@ -21,9 +21,7 @@ export type StoreAddress =
   | { kind: 'aws'; region: string; s3Endpoint?: string; dynamodbEndpoint?: string; bucket: string; table: string };
 
 export type ToWorker =
-  | { type: 'setup'; address: StoreAddress; context: JobContext; settings: JobSettings }
-  | { type: 'chunk'; id: number; jobs: DocumentJob[] }
-  | { type: 'stop' };
+  { type: 'setup'; address: StoreAddress; context: JobContext; settings: JobSettings } | { type: 'chunk'; id: number; jobs: DocumentJob[] } | { type: 'stop' };
 
 export type ToParent =
   | { type: 'ready' }

@@ -96,7 +96,13 @@ function processRuns(pid: number): boolean {
 }
 
 /** Take the lease if it is free as `seen` shows it; undefined when another build got there first. */
-export async function claimLease(records: RecordStore, seen: BuildLease | undefined, fence: string, clock: LeaseClock, options: LeaseOptions = {}): Promise<HeldLease | undefined> {
+export async function claimLease(
+  records: RecordStore,
+  seen: BuildLease | undefined,
+  fence: string,
+  clock: LeaseClock,
+  options: LeaseOptions = {},
+): Promise<HeldLease | undefined> {
   if (!(await records.claimBuildLease(seen, claimOf(fence, clock.now())))) return undefined;
   return heldLease(records, fence, clock, options);
 }
@@ -105,7 +111,11 @@ export async function claimLease(records: RecordStore, seen: BuildLease | undefi
  * Wait for the lease and take it: while another build holds it, retry with backoff (up to
  * `waitMs`); a holder that stopped renewing is taken over when its lease expires.
  */
-export async function acquireLease(records: RecordStore, clock: LeaseClock, options: LeaseOptions & { fence?: string; waitMs?: number } = {}): Promise<HeldLease> {
+export async function acquireLease(
+  records: RecordStore,
+  clock: LeaseClock,
+  options: LeaseOptions & { fence?: string; waitMs?: number } = {},
+): Promise<HeldLease> {
   const fence = options.fence ?? randomUUID();
   const sleep = clock.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const started = clock.now().getTime();
@@ -145,7 +155,7 @@ export function heldLease(records: RecordStore, fence: string, clock: LeaseClock
       await renew();
       if (lost) {
         throw new LeaseLostError(
-          'This build lost the table\'s build lease (it was not renewed in time and another build took it over), so it stopped before ' +
+          "This build lost the table's build lease (it was not renewed in time and another build took it over), so it stopped before " +
             'writing more listings. The other build writes them from the newest records; if it fails too, run the build again.',
         );
       }

@@ -88,7 +88,14 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
       versions: [],
       ...supersession(doc, byId, replacedBy, isPublic),
       // Named facts, never `...doc`: spreading a cached document would read its body from disk.
-      columns: columnsOf(content.columns, { id: doc.id, kind: doc.kind, department: doc.department.name, category: doc.category.name, date: doc.date, ...(doc.tags === undefined ? {} : { tags: doc.tags }) }).map((column) => ({
+      columns: columnsOf(content.columns, {
+        id: doc.id,
+        kind: doc.kind,
+        department: doc.department.name,
+        category: doc.category.name,
+        date: doc.date,
+        ...(doc.tags === undefined ? {} : { tags: doc.tags }),
+      }).map((column) => ({
         title: column.title,
         urlPath: column.urlPath,
       })),
@@ -110,9 +117,8 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
       const problem = changeNoteProblem(doc, record.changeNote);
       if (problem !== undefined) problems.push(problem);
     }
-    const erratum = record !== undefined && newVersion && doc.kind === 'article' && doc.status !== 'withdrawn'
-      ? erratumFor(doc, record, state, orderedIssues)
-      : undefined;
+    const erratum =
+      record !== undefined && newVersion && doc.kind === 'article' && doc.status !== 'withdrawn' ? erratumFor(doc, record, state, orderedIssues) : undefined;
     page.errata = [...(record?.errata ?? []), ...(erratum === undefined ? [] : [erratum.ref])].map(({ title, urlPath }) => ({ title, urlPath }));
     planned.jobs.push({ ...job, ...(erratum === undefined ? {} : { erratum }) });
   }
@@ -142,7 +148,11 @@ async function addHistory(records: RecordStore, jobs: DocumentJob[]): Promise<vo
 }
 
 /** 索引号 for every document: kept from its record, or newly allocated per department and year in (date, id) order. */
-async function allocateIndexNumbers(plans: { doc: GazetteDocument; record?: DocumentRecord | undefined }[], records: RecordStore, staged: Map<string, ScheduledRecord>): Promise<Map<string, string>> {
+async function allocateIndexNumbers(
+  plans: { doc: GazetteDocument; record?: DocumentRecord | undefined }[],
+  records: RecordStore,
+  staged: Map<string, ScheduledRecord>,
+): Promise<Map<string, string>> {
   const numbers = new Map<string, string>();
   const groups = new Map<string, GazetteDocument[]>();
   for (const { doc, record } of plans) {

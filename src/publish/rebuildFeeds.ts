@@ -14,9 +14,7 @@ import { digestOf, sha256 } from './digest.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { atomChunks } from '../feeds/atom.ts';
 import { later } from '../feeds/dates.ts';
-import {
-  defaultFeedSettings, type FeedColumn, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, tagPrefix,
-} from '../feeds/definitions.ts';
+import { defaultFeedSettings, type FeedColumn, type FeedDefinition, feedDefinitions, type FeedSettings, formatUrls, tagPrefix } from '../feeds/definitions.ts';
 import { type EntryOptions, entryId, feedEntry, type FeedEntrySource } from '../feeds/entries.ts';
 import { jsonFeedChunks } from '../feeds/jsonFeed.ts';
 import { decodeLog, encodeLog, type FeedLogItem, latestPerId, type StoredLog, unloggedItems } from '../feeds/log.ts';
@@ -150,7 +148,12 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const fullPages = Math.floor(items.length / size);
     const firstNew = existing === undefined ? (state.archived[def.name] ?? 0) + 1 : 1;
     for (let page = firstNew; page <= fullPages; page++) {
-      if (existing !== undefined && !reselected.has(def.name) && feedFormats.every((format) => existing.has(SITE_PREFIX + feedArchiveKey(def.name, page, format)))) continue;
+      if (
+        existing !== undefined &&
+        !reselected.has(def.name) &&
+        feedFormats.every((format) => existing.has(SITE_PREFIX + feedArchiveKey(def.name, page, format)))
+      )
+        continue;
       planned.push({ def, items: items.slice((page - 1) * size, page * size), page, ...(page > 1 ? { prevPage: page - 1 } : {}) });
     }
     const start = Math.max(0, Math.min(items.length - settings.headSize, fullPages * size));
@@ -179,7 +182,10 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   await Promise.all([prefetch, caches]);
   const entries = await loadEntries(objects, planned, records, concurrency, cached);
   const options = (fullText: boolean): EntryOptions => ({
-    baseUrl: site.baseUrl, utcOffset: settings.utcOffset, tagPrefix: tagPrefix(site, settings), fullText,
+    baseUrl: site.baseUrl,
+    utcOffset: settings.utcOffset,
+    tagPrefix: tagPrefix(site, settings),
+    fullText,
   });
   const entryCache = new Map<string, FeedEntry>();
   const entryOf = (item: FeedLogItem, fullText: boolean): FeedEntry => {
@@ -197,33 +203,41 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const archives = planned.filter((doc) => doc.page !== undefined);
   await mapLimit(archives, concurrency, async (doc) => {
     const model = feedModel(doc);
-    await Promise.all(feedFormats.map(async (format) => {
-      const key = SITE_PREFIX + feedArchiveKey(doc.def.name, doc.page as number, format);
-      await writeFeed(objects, key, format, render(format, model));
-      written.push(key);
-    }));
+    await Promise.all(
+      feedFormats.map(async (format) => {
+        const key = SITE_PREFIX + feedArchiveKey(doc.def.name, doc.page as number, format);
+        await writeFeed(objects, key, format, render(format, model));
+        written.push(key);
+      }),
+    );
   });
   for (const doc of archives) state.archived[doc.def.name] = Math.max(state.archived[doc.def.name] ?? 0, doc.page as number);
   await mapLimit(heads, concurrency, async (doc) => {
     // Let the writes of the documents rendered so far reach the store while this one renders.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const model = feedModel(doc);
-    const documents = await Promise.all(feedFormats.map(async (format) => {
-      const key = SITE_PREFIX + feedHeadKey(doc.def.name, format);
-      const body = render(format, model);
-      const digest = sha256(body);
-      const known = input.full === true ? (await objects.head(key))?.sha256 : state.heads[key];
-      return { format, key, body, digest, changed: known !== digest };
-    }));
+    const documents = await Promise.all(
+      feedFormats.map(async (format) => {
+        const key = SITE_PREFIX + feedHeadKey(doc.def.name, format);
+        const body = render(format, model);
+        const digest = sha256(body);
+        const known = input.full === true ? (await objects.head(key))?.sha256 : state.heads[key];
+        return { format, key, body, digest, changed: known !== digest };
+      }),
+    );
     const changed = documents.filter((document) => document.changed);
     if (changed.length > 0) {
       // The cache holds immutable sources (id@version), so it may be written beside the documents.
       const writes = changed.map((document) => writeFeed(objects, document.key, document.format, document.body));
-      const shown = latestPerId(doc.items).filter((item) => !item.withdrawn).map((item) => `${item.id}@${item.version}`);
+      const shown = latestPerId(doc.items)
+        .filter((item) => !item.withdrawn)
+        .map((item) => `${item.id}@${item.version}`);
       const stored = inCache.get(doc.def.name);
       if (stored === undefined || shown.filter((cacheKey) => !stored.has(cacheKey)).length >= HEAD_CACHE_SLACK) {
         const sources = shown.map((cacheKey) => entries.get(cacheKey));
-        writes.push(objects.put({ key: feedHeadCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(sources), 'utf8'), contentType: outputFormats.json.mediaType }));
+        writes.push(
+          objects.put({ key: feedHeadCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(sources), 'utf8'), contentType: outputFormats.json.mediaType }),
+        );
       }
       await Promise.all(writes);
       for (const document of changed) {
@@ -319,8 +333,15 @@ async function loadSource(objects: ObjectStore, item: FeedLogItem, records: Map<
 /** Fallback for a version published before entry fragments existed: no body, record facts only. */
 function sourceFromRecord(record: DocumentRecord): FeedEntrySource {
   return {
-    id: record.id, version: record.version, kind: record.kind, lang: record.lang, title: record.title, urlPath: record.urlPath,
-    date: record.date, updatedAt: record.updatedAt, html: '',
+    id: record.id,
+    version: record.version,
+    kind: record.kind,
+    lang: record.lang,
+    title: record.title,
+    urlPath: record.urlPath,
+    date: record.date,
+    updatedAt: record.updatedAt,
+    html: '',
     ...(record.publishAt === undefined ? {} : { publishAt: record.publishAt }),
     ...(record.summary === undefined ? {} : { summary: record.summary }),
     department: { id: '', name: record.department, code: record.departmentCode },

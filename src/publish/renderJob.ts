@@ -125,7 +125,9 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const body = feedBodyHtml ?? toHtml(renderBody(doc.body, input.resolveLink as (href: string) => string | undefined));
   const bodyHtml = body + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
   if (!env.pdf) return { artifacts: [page], bodyHtml };
-  const pdf = await (await pdfRenderer()).renderDocumentPdf(
+  const pdf = await (
+    await pdfRenderer()
+  ).renderDocumentPdf(
     { doc, hast: printHast(env, doc.file, doc.body, doc.lang), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
     await pdfFonts(),
   );
@@ -155,12 +157,17 @@ export async function renderIssuePdfArtifact(
   issue: GazetteIssue,
   articles: { doc: ArticleDocument; indexNumber: string }[],
 ): Promise<Artifact> {
-  const bytes = await (await pdfRenderer()).renderIssuePdf(
+  const bytes = await (
+    await pdfRenderer()
+  ).renderIssuePdf(
     {
       issue,
       site: env.ctx.site as SiteConfig,
       articles: articles.map(({ doc, indexNumber }) => ({ doc, indexNumber, hast: printHast(env, doc.file, doc.body, doc.lang) })),
-      assets: imageReader(env.root, articles.map(({ doc }) => doc)),
+      assets: imageReader(
+        env.root,
+        articles.map(({ doc }) => doc),
+      ),
     },
     await pdfFonts(),
   );

@@ -26,5 +26,7 @@ port.on('message', (message: { id: number; job: DocumentPageJob }) => {
 });
 
 function serializeError(error: unknown): { name: string; message: string; stack?: string } {
-  return error instanceof Error ? { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { name: 'Error', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) }
+    : { name: 'Error', message: String(error) };
 }

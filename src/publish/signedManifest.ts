@@ -11,7 +11,18 @@
 // a manifest whose files did not change is not written again (its sequence and time stay).
 
 import { mapLimit } from '../concurrency.ts';
-import { isListed, KEYS_PATH, type Manifest, MANIFEST_FORMAT, MANIFEST_PATH, manifestBytes, type ManifestFile, parseManifest, SIGNATURE_PATH, UNLISTED } from '../manifest/manifest.ts';
+import {
+  isListed,
+  KEYS_PATH,
+  type Manifest,
+  MANIFEST_FORMAT,
+  MANIFEST_PATH,
+  manifestBytes,
+  type ManifestFile,
+  parseManifest,
+  SIGNATURE_PATH,
+  UNLISTED,
+} from '../manifest/manifest.ts';
 import { keySetBytes, mergeKeySet, parseKeySet, signDetached, type SigningKey } from '../manifest/signing.ts';
 import { versionPath } from '../render/html/index.ts';
 import { pageKey } from '../outputs.ts';
@@ -137,9 +148,13 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     if (owner !== undefined) Object.assign(file, owner.owner);
   }
   // Unchanged: the bytes the manifest before would have with these files (a byte comparison, not a parse of each entry).
-  const unchanged = read !== undefined && previous !== undefined && previous.site === input.site && previous.keyId === key?.kid
-    && manifestBytes({ ...previous, unlisted: UNLISTED.map(({ prefix }) => prefix), files }).equals(read.bytes)
-    && (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
+  const unchanged =
+    read !== undefined &&
+    previous !== undefined &&
+    previous.site === input.site &&
+    previous.keyId === key?.kid &&
+    manifestBytes({ ...previous, unlisted: UNLISTED.map(({ prefix }) => prefix), files }).equals(read.bytes) &&
+    (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
   if (unchanged) {
     await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false });
     return { sequence: previous.sequence, files: files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: false };
@@ -164,7 +179,13 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   }
   await objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: bytes, contentType: 'application/json; charset=utf-8', cacheControl: wellKnownCache });
   if (key === undefined) await objects.delete([SITE_PREFIX + SIGNATURE_PATH]);
-  else await objects.put({ key: SITE_PREFIX + SIGNATURE_PATH, body: Buffer.from(signDetached(bytes, key), 'utf8'), contentType: 'application/jose', cacheControl: wellKnownCache });
+  else
+    await objects.put({
+      key: SITE_PREFIX + SIGNATURE_PATH,
+      body: Buffer.from(signDetached(bytes, key), 'utf8'),
+      contentType: 'application/jose',
+      cacheControl: wellKnownCache,
+    });
   await writeState(objects, { sequence: manifest.sequence, pending: false });
   return { sequence: manifest.sequence, files: files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: true };
 }
@@ -180,11 +201,13 @@ function ownersOf(state: PublishedState): Map<string, Owner> {
   const owners = new Map<string, Owner>();
   for (const record of state.documents.values()) {
     if (record.status === 'scheduled') continue;
-    for (const artifact of record.artifacts) owners.set(artifact.key, { sha256: artifact.sha256, size: artifact.size, owner: { id: record.id, version: record.version } });
+    for (const artifact of record.artifacts)
+      owners.set(artifact.key, { sha256: artifact.sha256, size: artifact.size, owner: { id: record.id, version: record.version } });
   }
   for (const issue of state.issues.values()) {
     const name = `${issue.year}-${String(issue.number).padStart(2, '0')}`;
-    for (const artifact of issue.artifacts ?? []) owners.set(artifact.key, { sha256: artifact.sha256, size: artifact.size, owner: { issue: name, version: issue.version } });
+    for (const artifact of issue.artifacts ?? [])
+      owners.set(artifact.key, { sha256: artifact.sha256, size: artifact.size, owner: { issue: name, version: issue.version } });
   }
   return owners;
 }
@@ -205,7 +228,7 @@ async function listedFiles(objects: ObjectStore, tracked: Tracked, owners: Map<s
     if (known === undefined) unknown.push(file);
   }
   await mapLimit(unknown, HEAD_CONCURRENCY, async (file) => {
-    file.sha256 = await hashOf(objects, SITE_PREFIX + file.path) ?? file.sha256;
+    file.sha256 = (await hashOf(objects, SITE_PREFIX + file.path)) ?? file.sha256;
   });
   return files.filter((file) => file.sha256 !== '');
 }

@@ -35,7 +35,13 @@ export interface BuildSession {
  * Begin a build: read the lease, trust the snapshot if it is the last finished build's, and
  * take the lease if it is free. `clock` is the wall clock.
  */
-export async function beginBuild(records: RecordStore, snapshot: StateSnapshot | undefined, token: string, clock: () => Date, options: LeaseOptions = {}): Promise<BuildSession> {
+export async function beginBuild(
+  records: RecordStore,
+  snapshot: StateSnapshot | undefined,
+  token: string,
+  clock: () => Date,
+  options: LeaseOptions = {},
+): Promise<BuildSession> {
   const leaseClock = { now: clock };
   // The common case in one round trip: the lease is as the build that kept the snapshot left it.
   let lease = snapshot === undefined ? undefined : await claimLease(records, { token: snapshot.token, active: false, since: '' }, token, leaseClock, options);

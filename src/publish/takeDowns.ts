@@ -101,9 +101,10 @@ async function leftPublic(objects: ObjectStore, records: RecordStore, record: Do
 export function cdnPath(key: string): string {
   let path = '/';
   for (const char of key) {
-    path += char.charCodeAt(0) > 0x7e || char <= ' ' || UNSAFE.includes(char)
-      ? [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
-      : char;
+    path +=
+      char.charCodeAt(0) > 0x7e || char <= ' ' || UNSAFE.includes(char)
+        ? [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+        : char;
   }
   return path;
 }

@@ -107,7 +107,11 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
   });
   // A failure ends the lanes that meet it: nothing still waiting to be linkable ever will be.
   done.catch((error: unknown) => ready.forEach((item) => item.reject(error)));
-  const settled = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => new WriteFailure(error));
+  const settled = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => new WriteFailure(error),
+    );
   return { linkable: settled(Promise.all(ready.map((item) => item.promise))), done: settled(done) };
 }
 

@@ -12,7 +12,6 @@ const external = /^(?:[a-z][a-z\d+.-]*:|\/\/)/i;
 /** The language of the page the body is shown on: it picks the words of the markup we add. */
 export type BodyLang = 'zh-CN' | 'en';
 
-
 /** Apply every finishing rule to the tree, in place. */
 export function finishHast(tree: Root, lang: BodyLang = 'zh-CN'): void {
   tree.children = finishChildren(tree.children, false, lang) as RootContent[];

@@ -135,7 +135,9 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
     };
     const version = { ...record, ...(changeNote !== undefined && { changeNote }), ...keys.version(record.id, record.version) };
     const trail: TransactItem[] =
-      audit === undefined ? [] : [{ Put: { TableName: table, Item: { ...audit, ...keys.audit(audit.id, audit.version, audit.event) }, ConditionExpression: conditions.isNew } }];
+      audit === undefined
+        ? []
+        : [{ Put: { TableName: table, Item: { ...audit, ...keys.audit(audit.id, audit.version, audit.event) }, ConditionExpression: conditions.isNew } }];
     if (refresh) return [{ Put: { TableName: table, Item: meta, ...expectVersion(expectedVersion) } }, ...trail];
     return [
       { Put: { TableName: table, Item: meta, ...expectVersion(expectedVersion) } },
@@ -196,7 +198,10 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
     await mapLimit(groups, concurrency, async (group) => {
       if (group.length === 1) return putOneByOne(group);
       try {
-        await transact(`put ${group.length} documents`, group.flatMap((index) => writes[index] ?? []));
+        await transact(
+          `put ${group.length} documents`,
+          group.flatMap((index) => writes[index] ?? []),
+        );
       } catch (error) {
         if (error instanceof StoreUnavailableError) throw error;
         await putOneByOne(group);
@@ -212,8 +217,7 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
 
     putDocuments,
 
-    getDocumentVersion: (id, version) =>
-      getItem<DocumentVersionRecord>(keys.version(id, version), `get version ${version} of document ${id}`),
+    getDocumentVersion: (id, version) => getItem<DocumentVersionRecord>(keys.version(id, version), `get version ${version} of document ${id}`),
 
     async listDocumentVersions(id) {
       const versions: DocumentVersionRecord[] = [];
@@ -336,7 +340,11 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
       const condition =
         seen === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: '#token = :token AND #active = :active', ExpressionAttributeNames: { '#token': 'token', '#active': 'active' }, ExpressionAttributeValues: { ':token': seen.token, ':active': seen.active } };
+          : {
+              ConditionExpression: '#token = :token AND #active = :active',
+              ExpressionAttributeNames: { '#token': 'token', '#active': 'active' },
+              ExpressionAttributeValues: { ':token': seen.token, ':active': seen.active },
+            };
       try {
         await send('take the build lease', () => client.send(new PutCommand({ TableName: table, Item: { ...next, ...keys.lease }, ...condition })));
         return true;
@@ -402,7 +410,11 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
               UpdateExpression: `SET #since = if_not_exists(#since, :since), #buildId = :buildId, ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
               ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
               ExpressionAttributeNames: Object.fromEntries(['since', 'buildId', ...names].map((name) => [`#${name}`, name])),
-              ExpressionAttributeValues: Object.fromEntries([[':since', since], [':buildId', buildId], ...names.map((name) => [`:${name}`, rest[name as keyof typeof rest]])]),
+              ExpressionAttributeValues: Object.fromEntries([
+                [':since', since],
+                [':buildId', buildId],
+                ...names.map((name) => [`:${name}`, rest[name as keyof typeof rest]]),
+              ]),
             }),
           ),
         );
@@ -427,11 +439,14 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
     },
 
     async clearPendingBuild(buildId, until) {
-      const condition = until === undefined
-        ? { ConditionExpression: 'attribute_exists(pk)' }
-        : { ConditionExpression: '#until = :until', ExpressionAttributeNames: { '#until': 'until' }, ExpressionAttributeValues: { ':until': until } };
+      const condition =
+        until === undefined
+          ? { ConditionExpression: 'attribute_exists(pk)' }
+          : { ConditionExpression: '#until = :until', ExpressionAttributeNames: { '#until': 'until' }, ExpressionAttributeValues: { ':until': until } };
       try {
-        await send(`clear the pending mark of build ${buildId}`, () => client.send(new DeleteCommand({ TableName: table, Key: keys.pending(buildId), ...condition })));
+        await send(`clear the pending mark of build ${buildId}`, () =>
+          client.send(new DeleteCommand({ TableName: table, Key: keys.pending(buildId), ...condition })),
+        );
         return true;
       } catch (error) {
         if (errorName(causeOf(error)) === 'ConditionalCheckFailedException') return false;
@@ -472,11 +487,7 @@ export interface EnsureTableOptions {
  * Create the table when it does not exist (local servers and tests; on AWS the stack owns it),
  * and wait until it is ACTIVE.
  */
-export async function ensureTable(
-  documentClient: DynamoDBDocumentClient | DynamoDBClient,
-  table: string,
-  options: EnsureTableOptions = {},
-): Promise<void> {
+export async function ensureTable(documentClient: DynamoDBDocumentClient | DynamoDBClient, table: string, options: EnsureTableOptions = {}): Promise<void> {
   // The document client passes table commands through unchanged.
   const client = documentClient as DynamoDBClient;
   const send = dynamoSender(client, table);

@@ -316,7 +316,7 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
       let fd: number | undefined;
       try {
         fd = openSync(temporary, 'wx', 0o644);
-        for (let written = 0; written < body.byteLength; ) written += writeSync(fd, body, written);
+        for (let written = 0; written < body.byteLength;) written += writeSync(fd, body, written);
         if (fsync) fsyncSync(fd);
         stats = fstatSync(fd, { bigint: true });
         closeSync(fd);
@@ -453,7 +453,7 @@ function fileError(error: unknown, key: string, action: string): unknown {
       : code === 'ENOSPC'
         ? ' The disk is full: free some space and run the build again.'
         : code === 'EACCES' || code === 'EPERM'
-          ? ' Check the permissions of the store\'s folder.'
+          ? " Check the permissions of the store's folder."
           : '';
   return new StoreError(`Could not ${action} the object "${key}" (${code}: ${(error as Error).message}).${hint}`, { cause: error });
 }

@@ -2,7 +2,17 @@
 // their SDK's errors into the errors below: no SDK error type leaks past an adapter.
 
 import type { DocumentKind } from '../content/model.ts';
-import type { ArtifactRef, AuditEntry, AuditEvent, DocumentRecord, DocumentStatus, DocumentVersionRecord, ErratumRef, IssueRecord, ScheduledRecord } from '../content/records.ts';
+import type {
+  ArtifactRef,
+  AuditEntry,
+  AuditEvent,
+  DocumentRecord,
+  DocumentStatus,
+  DocumentVersionRecord,
+  ErratumRef,
+  IssueRecord,
+  ScheduledRecord,
+} from '../content/records.ts';
 
 // The bucket's two prefixes belong to the key layout, with every other key.
 export { PRIVATE_PREFIX, SITE_PREFIX } from '../content/keys.ts';
@@ -62,17 +72,7 @@ export interface ObjectStore {
 
 // The domain records live with the content model; the ports store them, and re-export them for
 // the use cases and adapters.
-export type {
-  ArtifactRef,
-  AuditEntry,
-  AuditEvent,
-  DocumentRecord,
-  DocumentStatus,
-  DocumentVersionRecord,
-  ErratumRef,
-  IssueRecord,
-  ScheduledRecord,
-};
+export type { ArtifactRef, AuditEntry, AuditEvent, DocumentRecord, DocumentStatus, DocumentVersionRecord, ErratumRef, IssueRecord, ScheduledRecord };
 
 export interface PutDocumentEntry {
   record: DocumentRecord;
@@ -208,8 +208,7 @@ export class PutDocumentsError extends StoreError {
   override name = 'PutDocumentsError';
   constructor(readonly failures: { id: string; error: Error }[]) {
     super(
-      `${failures.length} document record(s) were not written; the others were:\n` +
-        failures.map(({ id, error }) => `  ${id}: ${error.message}`).join('\n'),
+      `${failures.length} document record(s) were not written; the others were:\n` + failures.map(({ id, error }) => `  ${id}: ${error.message}`).join('\n'),
     );
   }
 }

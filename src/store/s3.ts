@@ -85,21 +85,18 @@ export function createS3ObjectStore({ client, bucket, listPageSize = 1000 }: S3O
     },
 
     async get(key) {
-      return sendOrMissing(
-        `GET "${key}"`,
-        async () => {
-          const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-          const body = output.Body === undefined ? new Uint8Array() : await output.Body.transformToByteArray();
-          return {
-            key,
-            body,
-            contentType: output.ContentType ?? 'application/octet-stream',
-            ...(output.CacheControl !== undefined && { cacheControl: output.CacheControl }),
-            ...(output.Metadata?.sha256 !== undefined && { sha256: output.Metadata.sha256 }),
-            ...(output.ETag !== undefined && { etag: output.ETag }),
-          };
-        },
-      );
+      return sendOrMissing(`GET "${key}"`, async () => {
+        const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const body = output.Body === undefined ? new Uint8Array() : await output.Body.transformToByteArray();
+        return {
+          key,
+          body,
+          contentType: output.ContentType ?? 'application/octet-stream',
+          ...(output.CacheControl !== undefined && { cacheControl: output.CacheControl }),
+          ...(output.Metadata?.sha256 !== undefined && { sha256: output.Metadata.sha256 }),
+          ...(output.ETag !== undefined && { etag: output.ETag }),
+        };
+      });
     },
 
     head,
@@ -133,9 +130,7 @@ export function createS3ObjectStore({ client, bucket, listPageSize = 1000 }: S3O
       for (let start = 0; start < keys.length; start += DELETE_BATCH) {
         const batch = keys.slice(start, start + DELETE_BATCH);
         const output = await send(`DELETE ${batch.length} keys`, () =>
-          client.send(
-            new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
-          ),
+          client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
         );
         const failed = output.Errors ?? [];
         if (failed.length > 0) {

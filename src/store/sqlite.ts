@@ -83,7 +83,9 @@ export function createSqliteRecordStore({ database }: SqliteRecordStoreOptions):
     putScheduled: database.prepare<[string, string, string]>('INSERT OR REPLACE INTO scheduled (id, sort_key, record) VALUES (?, ?, ?)'),
     listScheduled: database.prepare<[], Row>('SELECT record FROM scheduled ORDER BY sort_key'),
     deleteScheduled: database.prepare<[string]>('DELETE FROM scheduled WHERE id = ?'),
-    insertAudit: database.prepare<[string, number, string, string, string]>('INSERT OR IGNORE INTO audit (id, version, event, at, record) VALUES (?, ?, ?, ?, ?)'),
+    insertAudit: database.prepare<[string, number, string, string, string]>(
+      'INSERT OR IGNORE INTO audit (id, version, event, at, record) VALUES (?, ?, ?, ?, ?)',
+    ),
     listAudit: database.prepare<[string], Row>('SELECT record FROM audit WHERE id = ? ORDER BY at, version, event'),
     getLease: database.prepare<[], Row>('SELECT record FROM build_lease WHERE singleton = 1'),
     putLease: database.prepare<[string]>('INSERT OR REPLACE INTO build_lease (singleton, record) VALUES (1, ?)'),
@@ -114,7 +116,8 @@ export function createSqliteRecordStore({ database }: SqliteRecordStoreOptions):
       const version = { ...record, ...(changeNote !== undefined && { changeNote }) };
       if (statements.insertVersion.run(record.id, record.version, JSON.stringify(version)).changes === 0) throw conflict();
     }
-    if (audit !== undefined && statements.insertAudit.run(audit.id, audit.version, audit.event, audit.at, JSON.stringify(audit)).changes === 0) throw conflict();
+    if (audit !== undefined && statements.insertAudit.run(audit.id, audit.version, audit.event, audit.at, JSON.stringify(audit)).changes === 0)
+      throw conflict();
   }
 
   function checkVersion({ record, expectedVersion }: PutDocumentEntry): void {
@@ -281,7 +284,10 @@ export function createSqliteRecordStore({ database }: SqliteRecordStoreOptions):
 
     async allocateSerials(departmentCode, year, count) {
       if (!Number.isInteger(count) || count < 1) throw new Error(`allocateSerials: count must be a positive integer, got ${count}.`);
-      const { last } = write(`allocate ${count} serials for ${departmentCode}/${year}`, () => statements.allocate.get(departmentCode, year, count) as { last: number });
+      const { last } = write(
+        `allocate ${count} serials for ${departmentCode}/${year}`,
+        () => statements.allocate.get(departmentCode, year, count) as { last: number },
+      );
       return last - count + 1;
     },
   };

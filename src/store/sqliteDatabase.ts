@@ -75,9 +75,12 @@ function translateSqliteError(error: unknown, label: string, action: string, bus
     );
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_READONLY')) {
-    return new StoreUnavailableError(`${label} cannot be opened for writing (${code}: ${error.message}) during ${action}. Check that the folder exists and is writable.`, {
-      cause: error,
-    });
+    return new StoreUnavailableError(
+      `${label} cannot be opened for writing (${code}: ${error.message}) during ${action}. Check that the folder exists and is writable.`,
+      {
+        cause: error,
+      },
+    );
   }
   return new StoreError(`${label} refused ${action}: ${code}: ${error.message}`, { cause: error });
 }

@@ -44,9 +44,22 @@ describe('CloudFront invalidator', () => {
   });
 
   it('when CloudFront cannot be reached, says for which distribution and what state that leaves', async () => {
-    const unknown = createCloudFrontInvalidator({ client: new CloudFrontClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), distributionId: 'E2NOWHERE' });
-    const error = await unknown.invalidate(['/a.pdf'], 'gazette-take-down-2').then(() => undefined, (caught: unknown) => caught);
+    const unknown = createCloudFrontInvalidator({
+      client: new CloudFrontClient({
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9',
+        maxAttempts: 1,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
+      distributionId: 'E2NOWHERE',
+    });
+    const error = await unknown.invalidate(['/a.pdf'], 'gazette-take-down-2').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(CdnInvalidationError);
-    expect((error as Error).message).toMatch(/E2NOWHERE.*The files are deleted, but the CDN may serve them until their cache time ends; the next publish asks again\./);
+    expect((error as Error).message).toMatch(
+      /E2NOWHERE.*The files are deleted, but the CDN may serve them until their cache time ends; the next publish asks again\./,
+    );
   });
 });

@@ -53,7 +53,12 @@ function manualClock() {
 }
 
 describe('environment secrets on AWS', () => {
-  const env = { AWS_SECRET_ACCESS_KEY: 'function-credential', GAZETTE_SECRET_NEWS: newSecret, GAZETTE_SECRET_ROTATING: newSecret, GAZETTE_SECRET_ROTATING_PREVIOUS: oldSecret };
+  const env = {
+    AWS_SECRET_ACCESS_KEY: 'function-credential',
+    GAZETTE_SECRET_NEWS: newSecret,
+    GAZETTE_SECRET_ROTATING: newSecret,
+    GAZETTE_SECRET_ROTATING_PREVIOUS: oldSecret,
+  };
   // Environment references never reach Secrets Manager, so no client is needed here.
   const secrets = awsSecrets({} as SecretsManagerClient, { env });
 
@@ -83,7 +88,11 @@ describe('Secrets Manager secrets', () => {
     expect(reads()).toBe(1);
     clock.at += minutes(1);
     await expect(secrets({ awsSecret: arn })).resolves.toEqual({ current: newSecret, previous: oldSecret });
-    expect(fake.requests.filter((request) => request.SecretId === arn).map((request) => request.VersionStage)).toEqual(['AWSCURRENT', 'AWSCURRENT', 'AWSPREVIOUS']);
+    expect(fake.requests.filter((request) => request.SecretId === arn).map((request) => request.VersionStage)).toEqual([
+      'AWSCURRENT',
+      'AWSCURRENT',
+      'AWSPREVIOUS',
+    ]);
   });
 
   it('signs with the previous version too while the current one is younger than the window (24 hours, or SECRET_ROTATION_WINDOW_HOURS)', async () => {
@@ -146,10 +155,23 @@ async function partnerWithJob(secret: string, arn: string) {
   receivers.push(receiver);
   const partner: Partner = { id: `p${++counter}`, name: '测试合作网站', takes: { fullText: true }, webhook: { url: receiver.url, secret: { awsSecret: arn } } };
   const record: DocumentRecord = {
-    id: 'press-2010-hotline', kind: 'release', title: '市长公开电话12345全天候受理', lang: 'zh-CN', file: 'press/2010/hotline.md', urlPath: '/press/2010/hotline/',
-    status: 'published', version: 1, digest: 'd-hotline-1', indexNumber: '003210003/2010-00007', department: '淮南市人民政府新闻办公室',
-    departmentCode: '003210003', category: '政务公开', date: '2010-12-08', artifacts: [],
-    firstPublishedAt: '2010-12-08T02:00:00.000Z', updatedAt: '2010-12-08T02:00:00.000Z',
+    id: 'press-2010-hotline',
+    kind: 'release',
+    title: '市长公开电话12345全天候受理',
+    lang: 'zh-CN',
+    file: 'press/2010/hotline.md',
+    urlPath: '/press/2010/hotline/',
+    status: 'published',
+    version: 1,
+    digest: 'd-hotline-1',
+    indexNumber: '003210003/2010-00007',
+    department: '淮南市人民政府新闻办公室',
+    departmentCode: '003210003',
+    category: '政务公开',
+    date: '2010-12-08',
+    artifacts: [],
+    firstPublishedAt: '2010-12-08T02:00:00.000Z',
+    updatedAt: '2010-12-08T02:00:00.000Z',
   };
   await recordDeliveries({ store, site, partners: [partner], changes: [{ after: record }] });
   return { receiver, partner };

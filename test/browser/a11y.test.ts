@@ -65,7 +65,9 @@ it('the check itself finds violations on a page that has them', async () => {
   const context = await browser.newContext({ bypassCSP: true });
   try {
     const page = await context.newPage();
-    await page.setContent('<!doctype html><html><head><title>x</title></head><body><main><img src="x.png"><p style="color:#bbb;background:#fff">浅色文字</p></main></body></html>');
+    await page.setContent(
+      '<!doctype html><html><head><title>x</title></head><body><main><img src="x.png"><p style="color:#bbb;background:#fff">浅色文字</p></main></body></html>',
+    );
     const ids = (await axeViolations(page)).map((violation) => violation.id).sort();
     expect(ids).toEqual(['color-contrast', 'html-has-lang', 'image-alt']);
   } finally {

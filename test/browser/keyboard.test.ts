@@ -63,7 +63,15 @@ function focused(page: Page): Promise<Focused> {
     if (element === null || element === document.body) return { index: -1, label: 'body', region: 'none', indicator: false, inViewport: false };
     const style = getComputedStyle(element);
     const rect = element.getBoundingClientRect();
-    const region = element.closest('.skip-link') ? 'skip' : element.closest('header') ? 'header' : element.closest('main') ? 'main' : element.closest('footer') ? 'footer' : 'other';
+    const region = element.closest('.skip-link')
+      ? 'skip'
+      : element.closest('header')
+        ? 'header'
+        : element.closest('main')
+          ? 'main'
+          : element.closest('footer')
+            ? 'footer'
+            : 'other';
     return {
       index: Number(element.getAttribute('data-focus-index') ?? '-2'),
       label: `<${element.tagName.toLowerCase()}${element.id === '' ? '' : `#${element.id}`}> ${(element.textContent ?? '').trim().slice(0, 30)}`,

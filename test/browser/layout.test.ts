@@ -95,9 +95,7 @@ function reflow(page: Page): Promise<Reflow> {
                 // A <section> with an accessible name has the implicit role region (HTML-AAM); an explicit role wins.
                 role:
                   container.getAttribute('role') ??
-                  (container.tagName === 'SECTION' && (container.hasAttribute('aria-label') || container.hasAttribute('aria-labelledby'))
-                    ? 'region'
-                    : null),
+                  (container.tagName === 'SECTION' && (container.hasAttribute('aria-label') || container.hasAttribute('aria-labelledby')) ? 'region' : null),
                 label: container.getAttribute('aria-label') ?? container.getAttribute('aria-labelledby'),
               },
       });
@@ -174,7 +172,10 @@ describe.concurrent.each(widths)('at $name', ({ width, height }) => {
       const links = await navLinks(page);
       const target = links.find((link) => link.href === '/press/');
       expect(target, 'the navigation has 新闻发布').toBeDefined();
-      await Promise.all([page.waitForURL(`${site.url}press/`), page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '新闻发布' }).click()]);
+      await Promise.all([
+        page.waitForURL(`${site.url}press/`),
+        page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '新闻发布' }).click(),
+      ]);
       expect(await page.locator('h1').first().textContent()).toContain('新闻发布');
     } finally {
       await context.close();

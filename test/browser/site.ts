@@ -36,7 +36,8 @@ async function buildExampleSite(): Promise<ServedSite> {
     text.replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 访谈安排调整，另行发布。\nwithdrawnDate: 2011-01-12\n'),
   );
   const summary = await site.rebuild(secondBuild);
-  if (summary.updated !== 1 || summary.withdrawn !== 1) throw new Error(`the fixture's second build: ${JSON.stringify({ updated: summary.updated, withdrawn: summary.withdrawn })}`);
+  if (summary.updated !== 1 || summary.withdrawn !== 1)
+    throw new Error(`the fixture's second build: ${JSON.stringify({ updated: summary.updated, withdrawn: summary.withdrawn })}`);
   return site;
 }
 

@@ -23,7 +23,10 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 }
 
 describe('gazette build and preview', () => {
@@ -38,7 +41,9 @@ describe('gazette build and preview', () => {
     const path = join(work, 'path');
     await mkdir(path);
     await symlink(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(path, 'git'));
-    build = await run(['build', '--content', content, '--data', join(work, 'data'), '--out', join(work, 'out'), '--now', '2010-06-25T08:00:00+08:00'], { PATH: path });
+    build = await run(['build', '--content', content, '--data', join(work, 'data'), '--out', join(work, 'out'), '--now', '2010-06-25T08:00:00+08:00'], {
+      PATH: path,
+    });
   }, 120_000);
 
   it('publishes the site and mirrors exactly the public objects to --out', async () => {
@@ -66,7 +71,19 @@ describe('gazette build and preview', () => {
   });
 
   it('with --jobs 2, renders in worker processes and publishes byte for byte what one process does', async () => {
-    const parallel = await run(['build', '--jobs', '2', '--content', content, '--data', join(work, 'data-jobs'), '--out', join(work, 'out-jobs'), '--now', '2010-06-25T08:00:00+08:00']);
+    const parallel = await run([
+      'build',
+      '--jobs',
+      '2',
+      '--content',
+      content,
+      '--data',
+      join(work, 'data-jobs'),
+      '--out',
+      join(work, 'out-jobs'),
+      '--now',
+      '2010-06-25T08:00:00+08:00',
+    ]);
     expect(parallel.stderr).toBe('');
     expect(parallel.code).toBe(0);
     expect(parallel.stdout).toMatch(/Published 5 new and 0 changed documents, 0 unchanged, 1 scheduled for later, 1 drafts skipped/);
@@ -113,7 +130,10 @@ describe('gazette build and preview', () => {
   }, 60_000);
 
   it('publishes nothing from content with errors and says where they are', async () => {
-    const broken = await writeSite({ ...sampleFiles(), 'press/2010/bad.md': '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n' });
+    const broken = await writeSite({
+      ...sampleFiles(),
+      'press/2010/bad.md': '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n',
+    });
     const result = await run(['build', '--content', broken, '--data', join(work, 'data-broken')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/press\/2010\/bad\.md:4:7/);

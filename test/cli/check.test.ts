@@ -50,15 +50,27 @@ describe('gazette check (spawned)', () => {
         '现就进一步推进政务公开工作提出如下意见，详见[目录](gkml-2011.pdf)。\n',
       ),
       // Valid on its own, and superseded by the file with errors: that id exists, nothing to report.
-      'gazette/2010/05/c-old.md': article({ id: 'huaifu-2009-12', docNumber: '淮府〔2009〕12号', signedDate: '2009-03-01', validity: '失效', supersededBy: 'huaifu-2010-69' }),
+      'gazette/2010/05/c-old.md': article({
+        id: 'huaifu-2009-12',
+        docNumber: '淮府〔2009〕12号',
+        signedDate: '2009-03-01',
+        validity: '失效',
+        supersededBy: 'huaifu-2010-69',
+      }),
       // An article whose issue has no index.md.
       'gazette/2010/07/orphan.md': article({ id: 'huaifu-2010-90', docNumber: '淮府〔2010〕90号' }),
-      'partners.yaml': 'partners:\n  - id: news\n    name: 新闻网\n    takes:\n      kinds: [release]\n      topics: [不存在的主题]\n      fullText: true\n    webhook:\n      url: https://hooks.news.example/\n      secret: { env: NEWS_SECRET }\n',
+      'partners.yaml':
+        'partners:\n  - id: news\n    name: 新闻网\n    takes:\n      kinds: [release]\n      topics: [不存在的主题]\n      fullText: true\n    webhook:\n      url: https://hooks.news.example/\n      secret: { env: NEWS_SECRET }\n',
     });
     const check = await gazette(dirname(root), 'check', '--no-cache');
     expect(check.code).toBe(1);
     expect(check.stdout).toBe('');
-    expect(check.stderr.split('\n').filter((line) => line.startsWith('content/')).map((line) => line.replace(/ {2}.* {2}/, ' '))).toEqual([
+    expect(
+      check.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('content/'))
+        .map((line) => line.replace(/ {2}.* {2}/, ' ')),
+    ).toEqual([
       'content/gazette/2010/05/b-notice.md:6:12 duplicate-doc-number',
       'content/gazette/2010/05/huaifu-2010-69.md:2:1 missing-field',
       'content/gazette/2010/05/huaifu-2010-69.md:5:13 unknown-department',
@@ -92,7 +104,8 @@ describe('gazette check (spawned)', () => {
   it('checks partners.yaml with the content and positions its problems', async () => {
     const root = await writeContent({
       ...validSite(),
-      'partners.yaml': 'partners:\n  - id: news\n    name: 新闻网\n    takes:\n      kinds: [release]\n      topics: [不存在的主题]\n      fullText: true\n    webhook:\n      url: https://hooks.news.example/\n      secret: { env: NEWS_SECRET }\n',
+      'partners.yaml':
+        'partners:\n  - id: news\n    name: 新闻网\n    takes:\n      kinds: [release]\n      topics: [不存在的主题]\n      fullText: true\n    webhook:\n      url: https://hooks.news.example/\n      secret: { env: NEWS_SECRET }\n',
     });
     const { code, stderr } = await gazette(dirname(root), 'check');
     expect(code).toBe(1);
@@ -130,14 +143,22 @@ describe('runCheck', () => {
       'press/2010/hotline-12345.md': release({ date: '2010-12-32' }),
     });
     await mkdir(join(dirname(root), '.gazette'));
-    await writeFile(join(dirname(root), '.gazette', 'published.json'), JSON.stringify([
-      { id: 'speech-2010-daiqiyuan', file: 'gazette/2010/05/a-speech.md', version: 1, status: 'published' },
-      { id: 'press-2010-hotline-12345', file: 'press/2010/hotline-12345.md', version: 1, status: 'published' },
-      { id: 'press-2010-gone', file: 'press/2010/gone.md', version: 2, status: 'published' },
-    ]));
+    await writeFile(
+      join(dirname(root), '.gazette', 'published.json'),
+      JSON.stringify([
+        { id: 'speech-2010-daiqiyuan', file: 'gazette/2010/05/a-speech.md', version: 1, status: 'published' },
+        { id: 'press-2010-hotline-12345', file: 'press/2010/hotline-12345.md', version: 1, status: 'published' },
+        { id: 'press-2010-gone', file: 'press/2010/gone.md', version: 2, status: 'published' },
+      ]),
+    );
     const { code, err } = await run(dirname(root), '--no-cache');
     expect(code).toBe(1);
-    expect(err.split('\n').filter((line) => line.startsWith('content/')).map((line) => line.replace(/ {2}.* {2}/, ' '))).toEqual([
+    expect(
+      err
+        .split('\n')
+        .filter((line) => line.startsWith('content/'))
+        .map((line) => line.replace(/ {2}.* {2}/, ' ')),
+    ).toEqual([
       'content/gazette/2010/05/a-speech.md:2:5 invalid-id',
       'content/press/2010/gone.md:1:1 published-file-deleted',
       'content/press/2010/hotline-12345.md:4:7 invalid-date',

@@ -40,7 +40,15 @@ describe('gazette history', () => {
   const audit: AuditEntry[] = [
     // Out of order on purpose: the table is in time order.
     { id, at: '2010-12-10T08:00:00.000Z', event: 'withdrawn', version: 3, digest: digests[2] as string, author: '王晓明' },
-    { id, at: '2010-12-07T09:00:00.000Z', event: 'scheduled', version: 1, digest: digests[0] as string, commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', author: '李静' },
+    {
+      id,
+      at: '2010-12-07T09:00:00.000Z',
+      event: 'scheduled',
+      version: 1,
+      digest: digests[0] as string,
+      commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      author: '李静',
+    },
     { id, at: '2010-12-08T02:00:00.000Z', event: 'released', version: 1, digest: digests[0] as string },
     { id, at: '2010-12-09T01:00:00.000Z', event: 'updated', version: 2, digest: digests[1] as string, commit: 'b2c3d4e5f60718293a4b5c6d7e8f901234567890' },
     { id: 'press-2010-other', at: '2010-12-09T01:00:00.000Z', event: 'published', version: 1, digest: digests[1] as string },
@@ -93,7 +101,11 @@ describe('gazette status', () => {
 
   it('lists scheduled documents and flags a due one that was not released, exiting with 1', async () => {
     const { io, out } = capture(await site());
-    const records = memoryRecords([...published, record({ id: 'press-2010-hotline-12345', status: 'withdrawn' }), record({ id: 'press-2010-due', status: 'scheduled' })]);
+    const records = memoryRecords([
+      ...published,
+      record({ id: 'press-2010-hotline-12345', status: 'withdrawn' }),
+      record({ id: 'press-2010-due', status: 'scheduled' }),
+    ]);
     expect(await runStatus([], io, { records })).toBe(1);
     const text = out();
     const scheduled = text.slice(text.indexOf('Scheduled'), text.indexOf('Overdue'));

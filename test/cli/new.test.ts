@@ -21,7 +21,11 @@ async function run(root: string, ...argv: string[]) {
 
 describe('gazette new', () => {
   it('scaffolds each kind so that the site still loads without errors', async () => {
-    const root = await writeContent({ 'site.yaml': siteYaml, 'gazette/2010/11/index.md': issue(2010, 11, 59, '2010-11-30'), 'press/2010/hotline.md': release({ id: 'press-2010-1' }) });
+    const root = await writeContent({
+      'site.yaml': siteYaml,
+      'gazette/2010/11/index.md': issue(2010, 11, 59, '2010-11-30'),
+      'press/2010/hotline.md': release({ id: 'press-2010-1' }),
+    });
     const issueRun = await run(root, 'issue');
     expect(issueRun).toMatchObject({ code: 0, out: expect.stringContaining(join('content', 'gazette', '2010', '12', 'index.md')) });
     const created = await readFile(join(root, 'gazette/2010/12/index.md'), 'utf8');

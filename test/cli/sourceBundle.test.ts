@@ -21,8 +21,11 @@ interface Run {
 
 function gazette(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(checkout, 'bin', 'gazette.js'), ...args], { env: { ...process.env, GAZETTE_BUNDLE_CACHE: cache, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(checkout, 'bin', 'gazette.js'), ...args],
+      { env: { ...process.env, GAZETTE_BUNDLE_CACHE: cache, ...env } },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
     );
   });
 }
@@ -89,7 +92,10 @@ describe('the bundled command', () => {
 await importSource(new URL(${JSON.stringify(pathToFileURL(join(checkout, 'src', 'cli', 'main.ts')).href)}));
 console.log('ready');
 setTimeout(() => {}, 120000);`;
-    const running = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, GAZETTE_BUNDLE_CACHE: cache }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const running = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, GAZETTE_BUNDLE_CACHE: cache },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise((resolve) => running.stdout.once('data', resolve));
     const record = (await readdir(cache)).find((name) => name.endsWith('.json')) as string;
     const used = (JSON.parse(await readFile(join(cache, record), 'utf8')) as { dir: string }).dir;

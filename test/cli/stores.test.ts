@@ -28,7 +28,10 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 }
 
 /** Every public object of a store set: key → bytes and the metadata a reader's browser sees. */
@@ -59,7 +62,19 @@ describe('gazette build with either store set', () => {
     content = join(work, 'content');
     await cp(exampleContent, content, { recursive: true });
     embedded = await run(['build', '--content', content, '--data', join(work, 'embedded'), '--out', join(work, 'out-embedded'), '--now', now]);
-    awsLocal = await run(['build', '--stores', 'aws-local', '--content', content, '--data', join(work, 'aws-local'), '--out', join(work, 'out-aws-local'), '--now', now]);
+    awsLocal = await run([
+      'build',
+      '--stores',
+      'aws-local',
+      '--content',
+      content,
+      '--data',
+      join(work, 'aws-local'),
+      '--out',
+      join(work, 'out-aws-local'),
+      '--now',
+      now,
+    ]);
   }, 600_000);
 
   afterAll(async () => {
@@ -95,7 +110,10 @@ describe('gazette build with either store set', () => {
     expect(differing).toEqual([]);
 
     // The stores themselves, as preview serves them: every site/ key with its metadata.
-    const [fromFiles, fromEmulators] = [await startLocalStores(join(work, 'embedded')), await startLocalStores(join(work, 'aws-local'), { stores: 'aws-local' })];
+    const [fromFiles, fromEmulators] = [
+      await startLocalStores(join(work, 'embedded')),
+      await startLocalStores(join(work, 'aws-local'), { stores: 'aws-local' }),
+    ];
     try {
       const [a, b] = [await publicObjects(fromFiles), await publicObjects(fromEmulators)];
       // Sorted: s3rver lists a folder's keys in its own order, not S3's byte order.

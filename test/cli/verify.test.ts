@@ -23,7 +23,13 @@ import { newSigningKey } from '../helpers/signingKey.ts';
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const sink = (add: (text: string) => void) => new Writable({ write: (chunk: Buffer, _encoding, done) => { add(chunk.toString()); done(); } });
+  const sink = (add: (text: string) => void) =>
+    new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        add(chunk.toString());
+        done();
+      },
+    });
   const code = await main(['verify', ...args], {
     stdout: sink((text) => (stdout += text)),
     stderr: sink((text) => (stderr += text)),
@@ -63,7 +69,12 @@ describe('gazette verify', () => {
     old = join(work, 'old');
     await cp(join(stores.objectsRoot, 'site'), old, { recursive: true });
     const file = join(root, 'gazette/2010/05/huaifu-2010-69.md');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 更正措辞。\nchangeDate: 2010-06-27\n').replace('做到工作有计划', '确保工作有计划'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 更正措辞。\nchangeDate: 2010-06-27\n')
+        .replace('做到工作有计划', '确保工作有计划'),
+    );
     await build(root, stores, new Date('2010-06-27T08:00:00+08:00'), key);
     origin = join(stores.objectsRoot, 'site');
   }, 120_000);
@@ -102,7 +113,12 @@ describe('gazette verify', () => {
     const copy = await mirror('forged');
     await writeFile(join(copy, page), '<p>forged</p>');
     const manifest = parseManifest(await readFile(join(copy, MANIFEST_PATH)), 'copy');
-    const forged = { ...manifest, files: manifest.files.map((file) => (file.path === page ? { ...file, sha256: '4c0ba5b1a7dc1e0dd08cf09b05bd1a3ea4ad4a6bd7e7f1fcb8b01ef6fa3d1b0b', size: 13 } : file)) };
+    const forged = {
+      ...manifest,
+      files: manifest.files.map((file) =>
+        file.path === page ? { ...file, sha256: '4c0ba5b1a7dc1e0dd08cf09b05bd1a3ea4ad4a6bd7e7f1fcb8b01ef6fa3d1b0b', size: 13 } : file,
+      ),
+    };
     const bytes = manifestBytes(forged);
     const theirs = newSigningKey();
     await writeFile(join(copy, MANIFEST_PATH), bytes);
@@ -146,7 +162,11 @@ describe('gazette verify', () => {
       expect(clean.code).toBe(0);
       // The served bytes change under the manifest.
       const stored = await stores.objects.get(SITE_PREFIX + page);
-      await stores.objects.put({ key: SITE_PREFIX + page, body: Buffer.concat([Buffer.from(stored?.body ?? []), Buffer.from('<!-- -->')]), contentType: stored?.contentType ?? 'text/html' });
+      await stores.objects.put({
+        key: SITE_PREFIX + page,
+        body: Buffer.concat([Buffer.from(stored?.body ?? []), Buffer.from('<!-- -->')]),
+        contentType: stored?.contentType ?? 'text/html',
+      });
       const served = await run([url, '--origin', origin]);
       expect(served.code).toBe(1);
       expect(served.stdout).toContain(`tampered      ${page}`);
@@ -156,7 +176,7 @@ describe('gazette verify', () => {
     }
   });
 
-  it('finds one file in the origin\'s manifest by its SHA-256, or says it is none of them', async () => {
+  it("finds one file in the origin's manifest by its SHA-256, or says it is none of them", async () => {
     const file = join(work, 'index.html');
     await cp(join(origin, page), file);
     const found = await run([file, '--origin', origin]);

@@ -42,9 +42,13 @@ describe('gazette preview --build --watch', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'gazette-watch-'));
     content = await writeSite(sampleFiles(), join(work, 'content'));
-    child = spawn(process.execPath, [bin, 'preview', '--build', '--watch', '--port', '0', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-25T08:00:00+08:00'], {
-      env: { ...process.env, CI: '1' },
-    });
+    child = spawn(
+      process.execPath,
+      [bin, 'preview', '--build', '--watch', '--port', '0', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-25T08:00:00+08:00'],
+      {
+        env: { ...process.env, CI: '1' },
+      },
+    );
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const ready = await waitFor(() => stdout, /http:\/\/localhost:\d+\//, 0);
@@ -83,7 +87,10 @@ describe('gazette preview --build --watch', () => {
 
   it('publishes a new file', async () => {
     const from = stdout.length;
-    await writeFile(join(content, 'press/2010/open-day.md'), '---\nid: press-2010-open-day\ntitle: 市政府开放日活动举行\ndate: 2010-06-21\ndepartment: 淮南市人民政府新闻办公室\ncategory: 政务公开\n---\n市民代表走进市政府，旁听常务会议。\n');
+    await writeFile(
+      join(content, 'press/2010/open-day.md'),
+      '---\nid: press-2010-open-day\ntitle: 市政府开放日活动举行\ndate: 2010-06-21\ndepartment: 淮南市人民政府新闻办公室\ncategory: 政务公开\n---\n市民代表走进市政府，旁听常务会议。\n',
+    );
     await waitFor(() => stdout, /Published 1 new and 0 changed documents[\s\S]*Watching/, from);
     const added = await page('press/2010/open-day/');
     expect(added.status).toBe(200);
@@ -112,7 +119,10 @@ describe('gazette preview --build --watch', () => {
     let version: number | undefined;
     while (performance.now() < deadline) {
       const text = await readFile(snapshotFile, 'utf8').catch(() => undefined);
-      version = text === undefined ? undefined : (JSON.parse(text) as { documents: { id: string; version: number }[] }).documents.find((record) => record.id === 'press-2010-hotline')?.version;
+      version =
+        text === undefined
+          ? undefined
+          : (JSON.parse(text) as { documents: { id: string; version: number }[] }).documents.find((record) => record.id === 'press-2010-hotline')?.version;
       if (version === 2) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -32,15 +32,31 @@ describe('gazette deliveries', () => {
   it('lists failed jobs, and redrive re-sends them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gazette-deliveries-'));
     await copyFile('content/site.yaml', join(dir, 'site.yaml'));
-    await writeFile(join(dir, 'partners.yaml'), `partners:
+    await writeFile(
+      join(dir, 'partners.yaml'),
+      `partners:
   - id: hnnews
     name: 淮南新闻网
     takes: { fullText: true }
     webhook: { url: "${receiver.url}", secret: { env: HNNEWS_SECRET } }
-`);
+`,
+    );
     const { deliveries: store } = await createTestStores();
     const { partners = [] } = await loadPartners(dir, site);
-    const after = { id: 'press-2010-hotline', kind: 'release', title: '12345', lang: 'zh-CN', urlPath: '/press/2010/hotline/', status: 'published', version: 1, digest: 'd', department: '淮南市人民政府新闻办公室', category: '政务公开', artifacts: [], updatedAt: '2010-12-08T02:00:00.000Z' } as unknown as DocumentRecord;
+    const after = {
+      id: 'press-2010-hotline',
+      kind: 'release',
+      title: '12345',
+      lang: 'zh-CN',
+      urlPath: '/press/2010/hotline/',
+      status: 'published',
+      version: 1,
+      digest: 'd',
+      department: '淮南市人民政府新闻办公室',
+      category: '政务公开',
+      artifacts: [],
+      updatedAt: '2010-12-08T02:00:00.000Z',
+    } as unknown as DocumentRecord;
     await recordDeliveries({ store, site, partners, changes: [{ after }] });
     const deps = { env: { HNNEWS_SECRET: secret }, clock: fastClock(), openStore: async () => ({ store, close: async () => {} }) };
 
@@ -64,19 +80,39 @@ describe('gazette deliveries', () => {
   });
 
   it('shows a partner whose circuit is open, and says why its deliveries wait', async () => {
-    const failing = await startReceiver(secret, Array.from({ length: 10 }, () => ({ status: 503 })));
+    const failing = await startReceiver(
+      secret,
+      Array.from({ length: 10 }, () => ({ status: 503 })),
+    );
     try {
       const dir = await mkdtemp(join(tmpdir(), 'gazette-deliveries-'));
       await copyFile('content/site.yaml', join(dir, 'site.yaml'));
-      await writeFile(join(dir, 'partners.yaml'), `partners:
+      await writeFile(
+        join(dir, 'partners.yaml'),
+        `partners:
   - id: waixuan
     name: 外宣网
     takes: { fullText: true }
     webhook: { url: "${failing.url}", secret: { env: WAIXUAN_SECRET } }
-`);
+`,
+      );
       const { deliveries: store } = await createTestStores();
       const { partners = [] } = await loadPartners(dir, site);
-      const doc = (id: string) => ({ id, kind: 'release', title: id, lang: 'zh-CN', urlPath: `/press/2010/${id}/`, status: 'published', version: 1, digest: id, department: '淮南市人民政府新闻办公室', category: '政务公开', artifacts: [], updatedAt: '2010-12-08T02:00:00.000Z' }) as unknown as DocumentRecord;
+      const doc = (id: string) =>
+        ({
+          id,
+          kind: 'release',
+          title: id,
+          lang: 'zh-CN',
+          urlPath: `/press/2010/${id}/`,
+          status: 'published',
+          version: 1,
+          digest: id,
+          department: '淮南市人民政府新闻办公室',
+          category: '政务公开',
+          artifacts: [],
+          updatedAt: '2010-12-08T02:00:00.000Z',
+        }) as unknown as DocumentRecord;
       await recordDeliveries({ store, site, partners, changes: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => ({ after: doc(`press-2010-${id}`) })) });
       const deps = { env: { WAIXUAN_SECRET: secret }, clock: fastClock(), openStore: async () => ({ store, close: async () => {} }) };
 
@@ -88,7 +124,9 @@ describe('gazette deliveries', () => {
 
       const list = capture(dir);
       expect(await runDeliveries(['--partner', 'waixuan', '--content', dir], list.io, deps)).toBe(0);
-      expect(list.text().stdout).toMatch(/waixuan {2}外宣网 .* endpoint enabled, circuit OPEN until \S+ \(5 failures in a row since \S+, last: HTTP 503\); its deliveries wait/);
+      expect(list.text().stdout).toMatch(
+        /waixuan {2}外宣网 .* endpoint enabled, circuit OPEN until \S+ \(5 failures in a row since \S+, last: HTTP 503\); its deliveries wait/,
+      );
       expect(list.text().stdout).toMatch(/6\s+pending\s+published\s+press-2010-f v1\s+0\s+-/);
     } finally {
       await failing.close();

@@ -19,10 +19,23 @@ const policy = { maxAttempts: 4, baseDelayMs: 10_000, maxDelayMs: 60_000, timeou
 
 function record(id: string, second = 0): DocumentRecord {
   return {
-    id, kind: 'release', title: id, lang: 'zh-CN', file: `press/2010/${id}.md`, urlPath: `/press/2010/${id}/`,
-    status: 'published', version: 1, digest: `d-${id}`, indexNumber: '003210003/2010-00007', department: '淮南市人民政府新闻办公室',
-    departmentCode: '003210003', category: '政务公开', date: '2010-12-08', artifacts: [],
-    firstPublishedAt: '2010-12-08T02:00:00.000Z', updatedAt: new Date(Date.UTC(2010, 11, 8, 2, 0, second)).toISOString(),
+    id,
+    kind: 'release',
+    title: id,
+    lang: 'zh-CN',
+    file: `press/2010/${id}.md`,
+    urlPath: `/press/2010/${id}/`,
+    status: 'published',
+    version: 1,
+    digest: `d-${id}`,
+    indexNumber: '003210003/2010-00007',
+    department: '淮南市人民政府新闻办公室',
+    departmentCode: '003210003',
+    category: '政务公开',
+    date: '2010-12-08',
+    artifacts: [],
+    firstPublishedAt: '2010-12-08T02:00:00.000Z',
+    updatedAt: new Date(Date.UTC(2010, 11, 8, 2, 0, second)).toISOString(),
   };
 }
 
@@ -88,17 +101,32 @@ describe.each(deliveryStoreAdapters)('$name delivery store', ({ create }) => {
     const p = partner();
     const [job] = await store.createJobs([
       {
-        partnerId: p.id, messageId: `msg_${p.id}_1`, event: 'document.embargoed', documentId: 'press-e', version: 1, kind: 'release',
-        createdAt: '2010-12-08T02:00:00.000Z', embargoUntil: '2010-12-09T01:00:00.000Z', payload: (sequence) => JSON.stringify({ sequence }),
+        partnerId: p.id,
+        messageId: `msg_${p.id}_1`,
+        event: 'document.embargoed',
+        documentId: 'press-e',
+        version: 1,
+        kind: 'release',
+        createdAt: '2010-12-08T02:00:00.000Z',
+        embargoUntil: '2010-12-09T01:00:00.000Z',
+        payload: (sequence) => JSON.stringify({ sequence }),
       },
     ]);
-    expect(job).toMatchObject({ sequence: 1, status: 'pending', attempts: 0, nextAttemptAt: '2010-12-08T02:00:00.000Z', history: [], payload: '{"sequence":1}', embargoUntil: '2010-12-09T01:00:00.000Z' });
+    expect(job).toMatchObject({
+      sequence: 1,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: '2010-12-08T02:00:00.000Z',
+      history: [],
+      payload: '{"sequence":1}',
+      embargoUntil: '2010-12-09T01:00:00.000Z',
+    });
     const again = await otherStore().createJobs([{ ...(job as DeliveryJob), createdAt: '2010-12-08T03:00:00.000Z', payload: () => 'other bytes' }]);
     expect(again).toEqual([]);
     expect(await store.listJobs(p.id)).toEqual([job]);
   });
 
-  it('lists a partner\'s jobs in one status, in sequence order', async () => {
+  it("lists a partner's jobs in one status, in sequence order", async () => {
     const p = partner();
     const jobs = await recordDeliveries({ store, site, partners: [p], changes: [1, 2, 3].map((i) => ({ after: record(`press-s${i}`, i) })) });
     const [a, b] = jobs as [DeliveryJob, DeliveryJob];
@@ -112,15 +140,31 @@ describe.each(deliveryStoreAdapters)('$name delivery store', ({ create }) => {
 
   it('reads the partner state and circuit with its pending jobs only', async () => {
     const p = partner();
-    expect(await store.readQueue(p.id)).toEqual({ state: { partnerId: p.id, disabled: false }, circuit: { partnerId: p.id, version: 0, failures: 0 }, pending: [] });
-    const [first, second] = await recordDeliveries({ store, site, partners: [p], changes: [{ after: record('press-q1', 1) }, { after: record('press-q2', 2) }] });
+    expect(await store.readQueue(p.id)).toEqual({
+      state: { partnerId: p.id, disabled: false },
+      circuit: { partnerId: p.id, version: 0, failures: 0 },
+      pending: [],
+    });
+    const [first, second] = await recordDeliveries({
+      store,
+      site,
+      partners: [p],
+      changes: [{ after: record('press-q1', 1) }, { after: record('press-q2', 2) }],
+    });
     await store.saveJob({ ...(first as DeliveryJob), status: 'delivered', attempts: 1 }, 0);
     await store.putPartnerState({ partnerId: p.id, disabled: true, reason: 'HTTP 410', changedAt: '2010-12-08T03:00:00.000Z' });
     const queue = await store.readQueue(p.id);
     expect(queue.state).toEqual({ partnerId: p.id, disabled: true, reason: 'HTTP 410', changedAt: '2010-12-08T03:00:00.000Z' });
     expect(await store.getPartnerState(p.id)).toEqual(queue.state);
     expect(queue.pending).toEqual([second]);
-    const open = { partnerId: p.id, version: 0, failures: 5, openUntil: '2010-12-08T03:05:00.000Z', openedAt: '2010-12-08T03:00:00.000Z', lastError: 'HTTP 503' };
+    const open = {
+      partnerId: p.id,
+      version: 0,
+      failures: 5,
+      openUntil: '2010-12-08T03:05:00.000Z',
+      openedAt: '2010-12-08T03:00:00.000Z',
+      lastError: 'HTTP 503',
+    };
     await store.saveCircuit(open);
     expect((await store.readQueue(p.id)).circuit).toEqual({ ...open, version: 1 });
     expect((await store.readQueue(p.id)).pending).toEqual([second]);
@@ -170,12 +214,15 @@ describe.each(deliveryStoreAdapters)('$name delivery store', ({ create }) => {
     expect((saves[1] as PromiseRejectedResult).reason).toBeInstanceOf(DeliveryConflictError);
     const stored = await store.listJobs(p.id);
     expect(stored.map((job) => [job.documentId, job.status, job.attempts])).toEqual([
-      ['press-c1', 'delivered', 1], ['press-c2', 'pending', 0], ['press-c3', 'dead', 1], ['press-c4', 'delivered', 1],
+      ['press-c1', 'delivered', 1],
+      ['press-c2', 'pending', 0],
+      ['press-c3', 'dead', 1],
+      ['press-c4', 'delivered', 1],
     ]);
     expect(stored[0]).toEqual({ ...a, attempts: 1, status: 'delivered' });
   });
 
-  it('a saved job is free to claim again at its new attempt count: the claim\'s lease goes with the save', async () => {
+  it("a saved job is free to claim again at its new attempt count: the claim's lease goes with the save", async () => {
     const p = partner();
     const [job] = (await recordDeliveries({ store, site, partners: [p], changes: [{ after: record('press-r1') }] })) as [DeliveryJob];
     const now = '2010-12-08T03:00:00.000Z';
@@ -204,6 +251,11 @@ describe.each(deliveryStoreAdapters)('$name delivery store', ({ create }) => {
       expect(receiver.requests.map((request) => request.headers['webhook-id']).sort()).toEqual([...receiver.processed.keys()].sort());
       expect(receiver.requests).toHaveLength(3);
     }
-    for (const p of partners) expect((await store.listJobs(p.id)).map((job) => [job.status, job.attempts])).toEqual([['delivered', 1], ['delivered', 1], ['delivered', 1]]);
+    for (const p of partners)
+      expect((await store.listJobs(p.id)).map((job) => [job.status, job.attempts])).toEqual([
+        ['delivered', 1],
+        ['delivered', 1],
+        ['delivered', 1],
+      ]);
   });
 });

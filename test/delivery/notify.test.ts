@@ -33,20 +33,36 @@ describe('publish flow: feeds, outbox, webhooks and WebSub', () => {
   it('records a job per new version before the feeds, then signs, sends and pings after them', async () => {
     const { objects, deliveries: store } = await createTestStores();
     const partner: Partner = {
-      id: 'hnnews', name: '淮南新闻网', takes: { kinds: ['release'], fullText: true },
+      id: 'hnnews',
+      name: '淮南新闻网',
+      takes: { kinds: ['release'], fullText: true },
       webhook: { url: receiver.url, secret: { env: 'HNNEWS_SECRET' } },
       websubHub: `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`,
     };
     const records: DocumentRecord[] = [
       await publish(objects, { id: 'press-2010-hotline', date: '2010-12-08', updatedAt: '2010-12-08T02:00:00.000Z' }),
-      await publish(objects, { id: 'huaifu-2010-69', kind: 'article', department: '淮南市人民政府', date: '2010-05-31', updatedAt: '2010-12-08T02:00:00.000Z' }),
+      await publish(objects, {
+        id: 'huaifu-2010-69',
+        kind: 'article',
+        department: '淮南市人民政府',
+        date: '2010-05-31',
+        updatedAt: '2010-12-08T02:00:00.000Z',
+      }),
     ];
     const feeds = await rebuildFeeds({
-      objects, site, partners: [partner], documents: records,
+      objects,
+      site,
+      partners: [partner],
+      documents: records,
       beforeWrite: async (changed) => void (await recordDeliveries({ store, site, partners: [partner], changes: changed.map((after) => ({ after })) })),
     });
     const { pings, deliveries } = await notifyPartners({
-      store, partners: [partner], changedFeeds: feeds.changedFeeds, secrets: environmentSecrets({ HNNEWS_SECRET: secret }), clock: fastClock(), mode: 'local',
+      store,
+      partners: [partner],
+      changedFeeds: feeds.changedFeeds,
+      secrets: environmentSecrets({ HNNEWS_SECRET: secret }),
+      clock: fastClock(),
+      mode: 'local',
     });
 
     expect(deliveries).toMatchObject({ delivered: 1, dead: 0, pending: 0 });

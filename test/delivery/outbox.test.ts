@@ -20,10 +20,23 @@ const partners: Partner[] = [
 
 function record(id: string, kind: DocumentRecord['kind'], updatedAt: string, version = 1, status: DocumentRecord['status'] = 'published'): DocumentRecord {
   return {
-    id, kind, title: id, lang: 'zh-CN', file: `${id}.md`, urlPath: `/x/${id}/`, status, version, digest: `${id}${version}`,
-    indexNumber: '003210001/2010-00001', department: '淮南市人民政府', departmentCode: '003210001', category: '政务公开',
-    date: '2010-05-31', artifacts: [{ key: `x/${id}/${id}.pdf`, size: 10, sha256: 'x', contentType: 'application/pdf' }],
-    firstPublishedAt: updatedAt, updatedAt,
+    id,
+    kind,
+    title: id,
+    lang: 'zh-CN',
+    file: `${id}.md`,
+    urlPath: `/x/${id}/`,
+    status,
+    version,
+    digest: `${id}${version}`,
+    indexNumber: '003210001/2010-00001',
+    department: '淮南市人民政府',
+    departmentCode: '003210001',
+    category: '政务公开',
+    date: '2010-05-31',
+    artifacts: [{ key: `x/${id}/${id}.pdf`, size: 10, sha256: 'x', contentType: 'application/pdf' }],
+    firstPublishedAt: updatedAt,
+    updatedAt,
   };
 }
 
@@ -36,7 +49,9 @@ describe('recordDeliveries', () => {
     ];
     const jobs = await recordDeliveries({ store, site, partners, changes });
     expect(jobs.map((job) => [job.partnerId, job.documentId, job.sequence])).toEqual([
-      ['hnnews', 'press-a', 1], ['hnnews', 'press-b', 2], ['xxgk', 'huaifu-2010-69', 1],
+      ['hnnews', 'press-a', 1],
+      ['hnnews', 'press-b', 2],
+      ['xxgk', 'huaifu-2010-69', 1],
     ]);
     const payload = JSON.parse(jobs[2]?.payload ?? '{}') as { data: Record<string, unknown> };
     expect(payload.data['pdf']).toBe('https://www.huainan.gov.cn/x/huaifu-2010-69/huaifu-2010-69.pdf');

@@ -34,7 +34,13 @@ describe('partners.yaml', () => {
     const { partners, messages } = parsePartners(text, site);
     expect(partners).toBeUndefined();
     const brief = messages.map((m) => [m.line, m.column, m.ruleId]);
-    expect(brief).toEqual(expect.arrayContaining([[2, 9, 'invalid-partner'], [4, 32, 'unknown-field'], [5, 21, 'invalid-partner']]));
+    expect(brief).toEqual(
+      expect.arrayContaining([
+        [2, 9, 'invalid-partner'],
+        [4, 32, 'unknown-field'],
+        [5, 21, 'invalid-partner'],
+      ]),
+    );
     expect(messages.find((m) => m.ruleId === 'unknown-field')?.hint).toBe('Did you mean `departments`?');
   });
 
@@ -45,7 +51,10 @@ describe('partners.yaml', () => {
     webhook: { url: https://x.example.org/, secret: { awsSecret: "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:x" } }
 `;
     const { messages } = parsePartners(text, site);
-    expect(messages.map((m) => [m.line, m.ruleId])).toEqual([[6, 'duplicate-partner-id'], [8, 'unknown-department']]);
+    expect(messages.map((m) => [m.line, m.ruleId])).toEqual([
+      [6, 'duplicate-partner-id'],
+      [8, 'unknown-department'],
+    ]);
     expect(messages[1]?.hint).toBe('Did you mean `淮南市民政局`?');
   });
 

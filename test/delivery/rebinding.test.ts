@@ -16,7 +16,12 @@ function fakeDns(addresses: string[]): Resolve & { asked: string[] } {
   const asked: string[] = [];
   const resolve = ((hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, found: LookupAddress[]) => void) => {
     asked.push(hostname);
-    setImmediate(() => callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))));
+    setImmediate(() =>
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      ),
+    );
   }) as Resolve & { asked: string[] };
   resolve.asked = asked;
   return resolve;

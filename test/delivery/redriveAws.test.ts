@@ -44,18 +44,34 @@ describe('gazette deliveries --target aws', () => {
   it('redrives the dead jobs in the deployed table and queues the partner for the notify function', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gazette-redrive-'));
     await copyFile('content/site.yaml', join(dir, 'site.yaml'));
-    await writeFile(join(dir, 'partners.yaml'), `partners:
+    await writeFile(
+      join(dir, 'partners.yaml'),
+      `partners:
   - id: hnnews
     name: 淮南新闻网
     takes: { fullText: true }
     webhook: { url: "${receiver.url}", secret: { env: HNNEWS_SECRET } }
-`);
+`,
+    );
     const { dynamodb, dynamodbEndpoint } = testClients();
     const table = uniqueName();
     await ensureTable(dynamodb, table);
     const store = createDynamoDeliveryStore({ client: dynamodb, table });
     const { partners = [] } = await loadPartners(dir, site);
-    const after = { id: 'press-2010-hotline', kind: 'release', title: '12345', lang: 'zh-CN', urlPath: '/press/2010/hotline/', status: 'published', version: 1, digest: 'd', department: '淮南市人民政府新闻办公室', category: '政务公开', artifacts: [], updatedAt: '2010-12-08T02:00:00.000Z' } as unknown as DocumentRecord;
+    const after = {
+      id: 'press-2010-hotline',
+      kind: 'release',
+      title: '12345',
+      lang: 'zh-CN',
+      urlPath: '/press/2010/hotline/',
+      status: 'published',
+      version: 1,
+      digest: 'd',
+      department: '淮南市人民政府新闻办公室',
+      category: '政务公开',
+      artifacts: [],
+      updatedAt: '2010-12-08T02:00:00.000Z',
+    } as unknown as DocumentRecord;
     await recordDeliveries({ store, site, partners, changes: [{ after }] });
     // The endpoint answers 410 Gone: the job is dead, the endpoint disabled (as the notify function leaves them).
     const local = { env: { HNNEWS_SECRET: secret }, clock: fastClock(), openStore: async () => ({ store, close: async () => {} }) };
@@ -65,7 +81,14 @@ describe('gazette deliveries --target aws', () => {
     expect((await store.getPartnerState('hnnews')).disabled).toBe(true);
     const requestsBefore = receiver.requests.length;
 
-    const env = { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint, AWS_ENDPOINT_URL_SQS: sqs.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    const env = {
+      ...process.env,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    };
     const queueUrl = `${sqs.url}/123456789012/Gazette-NotifyQueue`;
     const redrive = capture(dir);
     expect(await runDeliveries(['redrive', '--target', 'aws', '--table', table, '--notify-queue', queueUrl, '--content', dir], redrive.io, { env })).toBe(0);

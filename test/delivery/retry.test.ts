@@ -22,6 +22,16 @@ describe('retry policy', () => {
   });
 
   it('treats 2xx as delivered, 410 as gone, and everything else (3xx included) as a retry', () => {
-    expect([200, 204, 410, 301, 302, 400, 429, 500, undefined].map(outcomeOf)).toEqual(['delivered', 'delivered', 'gone', 'retry', 'retry', 'retry', 'retry', 'retry', 'retry']);
+    expect([200, 204, 410, 301, 302, 400, 429, 500, undefined].map(outcomeOf)).toEqual([
+      'delivered',
+      'delivered',
+      'gone',
+      'retry',
+      'retry',
+      'retry',
+      'retry',
+      'retry',
+      'retry',
+    ]);
   });
 });

@@ -33,10 +33,23 @@ let counter = 0;
 
 function record(id: string, version = 1, status: DocumentRecord['status'] = 'published'): DocumentRecord {
   return {
-    id, kind: 'release', title: '市长公开电话12345全天候受理', lang: 'zh-CN', file: `press/2010/${id}.md`, urlPath: `/press/2010/${id}/`,
-    status, version, digest: `d-${id}-${version}`, indexNumber: '003210003/2010-00007', department: '淮南市人民政府新闻办公室',
-    departmentCode: '003210003', category: '政务公开', date: '2010-12-08', artifacts: [],
-    firstPublishedAt: '2010-12-08T02:00:00.000Z', updatedAt: `2010-12-08T02:00:0${version}.000Z`,
+    id,
+    kind: 'release',
+    title: '市长公开电话12345全天候受理',
+    lang: 'zh-CN',
+    file: `press/2010/${id}.md`,
+    urlPath: `/press/2010/${id}/`,
+    status,
+    version,
+    digest: `d-${id}-${version}`,
+    indexNumber: '003210003/2010-00007',
+    department: '淮南市人民政府新闻办公室',
+    departmentCode: '003210003',
+    category: '政务公开',
+    date: '2010-12-08',
+    artifacts: [],
+    firstPublishedAt: '2010-12-08T02:00:00.000Z',
+    updatedAt: `2010-12-08T02:00:0${version}.000Z`,
   };
 }
 
@@ -45,7 +58,9 @@ async function partnerWithJob(script: ScriptedAnswer[], docs = ['press-2010-hotl
   const receiver = await startReceiver(secret, script);
   receivers.push(receiver);
   const partner: Partner = {
-    id: `p${++counter}`, name: '测试合作网站', takes: { fullText: true },
+    id: `p${++counter}`,
+    name: '测试合作网站',
+    takes: { fullText: true },
     webhook: { url: receiver.url, secret: { env: 'PARTNER_SECRET' } },
   };
   const jobs = await recordDeliveries({ store, site, partners: [partner], changes: docs.map((id) => ({ after: record(id) })) });
@@ -61,14 +76,31 @@ describe('sendPendingDeliveries', () => {
     const receiver = await startReceiver(secret, []);
     receivers.push(receiver);
     const partner: Partner = {
-      id: `p${++counter}`, name: '淮南新闻网', takes: { fullText: true }, embargoAccess: true,
+      id: `p${++counter}`,
+      name: '淮南新闻网',
+      takes: { fullText: true },
+      embargoAccess: true,
       webhook: { url: receiver.url, secret: { env: 'PARTNER_SECRET' } },
     };
     const outsider: Partner = { ...partner, id: `p${++counter}`, embargoAccess: false };
     await recordEmbargoedDeliveries({
-      store, site, partners: [partner, outsider], now: new Date('2010-12-07T02:00:00Z'),
-      documents: [{ id: 'press-2010-12345', kind: 'release', title: '12345受理情况', lang: 'zh-CN', department: '淮南市人民政府新闻办公室',
-        category: '政务公开', urlPath: '/press/2010/12345/', publishAt: '2010-12-08T10:00:00+08:00', digest: 'e'.repeat(64) }],
+      store,
+      site,
+      partners: [partner, outsider],
+      now: new Date('2010-12-07T02:00:00Z'),
+      documents: [
+        {
+          id: 'press-2010-12345',
+          kind: 'release',
+          title: '12345受理情况',
+          lang: 'zh-CN',
+          department: '淮南市人民政府新闻办公室',
+          category: '政务公开',
+          urlPath: '/press/2010/12345/',
+          publishAt: '2010-12-08T10:00:00+08:00',
+          digest: 'e'.repeat(64),
+        },
+      ],
     });
     expect(await store.listJobs(outsider.id)).toEqual([]);
     await send(partner);
@@ -104,7 +136,9 @@ describe('sendPendingDeliveries', () => {
       ['document.published', 'press-b', 2],
     ]);
     expect(payloads[0]?.data).toMatchObject({
-      version: 1, url: 'https://www.huainan.gov.cn/press/2010/press-a/', digest: 'd-press-a-1',
+      version: 1,
+      url: 'https://www.huainan.gov.cn/press/2010/press-a/',
+      digest: 'd-press-a-1',
       feeds: { atom: `https://www.huainan.gov.cn/feeds/partners/${partner.id}/atom.xml` },
     });
   });
@@ -167,7 +201,12 @@ describe('sendPendingDeliveries', () => {
     await send(partner);
     await send(partner);
     expect(receiver.requests).toHaveLength(1);
-    const update = await recordDeliveries({ store, site, partners: [partner], changes: [{ before: record('press-2010-hotline'), after: record('press-2010-hotline', 2) }] });
+    const update = await recordDeliveries({
+      store,
+      site,
+      partners: [partner],
+      changes: [{ before: record('press-2010-hotline'), after: record('press-2010-hotline', 2) }],
+    });
     expect(update.map((job) => [job.event, job.sequence])).toEqual([['document.updated', 2]]);
   });
 
@@ -198,7 +237,12 @@ describe('sendPendingDeliveries', () => {
   it('reports a missing secret as a failed attempt instead of sending unsigned', async () => {
     const { receiver, partner } = await partnerWithJob([]);
     const summary = await sendPendingDeliveries({
-      store, partners: [partner], secrets: environmentSecrets({}), clock: fastClock(), mode: 'local', policy: { ...policy, maxAttempts: 1 },
+      store,
+      partners: [partner],
+      secrets: environmentSecrets({}),
+      clock: fastClock(),
+      mode: 'local',
+      policy: { ...policy, maxAttempts: 1 },
     });
     expect(summary.dead).toBe(1);
     expect(receiver.requests).toHaveLength(0);
@@ -223,7 +267,13 @@ describe('sendPendingDeliveries within an invocation', () => {
     const clock = fastClock();
     const started = performance.now();
     const summary = await sendPendingDeliveries({
-      store, partners: [hanging, healthy], secrets, clock, mode: 'local', policy: { ...policy, timeoutMs: 30_000 }, random: () => 0.5,
+      store,
+      partners: [hanging, healthy],
+      secrets,
+      clock,
+      mode: 'local',
+      policy: { ...policy, timeoutMs: 30_000 },
+      random: () => 0.5,
       deadline: deadlineIn(1500, clock.now),
     });
     expect(performance.now() - started).toBeLessThan(3500); // the deadline, and saving what happened
@@ -233,7 +283,11 @@ describe('sendPendingDeliveries within an invocation', () => {
     // Due now: the notify function queues the partner again at once.
     expect(Date.parse(summary.nextAttemptAt ?? '')).toBeLessThanOrEqual(clock.now().getTime());
     const jobs = await store.listJobs(hanging.id);
-    expect(jobs.map((job) => [job.status, job.attempts])).toEqual([['pending', 0], ['pending', 0], ['pending', 0]]);
+    expect(jobs.map((job) => [job.status, job.attempts])).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+      ['pending', 0],
+    ]);
     expect(jobs[0]?.history[0]?.error).toMatch(/^timeout: .*cut short by the end of the invocation's time/);
 
     // The partner answers again: the next invocation delivers everything.
@@ -262,7 +316,8 @@ describe('the circuit breaker', () => {
     const { receiver, partner } = await partnerWithJob(failing, ['press-a', 'press-b', 'press-c', 'press-d', 'press-e']);
     const { receiver: steady, partner: healthy } = await partnerWithJob([], ['press-a', 'press-b']);
     const clock = fastClock();
-    const pass = () => sendPendingDeliveries({ store, partners: [partner, healthy], secrets, clock, mode: 'local', policy: { ...policy, ...breaker }, random: () => 0.5 });
+    const pass = () =>
+      sendPendingDeliveries({ store, partners: [partner, healthy], secrets, clock, mode: 'local', policy: { ...policy, ...breaker }, random: () => 0.5 });
 
     const first = await pass();
     expect(receiver.requests.map((r) => r.answered)).toEqual([503, 500, 502]);
@@ -274,7 +329,13 @@ describe('the circuit breaker', () => {
     // Nothing is due before the circuit half-opens, not even the retries just scheduled.
     expect(first.nextAttemptAt).toBe(circuit.openUntil);
     const attempts = async () => (await store.listJobs(partner.id)).map((job) => [job.documentId, job.status, job.attempts]);
-    expect(await attempts()).toEqual([['press-a', 'pending', 1], ['press-b', 'pending', 1], ['press-c', 'pending', 1], ['press-d', 'pending', 0], ['press-e', 'pending', 0]]);
+    expect(await attempts()).toEqual([
+      ['press-a', 'pending', 1],
+      ['press-b', 'pending', 1],
+      ['press-c', 'pending', 1],
+      ['press-d', 'pending', 0],
+      ['press-e', 'pending', 0],
+    ]);
 
     // The retries are due, but the circuit is open: no request, no attempt used, due again when it half-opens.
     await clock.sleep(30_000);
@@ -297,7 +358,16 @@ describe('the circuit breaker', () => {
   it('opens again for another cool-down when the trial request fails', async () => {
     const { receiver, partner } = await partnerWithJob([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }], ['press-a', 'press-b', 'press-c']);
     const clock = fastClock();
-    const pass = () => sendPendingDeliveries({ store, partners: [partner], secrets, clock, mode: 'local', policy: { ...policy, ...breaker, maxAttempts: 8 }, random: () => 0.5 });
+    const pass = () =>
+      sendPendingDeliveries({
+        store,
+        partners: [partner],
+        secrets,
+        clock,
+        mode: 'local',
+        policy: { ...policy, ...breaker, maxAttempts: 8 },
+        random: () => 0.5,
+      });
     await pass();
     expect(receiver.requests).toHaveLength(3);
     await clock.sleep(121_000);
@@ -313,7 +383,10 @@ describe('the circuit breaker', () => {
   });
 
   it('lets only one of two senders in different containers make the trial request', async () => {
-    const { receiver, partner } = await partnerWithJob([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503, delayMs: 300 }], ['press-a', 'press-b', 'press-c']);
+    const { receiver, partner } = await partnerWithJob(
+      [{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503, delayMs: 300 }],
+      ['press-a', 'press-b', 'press-c'],
+    );
     const clock = fastClock();
     const options = { partners: [partner], secrets, clock, mode: 'local' as const, policy: { ...policy, ...breaker, timeoutMs: 2000 }, random: () => 0.5 };
     await sendPendingDeliveries({ store, ...options });
@@ -333,7 +406,15 @@ describe('the circuit breaker', () => {
     expect((await store.getCircuit(partner.id)).openUntil).toBeDefined();
     await redrive({ store, partners: [partner], now: clock.now() });
     await clock.sleep(10_000);
-    const summary = await sendPendingDeliveries({ store, partners: [partner], secrets, clock, mode: 'local', policy: { ...policy, ...breaker }, random: () => 0.5 });
+    const summary = await sendPendingDeliveries({
+      store,
+      partners: [partner],
+      secrets,
+      clock,
+      mode: 'local',
+      policy: { ...policy, ...breaker },
+      random: () => 0.5,
+    });
     expect(summary).toMatchObject({ delivered: 3, openCircuits: [] });
     expect(receiver.requests).toHaveLength(6);
   });

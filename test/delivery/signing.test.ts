@@ -7,9 +7,7 @@ const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 describe('webhook signing', () => {
   it('matches the known answer of the Standard Webhooks specification', () => {
-    expect(signPayload(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe(
-      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
-    );
+    expect(signPayload(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 
   it('produces headers the standardwebhooks library verifies', () => {
@@ -37,7 +35,10 @@ describe('webhook signing', () => {
     const body = JSON.stringify({ type: 'document.published', data: { id: 'huaifu-2010-69' } });
     const sentAt = new Date(performance.timeOrigin + performance.now());
     const headers = webhookHeaders({ current: next, previous: secret }, 'msg_a', sentAt, body);
-    expect(headers['webhook-signature']?.split(' ')).toEqual([signPayload(next, 'msg_a', Math.floor(sentAt.getTime() / 1000), body), signPayload(secret, 'msg_a', Math.floor(sentAt.getTime() / 1000), body)]);
+    expect(headers['webhook-signature']?.split(' ')).toEqual([
+      signPayload(next, 'msg_a', Math.floor(sentAt.getTime() / 1000), body),
+      signPayload(secret, 'msg_a', Math.floor(sentAt.getTime() / 1000), body),
+    ]);
     expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
     expect(new Webhook(next).verify(body, headers)).toEqual(JSON.parse(body));
     expect(() => new Webhook(`whsec_${Buffer.alloc(32, 9).toString('base64')}`).verify(body, headers)).toThrow();
@@ -53,7 +54,9 @@ describe('environment secrets', () => {
   it('adds NAME_PREVIOUS during a rotation, and names the variable that holds no usable secret', async () => {
     const resolve = environmentSecrets({ NEWS: secret, NEWS_PREVIOUS: 'placeholder', OTHER: secret });
     await expect(resolve({ env: 'OTHER' })).resolves.toEqual({ current: secret });
-    await expect(resolve({ env: 'NEWS' })).rejects.toThrow(/^The environment variable NEWS_PREVIOUS does not hold a webhook signing secret: .*Unset it once the rotation is over\.$/);
+    await expect(resolve({ env: 'NEWS' })).rejects.toThrow(
+      /^The environment variable NEWS_PREVIOUS does not hold a webhook signing secret: .*Unset it once the rotation is over\.$/,
+    );
     await expect(environmentSecrets({ NEWS: secret, NEWS_PREVIOUS: secret })({ env: 'NEWS' })).resolves.toEqual({ current: secret, previous: secret });
   });
 });

@@ -5,7 +5,11 @@ import { deadlineIn } from '../../src/delivery/deadline.ts';
 import { publishToHubs } from '../../src/delivery/websub.ts';
 import { type SilentServer, startSilentServer } from './receiver.ts';
 
-const urls = { rss: 'https://www.huainan.gov.cn/feeds/partners/xxgk/rss.xml', atom: 'https://www.huainan.gov.cn/feeds/partners/xxgk/atom.xml', json: 'https://www.huainan.gov.cn/feeds/partners/xxgk/feed.json' };
+const urls = {
+  rss: 'https://www.huainan.gov.cn/feeds/partners/xxgk/rss.xml',
+  atom: 'https://www.huainan.gov.cn/feeds/partners/xxgk/atom.xml',
+  json: 'https://www.huainan.gov.cn/feeds/partners/xxgk/feed.json',
+};
 const servers: SilentServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
@@ -27,11 +31,18 @@ describe('publishToHubs', () => {
     const sleeps: number[] = [];
     try {
       const pings = await publishToHubs({
-        changedFeeds: [{ name: 'partners/xxgk', urls, hubUrl: hub }, { name: 'all', urls }],
+        changedFeeds: [
+          { name: 'partners/xxgk', urls, hubUrl: hub },
+          { name: 'all', urls },
+        ],
         mode: 'local',
         sleep: async (ms) => void sleeps.push(ms),
       });
-      expect(pings.map((ping) => [ping.topic, ping.status])).toEqual([[urls.rss, 204], [urls.atom, 204], [urls.json, 204]]);
+      expect(pings.map((ping) => [ping.topic, ping.status])).toEqual([
+        [urls.rss, 204],
+        [urls.atom, 204],
+        [urls.json, 204],
+      ]);
       expect(received.every((form) => form.get('hub.mode') === 'publish')).toBe(true);
       expect(new Set(received.map((form) => form.get('hub.url')))).toEqual(new Set(Object.values(urls)));
       expect(received).toHaveLength(4);

@@ -62,7 +62,8 @@ describe('verifyBag', () => {
     const bag = makeBag('bad', [{ path: 'a.txt', bytes: bytes('a') }], []);
     const replaced = bag.files.map((file) => {
       if (file.path === 'bagit.txt') return { ...file, bytes: bytes('BagIt-Version: 1.0\n') };
-      if (file.path === 'manifest-sha256.txt') return { ...file, bytes: bytes(`${Buffer.from(file.bytes).toString('utf8')}not a line\n${'0'.repeat(64)}  data/../bagit.txt\n`) };
+      if (file.path === 'manifest-sha256.txt')
+        return { ...file, bytes: bytes(`${Buffer.from(file.bytes).toString('utf8')}not a line\n${'0'.repeat(64)}  data/../bagit.txt\n`) };
       return file;
     });
     const { problems } = await verifyBag(bagInMemory('bad', replaced));

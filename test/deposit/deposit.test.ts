@@ -96,7 +96,11 @@ describe('the deposit published with an issue', () => {
 
     const bag = unzipBag(await site(ZIP_KEY));
     expect(bag.name).toBe('gazette-2010-05-deposit');
-    const report = await verifyBag({ name: bag.name, paths: bag.files.map((file) => file.path).sort(), read: async (path) => bag.files.find((file) => file.path === path)?.bytes as Uint8Array });
+    const report = await verifyBag({
+      name: bag.name,
+      paths: bag.files.map((file) => file.path).sort(),
+      read: async (path) => bag.files.find((file) => file.path === path)?.bytes as Uint8Array,
+    });
     expect(report.problems).toEqual([]);
   });
 
@@ -289,7 +293,9 @@ describe('a file the site holds that is not what its record published', () => {
     try {
       const run = io(work);
       expect(await runDeposit(['2010-05', '--content', root, '--out', 'tampered'], run.io, { stores })).toBe(1);
-      expect(run.err()).toContain(`the record of document huaifu-2010-69 (version 1) names ${key} (sha256 ${sha256(original)}), but the site holds other bytes there`);
+      expect(run.err()).toContain(
+        `the record of document huaifu-2010-69 (version 1) names ${key} (sha256 ${sha256(original)}), but the site holds other bytes there`,
+      );
       expect(run.err()).toContain('restore it');
       expect(run.err()).toContain('Nothing was written.');
       await expect(readFile(join(work, 'tampered/gazette-2010-05-deposit/bagit.txt'))).rejects.toThrow();
@@ -311,7 +317,13 @@ describe('a withdrawal', () => {
     expect(loaded.messages.filter((m) => m.severity === 'error')).toEqual([]);
     const renderer = await createSiteRenderer(loaded.content as ContentSet, { workers: 0 });
     try {
-      await buildSite({ content: loaded.content as ContentSet, objects: stores.objects, records: stores.records, renderer, now: new Date('2010-07-01T08:00:00+08:00') });
+      await buildSite({
+        content: loaded.content as ContentSet,
+        objects: stores.objects,
+        records: stores.records,
+        renderer,
+        now: new Date('2010-07-01T08:00:00+08:00'),
+      });
     } finally {
       await renderer.close();
     }
@@ -321,9 +333,17 @@ describe('a withdrawal', () => {
     const paths = bag.files.map((file) => file.path);
     expect(paths.filter((path) => path.startsWith('data/banfa-2010-12/'))).toEqual(['data/banfa-2010-12/dc.xml', 'data/banfa-2010-12/metadata.json']);
     const text = (path: string) => Buffer.from(bag.files.find((file) => file.path === path)?.bytes as Uint8Array).toString('utf8');
-    expect(JSON.parse(text('data/banfa-2010-12/metadata.json'))).toMatchObject({ status: 'withdrawn', withdrawn: { date: '2010-06-30', reason: '内容已调整' }, files: [] });
+    expect(JSON.parse(text('data/banfa-2010-12/metadata.json'))).toMatchObject({
+      status: 'withdrawn',
+      withdrawn: { date: '2010-06-30', reason: '内容已调整' },
+      files: [],
+    });
     expect(text('bag-info.txt')).toContain('Bagging-Date: 2010-06-30\n');
-    const report = await verifyBag({ name: bag.name, paths: [...paths].sort(), read: async (path) => bag.files.find((file) => file.path === path)?.bytes as Uint8Array });
+    const report = await verifyBag({
+      name: bag.name,
+      paths: [...paths].sort(),
+      read: async (path) => bag.files.find((file) => file.path === path)?.bytes as Uint8Array,
+    });
     expect(report.problems).toEqual([]);
   });
 });

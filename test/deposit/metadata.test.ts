@@ -19,7 +19,7 @@ const issue = { year: 2010, number: 5, totalNumber: 53, date: '2010-05-31', titl
 const record: DocumentRecord = {
   id: 'huaifu-2010-69',
   kind: 'article',
-  title: '关于“A&B”<试点>的\'意见\'',
+  title: "关于“A&B”<试点>的'意见'",
   lang: 'zh-CN',
   file: 'gazette/2010/05/huaifu-2010-69.md',
   urlPath: '/gazette/2010/05/huaifu-2010-69/',
@@ -83,7 +83,15 @@ describe('documentMetadata', () => {
 
   it('lists a section no longer in site.yaml after the known ones, under its name', () => {
     const moved = { ...record, id: 'old-1', section: '旧栏目' };
-    const contents = issueContents(site, issue, [{ record: moved, folder: 'old-1' }, { record, folder: 'huaifu-2010-69' }], undefined) as { sections: { name: string }[] };
+    const contents = issueContents(
+      site,
+      issue,
+      [
+        { record: moved, folder: 'old-1' },
+        { record, folder: 'huaifu-2010-69' },
+      ],
+      undefined,
+    ) as { sections: { name: string }[] };
     expect(contents.sections.map((section) => section.name)).toEqual(['市政府文件', '旧栏目']);
   });
 });

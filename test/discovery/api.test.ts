@@ -118,7 +118,10 @@ describe('static JSON API of the example site', () => {
     const schemas = [...first].filter(([key]) => key.startsWith('api/v1/schemas/'));
     for (const [, { json }] of schemas) ajv.addSchema(json as object);
     validators = new Map(
-      schemas.map(([key, { json }]) => [key.replace(/^api\/v1\/schemas\/(.*)\.schema\.json$/, '$1'), ajv.getSchema((json as { $id: string }).$id) as ValidateFunction]),
+      schemas.map(([key, { json }]) => [
+        key.replace(/^api\/v1\/schemas\/(.*)\.schema\.json$/, '$1'),
+        ajv.getSchema((json as { $id: string }).$id) as ValidateFunction,
+      ]),
     );
     records = new Map();
     for await (const record of stores.records.listDocuments()) records.set(record.id, record);
@@ -226,7 +229,12 @@ describe('static JSON API of the example site', () => {
     const before = first.get(`api/v1/documents/${withdrawnId}.json`)?.json as ApiJson;
     expect(before.pdf).toBeDefined();
     expect(before.attachments.length).toBeGreaterThan(0);
-    expect(withdrawn).toMatchObject({ status: 'withdrawn', withdrawn: { reason: '查阅点地址有变，另行发布', date: '2010-12-20' }, attachments: [], versions: [] });
+    expect(withdrawn).toMatchObject({
+      status: 'withdrawn',
+      withdrawn: { reason: '查阅点地址有变，另行发布', date: '2010-12-20' },
+      attachments: [],
+      versions: [],
+    });
     expect(withdrawn.pdf).toBeUndefined();
     expect(withdrawn.summary).toBeUndefined();
     expect(JSON.stringify(withdrawn)).not.toContain('.pdf');
@@ -238,13 +246,21 @@ describe('static JSON API of the example site', () => {
     }
 
     // Only the two documents' files and their listings changed.
-    const changed = [...second].filter(([key, { sha }]) => first.get(key)?.sha !== sha).map(([key]) => key).sort();
+    const changed = [...second]
+      .filter(([key, { sha }]) => first.get(key)?.sha !== sha)
+      .map(([key]) => key)
+      .sort();
     const documents = changed.filter((key) => key.startsWith('api/v1/documents/'));
     expect(documents).toEqual([`api/v1/documents/${withdrawnId}.json`, `api/v1/documents/${embargoedId}.json`].sort());
     const listings = changed.filter((key) => !key.startsWith('api/v1/documents/'));
     const allowed = new Set<string>();
     for (const id of [withdrawnId, embargoedId]) {
-      const doc = second.get(`api/v1/documents/${id}.json`)?.json as { department: { json: string }; topic: { json: string }; columns: { json: string }[]; date: string };
+      const doc = second.get(`api/v1/documents/${id}.json`)?.json as {
+        department: { json: string };
+        topic: { json: string };
+        columns: { json: string }[];
+        date: string;
+      };
       for (const listing of [doc.department.json, doc.topic.json, ...doc.columns.map((column) => column.json)]) {
         allowed.add(keyOf(listing));
         allowed.add(keyOf(listing).replace(/\.json$/, `/${doc.date.slice(0, 4)}.json`));

@@ -67,4 +67,3 @@ export async function digests(objects: ObjectStore, prefix: string): Promise<Map
   }
   return found;
 }
-

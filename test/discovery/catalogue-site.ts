@@ -32,7 +32,9 @@ sections:
 `;
 
 function article(fields: Record<string, string>, body: string): string {
-  return `---\n${Object.entries(fields).map(([key, value]) => `${key}: ${value}`).join('\n')}\n---\n${body}\n`;
+  return `---\n${Object.entries(fields)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n')}\n---\n${body}\n`;
 }
 
 /** The 21 routine releases of March 2010 (one a day, 2010-03-01 … 2010-03-21). */
@@ -48,39 +50,72 @@ export function catalogueFiles(): Record<string, string> {
     'gazette/2010/05/index.md': '---\nyear: 2010\nnumber: 5\ntotalNumber: 53\ndate: 2010-05-31\n---\n本期刊登文件三件。\n',
     'gazette/2010/05/huaifu-2010-69.md': article(
       {
-        id: 'huaifu-2010-69', title: '淮南市人民政府关于进一步推进政务公开工作的意见', section: '市政府文件', department: '淮南市人民政府',
-        docNumber: '淮府〔2010〕69号', signedDate: '2010-04-20', date: '2010-05-31', category: '政务公开', summary: '推进政务公开的总体要求。',
+        id: 'huaifu-2010-69',
+        title: '淮南市人民政府关于进一步推进政务公开工作的意见',
+        section: '市政府文件',
+        department: '淮南市人民政府',
+        docNumber: '淮府〔2010〕69号',
+        signedDate: '2010-04-20',
+        date: '2010-05-31',
+        category: '政务公开',
+        summary: '推进政务公开的总体要求。',
       },
       '各县区、各部门要把政务公开列入重要议事日程。',
     ),
     'gazette/2010/05/huaifuban-2010-12.md': article(
       {
-        id: 'huaifuban-2010-12', title: '淮南市人民政府办公室关于印发政府信息公开目录编制规范的通知', section: '市政府办公室文件',
-        department: '淮南市人民政府办公室', docNumber: '淮府办〔2010〕12号', signedDate: '2010-05-10', date: '2010-05-31', category: '政务公开',
+        id: 'huaifuban-2010-12',
+        title: '淮南市人民政府办公室关于印发政府信息公开目录编制规范的通知',
+        section: '市政府办公室文件',
+        department: '淮南市人民政府办公室',
+        docNumber: '淮府办〔2010〕12号',
+        signedDate: '2010-05-10',
+        date: '2010-05-31',
+        category: '政务公开',
         validity: '失效',
       },
       '请遵照执行。',
     ),
     'gazette/2010/05/speech.md': article(
       {
-        id: 'speech-2010-05', title: '在全市政务公开工作会议上的讲话', section: '领导讲话', department: '淮南市人民政府',
-        signedDate: '2010-05-28', date: '2010-05-31', category: '综合政务',
+        id: 'speech-2010-05',
+        title: '在全市政务公开工作会议上的讲话',
+        section: '领导讲话',
+        department: '淮南市人民政府',
+        signedDate: '2010-05-28',
+        date: '2010-05-31',
+        category: '综合政务',
       },
       '同志们：今天召开全市政务公开工作会议。',
     ),
     'gazette/2010/06/index.md': '---\nyear: 2010\nnumber: 6\ntotalNumber: 54\ndate: 2010-06-30\n---\n本期刊登文件两件。\n',
     'gazette/2010/06/huaifu-2010-80.md': article(
       {
-        id: 'huaifu-2010-80', title: '淮南市人民政府关于推行阳光村务工程的通知', section: '市政府文件', department: '淮南市人民政府',
-        docNumber: '淮府〔2010〕80号', signedDate: '2010-06-11', date: '2010-06-30', category: '综合政务',
+        id: 'huaifu-2010-80',
+        title: '淮南市人民政府关于推行阳光村务工程的通知',
+        section: '市政府文件',
+        department: '淮南市人民政府',
+        docNumber: '淮府〔2010〕80号',
+        signedDate: '2010-06-11',
+        date: '2010-06-30',
+        category: '综合政务',
       },
       '各县区人民政府：现就推行阳光村务工程通知如下。',
     ),
     'gazette/2010/06/huaifuban-2010-20.md': article(
       {
-        id: 'huaifuban-2010-20', title: '淮南市人民政府办公室关于职权目录编制工作的通知', section: '市政府办公室文件',
-        department: '淮南市人民政府办公室', docNumber: '淮府办〔2010〕20号', signedDate: '2010-06-01', date: '2010-06-30', category: '政务公开',
-        summary: '撤回前的摘要不应出现。', status: 'withdrawn', withdrawnReason: '内容有误，另行发布。', withdrawnDate: '2010-07-05',
+        id: 'huaifuban-2010-20',
+        title: '淮南市人民政府办公室关于职权目录编制工作的通知',
+        section: '市政府办公室文件',
+        department: '淮南市人民政府办公室',
+        docNumber: '淮府办〔2010〕20号',
+        signedDate: '2010-06-01',
+        date: '2010-06-30',
+        category: '政务公开',
+        summary: '撤回前的摘要不应出现。',
+        status: 'withdrawn',
+        withdrawnReason: '内容有误，另行发布。',
+        withdrawnDate: '2010-07-05',
       },
       '撤回前的正文不应出现。',
     ),
@@ -94,8 +129,13 @@ export function catalogueFiles(): Record<string, string> {
     ),
     'press/2010/hotline-en.md': article(
       {
-        id: 'press-2010-hotline-en', title: "Mayor's hotline 12345 answers more calls", date: '2010-06-08', department: '淮南市人民政府新闻办公室',
-        category: '综合政务', lang: 'en', translationOf: 'press-2010-hotline',
+        id: 'press-2010-hotline-en',
+        title: "Mayor's hotline 12345 answers more calls",
+        date: '2010-06-08',
+        department: '淮南市人民政府新闻办公室',
+        category: '综合政务',
+        lang: 'en',
+        translationOf: 'press-2010-hotline',
       },
       'The hotline took more than ten thousand calls.',
     ),
@@ -105,8 +145,15 @@ export function catalogueFiles(): Record<string, string> {
     ),
     'press/2010/briefing/index.md': article(
       {
-        type: 'conference', id: 'press-2010-briefing', title: '淮南市政务公开工作新闻发布会', date: '2010-06-20', time: '"09:30"',
-        venue: '市政府新闻发布厅', department: '淮南市人民政府新闻办公室', category: '政务公开', host: '{ name: 王晓明, title: 市政府新闻办公室主任 }',
+        type: 'conference',
+        id: 'press-2010-briefing',
+        title: '淮南市政务公开工作新闻发布会',
+        date: '2010-06-20',
+        time: '"09:30"',
+        venue: '市政府新闻发布厅',
+        department: '淮南市人民政府新闻办公室',
+        category: '政务公开',
+        host: '{ name: 王晓明, title: 市政府新闻办公室主任 }',
         speakers: '[{ name: 戴启远, title: 常务副市长 }]',
       },
       '各位记者朋友，上午好。',
@@ -117,7 +164,11 @@ export function catalogueFiles(): Record<string, string> {
     ),
     'press/2010/embargoed.md': article(
       {
-        id: 'press-2010-embargoed', title: '禁发期内的新闻稿', date: '2010-07-08', department: '淮南市人民政府新闻办公室', category: '综合政务',
+        id: 'press-2010-embargoed',
+        title: '禁发期内的新闻稿',
+        date: '2010-07-08',
+        department: '淮南市人民政府新闻办公室',
+        category: '综合政务',
         publishAt: '2010-07-20T10:00:00+08:00',
       },
       '禁发期内正文。',

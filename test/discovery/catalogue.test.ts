@@ -86,16 +86,18 @@ describe('the disclosure catalogue', () => {
     expect(text(select('.catalogue-total', tree))).toContain('共23条信息');
     const headers = selectAll('table.catalogue-table thead th', tree);
     expect(headers.map((th) => [text(th), th.properties.scope])).toEqual([
-      ['索引号', 'col'], ['标题', 'col'], ['文号', 'col'], ['成文日期', 'col'], ['发布日期', 'col'],
+      ['索引号', 'col'],
+      ['标题', 'col'],
+      ['文号', 'col'],
+      ['成文日期', 'col'],
+      ['发布日期', 'col'],
     ]);
     expect(text(select('table.catalogue-table caption', tree))).not.toBe('');
     const rows = tableRows(tree);
     expect(rows).toHaveLength(20);
     // Newest first: the conference (06-20), the hotline (06-08), then March from the 21st down to the 4th.
     const newestMarch = marchReleases.slice(3).reverse();
-    expect(rows.map((row) => row.href)).toEqual([
-      '/press/2010/briefing/', '/press/2010/hotline/', ...newestMarch.map((r) => `/press/2010/${r.id}/`),
-    ]);
+    expect(rows.map((row) => row.href)).toEqual(['/press/2010/briefing/', '/press/2010/hotline/', ...newestMarch.map((r) => `/press/2010/${r.id}/`)]);
     expect(rows[1]?.cells).toEqual([expect.stringMatching(/^003210003\/2010-\d{5}$/), '12345市长公开电话受理量稳步上升', '—', '—', '2010年6月8日']);
     // The month archive: every month with its count.
     const months = selectAll('.month-archive li', tree).map((li) => [String((select('a', li) as Element).properties.href), text(select('.count', li))]);
@@ -140,15 +142,23 @@ describe('the disclosure catalogue', () => {
     // Gazette articles announce the gazette feed.
     expect(selectAll('link[rel="alternate"]', tree).map((link) => String(link.properties.href))).toContain('https://www.huainan.gov.cn/feeds/gazette/rss.xml');
     const conference = await page(stores.objects, 'xxgk/leibie/conference/index.html');
-    expect(selectAll('link[rel="alternate"]', conference).map((link) => String(link.properties.href))).toContain('https://www.huainan.gov.cn/feeds/press/rss.xml');
+    expect(selectAll('link[rel="alternate"]', conference).map((link) => String(link.properties.href))).toContain(
+      'https://www.huainan.gov.cn/feeds/press/rss.xml',
+    );
   });
 
   it('has pages for topics and years, and an empty department page that says so', async () => {
     const topic = await page(stores.objects, 'xxgk/zhuti/zwgk/index.html');
     expect(tableRows(topic).map((row) => row.href)).toEqual([
-      '/gazette/2010/06/huaifuban-2010-20/', '/press/2010/briefing/', '/gazette/2010/05/huaifuban-2010-12/', '/gazette/2010/05/huaifu-2010-69/', '/press/2009/yearend/',
+      '/gazette/2010/06/huaifuban-2010-20/',
+      '/press/2010/briefing/',
+      '/gazette/2010/05/huaifuban-2010-12/',
+      '/gazette/2010/05/huaifu-2010-69/',
+      '/press/2009/yearend/',
     ]);
-    expect(selectAll('link[rel="alternate"]', topic).map((link) => String(link.properties.href))).toContain('https://www.huainan.gov.cn/feeds/topics/zwgk/feed.json');
+    expect(selectAll('link[rel="alternate"]', topic).map((link) => String(link.properties.href))).toContain(
+      'https://www.huainan.gov.cn/feeds/topics/zwgk/feed.json',
+    );
     const year = await page(stores.objects, 'xxgk/niandu/2009/index.html');
     expect(tableRows(year).map((row) => row.href)).toEqual(['/press/2009/yearend/']);
     expect(selectAll('.catalogue-feeds a', year).map((a) => a.properties.href)).toContain('https://www.huainan.gov.cn/feeds/all/rss.xml');
@@ -157,7 +167,11 @@ describe('the disclosure catalogue', () => {
     expect(select('table', empty)).toBeUndefined();
     // No feed is written for a selection with nothing published: none is linked.
     expect(select('.catalogue-feeds', empty)).toBeUndefined();
-    expect(selectAll('link[rel="alternate"]', empty).map((link) => String(link.properties.href)).filter((href) => href.includes('departments/'))).toEqual([]);
+    expect(
+      selectAll('link[rel="alternate"]', empty)
+        .map((link) => String(link.properties.href))
+        .filter((href) => href.includes('departments/')),
+    ).toEqual([]);
   });
 
   it('shows nothing of embargoed, draft or translated documents anywhere under /xxgk/', async () => {

@@ -45,7 +45,16 @@ describe('columnTakes', () => {
   });
 
   it('gives a document its columns in column order', () => {
-    const column = (id: string, r: ColumnRule) => ({ id, title: id, description: '', rule: r, order: 0, file: '', urlPath: `/zhuanlan/${id}/`, sourceDigest: '' });
+    const column = (id: string, r: ColumnRule) => ({
+      id,
+      title: id,
+      description: '',
+      rule: r,
+      order: 0,
+      file: '',
+      urlPath: `/zhuanlan/${id}/`,
+      sourceDigest: '',
+    });
     const columns = [column('b', rule({ tags: ['热线'] })), column('c', rule({ topics: ['民政'] })), column('a', rule({ kinds: ['release'] }))];
     expect(columnsOf(columns, facts).map((c) => c.id)).toEqual(['b', 'a']);
   });
@@ -58,9 +67,11 @@ const afterEmbargo = new Date('2010-07-01T08:00:00+08:00');
 
 function columnFiles(): Record<string, string> {
   return {
-    'columns/rexian.md': '---\ntitle: 市长热线\nsummary: 12345市长公开电话的办理情况。\norder: 2\nrule:\n  tags: [热线]\n---\n## 关于热线\n\n参见[市政府意见](../gazette/2010/05/huaifu-2010-69.md)，以及[禁发稿](../press/2010/embargoed.md)。\n\n<b>不是HTML</b>\n',
+    'columns/rexian.md':
+      '---\ntitle: 市长热线\nsummary: 12345市长公开电话的办理情况。\norder: 2\nrule:\n  tags: [热线]\n---\n## 关于热线\n\n参见[市政府意见](../gazette/2010/05/huaifu-2010-69.md)，以及[禁发稿](../press/2010/embargoed.md)。\n\n<b>不是HTML</b>\n',
     'columns/zwgk.md': '---\ntitle: 政务公开（六月起）\norder: 1\nrule:\n  topics: [政务公开]\n  from: 2010-06-01\n---\n六月以来的政务公开信息。\n',
-    'columns/xinwen.md': '---\ntitle: 新闻办新闻稿\norder: 3\nrule:\n  departments: [淮南市人民政府新闻办公室]\n  kinds: [release]\n---\n新闻办公室发布的新闻稿。\n',
+    'columns/xinwen.md':
+      '---\ntitle: 新闻办新闻稿\norder: 3\nrule:\n  departments: [淮南市人民政府新闻办公室]\n  kinds: [release]\n---\n新闻办公室发布的新闻稿。\n',
     'columns/xuanbian.md': '---\ntitle: 文件选编\norder: 4\nrule:\n  documents: [huaifu-2010-69, press-2010-draft]\n---\n选编的文件。\n',
   };
 }
@@ -112,7 +123,14 @@ async function build(root: string, stores: TestStores, at: Date): Promise<BuildS
   const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
   const { deliveries } = stores;
   try {
-    return await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now: at, feeds: { partners: [], deliveries } });
+    return await buildSite({
+      content: content as ContentSet,
+      objects: stores.objects,
+      records: stores.records,
+      renderer,
+      now: at,
+      feeds: { partners: [], deliveries },
+    });
   } finally {
     await renderer.close();
   }
@@ -165,7 +183,12 @@ describe('special column pages and feeds, built', () => {
     // The index: every column in column order, with its count and newest date.
     const index = await page(stores.objects, 'zhuanlan/index.html');
     const entries = selectAll('.column-list > li', index);
-    expect(entries.map((li) => select('h2 a', li)?.properties['href'])).toEqual(['/zhuanlan/zwgk/', '/zhuanlan/rexian/', '/zhuanlan/xinwen/', '/zhuanlan/xuanbian/']);
+    expect(entries.map((li) => select('h2 a', li)?.properties['href'])).toEqual([
+      '/zhuanlan/zwgk/',
+      '/zhuanlan/rexian/',
+      '/zhuanlan/xinwen/',
+      '/zhuanlan/xuanbian/',
+    ]);
     expect(entries.map((li) => textOf(select('.count', li)))).toEqual(['共1件', '共2件', '共3件', '共1件']);
     expect(select('.column-newest time', entries[1])?.properties['dateTime']).toBe('2010-06-08');
     expect(textOf(select('.column-summary', entries[1]))).toBe('12345市长公开电话的办理情况。');
@@ -193,8 +216,12 @@ describe('special column pages and feeds, built', () => {
     expect(select('b', description ?? undefined)).toBeUndefined();
     // Feeds: announced in the head and shown on the page.
     const alternates = selectAll('link[rel=alternate]', rexian).map((link) => link.properties['href']);
-    expect(alternates).toEqual(expect.arrayContaining(['rss.xml', 'atom.xml', 'feed.json'].map((file) => `https://www.huainan.gov.cn/feeds/columns/rexian/${file}`)));
-    expect(selectAll('.column-feeds a', rexian).map((a) => a.properties['href'])).toEqual(['rss.xml', 'atom.xml', 'feed.json'].map((file) => `/feeds/columns/rexian/${file}`));
+    expect(alternates).toEqual(
+      expect.arrayContaining(['rss.xml', 'atom.xml', 'feed.json'].map((file) => `https://www.huainan.gov.cn/feeds/columns/rexian/${file}`)),
+    );
+    expect(selectAll('.column-feeds a', rexian).map((a) => a.properties['href'])).toEqual(
+      ['rss.xml', 'atom.xml', 'feed.json'].map((file) => `/feeds/columns/rexian/${file}`),
+    );
 
     // The column's feeds, as feed readers see them.
     const rss = await new Parser().parseString(await text(stores.objects, 'feeds/columns/rexian/rss.xml'));
@@ -222,7 +249,8 @@ describe('special column pages and feeds, built', () => {
     const secrets = ['禁发期内', 'press-2010-embargoed', '/press/2010/embargoed/'];
     const columnObjects = async () => {
       const found = new Map<string, string>();
-      for (const prefix of ['zhuanlan/', 'feeds/columns/']) for (const key of (await digests(stores.objects, prefix)).keys()) found.set(key, await text(stores.objects, key));
+      for (const prefix of ['zhuanlan/', 'feeds/columns/'])
+        for (const key of (await digests(stores.objects, prefix)).keys()) found.set(key, await text(stores.objects, key));
       return found;
     };
     const before = await columnObjects();
@@ -254,7 +282,10 @@ describe('special column pages and feeds, built', () => {
     );
     const summary = await build(root, stores, new Date('2010-06-26T08:00:00+08:00'));
     const after = await digests(stores.objects, 'zhuanlan/');
-    const changed = [...after].filter(([key, digest]) => before.get(key) !== digest).map(([key]) => key).sort();
+    const changed = [...after]
+      .filter(([key, digest]) => before.get(key) !== digest)
+      .map(([key]) => key)
+      .sort();
     expect(changed).toEqual([
       'zhuanlan/index.html',
       'zhuanlan/rexian/2010-06/index.html',
@@ -263,7 +294,9 @@ describe('special column pages and feeds, built', () => {
       'zhuanlan/xinwen/index.html',
     ]);
     expect(listed(await page(stores.objects, 'zhuanlan/rexian/index.html'))).toEqual([
-      paths['press-2010-hotline-june'], paths['press-2010-hotline'], paths['press-2010-hotline-may'],
+      paths['press-2010-hotline-june'],
+      paths['press-2010-hotline'],
+      paths['press-2010-hotline-may'],
     ]);
     // Not merely unchanged bytes: only those pages are rendered at all.
     const { content } = await loadContent(root);
@@ -279,7 +312,10 @@ describe('special column pages and feeds, built', () => {
     const files = fixtureFiles();
     const root = await writeSite(files);
     await build(root, stores, now);
-    const withdrawn = (files['press/2010/hotline.md'] as string).replace('\ntags:', '\nstatus: withdrawn\nwithdrawnReason: 数据有误\nwithdrawnDate: 2010-06-26\ntags:');
+    const withdrawn = (files['press/2010/hotline.md'] as string).replace(
+      '\ntags:',
+      '\nstatus: withdrawn\nwithdrawnReason: 数据有误\nwithdrawnDate: 2010-06-26\ntags:',
+    );
     await writeFile(join(root, 'press/2010/hotline.md'), withdrawn);
     await build(root, stores, new Date('2010-06-27T08:00:00+08:00'));
     expect(listed(await page(stores.objects, 'zhuanlan/rexian/index.html'))).toEqual([paths['press-2010-hotline-may']]);

@@ -32,7 +32,10 @@ export function permalinkFiles(): Record<string, string | Buffer> {
     ...sampleFiles(),
     // Same year and serial as 淮府办〔2010〕12号 (sample), another issuer.
     'gazette/2010/05/huaifu-2010-12.md': article('id: huaifu-2010-12\ntitle: 淮南市人民政府关于公布第十二号事项的决定\ndocNumber: 淮府〔2010〕12号\n'),
-    'gazette/2010/05/huaifu-2010-50.md': article('id: huaifu-2010-50\ntitle: 淮南市人民政府关于调整办事时间的通知\ndocNumber: 淮府〔2010〕50号\n', '办事时间调整为八时至十七时。'),
+    'gazette/2010/05/huaifu-2010-50.md': article(
+      'id: huaifu-2010-50\ntitle: 淮南市人民政府关于调整办事时间的通知\ndocNumber: 淮府〔2010〕50号\n',
+      '办事时间调整为八时至十七时。',
+    ),
     'gazette/2010/05/huaifu-2010-77.md': article(
       'id: huaifu-2010-77\ntitle: EMBARGOED-TITLE 淮南市人民政府关于禁发期文件的通知\ndocNumber: 淮府〔2010〕77号\npublishAt: 2010-06-30T10:00:00+08:00\n',
       'EMBARGOED-BODY 禁发期内正文。',
@@ -80,7 +83,13 @@ export async function permalinkSite(): Promise<PermalinkSite> {
     async withdraw() {
       const file = join(root, 'gazette/2010/05/huaifu-2010-50.md');
       const text = await readFile(file, 'utf8');
-      await writeFile(file, text.replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 该通知内容已调整，另行发布。\nwithdrawnDate: 2010-06-28\n'));
+      await writeFile(
+        file,
+        text.replace(
+          'category: 政务公开\n',
+          'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 该通知内容已调整，另行发布。\nwithdrawnDate: 2010-06-28\n',
+        ),
+      );
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -90,5 +99,10 @@ export async function permalinkSite(): Promise<PermalinkSite> {
 export async function get(origin: string, path: string): Promise<{ status: number; type: string; body: string; location?: string }> {
   const response = await fetch(`${origin}${path}`, { redirect: 'manual' });
   const body = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body, ...(response.headers.has('location') ? { location: response.headers.get('location') as string } : {}) };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    body,
+    ...(response.headers.has('location') ? { location: response.headers.get('location') as string } : {}),
+  };
 }

@@ -108,7 +108,14 @@ describe('resolver pages, through the preview server', () => {
   });
 
   it('leads issue citations to the issue, under /qk/ and /wh/ alike', async () => {
-    for (const citation of ['/qk/2010年第5期', '/qk/2010年第5期（总第53期）', '/qk/２０１０年第５期', '/qk/总第53期', '/qk/2010 年 第 5 期/', '/wh/2010年第5期']) {
+    for (const citation of [
+      '/qk/2010年第5期',
+      '/qk/2010年第5期（总第53期）',
+      '/qk/２０１０年第５期',
+      '/qk/总第53期',
+      '/qk/2010 年 第 5 期/',
+      '/wh/2010年第5期',
+    ]) {
       const [prefix, text] = [citation.slice(0, 4), citation.slice(4)];
       const resolver = await get(site.origin, `${prefix}${encodeURI(text)}`);
       expect(resolver.status, citation).toBe(200);

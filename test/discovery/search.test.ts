@@ -104,7 +104,13 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
     expect(await search.search('禁发')).toEqual([]);
 
     const file = join(root, 'press/2010/yanqiu.md');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 通知内容有误。\nwithdrawnDate: 2010-06-20\n'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'category: 综合政务\n',
+        'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 通知内容有误。\nwithdrawnDate: 2010-06-20\n',
+      ),
+    );
     await build(root, stores);
     files = await indexFiles(stores.objects);
     const secret = ['蓑笠', '渔翁', '鸿雁', '寒江', '秋季征兵'];
@@ -137,7 +143,12 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
 
     // A correction of one release (new terms 满, 意, 满意): its document file and the shards of those terms only.
     const file = join(root, 'press/2010/body-only.md');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 补充说明。\nchangeDate: 2010-06-22\n').replace('得到落实。', '得到落实，满意。'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 补充说明。\nchangeDate: 2010-06-22\n')
+        .replace('得到落实。', '得到落实，满意。'),
+    );
     await build(root, first);
     const after = await indexFiles(first.objects);
     const changed = [...after].filter(([key, bytes]) => !a.get(key)?.equals(bytes)).map(([key]) => key);
@@ -180,16 +191,25 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
     const edit = async (path: string, change: (text: string) => string) => writeFile(join(root, path), change(await readFile(join(root, path), 'utf8')));
 
     // A correction: new words in, old words out.
-    await edit('press/2010/body-only.md', (text) => text.replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 补充说明。\nchangeDate: 2010-06-22\n').replace('得到落实。', '满意度调查圆满完成。'));
+    await edit('press/2010/body-only.md', (text) =>
+      text
+        .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 补充说明。\nchangeDate: 2010-06-22\n')
+        .replace('得到落实。', '满意度调查圆满完成。'),
+    );
     const corrected = await build(root, stores, new Date('2010-06-26T08:00:00+08:00'));
     expect(corrected.updated).toBe(1);
     await expectFullIndex();
     // A new document, newest of all: appended.
-    await writeFile(join(root, 'press/2010/newest.md'), '---\nid: press-2010-newest\ntitle: 防汛工作动员会召开\ndate: 2010-06-27\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n全市防汛抗旱工作全面部署。\n');
+    await writeFile(
+      join(root, 'press/2010/newest.md'),
+      '---\nid: press-2010-newest\ntitle: 防汛工作动员会召开\ndate: 2010-06-27\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n全市防汛抗旱工作全面部署。\n',
+    );
     await build(root, stores, new Date('2010-06-27T18:00:00+08:00'));
     await expectFullIndex();
     // A withdrawal: its terms leave every shard.
-    await edit('press/2010/filler-3.md', (text) => text.replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 重复发布。\nwithdrawnDate: 2010-06-28\n'));
+    await edit('press/2010/filler-3.md', (text) =>
+      text.replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 重复发布。\nwithdrawnDate: 2010-06-28\n'),
+    );
     await build(root, stores, new Date('2010-06-28T18:00:00+08:00'));
     await expectFullIndex();
     const search = await loadSearchClient(stores.objects);
@@ -221,6 +241,10 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
       '## 一、总体要求\n\n各部门要把**政务公开**列入\n重要议事日程，见[意见](../05/a.md#一)。[^1]\n\n<script>alert(1)</script>\n\n' +
         '| 单位 | 条数 |\n| --- | ---: |\n| 教育局 | 12 |\n\n- 第一项 \\*注\\*\n\n[^1]: 数据来源：统计报表。\n',
     );
-    expect(text.split('\n')).toEqual(['一、总体要求', '各部门要把政务公开列入重要议事日程，见意见。', '教育局 12', '第一项 *注*', '数据来源：统计报表。'].flatMap((line) => (line === '教育局 12' ? ['单位 条数', line] : [line])));
+    expect(text.split('\n')).toEqual(
+      ['一、总体要求', '各部门要把政务公开列入重要议事日程，见意见。', '教育局 12', '第一项 *注*', '数据来源：统计报表。'].flatMap((line) =>
+        line === '教育局 12' ? ['单位 条数', line] : [line],
+      ),
+    );
   });
 });

@@ -85,7 +85,18 @@ describe('sitemaps of a built site, through the preview server', () => {
       expect(page.type, loc).toBe('text/html; charset=utf-8');
     }
     // What must be there: issue, articles, press, listings, the 文号 index.
-    for (const path of ['gazette/2010/05/', 'gazette/2010/05/huaifu-2010-69/', 'press/2010/hotline/', 'press/2010/briefing/', '', 'gazette/', 'gazette/2010/', 'press/', 'press/archive/2010-06/', 'wh/']) {
+    for (const path of [
+      'gazette/2010/05/',
+      'gazette/2010/05/huaifu-2010-69/',
+      'press/2010/hotline/',
+      'press/2010/briefing/',
+      '',
+      'gazette/',
+      'gazette/2010/',
+      'press/',
+      'press/archive/2010-06/',
+      'wh/',
+    ]) {
       expect(locs, path).toContain(`${baseUrl}${path}`);
     }
   });
@@ -140,7 +151,9 @@ describe('sitemaps of a built site, through the preview server', () => {
       await again.build(after);
       const keys = ['robots.txt', 'sitemap.xml', 'sitemaps/gazette.xml', 'sitemaps/press.xml', 'sitemaps/pages.xml'];
       for (const key of keys) {
-        const [first, second] = await Promise.all(stores.map(async (store) => Buffer.from((await store.objects.get(SITE_PREFIX + key))?.body ?? []).toString('utf8')));
+        const [first, second] = await Promise.all(
+          stores.map(async (store) => Buffer.from((await store.objects.get(SITE_PREFIX + key))?.body ?? []).toString('utf8')),
+        );
         expect(first, key).not.toBe('');
         expect(second, key).toBe(first);
       }
@@ -173,15 +186,19 @@ describe('sitemap files', () => {
   it('resolves every path as a URL would, under a base URL with a path or without a closing slash', () => {
     const paths = ['/press/2010/item-1/', '/zhuanlan/市民心声/', '/a b/', '/x/../y/', '/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf', '/'];
     for (const base of ['https://www.huainan.gov.cn/', 'https://www.huainan.gov.cn/gb/', 'https://www.huainan.gov.cn/gb']) {
-      const [file] = sitemapFiles(base, 'pages', paths.map((urlPath) => ({ urlPath })));
+      const [file] = sitemapFiles(
+        base,
+        'pages',
+        paths.map((urlPath) => ({ urlPath })),
+      );
       expect(urlsOf(file?.body ?? '').map((url) => url.loc)).toEqual(paths.map((path) => new URL(path.slice(1), base).href));
     }
   });
 
   it('escapes what XML needs escaped', () => {
-    const [file] = sitemapFiles('https://example.org/a&b/', 'pages', [{ urlPath: "/x'y\"z/", alternates: [{ hreflang: 'en', urlPath: '/<en>/' }] }]);
+    const [file] = sitemapFiles('https://example.org/a&b/', 'pages', [{ urlPath: '/x\'y"z/', alternates: [{ hreflang: 'en', urlPath: '/<en>/' }] }]);
     const [url] = urlsOf(file?.body ?? '');
-    expect(url?.loc).toBe(new URL("x'y\"z/", 'https://example.org/a&b/').href);
+    expect(url?.loc).toBe(new URL('x\'y"z/', 'https://example.org/a&b/').href);
     expect(url?.['xhtml:link']?.[0]?.['@_href']).toBe(new URL('<en>/', 'https://example.org/a&b/').href);
   });
 });

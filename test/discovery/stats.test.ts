@@ -76,7 +76,20 @@ function parseCsv(input: string): string[][] {
   return rows;
 }
 
-const headers = ['排名', '发布机构', '政府公报文件', '新闻发布稿', '新闻发布会', '合计', '其中已撤回', '有成文日期的文件数', '平均用时（工作日）', '中位用时（工作日）', '20个工作日内发布数', '20个工作日内发布占比'];
+const headers = [
+  '排名',
+  '发布机构',
+  '政府公报文件',
+  '新闻发布稿',
+  '新闻发布会',
+  '合计',
+  '其中已撤回',
+  '有成文日期的文件数',
+  '平均用时（工作日）',
+  '中位用时（工作日）',
+  '20个工作日内发布数',
+  '20个工作日内发布占比',
+];
 
 describe('statistics and ranking, with the 2010 calendar', () => {
   let stores: TestStores;
@@ -112,10 +125,15 @@ describe('statistics and ranking, with the 2010 calendar', () => {
     expect(text(select('main', tree))).toContain('工作日按本站节假日安排（含调休上班日）计算');
     // The month selector and the downloads.
     expect(selectAll('.month-archive a', tree).map((a) => a.properties.href)).toEqual([
-      '/xxgk/tongji/2010-03/', '/xxgk/tongji/2010-05/', '/xxgk/tongji/2010-06/', '/xxgk/tongji/2010-07/',
+      '/xxgk/tongji/2010-03/',
+      '/xxgk/tongji/2010-05/',
+      '/xxgk/tongji/2010-06/',
+      '/xxgk/tongji/2010-07/',
     ]);
     expect(selectAll('.stats-downloads a', tree).map((a) => a.properties.href)).toEqual([
-      '/xxgk/tongji/2010.csv', '/xxgk/tongji/2010.json', '/xxgk/tongji/2010/niandu-baogao/',
+      '/xxgk/tongji/2010.csv',
+      '/xxgk/tongji/2010.json',
+      '/xxgk/tongji/2010/niandu-baogao/',
     ]);
     expect((select('meta[name="ColumnName"]', tree) as Element).properties.content).toBe('政府信息公开');
   });
@@ -165,7 +183,23 @@ describe('statistics and ranking, with the 2010 calendar', () => {
       ['2010', '年度', '4', oddDepartment, '003210004', '0', '1', '0', '1', '0', '0', '', '', '0', ''],
       ['2010', '年度', '5', jyj, '003210012', '0', '0', '0', '0', '0', '0', '', '', '0', ''],
     ]);
-    expect(rows.find((row) => row[0] === '2010-06' && row[3] === szfb)).toEqual(['2010-06', '月度', '3', szfb, '003210002', '1', '0', '0', '1', '1', '1', '20', '20', '1', '100.0']);
+    expect(rows.find((row) => row[0] === '2010-06' && row[3] === szfb)).toEqual([
+      '2010-06',
+      '月度',
+      '3',
+      szfb,
+      '003210002',
+      '1',
+      '0',
+      '0',
+      '1',
+      '1',
+      '1',
+      '20',
+      '20',
+      '1',
+      '100.0',
+    ]);
   });
 
   it('offers the same figures as JSON with stable English keys', async () => {
@@ -175,19 +209,53 @@ describe('statistics and ranking, with the 2010 calendar', () => {
     expect(json.year).toBe(2010);
     expect(json.calendar).toEqual({ weekdaysOnlyYears: [] });
     expect(json.columns.map((c: { key: string }) => c.key)).toEqual([
-      'article', 'release', 'conference', 'total', 'withdrawn', 'timed', 'meanWorkingDays', 'medianWorkingDays', 'within20', 'within20Share',
+      'article',
+      'release',
+      'conference',
+      'total',
+      'withdrawn',
+      'timed',
+      'meanWorkingDays',
+      'medianWorkingDays',
+      'within20',
+      'within20Share',
     ]);
     expect(json.periods.map((p: { period: string; type: string }) => `${p.type}:${p.period}`)).toEqual([
-      'year:2010', 'month:2010-03', 'month:2010-05', 'month:2010-06', 'month:2010-07',
+      'year:2010',
+      'month:2010-03',
+      'month:2010-05',
+      'month:2010-06',
+      'month:2010-07',
     ]);
     const year = json.periods[0];
     expect(year.departments[1]).toEqual({
-      rank: 2, departmentId: 'szf', department: szf, code: '003210001',
-      article: 3, release: 0, conference: 0, total: 3, withdrawn: 0, timed: 3, meanWorkingDays: 13.67, medianWorkingDays: 12, within20: 2, within20Share: 0.6667,
+      rank: 2,
+      departmentId: 'szf',
+      department: szf,
+      code: '003210001',
+      article: 3,
+      release: 0,
+      conference: 0,
+      total: 3,
+      withdrawn: 0,
+      timed: 3,
+      meanWorkingDays: 13.67,
+      medianWorkingDays: 12,
+      within20: 2,
+      within20Share: 0.6667,
     });
     expect(year.departments[0]).toMatchObject({ departmentId: 'xwb', timed: 0, meanWorkingDays: null, medianWorkingDays: null, within20Share: null });
     expect(year.total).toEqual({
-      article: 5, release: 23, conference: 1, total: 29, withdrawn: 1, timed: 5, meanWorkingDays: 15.2, medianWorkingDays: 15, within20: 4, within20Share: 0.8,
+      article: 5,
+      release: 23,
+      conference: 1,
+      total: 29,
+      withdrawn: 1,
+      timed: 5,
+      meanWorkingDays: 15.2,
+      medianWorkingDays: 15,
+      within20: 4,
+      within20Share: 0.8,
     });
   });
 
@@ -200,13 +268,21 @@ describe('statistics and ranking, with the 2010 calendar', () => {
       return Object.fromEntries(selectAll('tbody tr', table).map((tr) => [text(select('th', tr)), text(select('td', tr))]));
     };
     expect(figures('2010年主动公开政府信息数量')).toEqual({
-      主动公开政府信息总数: '29', '其中：政府公报文件': '5', '其中：新闻发布稿': '23', '其中：新闻发布会': '1', '规范性文件（有文号的政府公报文件）': '4',
+      主动公开政府信息总数: '29',
+      '其中：政府公报文件': '5',
+      '其中：新闻发布稿': '23',
+      '其中：新闻发布会': '1',
+      '规范性文件（有文号的政府公报文件）': '4',
     });
     expect(figures('2010年按主题分类')).toEqual({ 政务公开: '4', 综合政务: '25', 教育: '0' });
     expect(figures('2010年按发布机构')).toEqual({ [szf]: '3', [szfb]: '2', [xwb]: '23', [oddDepartment]: '1', [jyj]: '0' });
     expect(figures('2010年信息变更情况')).toEqual({ 宣布失效的文件: '1', 宣布废止的文件: '0', 撤回的信息: '1', 发布后更正或修订的信息: '0' });
     expect(figures('2010年政府公报文件发布时效')).toEqual({
-      有成文日期的文件数: '5', '平均用时（工作日）': '15.2', '中位用时（工作日）': '15', '20个工作日内发布数': '4', '20个工作日内发布占比': '80.0%',
+      有成文日期的文件数: '5',
+      '平均用时（工作日）': '15.2',
+      '中位用时（工作日）': '15',
+      '20个工作日内发布数': '4',
+      '20个工作日内发布占比': '80.0%',
     });
     expect(text(select('section[aria-labelledby="report-gazette"] p', tree))).toBe('2010年出版淮南市人民政府公报2期，刊登文件5件。');
     expect(selectAll('.report-issues a', tree).map((a) => a.properties.href)).toEqual(['/gazette/2010/05/', '/gazette/2010/06/']);
@@ -256,7 +332,11 @@ describe('statistics in an incremental build', () => {
     );
     // And a correction of a March release, made in July.
     const march = 'press/2010/press-2010-03-05.md';
-    await writeFile(join(root, march), catalogueFiles()[march]?.replace('---\n三', 'changeNote: 标题更正。\nchangeDate: 2010-07-11\n---\n三').replace('三月第5号新闻稿', '三月第五号新闻稿') as string);
+    const marchSource = catalogueFiles()[march] as string;
+    await writeFile(
+      join(root, march),
+      marchSource.replace('---\n三', 'changeNote: 标题更正。\nchangeDate: 2010-07-11\n---\n三').replace('三月第5号新闻稿', '三月第五号新闻稿'),
+    );
     const summary = await build(await loadCatalogueSite(root), stores, later);
     expect(summary).toMatchObject({ created: 1, updated: 1, fullCatalogue: false });
     const after = await digests(stores.objects, 'xxgk/tongji/');
@@ -274,6 +354,9 @@ describe('statistics in an incremental build', () => {
     expect(report).toMatchObject({ corrected: 1, proactive: { total: 30 } });
     const june = ranking(await page(stores.objects, 'xxgk/tongji/2010-06/index.html'));
     // Equal totals: the office with its article published within 20 working days ranks above the press office (nothing measured).
-    expect(june.rows.slice(0, 2).map((row) => row.slice(0, 6))).toEqual([['1', szfb, '1', '1', '0', '2'], ['2', xwb, '0', '1', '1', '2']]);
+    expect(june.rows.slice(0, 2).map((row) => row.slice(0, 6))).toEqual([
+      ['1', szfb, '1', '1', '0', '2'],
+      ['2', xwb, '0', '1', '1', '2'],
+    ]);
   }, 120_000);
 });

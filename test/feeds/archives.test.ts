@@ -54,7 +54,10 @@ describe('archive documents', () => {
     expect(text('feeds/press/archive/1.atom.xml')).toContain('rel="enclosure"');
 
     const rss = extractFromXml(text('feeds/press/archive/2.rss.xml'), { getExtraEntryFields: (item) => ({ raw: item }) });
-    expect(rss.entries?.map((entry) => entry.link)).toEqual(['https://www.huainan.gov.cn/press/2010/press-d/', 'https://www.huainan.gov.cn/press/2010/press-c/']);
+    expect(rss.entries?.map((entry) => entry.link)).toEqual([
+      'https://www.huainan.gov.cn/press/2010/press-d/',
+      'https://www.huainan.gov.cn/press/2010/press-c/',
+    ]);
     expect(rss.entries?.map((entry) => entry.description)).toEqual(['press-d 摘要', 'press-c 摘要']);
     expect(text('feeds/press/archive/2.rss.xml')).not.toContain('content:encoded>');
     expect(text('feeds/press/archive/2.rss.xml')).toContain('<enclosure ');

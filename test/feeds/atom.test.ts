@@ -7,7 +7,10 @@ type Link = { $: Record<string, string> };
 type Item = { id?: string; author?: string; links?: Link[]; 'gazette:validity'?: string; 'gazette:signedDate'?: string; published?: string; updated?: string };
 const parser = new Parser<{ links: Link[]; 'at:deleted-entry'?: Link[] }, Item>({
   customFields: {
-    feed: [['link', 'links', { keepArray: true }], ['at:deleted-entry', 'at:deleted-entry', { keepArray: true }]] as never,
+    feed: [
+      ['link', 'links', { keepArray: true }],
+      ['at:deleted-entry', 'at:deleted-entry', { keepArray: true }],
+    ] as never,
     item: [['link', 'links', { keepArray: true }], 'gazette:validity', 'gazette:signedDate', 'published', 'updated'] as never,
   },
 });

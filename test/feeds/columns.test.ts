@@ -97,7 +97,6 @@ describe('column feeds', () => {
     await rebuild([rexian]);
     expect(await history('columns/rexian')).toEqual(['hot-f', 'hot-e', 'hot-c', 'hot-a'].map(tag));
   });
-
 });
 
 describe('the feeds function on AWS', () => {
@@ -112,8 +111,18 @@ describe('the feeds function on AWS', () => {
       const release = published.documents.find((doc) => doc.id === 'press-2010-hotline') as DocumentRecord;
       const keys = { pk: `DOC#${release.id}`, sk: 'META' };
       const record = {
-        eventID: 'event-1', eventName: 'INSERT', eventVersion: '1.1', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
-        dynamodb: { Keys: marshall(keys), NewImage: marshall({ ...keys, ...release }, { removeUndefinedValues: true }), SequenceNumber: '1', SizeBytes: 512, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        eventID: 'event-1',
+        eventName: 'INSERT',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'us-east-1',
+        dynamodb: {
+          Keys: marshall(keys),
+          NewImage: marshall({ ...keys, ...release }, { removeUndefinedValues: true }),
+          SequenceNumber: '1',
+          SizeBytes: 512,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
         eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/Gazette/stream/2010-06-25T00:00:00.000',
       };
       const result = await invokeBundle(entry, [{ Records: [record] }], {
@@ -129,7 +138,10 @@ describe('the feeds function on AWS', () => {
       expect(stored).toBeDefined();
       const feed = await new Parser().parseString(Buffer.from(stored?.body ?? []).toString('utf8'));
       // The sample site's 综合政务 documents: the hotline release and its English translation.
-      expect(feed.items.map((item) => item.link).sort()).toEqual(['https://www.huainan.gov.cn/press/2010/hotline-en/', 'https://www.huainan.gov.cn/press/2010/hotline/']);
+      expect(feed.items.map((item) => item.link).sort()).toEqual([
+        'https://www.huainan.gov.cn/press/2010/hotline-en/',
+        'https://www.huainan.gov.cn/press/2010/hotline/',
+      ]);
     } finally {
       await sqs.close();
       await rm(work, { recursive: true, force: true });

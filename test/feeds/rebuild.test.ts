@@ -16,8 +16,11 @@ const parser = new Parser<{ links: Link[] }, { id?: string; content?: string }>(
 });
 const settings = { headSize: 2, archivePageSize: 2 };
 const partner: Partner = {
-  id: 'xinwen', name: '淮南新闻网', takes: { kinds: ['release'], fullText: false },
-  webhook: { url: 'https://news.example.org/hooks', secret: { env: 'X' } }, websubHub: 'https://hub.example.org/',
+  id: 'xinwen',
+  name: '淮南新闻网',
+  takes: { kinds: ['release'], fullText: false },
+  webhook: { url: 'https://news.example.org/hooks', secret: { env: 'X' } },
+  websubHub: 'https://hub.example.org/',
 };
 
 let objects: MemoryObjectStore;
@@ -30,8 +33,7 @@ async function add(...specs: Parameters<typeof publish>[1][]) {
   }
 }
 
-const rebuild = (extra: { full?: boolean } = {}) =>
-  rebuildFeeds({ objects, site, partners: [partner], documents: records.values(), settings, ...extra });
+const rebuild = (extra: { full?: boolean } = {}) => rebuildFeeds({ objects, site, partners: [partner], documents: records.values(), settings, ...extra });
 
 async function read(key: string) {
   const object = objects.objects.get(`site/${key}`);
@@ -82,10 +84,18 @@ describe('rebuildFeeds', () => {
 
   it('writes every format and filtered feed with feed media types and short caching', async () => {
     const { written } = await rebuild();
-    expect(written).toEqual(expect.arrayContaining([
-      'site/feeds/all/rss.xml', 'site/feeds/all/feed.json', 'site/feeds/gazette/atom.xml', 'site/feeds/press/atom.xml',
-      'site/feeds/departments/mzj/atom.xml', 'site/feeds/topics/mz/rss.xml', 'site/feeds/lang/en/feed.json', 'site/feeds/partners/xinwen/atom.xml',
-    ]));
+    expect(written).toEqual(
+      expect.arrayContaining([
+        'site/feeds/all/rss.xml',
+        'site/feeds/all/feed.json',
+        'site/feeds/gazette/atom.xml',
+        'site/feeds/press/atom.xml',
+        'site/feeds/departments/mzj/atom.xml',
+        'site/feeds/topics/mz/rss.xml',
+        'site/feeds/lang/en/feed.json',
+        'site/feeds/partners/xinwen/atom.xml',
+      ]),
+    );
     const rss = objects.objects.get('site/feeds/all/rss.xml');
     expect(rss?.contentType).toBe('application/rss+xml; charset=utf-8');
     expect(rss?.cacheControl).toMatch(/max-age=\d{1,3},/);
@@ -129,7 +139,9 @@ describe('rebuildFeeds', () => {
     expect(head.items[0]).toMatchObject({ id: tag('press-a'), content: '<p>修订后的正文</p>' });
     expect(head.items[0]?.isoDate).toBe('2010-09-30T16:00:00.000Z'); // published stays the 发布日期
     const atom = Buffer.from(objects.objects.get('site/feeds/all/atom.xml')!.body).toString('utf8');
-    expect(atom).toContain(`<id>${tag('press-a')}</id><title type="text">关于press-a的通知</title><link rel="alternate" type="text/html" href="https://www.huainan.gov.cn/press/2010/press-a/"/><published>2010-10-01T00:00:00+08:00</published><updated>2010-10-06T02:00:00Z</updated>`);
+    expect(atom).toContain(
+      `<id>${tag('press-a')}</id><title type="text">关于press-a的通知</title><link rel="alternate" type="text/html" href="https://www.huainan.gov.cn/press/2010/press-a/"/><published>2010-10-01T00:00:00+08:00</published><updated>2010-10-06T02:00:00Z</updated>`,
+    );
   });
 
   it('rewrites the archive of a partner feed whose profile changed, since it is another history', async () => {
@@ -144,7 +156,11 @@ describe('rebuildFeeds', () => {
   it('hands the versions new to the feed log to the outbox hook before writing, again after a crash', async () => {
     const seen: string[][] = [];
     const failing = rebuildFeeds({
-      objects, site, partners: [], documents: records.values(), settings,
+      objects,
+      site,
+      partners: [],
+      documents: records.values(),
+      settings,
       beforeWrite: async (changed) => {
         seen.push(changed.map((record) => `${record.id}@${record.version}`));
         throw new Error('crash');
@@ -152,8 +168,22 @@ describe('rebuildFeeds', () => {
     });
     await expect(failing).rejects.toThrow('crash');
     expect(objects.puts.filter((key) => key.startsWith('site/'))).toEqual([]);
-    await rebuildFeeds({ objects, site, partners: [], documents: records.values(), settings, beforeWrite: async (changed) => void seen.push(changed.map((r) => `${r.id}@${r.version}`)) });
-    await rebuildFeeds({ objects, site, partners: [], documents: records.values(), settings, beforeWrite: async (changed) => void seen.push(changed.map((r) => `${r.id}@${r.version}`)) });
+    await rebuildFeeds({
+      objects,
+      site,
+      partners: [],
+      documents: records.values(),
+      settings,
+      beforeWrite: async (changed) => void seen.push(changed.map((r) => `${r.id}@${r.version}`)),
+    });
+    await rebuildFeeds({
+      objects,
+      site,
+      partners: [],
+      documents: records.values(),
+      settings,
+      beforeWrite: async (changed) => void seen.push(changed.map((r) => `${r.id}@${r.version}`)),
+    });
     const all = ['press-a@1', 'press-b@1', 'art-c@1', 'press-d@1', 'press-e@1'];
     expect(seen).toEqual([all, all]);
   });
@@ -213,7 +243,13 @@ describe('rebuildFeeds state', () => {
   const readJson = (key: string) => JSON.parse(Buffer.from(objects.objects.get(key)!.body).toString('utf8'));
   const day = (i: number) => new Date(Date.UTC(2010, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
   const many = (from: number, to: number) =>
-    add(...Array.from({ length: to - from }, (_, k) => ({ id: `press-${String(from + k).padStart(4, '0')}`, date: day(from + k), updatedAt: `${day(from + k)}T02:00:00.000Z` })));
+    add(
+      ...Array.from({ length: to - from }, (_, k) => ({
+        id: `press-${String(from + k).padStart(4, '0')}`,
+        date: day(from + k),
+        updatedAt: `${day(from + k)}T02:00:00.000Z`,
+      })),
+    );
 
   it('keeps the log in a snapshot rewritten every 500 items, and only the newer items in the state', async () => {
     await many(0, 520);
@@ -236,7 +272,11 @@ describe('rebuildFeeds state', () => {
     await rebuild();
     const { logBase, logTail, ...rest } = readJson(FEED_STATE_KEY);
     expect(logBase).toBe(0);
-    await objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify({ ...rest, log: encodeLog(decodeLog(logTail)) })), contentType: 'application/json' });
+    await objects.put({
+      key: FEED_STATE_KEY,
+      body: Buffer.from(JSON.stringify({ ...rest, log: encodeLog(decodeLog(logTail)) })),
+      contentType: 'application/json',
+    });
     expect((await rebuild()).written).toEqual([]);
     await many(7, 8);
     const { written } = await rebuild();

@@ -45,20 +45,52 @@ export async function publish(objects: ObjectStore, spec: DocSpec): Promise<Docu
   const urlPath = kind === 'article' ? `/gazette/${year}/05/${spec.id}/` : `/press/${year}/${spec.id}/`;
   const pdfKey = `${urlPath.slice(1)}${spec.id}.pdf`;
   const doc = {
-    kind, id: spec.id, title: `关于${spec.id}的通知`, lang: spec.lang ?? 'zh-CN', file: `x/${spec.id}.md`, urlPath,
-    department, category, date: spec.date, draft: false, attachments: [], body: '', bodyLine: 1, sourceDigest: spec.id,
+    kind,
+    id: spec.id,
+    title: `关于${spec.id}的通知`,
+    lang: spec.lang ?? 'zh-CN',
+    file: `x/${spec.id}.md`,
+    urlPath,
+    department,
+    category,
+    date: spec.date,
+    draft: false,
+    attachments: [],
+    body: '',
+    bodyLine: 1,
+    sourceDigest: spec.id,
   } as unknown as GazetteDocument;
   const record: DocumentRecord = {
-    id: spec.id, kind, title: doc.title, lang: doc.lang, file: doc.file, urlPath, status: spec.status ?? 'published',
-    version: spec.version ?? 1, digest: `${spec.id}-${spec.version ?? 1}`, indexNumber: `${department.code}/${year}-00001`,
-    department: department.name, departmentCode: department.code, category: category.name, date: spec.date,
+    id: spec.id,
+    kind,
+    title: doc.title,
+    lang: doc.lang,
+    file: doc.file,
+    urlPath,
+    status: spec.status ?? 'published',
+    version: spec.version ?? 1,
+    digest: `${spec.id}-${spec.version ?? 1}`,
+    indexNumber: `${department.code}/${year}-00001`,
+    department: department.name,
+    departmentCode: department.code,
+    category: category.name,
+    date: spec.date,
     summary: `${spec.id} 摘要`,
     artifacts: [
       { key: `${urlPath.slice(1)}index.html`, size: 100, sha256: 'x', contentType: 'text/html; charset=utf-8' },
       { key: pdfKey, size: 2048, sha256: 'y', contentType: 'application/pdf' },
     ],
-    firstPublishedAt: spec.updatedAt, updatedAt: spec.updatedAt,
-    ...(kind === 'article' ? { docNumber: '淮府〔2010〕69号', signedDate: spec.date, validity: '有效' as const, issue: { year: 2010, number: 5, totalNumber: 53 }, section: '市政府文件' } : {}),
+    firstPublishedAt: spec.updatedAt,
+    updatedAt: spec.updatedAt,
+    ...(kind === 'article'
+      ? {
+          docNumber: '淮府〔2010〕69号',
+          signedDate: spec.date,
+          validity: '有效' as const,
+          issue: { year: 2010, number: 5, totalNumber: 53 },
+          section: '市政府文件',
+        }
+      : {}),
   };
   await objects.put(feedEntryArtifact(doc, spec.body ?? `<p>正文 <a href="annex.pdf">附件</a></p>`, record, site));
   return record;

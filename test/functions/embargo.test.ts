@@ -93,7 +93,9 @@ describe('feeds bundle, staged embargo', () => {
 
     const store = createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table });
     const early = await store.listJobs('early');
-    expect(early.map((job) => [job.documentId, job.event, job.status, job.embargoUntil])).toEqual([['press-2010-embargoed', 'document.embargoed', 'pending', '2010-06-30T10:00:00+08:00']]);
+    expect(early.map((job) => [job.documentId, job.event, job.status, job.embargoUntil])).toEqual([
+      ['press-2010-embargoed', 'document.embargoed', 'pending', '2010-06-30T10:00:00+08:00'],
+    ]);
     expect(JSON.parse(early[0]?.payload ?? '{}')).toMatchObject({
       type: 'document.embargoed',
       timestamp: staged?.['scheduledAt'],

@@ -22,7 +22,8 @@ export interface FakeCloudFront {
 
 const NS = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
 
-const xmlText = (text: string) => text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&amp;', '&');
+const xmlText = (text: string) =>
+  text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&amp;', '&');
 const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 export async function startFakeCloudFront(): Promise<FakeCloudFront> {
@@ -34,7 +35,9 @@ export async function startFakeCloudFront(): Promise<FakeCloudFront> {
     const fail = (status: number, code: string, message: string) =>
       response
         .writeHead(status, { 'content-type': 'text/xml' })
-        .end(`<?xml version="1.0"?><ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escape(message)}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`);
+        .end(
+          `<?xml version="1.0"?><ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escape(message)}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`,
+        );
     if (request.method !== 'POST' || match === null) return fail(400, 'UnsupportedOperation', `${request.method} ${request.url}`);
     const distributionId = decodeURIComponent(match[1] as string);
     const callerReference = xmlText(/<CallerReference>([^<]*)<\/CallerReference>/.exec(raw)?.[1] ?? '');

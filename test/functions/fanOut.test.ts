@@ -37,7 +37,13 @@ beforeAll(async () => {
   const dir = join(work, 'bundles');
   const [render, renderJob, finalize] = await Promise.all([bundleInto(dir, 'render'), bundled('renderJob'), bundled('finalize')]);
   bundles = { render, renderJob, finalize };
-  [stores, source, sqs, scheduler, cloudFront] = await Promise.all([createEmulatorStores(), createSourceBucket(), startFakeSqs(), startFakeScheduler(), startFakeCloudFront()]);
+  [stores, source, sqs, scheduler, cloudFront] = await Promise.all([
+    createEmulatorStores(),
+    createSourceBucket(),
+    startFakeSqs(),
+    startFakeScheduler(),
+    startFakeCloudFront(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -97,7 +103,12 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     expect(finalizeMessages.map((body) => (JSON.parse(body) as { type: string }).type)).toEqual(['finalize']);
     expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(1);
 
-    const finalize = await invokeBundle(bundles.finalize, [{ Records: [sqsRecord(finalizeMessages[0])] }], { ...common, CONTENT_DIR: join(work, 'finalize', 'content') }, { remainingTimeMs: 900_000 });
+    const finalize = await invokeBundle(
+      bundles.finalize,
+      [{ Records: [sqsRecord(finalizeMessages[0])] }],
+      { ...common, CONTENT_DIR: join(work, 'finalize', 'content') },
+      { remainingTimeMs: 900_000 },
+    );
     expect(finalize.logs.filter((log) => log['level'] === 'error')).toEqual([]);
     expect(finalize.results).toEqual([{ batchItemFailures: [] }]);
     const manifests: string[] = [];
@@ -134,7 +145,11 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
 
   it('after a deploy before any upload, has nothing to rebuild', async () => {
     const empty = await createSourceBucket();
-    const run = await invokeBundle(bundles.render, [DEPLOY_REBUILD_EVENT], { ...renderEnv, SOURCE_BUCKET: empty.bucket, CONTENT_DIR: join(work, 'empty', 'content') });
+    const run = await invokeBundle(bundles.render, [DEPLOY_REBUILD_EVENT], {
+      ...renderEnv,
+      SOURCE_BUCKET: empty.bucket,
+      CONTENT_DIR: join(work, 'empty', 'content'),
+    });
     expect(run.results).toEqual([{ batchItemFailures: [] }]);
     expect(run.logs.map((log) => log['message'])).toContain('Deployed before any content was uploaded: nothing to rebuild.');
   }, 60_000);

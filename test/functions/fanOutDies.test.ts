@@ -46,7 +46,15 @@ describe('a fanned-out build that never finalizes', () => {
       const { content } = await loadContent(await writeSite(files));
       const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
       try {
-        return await buildSite({ content: content as ContentSet, objects, records: buildRecords, renderer, now, leasing: { clock }, ...(jobRunner === undefined ? {} : { jobRunner }) });
+        return await buildSite({
+          content: content as ContentSet,
+          objects,
+          records: buildRecords,
+          renderer,
+          now,
+          leasing: { clock },
+          ...(jobRunner === undefined ? {} : { jobRunner }),
+        });
       } finally {
         await renderer.close();
       }
@@ -76,10 +84,20 @@ describe('a fanned-out build that never finalizes', () => {
     const planned = await build({ ...base, ...beta, ...alpha }, runner);
     const buildId = planned.fannedOut?.buildId as string;
     // Its one chunk runs in an invocation with a minute left, commits, and sends the finalize message, which is lost.
-    const chunk = await runFanOutChunk({ buildId, chunk: 0 }, {
-      objects, source: objects, records, store, sqs, finalizeQueueUrl: `${sqsServer.url}/123456789012/Finalize`,
-      contentDir: await mkdtemp(join(tmpdir(), 'gazette-chunk-')), clock, remainingMs: () => 60_000,
-    });
+    const chunk = await runFanOutChunk(
+      { buildId, chunk: 0 },
+      {
+        objects,
+        source: objects,
+        records,
+        store,
+        sqs,
+        finalizeQueueUrl: `${sqsServer.url}/123456789012/Finalize`,
+        contentDir: await mkdtemp(join(tmpdir(), 'gazette-chunk-')),
+        clock,
+        remainingMs: () => 60_000,
+      },
+    );
     expect(chunk).toEqual({ jobs: 1, complete: true });
     expect((await records.getDocument('press-2010-alpha'))?.version).toBe(1);
 
@@ -96,7 +114,11 @@ describe('a fanned-out build that never finalizes', () => {
     // (Feeds are the table stream's on AWS, from the records: the feeds function lists it there.)
     let search = '';
     for await (const head of objects.listKeys(`${SITE_PREFIX}search/docs/`)) search += await page(head.key.slice(SITE_PREFIX.length));
-    for (const [name, text] of [['home', await page('index.html')], ['month', await page('press/archive/2010-04/index.html')], ['search', search]]) {
+    for (const [name, text] of [
+      ['home', await page('index.html')],
+      ['month', await page('press/archive/2010-04/index.html')],
+      ['search', search],
+    ]) {
       expect(text, name).toContain('甲类民生工程进展情况通报');
     }
     expect(await records.listPendingBuilds()).toEqual([]);

@@ -40,29 +40,50 @@ describe('feeds bundle with a hub that never answers', () => {
     const release = site.documents.find((doc) => doc.kind === 'release') as DocumentRecord;
     const keys = { pk: `DOC#${release.id}`, sk: 'META' };
     const record = {
-      eventID: 'event-1', eventName: 'INSERT', eventVersion: '1.1', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
-      dynamodb: { Keys: marshall(keys), NewImage: marshall({ ...keys, ...release }, { removeUndefinedValues: true }), SequenceNumber: '000000000000000000101', SizeBytes: 512, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      eventID: 'event-1',
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'us-east-1',
+      dynamodb: {
+        Keys: marshall(keys),
+        NewImage: marshall({ ...keys, ...release }, { removeUndefinedValues: true }),
+        SequenceNumber: '000000000000000000101',
+        SizeBytes: 512,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
       eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/Gazette/stream/2010-06-25T00:00:00.000',
     };
     // 12 s left: without a deadline each ping would wait 15 s per attempt, three times.
-    const result = await invokeBundle(entry, [{ Records: [record] }], {
-      AWS_ENDPOINT_URL_S3: site.stores.s3Endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: site.stores.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SQS: sqs.url,
-      SITE_BUCKET: site.stores.bucket,
-      TABLE_NAME: site.stores.table,
-      NOTIFY_QUEUE_URL: `${sqs.url}/123456789012/Gazette-NotifyQueue`,
-      GAZETTE_NETWORK_MODE: 'local',
-    }, { remainingTimeMs: 12_000 });
+    const result = await invokeBundle(
+      entry,
+      [{ Records: [record] }],
+      {
+        AWS_ENDPOINT_URL_S3: site.stores.s3Endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: site.stores.dynamodbEndpoint,
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+        SITE_BUCKET: site.stores.bucket,
+        TABLE_NAME: site.stores.table,
+        NOTIFY_QUEUE_URL: `${sqs.url}/123456789012/Gazette-NotifyQueue`,
+        GAZETTE_NETWORK_MODE: 'local',
+      },
+      { remainingTimeMs: 12_000 },
+    );
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.results).toEqual([{ batchItemFailures: [] }]);
     expect(result.durationsMs[0]).toBeLessThan(12_000);
     expect(hub.requests).toBe(3);
     const atom = await site.stores.objects.get('site/feeds/partners/hnnews/atom.xml');
     expect(Buffer.from(atom?.body ?? []).toString('utf8')).toContain(release.title);
-    expect((await createDynamoDeliveryStore({ client: site.stores.dynamodb, table: site.stores.table }).listJobs('hnnews')).map((job) => job.documentId)).toEqual([release.id]);
+    expect(
+      (await createDynamoDeliveryStore({ client: site.stores.dynamodb, table: site.stores.table }).listJobs('hnnews')).map((job) => job.documentId),
+    ).toEqual([release.id]);
     const warning = result.logs.find((line) => line['level'] === 'warn') as { message: string; failedPings: { hub: string; error: string }[] } | undefined;
     expect(warning?.message).toMatch(/^WebSub pings failed; not retried/);
-    expect(warning?.failedPings.map((ping) => [ping.hub, ping.error.split(':')[0]])).toEqual([[hub.url, 'aborted'], [hub.url, 'aborted'], [hub.url, 'aborted']]);
+    expect(warning?.failedPings.map((ping) => [ping.hub, ping.error.split(':')[0]])).toEqual([
+      [hub.url, 'aborted'],
+      [hub.url, 'aborted'],
+      [hub.url, 'aborted'],
+    ]);
   }, 90_000);
 });

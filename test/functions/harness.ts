@@ -90,7 +90,9 @@ async function sharedBundle(name: FunctionName): Promise<string> {
     const staging = join(home, `staging-${randomUUID()}`);
     const result = await bundleFunction(name, { outDir: staging });
     // esbuild names its inputs relative to the working folder; the assets are the repository's.
-    const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes(':')).map((input) => resolve(input));
+    const sources = Object.keys(result.metafile.inputs)
+      .filter((input) => !input.includes(':'))
+      .map((input) => resolve(input));
     const inputs = [...sources, ...functionSpecs[name].assets.map((asset) => join(repoRoot, asset))].sort();
     const dir = join(home, await inputsHash(inputs));
     await rename(result.dir, dir).catch(async (error: NodeJS.ErrnoException) => {
@@ -122,7 +124,10 @@ async function inputsHash(inputs: string[]): Promise<string> {
   for (const path of inputs) {
     const info = await stat(path);
     if (info.isDirectory()) {
-      const files = (await readdir(path, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+      const files = (await readdir(path, { recursive: true, withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name))
+        .sort();
       for (const file of files) {
         const fileInfo = await stat(file);
         hash.update(`${file} ${fileInfo.size} ${fileInfo.mtimeMs}\n`);
@@ -178,17 +183,29 @@ process.stdout.write(${JSON.stringify(RSS)} + String(process.resourceUsage().max
 /** Invoke `events` one after another in one fresh process; environment is exactly `env` plus PATH. */
 export function invokeBundle(entry: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<Invocation> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', runner, entry, JSON.stringify(events), JSON.stringify(options.remainingTimeMs ?? null), JSON.stringify(options.clockOffsetMs ?? 0)], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        AWS_REGION: 'us-east-1',
-        // SQS and Secrets Manager clients sign requests; any key is fine against the local servers.
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...env,
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        runner,
+        entry,
+        JSON.stringify(events),
+        JSON.stringify(options.remainingTimeMs ?? null),
+        JSON.stringify(options.clockOffsetMs ?? 0),
+      ],
+      {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          AWS_REGION: 'us-east-1',
+          // SQS and Secrets Manager clients sign requests; any key is fine against the local servers.
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          ...env,
+        },
       },
-    });
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -312,11 +329,15 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
     const name = decodeURIComponent(/^\/schedules\/([^?]+)/.exec(request.url ?? '')?.[1] ?? '');
     const body = JSON.parse(raw || '{}') as Record<string, unknown>;
     if (request.method === 'POST' && schedules.has(name)) {
-      response.writeHead(409, { 'content-type': 'application/json', 'x-amzn-errortype': 'ConflictException' }).end(JSON.stringify({ Message: `Schedule ${name} already exists.` }));
+      response
+        .writeHead(409, { 'content-type': 'application/json', 'x-amzn-errortype': 'ConflictException' })
+        .end(JSON.stringify({ Message: `Schedule ${name} already exists.` }));
       return;
     }
     schedules.set(name, { method: request.method ?? '', body });
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ScheduleArn: `arn:aws:scheduler:us-east-1:123456789012:schedule/${String(body['GroupName'])}/${name}` }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ScheduleArn: `arn:aws:scheduler:us-east-1:123456789012:schedule/${String(body['GroupName'])}/${name}` }));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;

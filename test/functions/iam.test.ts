@@ -19,7 +19,18 @@ import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSec
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
 import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, siteYaml, writeSite } from '../publish/site.ts';
-import { bundled, type FakeScheduler, type FakeSqs, type Invocation, invokeBundle, type InvokeOptions, s3Notification, sqsRecord, startFakeScheduler, startFakeSqs } from './harness.ts';
+import {
+  bundled,
+  type FakeScheduler,
+  type FakeSqs,
+  type Invocation,
+  invokeBundle,
+  type InvokeOptions,
+  s3Notification,
+  sqsRecord,
+  startFakeScheduler,
+  startFakeSqs,
+} from './harness.ts';
 import { describeCalls, type PolicyProxy, type RecordedCall, type StackPolicies, startPolicyProxy, synthesizePolicies } from './policy.ts';
 import { NEEDED_WITHOUT_SCENARIO, unusedGrants } from './unusedGrants.ts';
 import { type FakeCloudFront, startFakeCloudFront } from './fakeCloudFront.ts';
@@ -72,12 +83,26 @@ beforeAll(async () => {
   // The manifest's signing key, as an operator puts it into the secret the stack creates.
   signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   secretsManager.put(policies.render.environment['SIGNING_KEY_SECRET_ARN'] as string, signingKeyPem, new Date(Date.now() - 86_400_000)); // eslint-disable-line no-restricted-syntax
-  const targets = { s3: stores.s3Endpoint, dynamodb: stores.dynamodbEndpoint, sqs: sqs.url, cloudfront: cloudfront.url, scheduler: scheduler.url, secretsmanager: secretsManager.url };
+  const targets = {
+    s3: stores.s3Endpoint,
+    dynamodb: stores.dynamodbEndpoint,
+    sqs: sqs.url,
+    cloudfront: cloudfront.url,
+    scheduler: scheduler.url,
+    secretsmanager: secretsManager.url,
+  };
   for (const name of exercised) proxies[name] = await startPolicyProxy(policies[name], targets);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([...Object.values(proxies).map((proxy) => proxy.close()), scheduler.close(), sqs.close(), receiver.close(), cloudfront.close(), secretsManager.close()]);
+  await Promise.all([
+    ...Object.values(proxies).map((proxy) => proxy.close()),
+    scheduler.close(),
+    sqs.close(),
+    receiver.close(),
+    cloudfront.close(),
+    secretsManager.close(),
+  ]);
   await rm(work, { recursive: true, force: true });
 });
 
@@ -92,15 +117,20 @@ async function run(name: FunctionName, events: unknown[], env: Record<string, st
   const proxy = proxies[name];
   proxy.clear();
   // The SQS client sends to a queue URL's own host, whatever its endpoint: queue URLs name the proxy.
-  const stackEnv = Object.fromEntries(Object.entries(policies[name].environment).map(([variable, value]) => [
-    variable,
-    value.replace(/^https:\/\/sqs\.[\w-]+\.amazonaws\.com(?=\/\d{12}\/)/, proxy.env['AWS_ENDPOINT_URL_SQS'] as string),
-  ]));
+  const stackEnv = Object.fromEntries(
+    Object.entries(policies[name].environment).map(([variable, value]) => [
+      variable,
+      value.replace(/^https:\/\/sqs\.[\w-]+\.amazonaws\.com(?=\/\d{12}\/)/, proxy.env['AWS_ENDPOINT_URL_SQS'] as string),
+    ]),
+  );
   const invocation = await invokeBundle(entries[name], events, { ...stackEnv, ...env, ...proxy.env }, { clockOffsetMs, ...options });
   used[name].push(...proxy.calls);
   expect(describeCalls(proxy.denied), `${name}: calls its role does not allow`).toEqual([]);
   expect(proxy.calls.length, `${name} made no S3 or DynamoDB call through its proxy: ${invocation.stderr.slice(-1500)}`).toBeGreaterThan(0);
-  expect(invocation.logs.filter((log) => log['level'] === 'error'), `${name} logged errors`).toEqual([]);
+  expect(
+    invocation.logs.filter((log) => log['level'] === 'error'),
+    `${name} logged errors`,
+  ).toEqual([]);
   return invocation;
 }
 
@@ -127,7 +157,14 @@ async function streamChanges() {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await stores.dynamodb.send(new ScanCommand({ TableName: stores.table, ExclusiveStartKey: start, FilterExpression: 'begins_with(pk, :doc) AND sk IN (:meta, :scheduled)', ExpressionAttributeValues: { ':doc': 'DOC#', ':meta': 'META', ':scheduled': 'SCHEDULED' } }));
+    const page = await stores.dynamodb.send(
+      new ScanCommand({
+        TableName: stores.table,
+        ExclusiveStartKey: start,
+        FilterExpression: 'begins_with(pk, :doc) AND sk IN (:meta, :scheduled)',
+        ExpressionAttributeValues: { ':doc': 'DOC#', ':meta': 'META', ':scheduled': 'SCHEDULED' },
+      }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
@@ -229,7 +266,10 @@ describe('each function, through its own role', () => {
     const pdf = before?.artifacts.find((ref) => ref.contentType === 'application/pdf')?.key;
     expect(pdf).toBeDefined();
     expect(await stores.objects.head(`site/${pdf}`)).toBeDefined();
-    const withdrawn = article.replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 文件已废止，以新文件为准。\nwithdrawnDate: 2010-06-10\n');
+    const withdrawn = article.replace(
+      'category: 政务公开\n',
+      'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 文件已废止，以新文件为准。\nwithdrawnDate: 2010-06-10\n',
+    );
     await source.upload({ 'gazette/2010/05/huaifu-2010-69.md': withdrawn });
     await render('gazette/2010/05/huaifu-2010-69.md');
     expect((await stores.records.getDocument('huaifu-2010-69'))?.status).toBe('withdrawn');
@@ -285,7 +325,11 @@ category: 政务公开
 
     // The first chunk delivered twice: the second run finds its records committed (read back) and its count taken.
     const deliveries = [chunks[0] as string, ...chunks];
-    const jobs = await run('renderJob', deliveries.map((body) => ({ Records: [sqsRecord(body)] })), publishEnv('jobs'));
+    const jobs = await run(
+      'renderJob',
+      deliveries.map((body) => ({ Records: [sqsRecord(body)] })),
+      publishEnv('jobs'),
+    );
     expect(jobs.results).toEqual(deliveries.map(() => ({ batchItemFailures: [] })));
     expect(await text('site/press/2010/hotline/index.html')).toContain('主办：淮南市人民政府办公室（政务公开）');
     const finalizing = sent('finalize');

@@ -114,7 +114,9 @@ describe('notify bundle', () => {
         GAZETTE_SECRET_HNNEWS: secret,
       };
       // 8 s left: Lambda would stop the function then; the first request would wait 15 s.
-      const first = await invokeBundle(entry, [{ Records: [sqsRecord({ partnerId: 'slow' }, 's1'), sqsRecord({ partnerId: 'hnnews' }, 'h1')] }], env, { remainingTimeMs: 8000 });
+      const first = await invokeBundle(entry, [{ Records: [sqsRecord({ partnerId: 'slow' }, 's1'), sqsRecord({ partnerId: 'hnnews' }, 'h1')] }], env, {
+        remainingTimeMs: 8000,
+      });
       expect(first.stderr).not.toMatch(/Error/);
       expect(first.results).toEqual([{ batchItemFailures: [] }]);
       expect(first.durationsMs[0]).toBeLessThan(8000);

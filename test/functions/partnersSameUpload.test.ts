@@ -70,14 +70,23 @@ describe('an upload that adds an embargo partner and an embargoed document', () 
       ...stores.records,
       async putScheduled(record) {
         await stores.records.putScheduled(record);
-        const item = (await stores.dynamodb.send(new GetCommand({ TableName: stores.table, Key: { pk: `DOC#${record.id}`, sk: 'SCHEDULED' } }))).Item as Record<string, unknown>;
+        const item = (await stores.dynamodb.send(new GetCommand({ TableName: stores.table, Key: { pk: `DOC#${record.id}`, sk: 'SCHEDULED' } }))).Item as Record<
+          string,
+          unknown
+        >;
         const streamRecord = {
           eventID: `event-${record.id}`,
           eventName: 'INSERT',
           eventVersion: '1.1',
           eventSource: 'aws:dynamodb',
           awsRegion: 'us-east-1',
-          dynamodb: { Keys: marshall({ pk: item['pk'], sk: item['sk'] }), NewImage: marshall(item, { removeUndefinedValues: true }), SequenceNumber: '000000000000000000901', SizeBytes: 512, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+          dynamodb: {
+            Keys: marshall({ pk: item['pk'], sk: item['sk'] }),
+            NewImage: marshall(item, { removeUndefinedValues: true }),
+            SequenceNumber: '000000000000000000901',
+            SizeBytes: 512,
+            StreamViewType: 'NEW_AND_OLD_IMAGES',
+          },
           eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/Gazette/stream/2010-06-25T00:00:00.000',
         };
         invocations.push(await invokeBundle(entry, [{ Records: [streamRecord] }], env));
@@ -85,12 +94,20 @@ describe('an upload that adds an embargo partner and an embargoed document', () 
     };
     const source = await createSourceBucket();
     await source.upload({ ...sampleFiles(), 'partners.yaml': `partners:\n${hnnews}${early}`, 'press/2010/embargoed-2.md': embargoed });
-    const result = await publishFromSource({ source: source.store, objects: stores.objects, records, contentDir: join(work, 'content'), now: new Date('2010-06-26T08:00:00+08:00') });
+    const result = await publishFromSource({
+      source: source.store,
+      objects: stores.objects,
+      records,
+      contentDir: join(work, 'content'),
+      now: new Date('2010-06-26T08:00:00+08:00'),
+    });
     expect(result.status).toBe('published');
 
     expect(invocations.map((invocation) => invocation.results)).toEqual([[{ batchItemFailures: [] }]]);
     const jobs = await createDynamoDeliveryStore({ client: stores.dynamodb, table: stores.table }).listJobs('early');
-    expect(jobs.map((job) => [job.documentId, job.event, job.embargoUntil])).toEqual([['press-2010-embargoed-2', 'document.embargoed', '2010-06-29T10:00:00+08:00']]);
+    expect(jobs.map((job) => [job.documentId, job.event, job.embargoUntil])).toEqual([
+      ['press-2010-embargoed-2', 'document.embargoed', '2010-06-29T10:00:00+08:00'],
+    ]);
     expect(sqs.messages.map((body) => JSON.parse(body))).toContainEqual({ partnerId: 'early' });
   }, 120_000);
 });

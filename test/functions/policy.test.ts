@@ -29,7 +29,13 @@ import {
 } from './policy.ts';
 
 const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/records';
-const policyOf = (statements: PolicyStatement[]): FunctionPolicy => ({ functionName: 'test', principal: 'arn:aws:sts::123456789012:assumed-role/TestRole/test', statements, environment: {}, env: TEST_ACCOUNT });
+const policyOf = (statements: PolicyStatement[]): FunctionPolicy => ({
+  functionName: 'test',
+  principal: 'arn:aws:sts::123456789012:assumed-role/TestRole/test',
+  statements,
+  environment: {},
+  env: TEST_ACCOUNT,
+});
 const allow = (sid: string, actions: string[], resources: string[]): PolicyStatement => ({ sid, effect: 'Allow', actions, resources });
 
 describe('evaluate', () => {
@@ -91,13 +97,23 @@ describe('synthesizePolicies', () => {
     expect(evaluate(policies.render, 's3:GetObject', 'arn:aws:s3:::source-bucket/content/site.yaml').allowed).toBe(true);
     expect(evaluate(policies.notify, 's3:PutObject', 'arn:aws:s3:::site-bucket/site/index.html').allowed).toBe(false);
     // Resolved from Fn::Join with the partition, region and account pseudo parameters.
-    expect(policies.render.statements.find((s) => s.sid === 'ScheduleReleases')?.resources).toEqual(['arn:aws:scheduler:us-east-1:123456789012:schedule/Gazette-embargo/release-*']);
+    expect(policies.render.statements.find((s) => s.sid === 'ScheduleReleases')?.resources).toEqual([
+      'arn:aws:scheduler:us-east-1:123456789012:schedule/Gazette-embargo/release-*',
+    ]);
     expect(policies.render.principal).toMatch(/^arn:aws:sts::123456789012:assumed-role\/RenderRole\w+\/RenderFunction\w+$/);
   });
 
   it('resolves each function\u2019s environment as the stack sets it', () => {
-    expect(policies.feeds.environment).toMatchObject({ SITE_BUCKET: 'site-bucket', TABLE_NAME: 'records', NOTIFY_QUEUE_URL: expect.stringMatching(/^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/NotifyQueue\w+$/) });
-    expect(policies.render.environment).toMatchObject({ SOURCE_BUCKET: 'source-bucket', SCHEDULE_GROUP: 'Gazette-embargo', SCHEDULER_ROLE_ARN: expect.stringMatching(/^arn:aws:iam::123456789012:role\/SchedulerRole\w+$/) });
+    expect(policies.feeds.environment).toMatchObject({
+      SITE_BUCKET: 'site-bucket',
+      TABLE_NAME: 'records',
+      NOTIFY_QUEUE_URL: expect.stringMatching(/^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/NotifyQueue\w+$/),
+    });
+    expect(policies.render.environment).toMatchObject({
+      SOURCE_BUCKET: 'source-bucket',
+      SCHEDULE_GROUP: 'Gazette-embargo',
+      SCHEDULER_ROLE_ARN: expect.stringMatching(/^arn:aws:iam::123456789012:role\/SchedulerRole\w+$/),
+    });
     expect(policies.deployed).toEqual(expect.arrayContaining(['render', 'release', 'feeds', 'notify']));
   });
 
@@ -112,15 +128,24 @@ describe('synthesizePolicies', () => {
   }, 60_000);
 });
 
-const request = (method: string, url: string, headers: Record<string, string> = {}, body = ''): ProxiedRequest => ({ method, url, headers, body: Buffer.from(body, 'utf8') });
+const request = (method: string, url: string, headers: Record<string, string> = {}, body = ''): ProxiedRequest => ({
+  method,
+  url,
+  headers,
+  body: Buffer.from(body, 'utf8'),
+});
 const dynamo = (operation: string, input: object) => request('POST', '/', { 'x-amz-target': `DynamoDB_20120810.${operation}` }, JSON.stringify(input));
 
 describe('s3CallsOf (path-style, as src/store/clients.ts addresses buckets)', () => {
   it('maps object reads, writes and copies', () => {
-    expect(s3CallsOf(request('GET', '/site/site/press/2010/%E6%8A%98%E6%89%A3.pdf?x-id=GetObject'))).toEqual([{ action: 's3:GetObject', resource: 'arn:aws:s3:::site/site/press/2010/折扣.pdf' }]);
+    expect(s3CallsOf(request('GET', '/site/site/press/2010/%E6%8A%98%E6%89%A3.pdf?x-id=GetObject'))).toEqual([
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::site/site/press/2010/折扣.pdf' },
+    ]);
     expect(s3CallsOf(request('HEAD', '/site/site/index.html'))).toEqual([{ action: 's3:GetObject', resource: 'arn:aws:s3:::site/site/index.html' }]);
     expect(s3CallsOf(request('GET', '/site/a.txt?versionId=3'))).toEqual([{ action: 's3:GetObjectVersion', resource: 'arn:aws:s3:::site/a.txt' }]);
-    expect(s3CallsOf(request('PUT', '/site/site/index.html?x-id=PutObject'))).toEqual([{ action: 's3:PutObject', resource: 'arn:aws:s3:::site/site/index.html' }]);
+    expect(s3CallsOf(request('PUT', '/site/site/index.html?x-id=PutObject'))).toEqual([
+      { action: 's3:PutObject', resource: 'arn:aws:s3:::site/site/index.html' },
+    ]);
     expect(s3CallsOf(request('PUT', '/site/site/b.pdf?x-id=CopyObject', { 'x-amz-copy-source': 'site/site/a%20b.pdf' }))).toEqual([
       { action: 's3:PutObject', resource: 'arn:aws:s3:::site/site/b.pdf' },
       { action: 's3:GetObject', resource: 'arn:aws:s3:::site/site/a b.pdf' },
@@ -129,8 +154,11 @@ describe('s3CallsOf (path-style, as src/store/clients.ts addresses buckets)', ()
   });
 
   it('maps DeleteObject, and DeleteObjects to one DeleteObject per key in its body', () => {
-    expect(s3CallsOf(request('DELETE', '/site/private/scheduled/a.html?x-id=DeleteObject'))).toEqual([{ action: 's3:DeleteObject', resource: 'arn:aws:s3:::site/private/scheduled/a.html' }]);
-    const body = '<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>site/a&amp;b.pdf</Key></Object><Object><Key>site/v1/index.html</Key><VersionId>7</VersionId></Object><Quiet>true</Quiet></Delete>';
+    expect(s3CallsOf(request('DELETE', '/site/private/scheduled/a.html?x-id=DeleteObject'))).toEqual([
+      { action: 's3:DeleteObject', resource: 'arn:aws:s3:::site/private/scheduled/a.html' },
+    ]);
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>site/a&amp;b.pdf</Key></Object><Object><Key>site/v1/index.html</Key><VersionId>7</VersionId></Object><Quiet>true</Quiet></Delete>';
     expect(s3CallsOf(request('POST', '/site?delete', {}, body))).toEqual([
       { action: 's3:DeleteObject', resource: 'arn:aws:s3:::site/site/a&b.pdf' },
       { action: 's3:DeleteObjectVersion', resource: 'arn:aws:s3:::site/site/v1/index.html' },
@@ -152,14 +180,22 @@ describe('s3CallsOf (path-style, as src/store/clients.ts addresses buckets)', ()
 describe('dynamodbCallsOf', () => {
   it('maps single-table operations to the table ARN, or the index ARN with IndexName', () => {
     expect(dynamodbCallsOf(dynamo('GetItem', { TableName: 'records', Key: {} }))).toEqual([{ action: 'dynamodb:GetItem', resource: TABLE }]);
-    expect(dynamodbCallsOf(dynamo('Query', { TableName: 'records', IndexName: 'GSI1' }))).toEqual([{ action: 'dynamodb:Query', resource: `${TABLE}/index/GSI1` }]);
+    expect(dynamodbCallsOf(dynamo('Query', { TableName: 'records', IndexName: 'GSI1' }))).toEqual([
+      { action: 'dynamodb:Query', resource: `${TABLE}/index/GSI1` },
+    ]);
     expect(dynamodbCallsOf(dynamo('Query', { TableName: 'records' }))).toEqual([{ action: 'dynamodb:Query', resource: TABLE }]);
     expect(dynamodbCallsOf(dynamo('DeleteItem', { TableName: TABLE }))).toEqual([{ action: 'dynamodb:DeleteItem', resource: TABLE }]);
   });
 
   it('maps a transaction to each item\u2019s own action, once per action and table', () => {
     const put = { Put: { TableName: 'records', Item: {} } };
-    expect(dynamodbCallsOf(dynamo('TransactWriteItems', { TransactItems: [put, put, { Update: { TableName: 'records' } }, { ConditionCheck: { TableName: 'other' } }, { Delete: { TableName: 'records' } }] }))).toEqual([
+    expect(
+      dynamodbCallsOf(
+        dynamo('TransactWriteItems', {
+          TransactItems: [put, put, { Update: { TableName: 'records' } }, { ConditionCheck: { TableName: 'other' } }, { Delete: { TableName: 'records' } }],
+        }),
+      ),
+    ).toEqual([
       { action: 'dynamodb:PutItem', resource: TABLE },
       { action: 'dynamodb:UpdateItem', resource: TABLE },
       { action: 'dynamodb:ConditionCheckItem', resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/other' },
@@ -183,7 +219,13 @@ describe('dynamodbCallsOf', () => {
 
 describe('the other services\u2019 requests', () => {
   it('maps SQS sends (batches too) to SendMessage on the queue the URL names', () => {
-    const send = (operation: string) => request('POST', '/', { 'x-amz-target': `AmazonSQS.${operation}` }, JSON.stringify({ QueueUrl: 'http://127.0.0.1:9/123456789012/Gazette-NotifyQueue', Entries: [] }));
+    const send = (operation: string) =>
+      request(
+        'POST',
+        '/',
+        { 'x-amz-target': `AmazonSQS.${operation}` },
+        JSON.stringify({ QueueUrl: 'http://127.0.0.1:9/123456789012/Gazette-NotifyQueue', Entries: [] }),
+      );
     for (const operation of ['SendMessage', 'SendMessageBatch']) {
       expect(sqsCallsOf(send(operation))).toEqual([{ action: 'sqs:SendMessage', resource: 'arn:aws:sqs:us-east-1:123456789012:Gazette-NotifyQueue' }]);
     }
@@ -191,11 +233,17 @@ describe('the other services\u2019 requests', () => {
 
   it('maps reading a partner secret to the secret the ARN names', () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gazette/partners/hnnews-AbCdEf';
-    expect(secretsManagerCallsOf(request('POST', '/', { 'x-amz-target': 'secretsmanager.GetSecretValue' }, JSON.stringify({ SecretId: arn, VersionStage: 'AWSPREVIOUS' })))).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: arn }]);
+    expect(
+      secretsManagerCallsOf(
+        request('POST', '/', { 'x-amz-target': 'secretsmanager.GetSecretValue' }, JSON.stringify({ SecretId: arn, VersionStage: 'AWSPREVIOUS' })),
+      ),
+    ).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: arn }]);
   });
 
   it('maps a CloudFront invalidation to its distribution ARN', () => {
-    expect(cloudfrontCallsOf(request('POST', '/2020-05-31/distribution/E2GAZETTE0TEST/invalidation', {}, '<InvalidationBatch/>'))).toEqual([{ action: 'cloudfront:CreateInvalidation', resource: 'arn:aws:cloudfront::123456789012:distribution/E2GAZETTE0TEST' }]);
+    expect(cloudfrontCallsOf(request('POST', '/2020-05-31/distribution/E2GAZETTE0TEST/invalidation', {}, '<InvalidationBatch/>'))).toEqual([
+      { action: 'cloudfront:CreateInvalidation', resource: 'arn:aws:cloudfront::123456789012:distribution/E2GAZETTE0TEST' },
+    ]);
     expect(() => cloudfrontCallsOf(request('GET', '/2020-05-31/distribution/E2GAZETTE0TEST'))).toThrow('cannot map');
   });
 
@@ -240,7 +288,15 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
     await Promise.all([proxy.close(), lister.close()]);
   });
 
-  const failure = async (promise: Promise<unknown>) => promise.then(() => undefined, (error: { name: string; $metadata?: { httpStatusCode?: number }; message: string }) => ({ name: error.name, status: error.$metadata?.httpStatusCode, message: error.message }));
+  const failure = async (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: { name: string; $metadata?: { httpStatusCode?: number }; message: string }) => ({
+        name: error.name,
+        status: error.$metadata?.httpStatusCode,
+        message: error.message,
+      }),
+    );
 
   it('forwards an allowed, signed request unchanged: s3rver still authenticates it', async () => {
     proxy.clear();
@@ -249,22 +305,46 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
     expect(describeCalls(proxy.calls)).toEqual([expect.stringMatching(/^allowed s3:PutObject arn:aws:s3:::test-[\w-]+\/open\/a\.txt {2}\(PUT /)]);
     // s3rver 3.7 checks the access key of a SigV4 request but does not recompute its signature
     // (lib/middleware/authentication.js): through the proxy, an unknown key is still refused by s3rver.
-    const stranger = new S3Client({ region: 'us-east-1', endpoint: proxy.env['AWS_ENDPOINT_URL_S3'] as string, forcePathStyle: true, credentials: { accessKeyId: 'STRANGER', secretAccessKey: 'S3RVER' }, maxAttempts: 1 });
-    expect(await failure(stranger.send(new PutObjectCommand({ Bucket: stores.bucket, Key: 'open/b.txt', Body: 'stranger' })))).toMatchObject({ name: 'InvalidAccessKeyId', status: 403 });
+    const stranger = new S3Client({
+      region: 'us-east-1',
+      endpoint: proxy.env['AWS_ENDPOINT_URL_S3'] as string,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'STRANGER', secretAccessKey: 'S3RVER' },
+      maxAttempts: 1,
+    });
+    expect(await failure(stranger.send(new PutObjectCommand({ Bucket: stores.bucket, Key: 'open/b.txt', Body: 'stranger' })))).toMatchObject({
+      name: 'InvalidAccessKeyId',
+      status: 403,
+    });
     stranger.destroy();
   });
 
   it('forwards the request as signed: a SigV4 check behind the proxy accepts it (s3rver makes none)', async () => {
     const verifier = await startSigV4Verifier('S3RVER');
-    const through = await startPolicyProxy(policyOf([allow('All', ['s3:PutObject', 's3:GetObject', 'dynamodb:GetItem'], ['*'])]), { s3: verifier.url, dynamodb: verifier.url });
+    const through = await startPolicyProxy(policyOf([allow('All', ['s3:PutObject', 's3:GetObject', 'dynamodb:GetItem'], ['*'])]), {
+      s3: verifier.url,
+      dynamodb: verifier.url,
+    });
     const client = createS3Client({ region: 'us-east-1', s3Endpoint: through.env['AWS_ENDPOINT_URL_S3'] as string, maxAttempts: 1 });
-    await client.send(new PutObjectCommand({ Bucket: 'site', Key: 'site/press/2010/50%折扣.pdf', Body: 'PDF', ContentType: 'application/pdf', Metadata: { sha256: 'x' } }));
+    await client.send(
+      new PutObjectCommand({ Bucket: 'site', Key: 'site/press/2010/50%折扣.pdf', Body: 'PDF', ContentType: 'application/pdf', Metadata: { sha256: 'x' } }),
+    );
     await client.send(new GetObjectCommand({ Bucket: 'site', Key: 'site/a b.txt' }));
-    const dynamodb = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint: through.env['AWS_ENDPOINT_URL_DYNAMODB'] as string, maxAttempts: 1 });
+    const dynamodb = createDynamoDbDocumentClient({
+      region: 'us-east-1',
+      dynamodbEndpoint: through.env['AWS_ENDPOINT_URL_DYNAMODB'] as string,
+      maxAttempts: 1,
+    });
     await dynamodb.send(new GetCommand({ TableName: 'records', Key: { pk: 'DOC#a', sk: 'META' } }));
     expect(verifier.results).toEqual(['valid', 'valid', 'valid']);
     // The check itself refuses a request signed with another secret.
-    const forged = new S3Client({ region: 'us-east-1', endpoint: verifier.url, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'forged' }, maxAttempts: 1 });
+    const forged = new S3Client({
+      region: 'us-east-1',
+      endpoint: verifier.url,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'forged' },
+      maxAttempts: 1,
+    });
     expect(await failure(forged.send(new PutObjectCommand({ Bucket: 'site', Key: 'a.txt', Body: 'x' })))).toMatchObject({ status: 403 });
     expect(verifier.results.at(-1)).toBe('signature does not match');
     for (const c of [client, forged, dynamodb]) c.destroy();
@@ -275,10 +355,14 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
     proxy.clear();
     const refused = await failure(s3.send(new GetObjectCommand({ Bucket: stores.bucket, Key: 'closed/a.txt' })));
     expect(refused).toMatchObject({ name: 'AccessDenied', status: 403 });
-    expect(refused?.message).toBe(`User: arn:aws:sts::123456789012:assumed-role/TestRole/test is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${stores.bucket}/closed/a.txt" because no identity-based policy allows the s3:GetObject action`);
+    expect(refused?.message).toBe(
+      `User: arn:aws:sts::123456789012:assumed-role/TestRole/test is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${stores.bucket}/closed/a.txt" because no identity-based policy allows the s3:GetObject action`,
+    );
     expect(await failure(s3.send(new HeadObjectCommand({ Bucket: stores.bucket, Key: 'closed/a.txt' })))).toMatchObject({ status: 403 });
     // A copy needs read access to its source as well.
-    expect(await failure(s3.send(new CopyObjectCommand({ Bucket: stores.bucket, Key: 'open/copy.txt', CopySource: `${stores.bucket}/closed/a.txt` })))).toMatchObject({ name: 'AccessDenied' });
+    expect(
+      await failure(s3.send(new CopyObjectCommand({ Bucket: stores.bucket, Key: 'open/copy.txt', CopySource: `${stores.bucket}/closed/a.txt` }))),
+    ).toMatchObject({ name: 'AccessDenied' });
     expect(await stores.objects.head('open/copy.txt')).toBeUndefined();
     expect(proxy.denied.map((call) => call.action)).toEqual(['s3:GetObject', 's3:GetObject', 's3:GetObject']);
   });
@@ -286,18 +370,28 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
   it('says 404 for a missing key only to a caller that may list the bucket, as S3 does', async () => {
     proxy.clear();
     expect(await failure(s3.send(new HeadObjectCommand({ Bucket: stores.bucket, Key: 'open/missing.txt' })))).toMatchObject({ status: 403 });
-    expect(describeCalls(proxy.denied)).toEqual([expect.stringContaining(`DENIED s3:ListBucket arn:aws:s3:::${stores.bucket}  (HEAD /${stores.bucket}/open/missing.txt; S3 answers 404`)]);
-    expect(await failure(s3Lister.send(new GetObjectCommand({ Bucket: stores.bucket, Key: 'open/missing.txt' })))).toMatchObject({ name: 'NoSuchKey', status: 404 });
+    expect(describeCalls(proxy.denied)).toEqual([
+      expect.stringContaining(`DENIED s3:ListBucket arn:aws:s3:::${stores.bucket}  (HEAD /${stores.bucket}/open/missing.txt; S3 answers 404`),
+    ]);
+    expect(await failure(s3Lister.send(new GetObjectCommand({ Bucket: stores.bucket, Key: 'open/missing.txt' })))).toMatchObject({
+      name: 'NoSuchKey',
+      status: 404,
+    });
   });
 
   it('deletes the permitted keys of a DeleteObjects and reports the refused ones as AccessDenied errors', async () => {
     await stores.objects.put({ key: 'open/gone.txt', body: Buffer.from('x'), contentType: 'text/plain' });
     proxy.clear();
-    const result = await s3.send(new DeleteObjectsCommand({ Bucket: stores.bucket, Delete: { Objects: [{ Key: 'open/gone.txt' }, { Key: 'closed/a.txt' }], Quiet: true } }));
+    const result = await s3.send(
+      new DeleteObjectsCommand({ Bucket: stores.bucket, Delete: { Objects: [{ Key: 'open/gone.txt' }, { Key: 'closed/a.txt' }], Quiet: true } }),
+    );
     expect(result.Errors).toEqual([{ Key: 'closed/a.txt', Code: 'AccessDenied', Message: 'Access Denied' }]);
     expect(await stores.objects.head('open/gone.txt')).toBeUndefined();
     expect(await stores.objects.head('closed/a.txt')).toBeDefined();
-    expect(proxy.calls.map((call) => [call.action, call.allowed])).toEqual([['s3:DeleteObject', true], ['s3:DeleteObject', false]]);
+    expect(proxy.calls.map((call) => [call.action, call.allowed])).toEqual([
+      ['s3:DeleteObject', true],
+      ['s3:DeleteObject', false],
+    ]);
   });
 
   it('answers a refused DynamoDB call with AccessDeniedException, index and transaction items included', async () => {
@@ -305,15 +399,37 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
     const dynamodb = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint: proxy.env['AWS_ENDPOINT_URL_DYNAMODB'] as string, maxAttempts: 1 });
     await dynamodb.send(new PutCommand({ TableName: stores.table, Item: { pk: 'DOC#a', sk: 'META', title: '标题' } }));
     expect((await dynamodb.send(new GetCommand({ TableName: stores.table, Key: { pk: 'DOC#a', sk: 'META' } }))).Item).toMatchObject({ title: '标题' });
-    const query = await failure(dynamodb.send(new QueryCommand({ TableName: stores.table, IndexName: 'GSI1', KeyConditionExpression: 'gsi1pk = :k', ExpressionAttributeValues: { ':k': 'KIND#release' } })));
+    const query = await failure(
+      dynamodb.send(
+        new QueryCommand({
+          TableName: stores.table,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'gsi1pk = :k',
+          ExpressionAttributeValues: { ':k': 'KIND#release' },
+        }),
+      ),
+    );
     expect(query).toMatchObject({ name: 'AccessDeniedException', status: 400 });
     expect(query?.message).toContain(`dynamodb:Query on resource: arn:aws:dynamodb:us-east-1:123456789012:table/${stores.table}/index/GSI1 because`);
-    const transaction = await failure(dynamodb.send(new TransactWriteCommand({ TransactItems: [
-      { Put: { TableName: stores.table, Item: { pk: 'DOC#b', sk: 'META' } } },
-      { Update: { TableName: stores.table, Key: { pk: 'DOC#a', sk: 'META' }, UpdateExpression: 'SET title = :t', ExpressionAttributeValues: { ':t': '新' } } },
-    ] })));
+    const transaction = await failure(
+      dynamodb.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: stores.table, Item: { pk: 'DOC#b', sk: 'META' } } },
+            {
+              Update: {
+                TableName: stores.table,
+                Key: { pk: 'DOC#a', sk: 'META' },
+                UpdateExpression: 'SET title = :t',
+                ExpressionAttributeValues: { ':t': '新' },
+              },
+            },
+          ],
+        }),
+      ),
+    );
     expect(transaction).toMatchObject({ name: 'AccessDeniedException' });
-    expect((await stores.records.getDocument('b'))).toBeUndefined();
+    expect(await stores.records.getDocument('b')).toBeUndefined();
     dynamodb.destroy();
     expect(proxy.denied.map((call) => call.action)).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(proxy.calls.filter((call) => call.allowed).map((call) => call.action)).toEqual(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
@@ -334,17 +450,34 @@ async function startSigV4Verifier(secret: string): Promise<{ url: string; result
     if (auth === null) return 'no SigV4 authorization';
     const [, scope = '', signedHeaders = '', signature] = auth;
     const [path = '', query = ''] = (request.url ?? '').split('?');
-    const canonicalQuery = query === '' ? '' : query.split('&').map((pair) => {
-      const [key = '', value = ''] = pair.split(/=(.*)/);
-      return `${encode(decodeURIComponent(key))}=${encode(decodeURIComponent(value))}`;
-    }).sort().join('&');
-    const headerLines = signedHeaders.split(';').map((name) => `${name}:${String(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+    const canonicalQuery =
+      query === ''
+        ? ''
+        : query
+            .split('&')
+            .map((pair) => {
+              const [key = '', value = ''] = pair.split(/=(.*)/);
+              return `${encode(decodeURIComponent(key))}=${encode(decodeURIComponent(value))}`;
+            })
+            .sort()
+            .join('&');
+    const headerLines = signedHeaders
+      .split(';')
+      .map(
+        (name) =>
+          `${name}:${String(request.headers[name] ?? '')
+            .trim()
+            .replace(/\s+/g, ' ')}\n`,
+      )
+      .join('');
     const payloadHash = String(request.headers['x-amz-content-sha256'] ?? sha256(body));
     if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== sha256(body)) return 'body does not match its signed hash';
     const canonical = [request.method, path, canonicalQuery, headerLines, signedHeaders, payloadHash].join('\n');
     const [date = '', region = '', service = ''] = scope.split('/');
     const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-    const expected = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', String(request.headers['x-amz-date']), scope, sha256(canonical)].join('\n')).digest('hex');
+    const expected = createHmac('sha256', key)
+      .update(['AWS4-HMAC-SHA256', String(request.headers['x-amz-date']), scope, sha256(canonical)].join('\n'))
+      .digest('hex');
     return expected === signature ? 'valid' : 'signature does not match';
   };
   const server: Server = createServer(async (request, response) => {
@@ -352,7 +485,8 @@ async function startSigV4Verifier(secret: string): Promise<{ url: string; result
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const result = check(request, Buffer.concat(chunks));
     results.push(result);
-    if (result !== 'valid') response.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>SignatureDoesNotMatch</Code><Message>Signature</Message></Error>');
+    if (result !== 'valid')
+      response.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>SignatureDoesNotMatch</Code><Message>Signature</Message></Error>');
     else if (request.headers['x-amz-target'] !== undefined) response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
     else response.writeHead(200, { etag: '"0"' }).end(request.method === 'GET' ? 'body' : '');
   });
@@ -360,9 +494,10 @@ async function startSigV4Verifier(secret: string): Promise<{ url: string; result
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     results,
-    close: () => new Promise((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }

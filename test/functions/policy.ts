@@ -92,7 +92,10 @@ const resourceTypes: Record<string, (name: string, env: AccountEnv) => Record<st
     const arn = `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
     return { Ref: arn, Id: arn };
   },
-  'AWS::Scheduler::ScheduleGroup': (name, { partition, region, account }) => ({ Ref: name, Arn: `arn:${partition}:scheduler:${region}:${account}:schedule-group/${name}` }),
+  'AWS::Scheduler::ScheduleGroup': (name, { partition, region, account }) => ({
+    Ref: name,
+    Arn: `arn:${partition}:scheduler:${region}:${account}:schedule-group/${name}`,
+  }),
   'AWS::CloudFront::Distribution': (name) => ({ Ref: name, Id: name, DomainName: `${name.toLowerCase()}.cloudfront.net` }),
   'AWS::StepFunctions::StateMachine': (name, { partition, region, account }) => {
     const arn = `arn:${partition}:states:${region}:${account}:stateMachine:${name}`;
@@ -120,7 +123,10 @@ export async function synthesizePolicies(
   const policies = { deployed: functionNames.filter((name) => functionsNamed(resources as Record<string, CfnResource>, name).length > 0) };
   for (const name of functionNames) {
     let policy: FunctionPolicy | undefined;
-    Object.defineProperty(policies, name, { enumerable: true, get: () => (policy ??= functionPolicy(name, resources as Record<string, CfnResource>, resolve, env)) });
+    Object.defineProperty(policies, name, {
+      enumerable: true,
+      get: () => (policy ??= functionPolicy(name, resources as Record<string, CfnResource>, resolve, env)),
+    });
   }
   return policies as unknown as StackPolicies;
 }
@@ -135,23 +141,31 @@ function logicalIdOf(logicalIds: Record<string, string>, path: string): string {
 
 /** GazetteFunction describes each function `Gazette <name>: <summary>`. */
 function functionsNamed(resources: Record<string, CfnResource>, name: string): [string, CfnResource][] {
-  return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.['Description'] ?? '').startsWith(`Gazette ${name}:`));
+  return Object.entries(resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.['Description'] ?? '').startsWith(`Gazette ${name}:`),
+  );
 }
 
 function functionPolicy(name: string, resources: Record<string, CfnResource>, resolve: (value: unknown) => string, env: AccountEnv): FunctionPolicy {
   const functions = functionsNamed(resources, name);
   if (functions.length !== 1) {
-    throw new Error(`Function "${name}": expected one AWS::Lambda::Function described "Gazette ${name}: …" in the stack, found ${functions.length}. Make it with GazetteFunction (infra/gazetteFunction.ts).`);
+    throw new Error(
+      `Function "${name}": expected one AWS::Lambda::Function described "Gazette ${name}: …" in the stack, found ${functions.length}. Make it with GazetteFunction (infra/gazetteFunction.ts).`,
+    );
   }
   const [functionId, fn] = functions[0] as [string, CfnResource];
   const roleRef = fn.Properties?.['Role'] as { 'Fn::GetAtt'?: [string, string] } | undefined;
   const roleId = roleRef?.['Fn::GetAtt']?.[0];
   const role = roleId === undefined ? undefined : resources[roleId];
-  if (roleId === undefined || role?.Type !== 'AWS::IAM::Role') throw new Error(`Function "${name}" (${functionId}): its Role is not a role of this stack (${JSON.stringify(roleRef)}).`);
+  if (roleId === undefined || role?.Type !== 'AWS::IAM::Role')
+    throw new Error(`Function "${name}" (${functionId}): its Role is not a role of this stack (${JSON.stringify(roleRef)}).`);
   if (role.Properties?.['ManagedPolicyArns'] !== undefined) {
     throw new Error(`Role ${roleId} of "${name}" has managed policies, which policy.ts does not read; grant with GazetteFunction.allow instead.`);
   }
-  const documents: [string, unknown][] = ((role.Properties?.['Policies'] as { PolicyName: string; PolicyDocument: unknown }[] | undefined) ?? []).map((p) => [`${roleId}.${p.PolicyName}`, p.PolicyDocument]);
+  const documents: [string, unknown][] = ((role.Properties?.['Policies'] as { PolicyName: string; PolicyDocument: unknown }[] | undefined) ?? []).map((p) => [
+    `${roleId}.${p.PolicyName}`,
+    p.PolicyDocument,
+  ]);
   for (const [id, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
     const roles = (resource.Properties?.['Roles'] as unknown[] | undefined) ?? [];
@@ -159,15 +173,23 @@ function functionPolicy(name: string, resources: Record<string, CfnResource>, re
   }
   const statements = documents.flatMap(([id, document]) => statementsOf(id, document, resolve));
   const roleName = resolve({ Ref: roleId });
-  const variables = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
-  const environment = Object.fromEntries(Object.entries(variables).map(([variable, value]) => {
-    try {
-      return [variable, resolve(value)];
-    } catch (error) {
-      throw new Error(`Function "${name}", environment variable ${variable}: ${(error as Error).message}`, { cause: error });
-    }
-  }));
-  return { functionName: name, principal: `arn:${env.partition}:sts::${env.account}:assumed-role/${roleName}/${resolve({ Ref: functionId })}`, statements, environment, env };
+  const variables = (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  const environment = Object.fromEntries(
+    Object.entries(variables).map(([variable, value]) => {
+      try {
+        return [variable, resolve(value)];
+      } catch (error) {
+        throw new Error(`Function "${name}", environment variable ${variable}: ${(error as Error).message}`, { cause: error });
+      }
+    }),
+  );
+  return {
+    functionName: name,
+    principal: `arn:${env.partition}:sts::${env.account}:assumed-role/${roleName}/${resolve({ Ref: functionId })}`,
+    statements,
+    environment,
+    env,
+  };
 }
 
 function statementsOf(policyId: string, document: unknown, resolve: (value: unknown) => string): PolicyStatement[] {
@@ -273,7 +295,10 @@ export interface Decision {
 
 /** IAM wildcards: `*` any run of characters (including `/`), `?` one character. */
 function wildcard(pattern: string, flags = ''): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${body}$`, flags);
 }
 
@@ -336,7 +361,14 @@ function s3RequestOf(request: ProxiedRequest): S3Request | undefined {
   const [bucket = '', ...rest] = url.pathname.slice(1).split('/');
   if (bucket === '') return undefined;
   const key = rest.length === 0 || (rest.length === 1 && rest[0] === '') ? undefined : decodeURIComponent(rest.join('/'));
-  return { method: request.method, bucket: decodeURIComponent(bucket), ...(key === undefined ? {} : { key }), query: url.searchParams, headers: request.headers, body: request.body };
+  return {
+    method: request.method,
+    bucket: decodeURIComponent(bucket),
+    ...(key === undefined ? {} : { key }),
+    query: url.searchParams,
+    headers: request.headers,
+    body: request.body,
+  };
 }
 
 const xmlText = (text: string) =>
@@ -368,55 +400,116 @@ function copySourceOf(header: string): { bucket: string; key: string; versionId?
 /** S3 REST requests as IAM authorizes them, first matching rule wins (object-level, then bucket-level). */
 const s3Rules: { when: (r: S3Request) => boolean; calls: (r: S3Request, env: AccountEnv) => IamCall[] }[] = [
   // Objects
-  { when: (r) => r.key !== undefined && (r.method === 'GET' || r.method === 'HEAD'), calls: (r, env) => {
-    const has = (name: string) => r.query.has(name);
-    const action = has('uploadId') ? 's3:ListMultipartUploadParts'
-      : has('tagging') ? (has('versionId') ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging')
-      : has('acl') ? (has('versionId') ? 's3:GetObjectVersionAcl' : 's3:GetObjectAcl')
-      : has('attributes') ? (has('versionId') ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes')
-      : has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject';
-    return [{ action, resource: objectArn(env, r.bucket, r.key as string) }];
-  } },
-  { when: (r) => r.key !== undefined && r.method === 'PUT', calls: (r, env) => {
-    const target = objectArn(env, r.bucket, r.key as string);
-    const copy = r.headers['x-amz-copy-source'];
-    if (typeof copy === 'string') {
-      // CopyObject and UploadPartCopy: write the target, read the source.
-      const source = copySourceOf(copy);
-      return [
-        { action: 's3:PutObject', resource: target },
-        { action: source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', resource: objectArn(env, source.bucket, source.key) },
-      ];
-    }
-    if (r.query.has('tagging')) return [{ action: r.query.has('versionId') ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging', resource: target }];
-    if (r.query.has('acl')) return [{ action: 's3:PutObjectAcl', resource: target }];
-    if (r.query.has('retention')) return [{ action: 's3:PutObjectRetention', resource: target }];
-    if (r.query.has('legal-hold')) return [{ action: 's3:PutObjectLegalHold', resource: target }];
-    return [{ action: 's3:PutObject', resource: target }]; // PutObject and UploadPart
-  } },
+  {
+    when: (r) => r.key !== undefined && (r.method === 'GET' || r.method === 'HEAD'),
+    calls: (r, env) => {
+      const has = (name: string) => r.query.has(name);
+      const action = has('uploadId')
+        ? 's3:ListMultipartUploadParts'
+        : has('tagging')
+          ? has('versionId')
+            ? 's3:GetObjectVersionTagging'
+            : 's3:GetObjectTagging'
+          : has('acl')
+            ? has('versionId')
+              ? 's3:GetObjectVersionAcl'
+              : 's3:GetObjectAcl'
+            : has('attributes')
+              ? has('versionId')
+                ? 's3:GetObjectVersionAttributes'
+                : 's3:GetObjectAttributes'
+              : has('versionId')
+                ? 's3:GetObjectVersion'
+                : 's3:GetObject';
+      return [{ action, resource: objectArn(env, r.bucket, r.key as string) }];
+    },
+  },
+  {
+    when: (r) => r.key !== undefined && r.method === 'PUT',
+    calls: (r, env) => {
+      const target = objectArn(env, r.bucket, r.key as string);
+      const copy = r.headers['x-amz-copy-source'];
+      if (typeof copy === 'string') {
+        // CopyObject and UploadPartCopy: write the target, read the source.
+        const source = copySourceOf(copy);
+        return [
+          { action: 's3:PutObject', resource: target },
+          { action: source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', resource: objectArn(env, source.bucket, source.key) },
+        ];
+      }
+      if (r.query.has('tagging')) return [{ action: r.query.has('versionId') ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging', resource: target }];
+      if (r.query.has('acl')) return [{ action: 's3:PutObjectAcl', resource: target }];
+      if (r.query.has('retention')) return [{ action: 's3:PutObjectRetention', resource: target }];
+      if (r.query.has('legal-hold')) return [{ action: 's3:PutObjectLegalHold', resource: target }];
+      return [{ action: 's3:PutObject', resource: target }]; // PutObject and UploadPart
+    },
+  },
   // CreateMultipartUpload (?uploads) and CompleteMultipartUpload (?uploadId) are authorized as PutObject.
-  { when: (r) => r.key !== undefined && r.method === 'POST' && (r.query.has('uploads') || r.query.has('uploadId')),
-    calls: (r, env) => [{ action: 's3:PutObject', resource: objectArn(env, r.bucket, r.key as string) }] },
-  { when: (r) => r.key !== undefined && r.method === 'DELETE', calls: (r, env) => {
-    const action = r.query.has('uploadId') ? 's3:AbortMultipartUpload'
-      : r.query.has('tagging') ? 's3:DeleteObjectTagging'
-      : r.query.has('versionId') ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
-    return [{ action, resource: objectArn(env, r.bucket, r.key as string) }];
-  } },
+  {
+    when: (r) => r.key !== undefined && r.method === 'POST' && (r.query.has('uploads') || r.query.has('uploadId')),
+    calls: (r, env) => [{ action: 's3:PutObject', resource: objectArn(env, r.bucket, r.key as string) }],
+  },
+  {
+    when: (r) => r.key !== undefined && r.method === 'DELETE',
+    calls: (r, env) => {
+      const action = r.query.has('uploadId')
+        ? 's3:AbortMultipartUpload'
+        : r.query.has('tagging')
+          ? 's3:DeleteObjectTagging'
+          : r.query.has('versionId')
+            ? 's3:DeleteObjectVersion'
+            : 's3:DeleteObject';
+      return [{ action, resource: objectArn(env, r.bucket, r.key as string) }];
+    },
+  },
   // Buckets
-  { when: (r) => r.key === undefined && r.method === 'POST' && r.query.has('delete'), calls: (r, env) =>
-    deleteObjectsKeys(r.body).map(({ key, versionId }) => ({ action: versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion', resource: objectArn(env, r.bucket, key) })) },
-  { when: (r) => r.key === undefined && r.method === 'GET' && r.query.has('versions'), calls: (r, env) => [{ action: 's3:ListBucketVersions', resource: bucketArn(env, r.bucket) }] },
-  { when: (r) => r.key === undefined && r.method === 'GET' && r.query.has('uploads'), calls: (r, env) => [{ action: 's3:ListBucketMultipartUploads', resource: bucketArn(env, r.bucket) }] },
-  { when: (r) => r.key === undefined && r.method === 'GET' && r.query.has('location'), calls: (r, env) => [{ action: 's3:GetBucketLocation', resource: bucketArn(env, r.bucket) }] },
+  {
+    when: (r) => r.key === undefined && r.method === 'POST' && r.query.has('delete'),
+    calls: (r, env) =>
+      deleteObjectsKeys(r.body).map(({ key, versionId }) => ({
+        action: versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion',
+        resource: objectArn(env, r.bucket, key),
+      })),
+  },
+  {
+    when: (r) => r.key === undefined && r.method === 'GET' && r.query.has('versions'),
+    calls: (r, env) => [{ action: 's3:ListBucketVersions', resource: bucketArn(env, r.bucket) }],
+  },
+  {
+    when: (r) => r.key === undefined && r.method === 'GET' && r.query.has('uploads'),
+    calls: (r, env) => [{ action: 's3:ListBucketMultipartUploads', resource: bucketArn(env, r.bucket) }],
+  },
+  {
+    when: (r) => r.key === undefined && r.method === 'GET' && r.query.has('location'),
+    calls: (r, env) => [{ action: 's3:GetBucketLocation', resource: bucketArn(env, r.bucket) }],
+  },
   // ListObjects, ListObjectsV2 (any query that names no other subresource), and HeadBucket.
-  { when: (r) => r.key === undefined && (r.method === 'GET' || r.method === 'HEAD') && [...r.query.keys()].every((name) => LIST_PARAMETERS.has(name)),
-    calls: (r, env) => [{ action: 's3:ListBucket', resource: bucketArn(env, r.bucket) }] },
-  { when: (r) => r.key === undefined && r.method === 'PUT' && [...r.query.keys()].length === 0, calls: (r, env) => [{ action: 's3:CreateBucket', resource: bucketArn(env, r.bucket) }] },
-  { when: (r) => r.key === undefined && r.method === 'DELETE' && [...r.query.keys()].length === 0, calls: (r, env) => [{ action: 's3:DeleteBucket', resource: bucketArn(env, r.bucket) }] },
+  {
+    when: (r) => r.key === undefined && (r.method === 'GET' || r.method === 'HEAD') && [...r.query.keys()].every((name) => LIST_PARAMETERS.has(name)),
+    calls: (r, env) => [{ action: 's3:ListBucket', resource: bucketArn(env, r.bucket) }],
+  },
+  {
+    when: (r) => r.key === undefined && r.method === 'PUT' && [...r.query.keys()].length === 0,
+    calls: (r, env) => [{ action: 's3:CreateBucket', resource: bucketArn(env, r.bucket) }],
+  },
+  {
+    when: (r) => r.key === undefined && r.method === 'DELETE' && [...r.query.keys()].length === 0,
+    calls: (r, env) => [{ action: 's3:DeleteBucket', resource: bucketArn(env, r.bucket) }],
+  },
 ];
 
-const LIST_PARAMETERS = new Set(['list-type', 'prefix', 'delimiter', 'continuation-token', 'start-after', 'max-keys', 'marker', 'encoding-type', 'fetch-owner', 'x-id']);
+const LIST_PARAMETERS = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'continuation-token',
+  'start-after',
+  'max-keys',
+  'marker',
+  'encoding-type',
+  'fetch-owner',
+  'x-id',
+]);
 
 /** The IAM calls one S3 REST request needs. */
 export function s3CallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
@@ -431,7 +524,13 @@ export function s3CallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUN
 }
 
 /** TransactWriteItems and TransactGetItems are authorized per item, as the underlying single-item action. */
-const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+const TRANSACT_ACTIONS: Record<string, string> = {
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  ConditionCheck: 'ConditionCheckItem',
+  Get: 'GetItem',
+};
 /** PartiQL's actions depend on the statement; nothing here uses it. */
 const UNMAPPED_DYNAMODB = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 
@@ -446,12 +545,14 @@ export function dynamodbCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_
   const tableArn = (name: string) => (name.startsWith('arn:') ? name : `arn:${env.partition}:dynamodb:${env.region}:${env.account}:table/${name}`);
   const calls: IamCall[] = [];
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
-    for (const table of Object.keys((input['RequestItems'] as object | undefined) ?? {})) calls.push({ action: `dynamodb:${operation}`, resource: tableArn(table) });
+    for (const table of Object.keys((input['RequestItems'] as object | undefined) ?? {}))
+      calls.push({ action: `dynamodb:${operation}`, resource: tableArn(table) });
   } else if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
     for (const item of (input['TransactItems'] as Record<string, { TableName: string }>[] | undefined) ?? []) {
       const [kind, spec] = Object.entries(item)[0] ?? [];
       const action = TRANSACT_ACTIONS[kind ?? ''];
-      if (action === undefined || spec === undefined) throw new UnmappedRequestError(`policy.ts cannot map the ${operation} item ${JSON.stringify(item).slice(0, 200)}.`);
+      if (action === undefined || spec === undefined)
+        throw new UnmappedRequestError(`policy.ts cannot map the ${operation} item ${JSON.stringify(item).slice(0, 200)}.`);
       calls.push({ action: `dynamodb:${action}`, resource: tableArn(spec.TableName) });
     }
   } else if (operation === 'ListTables') {
@@ -483,7 +584,9 @@ export function secretsManagerCallsOf(request: ProxiedRequest, env: AccountEnv =
   const operation = /^secretsmanager\.(\w+)$/.exec(String(request.headers['x-amz-target'] ?? ''))?.[1];
   const { SecretId } = JSON.parse(request.body.toString('utf8') || '{}') as { SecretId?: string };
   if (operation === undefined || SecretId === undefined) {
-    throw new UnmappedRequestError(`policy.ts cannot map Secrets Manager request "${String(request.headers['x-amz-target'])}" to IAM actions: add it to secretsManagerCallsOf.`);
+    throw new UnmappedRequestError(
+      `policy.ts cannot map Secrets Manager request "${String(request.headers['x-amz-target'])}" to IAM actions: add it to secretsManagerCallsOf.`,
+    );
   }
   // By name, IAM still matches the full ARN (with its random suffix), which only the stack knows.
   const resource = SecretId.startsWith('arn:') ? SecretId : `arn:${env.partition}:secretsmanager:${env.region}:${env.account}:secret:${SecretId}`;
@@ -493,7 +596,8 @@ export function secretsManagerCallsOf(request: ProxiedRequest, env: AccountEnv =
 /** CloudFront (REST-XML): CreateInvalidation, POST /2020-05-31/distribution/{Id}/invalidation. */
 export function cloudfrontCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
   const id = /^\/\d{4}-\d{2}-\d{2}\/distribution\/([^/?]+)\/invalidation$/.exec(request.url.split('?')[0] ?? '')?.[1];
-  if (request.method !== 'POST' || id === undefined) throw new UnmappedRequestError(`policy.ts cannot map CloudFront ${request.method} ${request.url} to IAM actions: add it to cloudfrontCallsOf.`);
+  if (request.method !== 'POST' || id === undefined)
+    throw new UnmappedRequestError(`policy.ts cannot map CloudFront ${request.method} ${request.url} to IAM actions: add it to cloudfrontCallsOf.`);
   return [{ action: 'cloudfront:CreateInvalidation', resource: `arn:${env.partition}:cloudfront::${env.account}:distribution/${decodeURIComponent(id)}` }];
 }
 
@@ -501,10 +605,14 @@ export function cloudfrontCallsOf(request: ProxiedRequest, env: AccountEnv = TES
 export function schedulerCallsOf(request: ProxiedRequest, env: AccountEnv = TEST_ACCOUNT): IamCall[] {
   const name = /^\/schedules\/([^/?]+)$/.exec(request.url.split('?')[0] ?? '')?.[1];
   const action = request.method === 'POST' ? 'CreateSchedule' : request.method === 'PUT' ? 'UpdateSchedule' : undefined;
-  if (name === undefined || action === undefined) throw new UnmappedRequestError(`policy.ts cannot map Scheduler ${request.method} ${request.url} to IAM actions: add it to schedulerCallsOf.`);
+  if (name === undefined || action === undefined)
+    throw new UnmappedRequestError(`policy.ts cannot map Scheduler ${request.method} ${request.url} to IAM actions: add it to schedulerCallsOf.`);
   const input = JSON.parse(request.body.toString('utf8') || '{}') as { GroupName?: string; Target?: { RoleArn?: string } };
   const schedule = `arn:${env.partition}:scheduler:${env.region}:${env.account}:schedule/${input.GroupName ?? 'default'}/${decodeURIComponent(name)}`;
-  return [{ action: `scheduler:${action}`, resource: schedule }, ...(input.Target?.RoleArn === undefined ? [] : [{ action: 'iam:PassRole', resource: input.Target.RoleArn }])];
+  return [
+    { action: `scheduler:${action}`, resource: schedule },
+    ...(input.Target?.RoleArn === undefined ? [] : [{ action: 'iam:PassRole', resource: input.Target.RoleArn }]),
+  ];
 }
 
 // Services --------------------------------------------------------------------------------------
@@ -550,7 +658,10 @@ export const services = {
     denied: (request, message) => {
       const id = requestId();
       // A HEAD answer has no body: the SDK sees only the status (403 Forbidden).
-      const body = request.method === 'HEAD' ? Buffer.alloc(0) : s3Xml(`<Error><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message><RequestId>${id}</RequestId><HostId>${id}</HostId></Error>`);
+      const body =
+        request.method === 'HEAD'
+          ? Buffer.alloc(0)
+          : s3Xml(`<Error><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message><RequestId>${id}</RequestId><HostId>${id}</HostId></Error>`);
       return { status: 403, headers: { 'content-type': 'application/xml', 'x-amz-request-id': id, 'x-amz-id-2': id }, body };
     },
     async authorize(context, calls) {
@@ -589,7 +700,13 @@ export const services = {
     callsOf: cloudfrontCallsOf,
     denied: (_request, message) => {
       const id = requestId();
-      return { status: 403, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': id }, body: s3Xml(`<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`) };
+      return {
+        status: 403,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': id },
+        body: s3Xml(
+          `<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`,
+        ),
+      };
     },
   },
   secretsmanager: {
@@ -636,7 +753,11 @@ async function deleteObjects(context: CallContext, s3: S3Request, calls: IamCall
     .filter((_, i) => !allowed[i])
     .map(({ key }) => `<Error><Key>${escapeXml(key)}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
     .join('');
-  return { status: 200, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId() }, body: s3Xml(`<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}${errors}</DeleteResult>`) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId() },
+    body: s3Xml(`<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}${errors}</DeleteResult>`),
+  };
 }
 
 // The proxy -------------------------------------------------------------------------------------
@@ -684,13 +805,23 @@ export async function startPolicyProxy(policy: FunctionPolicy, targets: Partial<
           target,
           decide(call, note) {
             const decision = evaluate(policy, call.action, call.resource);
-            calls.push({ ...call, allowed: decision.allowed, ...(decision.statement === undefined ? {} : { statement: decision.statement }), service: name, request: label, ...(note === undefined ? {} : { note }) });
+            calls.push({
+              ...call,
+              allowed: decision.allowed,
+              ...(decision.statement === undefined ? {} : { statement: decision.statement }),
+              service: name,
+              request: label,
+              ...(note === undefined ? {} : { note }),
+            });
             return decision.allowed;
           },
           deny(call) {
             const decision = evaluate(policy, call.action, call.resource);
             const resource = name === 's3' ? `"${call.resource}"` : call.resource;
-            const why = decision.explicitDeny === true ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${call.action} action`;
+            const why =
+              decision.explicitDeny === true
+                ? 'with an explicit deny in an identity-based policy'
+                : `because no identity-based policy allows the ${call.action} action`;
             return service.denied(request, `User: ${policy.principal} is not authorized to perform: ${call.action} on resource: ${resource} ${why}`);
           },
         };
@@ -727,10 +858,15 @@ export async function startPolicyProxy(policy: FunctionPolicy, targets: Partial<
     },
     clear: () => void calls.splice(0),
     close: async () => {
-      await Promise.all(servers.map((server) => new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      })));
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              server.closeAllConnections();
+            }),
+        ),
+      );
     },
   };
 }
@@ -753,5 +889,7 @@ function forward(target: string, request: ProxiedRequest, agent: Agent): Promise
 
 /** One line per call, for assertion messages: `DENIED s3:GetObject arn:aws:s3:::b/k  (GET /b/k)`. */
 export function describeCalls(calls: readonly RecordedCall[]): string[] {
-  return calls.map((call) => `${call.allowed ? 'allowed' : 'DENIED'} ${call.action} ${call.resource}  (${call.request}${call.note === undefined ? '' : `; ${call.note}`})`);
+  return calls.map(
+    (call) => `${call.allowed ? 'allowed' : 'DENIED'} ${call.action} ${call.resource}  (${call.request}${call.note === undefined ? '' : `; ${call.note}`})`,
+  );
 }

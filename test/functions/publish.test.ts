@@ -43,7 +43,11 @@ describe('gazette publish --target aws', () => {
     expect(await runPublish(args, first.io, env)).toBe(0);
     const count = Object.keys(sampleFiles()).length;
     expect(first.out()).toContain(`Uploaded ${count} changed file(s) and deleted 0, 0 unchanged`);
-    expect(await keys()).toEqual(Object.keys(sampleFiles()).map((rel) => `content/${rel}`).sort());
+    expect(await keys()).toEqual(
+      Object.keys(sampleFiles())
+        .map((rel) => `content/${rel}`)
+        .sort(),
+    );
     const head = await testClients().s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: 'content/site.yaml' }));
     expect(decodeURIComponent(head.Metadata?.['gazette-author'] ?? '')).toBe('王编辑 <wang@huainan.gov.cn>');
     expect(head.Metadata?.['gazette-commit']).toBe('3f2a9c1d0e');
@@ -56,7 +60,10 @@ describe('gazette publish --target aws', () => {
   });
 
   it('uploads nothing when the content has errors, and says where they are', async () => {
-    const root = await writeSite({ ...sampleFiles(), 'press/2010/bad.md': '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n' });
+    const root = await writeSite({
+      ...sampleFiles(),
+      'press/2010/bad.md': '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n',
+    });
     const empty = await createSourceBucket();
     const run = io(root);
     expect(await runPublish(['--target', 'aws', '--bucket', empty.bucket, '--content', '.'], run.io, env)).toBe(1);

@@ -27,8 +27,18 @@ let env: Record<string, string>;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-release-'));
   [entry, stores, source] = await Promise.all([bundled('release'), createEmulatorStores(), createSourceBucket()]);
-  await source.upload({ ...sampleFiles(), 'press/2010/embargoed.md': embargoed('press-2010-embargoed', passed), 'press/2010/tomorrow.md': embargoed('press-2010-tomorrow', tomorrow) });
-  const earlier = await publishFromSource({ source: source.store, objects: stores.objects, records: stores.records, contentDir: join(work, 'render', 'content'), now: new Date(realNow() - 7_200_000) });
+  await source.upload({
+    ...sampleFiles(),
+    'press/2010/embargoed.md': embargoed('press-2010-embargoed', passed),
+    'press/2010/tomorrow.md': embargoed('press-2010-tomorrow', tomorrow),
+  });
+  const earlier = await publishFromSource({
+    source: source.store,
+    objects: stores.objects,
+    records: stores.records,
+    contentDir: join(work, 'render', 'content'),
+    now: new Date(realNow() - 7_200_000),
+  });
   expect(earlier).toMatchObject({ status: 'published', summary: { scheduled: 2 } });
   env = {
     AWS_ENDPOINT_URL_S3: stores.s3Endpoint,

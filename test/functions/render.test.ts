@@ -176,7 +176,10 @@ category: 政务公开
       ActionAfterCompletion: 'DELETE',
       Target: { Arn: env['RELEASE_FUNCTION_ARN'], RoleArn: env['SCHEDULER_ROLE_ARN'], DeadLetterConfig: { Arn: env['RELEASE_DEAD_LETTER_ARN'] } },
     });
-    expect(JSON.parse(String((created?.body['Target'] as { Input: string }).Input))).toEqual({ publishAt: '2099-01-01T09:00:00+08:00', documentId: 'press-2099-embargoed' });
+    expect(JSON.parse(String((created?.body['Target'] as { Input: string }).Input))).toEqual({
+      publishAt: '2099-01-01T09:00:00+08:00',
+      documentId: 'press-2099-embargoed',
+    });
 
     await source.upload({ 'press/2099/embargoed.md': embargoed('2099-01-02T09:00:00+08:00') });
     expect((await invokeBundle(entry, [event], env)).results).toEqual([{ batchItemFailures: [] }]);

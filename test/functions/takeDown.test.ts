@@ -73,7 +73,10 @@ describe('render bundle, withdrawal', () => {
     expect(cloudfront.invalidations).toEqual([]);
 
     await source.upload({
-      'press/2010/briefing/index.md': briefing.replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 发布会材料有误。\nwithdrawnDate: 2010-06-27\n'),
+      'press/2010/briefing/index.md': briefing.replace(
+        'category: 政务公开\n',
+        'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 发布会材料有误。\nwithdrawnDate: 2010-06-27\n',
+      ),
     });
     // Delivered twice, as SQS may: the second publish finds nothing left to do.
     const withdrawal = await invokeBundle(entry, [event, event], env);
@@ -86,7 +89,9 @@ describe('render bundle, withdrawal', () => {
       {
         distributionId: 'E2GAZETTE0TEST',
         callerReference: expect.stringMatching(/^gazette-take-down-[0-9a-f]{32}$/),
-        paths: gone.map((key) => `/${key.slice(SITE_PREFIX.length)}`.replace('发布会材料 一', '%E5%8F%91%E5%B8%83%E4%BC%9A%E6%9D%90%E6%96%99%20%E4%B8%80')).sort(),
+        paths: gone
+          .map((key) => `/${key.slice(SITE_PREFIX.length)}`.replace('发布会材料 一', '%E5%8F%91%E5%B8%83%E4%BC%9A%E6%9D%90%E6%96%99%20%E4%B8%80'))
+          .sort(),
       },
     ]);
   }, 120_000);

@@ -292,7 +292,10 @@ let axeSource: string | undefined;
  * the violations found. The page's context needs `bypassCSP: true`: the site's
  * Content-Security-Policy rightly refuses the injected script.
  */
-export async function axeViolations(page: Page, only: { tags: string[] } | { rules: string[] } = { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }): Promise<AxeViolation[]> {
+export async function axeViolations(
+  page: Page,
+  only: { tags: string[] } | { rules: string[] } = { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+): Promise<AxeViolation[]> {
   axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   const injected = await page.evaluate(() => 'axe' in globalThis);
   if (!injected) await page.addScriptTag({ content: axeSource });
@@ -316,7 +319,9 @@ export function formatViolations(where: string, violations: AxeViolation[]): str
     .map(
       (violation) =>
         `${where}: ${violation.id} (${violation.impact ?? 'n/a'}) ${violation.help}\n  ${violation.helpUrl}\n` +
-        violation.nodes.map((node) => `  - ${JSON.stringify(node.target)} ${node.html.slice(0, 160)}\n    ${(node.failureSummary ?? '').replace(/\n/g, '\n    ')}`).join('\n'),
+        violation.nodes
+          .map((node) => `  - ${JSON.stringify(node.target)} ${node.html.slice(0, 160)}\n    ${(node.failureSummary ?? '').replace(/\n/g, '\n    ')}`)
+          .join('\n'),
     )
     .join('\n');
 }

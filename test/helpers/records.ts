@@ -27,9 +27,7 @@ export function documentRecord(overrides: Partial<DocumentRecord> = {}): Documen
     issue: { year: 2010, number: 7, totalNumber: 163 },
     section: '市政府办公室文件',
     summary: '依托市政府门户网站“市民心声”专栏，拓宽政务公开渠道，方便群众获取信息。',
-    artifacts: [
-      { key: `site/gazette/2010/07/${id}/index.html`, size: 4096, sha256: 'b'.repeat(64), contentType: 'text/html; charset=utf-8' },
-    ],
+    artifacts: [{ key: `site/gazette/2010/07/${id}/index.html`, size: 4096, sha256: 'b'.repeat(64), contentType: 'text/html; charset=utf-8' }],
     firstPublishedAt: `${date}T08:00:00.000Z`,
     updatedAt: `${date}T08:00:00.000Z`,
     ...overrides,

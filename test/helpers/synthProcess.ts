@@ -25,7 +25,9 @@ process.on('message', (request: SynthRequest) => {
   try {
     const { stack } = createGazetteApp({ bundlesDir: join(workDir, 'bundles'), outdir: join(workDir, `out-${count++}`), context: request.context });
     const json = Template.fromStack(stack).toJSON() as SynthResult['json'];
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((message) => message.entry.data);
+    const warnings = Annotations.fromStack(stack)
+      .findWarning('*', Match.anyValue())
+      .map((message) => message.entry.data);
     // Construct path under the stack (`SiteBucket`, `NotifyQueue/Queue`) → logical id of its resource.
     const logicalIds: Record<string, string> = {};
     for (const construct of stack.node.findAll()) {

@@ -15,8 +15,7 @@ export interface DocxImage {
 
 export type Block =
   /** `numbered`: Word's automatic numbering (一、二、…), so the number is not in the text. */
-  | { p: string | Run[]; style?: 'Title' | 'Heading1' | 'Heading2' | 'Subtitle'; numbered?: boolean }
-  | { table: string[][]; merged?: boolean };
+  { p: string | Run[]; style?: 'Title' | 'Heading1' | 'Heading2' | 'Subtitle'; numbered?: boolean } | { table: string[][]; merged?: boolean };
 
 export interface DocxSpec {
   blocks: Block[];
@@ -42,7 +41,10 @@ export function buildDocx(spec: DocxSpec): Buffer {
       footnotes.push(
         `<w:footnote w:id="${id}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve">${esc(item.footnote)}</w:t></w:r></w:p></w:footnote>`,
       );
-      if (id === 1) rels.push('<Relationship Id="rIdFootnotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>');
+      if (id === 1)
+        rels.push(
+          '<Relationship Id="rIdFootnotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>',
+        );
       return `<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="${id}"/></w:r>`;
     }
     if ('image' in item) {
@@ -50,7 +52,9 @@ export function buildDocx(spec: DocxSpec): Buffer {
       const rel = `rIdImage${imageCount}`;
       // Stored where the relationship leads, even outside word/ (a zip-slip name, for hostile tests).
       media[posix.normalize(`word/${item.image.part}`)] = item.image.bytes;
-      rels.push(`<Relationship Id="${rel}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="${esc(item.image.part)}"/>`);
+      rels.push(
+        `<Relationship Id="${rel}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="${esc(item.image.part)}"/>`,
+      );
       return `<w:r><w:drawing><wp:inline><wp:extent cx="952500" cy="952500"/><wp:docPr id="${imageCount}" name="图片 ${imageCount}" descr="${esc(item.image.alt ?? '')}"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="${imageCount}" name="image"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="${rel}"/></pic:blipFill><pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`;
     }
     const props = `${item.bold ? '<w:b/>' : ''}${item.italic ? '<w:i/>' : ''}`;

@@ -150,7 +150,9 @@ attachments:
     expect(result.out).toContain('  body: ## 一、公开范围  ← “一、公开范围”\n      a short line opening with a heading number became a heading');
     expect(result.out).not.toContain('body: ## 三、公开平台'); // Word's heading style said so: read, not guessed
     expect(result.out).toContain('  attachments: huaifu-2010-88-fujian-1.xlsx  ← “附件：淮南市工程建设领域项目信息公开目录（2010年版）”');
-    expect(result.out).toMatch(/ {2}body: 1 passage {2}← “凡在我市行政区域内使用财政性资金建设的项目,均应按照.*…”\n {6}half-width punctuation between Chinese words became full-width/);
+    expect(result.out).toMatch(
+      / {2}body: 1 passage {2}← “凡在我市行政区域内使用财政性资金建设的项目,均应按照.*…”\n {6}half-width punctuation between Chinese words became full-width/,
+    );
     expect(result.out).toMatch(/✔ content\/gazette\/2010\/06\/huaifu-2010-88\.md passes `gazette check`/);
 
     expect(await check(root)).toMatchObject({ code: 0, text: expect.stringContaining('is valid: 2 issues, 2 articles') });
@@ -176,7 +178,9 @@ attachments:
     expect(first.code).toBe(1);
     expect(first.out).toContain('Not found: add these (content/gazette/2010/06/gz-2010-06-1.md):\n  signedDate:\n      no 成文日期');
     expect(first.out).toContain('  department:\n      no 落款');
-    expect(first.out).toContain('  body: gz-2010-06-1-image-1.png  ← “image 1”\n      saved beside the article; it had no description in Word, so it reads “图1”');
+    expect(first.out).toContain(
+      '  body: gz-2010-06-1-image-1.png  ← “image 1”\n      saved beside the article; it had no description in Word, so it reads “图1”',
+    );
     // The real checker's messages on the new file, with their rule ids.
     expect(first.out).toMatch(/content\/gazette\/2010\/06\/gz-2010-06-1\.md:\d+:\d+ .*department.* missing-field/);
     expect(first.out).toMatch(/signedDate.* missing-field/);
@@ -186,10 +190,25 @@ attachments:
     expect(written).toContain('![图1](gz-2010-06-1-image-1.png)');
 
     const again = await run(root, docx, '--issue', '2010/06', '--section', '领导讲话', '--id', 'gz-2010-06-1');
-    expect(again).toMatchObject({ code: 1, err: expect.stringContaining('content/gazette/2010/06/gz-2010-06-1.md, content/gazette/2010/06/gz-2010-06-1-image-1.png already exist') });
+    expect(again).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('content/gazette/2010/06/gz-2010-06-1.md, content/gazette/2010/06/gz-2010-06-1-image-1.png already exist'),
+    });
     expect(again.err).toContain('Nothing was written.');
 
-    const forced = await run(root, docx, '--issue', '2010/06', '--id', 'gz-2010-06-1', '--section', '领导讲话', '--department', '淮南市人民政府办公室', '--force');
+    const forced = await run(
+      root,
+      docx,
+      '--issue',
+      '2010/06',
+      '--id',
+      'gz-2010-06-1',
+      '--section',
+      '领导讲话',
+      '--department',
+      '淮南市人民政府办公室',
+      '--force',
+    );
     expect(forced.code).toBe(1); // signedDate is still missing
     expect(forced.out).not.toMatch(/department.* missing-field/);
     expect(await readFile(join(root, 'gazette/2010/06/gz-2010-06-1.md'), 'utf8')).toContain('department: 淮南市人民政府办公室\n');
@@ -244,8 +263,16 @@ attachments:
     const root = await site();
     const good = buildDocx({ blocks: notice });
     const cases: [string, Uint8Array, string][] = [
-      ['truncated.docx', good.subarray(0, Math.floor(good.length / 2)), 'the .docx is damaged: it has no ZIP directory at its end, so it is truncated or damaged'],
-      ['old.doc', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), 'this is an old Word 97–2003 (.doc) file or a password-protected document'],
+      [
+        'truncated.docx',
+        good.subarray(0, Math.floor(good.length / 2)),
+        'the .docx is damaged: it has no ZIP directory at its end, so it is truncated or damaged',
+      ],
+      [
+        'old.doc',
+        Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]),
+        'this is an old Word 97–2003 (.doc) file or a password-protected document',
+      ],
       ['scan.docx', Buffer.from('%PDF-1.4\n%âãÏÓ\n'), 'this is a PDF, so it is not a .docx'],
       ['table.docx', zip({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<workbook/>' }), 'this is an Excel workbook, not a Word document'],
       ['broken.docx', zip({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document><w:body><w:p>' }), 'the .docx could not be read'],

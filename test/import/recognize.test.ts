@@ -8,7 +8,10 @@ import { bodyMarkdown } from '../../src/import/markdown.ts';
 import { fullWidth } from '../../src/import/punctuation.ts';
 import { normalizeDocNumber, recognize } from '../../src/import/recognize.ts';
 
-const p = (...inlines: (string | Inline)[]): Block => ({ kind: 'paragraph', inlines: inlines.map((item) => (typeof item === 'string' ? { kind: 'text', value: item } : item)) });
+const p = (...inlines: (string | Inline)[]): Block => ({
+  kind: 'paragraph',
+  inlines: inlines.map((item) => (typeof item === 'string' ? { kind: 'text', value: item } : item)),
+});
 const noImages = { imageFile: () => undefined };
 
 describe('成文日期', () => {
@@ -21,7 +24,9 @@ describe('成文日期', () => {
     ['２０１０年６月９日', '2010-06-09'],
   ])('reads %s as %s', (text, iso) => expect(parseChineseDate(text)).toBe(iso));
 
-  it.each(['二〇一〇年二月三十日', '二〇一〇年五月', '二〇一〇年二三月一日', '2010年以来'])('refuses %s', (text) => expect(parseChineseDate(text)).toBeUndefined());
+  it.each(['二〇一〇年二月三十日', '二〇一〇年五月', '二〇一〇年二三月一日', '2010年以来'])('refuses %s', (text) =>
+    expect(parseChineseDate(text)).toBeUndefined(),
+  );
 });
 
 describe('文号', () => {
@@ -45,12 +50,20 @@ describe('full-width punctuation', () => {
     ['回复率达95%,居全省前列!', '回复率达95%,居全省前列！'],
   ])('writes %s as %s', (text, expected) => expect(fullWidth(text)).toBe(expected));
 
-  it.each(['每周一至周五中午12:10至12:40', '参加网民超过1.3万人次', '办理网民留言500多条 (2010 data)', 'www.huainan.gov.cn'])('leaves %s alone', (text) => expect(fullWidth(text)).toBe(text));
+  it.each(['每周一至周五中午12:10至12:40', '参加网民超过1.3万人次', '办理网民留言500多条 (2010 data)', 'www.huainan.gov.cn'])('leaves %s alone', (text) =>
+    expect(fullWidth(text)).toBe(text),
+  );
 });
 
 describe('recognize', () => {
   it('takes numbered lines under 附件 as attachment titles, not headings', () => {
-    const found = recognize([p('正文。'), p('附件：1. 淮南市政府信息公开查阅点一览表'), p('2. 查阅点开放时间'), p('淮南市人民政府'), p('二〇一〇年六月十二日')]);
+    const found = recognize([
+      p('正文。'),
+      p('附件：1. 淮南市政府信息公开查阅点一览表'),
+      p('2. 查阅点开放时间'),
+      p('淮南市人民政府'),
+      p('二〇一〇年六月十二日'),
+    ]);
     expect(found.attachmentTitles).toEqual(['淮南市政府信息公开查阅点一览表', '查阅点开放时间']);
     expect(found.body.map((block) => block.kind)).toEqual(['paragraph', 'paragraph', 'paragraph']);
   });
@@ -68,12 +81,20 @@ describe('recognize', () => {
       p('二〇一〇年四月二日'),
       p('（此件公开发布）'),
     ]);
-    expect(found).toMatchObject({ title: '淮南市人民政府办公室关于做好在线访谈工作的通知', docNumber: '淮府办〔2010〕27号', signer: '淮南市人民政府办公室', signedDate: '2010-04-02' });
+    expect(found).toMatchObject({
+      title: '淮南市人民政府办公室关于做好在线访谈工作的通知',
+      docNumber: '淮府办〔2010〕27号',
+      signer: '淮南市人民政府办公室',
+      signedDate: '2010-04-02',
+    });
     // No 一、 in this notice: （一） is the first rank, so it becomes ##, and 1. becomes ###.
     expect(bodyMarkdown(found.body, [], noImages)).toBe(
       '市政府各部门、各直属机构：\n\n## （一）上线时间\n\n每月第二、第四周的周四15时至17时。\n\n### 1. 访谈前三天报送主题\n\n（二）工作要求：各单位主要负责同志原则上应亲自上线，回答网民提问。\n\n（此件公开发布）\n',
     );
-    expect(found.findings.find((finding) => finding.field === 'title')).toMatchObject({ certainty: 'guess', from: '淮南市人民政府办公室关于做好在线访谈工作的通知' });
+    expect(found.findings.find((finding) => finding.field === 'title')).toMatchObject({
+      certainty: 'guess',
+      from: '淮南市人民政府办公室关于做好在线访谈工作的通知',
+    });
   });
 
   it('joins a title typed as two lines in the Title style', () => {

@@ -9,7 +9,9 @@ import { type SynthResource as Resource, synthesized as synth } from '../helpers
 
 /** The logical id of the function whose description starts with `Gazette <name>:`. */
 function functionId(resources: Record<string, Resource>, name: string): string {
-  const found = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties['Description']).startsWith(`Gazette ${name}:`));
+  const found = Object.entries(resources).find(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties['Description']).startsWith(`Gazette ${name}:`),
+  );
   if (found === undefined) throw new Error(`no function ${name}`);
   return found[0];
 }
@@ -37,7 +39,10 @@ describe('the fan-out of a full rebuild', () => {
 
   it('defaults to 100 render jobs at once', async () => {
     const { template, resources } = await synth();
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: functionId(resources, 'renderJob') }, ScalingConfig: { MaximumConcurrency: 100 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(resources, 'renderJob') },
+      ScalingConfig: { MaximumConcurrency: 100 },
+    });
   });
 
   it('lets renderJob read its chunks and write documents, but not listings\u2019 private state or deletions', async () => {
@@ -55,9 +60,9 @@ describe('the fan-out of a full rebuild', () => {
     const render = functionId(resources, 'render');
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        'source': ['aws.cloudformation'],
+        source: ['aws.cloudformation'],
         'detail-type': ['CloudFormation Stack Status Change'],
-        'detail': { 'stack-id': [{ Ref: 'AWS::StackId' }], 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
+        detail: { 'stack-id': [{ Ref: 'AWS::StackId' }], 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [render, 'Arn'] }, Input: JSON.stringify(DEPLOY_REBUILD_EVENT), DeadLetterConfig: Match.anyValue() })],
     });

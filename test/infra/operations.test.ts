@@ -67,8 +67,10 @@ const topicId = (resources: Record<string, Resource>) => {
   expect(topics).toHaveLength(1);
   return topics[0]?.[0] as string;
 };
-const fnId = (resources: Record<string, Resource>, prefix: string) => ofType(resources, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[0] as string;
-const logGroupOf = (resources: Record<string, Resource>, functionId: string) => (resources[functionId]?.Properties['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
+const fnId = (resources: Record<string, Resource>, prefix: string) =>
+  ofType(resources, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[0] as string;
+const logGroupOf = (resources: Record<string, Resource>, functionId: string) =>
+  (resources[functionId]?.Properties['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
 const alarms = (resources: Record<string, Resource>) => ofType(resources, 'AWS::CloudWatch::Alarm');
 /**
  * The environment the stack gives a function: literal values as synthesized, references to other
@@ -77,9 +79,12 @@ const alarms = (resources: Record<string, Resource>) => ofType(resources, 'AWS::
  */
 function environmentOf(resources: Record<string, Resource>, functionPrefix: string, values: Record<string, string>): Record<string, string> {
   const variables = (resources[fnId(resources, functionPrefix)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, values[name] ?? (typeof value === 'string' ? value : `placeholder-${name}`)]));
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [name, values[name] ?? (typeof value === 'string' ? value : `placeholder-${name}`)]),
+  );
 }
-const onFunction = (alarm: Resource, functionId: string) => json(alarm.Properties['Dimensions']) === json([{ Name: 'FunctionName', Value: { Ref: functionId } }]);
+const onFunction = (alarm: Resource, functionId: string) =>
+  json(alarm.Properties['Dimensions']) === json([{ Name: 'FunctionName', Value: { Ref: functionId } }]);
 
 describe('alarm notifications', () => {
   it('every alarm in the stack notifies the one operations topic when it fires and when it recovers', () => {
@@ -99,12 +104,14 @@ describe('alarm notifications', () => {
     const keyId = (topic.Properties['KmsMasterKeyId'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const key = resources[keyId] as Resource;
     expect(key.Properties['EnableKeyRotation']).toBe(true);
-    const keyStatements = (key.Properties['KeyPolicy'] as { Statement: { Principal?: { Service?: string }; Action: string[]; Condition?: unknown }[] }).Statement;
+    const keyStatements = (key.Properties['KeyPolicy'] as { Statement: { Principal?: { Service?: string }; Action: string[]; Condition?: unknown }[] })
+      .Statement;
     const forAlarms = keyStatements.find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
     expect(forAlarms?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(json(forAlarms?.Condition)).toContain(':alarm:*');
     const [, policy] = ofType(resources, 'AWS::SNS::TopicPolicy')[0] ?? [];
-    const statements = (policy?.Properties['PolicyDocument'] as { Statement: { Effect: string; Principal?: unknown; Action: unknown; Condition?: unknown }[] }).Statement;
+    const statements = (policy?.Properties['PolicyDocument'] as { Statement: { Effect: string; Principal?: unknown; Action: unknown; Condition?: unknown }[] })
+      .Statement;
     expect(json(statements.find((s) => s.Effect === 'Deny')?.Condition)).toContain('"aws:SecureTransport":"false"');
     const cloudwatch = statements.find((s) => json(s.Principal).includes('cloudwatch.amazonaws.com'));
     expect(cloudwatch).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish' });
@@ -114,7 +121,10 @@ describe('alarm notifications', () => {
   it('e-mails the addresses of gazette:alarmEmail, keeping undeliverable notifications in an alarmed queue', () => {
     const { resources } = synth({ 'gazette:alarmEmail': 'ops@huainan.gov.cn, duty@huainan.gov.cn' });
     const subscriptions = ofType(resources, 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
-    expect(subscriptions.map((s) => [s['Protocol'], s['Endpoint']])).toEqual([['email', 'ops@huainan.gov.cn'], ['email', 'duty@huainan.gov.cn']]);
+    expect(subscriptions.map((s) => [s['Protocol'], s['Endpoint']])).toEqual([
+      ['email', 'ops@huainan.gov.cn'],
+      ['email', 'duty@huainan.gov.cn'],
+    ]);
     for (const subscription of subscriptions) {
       expect(json(subscription['TopicArn'])).toBe(json({ Ref: topicId(resources) }));
       const deadLetters = (subscription['RedrivePolicy'] as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } }).deadLetterTargetArn['Fn::GetAtt'][0];
@@ -130,8 +140,9 @@ describe('alarm notifications', () => {
   }, 120_000);
 
   it('refuses an alarm e-mail that is not an address, naming it', () => {
-    expect(() => createGazetteApp({ bundlesDir: join(workDir, 'bundles'), context: { 'gazette:alarmEmail': 'ops@huainan.gov.cn,operations team' } }))
-      .toThrow(/gazette:alarmEmail: operations team is not an e-mail address/);
+    expect(() => createGazetteApp({ bundlesDir: join(workDir, 'bundles'), context: { 'gazette:alarmEmail': 'ops@huainan.gov.cn,operations team' } })).toThrow(
+      /gazette:alarmEmail: operations team is not an e-mail address/,
+    );
   });
 });
 
@@ -140,9 +151,17 @@ describe('alarms', () => {
     const { resources } = synth();
     for (const name of ['Render', 'Feeds', 'Notify', 'Release']) {
       const id = fnId(resources, `${name}Function`);
-      const mine = alarms(resources).filter(([, alarm]) => onFunction(alarm, id)).map(([, alarm]) => alarm.Properties);
-      expect(mine.find((a) => a['MetricName'] === 'Errors'), name).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 1, EvaluationPeriods: 1 });
-      expect(mine.find((a) => a['MetricName'] === 'Throttles'), name).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+      const mine = alarms(resources)
+        .filter(([, alarm]) => onFunction(alarm, id))
+        .map(([, alarm]) => alarm.Properties);
+      expect(
+        mine.find((a) => a['MetricName'] === 'Errors'),
+        name,
+      ).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 1, EvaluationPeriods: 1 });
+      expect(
+        mine.find((a) => a['MetricName'] === 'Throttles'),
+        name,
+      ).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
     }
     // A function added later gets them too: they come with GazetteFunction.
     const ours = ofType(resources, 'AWS::Lambda::Function').filter(([, fn]) => fn.Properties['Runtime'] === 'nodejs24.x');
@@ -159,12 +178,20 @@ describe('alarms', () => {
 
   /** The metric filter on `functionPrefix`'s log group whose metric `metricName` an alarm watches; its pattern. */
   function alarmedLogPattern(resources: Record<string, Resource>, functionPrefix: string, metricName: string): string {
-    const filters = ofType(resources, 'AWS::Logs::MetricFilter').filter(([, f]) => json(f.Properties['LogGroupName']) === json({ Ref: logGroupOf(resources, fnId(resources, functionPrefix)) }));
+    const filters = ofType(resources, 'AWS::Logs::MetricFilter').filter(
+      ([, f]) => json(f.Properties['LogGroupName']) === json({ Ref: logGroupOf(resources, fnId(resources, functionPrefix)) }),
+    );
     const filter = filters.find(([, f]) => (f.Properties['MetricTransformations'] as { MetricName: string }[])[0]?.MetricName === metricName)?.[1];
     expect(filter, `${metricName} filter on ${functionPrefix}`).toBeDefined();
     const transform = (filter?.Properties['MetricTransformations'] as { MetricName: string; MetricNamespace: string; MetricValue: string }[])[0];
-    const [, alarm] = alarms(resources).find(([, a]) => a.Properties['MetricName'] === metricName && a.Properties['Namespace'] === transform?.MetricNamespace) ?? [];
-    expect(alarm?.Properties, `${metricName} alarm`).toMatchObject({ Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    const [, alarm] =
+      alarms(resources).find(([, a]) => a.Properties['MetricName'] === metricName && a.Properties['Namespace'] === transform?.MetricNamespace) ?? [];
+    expect(alarm?.Properties, `${metricName} alarm`).toMatchObject({
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
     expect(transform?.MetricValue).toBe('1');
     return String(filter?.Properties['FilterPattern']);
   }
@@ -196,7 +223,11 @@ describe('alarms', () => {
       startFakeSecretsManager(),
     ]);
     const files = sampleFiles();
-    await source.publish(await writeSite({ ...files, 'press/2010/broken.md': '---\ntitle: [unclosed\n---\n正文。\n' }), 'c0ffee1234', '李编辑 <li@huainan.gov.cn>');
+    await source.publish(
+      await writeSite({ ...files, 'press/2010/broken.md': '---\ntitle: [unclosed\n---\n正文。\n' }),
+      'c0ffee1234',
+      '李编辑 <li@huainan.gov.cn>',
+    );
     const env: Record<string, string> = {
       ...environmentOf(resources, 'RenderFunction', { SOURCE_BUCKET: source.bucket, SITE_BUCKET: stores.bucket, TABLE_NAME: stores.table }),
       AWS_ENDPOINT_URL_S3: stores.s3Endpoint,
@@ -216,7 +247,11 @@ describe('alarms', () => {
 
     // Fixed content publishes, and nothing it prints counts as invalid.
     await source.store.delete(['content/press/2010/broken.md']);
-    const published = await invokeBundle(entry, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/press/2010/broken.md', 'ObjectRemoved:Delete'))] }], env);
+    const published = await invokeBundle(
+      entry,
+      [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/press/2010/broken.md', 'ObjectRemoved:Delete'))] }],
+      env,
+    );
     expect(published.logs.some((line) => line['message'] === 'Published.')).toBe(true);
     expect(matching(pattern, published)).toEqual([]);
     await Promise.all([scheduler.close(), secretsManager.close()]);
@@ -239,7 +274,11 @@ describe('alarms', () => {
       const store = createDynamoDeliveryStore({ client: site.stores.dynamodb, table: site.stores.table });
       await recordDeliveries({ store, site: config, partners, changes: site.documents.map((after) => ({ after })) });
       const env = {
-        ...environmentOf(resources, 'NotifyFunction', { SITE_BUCKET: site.stores.bucket, TABLE_NAME: site.stores.table, NOTIFY_QUEUE_URL: `${sqs.url}/123456789012/Gazette-NotifyQueue` }),
+        ...environmentOf(resources, 'NotifyFunction', {
+          SITE_BUCKET: site.stores.bucket,
+          TABLE_NAME: site.stores.table,
+          NOTIFY_QUEUE_URL: `${sqs.url}/123456789012/Gazette-NotifyQueue`,
+        }),
         AWS_ENDPOINT_URL_S3: site.stores.s3Endpoint,
         AWS_ENDPOINT_URL_DYNAMODB: site.stores.dynamodbEndpoint,
         AWS_ENDPOINT_URL_SQS: sqs.url,
@@ -271,34 +310,58 @@ describe('ephemeral storage', () => {
 });
 
 describe('bucket housekeeping', () => {
-  type Rule = { Status: string; NoncurrentVersionExpiration?: { NoncurrentDays: number }; AbortIncompleteMultipartUpload?: { DaysAfterInitiation: number }; ExpiredObjectDeleteMarker?: boolean };
-  const buckets = (resources: Record<string, Resource>) => ofType(resources, 'AWS::S3::Bucket').map(([id, b]) => ({
-    id,
-    versioned: json(b.Properties['VersioningConfiguration']) === json({ Status: 'Enabled' }),
-    rules: ((b.Properties['LifecycleConfiguration'] as { Rules: Rule[] } | undefined)?.Rules ?? []).filter((r) => r.Status === 'Enabled'),
-  }));
+  type Rule = {
+    Status: string;
+    NoncurrentVersionExpiration?: { NoncurrentDays: number };
+    AbortIncompleteMultipartUpload?: { DaysAfterInitiation: number };
+    ExpiredObjectDeleteMarker?: boolean;
+  };
+  const buckets = (resources: Record<string, Resource>) =>
+    ofType(resources, 'AWS::S3::Bucket').map(([id, b]) => ({
+      id,
+      versioned: json(b.Properties['VersioningConfiguration']) === json({ Status: 'Enabled' }),
+      rules: ((b.Properties['LifecycleConfiguration'] as { Rules: Rule[] } | undefined)?.Rules ?? []).filter((r) => r.Status === 'Enabled'),
+    }));
 
   it('expire old versions after 90 days by default, remove leftover delete markers, and abort abandoned uploads everywhere', () => {
     const all = buckets(synth().resources);
-    expect(all.filter((b) => b.versioned).map((b) => b.id).sort()).toEqual([expect.stringMatching(/^SiteBucket/), expect.stringMatching(/^SourceBucket/)]);
+    expect(
+      all
+        .filter((b) => b.versioned)
+        .map((b) => b.id)
+        .sort(),
+    ).toEqual([expect.stringMatching(/^SiteBucket/), expect.stringMatching(/^SourceBucket/)]);
     for (const bucket of all) {
-      expect(bucket.rules.some((r) => (r.AbortIncompleteMultipartUpload?.DaysAfterInitiation ?? Infinity) <= 7), bucket.id).toBe(true);
+      expect(
+        bucket.rules.some((r) => (r.AbortIncompleteMultipartUpload?.DaysAfterInitiation ?? Infinity) <= 7),
+        bucket.id,
+      ).toBe(true);
       if (!bucket.versioned) continue;
-      expect(bucket.rules.map((r) => r.NoncurrentVersionExpiration?.NoncurrentDays).filter((d) => d !== undefined), bucket.id).toEqual([90]);
-      expect(bucket.rules.some((r) => r.ExpiredObjectDeleteMarker === true), bucket.id).toBe(true);
+      expect(
+        bucket.rules.map((r) => r.NoncurrentVersionExpiration?.NoncurrentDays).filter((d) => d !== undefined),
+        bucket.id,
+      ).toEqual([90]);
+      expect(
+        bucket.rules.some((r) => r.ExpiredObjectDeleteMarker === true),
+        bucket.id,
+      ).toBe(true);
     }
   });
 
   it('keep old versions for gazette:noncurrentVersionDays, as -c passes it', () => {
     for (const bucket of buckets(synth({ 'gazette:noncurrentVersionDays': '30' }).resources).filter((b) => b.versioned)) {
-      expect(bucket.rules.map((r) => r.NoncurrentVersionExpiration?.NoncurrentDays).filter((d) => d !== undefined), bucket.id).toEqual([30]);
+      expect(
+        bucket.rules.map((r) => r.NoncurrentVersionExpiration?.NoncurrentDays).filter((d) => d !== undefined),
+        bucket.id,
+      ).toEqual([30]);
     }
   }, 120_000);
 
   it('refuse a number of days that is not a whole positive number', () => {
     for (const days of ['0', '2.5', 'ninety']) {
-      expect(() => createGazetteApp({ bundlesDir: join(workDir, 'bundles'), context: { 'gazette:noncurrentVersionDays': days } }))
-        .toThrow(/gazette:noncurrentVersionDays is .*whole number of days/);
+      expect(() => createGazetteApp({ bundlesDir: join(workDir, 'bundles'), context: { 'gazette:noncurrentVersionDays': days } })).toThrow(
+        /gazette:noncurrentVersionDays is .*whole number of days/,
+      );
     }
   });
 });

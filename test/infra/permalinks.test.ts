@@ -27,7 +27,9 @@ let handler: (event: unknown) => CloudFrontRequest;
 
 beforeAll(async () => {
   ({ resources } = await synthesized());
-  const found = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::CloudFront::Function' && String(resource.Properties['FunctionCode']).includes('permalinkUri'));
+  const found = Object.entries(resources).find(
+    ([, resource]) => resource.Type === 'AWS::CloudFront::Function' && String(resource.Properties['FunctionCode']).includes('permalinkUri'),
+  );
   if (found === undefined) throw new Error('No permalink function in the template.');
   functionId = found[0];
   // As CloudFront runs it: a script defining `handler`, nothing from Node in scope.
@@ -42,13 +44,31 @@ function event(uri: string, query?: string): unknown {
     version: '1.0',
     context: { eventType: 'viewer-request' },
     viewer: { ip: '198.51.100.7' },
-    request: { method: 'GET', uri, querystring: query === undefined ? {} : { q: { value: query } }, headers: { host: { value: 'www.huainan.gov.cn' } }, cookies: {} },
+    request: {
+      method: 'GET',
+      uri,
+      querystring: query === undefined ? {} : { q: { value: query } },
+      headers: { host: { value: 'www.huainan.gov.cn' } },
+      cookies: {},
+    },
   };
 }
 
 const typed = [
-  '淮府〔2010〕69号', '淮府[2010]69号', '淮府(2010)69', '淮府（２０１０）６９号', '淮府【2010】069号', ' 淮府 〔2010〕 69 号 ', '淮府办〔2010〕72号',
-  '淮府〔2010〕69号文', '淮国税发〔2010〕45号', '2010年第5期', '２０１０年第５期（总第５３期）', '总第53期', '不是文号', '淮府〔2010〕69号/',
+  '淮府〔2010〕69号',
+  '淮府[2010]69号',
+  '淮府(2010)69',
+  '淮府（２０１０）６９号',
+  '淮府【2010】069号',
+  ' 淮府 〔2010〕 69 号 ',
+  '淮府办〔2010〕72号',
+  '淮府〔2010〕69号文',
+  '淮国税发〔2010〕45号',
+  '2010年第5期',
+  '２０１０年第５期（总第５３期）',
+  '总第53期',
+  '不是文号',
+  '淮府〔2010〕69号/',
 ];
 
 describe('the permalink CloudFront Function', () => {
@@ -63,9 +83,17 @@ describe('the permalink CloudFront Function', () => {
 
   it('maps what readers type exactly as the build and the preview server do', () => {
     const uris = [
-      '/wh/', '/wh', '/wh/index.html', '/qk/', '/wh/6dee-5e9c-2010-69/', '/wh/6DEE-5E9C-2010-69', '/qk/2010-5/', '/qk/z53/index.html',
+      '/wh/',
+      '/wh',
+      '/wh/index.html',
+      '/qk/',
+      '/wh/6dee-5e9c-2010-69/',
+      '/wh/6DEE-5E9C-2010-69',
+      '/qk/2010-5/',
+      '/qk/z53/index.html',
       ...typed.flatMap((text) => [`/wh/${encodeURIComponent(text)}`, `/qk/${encodeURIComponent(text)}`, `/wh/${text}`]),
-      '/wh/%E6%B7', '/wh/%ZZ',
+      '/wh/%E6%B7',
+      '/wh/%ZZ',
     ];
     for (const uri of uris) {
       const request = handler(event(uri));
@@ -95,7 +123,10 @@ describe('the permalink CloudFront Function', () => {
     for (const pattern of ['wh/*', 'qk/*']) {
       const behavior = config.CacheBehaviors.find((candidate) => candidate.PathPattern === pattern);
       expect(behavior?.FunctionAssociations, pattern).toHaveLength(1);
-      expect(uses(behavior as Behavior).map((association) => association.EventType), pattern).toEqual(['viewer-request']);
+      expect(
+        uses(behavior as Behavior).map((association) => association.EventType),
+        pattern,
+      ).toEqual(['viewer-request']);
     }
     const others = [config.DefaultCacheBehavior, ...config.CacheBehaviors.filter((behavior) => !['wh/*', 'qk/*'].includes(behavior.PathPattern ?? ''))];
     for (const behavior of others) expect(uses(behavior), behavior.PathPattern ?? 'default').toEqual([]);

@@ -72,7 +72,10 @@ describe('buckets', () => {
     for (const [id, bucket] of buckets) {
       expect(bucket.Properties['BucketEncryption'], id).toBeDefined();
       expect(bucket.Properties['PublicAccessBlockConfiguration'], id).toEqual({
-        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
       });
       const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => json(p.Properties['Bucket']) === json({ Ref: id }));
       expect(json(policy?.[1].Properties['PolicyDocument']), id).toContain('"aws:SecureTransport":"false"');
@@ -86,12 +89,16 @@ describe('buckets', () => {
     expect(origins).toHaveLength(1);
     expect(origins[0]).toMatchObject({ OriginPath: '/site', OriginAccessControlId: expect.anything() });
     const sitePolicy = ofType('AWS::S3::BucketPolicy').find(([, p]) => json(p.Properties).includes('cloudfront.amazonaws.com'));
-    const allows = (sitePolicy?.[1].Properties['PolicyDocument'] as { Statement: { Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }[] }).Statement.filter((s) => s.Effect === 'Allow');
+    const allows = (
+      sitePolicy?.[1].Properties['PolicyDocument'] as { Statement: { Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }[] }
+    ).Statement.filter((s) => s.Effect === 'Allow');
     expect(allows).toHaveLength(1);
     expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
     expect(json(allows[0]?.Condition)).toContain('distribution/');
     // Everything outside site/ (embargoed renders, build state) is refused to CloudFront by the bucket itself.
-    const denies = (sitePolicy?.[1].Properties['PolicyDocument'] as { Statement: { Effect: string; Principal: unknown; Action: unknown; NotResource?: unknown }[] }).Statement.filter((s) => s.Effect === 'Deny' && s.NotResource !== undefined);
+    const denies = (
+      sitePolicy?.[1].Properties['PolicyDocument'] as { Statement: { Effect: string; Principal: unknown; Action: unknown; NotResource?: unknown }[] }
+    ).Statement.filter((s) => s.Effect === 'Deny' && s.NotResource !== undefined);
     expect(denies).toHaveLength(1);
     expect(denies[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
     expect(json(denies[0]?.NotResource)).toContain('/site/*');
@@ -110,7 +117,10 @@ describe('CloudFront', () => {
         },
       },
     });
-    const config = ofType('AWS::CloudFront::Distribution')[0]?.[1].Properties['DistributionConfig'] as Record<string, { ResponseHeadersPolicyId?: unknown }[] & { ResponseHeadersPolicyId?: unknown }>;
+    const config = ofType('AWS::CloudFront::Distribution')[0]?.[1].Properties['DistributionConfig'] as Record<
+      string,
+      { ResponseHeadersPolicyId?: unknown }[] & { ResponseHeadersPolicyId?: unknown }
+    >;
     const behaviors = [config['DefaultCacheBehavior'], ...(config['CacheBehaviors'] as unknown as { ResponseHeadersPolicyId?: unknown }[])];
     for (const behavior of behaviors) expect(behavior?.ResponseHeadersPolicyId).toBeDefined();
   });
@@ -121,7 +131,7 @@ describe('CloudFront', () => {
       CacheBehaviors: { PathPattern: string; CachePolicyId: { Ref: string } }[];
       CustomErrorResponses: { ErrorCode: number; ErrorCachingMinTTL: number; ResponsePagePath: string }[];
     };
-    const ttl = (ref: { Ref: string }) => (resources[ref.Ref]?.Properties['CachePolicyConfig'] as { DefaultTTL: number; MaxTTL: number });
+    const ttl = (ref: { Ref: string }) => resources[ref.Ref]?.Properties['CachePolicyConfig'] as { DefaultTTL: number; MaxTTL: number };
     const byPattern = Object.fromEntries(config.CacheBehaviors.map((b) => [b.PathPattern, b.CachePolicyId]));
     expect(ttl(byPattern['assets/*'] as { Ref: string }).DefaultTTL).toBeGreaterThanOrEqual(365 * 24 * 3600);
     for (const ref of [config.DefaultCacheBehavior.CachePolicyId, byPattern['feeds/*'] as { Ref: string }]) {
@@ -154,7 +164,10 @@ describe('table', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'GSI1' }), Match.objectLike({ IndexName: 'GSI2' })],
     });
   });
@@ -162,10 +175,13 @@ describe('table', () => {
 
 describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
-  const deadLetterArns = () => new Set(queues().flatMap(([, q]) => {
-    const target = (q.Properties['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn;
-    return target === undefined ? [] : [json(target)];
-  }));
+  const deadLetterArns = () =>
+    new Set(
+      queues().flatMap(([, q]) => {
+        const target = (q.Properties['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn;
+        return target === undefined ? [] : [json(target)];
+      }),
+    );
 
   it('each have a dead-letter queue, or are one, and are encrypted', () => {
     const destinations = new Set([
@@ -174,10 +190,14 @@ describe('queues', () => {
         const target = (m.Properties['DestinationConfig'] as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
         return target === undefined ? [] : [json(target)];
       }),
-      ...ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => json((c.Properties['DestinationConfig'] as { OnFailure: { Destination: unknown } }).OnFailure.Destination)),
+      ...ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) =>
+        json((c.Properties['DestinationConfig'] as { OnFailure: { Destination: unknown } }).OnFailure.Destination),
+      ),
       // Events a rule could not deliver to its target (the rebuild after a deploy).
       ...ofType('AWS::Events::Rule').flatMap(([, rule]) =>
-        ((rule.Properties['Targets'] as { DeadLetterConfig?: { Arn?: unknown } }[] | undefined) ?? []).flatMap((target) => (target.DeadLetterConfig?.Arn === undefined ? [] : [json(target.DeadLetterConfig.Arn)])),
+        ((rule.Properties['Targets'] as { DeadLetterConfig?: { Arn?: unknown } }[] | undefined) ?? []).flatMap((target) =>
+          target.DeadLetterConfig?.Arn === undefined ? [] : [json(target.DeadLetterConfig.Arn)],
+        ),
       ),
       // Notifications SNS could not deliver (the alarm e-mails, when configured).
       ...ofType('AWS::SNS::Subscription').flatMap(([, s]) => {
@@ -193,9 +213,11 @@ describe('queues', () => {
   });
 
   it('each have an alarm', () => {
-    const alarmed = new Set(ofType('AWS::CloudWatch::Alarm').flatMap(([, alarm]) =>
-      ((alarm.Properties['Dimensions'] as { Value: { 'Fn::GetAtt'?: [string, string] } }[]) ?? []).flatMap((d) => d.Value['Fn::GetAtt']?.[0] ?? []),
-    ));
+    const alarmed = new Set(
+      ofType('AWS::CloudWatch::Alarm').flatMap(([, alarm]) =>
+        ((alarm.Properties['Dimensions'] as { Value: { 'Fn::GetAtt'?: [string, string] } }[]) ?? []).flatMap((d) => d.Value['Fn::GetAtt']?.[0] ?? []),
+      ),
+    );
     for (const [id] of queues()) expect(alarmed.has(id), `${id} has no alarm`).toBe(true);
   });
 
@@ -233,7 +255,10 @@ describe('functions', () => {
     for (const [id, policy] of ofType('AWS::IAM::Policy')) {
       for (const statement of (policy.Properties['PolicyDocument'] as { Statement: { Action: string | string[] }[] }).Statement) {
         const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
-        expect(actions.filter((action) => action.includes('*')), id).toEqual([]);
+        expect(
+          actions.filter((action) => action.includes('*')),
+          id,
+        ).toEqual([]);
       }
     }
     for (const [id, role] of ofType('AWS::IAM::Role')) {
@@ -248,10 +273,14 @@ describe('event wiring', () => {
 
   it('S3 uploads under content/ → render queue → render', () => {
     const [, notifications] = ofType('Custom::S3BucketNotifications')[0] ?? [];
-    const configs = (notifications?.Properties['NotificationConfiguration'] as { QueueConfigurations: { Events: string[]; QueueArn: unknown; Filter: unknown }[] }).QueueConfigurations;
+    const configs = (
+      notifications?.Properties['NotificationConfiguration'] as { QueueConfigurations: { Events: string[]; QueueArn: unknown; Filter: unknown }[] }
+    ).QueueConfigurations;
     expect(configs.flatMap((c) => c.Events).sort()).toEqual(['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
     for (const config of configs) expect(json(config.Filter)).toContain('"Value":"content/"');
-    const renderMapping = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => json(m.Properties['FunctionName']) === json({ Ref: fnId('RenderFunction') }));
+    const renderMapping = ofType('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => json(m.Properties['FunctionName']) === json({ Ref: fnId('RenderFunction') }),
+    );
     expect(json(renderMapping?.[1].Properties['EventSourceArn'])).toBe(json(configs[0]?.QueueArn));
   });
 
@@ -270,9 +299,12 @@ describe('event wiring', () => {
 
   it('Scheduler may invoke only the release function, from its own schedule group', () => {
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
-    const [schedulerRoleId] = ofType('AWS::IAM::Role').find(([, role]) => json(role.Properties['AssumeRolePolicyDocument']).includes('scheduler.amazonaws.com')) ?? [];
+    const [schedulerRoleId] =
+      ofType('AWS::IAM::Role').find(([, role]) => json(role.Properties['AssumeRolePolicyDocument']).includes('scheduler.amazonaws.com')) ?? [];
     const policy = ofType('AWS::IAM::Policy').find(([, p]) => json(p.Properties['Roles']).includes(schedulerRoleId as string));
-    const invoke = (policy?.[1].Properties['PolicyDocument'] as { Statement: { Action: string; Resource: unknown }[] }).Statement.find((s) => s.Action === 'lambda:InvokeFunction');
+    const invoke = (policy?.[1].Properties['PolicyDocument'] as { Statement: { Action: string; Resource: unknown }[] }).Statement.find(
+      (s) => s.Action === 'lambda:InvokeFunction',
+    );
     expect(json(invoke?.Resource)).toBe(json({ 'Fn::GetAtt': [fnId('ReleaseFunction'), 'Arn'] }));
   });
 });
@@ -280,21 +312,38 @@ describe('event wiring', () => {
 describe('embargo schedules', () => {
   it('only the render function may create them, only in the embargo group, passing only the scheduler role', () => {
     const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
-      (p.Properties['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((s) => ({ roles: json(p.Properties['Roles']), ...s })),
+      (p.Properties['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.map((s) => ({
+        roles: json(p.Properties['Roles']),
+        ...s,
+      })),
     );
     const schedulers = statements.filter((s) => json(s.Action).includes('scheduler:'));
     expect(schedulers).toHaveLength(1);
     expect(schedulers[0]?.roles).toContain('RenderRole');
     expect(json(schedulers[0]?.Resource)).toContain(':schedule/Gazette-embargo/release-*');
     const passRole = statements.filter((s) => json(s.Action).includes('iam:PassRole'));
-    expect(passRole.map((s) => json(s.Resource))).toEqual([json({ 'Fn::GetAtt': [ofType('AWS::IAM::Role').find(([, r]) => json(r.Properties['AssumeRolePolicyDocument']).includes('scheduler.amazonaws.com'))?.[0], 'Arn'] })]);
+    expect(passRole.map((s) => json(s.Resource))).toEqual([
+      json({
+        'Fn::GetAtt': [
+          ofType('AWS::IAM::Role').find(([, r]) => json(r.Properties['AssumeRolePolicyDocument']).includes('scheduler.amazonaws.com'))?.[0],
+          'Arn',
+        ],
+      }),
+    ]);
   });
 });
 
 describe('npx cdk synth', () => {
   it('synthesizes from a fresh checkout with no credentials and no network', async () => {
     const out = join(workDir, 'cli-out');
-    const env = { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_EC2_METADATA_DISABLED: 'true' };
+    const env = {
+      ...process.env,
+      CDK_DISABLE_VERSION_CHECK: '1',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
     await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '-o', out], { cwd: repoRoot, env, timeout: 90_000 });
     const synthesized = JSON.parse(await readFile(join(out, 'Gazette.template.json'), 'utf8')) as { Resources: Record<string, Resource> };
     const functions = Object.values(synthesized.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties['Runtime'] === 'nodejs24.x');

@@ -55,7 +55,10 @@ describe('released embargoes', () => {
     const covers = (resource: unknown) => /\/private\/(scheduled\/)?\*/.test(json(resource));
     const readers = statements().filter((statement) => json(statement.Action).includes('s3:GetObject') && covers(statement.Resource));
     for (const role of ['Render', 'Release', 'RenderJob']) {
-      expect(readers.some((statement) => new RegExp(`"${role}Role`).test(statement.roles)), role).toBe(true);
+      expect(
+        readers.some((statement) => new RegExp(`"${role}Role`).test(statement.roles)),
+        role,
+      ).toBe(true);
     }
   });
 });
@@ -63,18 +66,27 @@ describe('released embargoes', () => {
 /** Whether a stream record passes an event filter pattern (the subset Lambda filters use here). */
 function passes(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern)) {
-    return pattern.some((rule) => (typeof rule === 'object' && rule !== null && 'prefix' in rule ? typeof value === 'string' && value.startsWith(String(rule.prefix)) : rule === value));
+    return pattern.some((rule) =>
+      typeof rule === 'object' && rule !== null && 'prefix' in rule ? typeof value === 'string' && value.startsWith(String(rule.prefix)) : rule === value,
+    );
   }
   if (typeof pattern !== 'object' || pattern === null || typeof value !== 'object' || value === null) return false;
   return Object.entries(pattern).every(([key, inner]) => passes(inner, (value as Record<string, unknown>)[key]));
 }
 
 describe('the feeds function’s table stream filter', () => {
-  const record = (eventName: string, keys: { pk: string; sk: string }) => ({ eventName, dynamodb: { Keys: marshall(keys), NewImage: marshall({ ...keys, title: 't' }) } });
+  const record = (eventName: string, keys: { pk: string; sk: string }) => ({
+    eventName,
+    dynamodb: { Keys: marshall(keys), NewImage: marshall({ ...keys, title: 't' }) },
+  });
 
   it('passes documents’ commits and staged embargoes, and nothing else of the table', () => {
-    const mapping = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => json(m.Properties['FunctionName']) === json({ Ref: functionId('FeedsFunction') }));
-    const patterns = ((mapping?.[1].Properties['FilterCriteria'] as { Filters: { Pattern: string }[] }).Filters ?? []).map((filter) => JSON.parse(filter.Pattern) as unknown);
+    const mapping = ofType('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => json(m.Properties['FunctionName']) === json({ Ref: functionId('FeedsFunction') }),
+    );
+    const patterns = ((mapping?.[1].Properties['FilterCriteria'] as { Filters: { Pattern: string }[] }).Filters ?? []).map(
+      (filter) => JSON.parse(filter.Pattern) as unknown,
+    );
     const delivered = (item: ReturnType<typeof record>) => patterns.some((pattern) => passes(pattern, item));
     expect(delivered(record('INSERT', { pk: 'DOC#press-2010-hotline', sk: 'META' }))).toBe(true);
     expect(delivered(record('MODIFY', { pk: 'DOC#press-2010-hotline', sk: 'META' }))).toBe(true);

@@ -67,86 +67,78 @@ describe('startEmbeddedServers', () => {
     expect(await readdir(dataDir)).toEqual([]);
   });
 
-  test(
-    'data survives a restart, and killing the owning process leaves no server running',
-    async () => {
-      const dataDir = await tempDir();
-      const record = documentRecord();
-      const page = new TextEncoder().encode('<p>淮南市推进政务公开</p>');
+  test('data survives a restart, and killing the owning process leaves no server running', async () => {
+    const dataDir = await tempDir();
+    const record = documentRecord();
+    const page = new TextEncoder().encode('<p>淮南市推进政务公开</p>');
 
-      const first = await startEmbeddedServers({ dataDir, quiet: true });
-      expect(first.startupMs.total).toBeGreaterThan(0);
-      const before = storesAt(first);
-      await Promise.all([ensureBucket(before.clients.s3, 'gazette-site'), ensureTable(before.clients.dynamodb, 'gazette')]);
-      await before.objects.put({ key: 'site/index.html', body: page, contentType: 'text/html; charset=utf-8' });
-      await before.records.putDocument(record, 0);
-      before.clients.destroy();
-      await first.stop();
-      expect(await answers(first.s3Endpoint)).toBe(false);
-      expect(await answers(first.dynamodbEndpoint)).toBe(false);
+    const first = await startEmbeddedServers({ dataDir, quiet: true });
+    expect(first.startupMs.total).toBeGreaterThan(0);
+    const before = storesAt(first);
+    await Promise.all([ensureBucket(before.clients.s3, 'gazette-site'), ensureTable(before.clients.dynamodb, 'gazette')]);
+    await before.objects.put({ key: 'site/index.html', body: page, contentType: 'text/html; charset=utf-8' });
+    await before.records.putDocument(record, 0);
+    before.clients.destroy();
+    await first.stop();
+    expect(await answers(first.s3Endpoint)).toBe(false);
+    expect(await answers(first.dynamodbEndpoint)).toBe(false);
 
-      // Start again, this time in a process we then kill with SIGKILL (no exit hooks run).
-      const fixture = fileURLToPath(new URL('./fixtures/holdServers.ts', import.meta.url));
-      const holder = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      try {
-        const [line] = (await once(createInterface({ input: holder.stdout }), 'line')) as [string];
-        const second = JSON.parse(line) as { s3Endpoint: string; dynamodbEndpoint: string };
-        const after = storesAt(second);
-        expect(Buffer.from((await after.objects.get('site/index.html'))?.body ?? []).toString()).toBe('<p>淮南市推进政务公开</p>');
-        expect(await after.records.getDocument(record.id)).toEqual(record);
-        after.clients.destroy();
+    // Start again, this time in a process we then kill with SIGKILL (no exit hooks run).
+    const fixture = fileURLToPath(new URL('./fixtures/holdServers.ts', import.meta.url));
+    const holder = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(createInterface({ input: holder.stdout }), 'line')) as [string];
+      const second = JSON.parse(line) as { s3Endpoint: string; dynamodbEndpoint: string };
+      const after = storesAt(second);
+      expect(Buffer.from((await after.objects.get('site/index.html'))?.body ?? []).toString()).toBe('<p>淮南市推进政务公开</p>');
+      expect(await after.records.getDocument(record.id)).toEqual(record);
+      after.clients.destroy();
 
-        holder.kill('SIGKILL');
-        expect(await stopsAnswering(second.s3Endpoint, 5000)).toBe(true);
-        expect(await stopsAnswering(second.dynamodbEndpoint, 5000)).toBe(true);
-      } finally {
-        holder.kill('SIGKILL');
+      holder.kill('SIGKILL');
+      expect(await stopsAnswering(second.s3Endpoint, 5000)).toBe(true);
+      expect(await stopsAnswering(second.dynamodbEndpoint, 5000)).toBe(true);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  test('after a server was killed mid-write, the next start removes the half-written objects, keeps the rest, and the bucket answers', async () => {
+    const dataDir = await tempDir();
+    const fixture = fileURLToPath(new URL('./fixtures/holdServers.ts', import.meta.url));
+    const holder = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const html = 'text/html; charset=utf-8';
+    try {
+      const [line] = (await once(createInterface({ input: holder.stdout }), 'line')) as [string];
+      const killed = storesAt(JSON.parse(line) as { s3Endpoint: string; dynamodbEndpoint: string });
+      await ensureBucket(killed.clients.s3, 'gazette-site');
+      for (const name of ['kept', 'cut', 'torn']) {
+        await killed.objects.put({ key: `site/${name}.html`, body: new TextEncoder().encode(`<p>${name}</p>`), contentType: html });
       }
-    },
-    90_000,
-  );
+      killed.clients.destroy();
+      holder.kill('SIGKILL');
+      await once(holder, 'exit');
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    // What the kill could have left: metadata cut short, and bytes that are not the ones described.
+    const bucket = join(dataDir, 's3', 'gazette-site', 'site');
+    await truncate(join(bucket, 'cut.html._S3rver_metadata.json'), 10);
+    await writeFile(join(bucket, 'torn.html._S3rver_object'), '<p>to');
+    expect(JSON.parse(await readFile(join(bucket, 'kept.html._S3rver_metadata.json'), 'utf8'))).toHaveProperty('content-type', html);
 
-  test(
-    'after a server was killed mid-write, the next start removes the half-written objects, keeps the rest, and the bucket answers',
-    async () => {
-      const dataDir = await tempDir();
-      const fixture = fileURLToPath(new URL('./fixtures/holdServers.ts', import.meta.url));
-      const holder = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const html = 'text/html; charset=utf-8';
-      try {
-        const [line] = (await once(createInterface({ input: holder.stdout }), 'line')) as [string];
-        const killed = storesAt(JSON.parse(line) as { s3Endpoint: string; dynamodbEndpoint: string });
-        await ensureBucket(killed.clients.s3, 'gazette-site');
-        for (const name of ['kept', 'cut', 'torn']) {
-          await killed.objects.put({ key: `site/${name}.html`, body: new TextEncoder().encode(`<p>${name}</p>`), contentType: html });
-        }
-        killed.clients.destroy();
-        holder.kill('SIGKILL');
-        await once(holder, 'exit');
-      } finally {
-        holder.kill('SIGKILL');
-      }
-      // What the kill could have left: metadata cut short, and bytes that are not the ones described.
-      const bucket = join(dataDir, 's3', 'gazette-site', 'site');
-      await truncate(join(bucket, 'cut.html._S3rver_metadata.json'), 10);
-      await writeFile(join(bucket, 'torn.html._S3rver_object'), '<p>to');
-      expect(JSON.parse(await readFile(join(bucket, 'kept.html._S3rver_metadata.json'), 'utf8'))).toHaveProperty('content-type', html);
-
-      const next = await startEmbeddedServers({ dataDir, quiet: true });
-      const after = storesAt(next);
-      try {
-        await ensureBucket(after.clients.s3, 'gazette-site'); // s3rver lists objects for HEAD bucket
-        expect(Buffer.from((await after.objects.get('site/kept.html'))?.body ?? []).toString()).toBe('<p>kept</p>');
-        expect(await after.objects.get('site/cut.html')).toBeUndefined();
-        expect(await after.objects.get('site/torn.html')).toBeUndefined();
-        const keys: string[] = [];
-        for await (const head of after.objects.listKeys('site/')) keys.push(head.key);
-        expect(keys).toEqual(['site/kept.html']);
-      } finally {
-        after.clients.destroy();
-        await next.stop();
-      }
-    },
-    90_000,
-  );
+    const next = await startEmbeddedServers({ dataDir, quiet: true });
+    const after = storesAt(next);
+    try {
+      await ensureBucket(after.clients.s3, 'gazette-site'); // s3rver lists objects for HEAD bucket
+      expect(Buffer.from((await after.objects.get('site/kept.html'))?.body ?? []).toString()).toBe('<p>kept</p>');
+      expect(await after.objects.get('site/cut.html')).toBeUndefined();
+      expect(await after.objects.get('site/torn.html')).toBeUndefined();
+      const keys: string[] = [];
+      for await (const head of after.objects.listKeys('site/')) keys.push(head.key);
+      expect(keys).toEqual(['site/kept.html']);
+    } finally {
+      after.clients.destroy();
+      await next.stop();
+    }
+  }, 90_000);
 });

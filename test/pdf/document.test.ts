@@ -11,8 +11,7 @@ let fonts: PdfFonts;
 let bytes: Uint8Array;
 let read: ReadPdf;
 const doc = article();
-const render = (d = doc, hast = hastOf(d.body)): Promise<Uint8Array> =>
-  renderDocumentPdf({ doc: d, hast, indexNumber: '003210045/2010-00069', site }, fonts);
+const render = (d = doc, hast = hastOf(d.body)): Promise<Uint8Array> => renderDocumentPdf({ doc: d, hast, indexNumber: '003210045/2010-00069', site }, fonts);
 
 beforeAll(async () => {
   fonts = await loadPdfFonts();
@@ -90,7 +89,10 @@ describe('renderDocumentPdf', () => {
   it('scales an image to the text block and tags it as a figure with its alt text', async () => {
     const png = solidPng(800, 200);
     const hast = hastOf('淮南市政府信息公开查阅点分布如下。\n\n![查阅点分布图](map.png "图1 查阅点分布")');
-    const pdf = await renderDocumentPdf({ doc, hast, indexNumber: '003210045/2010-00069', site, assets: (path) => (path === '/gazette/2010/05/map.png' ? png : undefined) }, fonts);
+    const pdf = await renderDocumentPdf(
+      { doc, hast, indexNumber: '003210045/2010-00069', site, assets: (path) => (path === '/gazette/2010/05/map.png' ? png : undefined) },
+      fonts,
+    );
     const raw = Buffer.from(pdf).toString('latin1');
     expect(raw).toMatch(/\/Subtype \/Image/);
     expect(raw).toMatch(/\/S \/Figure/);

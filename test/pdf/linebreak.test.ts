@@ -61,7 +61,10 @@ describe('breakLines', () => {
   });
 
   it('does not break inside a run marked keepTogether (文号)', () => {
-    const runs = [{ text: '关于推进阳光村务工程建设的意见', style: body }, { text: '（淮府〔2010〕69号）', style: { ...body, keepTogether: true } }];
+    const runs = [
+      { text: '关于推进阳光村务工程建设的意见', style: body },
+      { text: '（淮府〔2010〕69号）', style: { ...body, keepTogether: true } },
+    ];
     for (let chars = 12; chars <= 20; chars++) {
       const atoms = shapeRuns(runs, fonts, { latinGap: 0.25, onMissing: () => undefined });
       const lines = breakLines(atoms, { first: chars * 16, rest: chars * 16 });

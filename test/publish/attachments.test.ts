@@ -44,7 +44,10 @@ describe('attachments across versions', () => {
   it('never uploads a 50 MB attachment again: kept when unchanged, copied when renamed', async () => {
     const stores = await createTestStores();
     const sample = sampleFiles();
-    const source = String(sample['press/2010/hotline.md']).replace('category: 综合政务\n', `category: 综合政务\nattachments:\n  - { file: ${FILE}, title: 工作报告 }\n`);
+    const source = String(sample['press/2010/hotline.md']).replace(
+      'category: 综合政务\n',
+      `category: 综合政务\nattachments:\n  - { file: ${FILE}, title: 工作报告 }\n`,
+    );
     const big = Buffer.alloc(50 * 1024 * 1024);
     for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE((i * 2654435761) >>> 0, i);
     const digest = createHash('sha256').update(big).digest('hex');
@@ -57,18 +60,33 @@ describe('attachments across versions', () => {
 
     // A correction of the text: a new version whose attachment is the same bytes at the same key.
     const index = join(root, DIR, 'index.md');
-    await writeFile(index, (await readFile(index, 'utf8')).replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 更正受理量。\nchangeDate: 2010-06-26\n').replace('一万余件', '一万二千余件'));
+    await writeFile(
+      index,
+      (await readFile(index, 'utf8'))
+        .replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 更正受理量。\nchangeDate: 2010-06-26\n')
+        .replace('一万余件', '一万二千余件'),
+    );
     const second = noting(stores.objects);
     expect(await build(root, { ...stores, objects: second.store }, new Date('2010-06-26T08:00:00+08:00'))).toMatchObject({ updated: 1 });
     expect(second.puts.filter((key) => key.includes('工作报告'))).toEqual([]);
     expect(second.copies).toEqual([]);
     const corrected = await stores.records.getDocument('press-2010-hotline');
     expect(corrected?.version).toBe(2);
-    expect(corrected?.artifacts.find((ref) => ref.key === `${DIR}/${FILE}`)).toEqual({ key: `${DIR}/${FILE}`, size: big.length, sha256: digest, contentType: 'application/pdf' });
+    expect(corrected?.artifacts.find((ref) => ref.key === `${DIR}/${FILE}`)).toEqual({
+      key: `${DIR}/${FILE}`,
+      size: big.length,
+      sha256: digest,
+      contentType: 'application/pdf',
+    });
 
     // The file renamed, bytes unchanged: the bucket copies it; nothing is uploaded.
     await rename(join(root, DIR, FILE), join(root, DIR, RENAMED));
-    await writeFile(index, (await readFile(index, 'utf8')).replace(`file: ${FILE}`, `file: ${RENAMED}`).replace('changeNote: 更正受理量。\nchangeDate: 2010-06-26\n', 'changeNote: 附件更名。\nchangeDate: 2010-06-27\n'));
+    await writeFile(
+      index,
+      (await readFile(index, 'utf8'))
+        .replace(`file: ${FILE}`, `file: ${RENAMED}`)
+        .replace('changeNote: 更正受理量。\nchangeDate: 2010-06-26\n', 'changeNote: 附件更名。\nchangeDate: 2010-06-27\n'),
+    );
     const third = noting(stores.objects);
     expect(await build(root, { ...stores, objects: third.store }, new Date('2010-06-27T08:00:00+08:00'))).toMatchObject({ updated: 1 });
     expect(third.puts.filter((key) => key.includes('工作报告'))).toEqual([]);
@@ -83,7 +101,10 @@ describe('attachments across versions', () => {
   it('stages an embargoed document again without its unchanged files, and releases it by copying them', async () => {
     const stores = await createTestStores();
     const sample = sampleFiles();
-    const embargoed = String(sample['press/2010/embargoed.md']).replace('category: 综合政务\n', `category: 综合政务\nattachments:\n  - { file: ${FILE}, title: 工作报告 }\n`);
+    const embargoed = String(sample['press/2010/embargoed.md']).replace(
+      'category: 综合政务\n',
+      `category: 综合政务\nattachments:\n  - { file: ${FILE}, title: 工作报告 }\n`,
+    );
     const bytes = Buffer.from(`%PDF-1.4\n${'禁发材料'.repeat(10_000)}\n`);
     const { ['press/2010/embargoed.md']: _single, ...rest } = sample;
     const folder = 'press/2010/embargoed';
@@ -98,7 +119,9 @@ describe('attachments across versions', () => {
     expect(await build(root, { ...stores, objects: restaged.store }, new Date('2010-06-26T08:00:00+08:00'))).toMatchObject({ scheduled: 1 });
     expect(restaged.puts.some((key) => key.startsWith('private/scheduled/press-2010-embargoed/'))).toBe(true);
     expect(restaged.puts.filter((key) => key.includes('工作报告'))).toEqual([]);
-    expect((await stores.records.listScheduled()).find((item) => item.id === 'press-2010-embargoed')?.artifactKeys).toContain(`private/scheduled/press-2010-embargoed/${folder}/${FILE}`);
+    expect((await stores.records.listScheduled()).find((item) => item.id === 'press-2010-embargoed')?.artifactKeys).toContain(
+      `private/scheduled/press-2010-embargoed/${folder}/${FILE}`,
+    );
 
     const release = noting(stores.objects);
     expect(await build(root, { ...stores, objects: release.store }, new Date('2010-06-30T10:00:00+08:00'))).toMatchObject({ released: 1 });

@@ -74,7 +74,11 @@ describe('buildSite', () => {
     expect(pdfRef?.key).toBe('gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf');
     expect(article).toContain('href="/gazette/2010/05/huaifu-2010-69/huaifu-2010-69.pdf"');
     const pdf = await stores.objects.get(`${SITE_PREFIX}${pdfRef?.key}`);
-    expect(Buffer.from(pdf?.body ?? []).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(pdf?.body ?? [])
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect(pdf?.body.byteLength).toBe(pdfRef?.size);
 
     // The link between articles is rewritten to the other page's URL.
@@ -89,7 +93,11 @@ describe('buildSite', () => {
     expect(issue?.articleIds).toEqual(['huaifu-2010-69', 'huaifuban-2010-12']);
     const issuePage = await text(stores.objects, 'gazette/2010/05/index.html');
     expect(issuePage).toContain('href="/gazette/2010/05/gazette-2010-05.pdf"');
-    expect(issue?.artifacts?.map((ref) => ref.key)).toEqual(['gazette/2010/05/index.html', 'gazette/2010/05/gazette-2010-05.pdf', 'gazette/2010/05/gazette-2010-05-deposit.zip']);
+    expect(issue?.artifacts?.map((ref) => ref.key)).toEqual([
+      'gazette/2010/05/index.html',
+      'gazette/2010/05/gazette-2010-05.pdf',
+      'gazette/2010/05/gazette-2010-05-deposit.zip',
+    ]);
     expect((await stores.objects.head(`${SITE_PREFIX}gazette/2010/05/gazette-2010-05.pdf`))?.contentType).toBe('application/pdf');
     expect(issuePage.indexOf('淮府〔2010〕69号')).toBeLessThan(issuePage.indexOf('淮府办〔2010〕12号'));
     expect(await text(stores.objects, 'index.html')).toContain('12345市长公开电话受理量稳步上升');
@@ -175,9 +183,10 @@ describe('buildSite', () => {
       { at: new Date('2010-06-26T08:00:00+08:00'), text: '一万二千余件', note: '受理量更正为一万二千余件。', date: '2010-06-26' },
       { at: new Date('2010-06-27T08:00:00+08:00'), text: '一万三千余件', note: '受理量再次更正为一万三千余件。', date: '2010-06-27' },
     ];
-    const corrected = (n: number) => String(sampleFiles()['press/2010/hotline.md'])
-      .replace('一万余件', corrections[n]?.text ?? '')
-      .replace('category: 综合政务\n', `category: 综合政务\nchangeNote: ${corrections[n]?.note}\nchangeDate: ${corrections[n]?.date}\n`);
+    const corrected = (n: number) =>
+      String(sampleFiles()['press/2010/hotline.md'])
+        .replace('一万余件', corrections[n]?.text ?? '')
+        .replace('category: 综合政务\n', `category: 综合政务\nchangeNote: ${corrections[n]?.note}\nchangeDate: ${corrections[n]?.date}\n`);
     // Reference: the three builds (feeds included), the bucket asked each time.
     const plain = await createTestStores();
     const plainRoot = await writeSite(sampleFiles());

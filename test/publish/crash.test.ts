@@ -28,7 +28,12 @@ async function build(root: string, stores: LocalStores, objects: ObjectStore = s
   const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
   try {
     return await buildSite({
-      content: content as ContentSet, objects, records: stores.records, renderer, now, feeds: { partners: [partner], deliveries: stores.deliveries },
+      content: content as ContentSet,
+      objects,
+      records: stores.records,
+      renderer,
+      now,
+      feeds: { partners: [partner], deliveries: stores.deliveries },
     });
   } finally {
     await renderer.close();

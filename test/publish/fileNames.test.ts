@@ -99,15 +99,21 @@ attachments:
       }
 
       // The feed entry's enclosures, as the feeds function turns them into absolute URLs.
-      const entry = JSON.parse(Buffer.from((await stores.objects.get(entryKey('press-2010-discount', 1)))?.body ?? []).toString('utf8')) as { files: { urlPath: string; title?: string }[] };
+      const entry = JSON.parse(Buffer.from((await stores.objects.get(entryKey('press-2010-discount', 1)))?.body ?? []).toString('utf8')) as {
+        files: { urlPath: string; title?: string }[];
+      };
       const enclosures = entry.files.filter((file) => file.title !== undefined);
       expect(enclosures.map((file) => file.title).sort()).toEqual(['优惠办法', '报告全文']);
-      for (const file of enclosures) expect(await fetched(new URL(file.urlPath, base).href)).toEqual(file.title === '优惠办法' ? files['50%折扣.pdf'] : files['报告%20全文.pdf']);
+      for (const file of enclosures)
+        expect(await fetched(new URL(file.urlPath, base).href)).toEqual(file.title === '优惠办法' ? files['50%折扣.pdf'] : files['报告%20全文.pdf']);
 
       // The API lists the attachments with their URLs.
-      const api = JSON.parse((await fetched(new URL(documentJsonPath('press-2010-discount'), base).href)).toString('utf8')) as { attachments: { title: string; url: string }[] };
+      const api = JSON.parse((await fetched(new URL(documentJsonPath('press-2010-discount'), base).href)).toString('utf8')) as {
+        attachments: { title: string; url: string }[];
+      };
       expect(api.attachments.map((attachment) => attachment.title).sort()).toEqual(['优惠办法', '报告全文']);
-      for (const attachment of api.attachments) expect(await fetched(attachment.url)).toEqual(attachment.title === '优惠办法' ? files['50%折扣.pdf'] : files['报告%20全文.pdf']);
+      for (const attachment of api.attachments)
+        expect(await fetched(attachment.url)).toEqual(attachment.title === '优惠办法' ? files['50%折扣.pdf'] : files['报告%20全文.pdf']);
 
       // The image is embedded in the document's PDF (looked up by the link the print body carries).
       const pdf = await stores.objects.get(`${SITE_PREFIX}${page}discount.pdf`);

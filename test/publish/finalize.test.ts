@@ -154,7 +154,9 @@ describe('a build that dies between its commit and its listings', () => {
     const beta = { 'press/2010/beta.md': release('press-2010-beta', '乙类重点项目建设情况通报', '2010-06-22') };
     const withB = await load(await writeSite({ ...base, ...beta }));
     // A is the later upload: it holds B's release too (committed by then, so unchanged for A).
-    const withA = await load(await writeSite({ ...base, ...beta, 'press/2010/alpha.md': release('press-2010-alpha', '甲类民生工程进展情况通报', '2010-04-21') }));
+    const withA = await load(
+      await writeSite({ ...base, ...beta, 'press/2010/alpha.md': release('press-2010-alpha', '甲类民生工程进展情况通报', '2010-04-21') }),
+    );
     let bAtLease!: () => void;
     let openB!: () => void;
     const bWaiting = new Promise<void>((done) => (bAtLease = done));
@@ -200,7 +202,15 @@ describe('pending marks', () => {
     let at = Date.parse('2026-12-01T00:00:00Z');
     const clock = { now: () => new Date(at), sleep: async () => {} };
     const mark = (buildId: string, until: number, where: { holder?: string; host?: string; pid?: number } = {}) =>
-      records.markPendingBuild({ buildId, until: new Date(until).toISOString(), since: new Date(at).toISOString(), holder: 'elsewhere', host: 'lambda-7', pid: 8, ...where });
+      records.markPendingBuild({
+        buildId,
+        until: new Date(until).toISOString(),
+        since: new Date(at).toISOString(),
+        holder: 'elsewhere',
+        host: 'lambda-7',
+        pid: 8,
+        ...where,
+      });
     const ended = spawnSync(process.execPath, ['-e', '']).pid as number;
     await mark('expired', at - 31_000);
     await mark('within-skew', at - 29_000);
@@ -217,6 +227,14 @@ describe('pending marks', () => {
     // Ten minutes on, with nothing extending them (the running build has stopped), all are dead.
     await running.stop();
     at += 10 * 60_000;
-    expect(await dead(false)).toEqual(['expired', 'failed-here', 'local-process-ended', 'local-process-runs', 'running-elsewhere', 'running-here', 'within-skew']);
+    expect(await dead(false)).toEqual([
+      'expired',
+      'failed-here',
+      'local-process-ended',
+      'local-process-runs',
+      'running-elsewhere',
+      'running-here',
+      'within-skew',
+    ]);
   });
 });

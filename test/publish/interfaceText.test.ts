@@ -56,7 +56,10 @@ async function pdfText(path: string): Promise<string> {
 
 /** Every feed entry of a feed document whose id ends in `id`, as written. */
 function entryOf(feed: string, id: string): string {
-  const entry = feed.split('<entry').slice(1).find((part) => part.includes(`:${id}</id>`));
+  const entry = feed
+    .split('<entry')
+    .slice(1)
+    .find((part) => part.includes(`:${id}</id>`));
   if (entry === undefined) throw new Error(`no entry ${id}`);
   return entry.split('</entry>')[0] as string;
 }
@@ -74,7 +77,15 @@ beforeAll(async () => {
 describe('interface text in the document language', () => {
   it('labels an English conference page in English: footnotes, facts, statement, questions and answers', async () => {
     const page = await text('press/2010/briefing-en/index.html');
-    for (const label of ['About the press conference', '<dt>Time</dt>', '<dt>Venue</dt>', '<dt>Host</dt>', '<dt>Speakers</dt>', 'Statement', 'Questions and answers']) {
+    for (const label of [
+      'About the press conference',
+      '<dt>Time</dt>',
+      '<dt>Venue</dt>',
+      '<dt>Host</dt>',
+      '<dt>Speakers</dt>',
+      'Statement',
+      'Questions and answers',
+    ]) {
       expect(page).toContain(label);
     }
     expect(page).toContain('<span class="qa-label">Q</span>');
@@ -96,13 +107,37 @@ describe('interface text in the document language', () => {
 
   it('prints the English conference PDF with English labels, and the Chinese one with Chinese', async () => {
     const english = await pdfText('press/2010/briefing-en/briefing-en.pdf');
-    for (const label of ['Indexnumber:', 'Issuedby:', 'Topic:', 'Dateofpublication:20June2010', 'Time:20June201009:30', 'Venue:', 'Host:WangXiaoming,DirectoroftheInformationOffice', 'Statement', 'Questionsandanswers', 'HuainanDaily:', 'DaiQiyuan:', 'Notes']) {
+    for (const label of [
+      'Indexnumber:',
+      'Issuedby:',
+      'Topic:',
+      'Dateofpublication:20June2010',
+      'Time:20June201009:30',
+      'Venue:',
+      'Host:WangXiaoming,DirectoroftheInformationOffice',
+      'Statement',
+      'Questionsandanswers',
+      'HuainanDaily:',
+      'DaiQiyuan:',
+      'Notes',
+    ]) {
       expect(english).toContain(label);
     }
-    for (const chinese of ['索引号', '发布机构', '主题分类', '发布日期', '时间：', '地点', '主持人', '发布人', '发布词', '答记者问', '注释', '年6月']) expect(english).not.toContain(chinese);
+    for (const chinese of ['索引号', '发布机构', '主题分类', '发布日期', '时间：', '地点', '主持人', '发布人', '发布词', '答记者问', '注释', '年6月'])
+      expect(english).not.toContain(chinese);
 
     const chinese = await pdfText('press/2010/briefing/briefing.pdf');
-    for (const label of ['索引号：', '发布机构：', '发布日期：2010年6月20日', '时间：2010年6月20日09:30', '主持人：市政府新闻办公室主任王晓明', '发布词', '答记者问', '淮南日报记者：', '注释']) {
+    for (const label of [
+      '索引号：',
+      '发布机构：',
+      '发布日期：2010年6月20日',
+      '时间：2010年6月20日09:30',
+      '主持人：市政府新闻办公室主任王晓明',
+      '发布词',
+      '答记者问',
+      '淮南日报记者：',
+      '注释',
+    ]) {
       expect(chinese).toContain(label);
     }
     expect(chinese).not.toContain('Notes');

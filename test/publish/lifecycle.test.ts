@@ -100,7 +100,9 @@ describe('embargo and release', () => {
     const root = await writeSite({
       ...files,
       // An embargoed translation of a public release.
-      'press/2010/hotline-en.md': String(files['press/2010/hotline-en.md']).replace('lang: en\n', `lang: en\n${embargo}`).replace("Mayor's hotline", 'SECRET-TRANSLATION'),
+      'press/2010/hotline-en.md': String(files['press/2010/hotline-en.md'])
+        .replace('lang: en\n', `lang: en\n${embargo}`)
+        .replace("Mayor's hotline", 'SECRET-TRANSLATION'),
       // An embargoed article that says it is replaced by a public one.
       'gazette/2010/05/old-rules.md': String(files['gazette/2010/05/huaifu-2010-69.md'])
         .replace('id: huaifu-2010-69', 'id: old-rules-2010')
@@ -108,7 +110,10 @@ describe('embargo and release', () => {
         .replace('title: ', 'title: SECRET-SUPERSEDED ')
         .replace('category: 政务公开\n', `category: 政务公开\nvalidity: 失效\nsupersededBy: huaifu-2010-69\n${embargo}`),
       // Links from places the link checks do not read: an answer and an editor's note.
-      'press/2010/briefing/index.md': String(files['press/2010/briefing/index.md']).replace('answer: 主要是完善目录、开通在线访谈。', 'answer: 详见[通知](../embargoed.md)。'),
+      'press/2010/briefing/index.md': String(files['press/2010/briefing/index.md']).replace(
+        'answer: 主要是完善目录、开通在线访谈。',
+        'answer: 详见[通知](../embargoed.md)。',
+      ),
       'gazette/2010/05/index.md': String(files['gazette/2010/05/index.md']).replace('本期刊登市政府文件两件。', '另见[待发布文件](old-rules.md)。'),
     });
     await build(root, stores, before);
@@ -167,7 +172,14 @@ describe('embargo access for trusted partners', () => {
       const { content } = await loadContent(root, { now });
       const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
       try {
-        return await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners, deliveries } });
+        return await buildSite({
+          content: content as ContentSet,
+          objects: stores.objects,
+          records: stores.records,
+          renderer,
+          now,
+          feeds: { partners, deliveries },
+        });
       } finally {
         await renderer.close();
       }
@@ -175,7 +187,10 @@ describe('embargo access for trusted partners', () => {
     await buildWithFeeds(before);
     const early = (await deliveries.listJobs('trusted')).filter((job) => job.documentId === 'press-2010-embargoed');
     expect(early.map((job) => [job.event, job.embargoUntil])).toEqual([['document.embargoed', '2010-06-30T10:00:00+08:00']]);
-    expect(JSON.parse(early[0]?.payload ?? '{}')).toMatchObject({ type: 'document.embargoed', data: { embargoUntil: '2010-06-30T10:00:00+08:00', title: '禁发期内的新闻稿' } });
+    expect(JSON.parse(early[0]?.payload ?? '{}')).toMatchObject({
+      type: 'document.embargoed',
+      data: { embargoUntil: '2010-06-30T10:00:00+08:00', title: '禁发期内的新闻稿' },
+    });
     expect((await deliveries.listJobs('public')).some((job) => job.documentId === 'press-2010-embargoed' || job.payload.includes('禁发期内'))).toBe(false);
 
     await buildWithFeeds(afterEmbargo);
@@ -210,7 +225,10 @@ describe('corrections and withdrawals', () => {
     const file = join(root, 'press/2010/hotline.md');
     await writeFile(
       file,
-      (await readFile(file, 'utf8')).replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 数据口径有误，待核实后重新发布。\nwithdrawnDate: 2010-06-27\n'),
+      (await readFile(file, 'utf8')).replace(
+        'category: 综合政务\n',
+        'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 数据口径有误，待核实后重新发布。\nwithdrawnDate: 2010-06-27\n',
+      ),
     );
     const summary = await build(root, stores, afterEmbargo);
     expect(summary.withdrawn).toBe(1);
@@ -237,7 +255,13 @@ describe('corrections and withdrawals', () => {
       await renderer.close();
     }
     const file = join(root, 'press/2010/briefing/index.md');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 发布会材料有误。\nwithdrawnDate: 2010-06-27\n'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'category: 政务公开\n',
+        'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 发布会材料有误。\nwithdrawnDate: 2010-06-27\n',
+      ),
+    );
     await build(root, stores, afterEmbargo);
     const left = [...(await publicObjects(stores.objects)).keys()].filter((key) => key.startsWith('press/2010/briefing/'));
     expect(left).toEqual(['press/2010/briefing/index.html']);
@@ -266,7 +290,9 @@ describe('corrections and withdrawals', () => {
     const file = join(root, 'gazette/2010/05/huaifu-2010-69.md');
     await writeFile(
       file,
-      (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-10\n').replace('重要议事日程', '重要工作日程'),
+      (await readFile(file, 'utf8'))
+        .replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-10\n')
+        .replace('重要议事日程', '重要工作日程'),
     );
     const { content: changed } = await loadContent(root, { now: afterEmbargo });
     const again = await createSiteRenderer(changed as ContentSet, { workers: 0 });

@@ -42,13 +42,18 @@ describe('planning a rebuild', () => {
     const stores = await createEmulatorStores();
     const files: Record<string, string | Buffer> = { ...sampleFiles() };
     for (let i = 0; i < 34; i++) {
-      files[`press/2010/extra-${i}.md`] = `---\nid: press-2010-extra-${i}\ntitle: 第${i + 1}号工作简报\ndate: 2010-06-${String(1 + (i % 20)).padStart(2, '0')}\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n简报正文${i}。\n`;
+      files[`press/2010/extra-${i}.md`] =
+        `---\nid: press-2010-extra-${i}\ntitle: 第${i + 1}号工作简报\ndate: 2010-06-${String(1 + (i % 20)).padStart(2, '0')}\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n简报正文${i}。\n`;
     }
     await build(files, stores.records, stores.objects);
     // A new site name changes every page: every document is rendered again, and lists its versions.
     const counted = counting(stores.dynamodb);
     const records = createDynamoRecordStore({ client: counted.client, table: stores.table });
-    const summary = await build({ ...files, 'site.yaml': siteYaml.replace('name: 淮南市人民政府\n', 'name: 淮南市人民政府（新版）\n') }, records, stores.objects);
+    const summary = await build(
+      { ...files, 'site.yaml': siteYaml.replace('name: 淮南市人民政府\n', 'name: 淮南市人民政府（新版）\n') },
+      records,
+      stores.objects,
+    );
     expect(summary.refreshed).toBe(39);
     expect(counted.counts.get('BatchGetCommand')).toBe(1);
     // No per-document query of its versions (or audit trail); the build's one look at the pending marks is no document's.

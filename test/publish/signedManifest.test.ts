@@ -96,7 +96,9 @@ describe('the signed manifest of a build', () => {
     expect((await manifestOf(stores.objects)).bytes.equals(bytes)).toBe(true);
 
     // A correction (incremental: the version's archived page, the listings, the new page).
-    await edit(root, 'gazette/2010/05/huaifu-2010-69.md', (t) => t.replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 更正措辞。\nchangeDate: 2010-06-27\n').replace('做到工作有计划', '确保工作有计划'));
+    await edit(root, 'gazette/2010/05/huaifu-2010-69.md', (t) =>
+      t.replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 更正措辞。\nchangeDate: 2010-06-27\n').replace('做到工作有计划', '确保工作有计划'),
+    );
     const corrected = await build(root, stores, new Date('2010-06-27T08:00:00+08:00'), key);
     expect(corrected.updated).toBe(1);
     manifest = await expectManifestMatchesBucket(stores.objects);
@@ -105,7 +107,9 @@ describe('the signed manifest of a build', () => {
     expect(manifest.files.some((file) => file.path === 'gazette/2010/05/huaifu-2010-69/v1/index.html')).toBe(true);
 
     // A withdrawal: its files are taken down and leave the manifest.
-    await edit(root, 'press/2010/hotline.md', (t) => t.replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 信息有误。\nwithdrawnDate: 2010-06-28\n'));
+    await edit(root, 'press/2010/hotline.md', (t) =>
+      t.replace('category: 综合政务\n', 'category: 综合政务\nstatus: withdrawn\nwithdrawnReason: 信息有误。\nwithdrawnDate: 2010-06-28\n'),
+    );
     await build(root, stores, new Date('2010-06-28T08:00:00+08:00'), key);
     manifest = await expectManifestMatchesBucket(stores.objects);
     expect(manifest.sequence).toBe(3);
@@ -117,7 +121,10 @@ describe('the signed manifest of a build', () => {
     const rotatedKeys = parseKeySet((await text(stores.objects, SITE_PREFIX + KEYS_PATH)) ?? '');
     expect(rotatedKeys?.keys.map((k) => k.kid)).toEqual([next.kid, key.kid]);
     const latest = await manifestOf(stores.objects);
-    expect(verifyDetached((await text(stores.objects, SITE_PREFIX + SIGNATURE_PATH)) ?? '', latest.bytes, rotatedKeys ?? { keys: [] })).toEqual({ ok: true, kid: next.kid });
+    expect(verifyDetached((await text(stores.objects, SITE_PREFIX + SIGNATURE_PATH)) ?? '', latest.bytes, rotatedKeys ?? { keys: [] })).toEqual({
+      ok: true,
+      kid: next.kid,
+    });
   }, 120_000);
 
   it('lists the bucket again after a build that died between its first write and its manifest', async () => {
@@ -126,7 +133,11 @@ describe('the signed manifest of a build', () => {
     const key = newSigningKey();
     await build(root, stores, new Date('2010-06-25T08:00:00+08:00'), key);
     // A build that wrote a page and died before its manifest: the pending mark stays set.
-    await stores.objects.put({ key: `${SITE_PREFIX}gazette/2010/05/stray.html`, body: Buffer.from('<p>written, then the build died</p>'), contentType: 'text/html; charset=utf-8' });
+    await stores.objects.put({
+      key: `${SITE_PREFIX}gazette/2010/05/stray.html`,
+      body: Buffer.from('<p>written, then the build died</p>'),
+      contentType: 'text/html; charset=utf-8',
+    });
     await stores.objects.put({ key: MANIFEST_STATE_KEY, body: Buffer.from(JSON.stringify({ sequence: 1, pending: true })), contentType: 'application/json' });
     const retried = await build(root, stores, new Date('2010-06-26T08:00:00+08:00'), key);
     expect(retried.manifest).toMatchObject({ sequence: 2, written: true });
@@ -135,7 +146,7 @@ describe('the signed manifest of a build', () => {
     expect(JSON.parse((await text(stores.objects, MANIFEST_STATE_KEY)) ?? '')).toEqual({ sequence: 2, pending: false });
   }, 120_000);
 
-  it('gives each feed item the SHA-256 of its document\'s files, as the manifest lists them', async () => {
+  it("gives each feed item the SHA-256 of its document's files, as the manifest lists them", async () => {
     const root = await writeSite(sampleFiles());
     const stores = await createTestStores();
     const now = new Date('2010-06-25T08:00:00+08:00');
@@ -143,16 +154,32 @@ describe('the signed manifest of a build', () => {
     if (content === undefined) throw new Error('invalid sample content');
     const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
     try {
-      await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries }, manifest: { key: async () => newSigningKey() } });
+      await buildSite({
+        content,
+        objects: stores.objects,
+        records: stores.records,
+        renderer,
+        now,
+        feeds: { partners: [], deliveries: stores.deliveries },
+        manifest: { key: async () => newSigningKey() },
+      });
     } finally {
       await renderer.close();
     }
     const { manifest } = await manifestOf(stores.objects);
     const page = manifest.files.find((file) => file.path === 'gazette/2010/05/huaifu-2010-69/index.html');
-    const feed = JSON.parse((await text(stores.objects, `${SITE_PREFIX}feeds/all/feed.json`)) ?? '{}') as { items: { url: string; _gazette: { files?: { url: string; sha256: string; size: number }[] } }[] };
+    const feed = JSON.parse((await text(stores.objects, `${SITE_PREFIX}feeds/all/feed.json`)) ?? '{}') as {
+      items: { url: string; _gazette: { files?: { url: string; sha256: string; size: number }[] } }[];
+    };
     const item = feed.items.find((candidate) => candidate.url === 'https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/');
-    expect(item?._gazette.files).toContainEqual({ url: 'https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html', sha256: page?.sha256, size: page?.size });
-    expect(await text(stores.objects, `${SITE_PREFIX}feeds/all/atom.xml`)).toContain(`<gazette:file href="https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html" sha256="${page?.sha256}" length="${page?.size}"/>`);
+    expect(item?._gazette.files).toContainEqual({
+      url: 'https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html',
+      sha256: page?.sha256,
+      size: page?.size,
+    });
+    expect(await text(stores.objects, `${SITE_PREFIX}feeds/all/atom.xml`)).toContain(
+      `<gazette:file href="https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html" sha256="${page?.sha256}" length="${page?.size}"/>`,
+    );
   }, 120_000);
 
   it('is written unsigned, with no signature or keys, when the build has no key', async () => {

@@ -150,7 +150,14 @@ export async function buildFiles(files: Record<string, string | Buffer>, now = n
   const stores = await createTestStores();
   const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
   try {
-    await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now, feeds: { partners: [], deliveries: stores.deliveries } });
+    await buildSite({
+      content: content as ContentSet,
+      objects: stores.objects,
+      records: stores.records,
+      renderer,
+      now,
+      feeds: { partners: [], deliveries: stores.deliveries },
+    });
   } finally {
     await renderer.close();
   }

@@ -49,12 +49,23 @@ function files(): Record<string, string | Buffer> {
 
 const withdraw = async (root: string) => {
   const file = join(root, 'press/2010/briefing/index.md');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 发布会材料有误。\nwithdrawnDate: 2010-06-27\n'));
+  await writeFile(
+    file,
+    (await readFile(file, 'utf8')).replace(
+      'category: 政务公开\n',
+      'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 发布会材料有误。\nwithdrawnDate: 2010-06-27\n',
+    ),
+  );
 };
 
 const correct = async (root: string) => {
   const file = join(root, 'press/2010/briefing/index.md');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 更正开场白。\nchangeDate: 2010-06-26\n').replace('上午好', '大家好'));
+  await writeFile(
+    file,
+    (await readFile(file, 'utf8'))
+      .replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 更正开场白。\nchangeDate: 2010-06-26\n')
+      .replace('上午好', '大家好'),
+  );
 };
 
 function recordingCdn(): CdnInvalidator & { requests: { paths: string[]; reference: string }[] } {
@@ -70,7 +81,9 @@ describe('take-downs of withdrawn documents', () => {
     await correct(root);
     await build(root, stores, new Date('2010-06-26T10:00:00+08:00'));
     const before = await publicKeys(stores.objects, 'press/2010/briefing/');
-    expect(before).toEqual(expect.arrayContaining(['press/2010/briefing/photo.png', 'press/2010/briefing/发布会材料 一.pdf', 'press/2010/briefing/v1/index.html']));
+    expect(before).toEqual(
+      expect.arrayContaining(['press/2010/briefing/photo.png', 'press/2010/briefing/发布会材料 一.pdf', 'press/2010/briefing/v1/index.html']),
+    );
 
     // As on AWS before DeleteObject was granted on site/*: the delete is refused once.
     let refused = 0;
@@ -95,7 +108,12 @@ describe('take-downs of withdrawn documents', () => {
       expect(await stores.objects.get(SITE_PREFIX + key)).toBeUndefined();
     }
     expect(cdn.requests).toHaveLength(1);
-    expect(cdn.requests[0]?.paths).toEqual(before.filter((key) => key !== 'press/2010/briefing/index.html').map((key) => cdnPath(key)).sort());
+    expect(cdn.requests[0]?.paths).toEqual(
+      before
+        .filter((key) => key !== 'press/2010/briefing/index.html')
+        .map((key) => cdnPath(key))
+        .sort(),
+    );
     expect(cdn.requests[0]?.paths).toContain('/press/2010/briefing/%E5%8F%91%E5%B8%83%E4%BC%9A%E6%9D%90%E6%96%99%20%E4%B8%80.pdf');
 
     // Done is done: the next build neither deletes nor invalidates again.
@@ -122,7 +140,9 @@ describe('take-downs of withdrawn documents', () => {
     await build(root, stores, later, first);
     const second = recordingCdn();
     await build(root, stores, later, second);
-    expect(first.requests.map((request) => request.paths)).toEqual([['/press/2010/briefing/%E5%8F%91%E5%B8%83%E4%BC%9A%E6%9D%90%E6%96%99%20%E4%B8%80.pdf', '/press/2010/briefing/photo.png'].sort()]);
+    expect(first.requests.map((request) => request.paths)).toEqual([
+      ['/press/2010/briefing/%E5%8F%91%E5%B8%83%E4%BC%9A%E6%9D%90%E6%96%99%20%E4%B8%80.pdf', '/press/2010/briefing/photo.png'].sort(),
+    ]);
     expect(first.requests.map((request) => request.reference)).toEqual(refused);
     expect(second.requests).toEqual([]);
   });
@@ -133,13 +153,27 @@ describe('take-downs of withdrawn documents', () => {
     const root = await writeSite({
       ...sampleFiles(),
       'gazette/2010/06/index.md': '---\nyear: 2010\nnumber: 6\ntotalNumber: 54\ndate: 2010-06-30\n---\n',
-      'gazette/2010/06/huaifu-2010-88.md': article.replace('id: huaifu-2010-69', 'id: huaifu-2010-88').replace('淮府〔2010〕69号', '淮府〔2010〕88号').replace('date: 2010-05-31', 'date: 2010-06-30'),
+      'gazette/2010/06/huaifu-2010-88.md': article
+        .replace('id: huaifu-2010-69', 'id: huaifu-2010-88')
+        .replace('淮府〔2010〕69号', '淮府〔2010〕88号')
+        .replace('date: 2010-05-31', 'date: 2010-06-30'),
     });
     await build(root, stores, published);
     const file = join(root, 'gazette/2010/05/huaifu-2010-69.md');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-10\n').replace('重要议事日程', '重要工作日程'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-10\n')
+        .replace('重要议事日程', '重要工作日程'),
+    );
     await build(root, stores, new Date('2010-06-26T10:00:00+08:00'));
-    await writeFile(file, (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 文件已废止重发。\nwithdrawnDate: 2010-06-28\n'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'category: 政务公开\n',
+        'category: 政务公开\nstatus: withdrawn\nwithdrawnReason: 文件已废止重发。\nwithdrawnDate: 2010-06-28\n',
+      ),
+    );
     const cdn = recordingCdn();
     await build(root, stores, later, cdn);
 

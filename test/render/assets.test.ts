@@ -9,7 +9,10 @@ import { parsePage, site } from './fixtures.ts';
 describe('siteAssets', () => {
   it('publishes the stylesheet under a name made from its content, cached as immutable', () => {
     const [css] = siteAssets();
-    const hash = createHash('sha256').update(css?.body ?? new Uint8Array()).digest('hex').slice(0, 8);
+    const hash = createHash('sha256')
+      .update(css?.body ?? new Uint8Array())
+      .digest('hex')
+      .slice(0, 8);
     expect(css?.key).toBe(`assets/site.${hash}.css`);
     expect(css?.contentType).toBe(outputFormats.asset.mediaType);
     expect(css?.cacheControl).toContain('immutable');
@@ -20,6 +23,9 @@ describe('siteAssets', () => {
     const feed = { href: '/press/feed.xml', title: '新闻发布 RSS', type: 'application/rss+xml' };
     const tree = parsePage(renderNotFoundPage(createRenderContext(site, [feed])));
     expect(select('link[rel=stylesheet]', tree)?.properties.href).toBe(`/${siteAssets()[0]?.key}`);
-    expect(select('link[rel=alternate][type="application/rss+xml"]', tree)?.properties).toMatchObject({ href: 'https://www.huainan.gov.cn/press/feed.xml', title: '新闻发布 RSS' });
+    expect(select('link[rel=alternate][type="application/rss+xml"]', tree)?.properties).toMatchObject({
+      href: 'https://www.huainan.gov.cn/press/feed.xml',
+      title: '新闻发布 RSS',
+    });
   });
 });

@@ -102,7 +102,13 @@ describe('renderDocumentPage: press release', () => {
   });
 
   it('marks an English release and links its translation with hreflang', () => {
-    const english = release({ id: 'press-2010-hotline-12345-en', lang: 'en', title: '12345 Mayor’s Hotline answers 95% of messages', translationOf: 'press-2010-hotline-12345', urlPath: '/press/2010/hotline-12345-en/' });
+    const english = release({
+      id: 'press-2010-hotline-12345-en',
+      lang: 'en',
+      title: '12345 Mayor’s Hotline answers 95% of messages',
+      translationOf: 'press-2010-hotline-12345',
+      urlPath: '/press/2010/hotline-12345-en/',
+    });
     const tree = parsePage(
       renderDocumentPage(ctx, english, {
         indexNumber: '003210090/2010-00013',
@@ -119,7 +125,8 @@ describe('renderDocumentPage: press release', () => {
   it('labels the scroll region of a table in the language of the document', () => {
     const table = '| Item | Count |\n| :-- | --: |\n| Reading points | 15 |\n';
     const english = release({ id: 'press-2010-hotline-12345-en', lang: 'en', body: table, urlPath: '/press/2010/hotline-12345-en/' });
-    const region = (doc: ReturnType<typeof release>) => select('.document-body section.table-scroll', parsePage(renderDocumentPage(ctx, doc, { indexNumber: 'x' })));
+    const region = (doc: ReturnType<typeof release>) =>
+      select('.document-body section.table-scroll', parsePage(renderDocumentPage(ctx, doc, { indexNumber: 'x' })));
     expect(region(english)?.properties.ariaLabel).toBe('Table (scrolls sideways)');
     expect(region(release({ body: table }))?.properties.ariaLabel).toBe('表格（可横向滚动）');
   });
@@ -237,7 +244,13 @@ describe('renderDocumentPage: corrections and versions', () => {
 });
 
 describe('renderDocumentPage: superseded documents', () => {
-  const old = article({ id: 'huaifu-2008-12', title: '淮南市政府信息公开暂行办法', urlPath: '/gazette/2008/03/huaifu-2008-12/', validity: '废止', supersededBy: 'huaifu-2010-69' });
+  const old = article({
+    id: 'huaifu-2008-12',
+    title: '淮南市政府信息公开暂行办法',
+    urlPath: '/gazette/2008/03/huaifu-2008-12/',
+    validity: '废止',
+    supersededBy: 'huaifu-2010-69',
+  });
   const current = article();
 
   it('links the replacing document from the replaced one, and back', () => {
@@ -260,7 +273,12 @@ describe('renderErratumPage', () => {
     title: '关于《淮南市人民政府关于进一步推进政务公开工作的意见》的勘误',
     date: '2010-06-30',
     issueLabel: '2010年第6期（总第54期）',
-    corrected: { title: '淮南市人民政府关于进一步推进政务公开工作的意见', urlPath: '/gazette/2010/05/huaifu-2010-69/', version: 2, versionUrl: '/gazette/2010/05/huaifu-2010-69/v2/' },
+    corrected: {
+      title: '淮南市人民政府关于进一步推进政务公开工作的意见',
+      urlPath: '/gazette/2010/05/huaifu-2010-69/',
+      version: 2,
+      versionUrl: '/gazette/2010/05/huaifu-2010-69/v2/',
+    },
     changeNote: '第二段中“查阅点12个”应为“查阅点15个”。',
     urlPath: '/gazette/2010/06/kanwu-huaifu-2010-69/',
   };

@@ -15,9 +15,23 @@ import { ctx, issueRecord, parsePage, record, textOf } from './fixtures.ts';
 const issue5 = issueRecord({ number: 5, articleIds: ['huaifu-2010-69', 'huaifuban-2010-27', 'jianghua-2010-3', 'huaifu-2010-72'] });
 const articles: DocumentRecord[] = [
   record({ id: 'jianghua-2010-3', kind: 'article', section: '领导讲话', title: '曹勇市长在全市政务公开工作会议上的讲话', issue: issue5 }),
-  record({ id: 'huaifuban-2010-27', kind: 'article', section: '市政府办公室文件', title: '关于开展政府信息公开制度执行年活动的通知', docNumber: '淮府办〔2010〕27号', issue: issue5 }),
+  record({
+    id: 'huaifuban-2010-27',
+    kind: 'article',
+    section: '市政府办公室文件',
+    title: '关于开展政府信息公开制度执行年活动的通知',
+    docNumber: '淮府办〔2010〕27号',
+    issue: issue5,
+  }),
   record({ id: 'huaifu-2010-72', kind: 'article', section: '市政府文件', title: '关于推进网络问政工作的意见', docNumber: '淮府〔2010〕72号', issue: issue5 }),
-  record({ id: 'huaifu-2010-69', kind: 'article', section: '市政府文件', title: '关于进一步推进政务公开工作的意见', docNumber: '淮府〔2010〕69号', issue: issue5 }),
+  record({
+    id: 'huaifu-2010-69',
+    kind: 'article',
+    section: '市政府文件',
+    title: '关于进一步推进政务公开工作的意见',
+    docNumber: '淮府〔2010〕69号',
+    issue: issue5,
+  }),
   record({ id: 'huaifu-2010-70', kind: 'article', section: '市政府文件', title: '已撤回的文件', status: 'withdrawn', issue: issue5 }),
 ];
 
@@ -54,7 +68,11 @@ describe('renderIssuePage', () => {
       { section: '市政府办公室文件', titles: ['关于开展政府信息公开制度执行年活动的通知'] },
       { section: '领导讲话', titles: ['曹勇市长在全市政务公开工作会议上的讲话'] },
     ]);
-    expect(selectAll('.toc li', tree).filter((li) => select('.withdrawn-mark', li) !== undefined).map((li) => textOf(select('a', li)))).toEqual(['已撤回的文件']);
+    expect(
+      selectAll('.toc li', tree)
+        .filter((li) => select('.withdrawn-mark', li) !== undefined)
+        .map((li) => textOf(select('a', li))),
+    ).toEqual(['已撤回的文件']);
     expect(selectAll('.toc .doc-number', tree).map(textOf)).toEqual(['淮府〔2010〕69号', '淮府〔2010〕72号', '淮府办〔2010〕27号']);
   });
 
@@ -124,7 +142,8 @@ describe('press pages', () => {
 
   it('changes only the head page and its own month page when an item is added', () => {
     const months = ['2010-10', '2010-11', '2010-12'];
-    const render = (all: DocumentRecord[]) => [renderPressIndex(ctx, all), ...months.map((m) => renderPressMonth(ctx, m, all))].map((a) => Buffer.from(a.body).toString());
+    const render = (all: DocumentRecord[]) =>
+      [renderPressIndex(ctx, all), ...months.map((m) => renderPressMonth(ctx, m, all))].map((a) => Buffer.from(a.body).toString());
     const before = render(records);
     const after = render([...records, record({ id: 'press-2010-new', date: '2010-11-30' })]);
     expect(before.map((html, i) => html !== after[i])).toEqual([true, false, true, false]);

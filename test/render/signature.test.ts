@@ -32,7 +32,9 @@ beforeAll(async () => {
 
 describe('the signature of huaifu-2010-69 (成文日期 2010-04-20)', () => {
   it('is on the page once, after the body: 署名 over the date, which machines read from datetime', () => {
-    const tree = parsePage(renderDocumentPage({ site: content.site, assets: { stylesheet: '/assets/site.css' } }, doc, { indexNumber: '003210001/2010-00069' }));
+    const tree = parsePage(
+      renderDocumentPage({ site: content.site, assets: { stylesheet: '/assets/site.css' } }, doc, { indexNumber: '003210001/2010-00069' }),
+    );
     const signature = selectAll('.signature', tree);
     expect(signature).toHaveLength(1);
     expect(selectAll('.signature p', tree).map(textOf)).toEqual(['淮南市人民政府', '2010年4月20日']);
@@ -46,16 +48,21 @@ describe('the signature of huaifu-2010-69 (成文日期 2010-04-20)', () => {
     expect(pageText).not.toContain('二〇一〇年四月二十日');
   });
 
-  it('is dated as the PDF dates it, in the document\'s language', () => {
+  it("is dated as the PDF dates it, in the document's language", () => {
     const english = { ...doc, lang: 'en' as const };
-    const tree = parsePage(renderDocumentPage({ site: content.site, assets: { stylesheet: '/assets/site.css' } }, english, { indexNumber: '003210001/2010-00069' }));
+    const tree = parsePage(
+      renderDocumentPage({ site: content.site, assets: { stylesheet: '/assets/site.css' } }, english, { indexNumber: '003210001/2010-00069' }),
+    );
     expect(textOf(select('.signature-date', tree))).toBe(textFor('en').date('2010-04-20'));
     expect(textOf(select('.signature-date', tree))).toBe('20 April 2010');
     expect(select('.signature', tree)?.properties.lang).toBe('en');
   });
 
   it('is in the PDF once (pdftotext)', async () => {
-    const bytes = await renderDocumentPdf({ doc, hast: markdownToHast(doc.body, { resolveLink: () => undefined }), indexNumber: '003210001/2010-00069', site: content.site }, await loadPdfFonts());
+    const bytes = await renderDocumentPdf(
+      { doc, hast: markdownToHast(doc.body, { resolveLink: () => undefined }), indexNumber: '003210001/2010-00069', site: content.site },
+      await loadPdfFonts(),
+    );
     const file = join(await mkdtemp(join(tmpdir(), 'gazette-signature-')), 'huaifu-2010-69.pdf');
     await writeFile(file, bytes);
     const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);

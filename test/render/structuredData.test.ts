@@ -45,11 +45,13 @@ function render(doc: GazetteDocument, options: Partial<Parameters<typeof documen
 describe('JSON-LD of a document page', () => {
   it('cannot be broken out of by a title, and parses back to the same title', () => {
     const hostile = '关于</script><script>alert(1)</script><!--的通知 & "引号"';
-    const html = toHtml(documentPage(ctx, article({ title: hostile, summary: '</SCRIPT >摘要' }), {
-      indexNumber: '003210001/2010-00069',
-      renderBody: (markdown, resolveLink) => markdownToHast(markdown, { resolveLink }),
-      resolveLink: () => undefined,
-    }));
+    const html = toHtml(
+      documentPage(ctx, article({ title: hostile, summary: '</SCRIPT >摘要' }), {
+        indexNumber: '003210001/2010-00069',
+        renderBody: (markdown, resolveLink) => markdownToHast(markdown, { resolveLink }),
+        resolveLink: () => undefined,
+      }),
+    );
     const tree = fromHtml(html);
     // The HTML parser sees the two data blocks and nothing else that could run.
     const scripts = selectAll('script', tree);
@@ -141,7 +143,11 @@ describe('metadata of the built example site', () => {
         legislationLegalForce: doc.validity === '有效' && doc.status !== 'withdrawn' ? 'https://schema.org/InForce' : 'https://schema.org/NotInForce',
         legislationDate: doc.signedDate,
         author: { name: doc.department.name },
-        isPartOf: { '@type': 'PublicationIssue', issueNumber: String(doc.issue.number), url: `${baseUrl}gazette/${doc.issue.year}/${String(doc.issue.number).padStart(2, '0')}/` },
+        isPartOf: {
+          '@type': 'PublicationIssue',
+          issueNumber: String(doc.issue.number),
+          url: `${baseUrl}gazette/${doc.issue.year}/${String(doc.issue.number).padStart(2, '0')}/`,
+        },
       });
     }
   });
@@ -152,7 +158,8 @@ describe('metadata of the built example site', () => {
       const record = records.get(doc.id) as DocumentRecord;
       const url = baseUrl + doc.urlPath.slice(1);
       const [data] = jsonLd(tree);
-      if (doc.kind !== 'article') expect(data, doc.id).toMatchObject({ '@type': 'NewsArticle', headline: doc.title, inLanguage: doc.lang, datePublished: doc.date });
+      if (doc.kind !== 'article')
+        expect(data, doc.id).toMatchObject({ '@type': 'NewsArticle', headline: doc.title, inLanguage: doc.lang, datePublished: doc.date });
       expect(data?.url).toBe(url);
       expect(select('link[rel=canonical]', tree)?.properties.href).toBe(url);
       expect(metaContent(tree, 'meta[property="og:url"]')).toBe(url);

@@ -52,7 +52,10 @@ export const recordStoreAdapters: Adapter<RecordStore>[] = [
     name: 'SQLite',
     async create() {
       const file = join(await folder('records'), 'gazette.sqlite');
-      return { store: createSqliteRecordStore({ database: openSqliteDatabase(file) }), another: () => createSqliteRecordStore({ database: openSqliteDatabase(file) }) };
+      return {
+        store: createSqliteRecordStore({ database: openSqliteDatabase(file) }),
+        another: () => createSqliteRecordStore({ database: openSqliteDatabase(file) }),
+      };
     },
   },
   {
@@ -69,7 +72,10 @@ export const deliveryStoreAdapters: Adapter<DeliveryStore>[] = [
     name: 'SQLite',
     async create() {
       const file = join(await folder('deliveries'), 'gazette.sqlite');
-      return { store: createSqliteDeliveryStore({ database: openSqliteDatabase(file) }), another: () => createSqliteDeliveryStore({ database: openSqliteDatabase(file) }) };
+      return {
+        store: createSqliteDeliveryStore({ database: openSqliteDatabase(file) }),
+        another: () => createSqliteDeliveryStore({ database: openSqliteDatabase(file) }),
+      };
     },
   },
   {

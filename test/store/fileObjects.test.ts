@@ -40,14 +40,21 @@ describe('file system object store', () => {
     expect(Buffer.from(await readFile(join(root, 'site/gazette/2010/07/index.html'))).equals(Buffer.from(page))).toBe(true);
     const files = await filesUnder(root);
     const own = files.filter((file) => file.startsWith('.index.sqlite'));
-    expect(files.filter((file) => !own.includes(file))).toEqual(['private/state/build.json', 'site/files/政府信息公开目录 2010版.pdf', 'site/gazette/2010/07/index.html']);
+    expect(files.filter((file) => !own.includes(file))).toEqual([
+      'private/state/build.json',
+      'site/files/政府信息公开目录 2010版.pdf',
+      'site/gazette/2010/07/index.html',
+    ]);
     expect(own).toContain('.index.sqlite');
     expect(await readdir(join(root, '.partial'))).toEqual([]);
 
     // Closed, the index is one file again, and a store opened later finds the metadata in it.
     objects.close();
     expect((await filesUnder(root)).filter((file) => file.startsWith('.'))).toEqual(['.index.sqlite']);
-    expect(await createFileObjectStore({ root }).head('site/gazette/2010/07/index.html')).toMatchObject({ cacheControl: 'public, max-age=300', sha256: sha256(page) });
+    expect(await createFileObjectStore({ root }).head('site/gazette/2010/07/index.html')).toMatchObject({
+      cacheControl: 'public, max-age=300',
+      sha256: sha256(page),
+    });
   });
 
   test('putting an object again with the same bytes and metadata leaves its file alone; other metadata or bytes replace it', async () => {
@@ -76,10 +83,23 @@ describe('file system object store', () => {
     expect(await objects.head(key)).toMatchObject({ sha256: sha256(changed) });
   });
 
-  test('keys that would name a file outside the root, or the store\'s own files, are refused and nothing is written', async () => {
+  test("keys that would name a file outside the root, or the store's own files, are refused and nothing is written", async () => {
     const { parent, root } = await storeFolder();
     const objects = createFileObjectStore({ root });
-    const outside = ['../escape.html', 'site/../../escape.html', '/tmp/escape.html', 'site/./a.html', 'site//a.html', 'site/a/', '', 'site\\..\\..\\escape.html', 'site/a\u0000.html', '.index.sqlite', '.partial/x', `site/${'长'.repeat(100)}.html`];
+    const outside = [
+      '../escape.html',
+      'site/../../escape.html',
+      '/tmp/escape.html',
+      'site/./a.html',
+      'site//a.html',
+      'site/a/',
+      '',
+      'site\\..\\..\\escape.html',
+      'site/a\u0000.html',
+      '.index.sqlite',
+      '.partial/x',
+      `site/${'长'.repeat(100)}.html`,
+    ];
     const body = html('越界');
     for (const key of outside) {
       await expect(objects.put({ key, body, contentType: 'text/html' }), key).rejects.toBeInstanceOf(InvalidObjectKeyError);
@@ -90,7 +110,12 @@ describe('file system object store', () => {
       await expect(objects.copy('site/ok.html', key), key).rejects.toBeInstanceOf(InvalidObjectKeyError);
     }
     for (const prefix of ['../', 'site/../', '/', 'site//']) {
-      await expect((async () => { for await (const _ of objects.listKeys(prefix)) break; })(), prefix).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(
+        (async () => {
+          for await (const _ of objects.listKeys(prefix)) break;
+        })(),
+        prefix,
+      ).rejects.toBeInstanceOf(InvalidObjectKeyError);
     }
     expect(await readdir(parent)).toEqual(['store']);
     expect((await filesUnder(root)).filter((file) => !file.startsWith('.index.sqlite'))).toEqual([]);
@@ -101,7 +126,7 @@ describe('file system object store', () => {
     expect((await filesUnder(root)).filter((file) => !file.startsWith('.index.sqlite'))).toEqual(['site/..hidden/a..b.html', 'site/.well-known/security.txt']);
   });
 
-  test('a file changed behind the store\'s back reads back with no metadata, never a stale digest', async () => {
+  test("a file changed behind the store's back reads back with no metadata, never a stale digest", async () => {
     const { root } = await storeFolder();
     const objects = createFileObjectStore({ root });
     await objects.put({ key: 'site/index.html', body: html('首页'), contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
@@ -135,7 +160,8 @@ describe('file system object store', () => {
       await exited;
 
       const bytes = await readFile(join(root, key));
-      const whole = (bytes.length === 8_000_000 && bytes.every((byte) => byte === 0x61)) || (bytes.length === 12_000_000 && bytes.every((byte) => byte === 0x62));
+      const whole =
+        (bytes.length === 8_000_000 && bytes.every((byte) => byte === 0x61)) || (bytes.length === 12_000_000 && bytes.every((byte) => byte === 0x62));
       expect(whole, `${bytes.length} bytes after a kill at ${delayMs} ms`).toBe(true);
       const head = await createFileObjectStore({ root }).head(key);
       if (head?.sha256 !== undefined) expect(head.sha256).toBe(sha256(bytes));

@@ -30,7 +30,12 @@ describe.each(objectStoreAdapters)('$name object store', ({ create, listsFolders
     await objects.put({ key: 'site/news/2010/zwgk/index.html', body, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
 
     const stored = await objects.get('site/news/2010/zwgk/index.html');
-    expect(stored).toMatchObject({ key: 'site/news/2010/zwgk/index.html', contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300', sha256: sha256(body) });
+    expect(stored).toMatchObject({
+      key: 'site/news/2010/zwgk/index.html',
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: 'public, max-age=300',
+      sha256: sha256(body),
+    });
     expect(same(stored?.body, body)).toBe(true);
 
     const head = await objects.head('site/news/2010/zwgk/index.html');
@@ -83,7 +88,17 @@ describe.each(objectStoreAdapters)('$name object store', ({ create, listsFolders
   test('list and listKeys give every object under a prefix in UTF-8 byte order, as S3 does, with heads', async () => {
     const { store: objects } = await create();
     // "-" < "." < "/" in bytes; fullwidth （ (U+FF08) sorts before 𠀀 (U+20000) in UTF-8 but after it in UTF-16.
-    const keys = ['site/a/b.html', 'site/a-b.html', 'site/a.html', 'site/z.html', 'site/中文/索引.html', 'site/（附件）.pdf', 'site/𠀀.html', 'site/Z.html', 'site/a/c/d.html'];
+    const keys = [
+      'site/a/b.html',
+      'site/a-b.html',
+      'site/a.html',
+      'site/z.html',
+      'site/中文/索引.html',
+      'site/（附件）.pdf',
+      'site/𠀀.html',
+      'site/Z.html',
+      'site/a/c/d.html',
+    ];
     const expected = listingOrder(keys, listsFoldersFirst);
     expect(listingOrder(keys)).not.toEqual([...keys].sort()); // the case tells UTF-8 from UTF-16 order
     for (const key of keys) await objects.put({ key, body: html(key), contentType: 'text/html; charset=utf-8' });

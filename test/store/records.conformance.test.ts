@@ -10,8 +10,16 @@ import { recordStoreAdapters } from './adapters.ts';
 
 function scheduled(id: string, publishAt: string): ScheduledRecord {
   return {
-    id, kind: 'release', title: `${id} 新闻发布`, file: `content/press/2010/${id}.md`, urlPath: `/press/2010/${id}/`, publishAt,
-    digest: 'd'.repeat(64), indexNumber: '003210003/2010-00007', artifactKeys: [`private/scheduled/${id}/index.html`], scheduledAt: '2010-12-01T02:00:00.000Z',
+    id,
+    kind: 'release',
+    title: `${id} 新闻发布`,
+    file: `content/press/2010/${id}.md`,
+    urlPath: `/press/2010/${id}/`,
+    publishAt,
+    digest: 'd'.repeat(64),
+    indexNumber: '003210003/2010-00007',
+    artifactKeys: [`private/scheduled/${id}/index.html`],
+    scheduledAt: '2010-12-01T02:00:00.000Z',
   };
 }
 
@@ -20,7 +28,14 @@ function audit(id: string, version: number, event: AuditEntry['event'], at: stri
 }
 
 const lease = (fence: string, overrides: Partial<BuildLease> = {}): BuildLease => ({
-  token: fence, fence, active: true, since: '2010-12-08T02:00:00.000Z', holder: 'process-a', host: 'gazette-build', pid: 4242, ...overrides,
+  token: fence,
+  fence,
+  active: true,
+  since: '2010-12-08T02:00:00.000Z',
+  holder: 'process-a',
+  host: 'gazette-build',
+  pid: 4242,
+  ...overrides,
 });
 
 describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
@@ -136,7 +151,15 @@ describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
       const ids = Array.from({ length: 60 }, (_, i) => `2010-v${String(i).padStart(2, '0')}`);
       await records.putDocuments(ids.map((id) => ({ record: documentRecord({ id }), expectedVersion: 0 })));
       await records.putDocuments(ids.map((id) => ({ record: documentRecord({ id, version: 2, title: `${id} 修订` }), expectedVersion: 1 })));
-      const wanted = [...ids.flatMap((id) => [{ id, version: 1 }, { id, version: 2 }]), { id: ids[0] as string, version: 1 }, { id: 'none', version: 1 }, { id: ids[1] as string, version: 9 }];
+      const wanted = [
+        ...ids.flatMap((id) => [
+          { id, version: 1 },
+          { id, version: 2 },
+        ]),
+        { id: ids[0] as string, version: 1 },
+        { id: 'none', version: 1 },
+        { id: ids[1] as string, version: 9 },
+      ];
 
       const found = await records.getDocumentVersions(wanted);
       expect(found.map((record) => `${record.id}@${record.version}`).sort()).toEqual(ids.flatMap((id) => [`${id}@1`, `${id}@2`]).sort());
@@ -233,7 +256,13 @@ describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
       await records.putScheduled(scheduled('press-b', '2010-12-09T01:00:00.000Z'));
       await records.putScheduled(scheduled('press-a', '2010-12-09T01:00:00.000Z'));
       await records.putScheduled(scheduled('press-c', '2010-12-08T09:30:00.000Z'));
-      await records.putScheduled({ ...scheduled('press-d', '2010-12-10T00:00:00.000Z'), lang: 'zh-CN', department: '淮南市人民政府新闻办公室', category: '新闻发布', summary: '提前通知' });
+      await records.putScheduled({
+        ...scheduled('press-d', '2010-12-10T00:00:00.000Z'),
+        lang: 'zh-CN',
+        department: '淮南市人民政府新闻办公室',
+        category: '新闻发布',
+        summary: '提前通知',
+      });
       await records.putScheduled({ ...scheduled('press-b', '2010-12-07T00:00:00.000Z'), title: '改期' });
 
       const listed = await records.listScheduled();
@@ -266,7 +295,12 @@ describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
         audit('2010-07-other', 1, 'published', '2010-07-01T08:00:00.000Z'),
       ];
       for (const entry of entries) await records.putAudit(entry);
-      expect((await records.listAudit('2010-07-zwgk')).map((entry) => `${entry.version}:${entry.event}`)).toEqual(['1:scheduled', '1:released', '2:updated', '3:withdrawn']);
+      expect((await records.listAudit('2010-07-zwgk')).map((entry) => `${entry.version}:${entry.event}`)).toEqual([
+        '1:scheduled',
+        '1:released',
+        '2:updated',
+        '3:withdrawn',
+      ]);
     });
 
     test('a document and its audit entry are written in one transaction: an entry already there makes the write a conflict', async () => {
@@ -279,7 +313,9 @@ describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
       // A retried step whose audit entry exists already: nothing of it is written.
       const second = { ...first, version: 2, title: '第二版' };
       await records.putAudit(audit(first.id, 2, 'updated', '2010-08-01T08:00:00.000Z'));
-      const retried = records.putDocuments([{ record: second, expectedVersion: 1, changeNote: '改正', audit: audit(first.id, 2, 'updated', '2010-08-02T08:00:00.000Z') }]);
+      const retried = records.putDocuments([
+        { record: second, expectedVersion: 1, changeNote: '改正', audit: audit(first.id, 2, 'updated', '2010-08-02T08:00:00.000Z') },
+      ]);
       await expect(retried).rejects.toBeInstanceOf(PutDocumentsError);
       expect((await records.getDocument(first.id))?.version).toBe(1);
       expect(await records.getDocumentVersion(first.id, 2)).toBeUndefined();
@@ -344,7 +380,13 @@ describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
 
   describe('pending builds', () => {
     const mark = (buildId: string, until: string, overrides: Partial<PendingBuild> = {}): PendingBuild => ({
-      buildId, until, since: '2010-12-08T02:00:00.000Z', holder: 'process-a', host: 'builder', pid: 4242, ...overrides,
+      buildId,
+      until,
+      since: '2010-12-08T02:00:00.000Z',
+      holder: 'process-a',
+      host: 'builder',
+      pid: 4242,
+      ...overrides,
     });
 
     test('a mark is kept per build; its time only moves later, and its first time stays', async () => {

@@ -33,7 +33,9 @@ function loadScripts(): Map<string, HashedFile> {
   if (scripts === undefined) {
     let names: string[] = [];
     try {
-      names = readdirSync(scriptsFolder).filter((name) => name.endsWith('.js')).sort();
+      names = readdirSync(scriptsFolder)
+        .filter((name) => name.endsWith('.js'))
+        .sort();
     } catch {
       names = [];
     }

@@ -173,13 +173,20 @@ function questionsAndAnswers(ctx: RenderContext, box: BlockBox, doc: ConferenceD
   for (const pair of doc.qa) {
     const qa = structNode('Div', box.struct);
     ctx.flow.add({ kind: 'destination', name: `qa-${pair.n}`, y: ctx.flow.y });
-    paragraphs(pair.question).forEach((text, i) => labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.askedBy ?? conference.reporter) : '', text));
-    paragraphs(pair.answer).forEach((text, i) => labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.answeredBy ?? conference.answer) : '', text));
+    paragraphs(pair.question).forEach((text, i) =>
+      labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.askedBy ?? conference.reporter) : '', text),
+    );
+    paragraphs(pair.answer).forEach((text, i) =>
+      labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.answeredBy ?? conference.answer) : '', text),
+    );
   }
 }
 
 function paragraphs(text: string): string[] {
-  return text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /** A paragraph whose label (in 黑体, its colon included) runs into the text. */

@@ -35,7 +35,12 @@ export interface EmitOptions {
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
 function sameRun(atom: Atom, first: Atom): boolean {
-  return atom.face === first.face && atom.style.size === first.style.size && atom.style.color === first.style.color && atom.style.superscript === first.style.superscript;
+  return (
+    atom.face === first.face &&
+    atom.style.size === first.style.size &&
+    atom.style.color === first.style.color &&
+    atom.style.superscript === first.style.superscript
+  );
 }
 
 /** The most frequent value (to 0.01 pt), or 0 for none. */
@@ -161,16 +166,16 @@ export function emitPages(doc: Doc, pages: PageModel[], options: EmitOptions): v
         writeLine(leftLine, style.page.margin.left, baseline);
         writeLine(rightLine, style.page.margin.left + style.page.textWidth - rightLine.width, baseline);
         const y = baseline + h.size * 0.35;
-        doc.addContent(`q ${h.rule} w 0 0 0 RG ${num(style.page.margin.left)} ${num(y)} m ${num(style.page.margin.left + style.page.textWidth)} ${num(y)} l S Q`);
+        doc.addContent(
+          `q ${h.rule} w 0 0 0 RG ${num(style.page.margin.left)} ${num(y)} m ${num(style.page.margin.left + style.page.textWidth)} ${num(y)} l S Q`,
+        );
         doc.endMarkedContent();
       }
       if (model.folio !== undefined) {
         const p = style.pageNumber;
         const line = simpleLine(p.format(model.folio), { role: p.role, size: p.size, color: '#000000' });
         const inset = p.inset * p.size;
-        const x = model.folio % 2 === 1
-          ? style.page.margin.left + style.page.textWidth - inset - line.width
-          : style.page.margin.left + inset;
+        const x = model.folio % 2 === 1 ? style.page.margin.left + style.page.textWidth - inset - line.width : style.page.margin.left + inset;
         const baseline = style.page.margin.top + style.page.textHeight + p.below + p.size * 0.88;
         doc.markContent('Artifact', { type: 'Pagination', attached: ['Bottom'] } as PDFKit.Mixins.MarkingOptions);
         writeLine(line, x, baseline);

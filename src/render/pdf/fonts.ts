@@ -51,7 +51,9 @@ async function parseFaces(): Promise<PdfFonts> {
   const entries = await Promise.all(
     Object.values(faces).map(async ({ id, file }) => {
       const bytes = await readFile(`${fontsDir}${file}`).catch((error: unknown) => {
-        throw new Error(`PDF face ${file} could not be read from ${fontsDir}: ${String(error)}. The faces are committed under templates/fonts/ (see SOURCES.md there).`);
+        throw new Error(
+          `PDF face ${file} could not be read from ${fontsDir}: ${String(error)}. The faces are committed under templates/fonts/ (see SOURCES.md there).`,
+        );
       });
       const font = fontkit.create(bytes);
       const face: LoadedFace = { id, font, glyphs: new Map(), scale: 1000 / font.unitsPerEm };

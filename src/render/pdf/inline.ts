@@ -7,7 +7,10 @@ import { linkTarget, type RenderContext } from './context.ts';
 
 type InlineHandler = (node: Element, style: InlineStyle, ctx: RenderContext) => InlineRun[];
 
-const withRole = (role: InlineStyle['role']): InlineHandler => (node, style, ctx) => inlineRuns(node.children, { ...style, role }, ctx);
+const withRole =
+  (role: InlineStyle['role']): InlineHandler =>
+  (node, style, ctx) =>
+    inlineRuns(node.children, { ...style, role }, ctx);
 const transparent: InlineHandler = (node, style, ctx) => inlineRuns(node.children, style, ctx);
 
 export const inlineHandlers: Record<string, InlineHandler> = {

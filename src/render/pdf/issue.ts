@@ -146,14 +146,24 @@ function layoutToc(ctx: RenderContext, toc: StructNode, entries: TocEntry[]): vo
     const indent = t.entryIndent * t.entry.size;
     const link = `#${entry.destination}`;
     const runStyle = { ...t.entry, link };
-    const lines = linesFor(ctx, tocRuns(entry.title, entry.docNumber, runStyle), { ...box, x: box.x + indent, width: box.width - indent - t.numberWidth }, 0, false);
+    const lines = linesFor(
+      ctx,
+      tocRuns(entry.title, entry.docNumber, runStyle),
+      { ...box, x: box.x + indent, width: box.width - indent - t.numberWidth },
+      0,
+      false,
+    );
     flow.ensure(t.leading * lines.length);
     flow.placeLines(lines, { x: box.x + indent, width: box.width - indent - t.numberWidth, leading: t.leading, struct: structNode('Reference', item) });
     // Leader dots and the page number on the baseline of the entry's last line.
     const lastTop = flow.y - t.leading;
     const last = lines[lines.length - 1];
     const number = String(entry.page);
-    const numberLine = placeLine(shapeRuns([{ text: number, style: runStyle }], ctx.fonts, { latinGap: 0, onMissing: (c) => ctx.problems.missingGlyphs.add(c) }), Infinity, false);
+    const numberLine = placeLine(
+      shapeRuns([{ text: number, style: runStyle }], ctx.fonts, { latinGap: 0, onMissing: (c) => ctx.problems.missingGlyphs.add(c) }),
+      Infinity,
+      false,
+    );
     const dotsStart = box.x + indent + (last?.width ?? 0) + t.entry.size / 2;
     const dotsEnd = box.x + box.width - numberLine.width - t.entry.size / 2;
     const dot = placeLine(shapeRuns([{ text: t.leader, style: { ...t.entry } }], ctx.fonts, { latinGap: 0, onMissing: () => undefined }), Infinity, false);
@@ -161,11 +171,20 @@ function layoutToc(ctx: RenderContext, toc: StructNode, entries: TocEntry[]): vo
     const saved = flow.y;
     flow.y = lastTop;
     if (count > 0) {
-      const dots = placeLine(shapeRuns([{ text: t.leader.repeat(count), style: { ...t.entry } }], ctx.fonts, { latinGap: 0, onMissing: () => undefined }), Infinity, false);
+      const dots = placeLine(
+        shapeRuns([{ text: t.leader.repeat(count), style: { ...t.entry } }], ctx.fonts, { latinGap: 0, onMissing: () => undefined }),
+        Infinity,
+        false,
+      );
       flow.placeLines([dots], { x: dotsEnd - dots.width, width: dots.width, leading: t.leading, struct: 'artifact' });
       flow.y = lastTop;
     }
-    flow.placeLines([numberLine], { x: box.x + box.width - numberLine.width, width: numberLine.width, leading: t.leading, struct: structNode('Reference', item) });
+    flow.placeLines([numberLine], {
+      x: box.x + box.width - numberLine.width,
+      width: numberLine.width,
+      leading: t.leading,
+      struct: structNode('Reference', item),
+    });
     flow.y = saved;
   }
 }

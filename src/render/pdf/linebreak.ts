@@ -49,9 +49,9 @@ export interface Line {
 }
 
 /** Characters that never start a line (行首禁则). */
-export const noLineStart = new Set(
-  [...'，。、；：？！）》」』】〕〉’”…—～·%‰℃°,.;:?!)]}»›〗〙〛｝］ー々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・・'],
-);
+export const noLineStart = new Set([
+  ...'，。、；：？！）》」』】〕〉’”…—～·%‰℃°,.;:?!)]}»›〗〙〛｝］ー々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・・',
+]);
 /** Characters that never end a line (行尾禁则). */
 export const noLineEnd = new Set([...'（《「『【〔〈‘“([{«‹〖〘〚｛［']);
 

@@ -14,7 +14,9 @@ export class PdfRenderError extends Error {
     const parts: string[] = [];
     if (missingGlyphs.length > 0) {
       const list = missingGlyphs.map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
-      parts.push(`no font has the character(s) ${list}; replace them, or add a face that has them to templates/fonts/ and to fontChains in templates/pdf/style.ts`);
+      parts.push(
+        `no font has the character(s) ${list}; replace them, or add a face that has them to templates/fonts/ and to fontChains in templates/pdf/style.ts`,
+      );
     }
     if (unknownTags.length > 0) {
       parts.push(`the PDF renderer has no handler for <${unknownTags.join('>, <')}>; add one to src/render/pdf/handlers/index.ts`);

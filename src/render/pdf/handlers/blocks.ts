@@ -12,12 +12,7 @@ import { layoutParagraph } from './paragraph.ts';
 export type BlockHandler = (node: Element, ctx: RenderContext, box: BlockBox) => void;
 
 /** Lay out block-level hast children into the box, each element by its handler in `registry`. */
-export function dispatchBlocks(
-  registry: Record<string, BlockHandler>,
-  nodes: (RootContent | ElementContent)[],
-  ctx: RenderContext,
-  box: BlockBox,
-): void {
+export function dispatchBlocks(registry: Record<string, BlockHandler>, nodes: (RootContent | ElementContent)[], ctx: RenderContext, box: BlockBox): void {
   let pending: ElementContent[] = [];
   const flush = (): void => {
     if (pending.some((n) => n.type !== 'text' || n.value.trim() !== '')) layoutParagraph(pending, ctx, box);

@@ -135,7 +135,7 @@ function columnWidths(rows: Row[], columns: number, total: number, padding: numb
   }
   const widths = new Array<number | undefined>(columns).fill(undefined);
   let room = total;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const open = widths.map((w, i) => (w === undefined ? i : -1)).filter((i) => i >= 0);
     const fair = room / Math.max(1, open.length);
