@@ -184,14 +184,14 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
         const total = Number(await page.locator('#search-status').getAttribute('data-ms'));
         const found = (await page.locator('#search-status').innerText()).replace(/\s+/g, ' ');
         // Shards already loaded: time the ranking alone, as often as it takes to measure.
-        const rankMs = (await page.evaluate(`(async () => {
+        const rankMs = await page.evaluate<number>(`(async () => {
           const searcher = GazetteSearch.createSearcher();
           const prepared = await searcher.prepare(${JSON.stringify(query)});
           const start = performance.now();
           let runs = 0;
           while (performance.now() - start < 300 || runs < 3) { searcher.rank(prepared); runs++; }
           return (performance.now() - start) / runs;
-        })()`)) as number;
+        })()`);
         await page.waitForLoadState('networkidle');
         lines.push(
           `search "${query}"  ${found.slice(0, 40)}  index transfer ${kb(indexBytes)}, answer after shard load ${rankMs.toFixed(1)} ms, page total ${total} ms`,
@@ -216,7 +216,7 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
         });
       const page = await browser.newPage();
       await page.goto(`${base}/search/`);
-      const recall = (await page.evaluate(`(async (samples) => {
+      const recall = await page.evaluate<{ title: number; phrase: number; phraseTop: number; total: number }>(`(async (samples) => {
         const searcher = GazetteSearch.createSearcher();
         let title = 0, phrase = 0, phraseTop = 0;
         for (const sample of samples) {
@@ -227,7 +227,7 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
           if (byPhrase.slice(0, 10).includes(sample.n)) phraseTop++;
         }
         return { title, phrase, phraseTop, total: samples.length };
-      })(${JSON.stringify(samples)})`)) as { title: number; phrase: number; phraseTop: number; total: number };
+      })(${JSON.stringify(samples)})`);
       await page.close();
       const pct = (count: number) => `${((100 * count) / recall.total).toFixed(1)}%`;
       lines.push(

@@ -56,7 +56,6 @@ const jobRunner =
 
 export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, context?: LambdaContext): Promise<BatchResponse> {
   if (isDeployRebuild(event)) return rebuildAfterDeploy(context);
-  event = event as SqsEvent;
   const relevant: SqsRecord[] = [];
   const malformed: SqsRecord[] = [];
   const uploads: S3ObjectEvent[] = [];

@@ -3,7 +3,7 @@
 
 export const DEPLOY_REBUILD_EVENT = { source: 'gazette.deploy', action: 'rebuild' } as const;
 
-export function isDeployRebuild(event: unknown): boolean {
+export function isDeployRebuild(event: unknown): event is typeof DEPLOY_REBUILD_EVENT {
   const value = event as Partial<typeof DEPLOY_REBUILD_EVENT> | null;
   return typeof value === 'object' && value !== null && value.source === DEPLOY_REBUILD_EVENT.source && value.action === DEPLOY_REBUILD_EVENT.action;
 }

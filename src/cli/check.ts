@@ -48,7 +48,7 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
         data: { type: 'string', default: '.gazette' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }).values as typeof values;
+    }).values;
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
     const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'now', 'data', 'help']);

@@ -7,7 +7,6 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientsFromEnv } from '../aws/env.ts';
 import { parseYaml } from '../content/frontmatter.ts';
 import { formatMessages } from '../content/messages.ts';
-import type { SiteConfig } from '../content/model.ts';
 import { validateFrontMatter } from '../content/schemas.ts';
 import { type EndpointCircuit, gateOf } from '../delivery/circuit.ts';
 import { createDynamoDeliveryStore } from '../delivery/dynamodb.ts';
@@ -163,7 +162,7 @@ async function readPartners(contentDir: string, io: CliIo): Promise<Partner[] | 
     io.stderr.write(`gazette deliveries: ${join(contentDir, 'site.yaml')} does not exist; pass --content with the content folder.\n`);
     return undefined;
   }
-  const site = validateFrontMatter('site', parseYaml(siteText).data).data as SiteConfig | undefined;
+  const site = validateFrontMatter('site', parseYaml(siteText).data).data;
   if (site === undefined) {
     io.stderr.write('gazette deliveries: site.yaml has errors; run `gazette check` to see them.\n');
     return undefined;

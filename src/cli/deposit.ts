@@ -106,7 +106,8 @@ export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = 
     return 1;
   }
   const local = deps.stores === undefined ? await startLocalStores(data) : undefined;
-  const stores = deps.stores ?? (local as { objects: ObjectStore; records: RecordStore });
+  const stores: { objects: ObjectStore; records: RecordStore } | undefined = deps.stores ?? local;
+  if (stores === undefined) throw new Error('unreachable: the local stores start when none are given');
   let written = 0;
   try {
     const published = (await stores.records.listIssues()).sort((a, b) => a.year - b.year || a.number - b.number);

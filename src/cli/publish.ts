@@ -48,7 +48,7 @@ export async function runPublish(argv: string[], io: CliIo, env: NodeJS.ProcessE
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }).values as typeof values;
+    }).values;
   } catch (error) {
     io.stderr.write(`gazette publish: ${(error as Error).message}\n\n${help}`);
     return 1;

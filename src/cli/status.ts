@@ -47,7 +47,7 @@ export async function runStatus(argv: string[], io: CliIo, deps: StatusDeps = {}
         now: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }).values as typeof values;
+    }).values;
   } catch (error) {
     const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
     const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);

@@ -553,7 +553,7 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, s
     case 'too_big': {
       const value = valueAt(data, path);
       const small = issue.code === 'too_small';
-      const bound = String(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
+      const bound = String(small ? (issue).minimum : (issue).maximum);
       if (typeof value === 'string') return [{ ...base, ruleId: 'empty-field', message: `${name} is empty.`, hint: 'Write a value, or remove the line if the field is optional.' }];
       if (Array.isArray(value)) return [{ ...base, ruleId: 'invalid-value', message: `${name} needs at least ${bound} entr${bound === '1' ? 'y' : 'ies'}.` }];
       return [{ ...base, ruleId: 'invalid-value', message: `${name} is ${describe(value)}; it must be ${small ? 'at least' : 'at most'} ${bound}.` }];
@@ -615,7 +615,7 @@ function knownKeys(schema: z.ZodType, path: readonly (string | number)[]): strin
     else if (current instanceof z.ZodArray) current = current.element;
     else return [];
   }
-  return current instanceof z.ZodObject ? Object.keys(current.shape as Record<string, unknown>) : [];
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
 }
 
 function unwrap(schema: unknown): unknown {

@@ -56,7 +56,7 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
     const req = request(target, {
       method: 'POST',
       headers: { ...options.headers, 'content-length': String(body.byteLength), 'user-agent': 'Gazette-Webhooks/1.0' },
-      lookup: guardedLookup(options.mode, options.resolve) as never,
+      lookup: guardedLookup(options.mode, options.resolve),
       agent: false,
     });
     const timer = setTimeout(() => {

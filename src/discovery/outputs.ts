@@ -46,7 +46,7 @@ export interface DerivedOutput<P = unknown> {
 
 /** Type a module's output for the registry (its pages only ever go back to its own functions). */
 export function defineOutput<P>(output: DerivedOutput<P>): DerivedOutput<unknown> {
-  return output as unknown as DerivedOutput<unknown>;
+  return output;
 }
 
 /** Every derived output: each module adds its `defineOutput(...)` here. */

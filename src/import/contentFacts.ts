@@ -53,14 +53,14 @@ export async function readContentFacts(root: string, year: number, number: numbe
     if (!entry.isFile() || !entry.name.endsWith('.md') || entry.name.startsWith('.')) continue;
     const data = frontMatterOf(await readFile(join(entry.parentPath, entry.name), 'utf8'));
     if (data === undefined) continue;
-    const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+    const text = (key: string) => (typeof data[key] === 'string' ? data[key] : undefined);
     const id = text('id');
     if (id !== undefined) ids.add(id);
     if (text('section') !== undefined) {
       articles.push({ id, docNumber: text('docNumber'), department: text('department'), section: text('section'), category: text('category') });
     }
   }
-  return { departments, topics, sections, issue: { year, number, date: issue['date'] as string, folder }, ids, articles };
+  return { departments, topics, sections, issue: { year, number, date: issue['date'], folder }, ids, articles };
 }
 
 function frontMatterOf(text: string): Record<string, unknown> | undefined {

@@ -307,7 +307,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   };
   for (const [i, record] of ran.records.entries()) {
     const outcome = outcomeOf(jobs[i] as DocumentJob, record);
-    (summary[counters[outcome] as 'created'] as number)++;
+    summary[counters[outcome] as 'created']++;
     emit({ type: 'document', id: record.id, file: record.file, action: outcome });
   }
 

@@ -3,11 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Element } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import { textFor } from '../../templates/strings.ts';
-import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, Lang, SiteConfig } from '../content/model.ts';
+import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
 import { documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import { type Artifact, artifact } from '../outputs.ts';
@@ -149,7 +148,7 @@ function questionsHtml(env: RenderEnvironment, doc: ConferenceDocument): string 
     ...(pair.answeredBy === undefined ? [] : [h('p', h('strong', text.labelled(text.withNote(answer, pair.answeredBy))))]),
     ...printHast(env, doc.file, pair.answer, doc.lang).children,
   ]);
-  return toHtml(h('section', [h('h2', questions), ...children]) as Element);
+  return toHtml(h('section', [h('h2', questions), ...children]));
 }
 
 export async function renderIssuePdfArtifact(
@@ -162,7 +161,7 @@ export async function renderIssuePdfArtifact(
   ).renderIssuePdf(
     {
       issue,
-      site: env.ctx.site as SiteConfig,
+      site: env.ctx.site,
       articles: articles.map(({ doc, indexNumber }) => ({ doc, indexNumber, hast: printHast(env, doc.file, doc.body, doc.lang) })),
       assets: imageReader(
         env.root,

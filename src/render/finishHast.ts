@@ -14,7 +14,7 @@ export type BodyLang = 'zh-CN' | 'en';
 
 /** Apply every finishing rule to the tree, in place. */
 export function finishHast(tree: Root, lang: BodyLang = 'zh-CN'): void {
-  tree.children = finishChildren(tree.children, false, lang) as RootContent[];
+  tree.children = finishChildren(tree.children, false, lang);
 }
 
 function finishChildren(children: Child[], inHead: boolean, lang: BodyLang): Child[] {

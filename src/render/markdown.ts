@@ -57,7 +57,7 @@ export function markdownToHast(body: string, options: MarkdownToHastOptions): Ha
   if (processor === undefined) processors.set(lang, (processor = processorFor(lang)));
   const tree: MdastRoot = parseMarkdown(body);
   prepareMdast(tree, options.resolveLink);
-  const hast = processor.runSync(tree) as HastRoot;
+  const hast = processor.runSync(tree);
   finishHast(hast, lang);
   return hast;
 }

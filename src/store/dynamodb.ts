@@ -489,7 +489,7 @@ export interface EnsureTableOptions {
  */
 export async function ensureTable(documentClient: DynamoDBDocumentClient | DynamoDBClient, table: string, options: EnsureTableOptions = {}): Promise<void> {
   // The document client passes table commands through unchanged.
-  const client = documentClient as DynamoDBClient;
+  const client: DynamoDBClient = documentClient;
   const send = dynamoSender(client, table);
   const exists = await send('describe table', async () => {
     try {

@@ -119,12 +119,12 @@ const expectedBefore: Record<string, string[]> = {
 async function build(root: string, stores: TestStores, at: Date): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now: at });
   if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
-  expect((content as ContentSet).columns.map((column) => column.id)).toEqual(['zwgk', 'rexian', 'xinwen', 'xuanbian']);
-  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+  expect(content.columns.map((column) => column.id)).toEqual(['zwgk', 'rexian', 'xinwen', 'xuanbian']);
+  const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
   const { deliveries } = stores;
   try {
     return await buildSite({
-      content: content as ContentSet,
+      content: content,
       objects: stores.objects,
       records: stores.records,
       renderer,

@@ -277,8 +277,8 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
       startPolicyProxy(policyOf(statements), targets),
       startPolicyProxy(policyOf([...statements, allow('List', ['s3:ListBucket'], [bucket])]), targets),
     ]);
-    s3 = createS3Client({ region: 'us-east-1', s3Endpoint: proxy.env['AWS_ENDPOINT_URL_S3'] as string, maxAttempts: 1 });
-    s3Lister = createS3Client({ region: 'us-east-1', s3Endpoint: lister.env['AWS_ENDPOINT_URL_S3'] as string, maxAttempts: 1 });
+    s3 = createS3Client({ region: 'us-east-1', s3Endpoint: proxy.env['AWS_ENDPOINT_URL_S3'], maxAttempts: 1 });
+    s3Lister = createS3Client({ region: 'us-east-1', s3Endpoint: lister.env['AWS_ENDPOINT_URL_S3'], maxAttempts: 1 });
     await stores.objects.put({ key: 'closed/a.txt', body: Buffer.from('closed'), contentType: 'text/plain' });
   });
 
@@ -307,7 +307,7 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
     // (lib/middleware/authentication.js): through the proxy, an unknown key is still refused by s3rver.
     const stranger = new S3Client({
       region: 'us-east-1',
-      endpoint: proxy.env['AWS_ENDPOINT_URL_S3'] as string,
+      endpoint: proxy.env['AWS_ENDPOINT_URL_S3'],
       forcePathStyle: true,
       credentials: { accessKeyId: 'STRANGER', secretAccessKey: 'S3RVER' },
       maxAttempts: 1,
@@ -325,14 +325,14 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
       s3: verifier.url,
       dynamodb: verifier.url,
     });
-    const client = createS3Client({ region: 'us-east-1', s3Endpoint: through.env['AWS_ENDPOINT_URL_S3'] as string, maxAttempts: 1 });
+    const client = createS3Client({ region: 'us-east-1', s3Endpoint: through.env['AWS_ENDPOINT_URL_S3'], maxAttempts: 1 });
     await client.send(
       new PutObjectCommand({ Bucket: 'site', Key: 'site/press/2010/50%折扣.pdf', Body: 'PDF', ContentType: 'application/pdf', Metadata: { sha256: 'x' } }),
     );
     await client.send(new GetObjectCommand({ Bucket: 'site', Key: 'site/a b.txt' }));
     const dynamodb = createDynamoDbDocumentClient({
       region: 'us-east-1',
-      dynamodbEndpoint: through.env['AWS_ENDPOINT_URL_DYNAMODB'] as string,
+      dynamodbEndpoint: through.env['AWS_ENDPOINT_URL_DYNAMODB'],
       maxAttempts: 1,
     });
     await dynamodb.send(new GetCommand({ TableName: 'records', Key: { pk: 'DOC#a', sk: 'META' } }));
@@ -396,7 +396,7 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
 
   it('answers a refused DynamoDB call with AccessDeniedException, index and transaction items included', async () => {
     proxy.clear();
-    const dynamodb = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint: proxy.env['AWS_ENDPOINT_URL_DYNAMODB'] as string, maxAttempts: 1 });
+    const dynamodb = createDynamoDbDocumentClient({ region: 'us-east-1', dynamodbEndpoint: proxy.env['AWS_ENDPOINT_URL_DYNAMODB'], maxAttempts: 1 });
     await dynamodb.send(new PutCommand({ TableName: stores.table, Item: { pk: 'DOC#a', sk: 'META', title: '标题' } }));
     expect((await dynamodb.send(new GetCommand({ TableName: stores.table, Key: { pk: 'DOC#a', sk: 'META' } }))).Item).toMatchObject({ title: '标题' });
     const query = await failure(

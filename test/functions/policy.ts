@@ -118,7 +118,7 @@ export async function synthesizePolicies(
   // The run's template for the context (test/helpers/synth.ts): one synth shared by the test files.
   const { resources, logicalIds, stackName } = await synthesized(context);
   const names = new Map(Object.entries(bindings).map(([path, name]) => [logicalIdOf(logicalIds, path), name]));
-  const resolve = resolver(resources as Record<string, CfnResource>, names, { ...env, stackName });
+  const resolve = resolver(resources, names, { ...env, stackName });
   // Resolved when read: a function still being added to the stack fails only the tests that use it.
   const policies = { deployed: functionNames.filter((name) => functionsNamed(resources as Record<string, CfnResource>, name).length > 0) };
   for (const name of functionNames) {

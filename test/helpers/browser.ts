@@ -20,7 +20,6 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { createSiteServer } from '../../src/cli/preview.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { formatMessages, hasErrors } from '../../src/content/messages.ts';
-import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import type { ObjectStore } from '../../src/store/ports.ts';
@@ -116,10 +115,10 @@ export async function serveBuiltSite(options: ServeSiteOptions): Promise<ServedS
     if (content === undefined || hasErrors(messages)) {
       throw new Error(`content in ${root} does not validate:\n${formatMessages(messages)}`);
     }
-    const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: options.pdf ?? true });
+    const renderer = await createSiteRenderer(content, { workers: 0, pdf: options.pdf ?? true });
     try {
       return await buildSite({
-        content: content as ContentSet,
+        content: content,
         objects: stores.objects,
         records: stores.records,
         renderer,

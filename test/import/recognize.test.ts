@@ -145,7 +145,7 @@ describe('Markdown body', () => {
 function selectAll(tree: Root, type: string): Nodes[] {
   const found: Nodes[] = [];
   visit(tree, (node) => {
-    if (node.type === type) found.push(node as Nodes);
+    if (node.type === type) found.push(node);
   });
   return found;
 }

@@ -45,7 +45,7 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'gazette-operations-'));
   for (const context of contexts) {
     const { template, resources, warnings } = await synthesized(context);
-    synthesizedFor.set(JSON.stringify(context), { template, resources: resources as Record<string, Resource>, warnings: warnings.map((data) => json(data)) });
+    synthesizedFor.set(JSON.stringify(context), { template, resources: resources, warnings: warnings.map((data) => json(data)) });
   }
 }, 180_000);
 

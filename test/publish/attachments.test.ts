@@ -6,7 +6,6 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
-import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, type RecordStore, SITE_PREFIX } from '../../src/store/ports.ts';
@@ -28,7 +27,7 @@ function noting(objects: ObjectStore) {
 async function build(root: string, stores: { objects: ObjectStore; records: RecordStore }, now: Date): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now });
   if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
-  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+  const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
   try {
     return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now });
   } finally {

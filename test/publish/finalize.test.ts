@@ -211,7 +211,7 @@ describe('pending marks', () => {
         pid: 8,
         ...where,
       });
-    const ended = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
     await mark('expired', at - 31_000);
     await mark('within-skew', at - 29_000);
     await mark('running-elsewhere', at + 60_000);

@@ -35,7 +35,7 @@ const newsSite: Partner = {
 async function build(root: string, stores: Stores, now: Date): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now });
   if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
-  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+  const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
   const feeds = stores.deliveries === undefined ? {} : { feeds: { partners: [newsSite], deliveries: stores.deliveries } };
   try {
     return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now, ...feeds });

@@ -225,7 +225,7 @@ describe('metadata of the built example site', () => {
       const response = await tab.goto(new URL(original.urlPath.slice(1), site.url).href);
       expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
       const blocks = await tab.evaluate(() => [...document.querySelectorAll('script[type="application/ld+json"]')].map((script) => script.textContent ?? ''));
-      complaints.push(...((await tab.evaluate('window.violations')) as string[]));
+      complaints.push(...(await tab.evaluate<string[]>('window.violations')));
       await tab.close();
       expect(blocks.map((text) => (JSON.parse(text) as Json)['@type'])).toEqual(['Legislation', 'BreadcrumbList']);
       expect(complaints).toEqual([]);

@@ -81,14 +81,14 @@ export function emitPages(doc: Doc, pages: PageModel[], options: EmitOptions): v
   };
 
   const elements = new Map<StructNode, StructElement>();
-  const root = doc.struct('Document', { lang: options.lang } as PDFKit.Mixins.StructureElementOptions);
+  const root = doc.struct('Document', { lang: options.lang });
   doc.addStructure(root);
   const build = (node: StructNode, parent: StructElement): void => {
     const opts: Record<string, unknown> = {};
     if (node.alt) opts.alt = node.alt;
     if (node.lang) opts.lang = node.lang;
     if (node.scope) opts.scope = node.scope;
-    const element = doc.struct(node.type, opts as PDFKit.Mixins.StructureElementOptions);
+    const element = doc.struct(node.type, opts);
     parent.add(element);
     elements.set(node, element);
     for (const child of node.children) build(child, element);
@@ -107,7 +107,7 @@ export function emitPages(doc: Doc, pages: PageModel[], options: EmitOptions): v
     const mark = (struct: StructNode | 'artifact'): void => {
       if (open === struct) return;
       close();
-      if (struct === 'artifact') doc.markContent('Artifact', { type: 'Layout' } as PDFKit.Mixins.MarkingOptions);
+      if (struct === 'artifact') doc.markContent('Artifact', { type: 'Layout' });
       else {
         const element = elements.get(struct);
         if (!element) throw new Error(`emitPages: structure node ${struct.type} is not in the tree`);
@@ -160,7 +160,7 @@ export function emitPages(doc: Doc, pages: PageModel[], options: EmitOptions): v
         const baseline = style.page.margin.top - h.above;
         const textStyle = { role: h.role, size: h.size, color: h.color };
         const [left, right] = model.header;
-        doc.markContent('Artifact', { type: 'Pagination' } as PDFKit.Mixins.MarkingOptions);
+        doc.markContent('Artifact', { type: 'Pagination' });
         const leftLine = simpleLine(left, textStyle);
         const rightLine = simpleLine(right, textStyle);
         writeLine(leftLine, style.page.margin.left, baseline);
@@ -177,7 +177,7 @@ export function emitPages(doc: Doc, pages: PageModel[], options: EmitOptions): v
         const inset = p.inset * p.size;
         const x = model.folio % 2 === 1 ? style.page.margin.left + style.page.textWidth - inset - line.width : style.page.margin.left + inset;
         const baseline = style.page.margin.top + style.page.textHeight + p.below + p.size * 0.88;
-        doc.markContent('Artifact', { type: 'Pagination', attached: ['Bottom'] } as PDFKit.Mixins.MarkingOptions);
+        doc.markContent('Artifact', { type: 'Pagination', attached: ['Bottom'] });
         writeLine(line, x, baseline);
         doc.endMarkedContent();
       }
