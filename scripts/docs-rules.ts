@@ -12,13 +12,16 @@ export const AUTHORING_DOC = fileURLToPath(new URL('../docs/authoring.md', impor
 const START = '<!-- rules:start -->';
 const END = '<!-- rules:end -->';
 
+const severityLabels: Record<Rule['severity'], string> = { error: '错误 error', warning: '警告 warning' };
+
 /** The Markdown table of every rule, in catalogue order. */
 export function ruleTable(catalogue: Record<string, Rule> = rules): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const lines = ['| 规则 Rule | 级别 Severity | 说明 | What it reports | What to do |', '| --- | --- | --- | --- | --- |'];
+  // Chinese first for the editors; each severity also keeps the English word `gazette check` prints.
+  const lines = ['| 规则 | 级别 | 说明 | What it reports | 怎么改 What to do |', '| --- | --- | --- | --- | --- |'];
   for (const [id, rule] of Object.entries(catalogue)) {
     const todo = rule.expected === undefined ? rule.hint : `Expected: ${rule.expected}. ${rule.hint}`;
-    lines.push(`| \`${id}\` | ${rule.severity} | ${cell(rule.titleZh)} | ${cell(rule.title)} | ${cell(todo)} |`);
+    lines.push(`| \`${id}\` | ${severityLabels[rule.severity]} | ${cell(rule.titleZh)} | ${cell(rule.title)} | ${cell(todo)} |`);
   }
   return lines.join('\n');
 }

@@ -105,8 +105,9 @@ describe('the rule table of docs/authoring.md', () => {
 
   it('lists every rule once with its severity, and escapes what would break the table', () => {
     const table = ruleTable({ 'a-rule': { severity: 'warning', title: 'A `x | y` value.', titleZh: '值。', expected: 'z', hint: 'Do it.' } });
-    expect(table.split('\n')[2]).toBe('| `a-rule` | warning | 值。 | A `x \\| y` value. | Expected: z. Do it. |');
-    const rows = ruleTable().split('\n').slice(2).map((row) => /^\| `([^`]+)` \| (error|warning) \|/.exec(row)?.slice(1));
+    expect(table.split('\n')[0]).toBe('| 规则 | 级别 | 说明 | What it reports | 怎么改 What to do |');
+    expect(table.split('\n')[2]).toBe('| `a-rule` | 警告 warning | 值。 | A `x \\| y` value. | Expected: z. Do it. |');
+    const rows = ruleTable().split('\n').slice(2).map((row) => /^\| `([^`]+)` \| (?:错误 (error)|警告 (warning)) \|/.exec(row)?.slice(1).filter(Boolean));
     expect(rows).toEqual(Object.entries(rules).map(([id, rule]) => [id, rule.severity]));
   });
 });
