@@ -11,7 +11,7 @@ import { contentSecurityPolicy } from '../outputs.ts';
 import { pageKey, siteKey } from '../content/keys.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type ContentWatch, watchAndPublish } from './watch.ts';
-import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './build.ts';
+import { type BuildArgs, type LoadedSite, loadAndReport, parseBuildArgs, publishLocally } from './localBuild.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, startLocalStores, STORES_USAGE } from './localStores.ts';
 

@@ -7,31 +7,13 @@
 
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type ContentEntry,
-  type ContentFiles,
-  createDocumentMemo,
-  createFileContentCache,
-  directContentFiles,
-  type DocumentMemo,
-  type FileContentCache,
-} from '../content/load.ts';
-import { type BuildArgs, loadAndReport, publishLocally } from './build.ts';
+import { type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles } from '../content/load.ts';
+import { type BuildArgs, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
 import type { ObjectStore } from '../store/ports.ts';
-import { memorySnapshotKeeper, type SnapshotKeeper } from './snapshotFile.ts';
-
-/** What a local build may keep between builds of one process; a one-shot run keeps nothing. */
-export interface LocalSession {
-  cache: FileContentCache;
-  files?: ContentFiles;
-  documents?: DocumentMemo;
-  snapshots?: SnapshotKeeper;
-  /** Leave writing the content cache to the caller (watch mode writes it when idle), instead of before publishing. */
-  background?: boolean;
-}
+import { memorySnapshotKeeper } from './snapshotFile.ts';
 
 /**
  * The content tree's listing and stats, remembered until a change is reported under them.
