@@ -33,21 +33,17 @@ flow as \`gazette build\`, which releases what is due too. Run it from a timer, 
 \`gazette preview --build\` running, which releases documents when they are due.
 
 Options: as for \`gazette build\` (--content, --data, --stores, --out, --now, --verbose, --jobs).
+  -h, --help      show this help
 `;
 
 export async function runBuild(argv: string[], io: CliIo, command: 'build' | 'release' = 'build'): Promise<number> {
   const usage = command === 'build' ? help : releaseHelp;
-  let parsed;
-  try {
-    parsed = parseBuildArgs(argv, io, command === 'build' ? { watch: { type: 'boolean' }, jobs: { type: 'string' } } : { jobs: { type: 'string' } });
-  } catch (error) {
-    io.stderr.write(`gazette ${command}: ${(error as Error).message}\n\n${usage}`);
-    return 1;
-  }
-  if (parsed.values['help'] === true) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseBuildArgs(argv, io, {
+    name: `gazette ${command}`,
+    help: usage,
+    extra: command === 'build' ? { watch: { type: 'boolean' }, jobs: { type: 'string' } } : { jobs: { type: 'string' } },
+  });
+  if (typeof parsed === 'number') return parsed;
   if (parsed.values['watch'] === true) return watchBuild(parsed.args, typeof parsed.values['now'] === 'string', io);
   const site = await loadAndReport(parsed.args, io);
   if (site === undefined) return 1;

@@ -1,14 +1,13 @@
 // `gazette check`: validate content/ and print every problem with its file, line and column.
 
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createFileContentCache, loadContent, type FileContentCache } from '../content/load.ts';
 import { formatMessages, hasErrors } from '../content/messages.ts';
 import { loadPartners } from '../delivery/partners.ts';
 import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
 import type { ContentMessage, ContentSet, GazetteDocument } from '../content/model.ts';
 import { readPublishedIndex } from './publishedIndex.ts';
-import { didYouMean } from '../content/suggest.ts';
+import { parseCommand } from './args.ts';
 
 const help = `Usage: gazette check [options]
 
@@ -34,33 +33,19 @@ export interface CheckIo {
 }
 
 export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
-  let values: { content: string; cache: string; 'no-cache': boolean; now?: string; data: string; help: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        content: { type: 'string', default: 'content' },
-        cache: { type: 'string', default: '.gazette/cache' },
-        'no-cache': { type: 'boolean', default: false },
-        now: { type: 'string' },
-        data: { type: 'string', default: '.gazette' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (error) {
-    const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
-    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), ['content', 'cache', 'no-cache', 'now', 'data', 'help']);
-    io.stderr.write(
-      `gazette check: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
-    );
-    return 1;
-  }
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette check',
+    help,
+    options: {
+      content: { type: 'string', default: 'content' },
+      cache: { type: 'string', default: '.gazette/cache' },
+      'no-cache': { type: 'boolean', default: false },
+      now: { type: 'string' },
+      data: { type: 'string', default: '.gazette' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const now = values.now === undefined ? io.now?.() : new Date(values.now);
   if (now !== undefined && Number.isNaN(now.getTime())) {
     io.stderr.write(`gazette check: --now "${values.now}" is not an ISO 8601 date-time. Write it like 2010-06-01T09:00:00+08:00.\n`);

@@ -2,7 +2,6 @@
 
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientsFromEnv } from '../aws/env.ts';
 import { parseYaml } from '../content/frontmatter.ts';
@@ -14,6 +13,7 @@ import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
 import { type DeliveryClock, redrive, sendPendingDeliveries } from '../delivery/send.ts';
 import type { DeliveryJob, DeliveryStore } from '../delivery/store.ts';
+import { parseCommand } from './args.ts';
 import type { CliIo } from './io.ts';
 import { parseStoreSet, startLocalStores, type StoreSet, STORES_USAGE } from './localStores.ts';
 
@@ -48,34 +48,24 @@ export interface DeliveriesDeps {
 }
 
 export async function runDeliveries(argv: string[], io: CliIo, deps: DeliveriesDeps = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        partner: { type: 'string' },
-        failed: { type: 'boolean', default: false },
-        wait: { type: 'boolean', default: false },
-        content: { type: 'string', default: 'content' },
-        data: { type: 'string', default: '.gazette' },
-        stores: { type: 'string' },
-        target: { type: 'string' },
-        table: { type: 'string' },
-        'notify-queue': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`gazette deliveries: ${(error as Error).message}\n\n${help}`);
-    return 1;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette deliveries',
+    help,
+    positionals: true,
+    options: {
+      partner: { type: 'string' },
+      failed: { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      content: { type: 'string', default: 'content' },
+      data: { type: 'string', default: '.gazette' },
+      stores: { type: 'string' },
+      target: { type: 'string' },
+      table: { type: 'string' },
+      'notify-queue': { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
   let set: StoreSet;
   try {
     set = parseStoreSet(values.stores);

@@ -4,11 +4,10 @@
 
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
-import { didYouMean } from '../content/suggest.ts';
 import { type Bag, baggingDate, depositName, issueDeposit, issuePdfRef, openBag, publishedArticles, verifyBag, zipBag } from '../deposit/index.ts';
 import type { RecordStore, ObjectStore } from '../store/ports.ts';
+import { parseCommand } from './args.ts';
 import type { CliIo } from './io.ts';
 import { startLocalStores } from './localStores.ts';
 
@@ -35,42 +34,26 @@ Examples: gazette deposit 2010-05 --zip
           gazette deposit --verify deposits/gazette-2010-05-deposit.zip
 `;
 
-const options = ['out', 'zip', 'content', 'data', 'verify', 'help'];
-
 export interface DepositDeps {
   /** The stores to read; by default the embedded ones under --data. */
   stores?: { objects: ObjectStore; records: RecordStore };
 }
 
 export async function runDeposit(argv: string[], io: CliIo, deps: DepositDeps = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', default: 'deposits' },
-        zip: { type: 'boolean', default: false },
-        content: { type: 'string', default: 'content' },
-        data: { type: 'string', default: '.gazette' },
-        verify: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
-    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);
-    io.stderr.write(
-      `gazette deposit: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
-    );
-    return 1;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette deposit',
+    help,
+    positionals: true,
+    options: {
+      out: { type: 'string', default: 'deposits' },
+      zip: { type: 'boolean', default: false },
+      content: { type: 'string', default: 'content' },
+      data: { type: 'string', default: '.gazette' },
+      verify: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
   if (values.verify !== undefined) {
     if (positionals.length > 0) {
       io.stderr.write(`gazette deposit: --verify checks a bag; give no issue with it (got ${positionals.join(' ')}).\n`);

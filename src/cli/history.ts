@@ -2,9 +2,8 @@
 // version, digest, and the git commit and author when they were known.
 
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { didYouMean } from '../content/suggest.ts';
 import type { DocumentRecord } from '../store/ports.ts';
+import { parseCommand } from './args.ts';
 import type { CliIo } from './io.ts';
 import { parseStoreSet, startLocalStores, STORES_USAGE } from './localStores.ts';
 
@@ -44,34 +43,18 @@ export interface HistoryDeps {
   records?: HistoryRecords;
 }
 
-const options = ['data', 'stores', 'help'];
-
 export async function runHistory(argv: string[], io: CliIo, deps: HistoryDeps = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        data: { type: 'string', default: '.gazette' },
-        stores: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
-    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);
-    io.stderr.write(
-      `gazette history: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
-    );
-    return 1;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette history',
+    help,
+    positionals: true,
+    options: {
+      data: { type: 'string', default: '.gazette' },
+      stores: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
   const [id, ...extra] = positionals;
   if (id === undefined || extra.length > 0) {
     io.stderr.write(

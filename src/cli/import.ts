@@ -4,13 +4,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
 import { formatMessages, hasErrors } from '../content/messages.ts';
 import { idPattern, slugPattern } from '../content/ids.ts';
 import { ContentFactsError, readContentFacts } from '../import/contentFacts.ts';
 import { planImport, type Finding, type ImportOptions } from '../import/importDocx.ts';
 import { DocxError } from '../import/readDocx.ts';
+import { parseCommand } from './args.ts';
 
 const help = `Usage: gazette import <file.docx> --issue YYYY/NN [options]
 
@@ -45,44 +45,34 @@ export interface ImportIo {
 class UsageError extends Error {}
 
 export async function runImport(argv: string[], io: ImportIo): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        issue: { type: 'string' },
-        content: { type: 'string', default: 'content' },
-        id: { type: 'string' },
-        slug: { type: 'string' },
-        department: { type: 'string' },
-        section: { type: 'string' },
-        category: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        now: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    io.stderr.write(`gazette import: ${(error as Error).message.replace(/\.?$/, '.')}\n\n${help}`);
-    return 1;
-  }
-  if (values['help'] === true) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette import',
+    help,
+    positionals: true,
+    options: {
+      issue: { type: 'string' },
+      content: { type: 'string', default: 'content' },
+      id: { type: 'string' },
+      slug: { type: 'string' },
+      department: { type: 'string' },
+      section: { type: 'string' },
+      category: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      now: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const source = positionals[0];
   try {
     if (positionals.length !== 1 || source === undefined)
       throw new UsageError(positionals.length === 0 ? 'name the Word file to import.' : `import one file at a time (got ${positionals.length}).`);
-    const issue = /^(\d{4})\/(\d{1,2})$/.exec((values['issue'] as string | undefined) ?? '');
+    const issue = /^(\d{4})\/(\d{1,2})$/.exec(values.issue ?? '');
     if (issue === null)
       throw new UsageError(
         values['issue'] === undefined
           ? 'say which issue the article appears in: --issue 2010/06.'
-          : `--issue "${values['issue'] as string}" is not written YYYY/NN, e.g. 2010/06.`,
+          : `--issue "${values['issue']}" is not written YYYY/NN, e.g. 2010/06.`,
       );
     const options: ImportOptions = {};
     for (const key of ['id', 'slug', 'department', 'section', 'category'] as const) if (typeof values[key] === 'string') options[key] = values[key];
@@ -94,7 +84,7 @@ export async function runImport(argv: string[], io: ImportIo): Promise<number> {
     if (now !== undefined && Number.isNaN(now.getTime()))
       throw new UsageError(`--now "${values['now'] as string}" is not an ISO 8601 date-time, e.g. 2010-06-01T09:00:00+08:00.`);
 
-    const root = resolve(io.cwd, values['content'] as string);
+    const root = resolve(io.cwd, values['content']);
     const shownRoot = relative(io.cwd, root).replace(/\\/g, '/') || '.';
     const sourcePath = resolve(io.cwd, source);
     let bytes: Buffer;

@@ -6,7 +6,6 @@ import { execFile } from 'node:child_process';
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
 import { type ContentFiles, createFileContentCache, type DocumentMemo, type FileContentCache } from '../content/load.ts';
 import { formatMessages, hasErrors } from '../content/messages.ts';
@@ -24,6 +23,7 @@ import { type LocalStores, parseStoreSet, type StoreSet } from './localStores.ts
 import { progressReporter } from './progress.ts';
 import { buildWithSnapshot, type SnapshotKeeper } from './snapshotFile.ts';
 import { writePublishedIndex } from './publishedIndex.ts';
+import { parseCommand } from './args.ts';
 
 /** What a local build may keep between builds of one process; a one-shot run keeps nothing. */
 export interface LocalSession {
@@ -49,13 +49,19 @@ export interface BuildArgs {
   stores: StoreSet;
 }
 
-/** Parse the options shared by build and preview; undefined after printing a usage error. */
-export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, { type: 'string' | 'boolean' }> = {}) {
-  const parsed = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    allowNegative: true,
+/**
+ * Parse the options shared by build, release and preview (plus the command's `extra` ones): the
+ * arguments and the options as given, or the exit code once it has printed the help or a usage error.
+ */
+export function parseBuildArgs(
+  argv: string[],
+  io: CliIo,
+  command: { name: string; help: string; extra?: Record<string, { type: 'string' | 'boolean' }> },
+): { args: BuildArgs; values: Record<string, string | boolean | undefined> } | number {
+  const parsed = parseCommand(argv, io, {
+    name: command.name,
+    help: command.help,
+    negatives: true,
     options: {
       content: { type: 'string', default: 'content' },
       data: { type: 'string', default: '.gazette' },
@@ -64,11 +70,21 @@ export function parseBuildArgs(argv: string[], io: CliIo, extra: Record<string, 
       now: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       pdf: { type: 'boolean', default: true },
-      help: { type: 'boolean', short: 'h', default: false },
-      ...extra,
+      ...command.extra,
     },
   });
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (typeof parsed === 'number') return parsed;
+  try {
+    return buildArgs(parsed.values, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${command.name}: ${error.message}\n\n${command.help}`);
+    return 1;
+  }
+}
+
+function buildArgs(given: object, io: CliIo): { args: BuildArgs; values: Record<string, string | boolean | undefined> } {
+  const values = given as Record<string, string | boolean | undefined>;
   let now = io.now();
   if (typeof values['now'] === 'string') {
     now = new Date(values['now']);

@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { parseYaml, splitFrontMatter } from '../content/frontmatter.ts';
 import { idPattern, slugPattern } from '../content/ids.ts';
 import { DEFAULT_UTC_OFFSET, localDate, utcOffsetPattern } from '../content/siteSettings.ts';
+import { parseCommand } from './args.ts';
 
 const kinds = ['issue', 'article', 'release', 'conference'] as const;
 type Kind = (typeof kinds)[number];
@@ -42,24 +42,21 @@ interface IssueInfo {
 }
 
 export async function runNew(argv: string[], io: NewIo, now: Date): Promise<number> {
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette new',
+    help,
+    positionals: true,
+    options: {
+      content: { type: 'string', default: 'content' },
+      year: { type: 'string' },
+      issue: { type: 'string' },
+      slug: { type: 'string' },
+      title: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        content: { type: 'string', default: 'content' },
-        year: { type: 'string' },
-        issue: { type: 'string' },
-        slug: { type: 'string' },
-        title: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      io.stdout.write(help);
-      return 0;
-    }
     const kind = positionals[0];
     if (positionals.length !== 1 || !kinds.includes(kind as Kind)) {
       throw new UsageError(`say what to create: one of ${kinds.join(', ')}${kind === undefined ? '' : ` (not "${positionals.join(' ')}")`}.`);
@@ -78,8 +75,8 @@ export async function runNew(argv: string[], io: NewIo, now: Date): Promise<numb
     io.stdout.write(`Created ${relative(io.cwd, file)}\nEdit it, then run \`gazette check\`.\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`gazette new: ${(error as Error).message}\n\n${help}`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`gazette new: ${error.message}\n\n${help}`);
       return 1;
     }
     if (error instanceof ScaffoldError) {

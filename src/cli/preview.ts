@@ -31,17 +31,12 @@ ${STORES_USAGE}
 `;
 
 export async function runPreview(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseBuildArgs(argv, io, { port: { type: 'string' }, build: { type: 'boolean' }, watch: { type: 'boolean' } });
-  } catch (error) {
-    io.stderr.write(`gazette preview: ${(error as Error).message}\n\n${help}`);
-    return 1;
-  }
-  if (parsed.values['help'] === true) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseBuildArgs(argv, io, {
+    name: 'gazette preview',
+    help,
+    extra: { port: { type: 'string' }, build: { type: 'boolean' }, watch: { type: 'boolean' } },
+  });
+  if (typeof parsed === 'number') return parsed;
   const port = Number(parsed.values['port'] ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.stderr.write(`gazette preview: --port "${String(parsed.values['port'])}" is not a port number (0–65535).\n`);

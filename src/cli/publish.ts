@@ -4,13 +4,13 @@
 
 import { execFileSync } from 'node:child_process';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { clientsFromEnv } from '../aws/env.ts';
 import { SOURCE_PREFIX } from '../aws/publishFromSource.ts';
 import { uploadSources } from '../aws/uploadSources.ts';
 import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import { createS3ObjectStore } from '../store/s3.ts';
+import { parseCommand } from './args.ts';
 import type { CliIo } from './io.ts';
 
 const help = `Usage: gazette publish --target aws [options]
@@ -33,30 +33,20 @@ AWS credentials and region come from the environment (e.g. aws-actions/configure
 `;
 
 export async function runPublish(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { target?: string; bucket?: string; content: string; commit?: string; author?: string; 'dry-run': boolean; help: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        target: { type: 'string' },
-        bucket: { type: 'string' },
-        content: { type: 'string', default: 'content' },
-        commit: { type: 'string' },
-        author: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (error) {
-    io.stderr.write(`gazette publish: ${(error as Error).message}\n\n${help}`);
-    return 1;
-  }
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette publish',
+    help,
+    options: {
+      target: { type: 'string' },
+      bucket: { type: 'string' },
+      content: { type: 'string', default: 'content' },
+      commit: { type: 'string' },
+      author: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.target !== 'aws') {
     const got = values.target === undefined ? 'no --target was given' : `--target "${values.target}" is not a target`;
     io.stderr.write(`gazette publish: ${got}. Use --target aws to publish to the AWS deployment, or \`gazette build\` to build locally.\n`);

@@ -2,13 +2,12 @@
 // released), and how many documents are published or withdrawn.
 
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { GazetteDocument } from '../content/model.ts';
-import { didYouMean } from '../content/suggest.ts';
 import type { DocumentRecord, RecordStore } from '../store/ports.ts';
 import { table } from './history.ts';
+import { parseCommand } from './args.ts';
 import type { CliIo } from './io.ts';
 import { parseStoreSet, startLocalStores, STORES_USAGE } from './localStores.ts';
 
@@ -31,35 +30,19 @@ export interface StatusDeps {
   records?: Pick<RecordStore, 'listDocuments'>;
 }
 
-const options = ['content', 'data', 'stores', 'now', 'help'];
-
 export async function runStatus(argv: string[], io: CliIo, deps: StatusDeps = {}): Promise<number> {
-  let values: { content: string; data: string; stores?: string; now?: string; help: boolean };
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        content: { type: 'string', default: 'content' },
-        data: { type: 'string', default: '.gazette' },
-        stores: { type: 'string' },
-        now: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (error) {
-    const unknown = /Unknown option '(--?[\w-]+)'/.exec((error as Error).message)?.[1];
-    const hint = unknown === undefined ? undefined : didYouMean(unknown.replace(/^-+/, ''), options);
-    io.stderr.write(
-      `gazette status: ${(error as Error).message.replace(/\.?$/, '.')}${hint === undefined ? '' : ` ${hint.replace(/`(.+)`/, '`--$1`')}`}\n\n${help}`,
-    );
-    return 1;
-  }
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette status',
+    help,
+    options: {
+      content: { type: 'string', default: 'content' },
+      data: { type: 'string', default: '.gazette' },
+      stores: { type: 'string' },
+      now: { type: 'string' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   let stores;
   try {
     stores = parseStoreSet(values.stores);

@@ -4,7 +4,6 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { KEYS_PATH, type Manifest } from '../manifest/manifest.ts';
 import { type JwkSet, parseKeySet } from '../manifest/signing.ts';
 import {
@@ -17,6 +16,7 @@ import {
   type VerifyOptions,
   type VerifyReport,
 } from '../manifest/verify.ts';
+import { parseCommand } from './args.ts';
 import type { CliIo } from './io.ts';
 
 const help = `Usage: gazette verify <FOLDER|URL|FILE> [options]
@@ -46,29 +46,19 @@ Examples: gazette verify http://localhost:4000/
 `;
 
 export async function runVerify(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        origin: { type: 'string' },
-        keys: { type: 'string' },
-        'min-sequence': { type: 'string' },
-        'unsigned-ok': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`gazette verify: ${(error as Error).message}\n\n${help}`);
-    return 1;
-  }
+  const parsed = parseCommand(argv, io, {
+    name: 'gazette verify',
+    help,
+    positionals: true,
+    options: {
+      origin: { type: 'string' },
+      keys: { type: 'string' },
+      'min-sequence': { type: 'string' },
+      'unsigned-ok': { type: 'boolean', default: false },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
   if (positionals.length !== 1) {
     io.stderr.write(`gazette verify: name one copy to check (a folder, a URL or a file); got ${positionals.length}.\n\n${help}`);
     return 1;
