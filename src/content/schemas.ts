@@ -370,7 +370,7 @@ const fieldLabels: Record<string, string> = {
   section: '栏目',
   number: '期号',
   totalNumber: '总期号',
-  validity: '时效',
+  validity: '有效性',
   title: '标题',
   status: '状态',
   withdrawnReason: '撤回原因',
