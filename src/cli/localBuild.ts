@@ -149,6 +149,7 @@ export async function publishLocally(
   args: BuildArgs,
   io: CliIo,
   session?: LocalSession,
+  options: PublishOptions = {},
 ): Promise<number> {
   const started = performance.now();
   let signingKey: SigningKey | undefined;
@@ -187,14 +188,22 @@ export async function publishLocally(
   }
   await writePublishedIndex(args.data, summary.published);
   // Partners hear of the change after the feeds are written; retries wait for `gazette deliveries send`.
-  const notified = await notifyPartners({
-    store: stores.deliveries,
-    partners,
-    changedFeeds: summary.changedFeeds,
-    secrets: environmentSecrets(process.env),
-    clock: { now: io.now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) },
-    mode: 'local',
-  });
+  const notify = async (): Promise<string> => {
+    const { deliveries } = await notifyPartners({
+      store: stores.deliveries,
+      partners,
+      changedFeeds: summary.changedFeeds,
+      secrets: environmentSecrets(process.env),
+      clock: { now: io.now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) },
+      mode: 'local',
+    });
+    if (summary.deliveriesQueued === 0 && deliveries.attempts === 0) return '';
+    return (
+      `Partners: ${summary.deliveriesQueued} deliveries queued; ${deliveries.delivered} delivered, ${deliveries.pending} waiting for a retry, ${deliveries.dead} dead` +
+      (deliveries.pending > 0 ? ' (see `gazette deliveries`).\n' : '.\n')
+    );
+  };
+  const partnersLine = options.notifyLater === undefined ? await notify() : undefined;
   if (args.out !== undefined) {
     const count = await mirrorSite(stores.objects, args.out, stores.kind === 'embedded' ? stores.objectsRoot : undefined);
     io.stdout.write(`Wrote ${count} files to ${relative(io.cwd, args.out) || '.'}\n`);
@@ -212,14 +221,17 @@ export async function publishLocally(
       (args.jobs > 1 ? `; document jobs in ${args.jobs} worker processes.\n` : '.\n'),
   );
   if (summary.manifest !== undefined) io.stdout.write(manifestLine(summary.manifest));
-  const { deliveries } = notified;
-  if (summary.deliveriesQueued > 0 || deliveries.attempts > 0) {
-    io.stdout.write(
-      `Partners: ${summary.deliveriesQueued} deliveries queued; ${deliveries.delivered} delivered, ${deliveries.pending} waiting for a retry, ${deliveries.dead} dead` +
-        (deliveries.pending > 0 ? ' (see `gazette deliveries`).\n' : '.\n'),
-    );
-  }
+  if (partnersLine !== undefined) io.stdout.write(partnersLine);
+  else options.notifyLater?.(async () => void io.stdout.write(await notify()));
   return 0;
+}
+
+export interface PublishOptions {
+  /**
+   * Take the sending of the partners' deliveries (already recorded in the outbox) to run it later,
+   * instead of before publishLocally returns: `gazette preview --build` serves the site first.
+   */
+  notifyLater?: (notify: () => Promise<void>) => void;
 }
 
 /** The build's line about the signed manifest; an unsigned one says how to sign. */

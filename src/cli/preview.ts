@@ -62,7 +62,9 @@ export async function runPreview(argv: string[], io: CliIo): Promise<number> {
       // Content errors do not stop watch mode: the editor fixes the file and the next save builds.
       watch = await watchAndPublish({ args: parsed.args, stores, io, now: () => fixed ?? io.now(), releases: fixed === undefined });
     }
-    if (content !== undefined && (await publishLocally(content, stores, parsed.args, io)) !== 0) {
+    // The partners are told once the site is served: their deliveries are in the outbox already.
+    let notify: (() => Promise<void>) | undefined;
+    if (content !== undefined && (await publishLocally(content, stores, parsed.args, io, undefined, { notifyLater: (send) => (notify = send) })) !== 0) {
       await stop();
       return 1;
     }
@@ -71,10 +73,15 @@ export async function runPreview(argv: string[], io: CliIo): Promise<number> {
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     io.stdout.write(`Serving the site at http://localhost:${actualPort}/  (Ctrl+C to stop)\n`);
+    const notified = notify?.().catch((error: unknown) => {
+      io.stderr.write(
+        `gazette preview: the partners could not be notified: ${(error as Error).message}. Their deliveries stay in the outbox: run \`gazette deliveries send\`.\n`,
+      );
+    });
     await new Promise<void>((resolveStop) => {
       const shutdown = () => {
         releases?.cancel();
-        server.close(() => resolveStop());
+        server.close(() => void Promise.resolve(notified).then(() => resolveStop()));
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
