@@ -60,20 +60,28 @@ export const derivedOutputs: DerivedOutput<unknown>[] = [
   ...sitemapOutputs,
 ];
 
-/** The artifacts of every derived output, by wave; `changes` undefined means all pages. */
+/**
+ * The artifacts of every derived output, one batch per wave, lowest first (the outputs of a wave
+ * together); `changes` undefined means all pages.
+ */
 export async function* derivedArtifacts(
   input: DerivedInput,
   changes?: { documents: readonly Change[]; issues: readonly IssueRecord[] },
   /** Called as each output starts rendering (for progress and timings). */
-  onOutput?: (name: string) => void,
-): AsyncGenerator<{ wave: number; name: string; artifacts: Artifact[] }> {
+  onOutput?: (name: string, wave: number) => void,
+): AsyncGenerator<{ wave: number; artifacts: Artifact[] }> {
   const outputs = [...derivedOutputs].sort((a, b) => a.wave - b.wave);
+  let batch: { wave: number; artifacts: Artifact[] } | undefined;
   for (const output of outputs) {
-    onOutput?.(output.name);
+    if (batch !== undefined && batch.wave !== output.wave) {
+      yield batch;
+      batch = undefined;
+    }
+    batch ??= { wave: output.wave, artifacts: [] };
+    onOutput?.(output.name, output.wave);
     const pages = changes === undefined ? output.all(input) : output.affected(input, changes.documents, changes.issues);
     const unique = new Map(pages.map((page) => [output.id(page), page]));
-    const artifacts: Artifact[] = [];
-    for (const page of unique.values()) artifacts.push(...(await output.render(input, page)));
-    yield { wave: output.wave, name: output.name, artifacts };
+    for (const page of unique.values()) batch.artifacts.push(...(await output.render(input, page)));
   }
+  if (batch !== undefined) yield batch;
 }

@@ -1,5 +1,8 @@
-// Writing artifacts to the bucket, for every stage of a build: immutable document files, listing
-// waves that must be linkable before the next wave links them, and the derived outputs.
+// Writing artifacts to the bucket, the one place a build schedules its writes: `writeArtifacts`
+// for a stage that writes a batch and waits (document files, issue pages), `startWrites` for
+// writes that go on while the build renders, and `waveWriter` for pages that link each other
+// (listings and derived outputs), written wave by wave so that nothing is written before a page
+// it links to.
 
 import { mapLimit } from '../concurrency.ts';
 import type { Artifact } from '../outputs.ts';
@@ -113,6 +116,58 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
       (error: unknown) => new WriteFailure(error),
     );
   return { linkable: settled(Promise.all(ready.map((item) => item.promise))), done: settled(done) };
+}
+
+/**
+ * Waves of writes, for pages that link each other (listings and derived outputs). A wave's writes
+ * start once every object the wave before creates is written, so a crash between two writes never
+ * leaves a reachable link to a page not yet written; and after `beforeWave` (the lease check). A
+ * wave waits only for the pages the one before creates: replacing a page that is there breaks no
+ * link, so those writes go on beside the next wave's, and the caller renders the next wave while
+ * they run. Every method that throws first waits for every write in flight, so none is left
+ * running past the build.
+ */
+export interface WaveWriter {
+  /** Write a wave once the wave before is linkable; throws the first failure of the waves before. */
+  write(artifacts: Artifact[]): Promise<void>;
+  /** Every object of the waves started so far may be linked to; throws their first failure. */
+  linkable(): Promise<void>;
+  /** Every write has finished; throws the first failure. */
+  finish(): Promise<void>;
+  /** Every write has finished, failed or not: before passing on a failure from elsewhere. */
+  drain(): Promise<void>;
+}
+
+export function waveWriter(objects: ObjectStore, options: WriteOptions & { beforeWave?: () => Promise<void> }): WaveWriter {
+  const inFlight: Promise<WriteFailure | undefined>[] = [];
+  let previous: WritesInFlight | undefined;
+  const drain = async () => {
+    await Promise.all(inFlight);
+  };
+  const linkable = async () => {
+    const failure = await previous?.linkable;
+    if (failure === undefined) return;
+    await drain();
+    throw failure.error;
+  };
+  return {
+    async write(artifacts) {
+      await linkable();
+      try {
+        await options.beforeWave?.();
+      } catch (error) {
+        await drain();
+        throw error;
+      }
+      previous = startWrites(objects, artifacts, options);
+      inFlight.push(previous.done);
+    },
+    linkable,
+    async finish() {
+      for (const outcome of await Promise.all(inFlight)) if (outcome !== undefined) throw outcome.error;
+    },
+    drain,
+  };
 }
 
 export function artifactRef(artifact: Artifact): ArtifactRef {
