@@ -11,12 +11,11 @@ import type { Column, ContentSet, GazetteDocument } from '../content/model.ts';
 import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { type Artifact, artifact } from '../outputs.ts';
 import { versionPath } from '../render/html/index.ts';
-import type { Change } from '../publish/indexPages.ts';
 import { documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import type { ArtifactRef, DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { columnsOf } from './columns.ts';
 // Types only: outputs.ts imports this module to register it.
-import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 
 export const API_PATH = '/api/v1/';
 /** Newest items on a listing's head; the rest are on its per-year pages. */

@@ -6,7 +6,7 @@
 
 import type { SiteConfig } from '../content/model.ts';
 import type { Artifact } from '../outputs.ts';
-import { monthOf, newestFirst, type Change } from '../publish/indexPages.ts';
+import { monthOf, newestFirst } from './listings.ts';
 import { pageArtifact } from '../render/html/page.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import { catalogueFacetPage, catalogueIndexPage, catalogueMonthPage } from '../../templates/catalogue.tsx';
@@ -20,7 +20,7 @@ import {
   facetPath,
   type FacetValue,
 } from './cataloguePaths.ts';
-import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 
 /** Entries on a facet's head page; the rest are on its month pages. */
 export const CATALOGUE_HEAD_SIZE = 20;

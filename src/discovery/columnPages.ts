@@ -16,7 +16,6 @@ import type { RenderContext } from '../render/html/context.ts';
 import { markdownToHast } from '../render/markdown.ts';
 import { pageArtifact } from '../render/html/page.ts';
 import { shiftHeadings } from '../render/shiftHeadings.ts';
-import type { Change } from '../publish/indexPages.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import {
   COLUMN_HEAD_SIZE,
@@ -29,7 +28,7 @@ import {
   type FeedLink,
 } from '../../templates/columns.tsx';
 import { type ColumnFacts, columnTakes } from './columns.ts';
-import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 
 export type ColumnPage = { kind: 'index' } | { kind: 'head'; column: string } | { kind: 'month'; column: string; month: string };
 

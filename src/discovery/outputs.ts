@@ -1,14 +1,19 @@
-// Outputs derived from the published records after the listings: the disclosure catalogue,
-// statistics, special columns, permalinks, sitemaps, the JSON API and the search index.
-// Each is a table of pages, like the listings: all of them for a full build, and only those a
-// change touches otherwise. The build writes them wave by wave (a page links only to pages of
-// earlier waves, to documents, or to the listings), skipping objects whose bytes are unchanged.
-
+// The table of pages derived from the published records, in the order they are written: the
+// listings (home, archives, press head and month pages), then the disclosure catalogue,
+// statistics, special columns, permalinks, the JSON API, the search index and the sitemaps.
+// Each output is a table of pages: all of them for a full build, and only those a change touches
+// otherwise. Each declares its wave; the build writes them wave by wave (src/publish/derivedStage.ts),
+// skipping objects whose bytes are unchanged, so that a page is written only after the pages it
+// links to: a page links only to pages of earlier waves, to documents and issues, and (in every
+// page's navigation) to the listings, which come first. The waves, lowest first:
+//   0–2     listings: year, month and not-found pages; the archives; the home page (listings.ts)
+//   3       permalinks           10–13  catalogue and statistics      20–22  special columns
+//   40–42   JSON API             89     search                        90–91  sitemaps, robots.txt
 import type { ContentSet } from '../content/model.ts';
 import type { Artifact } from '../outputs.ts';
 import type { RenderContext } from '../render/html/context.ts';
-import type { Change } from '../publish/indexPages.ts';
 import type { DocumentRecord, IssueRecord, ObjectStore } from '../store/ports.ts';
+import { listingOutputs } from './listings.ts';
 import { searchOutput } from './search.ts';
 import { apiOutputs } from './api.ts';
 import { catalogueOutputs } from './catalogue.ts';
@@ -31,9 +36,15 @@ export interface DerivedInput {
   objects?: ObjectStore;
 }
 
+/** A document the build committed: its record before (none: new) and after (none: gone). */
+export interface Change {
+  before?: DocumentRecord;
+  after?: DocumentRecord;
+}
+
 export interface DerivedOutput<P = unknown> {
   name: string;
-  /** Write order: lower first. */
+  /** Write order: lower first; outputs of one wave are written together. */
   wave: number;
   /** Every page, for a full build (a new template, site.yaml, column or calendar). */
   all(input: DerivedInput): P[];
@@ -51,6 +62,7 @@ export function defineOutput<P>(output: DerivedOutput<P>): DerivedOutput<unknown
 
 /** Every derived output: each module adds its `defineOutput(...)` here. */
 export const derivedOutputs: DerivedOutput<unknown>[] = [
+  ...listingOutputs,
   searchOutput,
   ...apiOutputs,
   ...catalogueOutputs,

@@ -5,11 +5,10 @@
 // their release changes them; withdrawn ones keep theirs (it leads to the withdrawal notice).
 
 import type { Artifact } from '../outputs.ts';
-import type { Change } from '../publish/indexPages.ts';
 import { pageArtifact } from '../render/html/page.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { docNumberPage, issueCitationPage, type IssuerGroup, PERMALINK_INDEX_PATH, permalinkIndexPage } from '../../templates/permalink.tsx';
-import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 import { docNumberKey, issueCitationKey } from './permalinkRules.js';
 
 export { docNumberKey, issueCitationKey, PERMALINK_INDEX_PATH };
@@ -118,8 +117,8 @@ function affectedPages(changes: readonly Change[], changedIssues: readonly Issue
 
 const output: DerivedOutput<PermalinkPage> = {
   name: 'permalinks',
-  // Links only documents and issues; the search page (wave 9) links the index.
-  wave: 2,
+  // Links only documents and issues, after the listings; the search page (wave 89) links the index.
+  wave: 3,
   all: allPages,
   affected: (_input, changes, changedIssues) => affectedPages(changes, changedIssues),
   id: (page) => (page.kind === 'index' ? 'index' : `${page.kind}:${page.key}`),

@@ -8,11 +8,10 @@
 
 import { mapLimit } from '../concurrency.ts';
 import { artifact, type Artifact } from '../outputs.ts';
-import type { Change } from '../publish/indexPages.ts';
 import { pageArtifact } from '../render/html/page.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { searchPage } from '../../templates/search.tsx';
-import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 import {
   buildSearchIndex,
   decodeShard,

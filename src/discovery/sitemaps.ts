@@ -7,7 +7,7 @@
 // content date (publication, correction, withdrawal) in the records, never the build clock.
 
 import { artifact, type Artifact } from '../outputs.ts';
-import { isPress, monthOf } from '../publish/indexPages.ts';
+import { isPress, monthOf } from './listings.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import { pressMonthPath } from '../../templates/press.tsx';
 import { columnTakes } from './columns.ts';

@@ -5,7 +5,7 @@
 
 import type { Artifact } from '../outputs.ts';
 import { artifact } from '../outputs.ts';
-import { monthOf, type Change } from '../publish/indexPages.ts';
+import { monthOf } from './listings.ts';
 import { pageArtifact } from '../render/html/page.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { statisticsIndexPage, statisticsMonthPage, statisticsReportPage, statisticsYearPage } from '../../templates/stats.tsx';
@@ -18,7 +18,7 @@ import {
   statisticsReportPath,
   statisticsYearPath,
 } from './cataloguePaths.ts';
-import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 import {
   annualReportFigures,
   type AnnualReportFigures,

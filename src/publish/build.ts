@@ -22,7 +22,6 @@ import type { BucketMemory } from './bucketMemory.ts';
 import { holdsNothing, markPending, newBuildId, readBuildState, writeBuildState } from './buildState.ts';
 import { type JobSettings, type JobsResult, outcomeOf, runDocumentJobs, runScheduledJobs } from './documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from './finalize.ts';
-import type { IndexPage } from './indexPages.ts';
 import { acquireLease, type HeldLease, type LeaseClock, type LeaseOptions } from './lease.ts';
 import type { PublishedState } from './plan.ts';
 import { type DocumentJob, planJobs } from './planJobs.ts';
@@ -69,7 +68,6 @@ export interface SiteRenderer {
   erratumPage(erratum: ErratumPageData): Artifact;
   /** The issue's page, then its PDF (unless `pdf: false`: an issue PDF, once out, is kept). */
   issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: boolean; errata?: PageLink[] }): Promise<Artifact[]>;
-  indexPage(page: IndexPage, state: PublishedState): Artifact;
   close(): Promise<void>;
 }
 

@@ -22,9 +22,10 @@ import type { DocumentRecord, IssueRecord, ObjectStore, RecordStore, ScheduledRe
 import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
 import { type BuildState, clearPendingBuilds, type PendingMark, type PendingSeen, readPendingBuilds, writeBuildState } from './buildState.ts';
+import { newestFirst } from '../discovery/listings.ts';
+import type { Change } from '../discovery/outputs.ts';
 import { writeDerivedOutputs } from './derivedStage.ts';
 import { feedsStage } from './feedsStage.ts';
-import { type Change, affectedIndexPages, allIndexPages, newestFirst } from './indexPages.ts';
 import { writeIssues } from './issuesStage.ts';
 import type { HeldLease, LeaseClock, LeaseOptions } from './lease.ts';
 import { type PublishedState, issueKey } from './plan.ts';
@@ -135,9 +136,6 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
         writing,
         lease,
         emit,
-        renderer,
-        state,
-        listingPages: incremental ? affectedIndexPages(changes, changedIssues) : allIndexPages(state.documents.values(), state.issues.values()),
         afterListings: startFeeds,
       });
     } catch (error) {

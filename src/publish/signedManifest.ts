@@ -28,7 +28,7 @@ import { versionPath } from '../render/html/index.ts';
 import { pageKey } from '../outputs.ts';
 import { type ObjectStore, PRIVATE_PREFIX, SITE_PREFIX } from '../store/ports.ts';
 import { sha256 } from './digest.ts';
-import type { Change } from './indexPages.ts';
+import type { Change } from '../discovery/outputs.ts';
 import type { PublishedState } from './plan.ts';
 
 /** Where the key of a build comes from: an environment variable locally, Secrets Manager on AWS. */

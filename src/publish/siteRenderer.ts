@@ -8,25 +8,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveContentLink } from '../content/links.ts';
 import type { ContentSet } from '../content/model.ts';
-import type { Artifact } from '../outputs.ts';
-import {
-  createRenderContext,
-  renderGazetteArchive,
-  renderGazetteYear,
-  renderHomePage,
-  renderIssuePage,
-  renderNotFoundPage,
-  renderPressIndex,
-  renderPressMonth,
-  renderErratumPage,
-  siteAssets,
-  type RenderContext,
-} from '../render/html/index.ts';
+import { createRenderContext, renderIssuePage, renderErratumPage, siteAssets, type RenderContext } from '../render/html/index.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import type { DocumentPageJob, SiteRenderer } from './build.ts';
 import { canonicalJson, sha256 } from './digest.ts';
-import type { IndexPage } from './indexPages.ts';
-import type { PublishedState } from './plan.ts';
 import { depositZipKey, issuePdfKey } from '../content/keys.ts';
 import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
@@ -95,7 +80,6 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       });
       return [page, await renderIssuePdfArtifact(env, issue, printed)];
     },
-    indexPage: (page, state) => renderIndexPage(ctx, page, state),
     async close() {
       await pool?.close();
     },
@@ -105,28 +89,6 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
 /** The context of a page that announces the feeds of its part of the site. */
 function withFeeds(ctx: RenderContext, context: PageFeedContext): RenderContext {
   return { ...ctx, feeds: alternateFeedLinks(ctx.site, context) };
-}
-
-function renderIndexPage(base: RenderContext, page: IndexPage, state: PublishedState): Artifact {
-  const section = page.kind === 'gazette-archive' || page.kind === 'gazette-year' ? 'gazette' : page.kind.startsWith('press') ? 'press' : undefined;
-  const ctx = withFeeds(base, section === undefined ? {} : { section });
-  const issues = [...state.issues.values()];
-  // Listings decide themselves how withdrawn documents show (month pages keep them, marked).
-  const documents = [...state.documents.values()].filter((record) => record.status !== 'scheduled');
-  switch (page.kind) {
-    case 'home':
-      return renderHomePage(ctx, issues, documents);
-    case 'gazette-archive':
-      return renderGazetteArchive(ctx, issues);
-    case 'gazette-year':
-      return renderGazetteYear(ctx, page.year, issues);
-    case 'press-index':
-      return renderPressIndex(ctx, documents);
-    case 'press-month':
-      return renderPressMonth(ctx, page.month, documents);
-    case 'not-found':
-      return renderNotFoundPage(ctx);
-  }
 }
 
 async function renderFingerprint(content: ContentSet, pdf: boolean): Promise<string> {

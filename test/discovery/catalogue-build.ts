@@ -10,7 +10,7 @@ import type { DerivedInput } from '../../src/discovery/outputs.ts';
 import { statisticsOutputs } from '../../src/discovery/stats.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
-import { newestFirst } from '../../src/publish/indexPages.ts';
+import { newestFirst } from '../../src/discovery/listings.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import type { TestStores } from '../helpers/stores.ts';
