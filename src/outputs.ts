@@ -73,6 +73,11 @@ export interface Artifact {
   body: Uint8Array;
   contentType: string;
   cacheControl: string;
+  /**
+   * SHA-256 (hex) of `body`, when its renderer hashed it already (a document's PDF, whose digest
+   * its page shows): a body that crossed from a worker thread is not hashed again.
+   */
+  sha256?: string;
 }
 
 // Page keys are built with the other object keys, in src/content/keys.ts.

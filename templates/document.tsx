@@ -2,14 +2,17 @@
 
 import type { Root as HastRoot } from 'hast';
 import type { ArticleDocument, GazetteDocument, GazetteIssue } from '../src/content/model.ts';
+import type { ArtifactRef } from '../src/content/records.ts';
+import { keyOfUrlPath, urlPathOfKey } from '../src/content/sitePath.ts';
+import { MANIFEST_PATH } from '../src/manifest/manifest.ts';
 import type { LinkResolver, RenderContext, Translation } from '../src/render/html/context.ts';
 import { conferenceSections } from './conference.tsx';
 import { chineseDate, issueLabel, issuePath, pubDate } from './format.ts';
 import type { Result } from './hast.ts';
 import { layout, type Crumb } from './layout.tsx';
 import { textFor } from './strings.ts';
-import { attachmentList, dateTime, fieldList, type Field } from './parts.tsx';
-import { absoluteUrl, breadcrumbJsonLd, documentJsonLd, modifiedTime, publishedTime } from './structuredData.ts';
+import { attachmentList, dateTime, fieldList, fileChecksums, type Field } from './parts.tsx';
+import { absoluteUrl, breadcrumbJsonLd, documentJsonLd, modifiedTime, publishedTime, type PublishedFile } from './structuredData.ts';
 
 export interface DocumentPageOptions {
   /** 索引号, allocated by the publish step. */
@@ -23,8 +26,13 @@ export interface DocumentPageOptions {
   /** Converts the body's Markdown, links already resolved. */
   renderBody: (markdown: string, resolveLink: LinkResolver) => HastRoot;
   resolveLink: LinkResolver;
-  /** Sizes in bytes of attachments, by their content-relative `file`. */
+  /** Sizes in bytes of attachments, by their content-relative `file` (default: from `files`). */
   attachmentSizes?: Record<string, number>;
+  /**
+   * The document's published files with their SHA-256 and size, as its record keeps them: the
+   * PDF (at `pdfUrl`), attachments and body images. Listed under 文件校验 and in the JSON-LD.
+   */
+  files?: ArtifactRef[];
   /** The version shown (1 for the first publish). */
   version?: number;
   /** Every published version, oldest first, each at its stable URL. */
@@ -286,12 +294,44 @@ function signature(doc: ArticleDocument, lang: string | undefined): Result {
   );
 }
 
+/**
+ * The document's files as its page lists them: its PDF edition, then attachments (with their
+ * titles) and body images, in the order given; nothing of a withdrawn document.
+ */
+function publishedFiles(doc: GazetteDocument, options: DocumentPageOptions): PublishedFile[] {
+  if (doc.status === 'withdrawn') return [];
+  const pdfKey = options.pdfUrl === undefined ? undefined : keyOfUrlPath(options.pdfUrl);
+  const own = new Map([...doc.attachments, ...(doc.assets ?? [])].map((file) => [keyOfUrlPath(file.urlPath), file]));
+  return (options.files ?? []).map((ref) => {
+    const file = own.get(ref.key);
+    return {
+      urlPath: file?.urlPath ?? urlPathOfKey(ref.key),
+      name: file?.name ?? (ref.key.split('/').at(-1) as string),
+      ...(file === undefined || file.title === file.name ? {} : { title: file.title }),
+      mediaType: ref.contentType,
+      size: ref.size,
+      sha256: ref.sha256,
+      ...(file === undefined && ref.key === pdfKey ? { edition: true } : {}),
+    };
+  });
+}
+
+/** Attachment sizes for the attachment list, from the files' record when not given. */
+function attachmentSizes(doc: GazetteDocument, files: PublishedFile[], given: Record<string, number> | undefined): Record<string, number> {
+  if (given !== undefined) return given;
+  const sizes = new Map(files.map((file) => [file.urlPath, file.size]));
+  return Object.fromEntries(
+    doc.attachments.flatMap((attachment) => (sizes.has(attachment.urlPath) ? [[attachment.file, sizes.get(attachment.urlPath) as number]] : [])),
+  );
+}
+
 /** The page of one document, as a hast root. */
 export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: DocumentPageOptions): HastRoot {
   // The chrome speaks the site's language; a document in another language says so itself.
   const lang = doc.lang === ctx.site.lang ? undefined : doc.lang;
   const withdrawn = doc.status === 'withdrawn';
   const version = options.version ?? 1;
+  const files = publishedFiles(doc, options);
   // A withdrawn document's text is no longer public: not in the body, nor in the description.
   const content: (Result | Result[] | undefined)[] = withdrawn
     ? [withdrawalNotice(doc)]
@@ -306,7 +346,8 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
           </div>
         ),
         doc.kind === 'article' ? signature(doc, lang) : undefined,
-        attachmentList(doc.attachments, options.attachmentSizes),
+        attachmentList(doc.attachments, attachmentSizes(doc, files, options.attachmentSizes)),
+        fileChecksums(files, absoluteUrl(ctx.site.baseUrl, `/${MANIFEST_PATH}`), doc.lang, lang),
       ];
   const main = (
     <article class={`document document-${doc.kind}${withdrawn ? ' document-withdrawn' : ''}`}>
@@ -350,6 +391,7 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
         urlPath,
         translations,
         ...(doc.kind === 'article' && options.issue !== undefined ? { issue: options.issue } : {}),
+        ...(files.length === 0 ? {} : { files }),
       }),
       breadcrumbJsonLd(ctx.site, [...trail, { label: title, href: urlPath }]),
     ],

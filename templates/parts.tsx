@@ -1,9 +1,11 @@
 // Pieces several pages share: dates, the disclosure block, attachments, document lists.
 
-import type { Attachment } from '../src/content/model.ts';
+import type { Attachment, Lang } from '../src/content/model.ts';
 import type { DocumentRecord } from '../src/content/records.ts';
 import { chineseDate, chineseMonth, fileMediaType, fileSize, fileTypeLabel, kindLabels } from './format.ts';
 import type { Result } from './hast.ts';
+import { textFor } from './strings.ts';
+import type { PublishedFile } from './structuredData.ts';
 
 /** A date readers see in Chinese (or as `format` writes it) and machines read from `datetime`. */
 export function dateTime(date: string, time?: string, format: (date: string) => string = chineseDate): Result {
@@ -52,6 +54,51 @@ export function attachmentList(attachments: Attachment[], sizes: Record<string, 
           );
         })}
       </ol>
+    </section>
+  );
+}
+
+/**
+ * 文件校验: each file a document publishes with its exact size and SHA-256, for a reader to check
+ * a download against (and the origin's signed manifest, which lists every file of the site). The
+ * digest is one unbroken word: the body's `overflow-wrap` breaks it on a narrow screen, and a
+ * double click selects all of it.
+ */
+export function fileChecksums(files: PublishedFile[], manifestUrl: string, lang: Lang, langAttribute: string | undefined): Result | undefined {
+  if (files.length === 0) return undefined;
+  const text = textFor(lang);
+  const { title, intro, pdf, bytes, details } = text.checksums;
+  const [before, manifest, after] = intro;
+  return (
+    <section class="file-checksums" aria-labelledby="file-checksums-title" lang={langAttribute}>
+      <h2 id="file-checksums-title">{title}</h2>
+      <p>
+        {before}
+        <a href={manifestUrl}>{manifest}</a>
+        {after}
+      </p>
+      <ul>
+        {files.map((file) => {
+          const what = file.edition === true ? pdf : file.title !== undefined && file.title !== file.name ? file.title : undefined;
+          const sizes = file.size < 1024 ? [bytes(file.size)] : [fileSize(file.size), bytes(file.size)];
+          return (
+            <li>
+              <p class="checksum-file">
+                <a href={file.urlPath} type={file.mediaType}>
+                  {file.name}
+                </a>
+                <span class="file-details">{details(what === undefined ? sizes : [what, ...sizes])}</span>
+              </p>
+              <p class="checksum">
+                {text.labelled('SHA-256')}
+                <code class="sha256" translate="no">
+                  {file.sha256}
+                </code>
+              </p>
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

@@ -24,6 +24,18 @@ export interface InterfaceText {
   listSeparator: string;
   /** The 索引号 / 发布机构 / 主题分类 / 发布日期 line the PDF prints above a title. */
   pdfMeta: { indexNumber: string; department: string; category: string; date: string };
+  /** The 文件校验 block of a document page: each file the document publishes, with its SHA-256. */
+  checksums: {
+    title: string;
+    /** The sentence on what the digests are for: the text before the link to the signed manifest, the link, the text after. */
+    intro: readonly [before: string, manifest: string, after: string];
+    /** The document's own PDF, beside its file name. */
+    pdf: string;
+    /** An exact size: `12,345 字节` / `12,345 bytes`. */
+    bytes: (size: number) => string;
+    /** The notes after a file name: `（PDF 版，12.1 KB）` / ` (PDF edition, 12.1 KB)`. */
+    details: (notes: string[]) => string;
+  };
   conference: {
     info: string;
     time: string;
@@ -42,6 +54,11 @@ export interface InterfaceText {
   };
 }
 
+/** `12345` → `12,345`: the same in both languages, and the same on every machine (no locale data). */
+function groupDigits(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 const zhCN: InterfaceText = {
@@ -57,6 +74,13 @@ const zhCN: InterfaceText = {
   person: (name, title) => `${title}${name}`,
   listSeparator: '；',
   pdfMeta: { indexNumber: '索引号', department: '发布机构', category: '主题分类', date: '发布日期' },
+  checksums: {
+    title: '文件校验',
+    intro: ['下载的文件可计算其 SHA-256 校验值与下列数值核对，相同即与本站发布的文件完全一致；本站全部文件的校验值见', '签名清单', '。'],
+    pdf: 'PDF 版',
+    bytes: (size) => `${groupDigits(size)} 字节`,
+    details: (notes) => `（${notes.join('，')}）`,
+  },
   conference: {
     info: '发布会信息',
     time: '时间',
@@ -85,6 +109,17 @@ const en: InterfaceText = {
   person: (name, title) => `${name}, ${title}`,
   listSeparator: '; ',
   pdfMeta: { indexNumber: 'Index number', department: 'Issued by', category: 'Topic', date: 'Date of publication' },
+  checksums: {
+    title: 'File checksums',
+    intro: [
+      'To check a file you downloaded, compare its SHA-256 checksum with the one below: if they are the same, the file is exactly the one published here; the checksums of every file of the site are in the ',
+      'signed manifest',
+      '.',
+    ],
+    pdf: 'PDF edition',
+    bytes: (size) => `${groupDigits(size)} ${size === 1 ? 'byte' : 'bytes'}`,
+    details: (notes) => ` (${notes.join(', ')})`,
+  },
   conference: {
     info: 'About the press conference',
     time: 'Time',

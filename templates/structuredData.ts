@@ -27,6 +27,41 @@ export interface DocumentFacts {
   issue?: { title: string; date: string; urlPath: string };
   /** Other language versions of the document. */
   translations?: { lang: Lang; urlPath: string }[];
+  /** The files the document publishes (its PDF edition first), with their digests. */
+  files?: PublishedFile[];
+}
+
+/** One file a document publishes, as its page lists it. */
+export interface PublishedFile {
+  /** Site path of the file. */
+  urlPath: string;
+  /** File name, as a download saves it. */
+  name: string;
+  /** What the editor called it (an attachment's title). */
+  title?: string;
+  /** Media type as the file is served. */
+  mediaType: string;
+  /** Size in bytes. */
+  size: number;
+  /** SHA-256 of its bytes, lower-case hex. */
+  sha256: string;
+  /** The document's own PDF edition (not an attachment that happens to be a PDF). */
+  edition?: boolean;
+}
+
+/**
+ * A file as a schema.org `MediaObject`: what a machine needs to fetch it and check the bytes
+ * (`contentSize` is the exact size, in bytes, with its unit; `sha256` is schema.org's own property).
+ */
+function mediaObject(site: SiteConfig, file: PublishedFile): JsonLd {
+  return {
+    '@type': 'MediaObject',
+    name: file.title ?? file.name,
+    contentUrl: absoluteUrl(site.baseUrl, file.urlPath),
+    encodingFormat: (file.mediaType.split(';')[0] as string).trim(),
+    contentSize: `${file.size} B`,
+    sha256: file.sha256,
+  };
 }
 
 /** When the document came out: the embargo time when it had one (an ISO time with offset), else its date. */
@@ -108,6 +143,12 @@ export function documentJsonLd(site: SiteConfig, doc: GazetteDocument, facts: Do
   if (others.length > 0) {
     data.workTranslation = others.map((t) => ({ '@id': `${absoluteUrl(site.baseUrl, t.urlPath)}#document`, inLanguage: t.lang }));
   }
+  // The PDF encodes the document itself; attachments and images are media that go with it.
+  const files = facts.files ?? [];
+  const edition = files.find((file) => file.edition === true);
+  if (edition !== undefined) data.encoding = mediaObject(site, edition);
+  const media = files.filter((file) => file !== edition);
+  if (media.length > 0) data.associatedMedia = media.map((file) => mediaObject(site, file));
   if (doc.status === 'withdrawn') data.creativeWorkStatus = 'Withdrawn';
   return data;
 }

@@ -16,7 +16,7 @@ import type { ChangedFeed } from './rebuildFeeds.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentMessage } from '../content/model.ts';
 import type { ErratumPageData, PageLink, VersionEntry } from '../render/html/index.ts';
-import { type DocumentRecord, type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../store/ports.ts';
+import { type ArtifactRef, type DocumentRecord, type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../store/ports.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import { holdsNothing, markPending, newBuildId, readBuildState, writeBuildState } from './buildState.ts';
@@ -45,6 +45,11 @@ export interface DocumentPageJob {
   errata?: PageLink[];
   /** The special columns (专栏) the document belongs to, in column order. */
   columns?: PageLink[];
+  /**
+   * The document's own files as written (attachments, then body images and other linked files),
+   * with the SHA-256 and size its record keeps: the page lists them for readers to check downloads.
+   */
+  files?: ArtifactRef[];
 }
 
 /** The rendering the build needs; `documentPage` may run on worker threads. */

@@ -1,8 +1,9 @@
-// The render stage of a build: per-document jobs. Each job renders its document (page, PDF,
-// feed entry, an erratum page), writes those objects, then commits the document's record — the
-// commit point — on condition that the record is still at the version the plan saw, so a job run
-// twice (a redelivered message, a retried build) converges. The same function runs in the build's
-// own process, in local worker processes (`gazette build --jobs N`) and in the renderJob Lambda.
+// The render stage of a build: per-document jobs. Each job writes its document's own files, renders
+// the document (page, PDF, feed entry, an erratum page; the page lists the files' and the PDF's
+// SHA-256), writes those objects, then commits the document's record — the commit point — on
+// condition that the record is still at the version the plan saw, so a job run twice (a
+// redelivered message, a retried build) converges. The same function runs in the build's own
+// process, in local worker processes (`gazette build --jobs N`) and in the renderJob Lambda.
 
 import { scheduledPrefix } from '../content/keys.ts';
 import type { SiteConfig } from '../content/model.ts';
@@ -136,17 +137,18 @@ export async function runDocumentJobs(
   const entries: StoredObject[] = [];
   const committed = await mapLimit(jobs, settings.concurrency, async (job) => {
     const { page, digest, newVersion, previous } = job;
-    const rendered = await renderer.documentArtifacts(page);
     const withdrawing = page.doc.status === 'withdrawn';
-    const erratumPages = job.erratum === undefined ? [] : [renderer.erratumPage(job.erratum.page)];
-    const artifacts = [...rendered.artifacts, ...erratumPages];
     // The version being replaced keeps its page at a stable URL before the new one goes up;
     // a withdrawal keeps none of the text public.
     if (newVersion && previous !== undefined && !withdrawing) await archiveCurrentPage(objects, page.doc.urlPath, previous.version, previous.title);
     // The document's files first (the page links them), each uploaded only when its bytes are new.
     // A first publish of an embargoed document is its release: its files are staged already.
+    // Their digests, known from loading or hashed once here, go on to the page, which lists them.
     const staged = previous === undefined && page.doc.publishAt !== undefined ? scheduledPrefix(page.doc.id) : undefined;
     const files = withdrawing ? [] : await writeAttachments({ objects, root: settings.root, doc: page.doc, previous, counts, staged });
+    const rendered = await renderer.documentArtifacts(withdrawing ? page : { ...page, files });
+    const erratumPages = job.erratum === undefined ? [] : [renderer.erratumPage(job.erratum.page)];
+    const artifacts = [...rendered.artifacts, ...erratumPages];
     await writeArtifacts(objects, artifacts, writing);
     onJobDone();
     const refs = [...rendered.artifacts.map(artifactRef), ...files, ...erratumPages.map(artifactRef)];
@@ -203,10 +205,11 @@ export async function runScheduledJobs(jobs: readonly DocumentJob[], input: Sche
   const counts: WriteCounts = { objectsWritten: 0, objectsUnchanged: 0 };
   let deliveriesQueued = 0;
   await mapLimit(jobs, settings.concurrency, async ({ page, digest }) => {
-    const artifacts = (await renderer.documentArtifacts(page)).artifacts;
     const prefix = scheduledPrefix(page.doc.id);
     // Staged again (its text or embargo changed), the files it staged before stay when their bytes do.
     const files = await writeAttachments({ objects, root: settings.root, doc: page.doc, counts, prefix, staged: prefix });
+    // The staged page lists the same files and digests as the page its release publishes.
+    const artifacts = (await renderer.documentArtifacts({ ...page, files })).artifacts;
     await writeArtifacts(objects, artifacts, { concurrency: 4, counts, memory, emptyBefore: settings.emptyBefore, skipUnchanged: false, prefix });
     await records.putScheduled({
       id: page.doc.id,

@@ -78,7 +78,7 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
   const done = mapLimit(artifacts, options.concurrency, async (item, index) => {
     const linkable = (ready[index] as Deferred).resolve;
     const key = prefix + item.key;
-    const digest = bodyDigest(item.body);
+    const digest = digestOf(item);
     const stamp = stampOf(digest, item.contentType);
     if (skipUnchanged) {
       let there = memory?.stampAt(key);
@@ -171,7 +171,7 @@ export function waveWriter(objects: ObjectStore, options: WriteOptions & { befor
 }
 
 export function artifactRef(artifact: Artifact): ArtifactRef {
-  return { key: artifact.key, size: artifact.body.byteLength, sha256: bodyDigest(artifact.body), contentType: artifact.contentType };
+  return { key: artifact.key, size: artifact.body.byteLength, sha256: digestOf(artifact), contentType: artifact.contentType };
 }
 
 /**
@@ -179,6 +179,10 @@ export function artifactRef(artifact: Artifact): ArtifactRef {
  * named in its record by the same digest, and an artifact's bytes never change once rendered.
  */
 const digests = new WeakMap<Uint8Array, string>();
+
+function digestOf(artifact: Artifact): string {
+  return artifact.sha256 ?? bodyDigest(artifact.body);
+}
 
 function bodyDigest(body: Uint8Array): string {
   let digest = digests.get(body);

@@ -1,6 +1,7 @@
 // The page of a gazette article, press release or press conference.
 
 import type { GazetteDocument, GazetteIssue } from '../../content/model.ts';
+import type { ArtifactRef } from '../../content/records.ts';
 import type { Artifact } from '../../outputs.ts';
 import { documentPage, erratumPage, versionPath, type ErratumPageData, type PageLink, type VersionEntry } from '../../../templates/document.tsx';
 import { type HastRoot, markdownToHast } from '../markdown.ts';
@@ -20,8 +21,13 @@ export interface DocumentPageInput {
    * anything else, `.md` links included, leads nowhere and is shown as text.
    */
   resolveLink?: LinkResolver;
-  /** Sizes in bytes of attachments, by their content-relative `file`. */
+  /** Sizes in bytes of attachments, by their content-relative `file` (default: from `files`). */
   attachmentSizes?: Record<string, number>;
+  /**
+   * The document's published files with their SHA-256 and size: its PDF first, then attachments
+   * and body images in document order. The page lists them (文件校验) and its JSON-LD describes them.
+   */
+  files?: ArtifactRef[];
   /** The version being published (default 1); from 2 on, the page shows the 更正/修订 note. */
   version?: number;
   /** Every version, oldest first, at its stable URL; the 版本记录 list appears from two on. */
