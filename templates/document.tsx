@@ -1,7 +1,7 @@
 // The page of one document: an article of the gazette, a press release or a press conference.
 
 import type { Root as HastRoot } from 'hast';
-import type { ArticleDocument, GazetteDocument, GazetteIssue } from '../src/content/model.ts';
+import type { ArticleDocument, GazetteDocument, GazetteIssue, Lang } from '../src/content/model.ts';
 import type { ArtifactRef } from '../src/content/records.ts';
 import { keyOfUrlPath, urlPathOfKey } from '../src/content/sitePath.ts';
 import { MANIFEST_PATH } from '../src/manifest/manifest.ts';
@@ -97,12 +97,12 @@ function disclosure(doc: GazetteDocument, options: DocumentPageOptions): Result 
   );
 }
 
-function pdfLink(pdfUrl: string | undefined): Result | undefined {
+function pdfLink(pdfUrl: string | undefined, docLang: Lang, lang: string | undefined): Result | undefined {
   if (pdfUrl === undefined) return undefined;
   return (
-    <p class="pdf-link">
+    <p class="pdf-link" lang={lang}>
       <a href={pdfUrl} type="application/pdf">
-        PDF 版
+        {textFor(docLang).pdfEdition}
       </a>
     </p>
   );
@@ -336,7 +336,7 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
   const content: (Result | Result[] | undefined)[] = withdrawn
     ? [withdrawalNotice(doc)]
     : [
-        pdfLink(options.pdfUrl),
+        pdfLink(options.pdfUrl, doc.lang, lang),
         changeNote(doc, version),
         doc.kind === 'conference' ? (
           conferenceSections(doc, options.renderBody(doc.body, options.resolveLink), { ...options, lang })
@@ -346,7 +346,7 @@ export function documentPage(ctx: RenderContext, doc: GazetteDocument, options: 
           </div>
         ),
         doc.kind === 'article' ? signature(doc, lang) : undefined,
-        attachmentList(doc.attachments, attachmentSizes(doc, files, options.attachmentSizes)),
+        attachmentList(doc.attachments, attachmentSizes(doc, files, options.attachmentSizes), doc.lang, lang),
         fileChecksums(files, absoluteUrl(ctx.site.baseUrl, `/${MANIFEST_PATH}`), doc.lang, lang),
       ];
   const main = (

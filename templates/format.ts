@@ -1,6 +1,7 @@
 // Wording shared by every template: Chinese dates, issue numbers, kinds and file types.
 
 import { attachmentTypes } from '../src/outputs.ts';
+import type { InterfaceText } from './strings.ts';
 
 /** `2010-05-31` → `2010年5月31日`. */
 export function chineseDate(date: string): string {
@@ -26,32 +27,15 @@ export function issuePath(year: number, number: number): string {
 
 export const kindLabels = { article: '公报文件', release: '新闻稿', conference: '新闻发布会' } as const;
 
-const typeLabels: Record<string, string> = {
-  '.pdf': 'PDF',
-  '.doc': 'Word',
-  '.docx': 'Word',
-  '.xls': 'Excel',
-  '.xlsx': 'Excel',
-  '.csv': 'CSV',
-  '.txt': '文本',
-  '.zip': 'ZIP 压缩包',
-  '.jpg': 'JPEG 图片',
-  '.jpeg': 'JPEG 图片',
-  '.png': 'PNG 图片',
-  '.gif': 'GIF 图片',
-  '.webp': 'WebP 图片',
-  '.svg': 'SVG 图片',
-};
-
 function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? '' : name.slice(dot).toLowerCase();
 }
 
-/** Reader-facing file type, e.g. `PDF`; the upper-cased extension when unknown. */
-export function fileTypeLabel(name: string): string {
+/** Reader-facing file type in the language of `text`, e.g. `PDF`; the upper-cased extension when unknown. */
+export function fileTypeLabel(name: string, text: InterfaceText): string {
   const ext = extensionOf(name);
-  return typeLabels[ext] ?? (ext.slice(1).toUpperCase() || '文件');
+  return text.attachments.fileType(ext) ?? (ext.slice(1).toUpperCase() || text.attachments.otherFile);
 }
 
 /** Media type of a published file, for the link's `type` attribute. */

@@ -34,22 +34,23 @@ export function fieldList(className: string, fields: Field[]): Result {
   );
 }
 
-/** The attachments of a document: title, type and, when known, size. */
-export function attachmentList(attachments: Attachment[], sizes: Record<string, number> = {}): Result | undefined {
+/** The attachments of a document: title, type and, when known, size, in the document's language. */
+export function attachmentList(attachments: Attachment[], sizes: Record<string, number>, lang: Lang, langAttribute: string | undefined): Result | undefined {
   if (attachments.length === 0) return undefined;
+  const text = textFor(lang);
   return (
-    <section class="attachments" aria-labelledby="attachments-title">
-      <h2 id="attachments-title">附件</h2>
+    <section class="attachments" aria-labelledby="attachments-title" lang={langAttribute}>
+      <h2 id="attachments-title">{text.attachments.title}</h2>
       <ol>
         {attachments.map((attachment) => {
           const size = sizes[attachment.file];
-          const details = size === undefined ? fileTypeLabel(attachment.name) : `${fileTypeLabel(attachment.name)}，${fileSize(size)}`;
+          const type = fileTypeLabel(attachment.name, text);
           return (
             <li>
               <a href={attachment.urlPath} type={fileMediaType(attachment.name)}>
                 {attachment.title}
               </a>
-              <span class="file-details">（{details}）</span>
+              <span class="file-details">{text.attachments.details(size === undefined ? [type] : [type, fileSize(size)])}</span>
             </li>
           );
         })}

@@ -24,6 +24,18 @@ export interface InterfaceText {
   listSeparator: string;
   /** The 索引号 / 发布机构 / 主题分类 / 发布日期 line the PDF prints above a title. */
   pdfMeta: { indexNumber: string; department: string; category: string; date: string };
+  /** The link to a document's PDF above its text. */
+  pdfEdition: string;
+  /** The attachment list of a document page. */
+  attachments: {
+    title: string;
+    /** A file's type for readers, from its extension (`.pdf`); undefined when the language has no word for it. */
+    fileType: (extension: string) => string | undefined;
+    /** A file of a type with no name: `文件` / `file`. */
+    otherFile: string;
+    /** The notes after an attachment's title: `（PDF，12.1 KB）` / ` (PDF, 12.1 KB)`. */
+    details: (notes: string[]) => string;
+  };
   /** The 文件校验 block of a document page: each file the document publishes, with its SHA-256. */
   checksums: {
     title: string;
@@ -59,6 +71,39 @@ function groupDigits(value: number): string {
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+const zhFileTypes: Record<string, string> = {
+  '.pdf': 'PDF',
+  '.doc': 'Word',
+  '.docx': 'Word',
+  '.xls': 'Excel',
+  '.xlsx': 'Excel',
+  '.csv': 'CSV',
+  '.txt': '文本',
+  '.zip': 'ZIP 压缩包',
+  '.jpg': 'JPEG 图片',
+  '.jpeg': 'JPEG 图片',
+  '.png': 'PNG 图片',
+  '.gif': 'GIF 图片',
+  '.webp': 'WebP 图片',
+  '.svg': 'SVG 图片',
+};
+const enFileTypes: Record<string, string> = {
+  '.pdf': 'PDF',
+  '.doc': 'Word',
+  '.docx': 'Word',
+  '.xls': 'Excel',
+  '.xlsx': 'Excel',
+  '.csv': 'CSV',
+  '.txt': 'text',
+  '.zip': 'ZIP archive',
+  '.jpg': 'JPEG image',
+  '.jpeg': 'JPEG image',
+  '.png': 'PNG image',
+  '.gif': 'GIF image',
+  '.webp': 'WebP image',
+  '.svg': 'SVG image',
+};
+
 const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 const zhCN: InterfaceText = {
@@ -74,6 +119,13 @@ const zhCN: InterfaceText = {
   person: (name, title) => `${title}${name}`,
   listSeparator: '；',
   pdfMeta: { indexNumber: '索引号', department: '发布机构', category: '主题分类', date: '发布日期' },
+  pdfEdition: 'PDF 版',
+  attachments: {
+    title: '附件',
+    fileType: (extension) => zhFileTypes[extension],
+    otherFile: '文件',
+    details: (notes) => `（${notes.join('，')}）`,
+  },
   checksums: {
     title: '文件校验',
     intro: ['下载的文件可计算其 SHA-256 校验值与下列数值核对，相同即与本站发布的文件完全一致；本站全部文件的校验值见', '签名清单', '。'],
@@ -109,6 +161,13 @@ const en: InterfaceText = {
   person: (name, title) => `${name}, ${title}`,
   listSeparator: '; ',
   pdfMeta: { indexNumber: 'Index number', department: 'Issued by', category: 'Topic', date: 'Date of publication' },
+  pdfEdition: 'PDF edition',
+  attachments: {
+    title: 'Attachments',
+    fileType: (extension) => enFileTypes[extension],
+    otherFile: 'file',
+    details: (notes) => ` (${notes.join(', ')})`,
+  },
   checksums: {
     title: 'File checksums',
     intro: [

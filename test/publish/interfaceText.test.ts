@@ -31,6 +31,8 @@ qa:
 
       [^1]: Every second and fourth Thursday.
     answeredBy: Dai Qiyuan
+attachments:
+  - { file: catalogue.csv, title: Catalogue of government information }
 ---
 Good morning, friends from the press.[^1]
 
@@ -71,6 +73,7 @@ beforeAll(async () => {
     '各位记者朋友，上午好。[^1]\n\n[^1]: 发布会全程直播。',
   );
   files['press/2010/briefing-en/index.md'] = englishConference;
+  files['press/2010/briefing-en/catalogue.csv'] = '索引号,名称\n003210001/2010-00001,政府信息公开目录\n';
   objects = (await buildFiles(files)).objects;
 }, 120_000);
 
@@ -94,6 +97,12 @@ describe('interface text in the document language', () => {
     expect(page).toContain('aria-label="Back to the text (note 1)"');
     expect(page).toContain('aria-label="Link to question 1"');
     expect(page).toContain('20 June 2010 09:30');
+    // The files the document publishes: its PDF and its attachment, labelled in English.
+    expect(page).toMatch(/<p class="pdf-link" lang="en"><a href="[^"]+briefing-en\.pdf" type="application\/pdf">PDF edition<\/a><\/p>/);
+    expect(page).toMatch(
+      /<section class="attachments" aria-labelledby="attachments-title" lang="en"><h2 id="attachments-title">Attachments<\/h2><ol><li><a [^>]+>Catalogue of government information<\/a><span class="file-details"> \(CSV, \d+ B\)<\/span>/,
+    );
+    for (const chinese of ['PDF 版', '>附件<', '（CSV']) expect(page).not.toContain(chinese);
     for (const chinese of ['发布会信息', '发布词', '答记者问', '注释', '返回正文', '>问<', '>答<', '第1问的链接']) expect(page).not.toContain(chinese);
   });
 
@@ -102,7 +111,8 @@ describe('interface text in the document language', () => {
     for (const label of ['发布会信息', '<dt>时间</dt>', '发布词', '答记者问', '<span class="qa-label">问</span>', '注释', '返回正文（注释1）', '第1问的链接']) {
       expect(page).toContain(label);
     }
-    for (const english of ['Questions and answers', 'Notes', 'Back to the text']) expect(page).not.toContain(english);
+    expect(page).toContain('>PDF 版</a>');
+    for (const english of ['Questions and answers', 'Notes', 'Back to the text', 'PDF edition', 'Attachments']) expect(page).not.toContain(english);
   });
 
   it('prints the English conference PDF with English labels, and the Chinese one with Chinese', async () => {
