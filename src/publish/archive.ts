@@ -12,8 +12,12 @@ const MAIN_OPEN = /<main\b[^>]*>/;
 
 /** The archived page: the stored HTML with the version notice as the first thing in `<main>`. */
 export function archivedPage(html: string, version: number, currentUrl: string, title: string): string {
+  // The copy keeps the 文件校验 block of its version: the digests of the files as that version
+  // published them, while the links lead to the current files. Say so, or a reader checking a
+  // download against this page would take the difference for tampering.
+  const files = html.includes('class="file-checksums"') ? `本页“文件校验”所列为第${version}版发布时的文件及其校验值，文件链接指向现行文件。` : '';
   const notice = toHtml(
-    h('p', { class: 'version-notice', role: 'note' }, [`本页为第${version}版存档，内容不再更新。现行版本见：`, h('a', { href: currentUrl }, title)]),
+    h('p', { class: 'version-notice', role: 'note' }, [`本页为第${version}版存档，内容不再更新。${files}现行版本见：`, h('a', { href: currentUrl }, title)]),
   );
   const match = MAIN_OPEN.exec(html);
   if (match === null) throw new Error(`Cannot archive a page without <main>: ${currentUrl}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +168,17 @@ describe('buildSite', () => {
     const archived = await text(stores.objects, 'press/2010/hotline/v1/index.html');
     expect(archived).toContain('一万余件');
     expect(archived).toContain('本页为第1版存档');
+    // Its checksums are version 1's PDF's, and it says so: the link leads to the current PDF.
+    expect(archived).toContain('本页“文件校验”所列为第1版发布时的文件及其校验值，文件链接指向现行文件。');
+    const pdfV1 = /hotline\.pdf<\/a>.*?<code class="sha256" translate="no">([0-9a-f]{64})<\/code>/s.exec(archived)?.[1];
+    const pdfNow = /hotline\.pdf<\/a>.*?<code class="sha256" translate="no">([0-9a-f]{64})<\/code>/s.exec(page)?.[1];
+    expect(pdfV1).toBeDefined();
+    expect(pdfNow).toBe(
+      createHash('sha256')
+        .update((await stores.objects.get(`${SITE_PREFIX}press/2010/hotline/hotline.pdf`))?.body ?? '')
+        .digest('hex'),
+    );
+    expect(pdfV1).not.toBe(pdfNow);
     expect((await stores.records.listAudit('press-2010-hotline')).map((entry) => [entry.event, entry.version])).toEqual([
       ['published', 1],
       ['updated', 2],
