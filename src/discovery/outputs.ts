@@ -69,7 +69,8 @@ export const derivedOutputs: DerivedOutput<unknown>[] = [
   ...statisticsOutputs,
   ...columnPagesOutputs,
   permalinkOutput,
-  ...sitemapOutputs,
+  // The sitemaps list the pages of the outputs registered here.
+  ...sitemapOutputs(() => derivedOutputs.map((output) => output.name)),
 ];
 
 /**

@@ -235,16 +235,11 @@ export function robotsTxt(baseUrl: string): string {
 
 const computed = new WeakMap<DerivedInput, SitemapFile[]>();
 
-/** Every sitemap file of this build's records, computed once per build. */
-async function allSitemapFiles(input: DerivedInput): Promise<SitemapFile[]> {
+/** Every sitemap file of this build's records, computed once per build; `registered`: the names of the registered outputs. */
+function allSitemapFiles(input: DerivedInput, registered: readonly string[]): SitemapFile[] {
   const known = computed.get(input);
   if (known !== undefined) return known;
-  // The registry imports this module: read it when rendering, once both are loaded.
-  const { derivedOutputs } = await import('./outputs.ts');
-  const entries = sitemapEntries(
-    input,
-    derivedOutputs.map((output) => output.name),
-  );
+  const entries = sitemapEntries(input, registered);
   const files = parts.flatMap((part) => sitemapFiles(input.content.site.baseUrl, part, entries[part]));
   computed.set(input, files);
   return files;
@@ -252,7 +247,7 @@ async function allSitemapFiles(input: DerivedInput): Promise<SitemapFile[]> {
 
 type SitemapPage = { kind: 'parts' } | { kind: 'index' };
 
-function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind']): DerivedOutput<SitemapPage> {
+function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind'], registered: () => readonly string[]): DerivedOutput<SitemapPage> {
   return {
     name,
     wave,
@@ -260,8 +255,8 @@ function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind']): D
     // Any change may move a lastmod or a URL: render again, the build writes what differs.
     affected: (_input, changes, changedIssues) => (changes.length > 0 || changedIssues.length > 0 ? [{ kind }] : []),
     id: () => kind,
-    async render(input): Promise<Artifact[]> {
-      const files = await allSitemapFiles(input);
+    render(input): Artifact[] {
+      const files = allSitemapFiles(input, registered());
       if (kind === 'parts') return files.map((file) => artifact('xml', file.key, file.body));
       const baseUrl = input.content.site.baseUrl;
       return [artifact('xml', SITEMAP_INDEX_KEY, sitemapIndex(baseUrl, files)), artifact('text', ROBOTS_KEY, robotsTxt(baseUrl))];
@@ -270,7 +265,10 @@ function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind']): D
 }
 
 /**
- * For the registry in outputs.ts: after every page they list (the last waves), the part
- * sitemaps before the index that names them.
+ * For the registry in outputs.ts, which passes the names of the outputs it holds (read when
+ * rendering): after every page they list (the last waves), the part sitemaps before the index
+ * that names them.
  */
-export const sitemapOutputs = [sitemapOutput('sitemap-parts', 90, 'parts'), sitemapOutput('sitemap-index', 91, 'index')] as unknown as DerivedOutput<unknown>[];
+export function sitemapOutputs(registered: () => readonly string[]): DerivedOutput<SitemapPage>[] {
+  return [sitemapOutput('sitemap-parts', 90, 'parts', registered), sitemapOutput('sitemap-index', 91, 'index', registered)];
+}

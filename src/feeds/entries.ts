@@ -8,7 +8,6 @@ import { documentPdfKey, entryKey } from '../content/keys.ts';
 import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { outputFormats } from '../outputs.ts';
 import type { DocumentRecord } from '../content/records.ts';
-import type { PutObjectInput } from '../store/ports.ts';
 import { startOfDay } from './dates.ts';
 import type { FeedEntry, FeedFile } from './model.ts';
 
@@ -40,12 +39,19 @@ export interface FeedEntrySource {
   hashes?: { path: string; sha256: string; size: number }[];
 }
 
+/** An object to write under a full key (not a site key): the bucket's port takes it as it is. */
+export interface EntryObject {
+  key: string;
+  body: Uint8Array;
+  contentType: string;
+}
+
 /**
  * The private entry fragment of a document version, to write beside its page during the build.
  * `html` is the sanitized body HTML as rendered; relative links become absolute here.
  * The returned key is a full object key (under `private/`, never served), not a site key.
  */
-export function feedEntryArtifact(doc: GazetteDocument, html: string, record: DocumentRecord, site: SiteConfig): PutObjectInput {
+export function feedEntryArtifact(doc: GazetteDocument, html: string, record: DocumentRecord, site: SiteConfig): EntryObject {
   const attachmentTitles = new Map(doc.attachments.map((file) => [keyOfUrlPath(file.urlPath), file.title]));
   const pdfKey = documentPdfKey(record.urlPath);
   const files: FeedEntrySource['files'] = [];
