@@ -77,8 +77,8 @@ export function parseBuildArgs(
   try {
     return buildArgs(parsed.values, io);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`${command.name}: ${error.message}\n\n${command.help}`);
+    // Every error here is about an option's value (--now, --jobs, --stores).
+    io.stderr.write(`${command.name}: ${(error as Error).message}\n\n${command.help}`);
     return 1;
   }
 }
