@@ -14,6 +14,7 @@ import { renderDocumentPage, type DocumentPageInput, type RenderContext } from '
 import { type HastRoot, markdownToHast } from '../render/markdown.ts';
 import type { PdfFonts } from '../render/pdf/index.ts';
 import type { DocumentPageJob } from './build.ts';
+import { sha256 } from './digest.ts';
 import { artifactRef } from './writes.ts';
 
 export type ContentLinkResolver = (fromFile: string, href: string) => string | undefined;
@@ -120,8 +121,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   // The PDF before the page, which lists its digest beside the document's other files. Hashed
   // here once: the digest travels with the bytes to the write (and from a worker thread).
   const pdf = env.pdf && !withdrawn ? await documentPdf(env, job) : undefined;
-  const pdfRef = pdf === undefined ? undefined : artifactRef(pdf);
-  const files = withdrawn ? [] : [...(pdfRef === undefined ? [] : [pdfRef]), ...(job.files ?? [])];
+  const files = withdrawn ? [] : [...(pdf === undefined ? [] : [artifactRef(pdf)]), ...(job.files ?? [])];
   if (files.length > 0) input.files = files;
   // The current page; its copy at `v<n>/` is made when a later version replaces it (archive.ts).
   const ctx: RenderContext = { ...env.ctx, feeds: alternateFeedLinks(env.ctx.site, feedContext(doc)) };
@@ -130,8 +130,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   // The feed entry takes the page's body (its links are made absolute when the entry is written).
   const body = feedBodyHtml ?? toHtml(renderBody(doc.body, input.resolveLink as (href: string) => string | undefined));
   const bodyHtml = body + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
-  if (pdf === undefined || pdfRef === undefined) return { artifacts: [page], bodyHtml };
-  return { artifacts: [page, { ...pdf, sha256: pdfRef.sha256 }], bodyHtml };
+  return { artifacts: pdf === undefined ? [page] : [page, pdf], bodyHtml };
 }
 
 /** A document's PDF: the same bytes for the same document, so its page can name their digest. */
@@ -143,7 +142,8 @@ async function documentPdf(env: RenderEnvironment, job: DocumentPageJob): Promis
     { doc, hast: printHast(env, doc.file, doc.body, doc.lang), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
     await pdfFonts(),
   );
-  return artifact('pdf', documentPdfKey(doc.urlPath), bytes);
+  // With its digest: it crosses from a worker thread as plain bytes, where the write path's memo of digests does not follow.
+  return { ...artifact('pdf', documentPdfKey(doc.urlPath), bytes), sha256: sha256(bytes) };
 }
 
 /** The feeds a document page announces: the whole site, its section, department, topic and language. */
