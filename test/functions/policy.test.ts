@@ -4,7 +4,7 @@
 
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -440,6 +440,43 @@ describe('startPolicyProxy in front of s3rver and DynamoDB Local', () => {
  * A server that checks each request's SigV4 signature (AWS's algorithm, S3's single URI encoding)
  * and that the body hashes to what was signed, then answers 200: what s3rver does not check.
  */
+describe('startPolicyProxy when the server closes a kept-alive connection', () => {
+  it('sends the request again on a fresh socket, so an idle-timeout race is not reported as a denied call', async () => {
+    // Each connection answers its first request and keeps the socket; a second request on the same socket is
+    // met by closing it, as a server whose keep-alive timer fires as the request arrives does.
+    const served: string[] = [];
+    const server = createNetServer((socket) => {
+      let answered = 0;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        if (!buffered.includes('\r\n\r\n')) return;
+        const line = buffered.split('\r\n')[0] ?? '';
+        buffered = '';
+        if (answered++ > 0) {
+          socket.destroy();
+          return;
+        }
+        served.push(line);
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const upstream = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const through = await startPolicyProxy(policyOf([allow('All', ['s3:GetObject'], ['*'])]), { s3: upstream });
+    const get = async (key: string) => (await fetch(`${through.env['AWS_ENDPOINT_URL_S3']}/site/${key}`)).status;
+    try {
+      expect(await get('a.txt')).toBe(200);
+      expect(await get('b.txt')).toBe(200);
+      expect(served).toEqual(['GET /site/a.txt HTTP/1.1', 'GET /site/b.txt HTTP/1.1']);
+      expect(describeCalls(through.denied)).toEqual([]);
+    } finally {
+      await through.close();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  });
+});
+
 async function startSigV4Verifier(secret: string): Promise<{ url: string; results: string[]; close(): Promise<void> }> {
   const results: string[] = [];
   const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');

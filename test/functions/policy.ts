@@ -871,8 +871,23 @@ export async function startPolicyProxy(policy: FunctionPolicy, targets: Partial<
   };
 }
 
-/** Send the request on unchanged: same method, path, headers (Host included, so the signature still verifies) and body. */
-function forward(target: string, request: ProxiedRequest, agent: Agent): Promise<Answer> {
+/**
+ * Send the request on unchanged: same method, path, headers (Host included, so the signature still verifies) and body.
+ * A kept-alive socket the server closed while it sat idle fails with ECONNRESET ("socket hang up") as soon as it is
+ * reused; Node's docs advise sending such a request again on a fresh socket, once (the request never reached the server).
+ */
+async function forward(target: string, request: ProxiedRequest, agent: Agent): Promise<Answer> {
+  try {
+    return await forwardOnce(target, request, agent);
+  } catch (error) {
+    if (!(error instanceof StaleSocketError)) throw error;
+    return forwardOnce(target, request, agent);
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function forwardOnce(target: string, request: ProxiedRequest, agent: Agent): Promise<Answer> {
   return new Promise((resolve, reject) => {
     // The proxy has read the body already; `expect` is never signed (SigV4 leaves it out).
     const { expect: _expect, ...headers } = request.headers;
@@ -882,7 +897,9 @@ function forward(target: string, request: ProxiedRequest, agent: Agent): Promise
       response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
       response.on('error', reject);
     });
-    upstream.on('error', reject);
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      reject(upstream.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError(error.message, { cause: error }) : error);
+    });
     upstream.end(request.body);
   });
 }
