@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { rules } from '../../src/content/rules.ts';
+import { rules, type Rule } from '../../src/content/rules.ts';
 import { AUTHORING_DOC, ruleTable, withRuleTable } from '../../scripts/docs-rules.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,15 +87,56 @@ describe('the rule catalogue', () => {
     expect(unused, 'Raise these rules in src/ (as a literal rule id) or remove them from src/content/rules.ts').toEqual([]);
   });
 
-  it('names each rule in kebab case with a sentence for a title, in English and Chinese, and something to do', () => {
+  it('names each rule in kebab case with a sentence for a title, in English and Chinese, and something to do in both', () => {
     for (const [id, rule] of Object.entries(rules)) {
       expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
       expect(rule.title, id).toMatch(/^[`A-Z\p{Script=Han}].*\.$/u);
       expect(rule.titleZh, id).toMatch(/\p{Script=Han}.*。$/u);
       expect(rule.hint, id).toMatch(/\S.*\.$/);
+      expect(rule.hintZh, id).toMatch(/\p{Script=Han}.*[。！？][」”）]?$/u);
     }
   });
+
+  it('gives the expected form in Chinese exactly when it gives it in English, as a phrase the guide ends', () => {
+    for (const [id, rule] of Object.entries(rules) as [string, Rule][]) {
+      expect(rule.expectedZh === undefined, `${id}: expectedZh goes with expected`).toBe(rule.expected === undefined);
+      if (rule.expectedZh !== undefined) expect(rule.expectedZh, id).toMatch(/\p{Script=Han}.*[^。，、；：！？.,;:!?\s]$/u);
+    }
+  });
+
+  it('writes the Chinese texts with full-width punctuation, ASCII only inside code spans', () => {
+    const problems = Object.entries(rules).flatMap(([id, rule]: [string, Rule]) =>
+      (['titleZh', 'expectedZh', 'hintZh'] as const).flatMap((field) => {
+        const text = rule[field];
+        return text === undefined ? [] : asciiPunctuation(text).map((problem) => `${id} ${field}: ${problem}`);
+      }),
+    );
+    expect(problems, 'Use ，。：；（）“” in Chinese text; put code, field names and paths in backticks').toEqual([]);
+  });
+
+  it('finds ASCII punctuation in Chinese text but not in code spans', () => {
+    expect(asciiPunctuation('改正 `time`，如 `"09:30"`；见 `docs/partners.md`。')).toEqual([]);
+    expect(asciiPunctuation('UTF-8 编码，Markdown 文件不超过 1.5 MiB。')).toEqual([]);
+    expect(asciiPunctuation('改正日期, 或删去.')).toEqual([', in 「改正日期, 或删去」', '. in 「 或删去.」']);
+    expect(asciiPunctuation('改正 `id`(见字段表)：写 "值"。').map((problem) => problem[0])).toEqual(['(', ')', '"', '"']);
+    expect(asciiPunctuation('写成 `HH:MM。')).toEqual(['an unclosed code span']);
+  });
 });
+
+/**
+ * Sentence punctuation written in ASCII in a Chinese text, outside its code spans: `, ; : ! ? ( ) " '`
+ * anywhere, and a `.` unless it sits between two ASCII letters or digits (1.5, index.md). Each
+ * problem names the character and quotes a few characters around it.
+ */
+function asciiPunctuation(text: string): string[] {
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return ['an unclosed code span'];
+  // Code spans become a space, so what they hold is never read and never joins its neighbours.
+  const prose = parts.filter((_, index) => index % 2 === 0).join(' ');
+  return [...prose.matchAll(/[,;:!?()"']|(?<![A-Za-z0-9])\.|\.(?![A-Za-z0-9])/g)].map(
+    (match) => `${match[0]} in 「${prose.slice(Math.max(0, match.index - 4), match.index + 5)}」`,
+  );
+}
 
 describe('the rule table of docs/authoring.md', () => {
   it('is the one the catalogue gives (run npm run docs:rules when it is not)', () => {
@@ -103,11 +144,27 @@ describe('the rule table of docs/authoring.md', () => {
     expect(doc).toBe(withRuleTable(doc));
   });
 
-  it('lists every rule once with its severity, and escapes what would break the table', () => {
-    const table = ruleTable({ 'a-rule': { severity: 'warning', title: 'A `x | y` value.', titleZh: '值。', expected: 'z', hint: 'Do it.' } });
-    expect(table.split('\n')[0]).toBe('| 规则 | 级别 | 说明 | What it reports | 怎么改 What to do |');
-    expect(table.split('\n')[2]).toBe('| `a-rule` | 警告 warning | 值。 | A `x \\| y` value. | Expected: z. Do it. |');
+  it('lists every rule once with its severity, what to do in Chinese then English, and escapes what would break the table', () => {
+    const table = ruleTable({
+      'a-rule': { severity: 'warning', title: 'A `x | y` value.', titleZh: '值。', expected: 'z', expectedZh: '`z | w`', hint: 'Do it.', hintZh: '改正。' },
+      'b-rule': { severity: 'error', title: 'B.', titleZh: '乙。', hint: 'Fix it.', hintZh: '删去。' },
+    });
+    expect(table.split('\n')).toEqual([
+      '| 规则 | 级别 | 说明 | 怎么改 | What it reports / what to do |',
+      '| --- | --- | --- | --- | --- |',
+      '| `a-rule` | 警告 warning | 值。 | 应为：`z \\| w`。改正。 | A `x \\| y` value. Expected: z. Do it. |',
+      '| `b-rule` | 错误 error | 乙。 | 删去。 | B. Fix it. |',
+    ]);
     const rows = ruleTable().split('\n').slice(2).map((row) => /^\| `([^`]+)` \| (?:错误 (error)|警告 (warning)) \|/.exec(row)?.slice(1).filter(Boolean));
     expect(rows).toEqual(Object.entries(rules).map(([id, rule]) => [id, rule.severity]));
+  });
+
+  it('gives every rule its Chinese expected form and hint', () => {
+    const cell = (text: string) => text.replace(/\|/g, '\\|');
+    const rows = new Map(ruleTable().split('\n').slice(2).map((row) => [/^\| `([^`]+)` \|/.exec(row)?.[1], row]));
+    for (const [id, rule] of Object.entries(rules) as [string, Rule][]) {
+      const row = rows.get(id) ?? '';
+      expect(row, id).toContain(` | ${rule.expectedZh === undefined ? '' : `应为：${cell(rule.expectedZh)}。`}${cell(rule.hintZh)} | `);
+    }
   });
 });
