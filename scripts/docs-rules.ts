@@ -14,14 +14,24 @@ const END = '<!-- rules:end -->';
 
 const severityLabels: Record<Rule['severity'], string> = { error: '错误 error', warning: '警告 warning' };
 
+/** What to do, in Chinese: the expected form (when there is one) after 应为：, then the hint. */
+function todoZh(rule: Rule): string {
+  return rule.expectedZh === undefined ? rule.hintZh : `应为：${rule.expectedZh}。${rule.hintZh}`;
+}
+
+/** What the rule reports, the expected form and what to do, in English, for engineers and partners. */
+function reportEn(rule: Rule): string {
+  return rule.expected === undefined ? `${rule.title} ${rule.hint}` : `${rule.title} Expected: ${rule.expected}. ${rule.hint}`;
+}
+
 /** The Markdown table of every rule, in catalogue order. */
 export function ruleTable(catalogue: Record<string, Rule> = rules): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  // Chinese first for the editors; each severity also keeps the English word `gazette check` prints.
-  const lines = ['| 规则 | 级别 | 说明 | What it reports | 怎么改 What to do |', '| --- | --- | --- | --- | --- |'];
+  // Chinese first for the editors; the last column keeps the English for engineers and partners,
+  // and each severity keeps the English word `gazette check` prints.
+  const lines = ['| 规则 | 级别 | 说明 | 怎么改 | What it reports / what to do |', '| --- | --- | --- | --- | --- |'];
   for (const [id, rule] of Object.entries(catalogue)) {
-    const todo = rule.expected === undefined ? rule.hint : `Expected: ${rule.expected}. ${rule.hint}`;
-    lines.push(`| \`${id}\` | ${severityLabels[rule.severity]} | ${cell(rule.titleZh)} | ${cell(rule.title)} | ${cell(todo)} |`);
+    lines.push(`| \`${id}\` | ${severityLabels[rule.severity]} | ${cell(rule.titleZh)} | ${cell(todoZh(rule))} | ${cell(reportEn(rule))} |`);
   }
   return lines.join('\n');
 }
