@@ -1,5 +1,6 @@
 // The source files of a content tree: walking it, what each file is, reading and hashing the files
-// documents refer to (inside the tree only), and the size limits. Phase 1 and 2 of loadContent.
+// documents refer to (inside the tree only), and the size limits: the parts phases 1 and 2 of loadContent
+// (readSources.ts, referencedFiles.ts) share.
 
 import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync } from 'node:fs';
