@@ -77,7 +77,9 @@ export function analyzeSource(role: FileRole, bytes: Uint8Array, examples?: Hint
       severity: 'error',
       ruleId: split.unclosed ? 'unclosed-front-matter' : 'missing-front-matter',
       message: split.unclosed ? 'The front matter opened on line 1 is never closed.' : 'The file does not start with front matter.',
-      hint: split.unclosed ? 'Add a line containing only `---` after the last field.' : 'Start the file with a `---` line, the fields (id, title, …), then another `---` line.',
+      hint: split.unclosed
+        ? 'Add a line containing only `---` after the last field.'
+        : 'Start the file with a `---` line, the fields (id, title, …), then another `---` line.',
     });
     return result;
   }
@@ -222,10 +224,20 @@ function checkFields(role: FileRole, result: AnalyzedSource): void {
   };
   if (role.role === 'issue') {
     if (String(data['year']) !== role.year) {
-      error(['year'], 'issue-folder-mismatch', `\`year\` is ${String(data['year'])}, but the issue is in the folder gazette/${role.year}/.`, 'Make the year and the folder agree.');
+      error(
+        ['year'],
+        'issue-folder-mismatch',
+        `\`year\` is ${String(data['year'])}, but the issue is in the folder gazette/${role.year}/.`,
+        'Make the year and the folder agree.',
+      );
     }
     if (String(data['number']).padStart(2, '0') !== role.nn) {
-      error(['number'], 'issue-folder-mismatch', `\`number\` is ${String(data['number'])}, but the issue is in the folder ${role.nn}/.`, `Name the folder ${String(data['number']).padStart(2, '0')}/ or change \`number\`.`);
+      error(
+        ['number'],
+        'issue-folder-mismatch',
+        `\`number\` is ${String(data['number'])}, but the issue is in the folder ${role.nn}/.`,
+        `Name the folder ${String(data['number']).padStart(2, '0')}/ or change \`number\`.`,
+      );
     }
   }
   if (role.role === 'article' && typeof data['docNumber'] === 'string' && typeof data['signedDate'] === 'string') {
@@ -270,12 +282,16 @@ function checkLifecycle(data: Record<string, unknown>, result: AnalyzedSource): 
   } else {
     for (const field of ['withdrawnReason', 'withdrawnDate']) {
       if (!has(field)) continue;
-      push(field, {
-        severity: 'error',
-        ruleId: 'not-withdrawn',
-        message: `\`${field}\` is set, but the document is not withdrawn.`,
-        hint: 'To withdraw it, add `status: withdrawn`; otherwise remove this line.',
-      }, 'key');
+      push(
+        field,
+        {
+          severity: 'error',
+          ruleId: 'not-withdrawn',
+          message: `\`${field}\` is set, but the document is not withdrawn.`,
+          hint: 'To withdraw it, add `status: withdrawn`; otherwise remove this line.',
+        },
+        'key',
+      );
     }
   }
   if (has('changeNote') && !has('changeDate')) {
@@ -287,12 +303,16 @@ function checkLifecycle(data: Record<string, unknown>, result: AnalyzedSource): 
     });
   }
   if (has('changeDate') && !has('changeNote')) {
-    push('changeDate', {
-      severity: 'error',
-      ruleId: 'missing-field',
-      message: '`changeDate` (更正日期) is set, but there is no `changeNote` saying what changed.',
-      hint: 'Add `changeNote: …` with what changed in this version, or remove `changeDate`.',
-    }, 'key');
+    push(
+      'changeDate',
+      {
+        severity: 'error',
+        ruleId: 'missing-field',
+        message: '`changeDate` (更正日期) is set, but there is no `changeNote` saying what changed.',
+        hint: 'Add `changeNote: …` with what changed in this version, or remove `changeDate`.',
+      },
+      'key',
+    );
   }
   if (typeof data['changeDate'] === 'string' && typeof data['date'] === 'string' && data['changeDate'] < data['date']) {
     push('changeDate', {
@@ -313,13 +333,17 @@ function checkLifecycle(data: Record<string, unknown>, result: AnalyzedSource): 
   const validity = data['validity'];
   const repealed = validity === '失效' || validity === '废止';
   if (has('supersededBy') && !repealed) {
-    push('supersededBy', {
-      severity: 'error',
-      ruleId: 'superseded-while-valid',
-      message: `\`supersededBy\` names a replacing document, but \`validity\` is ${typeof validity === 'string' ? validity : '有效 (the default)'}.`,
-      expected: 'validity: 失效 or validity: 废止',
-      hint: 'Set `validity: 失效` (expired) or `validity: 废止` (repealed), or remove `supersededBy`.',
-    }, 'key');
+    push(
+      'supersededBy',
+      {
+        severity: 'error',
+        ruleId: 'superseded-while-valid',
+        message: `\`supersededBy\` names a replacing document, but \`validity\` is ${typeof validity === 'string' ? validity : '有效 (the default)'}.`,
+        expected: 'validity: 失效 or validity: 废止',
+        hint: 'Set `validity: 失效` (expired) or `validity: 废止` (repealed), or remove `supersededBy`.',
+      },
+      'key',
+    );
   }
   if (repealed && !has('supersededBy')) {
     push('validity', {
@@ -332,7 +356,11 @@ function checkLifecycle(data: Record<string, unknown>, result: AnalyzedSource): 
 }
 
 /** Position of a path from the compact positions record (falls back to the front matter start). */
-export function positionFrom(positions: Record<string, [number, number]>, path: readonly (string | number)[], target: 'key' | 'value' = 'value'): { line: number; column: number } {
+export function positionFrom(
+  positions: Record<string, [number, number]>,
+  path: readonly (string | number)[],
+  target: 'key' | 'value' = 'value',
+): { line: number; column: number } {
   const key = pathKey(path);
   const found = positions[target === 'key' ? `@${key}` : key] ?? positions[key] ?? positions[''] ?? [1, 1];
   return { line: found[0], column: found[1] };

@@ -15,10 +15,7 @@ import { closest, didYouMean } from './suggest.ts';
 import { type Report, type SourceFile, type Resolved } from './sourceFiles.ts';
 
 /** The validated front matter of any document kind; the role decides which fields are set. */
-export type DocumentData = Omit<ReleaseData, 'type'> &
-  Partial<Omit<ArticleData, keyof ReleaseData>> &
-  Partial<Omit<ConferenceData, keyof ReleaseData>>;
-
+export type DocumentData = Omit<ReleaseData, 'type'> & Partial<Omit<ArticleData, keyof ReleaseData>> & Partial<Omit<ConferenceData, keyof ReleaseData>>;
 
 /**
  * The document of one file, checked against site.yaml and the other files. A file with errors of
@@ -46,12 +43,16 @@ export function buildDocument(
   if (role.role === 'article') {
     const issue = issues.get(`${role.year}/${role.nn}`);
     if (issue === undefined && !files.has(`gazette/${role.year}/${role.nn}/index.md`)) {
-      report(rel, { line: 1, column: 1 }, {
-        severity: 'error',
-        ruleId: 'missing-issue',
-        message: `The article is in gazette/${role.year}/${role.nn}/, which has no index.md describing the issue.`,
-        hint: `Create it with \`gazette new issue --year ${role.year} --issue ${role.nn}\`.`,
-      });
+      report(
+        rel,
+        { line: 1, column: 1 },
+        {
+          severity: 'error',
+          ruleId: 'missing-issue',
+          message: `The article is in gazette/${role.year}/${role.nn}/, which has no index.md describing the issue.`,
+          hint: `Create it with \`gazette new issue --year ${role.year} --issue ${role.nn}\`.`,
+        },
+      );
     }
     issueRef = issue?.issue;
   }

@@ -33,7 +33,21 @@ export function createMemoryContentCache(): ContentCache {
 
 // The modules whose code decides what a cached entry contains: a change to any of them
 // invalidates every entry, so a code update never serves stale messages.
-const analysisModules = ['analyze.ts', 'schemas.ts', 'frontmatter.ts', 'dates.ts', 'docNumber.ts', 'ids.ts', 'layout.ts', 'markdown.ts', 'rawHtml.ts', 'suggest.ts', 'signature.ts', 'chineseDate.ts', 'cache.ts'];
+const analysisModules = [
+  'analyze.ts',
+  'schemas.ts',
+  'frontmatter.ts',
+  'dates.ts',
+  'docNumber.ts',
+  'ids.ts',
+  'layout.ts',
+  'markdown.ts',
+  'rawHtml.ts',
+  'suggest.ts',
+  'signature.ts',
+  'chineseDate.ts',
+  'cache.ts',
+];
 
 let versionPromise: Promise<string> | undefined;
 

@@ -57,7 +57,8 @@ export function buildCalendar(files: readonly CalendarSource[], report: Report):
     if (data === undefined) continue;
     const { rel } = file;
     const at = (path: (string | number)[], target: 'key' | 'value' = 'value') => positionFrom(file.source.positions, path, target);
-    const error = (path: (string | number)[], message: Omit<FileMessage, 'line' | 'column' | 'severity'>) => report(rel, at(path), { severity: 'error', ...message });
+    const error = (path: (string | number)[], message: Omit<FileMessage, 'line' | 'column' | 'severity'>) =>
+      report(rel, at(path), { severity: 'error', ...message });
     const year = file.year;
     if (String(data.year) !== year) {
       error(['year'], {

@@ -2,7 +2,7 @@
 
 import { isCalendarDate } from './dates.ts';
 
-const digits: Record<string, number> = { '〇': 0, '○': 0, '零': 0, O: 0, o: 0, 'Ｏ': 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const digits: Record<string, number> = { 〇: 0, '○': 0, 零: 0, O: 0, o: 0, Ｏ: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const han = '〇○零OoＯ一二三四五六七八九十';
 const chineseDate = new RegExp(`^([${han}]{4})\\s*年\\s*([${han}]{1,3})\\s*月\\s*([${han}]{1,3})\\s*日$`);
 const arabicDate = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$/;

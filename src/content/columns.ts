@@ -127,7 +127,8 @@ function checkColumn(file: ColumnSource, data: ColumnData, context: ColumnContex
       severity: 'warning',
       ruleId: 'unused-tag',
       message: `No document has the tag "${tag}", so it selects nothing yet.`,
-      hint: near !== undefined ? `Did you mean \`${near}\`? Documents carry it.` : 'Add `tags: [' + tag + ']` to the documents that belong, or check the spelling.',
+      hint:
+        near !== undefined ? `Did you mean \`${near}\`? Documents carry it.` : 'Add `tags: [' + tag + ']` to the documents that belong, or check the spelling.',
     });
   }
 
@@ -153,7 +154,9 @@ function checkColumn(file: ColumnSource, data: ColumnData, context: ColumnContex
         severity: 'error',
         ruleId: 'broken-link',
         message: `The link "${reference.url}" points to content/${target}, which does not exist.`,
-        hint: didYouMean(posix.basename(target), siblings) ?? `Correct the path: it is relative to this file, e.g. ../gazette/2010/04/${siteExamples(context.site).id}.md`,
+        hint:
+          didYouMean(posix.basename(target), siblings) ??
+          `Correct the path: it is relative to this file, e.g. ../gazette/2010/04/${siteExamples(context.site).id}.md`,
       });
       ok = false;
     }

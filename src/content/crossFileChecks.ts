@@ -7,7 +7,6 @@ import type { GazetteDocument, GazetteIssue } from './model.ts';
 import { didYouMean } from './suggest.ts';
 import { type Report, type SourceFile } from './sourceFiles.ts';
 
-
 export function checkIssueNumbering(entries: { issue: GazetteIssue; source: SourceFile }[], report: Report): void {
   const sorted = [...entries].sort((a, b) => a.issue.year - b.issue.year || a.issue.number - b.issue.number);
   for (let i = 1; i < sorted.length; i++) {
@@ -33,7 +32,7 @@ export function checkIssueNumbering(entries: { issue: GazetteIssue; source: Sour
         ruleId: 'total-number-sequence',
         message: `\`totalNumber\` (总期号) is ${issue.totalNumber}, but the previous issue ${previous.issue.file} is 总第${previous.issue.totalNumber}期.`,
         expected: consecutive ? String(expected) : `more than ${previous.issue.totalNumber}`,
-        hint: consecutive ? `Write totalNumber: ${expected}` : 'Each issue\'s 总期号 is one more than the previous issue\'s.',
+        hint: consecutive ? `Write totalNumber: ${expected}` : "Each issue's 总期号 is one more than the previous issue's.",
       });
     }
   }
@@ -72,7 +71,11 @@ export function checkUniqueDocNumbers(sources: SourceFile[], report: Report): vo
   for (const file of sources) {
     const data = fieldsOf(file.source) as { id?: string; docNumber?: string; translationOf?: string } | undefined;
     if (data?.docNumber === undefined) continue;
-    const claim = { file, ...(data.id === undefined ? {} : { id: data.id }), ...(data.translationOf === undefined ? {} : { translationOf: data.translationOf }) };
+    const claim = {
+      file,
+      ...(data.id === undefined ? {} : { id: data.id }),
+      ...(data.translationOf === undefined ? {} : { translationOf: data.translationOf }),
+    };
     const owners = claims.get(data.docNumber);
     if (owners === undefined) claims.set(data.docNumber, [claim]);
     else owners.push(claim);
@@ -87,7 +90,7 @@ export function checkUniqueDocNumbers(sources: SourceFile[], report: Report): vo
         severity: 'error',
         ruleId: 'duplicate-doc-number',
         message: `The 文号 ${docNumber} is also the 文号 of ${others.join(', ')}.`,
-        expected: 'a 文号 used by one document only (a translation may repeat its original\'s, with `translationOf`)',
+        expected: "a 文号 used by one document only (a translation may repeat its original's, with `translationOf`)",
         hint: 'Check the 文号 against the signed original and correct the wrong one; if both files are the same document, keep one (a published one is withdrawn, not deleted).',
       });
     }
@@ -102,7 +105,12 @@ export function checkTranslations(sources: SourceFile[], report: Report): void {
     if (target === undefined) continue;
     const at = positionFrom(file.source.positions, ['translationOf']);
     if (target === data?.id) {
-      report(file.rel, at, { severity: 'error', ruleId: 'unknown-translation', message: 'A document cannot be a translation of itself.', hint: 'Write the id of the original document.' });
+      report(file.rel, at, {
+        severity: 'error',
+        ruleId: 'unknown-translation',
+        message: 'A document cannot be a translation of itself.',
+        hint: 'Write the id of the original document.',
+      });
     } else if (!ids.has(target)) {
       const hint = didYouMean(target, ids);
       report(file.rel, at, {
@@ -155,17 +163,19 @@ export function checkForeignFiles(documents: GazetteDocument[], report: Report):
   const bundles = documents.filter((doc) => doc.file.endsWith('/index.md') && doc.file.startsWith('press/'));
   for (const doc of documents) {
     for (const asset of doc.assets ?? []) {
-      const owner =
-        owners.get(asset.file) ??
-        bundles.find((bundle) => bundle !== doc && asset.file.startsWith(bundle.file.slice(0, -'index.md'.length)));
+      const owner = owners.get(asset.file) ?? bundles.find((bundle) => bundle !== doc && asset.file.startsWith(bundle.file.slice(0, -'index.md'.length)));
       if (owner === undefined || owner === doc) continue;
-      report(doc.file, { line: doc.bodyLine, column: 1 }, {
-        severity: 'error',
-        ruleId: 'foreign-file',
-        message: `The body links content/${asset.file}, a file of content/${owner.file}; it would be published again beside this page, whatever the state of that document.`,
-        expected: 'links to this document\'s own files, or to another document\'s page',
-        hint: `Link to the document instead, e.g. [${owner.title}](${posix.relative(posix.dirname(doc.file), owner.file)}), where its files are listed.`,
-      });
+      report(
+        doc.file,
+        { line: doc.bodyLine, column: 1 },
+        {
+          severity: 'error',
+          ruleId: 'foreign-file',
+          message: `The body links content/${asset.file}, a file of content/${owner.file}; it would be published again beside this page, whatever the state of that document.`,
+          expected: "links to this document's own files, or to another document's page",
+          hint: `Link to the document instead, e.g. [${owner.title}](${posix.relative(posix.dirname(doc.file), owner.file)}), where its files are listed.`,
+        },
+      );
     }
   }
 }

@@ -7,9 +7,7 @@ export interface DocNumber {
   serial: number;
 }
 
-export type DocNumberCheck =
-  | { ok: true; value: DocNumber }
-  | { ok: false; problem: string; corrected?: string };
+export type DocNumberCheck = { ok: true; value: DocNumber } | { ok: false; problem: string; corrected?: string };
 
 const strict = /^(\p{Script=Han}+)〔(\d{4})〕([1-9]\d*)号$/u;
 const loose = /^(\p{Script=Han}+)\s*([〔[(（【［〈<{《])\s*(\d{4})\s*([〕\])）】］〉>}》])\s*(\d+)\s*(号?)$/u;

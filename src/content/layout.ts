@@ -37,9 +37,10 @@ export function classifyFile(rel: string): FileRole | undefined {
         role: 'misplaced',
         ruleId: 'invalid-id',
         message: `The file name "${id}" is not a valid column id: the name of columns/<id>.md is the column's permanent id, used in its URL /zhuanlan/<id>/; ids are 3–64 lower-case ASCII letters, digits and "-".`,
-        hint: suggestion !== undefined && idPattern.test(suggestion)
-          ? `Rename the file to columns/${suggestion}.md (pinyin is fine, e.g. columns/zhidu-zhixingnian.md).`
-          : 'Rename the file with 3–64 lower-case ASCII letters, digits and "-" (pinyin is fine, e.g. columns/zhidu-zhixingnian.md).',
+        hint:
+          suggestion !== undefined && idPattern.test(suggestion)
+            ? `Rename the file to columns/${suggestion}.md (pinyin is fine, e.g. columns/zhidu-zhixingnian.md).`
+            : 'Rename the file with 3–64 lower-case ASCII letters, digits and "-" (pinyin is fine, e.g. columns/zhidu-zhixingnian.md).',
       };
     }
     return { role: 'column', id, urlPath: `/zhuanlan/${id}/` };
@@ -90,7 +91,10 @@ function calendarFile(rel: string, parts: string[]): FileRole {
     role: 'misplaced',
     ruleId: 'misplaced-file',
     message: `${rel} is not a calendar file: calendar/ holds one file per year, named calendar/<year>.yaml.`,
-    hint: match !== null ? `Rename it to calendar/${match[1] as string}.yaml.` : 'Name it after the year it lists, e.g. calendar/2010.yaml, and move other files out of calendar/.',
+    hint:
+      match !== null
+        ? `Rename it to calendar/${match[1] as string}.yaml.`
+        : 'Name it after the year it lists, e.g. calendar/2010.yaml, and move other files out of calendar/.',
   };
 }
 
@@ -100,6 +104,7 @@ function badSlug(rel: string, slug: string): FileRole {
     role: 'misplaced',
     ruleId: 'invalid-slug',
     message: `The name "${slug}" in ${rel} cannot be part of a URL: names are lower-case ASCII letters, digits and "-".`,
-    hint: suggestion !== undefined ? `Rename it to "${suggestion}" (pinyin is fine).` : 'Rename it with lower-case ASCII letters, digits and "-" (pinyin is fine).',
+    hint:
+      suggestion !== undefined ? `Rename it to "${suggestion}" (pinyin is fine).` : 'Rename it with lower-case ASCII letters, digits and "-" (pinyin is fine).',
   };
 }

@@ -37,7 +37,12 @@ export function checkSupersededBy(sources: readonly Source[], report: Report): v
     if (target === undefined) continue;
     const at = positionFrom(file.source.positions, ['supersededBy']);
     if (target === data?.id) {
-      report(file.rel, at, { severity: 'error', ruleId: 'unknown-superseded-by', message: 'A document cannot supersede itself.', hint: 'Write the id of the document that replaces this one.' });
+      report(file.rel, at, {
+        severity: 'error',
+        ruleId: 'unknown-superseded-by',
+        message: 'A document cannot supersede itself.',
+        hint: 'Write the id of the document that replaces this one.',
+      });
     } else if (!ids.has(target)) {
       report(file.rel, at, {
         severity: 'error',
@@ -93,7 +98,12 @@ export function checkLinkedPublication(sources: readonly Source[], now: Date | u
           ? targetData.publishAt.slice(0, 10) > (data.date ?? '') // No clock: this page goes out on its own date.
           : release > published;
       if (!early) continue;
-      const when = data.publishAt !== undefined && published === ownRelease ? `at its own publishAt ${data.publishAt}` : now === undefined ? `on ${data.date ?? 'its date'}` : 'now';
+      const when =
+        data.publishAt !== undefined && published === ownRelease
+          ? `at its own publishAt ${data.publishAt}`
+          : now === undefined
+            ? `on ${data.date ?? 'its date'}`
+            : 'now';
       report(file.rel, at, {
         severity: 'error',
         ruleId: 'link-to-embargoed',
@@ -119,7 +129,10 @@ export interface PublishedDocument {
  * What the published records demand of the content: a document that is (or was) public keeps
  * its file, and its id. Scheduled documents are not public yet, so their files may go. Pure.
  */
-export function checkAgainstPublished(content: { documents: readonly Pick<GazetteDocument, 'id' | 'file'>[] }, published: readonly PublishedDocument[]): ContentMessage[] {
+export function checkAgainstPublished(
+  content: { documents: readonly Pick<GazetteDocument, 'id' | 'file'>[] },
+  published: readonly PublishedDocument[],
+): ContentMessage[] {
   const ids = new Set(content.documents.map((doc) => doc.id));
   const byFile = new Map(content.documents.map((doc) => [doc.file, doc]));
   const messages: ContentMessage[] = [];

@@ -47,7 +47,7 @@ export const rules = {
   },
   'invalid-slug': {
     severity: 'error',
-    title: 'A document\'s file or folder name is not lower-case ASCII.',
+    title: "A document's file or folder name is not lower-case ASCII.",
     titleZh: '文件名或文件夹名不是小写英文字母、数字和连字符。',
     expected: '`[a-z0-9][a-z0-9-]*`, e.g. `huaifu-2010-69`',
     expectedZh: '小写英文字母、数字和连字符（`[a-z0-9][a-z0-9-]*`），如 `huaifu-2010-69`',
@@ -219,7 +219,8 @@ export const rules = {
   },
   'signature-in-body': {
     severity: 'warning',
-    title: 'An article\'s body ends with its 成文日期 (and 署名), which the page and the PDF print from `signedDate` and `department`: readers would see them twice.',
+    title:
+      "An article's body ends with its 成文日期 (and 署名), which the page and the PDF print from `signedDate` and `department`: readers would see them twice.",
     titleZh: '正文末尾写了成文日期（及署名），而网页和 PDF 已根据 `signedDate` 和 `department` 排印落款，读者会看到两遍。',
     expected: 'a body that ends before the 署名 and 成文日期',
     expectedZh: '正文在署名和成文日期之前结束',
@@ -285,7 +286,8 @@ export const rules = {
     expected: 'a department `name` from `site.yaml`',
     expectedZh: '`site.yaml` 中某个发布机构的 `name`',
     hint: 'Use the name exactly as `site.yaml` writes it (the message suggests the nearest), or add the department there.',
-    hintZh: '照 `site.yaml` 中的名称一字不差地书写（提示中给出最接近的名称），如“淮南市人民政府办公室”不能写成“淮南市政府办公室”；新的发布机构先在 `site.yaml` 中添加。',
+    hintZh:
+      '照 `site.yaml` 中的名称一字不差地书写（提示中给出最接近的名称），如“淮南市人民政府办公室”不能写成“淮南市政府办公室”；新的发布机构先在 `site.yaml` 中添加。',
   },
   'unknown-category': {
     severity: 'error',
@@ -341,7 +343,7 @@ export const rules = {
   },
   'duplicate-doc-number': {
     severity: 'error',
-    title: 'Several documents carry the same 文号; every one of them is listed. A translation (`translationOf`) may repeat its original\'s.',
+    title: "Several documents carry the same 文号; every one of them is listed. A translation (`translationOf`) may repeat its original's.",
     titleZh: '多个文件使用同一个文号，会逐一列出；译文（`translationOf`）可以与原文相同。',
     expected: 'a 文号 used by one document only',
     expectedZh: '只有一个文件使用的文号',
@@ -375,16 +377,16 @@ export const rules = {
     severity: 'error',
     title: '总期号 does not increase by exactly one from the previous issue.',
     titleZh: '总期号没有比上一期恰好加一。',
-    expected: 'the previous issue\'s 总期号 plus one',
+    expected: "the previous issue's 总期号 plus one",
     expectedZh: '上一期的总期号加一',
     hint: 'Correct `totalNumber`.',
     hintZh: '改正 `totalNumber`：比上一期多 1，跨年也接续。',
   },
   'missing-issue': {
     severity: 'error',
-    title: 'An article\'s issue folder has no `index.md`.',
+    title: "An article's issue folder has no `index.md`.",
     titleZh: '公报文件所在的期文件夹没有 `index.md`。',
-    hint: 'Create the issue\'s `index.md` (`gazette new issue`), or move the article into an existing issue.',
+    hint: "Create the issue's `index.md` (`gazette new issue`), or move the article into an existing issue.",
     hintZh: '用 `gazette new issue` 新建这一期的 `index.md`，或把文件移到已有的一期。',
   },
   'attachment-outside-content': {
@@ -435,7 +437,7 @@ export const rules = {
   },
   'change-before-publication': {
     severity: 'error',
-    title: '`changeDate` or `withdrawnDate` is before the document\'s `date`.',
+    title: "`changeDate` or `withdrawnDate` is before the document's `date`.",
     titleZh: '`changeDate` 或 `withdrawnDate` 早于发布日期。',
     hint: 'Correct the date: a change or withdrawal comes on or after the 发布日期.',
     hintZh: '改正日期：更正或撤回只能在发布日期当天或之后。',
@@ -474,21 +476,21 @@ export const rules = {
   },
   'link-to-embargoed': {
     severity: 'error',
-    title: 'A link (or `supersededBy`) leads to a document whose `publishAt` is later than this page\'s publication.',
+    title: "A link (or `supersededBy`) leads to a document whose `publishAt` is later than this page's publication.",
     titleZh: '链接（或 `supersededBy`）指向的文件 `publishAt` 晚于本页的发布时间。',
     hint: 'Remove the link until the linked document is public, or embargo this page until then.',
     hintZh: '被链接的文件公开之前先删去链接，或给本文件设置不早于它的 `publishAt`。',
   },
   'published-file-deleted': {
     severity: 'error',
-    title: 'A published or withdrawn document\'s file was deleted; restore it and withdraw the document instead.',
+    title: "A published or withdrawn document's file was deleted; restore it and withdraw the document instead.",
     titleZh: '已发布或已撤回文件的源文件被删除；请恢复文件并改为撤回。',
     hint: 'Restore the file and withdraw the document (`status: withdrawn`) instead.',
     hintZh: '恢复该文件，改为撤回（`status: withdrawn`，并写 `withdrawnReason` 和 `withdrawnDate`）。',
   },
   'published-id-changed': {
     severity: 'error',
-    title: 'A published document\'s file now has another id; ids are permanent.',
+    title: "A published document's file now has another id; ids are permanent.",
     titleZh: '已发布文件的 id 被修改；id 永不改变。',
     hint: 'Put the published id back; ids are permanent.',
     hintZh: '改回已发布的 id；id 发布后永不改变。',
@@ -502,7 +504,7 @@ export const rules = {
   },
   'stale-change-note': {
     severity: 'error',
-    title: 'A published document changed again, but `changeNote` is the previous version\'s.',
+    title: "A published document changed again, but `changeNote` is the previous version's.",
     titleZh: '已发布的文件再次修改，`changeNote` 仍是上一版的。',
     hint: 'Write a new `changeNote` (and `changeDate`) for this change.',
     hintZh: '为这次修改写新的 `changeNote`（及 `changeDate`）。',
@@ -594,16 +596,16 @@ export const rules = {
   },
   'calendar-year-mismatch': {
     severity: 'error',
-    title: 'A calendar\'s `year` differs from its file name.',
+    title: "A calendar's `year` differs from its file name.",
     titleZh: '日历的 `year` 与文件名不同。',
     hint: 'Correct `year`, or rename the file.',
     hintZh: '改正 `year`，或按年份重命名文件，如 `calendar/2010.yaml`。',
   },
   'date-outside-year': {
     severity: 'error',
-    title: 'A calendar date is not in the file\'s year.',
+    title: "A calendar date is not in the file's year.",
     titleZh: '日历中的日期不在该文件的年份内。',
-    hint: 'Move the date to that year\'s calendar file.',
+    hint: "Move the date to that year's calendar file.",
     hintZh: '把这个日期移到所属年份的日历文件中；跨年的假期在两年的文件中各写各的天数。',
   },
   'overlapping-holidays': {
@@ -631,21 +633,23 @@ export const rules = {
   },
   'unknown-holiday': {
     severity: 'warning',
-    title: 'A working day\'s `for` names no holiday of any calendar file.',
+    title: "A working day's `for` names no holiday of any calendar file.",
     titleZh: '调休工作日的 `for` 不是任何日历文件中的节假日。',
-    hint: 'Write the holiday\'s `name` as a calendar file lists it.',
+    hint: "Write the holiday's `name` as a calendar file lists it.",
     hintZh: '`for` 照日历文件 `holidays` 中的 `name` 书写，如 `for: 春节`。',
   },
   'foreign-file': {
     severity: 'error',
-    title: 'A body links a file of another document (its attachment, or a file in its bundle); it would be published again beside this page whatever that document\'s state. Link to that document\'s page instead.',
+    title:
+      "A body links a file of another document (its attachment, or a file in its bundle); it would be published again beside this page whatever that document's state. Link to that document's page instead.",
     titleZh: '正文链接了另一个文件的附件或其文件夹中的文件；请改为链接那个文件的页面。',
-    hint: 'Link that document\'s page instead of its file.',
+    hint: "Link that document's page instead of its file.",
     hintZh: '改为链接那个文件的页面（其 `.md` 文件），不要直接链接它的附件。',
   },
   'invalid-partner': {
     severity: 'error',
-    title: 'An entry of `partners.yaml` does not have the form a partner takes (a missing or wrongly typed field, an endpoint that is not an absolute URL, a secret that is neither an environment variable name nor a Secrets Manager ARN).',
+    title:
+      'An entry of `partners.yaml` does not have the form a partner takes (a missing or wrongly typed field, an endpoint that is not an absolute URL, a secret that is neither an environment variable name nor a Secrets Manager ARN).',
     titleZh: '`partners.yaml` 中的一项不符合合作网站的格式。',
     hint: 'Correct the field the message names; docs/partners.md describes each one.',
     hintZh: '改正提示中指出的字段；各字段的说明见 `docs/partners.md`。',

@@ -35,7 +35,9 @@ const id = z.string().superRefine((value, ctx) => {
   custom(ctx, `"${value}" is not a valid id: ids are 3–64 lower-case letters, digits and "-", starting with a letter or digit.`, {
     ruleId: 'invalid-id',
     expected: '[a-z0-9][a-z0-9-]{2,63}',
-    ...(suggestion !== undefined && idPattern.test(suggestion) ? { hint: `Write it as \`${suggestion}\`. Ids are permanent: choose one you never need to change.` } : {}),
+    ...(suggestion !== undefined && idPattern.test(suggestion)
+      ? { hint: `Write it as \`${suggestion}\`. Ids are permanent: choose one you never need to change.` }
+      : {}),
   });
 });
 
@@ -71,30 +73,35 @@ const clockTime = z.string().superRefine((value, ctx) => {
 const lang = z.enum(['zh-CN', 'en']);
 
 /** The site's offset from UTC; a zone name is refused, since a fixed offset is what dates carry. */
-const utcOffset = z.string().superRefine((value, ctx) => {
-  if (utcOffsetPattern.test(value)) return;
-  custom(ctx, `"${value}" is not an offset from UTC written ±HH:MM.`, {
-    ruleId: 'invalid-utc-offset',
-    expected: '±HH:MM, e.g. "+08:00"',
-    hint: /^[A-Za-z]+\/[A-Za-z_]+/.test(value)
-      ? 'Write the offset of the zone, not its name: "+08:00" for Asia/Shanghai. Sites whose clocks change for summer time are not supported.'
-      : 'Write it like "+08:00" (China Standard Time), with the sign, two-digit hours and minutes.',
-  });
-}).optional();
+const utcOffset = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (utcOffsetPattern.test(value)) return;
+    custom(ctx, `"${value}" is not an offset from UTC written ±HH:MM.`, {
+      ruleId: 'invalid-utc-offset',
+      expected: '±HH:MM, e.g. "+08:00"',
+      hint: /^[A-Za-z]+\/[A-Za-z_]+/.test(value)
+        ? 'Write the offset of the zone, not its name: "+08:00" for Asia/Shanghai. Sites whose clocks change for summer time are not supported.'
+        : 'Write it like "+08:00" (China Standard Time), with the sign, two-digit hours and minutes.',
+    });
+  })
+  .optional();
 
 /** RFC 4151 tag date: YYYY, YYYY-MM or YYYY-MM-DD, on which the site owned its domain. A bare year may be unquoted. */
-const tagDate = z.preprocess(
-  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
-  z.string().superRefine((value, ctx) => {
-    const full = /^\d{4}$/.test(value) ? `${value}-01-01` : /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
-    if (/^\d{4}(-\d{2}){0,2}$/.test(value) && dateProblem(full) === undefined) return;
-    custom(ctx, `"${value}" is not a tag-URI date (YYYY, YYYY-MM or YYYY-MM-DD).`, {
-      ruleId: 'invalid-tag-date',
-      expected: 'YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2010',
-      hint: 'Write a date on which the site already had its domain. Never change it once feeds are published: readers would see every entry as new.',
-    });
-  }),
-).optional();
+const tagDate = z
+  .preprocess(
+    (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+    z.string().superRefine((value, ctx) => {
+      const full = /^\d{4}$/.test(value) ? `${value}-01-01` : /^\d{4}-\d{2}$/.test(value) ? `${value}-01` : value;
+      if (/^\d{4}(-\d{2}){0,2}$/.test(value) && dateProblem(full) === undefined) return;
+      custom(ctx, `"${value}" is not a tag-URI date (YYYY, YYYY-MM or YYYY-MM-DD).`, {
+        ruleId: 'invalid-tag-date',
+        expected: 'YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2010',
+        hint: 'Write a date on which the site already had its domain. Never change it once feeds are published: readers would see every entry as new.',
+      });
+    }),
+  )
+  .optional();
 
 /** Longest tag (标签), in characters: tags are keywords, not sentences. */
 export const MAX_TAG_LENGTH = 20;
@@ -142,7 +149,10 @@ export const siteSchema = z
     nameEn: text.optional(),
     baseUrl: z.string().superRefine((value, ctx) => {
       if (!/^https?:\/\/[^/\s]+\/(\S*\/)?$/.test(value)) {
-        custom(ctx, `"${value}" is not an absolute http(s) URL ending in "/".`, { ruleId: 'invalid-base-url', hint: 'Write it like https://www.example.gov.cn/' });
+        custom(ctx, `"${value}" is not an absolute http(s) URL ending in "/".`, {
+          ruleId: 'invalid-base-url',
+          hint: 'Write it like https://www.example.gov.cn/',
+        });
       }
     }),
     lang,
@@ -168,11 +178,17 @@ export const siteSchema = z
       .strictObject({
         entries: z.int().min(1).max(500).optional(),
         archiveFullText: z.enum(['canonical', 'every']).optional(),
-        hub: z.string().superRefine((value, ctx) => {
-          if (!/^https:\/\/[^/\s]+\/\S*$/.test(value)) {
-            custom(ctx, `"${value}" is not an absolute https URL.`, { ruleId: 'invalid-hub-url', hint: 'Write the WebSub hub like https://websub.example.gov.cn/' });
-          }
-        }).optional(),
+        hub: z
+          .string()
+          .superRefine((value, ctx) => {
+            if (!/^https:\/\/[^/\s]+\/\S*$/.test(value)) {
+              custom(ctx, `"${value}" is not an absolute https URL.`, {
+                ruleId: 'invalid-hub-url',
+                hint: 'Write the WebSub hub like https://websub.example.gov.cn/',
+              });
+            }
+          })
+          .optional(),
         tagDate,
       })
       .optional(),
@@ -256,9 +272,7 @@ export const conferenceSchema = z
     venue: text,
     host: person,
     speakers: z.array(person).min(1),
-    qa: z
-      .array(z.strictObject({ question: text, askedBy: text.optional(), answer: text, answeredBy: text.optional() }))
-      .optional(),
+    qa: z.array(z.strictObject({ question: text, askedBy: text.optional(), answer: text, answeredBy: text.optional() })).optional(),
   })
   .superRefine((conference, ctx) => {
     const people = [conference.host.name, ...conference.speakers.map((speaker) => speaker.name)];
@@ -298,16 +312,21 @@ export const columnSchema = z
   })
   .superRefine((column, ctx) => {
     const rule = column.rule;
-    const named = rule === undefined ? 0 : ['topics', 'departments', 'tags', 'kinds', 'documents'].reduce((n, field) => n + (rule[field as 'topics']?.length ?? 0), 0);
+    const named =
+      rule === undefined ? 0 : ['topics', 'departments', 'tags', 'kinds', 'documents'].reduce((n, field) => n + (rule[field as 'topics']?.length ?? 0), 0);
     if (named === 0 && rule?.from === undefined && rule?.to === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: rule === undefined ? [] : ['rule'],
-        message: rule === undefined ? 'The column has no `rule`, so it would select no document.' : 'The column `rule` names no criterion and no document, so it would select no document.',
+        message:
+          rule === undefined
+            ? 'The column has no `rule`, so it would select no document.'
+            : 'The column `rule` names no criterion and no document, so it would select no document.',
         params: {
           ruleId: 'empty-column-rule',
           expected: 'at least one of topics, departments, tags, kinds, documents, from, to',
-          hint: (examples) => `Add what the column gathers, e.g. \`rule: { tags: [制度执行年] }\`, or list its documents: \`rule: { documents: [${examples.id}] }\`.`,
+          hint: (examples) =>
+            `Add what the column gathers, e.g. \`rule: { tags: [制度执行年] }\`, or list its documents: \`rule: { documents: [${examples.id}] }\`.`,
         } satisfies IssueParams,
       });
     }
@@ -448,22 +467,24 @@ export function validateFrontMatter<K extends SchemaKind>(
   const schema = schemas[kind] as z.ZodType;
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
     return {
-      problems: [{
-        path: [],
-        target: 'value',
-        severity: 'error',
-        ...(kind === 'calendar'
-          ? {
-            ruleId: 'empty-file',
-            message: 'The file is empty or is not a map of `key: value` lines.',
-            hint: 'Start with `year: <year>`, then `holidays:` and `workdays:` (see docs/authoring.md).',
-          }
-          : {
-            ruleId: 'missing-front-matter',
-            message: 'The front matter is empty or is not a map of `key: value` lines.',
-            hint: 'Start the file with a `---` line, then the fields (e.g. `title: …`), then another `---` line.',
-          }),
-      }],
+      problems: [
+        {
+          path: [],
+          target: 'value',
+          severity: 'error',
+          ...(kind === 'calendar'
+            ? {
+                ruleId: 'empty-file',
+                message: 'The file is empty or is not a map of `key: value` lines.',
+                hint: 'Start with `year: <year>`, then `holidays:` and `workdays:` (see docs/authoring.md).',
+              }
+            : {
+                ruleId: 'missing-front-matter',
+                message: 'The front matter is empty or is not a map of `key: value` lines.',
+                hint: 'Start the file with a `---` line, then the fields (e.g. `title: …`), then another `---` line.',
+              }),
+        },
+      ],
     };
   }
   const result = schema.safeParse(data);
@@ -518,58 +539,76 @@ function toProblems(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown, s
       if (value === undefined) {
         const parent = path.slice(0, -1);
         const example = (site as unknown as Record<string, string | undefined>)[field] ?? fixedExamples[field];
-        return [{
-          ...base,
-          path: parent,
-          ruleId: 'missing-field',
-          message: `${name} is missing.`,
-          ...(example !== undefined ? { hint: `Add it, e.g. \`${field}: ${example}\`.` } : {}),
-        }];
+        return [
+          {
+            ...base,
+            path: parent,
+            ruleId: 'missing-field',
+            message: `${name} is missing.`,
+            ...(example !== undefined ? { hint: `Add it, e.g. \`${field}: ${example}\`.` } : {}),
+          },
+        ];
       }
       const expected = issue.expected;
       const quoteHint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean');
-      return [{
-        ...base,
-        ruleId: 'invalid-type',
-        message: `${name} must be ${article(expected)}, not ${describe(value)}.`,
-        expected,
-        ...(quoteHint ? { hint: `Quote it so it is read as text: ${field}: "${String(value)}"` } : {}),
-        ...((expected === 'number' || expected === 'int') && typeof value === 'string' ? { hint: `Write the number alone, without quotes or units.` } : {}),
-      }];
+      return [
+        {
+          ...base,
+          ruleId: 'invalid-type',
+          message: `${name} must be ${article(expected)}, not ${describe(value)}.`,
+          expected,
+          ...(quoteHint ? { hint: `Quote it so it is read as text: ${field}: "${String(value)}"` } : {}),
+          ...((expected === 'number' || expected === 'int') && typeof value === 'string' ? { hint: `Write the number alone, without quotes or units.` } : {}),
+        },
+      ];
     }
     case 'invalid_value': {
       const options = issue.values.map(String);
       const value = valueAt(data, path);
       const hint = typeof value === 'string' ? didYouMean(value, options) : undefined;
-      return [{
-        ...base,
-        ruleId: 'invalid-value',
-        message: `${name} is ${describe(value)}, which is not one of the allowed values.`,
-        expected: options.join(' | '),
-        ...(hint !== undefined ? { hint } : {}),
-      }];
+      return [
+        {
+          ...base,
+          ruleId: 'invalid-value',
+          message: `${name} is ${describe(value)}, which is not one of the allowed values.`,
+          expected: options.join(' | '),
+          ...(hint !== undefined ? { hint } : {}),
+        },
+      ];
     }
     case 'too_small':
     case 'too_big': {
       const value = valueAt(data, path);
       const small = issue.code === 'too_small';
-      const bound = String(small ? (issue).minimum : (issue).maximum);
-      if (typeof value === 'string') return [{ ...base, ruleId: 'empty-field', message: `${name} is empty.`, hint: 'Write a value, or remove the line if the field is optional.' }];
+      const bound = String(small ? issue.minimum : issue.maximum);
+      if (typeof value === 'string')
+        return [{ ...base, ruleId: 'empty-field', message: `${name} is empty.`, hint: 'Write a value, or remove the line if the field is optional.' }];
       if (Array.isArray(value)) return [{ ...base, ruleId: 'invalid-value', message: `${name} needs at least ${bound} entr${bound === '1' ? 'y' : 'ies'}.` }];
       return [{ ...base, ruleId: 'invalid-value', message: `${name} is ${describe(value)}; it must be ${small ? 'at least' : 'at most'} ${bound}.` }];
     }
     case 'invalid_format':
-      return [{ ...base, ruleId: 'invalid-value', message: `${name} is ${describe(valueAt(data, path))}, which does not have the expected form.`, expected: 'lower-case letters, digits and "-"' }];
+      return [
+        {
+          ...base,
+          ruleId: 'invalid-value',
+          message: `${name} is ${describe(valueAt(data, path))}, which does not have the expected form.`,
+          expected: 'lower-case letters, digits and "-"',
+        },
+      ];
     case 'custom': {
       const params = (issue.params ?? {}) as Partial<IssueParams>;
-      return [{
-        ...base,
-        severity: params.severity ?? 'error',
-        ruleId: params.ruleId ?? 'invalid-value',
-        message: issue.message,
-        ...(params.expected !== undefined ? { expected: params.ruleId === 'invalid-doc-number' ? `${params.expected}, e.g. ${site.docNumber}` : params.expected } : {}),
-        ...(params.hint !== undefined ? { hint: typeof params.hint === 'function' ? params.hint(site) : params.hint } : {}),
-      }];
+      return [
+        {
+          ...base,
+          severity: params.severity ?? 'error',
+          ruleId: params.ruleId ?? 'invalid-value',
+          message: issue.message,
+          ...(params.expected !== undefined
+            ? { expected: params.ruleId === 'invalid-doc-number' ? `${params.expected}, e.g. ${site.docNumber}` : params.expected }
+            : {}),
+          ...(params.hint !== undefined ? { hint: typeof params.hint === 'function' ? params.hint(site) : params.hint } : {}),
+        },
+      ];
     }
     default:
       return [{ ...base, ruleId: 'invalid-value', message: `${name}: ${issue.message}.` }];
@@ -582,7 +621,14 @@ function label(field: string): string {
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { string: 'text', int: 'a whole number', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a map of fields' };
+  const names: Record<string, string> = {
+    string: 'text',
+    int: 'a whole number',
+    number: 'a number',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'a map of fields',
+  };
   return names[expected] ?? expected;
 }
 

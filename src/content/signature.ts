@@ -68,5 +68,9 @@ function lastTextLine(lines: TextLine[], end: number, skipNotes = true): TextLin
 
 /** A Markdown line as text: without hard-break marks, emphasis around the whole line or surrounding spaces. */
 function plainLine(text: string): string {
-  return text.replace(/\\$/, '').trim().replace(/^(\*\*|\*|__|_)(.+)\1$/, '$2').trim();
+  return text
+    .replace(/\\$/, '')
+    .trim()
+    .replace(/^(\*\*|\*|__|_)(.+)\1$/, '$2')
+    .trim();
 }

@@ -40,14 +40,16 @@ export function tooLarge(size: number, limit: number): AnalyzedSource {
     bodyOffset: 0,
     bodyLine: 1,
     references: [],
-    messages: [{
-      line: 1,
-      column: 1,
-      severity: 'error',
-      ruleId: 'file-too-large',
-      message: `The file is ${mib(size)}, over the limit of ${mib(limit)} for a Markdown file.`,
-      hint: 'Split it into several documents, or move tables and data into an attachment.',
-    }],
+    messages: [
+      {
+        line: 1,
+        column: 1,
+        severity: 'error',
+        ruleId: 'file-too-large',
+        message: `The file is ${mib(size)}, over the limit of ${mib(limit)} for a Markdown file.`,
+        hint: 'Split it into several documents, or move tables and data into an attachment.',
+      },
+    ],
   };
 }
 
@@ -55,7 +57,14 @@ export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export async function digestFile(absRoot: string, realRoot: string, rel: string, files: Set<string>, cache: ContentCache | undefined, what: string): Promise<Resolved> {
+export async function digestFile(
+  absRoot: string,
+  realRoot: string,
+  rel: string,
+  files: Set<string>,
+  cache: ContentCache | undefined,
+  what: string,
+): Promise<Resolved> {
   const extension = posix.extname(rel).toLowerCase();
   if (attachmentTypes[extension] === undefined) {
     return {
@@ -112,7 +121,9 @@ export async function digestFile(absRoot: string, realRoot: string, rel: string,
   const key = cacheKey(rel, info.size, info.mtimeMs);
   const cached = cache?.get(key);
   if (cached !== undefined && 'digest' in cached) return { ok: true, rel, digest: cached.digest };
-  const digest = createHash('sha256').update(await readFile(abs)).digest('hex');
+  const digest = createHash('sha256')
+    .update(await readFile(abs))
+    .digest('hex');
   cache?.set(key, { digest });
   return { ok: true, rel, digest };
 }
@@ -157,4 +168,3 @@ export async function forEachLimit<T>(items: readonly T[], limit: number, work: 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-

@@ -26,21 +26,35 @@ describe('the example calendar (2010, from the State Council schedule)', () => {
     expect(calendar?.holidays.get('2010-02-12')).toBeUndefined();
     expect(calendar?.holidays.get('2010-02-20')).toBeUndefined();
     expect(calendar?.holidays.get('2010-10-07')).toBe('国庆节');
-    expect([...(calendar?.workdays ?? [])].sort()).toEqual(['2010-02-20', '2010-02-21', '2010-06-12', '2010-06-13', '2010-09-19', '2010-09-25', '2010-09-26', '2010-10-09']);
+    expect([...(calendar?.workdays ?? [])].sort()).toEqual([
+      '2010-02-20',
+      '2010-02-21',
+      '2010-06-12',
+      '2010-06-13',
+      '2010-09-19',
+      '2010-09-25',
+      '2010-09-26',
+      '2010-10-09',
+    ]);
   });
 });
 
 describe('calendar files', () => {
   it('load into day maps: every day from..to is a holiday', async () => {
     const { content, messages } = await load({
-      'calendar/2010.yaml': 'year: 2010\nholidays:\n  - { name: 端午节, from: 2010-06-14, to: 2010-06-16 }\nworkdays:\n  - { date: 2010-06-12, for: 端午节 }\n  - { date: 2010-06-13 }\n',
+      'calendar/2010.yaml':
+        'year: 2010\nholidays:\n  - { name: 端午节, from: 2010-06-14, to: 2010-06-16 }\nworkdays:\n  - { date: 2010-06-12, for: 端午节 }\n  - { date: 2010-06-13 }\n',
       'calendar/2011.yaml': 'year: 2011\nholidays:\n  - { name: 元旦, from: 2011-01-01, to: 2011-01-03 }\n',
     });
     expect(messages).toEqual([]);
     expect(content?.calendar.years).toEqual([2010, 2011]);
     expect([...(content?.calendar.holidays ?? [])]).toEqual([
-      ['2010-06-14', '端午节'], ['2010-06-15', '端午节'], ['2010-06-16', '端午节'],
-      ['2011-01-01', '元旦'], ['2011-01-02', '元旦'], ['2011-01-03', '元旦'],
+      ['2010-06-14', '端午节'],
+      ['2010-06-15', '端午节'],
+      ['2010-06-16', '端午节'],
+      ['2011-01-01', '元旦'],
+      ['2011-01-02', '元旦'],
+      ['2011-01-03', '元旦'],
     ]);
     expect([...(content?.calendar.workdays ?? [])]).toEqual(['2010-06-12', '2010-06-13']);
   });
@@ -55,7 +69,11 @@ describe('calendar files', () => {
       'calendar/2010.yaml': 'year: 2011\nholidays:\n  - { name: 元旦, from: 2009-12-31, to: 2010-01-03 }\nworkdays:\n  - { date: 2011-01-08, for: 元旦 }\n',
     });
     expect(content).toBeUndefined();
-    expect(places(messages)).toEqual(['calendar/2010.yaml:1:7 calendar-year-mismatch', 'calendar/2010.yaml:3:23 date-outside-year', 'calendar/2010.yaml:5:13 date-outside-year']);
+    expect(places(messages)).toEqual([
+      'calendar/2010.yaml:1:7 calendar-year-mismatch',
+      'calendar/2010.yaml:3:23 date-outside-year',
+      'calendar/2010.yaml:5:13 date-outside-year',
+    ]);
     expect(messages[0]?.hint).toContain('year: 2010');
     expect(messages[1]?.hint).toContain('calendar/2009.yaml');
   });
@@ -114,11 +132,12 @@ describe('calendar files', () => {
     ]);
   });
 
-  it('finds the holiday a make-up day is worked for in another year\'s file, and suggests near names', async () => {
+  it("finds the holiday a make-up day is worked for in another year's file, and suggests near names", async () => {
     const { messages } = await load({
       // 2012 元旦: 2012-01-01 to 01-03 off, Saturday 2011-12-31 worked.
       'calendar/2011.yaml': 'year: 2011\nworkdays:\n  - { date: 2011-12-31, for: 元旦 }\n  - { date: 2011-10-08, for: 国庆 }\n',
-      'calendar/2012.yaml': 'year: 2012\nholidays:\n  - { name: 元旦, from: 2012-01-01, to: 2012-01-03 }\n  - { name: 国庆节, from: 2012-09-30, to: 2012-10-07 }\n',
+      'calendar/2012.yaml':
+        'year: 2012\nholidays:\n  - { name: 元旦, from: 2012-01-01, to: 2012-01-03 }\n  - { name: 国庆节, from: 2012-09-30, to: 2012-10-07 }\n',
     });
     expect(places(messages)).toEqual(['calendar/2011.yaml:4:30 unknown-holiday']);
     expect(messages[0]?.hint).toBe('Did you mean `国庆节`?');
@@ -126,7 +145,8 @@ describe('calendar files', () => {
 
   it('refuses unknown fields, YAML tags, anchors and aliases, and misnamed files', async () => {
     const { messages } = await load({
-      'calendar/2010.yaml': 'year: 2010\nholidays:\n  - &cj { name: 春节, from: 2010-02-13, to: 2010-02-19 }\nworkdays:\n  - { date: !!str 2010-02-20, for: 春节 }\n',
+      'calendar/2010.yaml':
+        'year: 2010\nholidays:\n  - &cj { name: 春节, from: 2010-02-13, to: 2010-02-19 }\nworkdays:\n  - { date: !!str 2010-02-20, for: 春节 }\n',
       'calendar/2011.yml': 'year: 2011\n',
       'calendar/notes.txt': '见国务院通知。\n',
     });
@@ -139,7 +159,8 @@ describe('calendar files', () => {
     expect(messages[2]?.hint).toBe('Rename it to calendar/2011.yaml.');
 
     const { messages: fields } = await load({
-      'calendar/2010.yaml': 'year: 2010\nholiday:\n  - { name: 春节, from: 2010-02-13, to: 2010-02-19 }\nworkdays:\n  - { date: 2010-02-20, for: 春节, note: 调休 }\n',
+      'calendar/2010.yaml':
+        'year: 2010\nholiday:\n  - { name: 春节, from: 2010-02-13, to: 2010-02-19 }\nworkdays:\n  - { date: 2010-02-20, for: 春节, note: 调休 }\n',
     });
     expect(places(fields)).toEqual(['calendar/2010.yaml:2:1 unknown-field', 'calendar/2010.yaml:5:34 unknown-field']);
     expect(fields[0]?.hint).toBe('Did you mean `holidays`?');

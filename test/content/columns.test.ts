@@ -18,7 +18,13 @@ function site(columns: Record<string, string>): Record<string, string | Uint8Arr
   return {
     ...validSite(),
     'gazette/2010/05/huaifu-2010-69.md': article({ tags: '[制度执行年, 权力运行]' }),
-    'gazette/2010/05/a-speech.md': article({ id: 'speech-2010-daiqiyuan', section: '领导讲话', docNumber: undefined, title: '戴启远同志在全市政务公开工作会议上的讲话', tags: '[制度执行年]' }),
+    'gazette/2010/05/a-speech.md': article({
+      id: 'speech-2010-daiqiyuan',
+      section: '领导讲话',
+      docNumber: undefined,
+      title: '戴启远同志在全市政务公开工作会议上的讲话',
+      tags: '[制度执行年]',
+    }),
     ...columns,
   };
 }
@@ -43,7 +49,9 @@ describe('columns in the example content', () => {
     for (const column of content?.columns ?? []) {
       expect(column.urlPath).toBe(`/zhuanlan/${column.id}/`);
       expect(column.description).not.toBe('');
-      const members = (content?.documents ?? []).filter((doc) => columnsOf([column], { ...doc, department: doc.department.name, category: doc.category.name }).length > 0);
+      const members = (content?.documents ?? []).filter(
+        (doc) => columnsOf([column], { ...doc, department: doc.department.name, category: doc.category.name }).length > 0,
+      );
       expect(members.length, column.title).toBeGreaterThanOrEqual(2);
     }
   });
@@ -51,10 +59,12 @@ describe('columns in the example content', () => {
 
 describe('loadContent with columns', () => {
   it('builds a column from its file: id from the name, rule with empty lists, body as description', async () => {
-    const root = await writeContent(site({
-      'columns/zhidu-zhixingnian.md': zhidu,
-      'columns/zhiquan-mulu.md': '---\ntitle: 职权目录和权力运行流程图\nrule:\n  documents: [huaifu-2010-69]\n---\n',
-    }));
+    const root = await writeContent(
+      site({
+        'columns/zhidu-zhixingnian.md': zhidu,
+        'columns/zhiquan-mulu.md': '---\ntitle: 职权目录和权力运行流程图\nrule:\n  documents: [huaifu-2010-69]\n---\n',
+      }),
+    );
     const { content, messages } = await loadContent(root);
     expect(messages).toEqual([]);
     // order 0 (default) before order 2.
@@ -78,24 +88,32 @@ describe('loadContent with columns', () => {
 
   it('orders columns of the same order by id', async () => {
     const column = (title: string) => `---\ntitle: ${title}\norder: 1\nrule: { tags: [制度执行年] }\n---\n`;
-    const { content } = await loadContent(await writeContent(site({ 'columns/bbb.md': column('乙'), 'columns/aaa.md': column('甲'), 'columns/ccc.md': column('丙').replace('order: 1', 'order: -1') })));
+    const { content } = await loadContent(
+      await writeContent(
+        site({ 'columns/bbb.md': column('乙'), 'columns/aaa.md': column('甲'), 'columns/ccc.md': column('丙').replace('order: 1', 'order: -1') }),
+      ),
+    );
     expect(content?.columns.map((c) => c.id)).toEqual(['ccc', 'aaa', 'bbb']);
   });
 
   it('names unknown topics and departments with a suggestion, unknown kinds, and unknown document ids', async () => {
-    const { content, messages } = await loadContent(await writeContent(site({
-      'columns/gongcheng.md': [
-        '---',
-        'title: 工程建设领域项目信息公开',
-        'rule:',
-        '  topics: [政务公开, 政务公]',
-        '  departments: [淮南市人民政府办公厅]',
-        '  documents: [huaifu-2010-96]',
-        '---',
-        '',
-      ].join('\n'),
-      'columns/kinds.md': '---\ntitle: 新闻发布\nrule:\n  kinds: [release, conferance]\n---\n',
-    })));
+    const { content, messages } = await loadContent(
+      await writeContent(
+        site({
+          'columns/gongcheng.md': [
+            '---',
+            'title: 工程建设领域项目信息公开',
+            'rule:',
+            '  topics: [政务公开, 政务公]',
+            '  departments: [淮南市人民政府办公厅]',
+            '  documents: [huaifu-2010-96]',
+            '---',
+            '',
+          ].join('\n'),
+          'columns/kinds.md': '---\ntitle: 新闻发布\nrule:\n  kinds: [release, conferance]\n---\n',
+        }),
+      ),
+    );
     expect(content).toBeUndefined();
     expect(places(messages)).toEqual([
       'columns/gongcheng.md:4:18 unknown-topic',
@@ -111,12 +129,16 @@ describe('loadContent with columns', () => {
   });
 
   it('refuses a rule that selects nothing, a missing rule, reversed and invalid dates', async () => {
-    const { messages } = await loadContent(await writeContent(site({
-      'columns/empty-rule.md': '---\ntitle: 甲\nrule: { tags: [], documents: [] }\n---\n',
-      'columns/no-rule.md': '---\ntitle: 乙\nsummary: 没有规则。\n---\n',
-      'columns/reversed.md': '---\ntitle: 丙\nrule:\n  tags: [制度执行年]\n  from: 2010-12-31\n  to: 2010-01-01\n---\n',
-      'columns/bad-date.md': '---\ntitle: 丁\nrule:\n  from: 2010-02-30\n---\n',
-    })));
+    const { messages } = await loadContent(
+      await writeContent(
+        site({
+          'columns/empty-rule.md': '---\ntitle: 甲\nrule: { tags: [], documents: [] }\n---\n',
+          'columns/no-rule.md': '---\ntitle: 乙\nsummary: 没有规则。\n---\n',
+          'columns/reversed.md': '---\ntitle: 丙\nrule:\n  tags: [制度执行年]\n  from: 2010-12-31\n  to: 2010-01-01\n---\n',
+          'columns/bad-date.md': '---\ntitle: 丁\nrule:\n  from: 2010-02-30\n---\n',
+        }),
+      ),
+    );
     expect(places(messages)).toEqual([
       'columns/bad-date.md:4:9 invalid-date',
       'columns/empty-rule.md:3:7 empty-column-rule',
@@ -127,12 +149,16 @@ describe('loadContent with columns', () => {
   });
 
   it('refuses unknown fields, duplicate titles and repeated entries', async () => {
-    const { messages } = await loadContent(await writeContent(site({
-      'columns/aaa.md': '---\ntitle: 制度执行年活动\nrule: { tags: [制度执行年], tag: [权力运行] }\n---\n',
-      'columns/bbb.md': '---\ntitle: 制度执行年活动\nsumary: 重复。\nrule: { tags: [制度执行年, 制度执行年] }\n---\n',
-      'columns/ccc.md': '---\ntitle: 职权目录\nrule: { tags: [权力运行] }\n---\n',
-      'columns/ddd.md': '---\ntitle: 职权目录\nrule: { tags: [权力运行] }\n---\n',
-    })));
+    const { messages } = await loadContent(
+      await writeContent(
+        site({
+          'columns/aaa.md': '---\ntitle: 制度执行年活动\nrule: { tags: [制度执行年], tag: [权力运行] }\n---\n',
+          'columns/bbb.md': '---\ntitle: 制度执行年活动\nsumary: 重复。\nrule: { tags: [制度执行年, 制度执行年] }\n---\n',
+          'columns/ccc.md': '---\ntitle: 职权目录\nrule: { tags: [权力运行] }\n---\n',
+          'columns/ddd.md': '---\ntitle: 职权目录\nrule: { tags: [权力运行] }\n---\n',
+        }),
+      ),
+    );
     expect(places(messages)).toEqual([
       'columns/aaa.md:3:24 unknown-field',
       'columns/bbb.md:3:1 unknown-field',
@@ -146,9 +172,13 @@ describe('loadContent with columns', () => {
   });
 
   it('applies the YAML safety rules of front matter', async () => {
-    const { messages } = await loadContent(await writeContent(site({
-      'columns/aaa.md': '---\ntitle: &t 制度执行年活动\nsummary: *t\nrule: { tags: !!seq [制度执行年] }\n---\n',
-    })));
+    const { messages } = await loadContent(
+      await writeContent(
+        site({
+          'columns/aaa.md': '---\ntitle: &t 制度执行年活动\nsummary: *t\nrule: { tags: !!seq [制度执行年] }\n---\n',
+        }),
+      ),
+    );
     expect(places(messages)).toEqual(['columns/aaa.md:2:8 yaml-anchor', 'columns/aaa.md:3:10 yaml-alias', 'columns/aaa.md:4:15 yaml-tag']);
   });
 
@@ -166,9 +196,13 @@ describe('loadContent with columns', () => {
   });
 
   it('checks links in the description: pages must exist, files cannot be published', async () => {
-    const { messages } = await loadContent(await writeContent(site({
-      'columns/aaa.md': `${zhidu}\n见[意见](../gazette/2010/05/huaifu-2010-69.md)、[通知](../gazette/2010/05/huaifu-2010-96.md)和[目录](../gazette/2010/05/gkml-2010.pdf)。\n`,
-    })));
+    const { messages } = await loadContent(
+      await writeContent(
+        site({
+          'columns/aaa.md': `${zhidu}\n见[意见](../gazette/2010/05/huaifu-2010-69.md)、[通知](../gazette/2010/05/huaifu-2010-96.md)和[目录](../gazette/2010/05/gkml-2010.pdf)。\n`,
+        }),
+      ),
+    );
     expect(places(messages)).toEqual(['columns/aaa.md:12:45 broken-link', 'columns/aaa.md:12:88 column-file-link']);
   });
 

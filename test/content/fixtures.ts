@@ -38,7 +38,10 @@ export function issue(year: number, number: number, totalNumber: number, date: s
 }
 
 /** An article front matter; `fields` replaces or adds lines (value `undefined` removes one). */
-export function article(fields: Record<string, string | undefined> = {}, body = '各县、区人民政府，市政府各部门：\n\n现就进一步推进政务公开工作提出如下意见。\n'): string {
+export function article(
+  fields: Record<string, string | undefined> = {},
+  body = '各县、区人民政府，市政府各部门：\n\n现就进一步推进政务公开工作提出如下意见。\n',
+): string {
   const base: Record<string, string | undefined> = {
     id: 'huaifu-2010-69',
     title: '淮南市人民政府关于进一步推进政务公开工作的意见',
@@ -106,7 +109,12 @@ export function validSite(): Record<string, string | Uint8Array> {
     'gazette/2010/05/index.md': issue(2010, 5, 53, '2010-05-31'),
     'gazette/2010/05/huaifu-2010-69.md': article({ attachments: '[{ file: gkml-2010.pdf, title: 淮南市政府信息公开目录（2010年版） }]' }),
     'gazette/2010/05/gkml-2010.pdf': '%PDF-1.4 catalogue',
-    'gazette/2010/05/a-speech.md': article({ id: 'speech-2010-daiqiyuan', section: '领导讲话', docNumber: undefined, title: '戴启远同志在全市政务公开工作会议上的讲话' }),
+    'gazette/2010/05/a-speech.md': article({
+      id: 'speech-2010-daiqiyuan',
+      section: '领导讲话',
+      docNumber: undefined,
+      title: '戴启远同志在全市政务公开工作会议上的讲话',
+    }),
     'gazette/2010/05/b-notice.md': article(
       { id: 'huaifuban-2010-72', section: '市政府办公室文件', department: '淮南市人民政府办公室', docNumber: '淮府办〔2010〕72号' },
       '根据[意见](huaifu-2010-69.md#一)，开展网络问政工作。\n',

@@ -2,8 +2,18 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  buildChunkKey, buildManifestKey, depositZipKey, documentPdfKey, entryKey, feedArchiveKey, feedHeadCacheKey, feedHeadKey,
-  issuePdfKey, pageKey, scheduledPrefix, siteKey,
+  buildChunkKey,
+  buildManifestKey,
+  depositZipKey,
+  documentPdfKey,
+  entryKey,
+  feedArchiveKey,
+  feedHeadCacheKey,
+  feedHeadKey,
+  issuePdfKey,
+  pageKey,
+  scheduledPrefix,
+  siteKey,
 } from '../../src/content/keys.ts';
 
 describe('object keys', () => {
@@ -23,9 +33,15 @@ describe('object keys', () => {
   });
 
   it('names feed documents by format, and archives by page', () => {
-    expect(['rss', 'atom', 'json'].map((format) => feedHeadKey('all', format as 'rss'))).toEqual(['feeds/all/rss.xml', 'feeds/all/atom.xml', 'feeds/all/feed.json']);
+    expect(['rss', 'atom', 'json'].map((format) => feedHeadKey('all', format as 'rss'))).toEqual([
+      'feeds/all/rss.xml',
+      'feeds/all/atom.xml',
+      'feeds/all/feed.json',
+    ]);
     expect(['rss', 'atom', 'json'].map((format) => feedArchiveKey('topics/zwgk', 3, format as 'rss'))).toEqual([
-      'feeds/topics/zwgk/archive/3.rss.xml', 'feeds/topics/zwgk/archive/3.atom.xml', 'feeds/topics/zwgk/archive/3.json',
+      'feeds/topics/zwgk/archive/3.rss.xml',
+      'feeds/topics/zwgk/archive/3.atom.xml',
+      'feeds/topics/zwgk/archive/3.json',
     ]);
   });
 

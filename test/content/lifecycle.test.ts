@@ -45,14 +45,8 @@ describe('lifecycle fields in front matter', () => {
       'press/2010/other.md': release({ id: 'press-2010-other', withdrawnReason: '重复发布' }),
     });
     expect(content).toBeUndefined();
-    expect(places(messages)).toEqual([
-      `${hotline}:7:9 missing-field`,
-      `${hotline}:7:9 missing-field`,
-      'press/2010/other.md:7:1 not-withdrawn',
-    ]);
-    expect(messages.map((m) => m.hint)).toEqual(
-      expect.arrayContaining(['Add `withdrawnReason: 内容有误，已另行发布`.', 'Add `withdrawnDate: 2010-12-10`.']),
-    );
+    expect(places(messages)).toEqual([`${hotline}:7:9 missing-field`, `${hotline}:7:9 missing-field`, 'press/2010/other.md:7:1 not-withdrawn']);
+    expect(messages.map((m) => m.hint)).toEqual(expect.arrayContaining(['Add `withdrawnReason: 内容有误，已另行发布`.', 'Add `withdrawnDate: 2010-12-10`.']));
   });
 
   it('requires changeDate with changeNote, and neither before the publication date', async () => {
@@ -62,11 +56,7 @@ describe('lifecycle fields in front matter', () => {
       [hotline]: release({ changeNote: 更正('标题'), changeDate: '2010-12-01' }),
       'press/2010/other.md': release({ id: 'press-2010-other', changeDate: '2010-12-09' }),
     });
-    expect(places(messages)).toEqual([
-      `${opinion}:10:13 missing-field`,
-      `${hotline}:8:13 change-before-publication`,
-      'press/2010/other.md:7:1 missing-field',
-    ]);
+    expect(places(messages)).toEqual([`${opinion}:10:13 missing-field`, `${hotline}:8:13 change-before-publication`, 'press/2010/other.md:7:1 missing-field']);
   });
 
   it('allows supersededBy only on repealed documents, and warns when a repealed one has none', async () => {
@@ -88,7 +78,13 @@ describe('lifecycle fields in front matter', () => {
     const { messages } = await load({
       ...validSite(),
       [opinion]: article({ validity: '失效', supersededBy: 'huaifuban-2010-27' }),
-      'gazette/2010/05/a-speech.md': article({ id: 'speech-2010-daiqiyuan', section: '领导讲话', docNumber: undefined, validity: '废止', supersededBy: 'speech-2010-daiqiyuan' }),
+      'gazette/2010/05/a-speech.md': article({
+        id: 'speech-2010-daiqiyuan',
+        section: '领导讲话',
+        docNumber: undefined,
+        validity: '废止',
+        supersededBy: 'speech-2010-daiqiyuan',
+      }),
     });
     expect(places(messages)).toEqual(['gazette/2010/05/a-speech.md:10:15 unknown-superseded-by', `${opinion}:11:15 unknown-superseded-by`]);
     expect(messages.find((m) => m.file === opinion)?.hint).toBe('Did you mean `huaifuban-2010-72`?');
@@ -172,7 +168,7 @@ describe('changeNoteProblem', () => {
     expect(problem).toMatchObject({ file: hotline, ruleId: 'missing-change-note', severity: 'error' });
   });
 
-  it('refuses the previous version\'s note, positioned on changeNote', async () => {
+  it("refuses the previous version's note, positioned on changeNote", async () => {
     const doc = await docWith({ changeNote: 更正('标题'), changeDate: '2010-12-09' });
     expect(changeNoteProblem(doc, '更正标题')).toMatchObject({ line: 7, ruleId: 'stale-change-note' });
     expect(changeNoteProblem(doc, '更正日期')).toBeUndefined();

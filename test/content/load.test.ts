@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDocumentMemo, createFileContentCache, createMemoryContentCache, loadContent, resolveContentLink, type ContentCache } from '../../src/content/load.ts';
+import {
+  createDocumentMemo,
+  createFileContentCache,
+  createMemoryContentCache,
+  loadContent,
+  resolveContentLink,
+  type ContentCache,
+} from '../../src/content/load.ts';
 import { rememberedContentFiles } from '../../src/cli/watch.ts';
 import type { ConferenceDocument, ContentMessage } from '../../src/content/model.ts';
 import { article, conference, issue, release, siteYaml, validSite, writeContent } from './fixtures.ts';
@@ -55,7 +62,13 @@ describe('loadContent on a valid site', () => {
     expect(meeting.kind).toBe('conference');
     expect(meeting.qa[0]).toMatchObject({ n: 1, answeredBy: '戴启远' });
     expect(meeting.assets).toEqual([
-      { file: 'press/2010/zwgk-fabuhui/photo.png', title: 'photo.png', name: 'photo.png', urlPath: '/press/2010/zwgk-fabuhui/photo.png', sha256: sha256(files['press/2010/zwgk-fabuhui/photo.png'] as string) },
+      {
+        file: 'press/2010/zwgk-fabuhui/photo.png',
+        title: 'photo.png',
+        name: 'photo.png',
+        urlPath: '/press/2010/zwgk-fabuhui/photo.png',
+        sha256: sha256(files['press/2010/zwgk-fabuhui/photo.png'] as string),
+      },
     ]);
 
     expect(content.routes.get('gazette/2010/05/index.md')).toBe('/gazette/2010/05/');
@@ -77,7 +90,10 @@ describe('loadContent on a valid site', () => {
   });
 
   it('leaves drafts out of the table of contents but keeps them as documents', async () => {
-    const { content } = await load({ ...validSite(), 'gazette/2010/05/a-speech.md': article({ id: 'speech-2010-daiqiyuan', section: '领导讲话', docNumber: undefined, draft: 'true' }) });
+    const { content } = await load({
+      ...validSite(),
+      'gazette/2010/05/a-speech.md': article({ id: 'speech-2010-daiqiyuan', section: '领导讲话', docNumber: undefined, draft: 'true' }),
+    });
     expect(content?.issues[0]?.articleIds).not.toContain('speech-2010-daiqiyuan');
     expect(content?.documents.find((doc) => doc.id === 'speech-2010-daiqiyuan')?.draft).toBe(true);
   });
@@ -154,7 +170,8 @@ describe('loadContent on broken content', () => {
     const root = await writeContent({
       ...validSite(),
       'gazette/2010/05/huaifu-2010-69.md': article({
-        attachments: '\n  - { file: /etc/passwd.pdf, title: a }\n  - { file: ../../../../secret.pdf, title: b }\n  - { file: linked.pdf, title: c }\n  - { file: gkml-2011.pdf, title: d }\n  - { file: notes.exe, title: e }\n  - { file: scan.pdf, title: f }',
+        attachments:
+          '\n  - { file: /etc/passwd.pdf, title: a }\n  - { file: ../../../../secret.pdf, title: b }\n  - { file: linked.pdf, title: c }\n  - { file: gkml-2011.pdf, title: d }\n  - { file: notes.exe, title: e }\n  - { file: scan.pdf, title: f }',
       }),
       'gazette/2010/05/notes.exe': 'MZ',
       'gazette/2010/05/scan.pdf': '',
@@ -177,7 +194,10 @@ describe('loadContent on broken content', () => {
   it('checks links and images in bodies and warns about HTML the renderer removes', async () => {
     const { content, messages } = await load({
       ...validSite(),
-      'press/2010/hotline-12345.md': release({}, '见[意见](../../gazette/2010/05/huaifu-2010-96.md)和![图](chart.png)。\n\n<iframe src="https://v.example.com/1"></iframe>\n\n<p onclick="x()">热线</p>\n'),
+      'press/2010/hotline-12345.md': release(
+        {},
+        '见[意见](../../gazette/2010/05/huaifu-2010-96.md)和![图](chart.png)。\n\n<iframe src="https://v.example.com/1"></iframe>\n\n<p onclick="x()">热线</p>\n',
+      ),
     });
     expect(content).toBeUndefined();
     expect(places(messages)).toEqual([

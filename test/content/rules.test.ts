@@ -50,8 +50,13 @@ function raisedRuleIds(): Map<string, Set<string>> {
       let name: string | undefined;
       let fn: ts.SignatureDeclaration | undefined;
       if (ts.isFunctionDeclaration(node) && node.name !== undefined) [name, fn] = [node.name.text, node];
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined
-        && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) [name, fn] = [node.name.text, node.initializer];
+      if (
+        ts.isVariableDeclaration(node) &&
+        ts.isIdentifier(node.name) &&
+        node.initializer !== undefined &&
+        (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))
+      )
+        [name, fn] = [node.name.text, node.initializer];
       const index = fn?.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === 'ruleId') ?? -1;
       if (name !== undefined && index >= 0) takesRuleId.set(name, index);
       ts.forEachChild(node, findFunctions);
@@ -155,13 +160,21 @@ describe('the rule table of docs/authoring.md', () => {
       '| `a-rule` | 警告 warning | 值。 | 应为：`z \\| w`。改正。 | A `x \\| y` value. Expected: z. Do it. |',
       '| `b-rule` | 错误 error | 乙。 | 删去。 | B. Fix it. |',
     ]);
-    const rows = ruleTable().split('\n').slice(2).map((row) => /^\| `([^`]+)` \| (?:错误 (error)|警告 (warning)) \|/.exec(row)?.slice(1).filter(Boolean));
+    const rows = ruleTable()
+      .split('\n')
+      .slice(2)
+      .map((row) => /^\| `([^`]+)` \| (?:错误 (error)|警告 (warning)) \|/.exec(row)?.slice(1).filter(Boolean));
     expect(rows).toEqual(Object.entries(rules).map(([id, rule]) => [id, rule.severity]));
   });
 
   it('gives every rule its Chinese expected form and hint', () => {
     const cell = (text: string) => text.replace(/\|/g, '\\|');
-    const rows = new Map(ruleTable().split('\n').slice(2).map((row) => [/^\| `([^`]+)` \|/.exec(row)?.[1], row]));
+    const rows = new Map(
+      ruleTable()
+        .split('\n')
+        .slice(2)
+        .map((row) => [/^\| `([^`]+)` \|/.exec(row)?.[1], row]),
+    );
     for (const [id, rule] of Object.entries(rules) as [string, Rule][]) {
       const row = rows.get(id) ?? '';
       expect(row, id).toContain(` | ${rule.expectedZh === undefined ? '' : `应为：${cell(rule.expectedZh)}。`}${cell(rule.hintZh)} | `);

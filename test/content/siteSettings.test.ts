@@ -19,7 +19,12 @@ const site = {
 
 describe('site-specific settings in site.yaml', () => {
   it('accepts an offset, a tag date (a bare year unquoted too) and examples', () => {
-    const { data, problems } = validateFrontMatter('site', { ...site, utcOffset: '-05:30', feeds: { tagDate: 2015 }, examples: { docNumber: '宁府〔2015〕3号', id: 'ningfu-2015-3' } });
+    const { data, problems } = validateFrontMatter('site', {
+      ...site,
+      utcOffset: '-05:30',
+      feeds: { tagDate: 2015 },
+      examples: { docNumber: '宁府〔2015〕3号', id: 'ningfu-2015-3' },
+    });
     expect(problems).toEqual([]);
     expect(data?.feeds?.tagDate).toBe('2015');
     expect(validateFrontMatter('site', { ...site, feeds: { tagDate: '2015-03-01' } }).problems).toEqual([]);
@@ -27,14 +32,18 @@ describe('site-specific settings in site.yaml', () => {
 
   it('refuses a zone name, saying which offset to write instead', () => {
     const { problems } = validateFrontMatter('site', { ...site, utcOffset: 'Asia/Shanghai' });
-    expect(problems).toMatchObject([{ path: ['utcOffset'], ruleId: 'invalid-utc-offset', message: '"Asia/Shanghai" is not an offset from UTC written ±HH:MM.' }]);
+    expect(problems).toMatchObject([
+      { path: ['utcOffset'], ruleId: 'invalid-utc-offset', message: '"Asia/Shanghai" is not an offset from UTC written ±HH:MM.' },
+    ]);
     expect(problems[0]?.hint).toContain('"+08:00" for Asia/Shanghai');
     expect(validateFrontMatter('site', { ...site, utcOffset: '+8' }).problems).toMatchObject([{ ruleId: 'invalid-utc-offset' }]);
     expect(validateFrontMatter('site', { ...site, utcOffset: '+15:00' }).problems).toMatchObject([{ ruleId: 'invalid-utc-offset' }]);
   });
 
   it('refuses a tag date that is no date, and an example 文号 that is not written as one', () => {
-    expect(validateFrontMatter('site', { ...site, feeds: { tagDate: '2015-13' } }).problems).toMatchObject([{ path: ['feeds', 'tagDate'], ruleId: 'invalid-tag-date' }]);
+    expect(validateFrontMatter('site', { ...site, feeds: { tagDate: '2015-13' } }).problems).toMatchObject([
+      { path: ['feeds', 'tagDate'], ruleId: 'invalid-tag-date' },
+    ]);
     const { problems } = validateFrontMatter('site', { ...site, examples: { docNumber: '宁府[2015]3号' } });
     expect(problems).toMatchObject([{ path: ['examples', 'docNumber'], ruleId: 'invalid-doc-number', hint: 'Write it as 宁府〔2015〕3号' }]);
   });
@@ -67,7 +76,8 @@ topics:
 sections:
   - { id: szfwj, name: 市政府文件 }
 `;
-  const article = '---\nid: ningfu-2015-3\ntitle: 宁国市人民政府关于政务公开的意见\nsection: 市政府文件\ndocNumber: 宁府[2015]3\nsignedDate: 2015-04-20\ndate: 2015-05-31\ncategory: 政务公开\n---\n正文。\n';
+  const article =
+    '---\nid: ningfu-2015-3\ntitle: 宁国市人民政府关于政务公开的意见\nsection: 市政府文件\ndocNumber: 宁府[2015]3\nsignedDate: 2015-04-20\ndate: 2015-05-31\ncategory: 政务公开\n---\n正文。\n';
   const files = (examples: string) => ({
     'site.yaml': siteText(examples),
     'gazette/2015/05/index.md': '---\nyear: 2015\nnumber: 5\ntotalNumber: 1\ndate: 2015-05-31\n---\n',
@@ -75,7 +85,10 @@ sections:
   });
 
   it("gives a document's hints the site's first department and its example 文号, and site.yaml's own neutral ones", async () => {
-    const root = await writeSite({ ...files('examples: { docNumber: 宁府〔2015〕3号, id: ningfu-2015-3 }\n'), 'site.yaml': siteText('examples: { docNumber: 宁府〔2015〕3号 }\n').replace('publisher: 宁国市人民政府办公室\n', '') });
+    const root = await writeSite({
+      ...files('examples: { docNumber: 宁府〔2015〕3号, id: ningfu-2015-3 }\n'),
+      'site.yaml': siteText('examples: { docNumber: 宁府〔2015〕3号 }\n').replace('publisher: 宁国市人民政府办公室\n', ''),
+    });
     const { messages } = await loadContent(root);
     const inArticle = messages.filter((m) => m.file === 'gazette/2015/05/ningfu-2015-3.md');
     expect(inArticle.find((m) => m.ruleId === 'missing-field')?.hint).toBe('Add it, e.g. `department: 宁国市人民政府`.');

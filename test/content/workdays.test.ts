@@ -62,7 +62,12 @@ describe('workingDaysBetween on the 2010 calendar', () => {
       }
       return count;
     };
-    for (const [from, to] of [['2007-02-27', '2011-03-01'], ['2008-02-28', '2008-03-01'], ['2010-12-31', '2011-01-03'], ['1999-12-31', '2010-06-30']] as const) {
+    for (const [from, to] of [
+      ['2007-02-27', '2011-03-01'],
+      ['2008-02-28', '2008-03-01'],
+      ['2010-12-31', '2011-01-03'],
+      ['1999-12-31', '2010-06-30'],
+    ] as const) {
       expect(workingDaysBetween(calendar, from, to)).toBe(walk(from, to));
     }
     // 2008-02-28 Thu → 03-01 Sat: the 29th (a Friday, leap day) only.
