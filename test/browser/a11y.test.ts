@@ -5,7 +5,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeViolations, formatViolations, launchBrowser } from '../helpers/browser.ts';
 import { exampleSite, openPage, pagesToTest } from './site.ts';
@@ -15,6 +15,10 @@ const screenshots = process.env['GAZETTE_SCREENSHOTS'] === '1' ? resolve(import.
 const site = await exampleSite();
 const { crawled, chosen } = await pagesToTest(site);
 const browser: Browser = await launchBrowser();
+// One browser context for the file, a page per test: a context per page costs Chromium as much CPU
+// again, and the site keeps no state in the browser (no cookies or storage) for tests to share.
+// The injected axe script is inline code, which the site's CSP forbids: bypass it in tests only.
+const context: BrowserContext = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
 if (screenshots !== undefined) await mkdir(screenshots, { recursive: true });
 console.log(`Crawled ${crawled.length} pages; testing one per template:\n${chosen.map((page) => `  ${page.path}   (${page.template})`).join('\n')}`);
 
@@ -32,10 +36,9 @@ function shotName(path: string, status: number): string {
 // Pages run five at a time in one browser, beside another test file: slower than one alone.
 describe.concurrent('axe-core finds no WCAG 2.1 A/AA violation', { timeout: 120_000 }, () => {
   it.each(chosen.map((page) => [page.path, page] as const))('%s', async (_, chosenPage) => {
-    // The injected axe script is inline code, which the site's CSP forbids: bypass it in tests only.
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const pages = [page];
     try {
-      const page = await context.newPage();
       expect(await openPage(page, site, chosenPage)).toBe(chosenPage.status);
       const violations = await axeViolations(page);
       if (screenshots !== undefined) await page.screenshot({ path: `${screenshots}/${shotName(chosenPage.path, chosenPage.status)}-1280.png`, fullPage: true });
@@ -50,33 +53,33 @@ describe.concurrent('axe-core finds no WCAG 2.1 A/AA violation', { timeout: 120_
         // Unheld, the resolver page sends the reader on to a page that is there.
         const target = new URL(chosenPage.refresh, site.url);
         const onward = await context.newPage();
+        pages.push(onward);
         const statuses = new Map<string, number>();
         onward.on('response', (response) => statuses.set(new URL(response.url()).pathname, response.status()));
         await Promise.all([onward.waitForURL((url) => url.pathname === target.pathname), onward.goto(site.url + chosenPage.path.slice(1))]);
         expect(statuses.get(target.pathname), `${chosenPage.path} leads to ${target.pathname}`).toBe(200);
       }
     } finally {
-      await context.close();
+      await Promise.all(pages.map((open) => open.close()));
     }
   });
 });
 
 it('the check itself finds violations on a page that has them', async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
   try {
-    const page = await context.newPage();
     await page.setContent(
       '<!doctype html><html><head><title>x</title></head><body><main><img src="x.png"><p style="color:#bbb;background:#fff">浅色文字</p></main></body></html>',
     );
     const ids = (await axeViolations(page)).map((violation) => violation.id).sort();
     expect(ids).toEqual(['color-contrast', 'html-has-lang', 'image-alt']);
   } finally {
-    await context.close();
+    await page.close();
   }
 });
 
 it('a withdrawn page lists its versions without links to the copies taken down, the last one the withdrawal', async () => {
-  const page = await browser.newPage();
+  const page = await context.newPage();
   try {
     await page.goto(`${site.url}press/2010/zaixian-fangtan-2010/`);
     const items = await page.locator('.versions li').allInnerTexts();

@@ -3,7 +3,7 @@
 // visible focus indicator, and leaves the page at the end (no keyboard trap); Shift+Tab walks back.
 // Every page template is walked forwards; one long page (a press conference) backwards too.
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
 import { exampleSite, openPage, pagesToTest } from './site.ts';
@@ -27,6 +27,9 @@ declare function getComputedStyle(element: El): { visibility: string; outlineSty
 const site = await exampleSite();
 const { chosen } = await pagesToTest(site);
 const browser: Browser = await launchBrowser();
+// One browser context for the file, a page per test: a context per page costs Chromium as much CPU
+// again, and the site keeps no state in the browser (no cookies or storage) for tests to share.
+const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 
 afterAll(async () => {
   await browser.close();
@@ -84,7 +87,7 @@ function focused(page: Page): Promise<Focused> {
 
 describe('the skip link', () => {
   it('is the first Tab stop, shows itself, and moves focus to the main content', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
     try {
       await page.goto(`${site.url}gazette/2010/05/huaifu-2010-69/`);
       await page.keyboard.press('Tab');
@@ -108,7 +111,7 @@ describe('the skip link', () => {
 // Pages run five at a time in one browser, beside another test file: slower than one alone.
 describe.concurrent('Tab reaches everything, visibly, and leaves the page', { timeout: 120_000 }, () => {
   it.each(chosen.map((page) => [page.path, page] as const))('%s', async (path, chosenPage) => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
     try {
       await openPage(page, site, chosenPage);
       const expected = await markFocusable(page);
@@ -134,7 +137,7 @@ describe.concurrent('Tab reaches everything, visibly, and leaves the page', { ti
 });
 
 it('Shift+Tab from the end of a page walks the same stops in reverse', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
   try {
     await page.goto(`${site.url}press/2010/zhengwu-gongkai-fabuhui/`);
     const expected = await markFocusable(page);

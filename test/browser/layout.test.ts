@@ -3,7 +3,7 @@
 // scroll inside their own region, which must then be labelled and reachable by keyboard to scroll.
 // The main navigation stays visible, uncovered and working at both widths.
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
 import { exampleSite, openPage, pagesToTest } from './site.ts';
@@ -134,11 +134,15 @@ const widths = [
   { name: '1280 px at 200% zoom', width: 640, height: 450 },
 ];
 
-describe.concurrent.each(widths)('at $name', ({ width, height }) => {
+// One browser context per width, a page per test: a context per page costs Chromium as much CPU
+// again, and the site keeps no state in the browser (no cookies or storage) for tests to share.
+const contexts = new Map<number, BrowserContext>();
+for (const { width, height } of widths) contexts.set(width, await browser.newContext({ viewport: { width, height } }));
+
+describe.concurrent.each(widths)('at $name', ({ width }) => {
   it.each(chosen.map((page) => [page.path, page] as const))('%s needs no sideways scrolling', async (path, chosenPage) => {
-    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await (contexts.get(width) as BrowserContext).newPage();
     try {
-      const page = await context.newPage();
       await openPage(page, site, chosenPage);
       const found = await reflow(page);
       expect(found.overflowing, `${path} at ${width} px: elements stick out`).toEqual([]);
@@ -160,14 +164,13 @@ describe.concurrent.each(widths)('at $name', ({ width, height }) => {
         expect(link.rect.height, `${where} is too small to tap`).toBeGreaterThanOrEqual(24);
       }
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
   it('the navigation works: tapping a section opens it', async () => {
-    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await (contexts.get(width) as BrowserContext).newPage();
     try {
-      const page = await context.newPage();
       await page.goto(site.url + 'gazette/2010/05/huaifu-2010-69/');
       const links = await navLinks(page);
       const target = links.find((link) => link.href === '/press/');
@@ -178,7 +181,7 @@ describe.concurrent.each(widths)('at $name', ({ width, height }) => {
       ]);
       expect(await page.locator('h1').first().textContent()).toContain('新闻发布');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });
