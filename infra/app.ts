@@ -20,16 +20,18 @@ export function createGazetteApp(options: GazetteAppOptions = {}): { app: App; s
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
   });
-  const partnerSecrets = app.node.tryGetContext('gazette:partnerSecrets') as string[] | undefined;
-  const domainName = app.node.tryGetContext('gazette:domainName') as string | undefined;
-  const certificateArn = app.node.tryGetContext('gazette:certificateArn') as string | undefined;
+  // CDK types context values `any`: they are JSON from cdk.json or strings from `-c`, so each is checked here.
+  const context = (key: string): unknown => app.node.tryGetContext(key);
+  const partnerSecrets = namesFrom('gazette:partnerSecrets', context('gazette:partnerSecrets'));
+  const domainName = textFrom('gazette:domainName', context('gazette:domainName'));
+  const certificateArn = textFrom('gazette:certificateArn', context('gazette:certificateArn'));
   if ((domainName === undefined) !== (certificateArn === undefined)) {
     throw new Error('Set both gazette:domainName and gazette:certificateArn (an ACM certificate in us-east-1), or neither.');
   }
-  const alarmEmails = emailsFrom(app.node.tryGetContext('gazette:alarmEmail'));
-  const noncurrentVersionDays = daysFrom(app.node.tryGetContext('gazette:noncurrentVersionDays'));
-  const renderJobConcurrency = concurrencyFrom(app.node.tryGetContext('gazette:renderJobConcurrency'));
-  const stack = new GazetteStack(app, app.node.tryGetContext('gazette:stackName') ?? 'Gazette', {
+  const alarmEmails = emailsFrom(context('gazette:alarmEmail'));
+  const noncurrentVersionDays = daysFrom(context('gazette:noncurrentVersionDays'));
+  const renderJobConcurrency = concurrencyFrom(context('gazette:renderJobConcurrency'));
+  const stack = new GazetteStack(app, textFrom('gazette:stackName', context('gazette:stackName')) ?? 'Gazette', {
     description: 'Gazette: government gazette and press office publishing (site, render, feeds, partner notifications, embargo releases)',
     bundlesDir: options.bundlesDir ?? defaultBundlesDir,
     ...(partnerSecrets === undefined ? {} : { partnerSecrets }),
@@ -42,11 +44,25 @@ export function createGazetteApp(options: GazetteAppOptions = {}): { app: App; s
   return { app, stack };
 }
 
+/** A name, domain or ARN: text, as `-c` passes it. */
+function textFrom(key: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new Error(`${key} is ${JSON.stringify(value)}: give it as text, in cdk.json or with -c ${key}=...`);
+}
+
+/** The names of the partners' signing secrets: a list in cdk.json. */
+function namesFrom(key: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) return value;
+  throw new Error(`${key} is ${JSON.stringify(value)}: give a list of secret names in cdk.json, e.g. "${key}": ["gazette/partners/hnnews"].`);
+}
+
 /** One address or several: a list in cdk.json, or comma-separated with `-c` (which passes strings). */
 function emailsFrom(value: unknown): string[] {
   if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : String(value).split(',');
-  const emails = list.map((item) => String(item).trim()).filter((item) => item !== '');
+  const list: unknown[] = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
+  // Anything but text is not an address: it is shown as written, and reported below.
+  const emails = list.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)).trim()).filter((item) => item !== '');
   const invalid = emails.filter((email) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
   if (invalid.length > 0)
     throw new Error(`gazette:alarmEmail: ${invalid.join(', ')} is not an e-mail address. Give one address, or several separated by commas.`);

@@ -45,6 +45,8 @@ export interface GazetteStackProps extends StackProps {
 /** Key prefix the editors' CI uploads to; the render function mirrors it. */
 export const SOURCE_PREFIX = 'content/';
 const GSI_NAMES = ['GSI1', 'GSI2'];
+// lambda.FilterRule.isEqual is typed `any`; for text it is the one-value list that FilterRule.or types.
+const equalTo = (text: string): string[] => lambda.FilterRule.or(text);
 
 export class GazetteStack extends Stack {
   constructor(scope: Construct, id: string, props: GazetteStackProps) {
@@ -234,11 +236,11 @@ export class GazetteStack extends Stack {
         // written (partners with embargo access hear of them early); nothing else of the table.
         filters: [
           lambda.FilterCriteria.filter({
-            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('META') } } },
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: equalTo('META') } } },
           }),
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: lambda.FilterRule.isEqual('SCHEDULED') } } },
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOC#') }, sk: { S: equalTo('SCHEDULED') } } },
           }),
         ],
       }),

@@ -64,7 +64,7 @@ export function parseStoreSet(value: unknown): StoreSet {
   if (value === undefined) return 'embedded';
   if (typeof value === 'string' && (STORE_SETS as readonly string[]).includes(value)) return value as StoreSet;
   throw new Error(
-    `--stores "${String(value)}" is not a store set. Use --stores embedded (files and SQLite under --data, the default) ` +
+    `--stores ${JSON.stringify(value)} is not a store set. Use --stores embedded (files and SQLite under --data, the default) ` +
       'or --stores aws-local (s3rver and DynamoDB Local under --data, which needs Java 17+).',
   );
 }

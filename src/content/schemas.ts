@@ -502,7 +502,7 @@ export function validateFrontMatter<K extends SchemaKind>(
  */
 export function validFields(kind: SchemaKind, data: unknown): Record<string, unknown> {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return {};
-  const shape = (schemas[kind] as z.ZodObject).shape;
+  const shape: Record<string, z.ZodType | undefined> = schemas[kind].shape;
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     const field = shape[key];
@@ -639,7 +639,8 @@ function describe(value: unknown): string {
   if (typeof value === 'boolean') return `${value}`;
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  return String(value);
+  // What is left is `undefined` (nothing at the path) or a type no YAML front matter holds: its name.
+  return typeof value;
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {

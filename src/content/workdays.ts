@@ -40,7 +40,7 @@ const tables = new WeakMap<WorkCalendar, Map<number, YearTable>>();
 
 function yearTable(calendar: WorkCalendar, year: number): YearTable {
   let byYear = tables.get(calendar);
-  if (byYear === undefined) tables.set(calendar, (byYear = new Map()));
+  if (byYear === undefined) tables.set(calendar, (byYear = new Map<number, YearTable>()));
   let table = byYear.get(year);
   if (table === undefined) {
     const first = Date.UTC(year, 0, 1) / DAY_MS;

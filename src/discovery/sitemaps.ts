@@ -174,7 +174,7 @@ function measuredElement(baseUrl: string, entry: SitemapEntry): { element: strin
     return { element, size: Buffer.byteLength(element) };
   }
   let known = elements.get(baseUrl);
-  if (known === undefined) elements.set(baseUrl, (known = new Map()));
+  if (known === undefined) elements.set(baseUrl, (known = new Map<string, { element: string; size: number }>()));
   const key = `${entry.urlPath}\n${entry.lastmod ?? ''}`;
   let found = known.get(key);
   if (found === undefined) {

@@ -413,7 +413,7 @@ export function createDynamoRecordStore({ client, table, transactionSize = 25, c
               ExpressionAttributeValues: Object.fromEntries([
                 [':since', since],
                 [':buildId', buildId],
-                ...names.map((name) => [`:${name}`, rest[name as keyof typeof rest]]),
+                ...names.map((name): [string, unknown] => [`:${name}`, rest[name as keyof typeof rest]]),
               ]),
             }),
           ),

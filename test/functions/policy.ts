@@ -141,9 +141,8 @@ function logicalIdOf(logicalIds: Record<string, string>, path: string): string {
 
 /** GazetteFunction describes each function `Gazette <name>: <summary>`. */
 function functionsNamed(resources: Record<string, CfnResource>, name: string): [string, CfnResource][] {
-  return Object.entries(resources).filter(
-    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.['Description'] ?? '').startsWith(`Gazette ${name}:`),
-  );
+  const describes = (description: unknown) => typeof description === 'string' && description.startsWith(`Gazette ${name}:`);
+  return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && describes(r.Properties?.['Description']));
 }
 
 function functionPolicy(name: string, resources: Record<string, CfnResource>, resolve: (value: unknown) => string, env: AccountEnv): FunctionPolicy {

@@ -19,7 +19,7 @@ import { createEmulatorStores } from '../helpers/emulators.ts';
 
 export interface Adapter<T> {
   name: string;
-  create(): Promise<{ store: T; another: () => T }>;
+  create: () => Promise<{ store: T; another: () => T }>;
   /**
    * s3rver lists a folder's contents before its siblings that sort before "/" (`a/b` before
    * `a-b`, `a.html`); S3 itself, and the file system store, list in UTF-8 byte order.

@@ -112,11 +112,15 @@ describe.each(recordStoreAdapters)('$name record store', ({ create }) => {
       const { store: records, another } = await create();
       const first = documentRecord();
       await records.putDocument(first, 0);
-      const titles = ['甲的修改', '乙的修改', '丙的修改', '丁的修改'];
-      const writers = [records, another(), records, another()];
-      const results = await Promise.allSettled(titles.map((title, i) => writers[i]?.putDocument({ ...first, version: 2, title }, 1)));
+      const writes = [
+        { writer: records, title: '甲的修改' },
+        { writer: another(), title: '乙的修改' },
+        { writer: records, title: '丙的修改' },
+        { writer: another(), title: '丁的修改' },
+      ];
+      const results = await Promise.allSettled(writes.map(({ writer, title }) => writer.putDocument({ ...first, version: 2, title }, 1)));
 
-      const winners = titles.filter((_, i) => results[i]?.status === 'fulfilled');
+      const winners = writes.filter((_, i) => results[i]?.status === 'fulfilled').map(({ title }) => title);
       expect(winners).toHaveLength(1);
       for (const result of results) {
         if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(VersionConflictError);

@@ -66,7 +66,7 @@ async function parseFaces(): Promise<PdfFonts> {
     faces: loaded,
     resolve(role, codePoint) {
       let byCodePoint = resolved.get(role);
-      if (!byCodePoint) resolved.set(role, (byCodePoint = new Map()));
+      if (!byCodePoint) resolved.set(role, (byCodePoint = new Map<number, ResolvedGlyph | null>()));
       let hit = byCodePoint.get(codePoint);
       if (hit === undefined) {
         hit = null;
