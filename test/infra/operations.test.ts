@@ -144,6 +144,16 @@ describe('alarm notifications', () => {
       /gazette:alarmEmail: operations team is not an e-mail address/,
     );
   });
+
+  it('refuses context values of the wrong kind, naming the key and what to give', () => {
+    const app = (context: Record<string, unknown>) => () => createGazetteApp({ bundlesDir: join(workDir, 'bundles'), context });
+    // `-c` passes text: a secret list given that way is one string, not a list.
+    expect(app({ 'gazette:partnerSecrets': 'gazette/partners/hnnews' })).toThrow(
+      /gazette:partnerSecrets is "gazette\/partners\/hnnews": give a list of secret names in cdk.json/,
+    );
+    expect(app({ 'gazette:stackName': ['Gazette'] })).toThrow(/gazette:stackName is \["Gazette"\]: give it as text/);
+    expect(app({ 'gazette:alarmEmail': ['ops@huainan.gov.cn', 7] })).toThrow(/gazette:alarmEmail: 7 is not an e-mail address/);
+  });
 });
 
 describe('alarms', () => {
