@@ -1,9 +1,9 @@
-// `npm run format:check` (part of `npm test`) holds the code to Prettier, but only the files
+// The checks `npm test` runs first hold all our code. `npm run format:check` holds the code to Prettier, but only the files
 // .prettierignore lets through: a pattern written for the editors' content/ folder once matched
 // src/content/ and test/content/ as well (gitignore patterns match at any depth), and 50 files went
 // unchecked. The ignore file may leave out published bytes and content, never our code.
 
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { getFileInfo } from 'prettier';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +34,12 @@ describe('.prettierignore', () => {
 
   it('still ignores the editors\u2019 content folder', async () => {
     expect((await getFileInfo(join(repo, 'content/site.yaml'), { ignorePath: join(repo, '.prettierignore') })).ignored).toBe(true);
+  });
+});
+
+describe('the lint', () => {
+  it('suppresses nothing in bulk: a finding is fixed where it is, not recorded in eslint-suppressions.json', () => {
+    // ESLint applies that file by itself whenever it exists (`eslint --suppress-all` writes it).
+    expect(existsSync(join(repo, 'eslint-suppressions.json'))).toBe(false);
   });
 });
