@@ -56,6 +56,7 @@ async function parseFaces(): Promise<PdfFonts> {
         );
       });
       const font = fontkit.create(bytes);
+      shareReturnSubr(font);
       const face: LoadedFace = { id, font, glyphs: new Map(), scale: 1000 / font.unitsPerEm };
       return [id, face] as const;
     }),
@@ -94,4 +95,46 @@ export function glyphOf(face: LoadedFace, codePoint: number): GlyphMetrics | nul
     face.glyphs.set(codePoint, metrics);
   }
   return metrics;
+}
+
+/** A charstring subroutine that does nothing but return (the CFF `return` operator). */
+const RETURN_SUBR = new Uint8Array([11]);
+const patched = new WeakSet<object>();
+
+/**
+ * fontkit's CFF subsetter keeps every subroutine index at its full length (charstrings call
+ * subroutines by number) and fills the unused entries with a one-byte `return`, allocating a
+ * fresh array for each: tens of thousands per face of a CJK font, for every PDF. All of them
+ * can be one shared array, since the encoder only reads it: same bytes, a fraction of the work.
+ * Applied to the subset class of the installed fontkit (2.0.x) only when its method is the one
+ * this replaces; test/pdf/fonts.test.ts holds the subset bytes to those of the unpatched method.
+ */
+function shareReturnSubr(font: fontkit.Font): void {
+  const subset = (font as unknown as { createSubset?: () => object }).createSubset?.();
+  const prototype = subset === undefined ? undefined : (Object.getPrototypeOf(subset) as Record<string, unknown>);
+  if (prototype === undefined || patched.has(prototype) || !Object.hasOwn(prototype, 'subsetSubrs')) return;
+  const original = prototype['subsetSubrs'];
+  if (typeof original !== 'function' || !/new Uint8Array\(\[\s*11\s*\]\)/.test(Function.prototype.toString.call(original))) return;
+  patched.add(prototype);
+  prototype['subsetSubrs'] = Object.assign(
+    function subsetSubrs(
+      this: { cff: { stream: { pos: number; readBuffer(length: number): Uint8Array } } },
+      subrs: { offset: number; length: number }[],
+      used: Record<number, boolean>,
+    ) {
+      const result: Uint8Array[] = new Array<Uint8Array>(subrs.length);
+      const stream = this.cff.stream;
+      for (let i = 0; i < subrs.length; i++) {
+        const subr = subrs[i] as { offset: number; length: number };
+        if (used[i]) {
+          stream.pos = subr.offset;
+          result[i] = stream.readBuffer(subr.length);
+        } else {
+          result[i] = RETURN_SUBR;
+        }
+      }
+      return result;
+    },
+    { original },
+  );
 }
