@@ -69,6 +69,12 @@ export interface SiteRenderer {
   begin(jobCount: number, hidden: string[]): Promise<void>;
   /** The document's page, its version copy and PDF, and its body HTML for feed entries. */
   documentArtifacts(job: DocumentPageJob): Promise<{ artifacts: Artifact[]; bodyHtml: string }>;
+  /**
+   * The documents are rendered: a renderer that started worker threads lets them go here, so the
+   * later phases (discovery, feeds) do not run beside their idle heaps. Later documents, if any,
+   * render on the calling thread.
+   */
+  documentsRendered?(): Promise<void>;
   /** The page of an erratum (勘误). */
   erratumPage(erratum: ErratumPageData): Artifact;
   /** The issue's page, then its PDF (unless `pdf: false`: an issue PDF, once out, is kept). */
@@ -295,6 +301,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     summary.fannedOut = ran.fannedOut;
     return summary;
   }
+  await renderer.documentsRendered?.();
   // Jobs in other processes wrote beside this process's bucket memory: what it knows may be stale.
   if (runner !== undefined) memory?.clear();
   addCounts(summary, ran.counts);

@@ -63,6 +63,11 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       if (pool !== undefined) return pool.run(job);
       return renderDocumentJob(env, job);
     },
+    async documentsRendered() {
+      const threads = pool;
+      pool = undefined;
+      await threads?.close();
+    },
     erratumPage: (erratum) => renderErratumPage(withFeeds(ctx, { section: 'gazette' }), erratum),
     async issueArtifacts(issue, articles, options = {}) {
       const page = renderIssuePage(withFeeds(ctx, { section: 'gazette' }), issue, articles, {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -331,9 +332,16 @@ describe('buildSite', () => {
     await build(root, main, now, 0);
     const content = await load(root);
     const renderer = await createSiteRenderer(content, { workers: 2 });
+    // The process's threads (Linux): the two render threads exist while documents render, and are
+    // gone once they are, so the discovery and feeds phases do not run beside their heaps.
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
     try {
       await renderer.begin(1000, []);
+      const rendering = threads();
+      expect(rendering).toBeGreaterThanOrEqual(before + 2);
       await buildSite({ content, objects: pooled.objects, records: pooled.records, renderer, now });
+      expect(threads()).toBeLessThanOrEqual(rendering - 2);
     } finally {
       await renderer.close();
     }
