@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
-import { buildSearchIndex, markdownText, searchDocuments, textTerms } from '../../src/discovery/searchIndex.ts';
+import { buildSearchIndex, markdownText, searchDocuments, termCounts, textTerms } from '../../src/discovery/searchIndex.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
@@ -234,6 +234,21 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
     const { content } = await loadContent(root);
     for (const doc of (content as ContentSet).documents) samples.push(doc.title, doc.body);
     for (const text of samples) expect(search.searchTerms(text), text).toEqual(textTerms(text));
+  });
+
+  it('counts the terms of a body as counting textTerms\u2019 list would, in the same order', () => {
+    const samples = [
+      '淮南市人民政府关于进一步推进政务公开工作的意见，政务公开政务',
+      '淮府〔2010〕69号 x1淮南 abc淮南def 淮',
+      '１２３４５市长公开电话，Mayor’s Hotline 12345！',
+      '第Ⅲ条　ＡＢＣ〇〇一 x²𠀀𠀁 𝐀𝐁c 丽丽丽',
+      '',
+    ];
+    for (const text of samples) {
+      const expected = new Map<string, number>();
+      for (const term of textTerms(text)) expected.set(term, (expected.get(term) ?? 0) + 1);
+      expect([...termCounts(text)], text).toEqual([...expected]);
+    }
   });
 
   it('reads Markdown bodies as the words a reader sees', () => {
