@@ -53,11 +53,6 @@ export default defineConfig({
     // spend much of their time waiting for a process of their own (a bundled function, Chromium,
     // the emulators), so one file per core keeps both busy.
     maxWorkers: availableParallelism(),
-    // Files that run in one worker share its module cache instead of importing src/ and its
-    // libraries (the AWS SDK, pdfkit, playwright) again each: a quarter less CPU for the whole run
-    // (import time 155 s → 51 s summed over the files). No test relies on a fresh module: they keep
-    // their state in what they create (stores, folders, servers), and none mocks a module.
-    isolate: false,
     sequence: { sequencer: SlowestFirst },
   },
 });
