@@ -18,8 +18,6 @@ import type { TestStores } from '../helpers/stores.ts';
 export const now = new Date('2010-07-10T08:00:00+08:00');
 export const later = new Date('2010-07-11T08:00:00+08:00');
 
-const allPages = [...catalogueOutputs, ...statisticsOutputs].map((output) => vi.spyOn(output, 'all'));
-
 /**
  * Build, then check that the bucket holds exactly what a full render of the catalogue and
  * statistics from the final records gives (so `affected` left nothing stale). `fullCatalogue`
@@ -27,8 +25,10 @@ const allPages = [...catalogueOutputs, ...statisticsOutputs].map((output) => vi.
  */
 export async function build(content: ContentSet, stores: TestStores, at = now): Promise<BuildSummary & { fullCatalogue: boolean }> {
   const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
+  // Spies made per build and restored after it: Vitest restores every spy after each file, so a
+  // module-level one would be inert in the next file that imports this module in the same process.
+  const allPages = [...catalogueOutputs, ...statisticsOutputs].map((output) => vi.spyOn(output, 'all'));
   try {
-    for (const spy of allPages) spy.mockClear();
     const summary = await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now: at });
     const fullCatalogue = allPages.some((spy) => spy.mock.calls.length > 0);
     const input: DerivedInput = {
@@ -48,6 +48,7 @@ export async function build(content: ContentSet, stores: TestStores, at = now): 
     }
     return { ...summary, fullCatalogue };
   } finally {
+    for (const spy of allPages) spy.mockRestore();
     await renderer.close();
   }
 }

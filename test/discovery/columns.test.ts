@@ -8,7 +8,7 @@ import type { Element, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { select, selectAll } from 'hast-util-select';
 import Parser from 'rss-parser';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ColumnRule, ContentSet } from '../../src/content/model.ts';
 import { type ColumnFacts, columnsOf, columnTakes } from '../../src/discovery/columns.ts';
@@ -168,11 +168,16 @@ async function digests(objects: ObjectStore, prefix: string): Promise<Map<string
 
 describe('special column pages and feeds, built', () => {
   // Only the column outputs of the derived phase: the others (catalogue, search, API…) have their
-  // own tests, and this file's processes own their registry.
+  // own tests. The registry is the module's, shared with any file that runs after this one in the
+  // same process: it is put back afterwards.
+  const all = [...derivedOutputs];
   beforeAll(() => {
     const kept = derivedOutputs.filter((output) => output.name.startsWith('column'));
     expect(kept).toHaveLength(3);
     derivedOutputs.splice(0, derivedOutputs.length, ...kept);
+  });
+  afterAll(() => {
+    derivedOutputs.splice(0, derivedOutputs.length, ...all);
   });
 
   it('lists exactly what each rule selects, on the index, head and month pages, with feeds and document links', async () => {
