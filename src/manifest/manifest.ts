@@ -53,6 +53,15 @@ export interface Manifest {
 
 /** The canonical bytes of a manifest. */
 export function manifestBytes(manifest: Manifest): Buffer {
+  return Buffer.from(manifestHeadText(manifest) + manifestFilesText(manifest.files), 'utf8');
+}
+
+/**
+ * The canonical text before the files: everything but the file list. With manifestFilesText it
+ * makes manifestBytes, so a build that compares a manifest with the one before and then writes
+ * a new sequence serializes its tens of thousands of files once.
+ */
+export function manifestHeadText(manifest: Omit<Manifest, 'files'>): string {
   const head = {
     format: manifest.format,
     site: manifest.site,
@@ -61,12 +70,39 @@ export function manifestBytes(manifest: Manifest): Buffer {
     ...(manifest.keyId === undefined ? {} : { keyId: manifest.keyId }),
     unlisted: manifest.unlisted,
   };
-  // Each path encoded once, not in every comparison (a manifest may list tens of thousands of files).
-  const keyed = manifest.files.map((file) => ({ file, key: Buffer.from(file.path, 'utf8') }));
-  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
-  const lines = keyed.map(({ file }) => JSON.stringify(fileFields(file)));
-  const text = `${JSON.stringify(head).slice(0, -1)},"files":[\n${lines.join(',\n')}\n]}\n`;
-  return Buffer.from(text, 'utf8');
+  return `${JSON.stringify(head).slice(0, -1)},"files":[\n`;
+}
+
+/** The canonical text of the file list (after manifestHeadText): one file a line, in byte order of their paths. */
+export function manifestFilesText(files: readonly ManifestFile[]): string {
+  const sorted = isSorted(files) ? files : [...files].sort(byPath);
+  return `${sorted.map((file) => JSON.stringify(fileFields(file))).join(',\n')}\n]}\n`;
+}
+
+function isSorted(files: readonly ManifestFile[]): boolean {
+  for (let i = 1; i < files.length; i++) if (compareUtf8((files[i - 1] as ManifestFile).path, (files[i] as ManifestFile).path) > 0) return false;
+  return true;
+}
+
+/**
+ * Two strings compared in the order of their UTF-8 bytes (as S3 lists keys), without encoding
+ * them. UTF-16 code units sort as code points, and so as UTF-8 bytes, except that surrogates
+ * (U+D800–U+DFFF, the halves of characters beyond U+FFFF) sort below U+E000–U+FFFF; they are
+ * moved above them before comparing.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x += x >= 0xe000 ? -0x800 : 0x2000;
+      y += y >= 0xe000 ? -0x800 : 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 function fileFields(file: ManifestFile): ManifestFile {
@@ -82,7 +118,7 @@ function fileFields(file: ManifestFile): ManifestFile {
 
 /** Paths compared as UTF-8 bytes, as S3 lists keys. */
 export function byPath(a: { path: string }, b: { path: string }): number {
-  return Buffer.compare(Buffer.from(a.path, 'utf8'), Buffer.from(b.path, 'utf8'));
+  return compareUtf8(a.path, b.path);
 }
 
 export class ManifestFormatError extends Error {

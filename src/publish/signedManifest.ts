@@ -16,8 +16,9 @@ import {
   KEYS_PATH,
   type Manifest,
   MANIFEST_FORMAT,
+  manifestFilesText,
+  manifestHeadText,
   MANIFEST_PATH,
-  manifestBytes,
   type ManifestFile,
   parseManifest,
   SIGNATURE_PATH,
@@ -147,13 +148,18 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     delete file.version;
     if (owner !== undefined) Object.assign(file, owner.owner);
   }
+  const unlisted = UNLISTED.map(({ prefix }) => prefix);
+  // The file list's text, serialized once for both the comparison and the new sequence.
+  const filesText = manifestFilesText(files);
   // Unchanged: the bytes the manifest before would have with these files (a byte comparison, not a parse of each entry).
   const unchanged =
     read !== undefined &&
     previous !== undefined &&
     previous.site === input.site &&
     previous.keyId === key?.kid &&
-    manifestBytes({ ...previous, unlisted: UNLISTED.map(({ prefix }) => prefix), files }).equals(read.bytes) &&
+    (read.filesText === undefined
+      ? sameText(read.bytes, manifestHeadText({ ...previous, unlisted }) + filesText)
+      : read.filesText === filesText && manifestHeadText({ ...previous, unlisted }) === manifestHeadText(previous)) &&
     (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
   if (unchanged) {
     await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false });
@@ -165,10 +171,10 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     sequence: Math.max(previous?.sequence ?? 0, tracked.sequence) + 1,
     builtAt: input.now.toISOString(),
     ...(key === undefined ? {} : { keyId: key.kid }),
-    unlisted: UNLISTED.map(({ prefix }) => prefix),
+    unlisted,
     files,
   };
-  const bytes = manifestBytes(manifest);
+  const bytes = Buffer.from(manifestHeadText(manifest) + filesText, 'utf8');
   if (key !== undefined) {
     // The key before the signature that names it; old keys stay listed.
     const before = await objects.get(SITE_PREFIX + KEYS_PATH);
@@ -178,6 +184,8 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     }
   }
   await objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: bytes, contentType: 'application/json; charset=utf-8', cacheControl: wellKnownCache });
+  // Through a bucket memory (watch mode) the next build reads these very bytes back: it needs no parse.
+  parsedManifests.set(bytes, { manifest, filesText });
   if (key === undefined) await objects.delete([SITE_PREFIX + SIGNATURE_PATH]);
   else
     await objects.put({
@@ -188,6 +196,11 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     });
   await writeState(objects, { sequence: manifest.sequence, pending: false });
   return { sequence: manifest.sequence, files: files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: true };
+}
+
+/** `bytes` are the UTF-8 encoding of `text`: decoded and compared (decoding a manifest costs less than encoding one), lengths checked so malformed bytes cannot pass. */
+function sameText(bytes: Buffer, text: string): boolean {
+  return bytes.toString('utf8') === text && Buffer.byteLength(text, 'utf8') === bytes.byteLength;
 }
 
 interface Owner {
@@ -282,11 +295,26 @@ async function hashOf(objects: ObjectStore, key: string): Promise<string | undef
   return stored === undefined ? undefined : sha256(stored.body);
 }
 
-async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer } | undefined> {
+/**
+ * Manifests parsed, by the body read or written. Through a bucket memory (watch mode) every build
+ * reads the body the build before wrote or read, and a parse of a manifest of tens of thousands of
+ * files costs tens of milliseconds. Entries are never changed after they are made: updatedFiles and
+ * listedFiles copy what they take from them.
+ */
+const parsedManifests = new WeakMap<Uint8Array, { manifest: Manifest; filesText?: string }>();
+
+/** The manifest the bucket holds: parsed, its bytes, and (when this process wrote them) the text of its file list. */
+async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer; filesText?: string } | undefined> {
   const stored = await objects.get(SITE_PREFIX + MANIFEST_PATH);
   if (stored === undefined) return undefined;
+  const body = stored.body;
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const known = parsedManifests.get(body);
+  if (known !== undefined) return { ...known, bytes };
   try {
-    return { manifest: parseManifest(stored.body, MANIFEST_PATH), bytes: Buffer.from(stored.body) };
+    const manifest = parseManifest(bytes, MANIFEST_PATH);
+    parsedManifests.set(body, { manifest });
+    return { manifest, bytes };
   } catch {
     return undefined; // damaged or of another format: listed afresh
   }
