@@ -53,13 +53,13 @@ export interface Manifest {
 
 /** The canonical bytes of a manifest. */
 export function manifestBytes(manifest: Manifest): Buffer {
-  return Buffer.from(manifestHeadText(manifest) + manifestFilesText(manifest.files), 'utf8');
+  return Buffer.concat([Buffer.from(manifestHeadText(manifest), 'utf8'), manifestFileLines(manifest.files).body]);
 }
 
 /**
- * The canonical text before the files: everything but the file list. With manifestFilesText it
- * makes manifestBytes, so a build that compares a manifest with the one before and then writes
- * a new sequence serializes its tens of thousands of files once.
+ * The canonical text before the files: everything but the file list. Followed by the body of
+ * manifestFileLines it makes manifestBytes, so a build that compares a manifest with the one
+ * before and then writes a new sequence encodes its tens of thousands of files once.
  */
 export function manifestHeadText(manifest: Omit<Manifest, 'files'>): string {
   const head = {
@@ -73,10 +73,52 @@ export function manifestHeadText(manifest: Omit<Manifest, 'files'>): string {
   return `${JSON.stringify(head).slice(0, -1)},"files":[\n`;
 }
 
-/** The canonical text of the file list (after manifestHeadText): one file a line, in byte order of their paths. */
-export function manifestFilesText(files: readonly ManifestFile[]): string {
+/** Each file's encoded line, by path: what a process that builds again (watch mode) keeps for its next manifest. */
+export type ManifestLines = Map<string, { file: ManifestFile; line: Buffer }>;
+
+const SEPARATOR = Buffer.from(',\n', 'utf8');
+const TAIL = Buffer.from('\n]}\n', 'utf8');
+
+/**
+ * The canonical bytes of the file list (after manifestHeadText): one file a line, in byte order of
+ * their paths. Given the lines of the manifest before (`before`), a file whose fields did not
+ * change reuses its encoded line, so a build that changed a few files encodes only theirs;
+ * `unchanged` says every line was reused, in the same order: the same bytes as before.
+ */
+export function manifestFileLines(files: readonly ManifestFile[], before?: ManifestLines): { body: Buffer; lines: ManifestLines; unchanged: boolean } {
   const sorted = isSorted(files) ? files : [...files].sort(byPath);
-  return `${sorted.map((file) => JSON.stringify(fileFields(file))).join(',\n')}\n]}\n`;
+  const lines: ManifestLines = new Map();
+  if (before === undefined) {
+    const texts = sorted.map((file) => JSON.stringify(fileFields(file)));
+    const body = Buffer.from(`${texts.join(',\n')}\n]}\n`, 'utf8');
+    let offset = 0;
+    sorted.forEach((file, i) => {
+      const length = Buffer.byteLength(texts[i] as string, 'utf8');
+      lines.set(file.path, { file, line: body.subarray(offset, offset + length) });
+      offset += length + SEPARATOR.byteLength;
+    });
+    return { body, lines, unchanged: false };
+  }
+  const chunks: Buffer[] = [];
+  let unchanged = sorted.length === before.size;
+  for (const file of sorted) {
+    const kept = before.get(file.path);
+    let line: Buffer;
+    if (kept !== undefined && sameFields(kept.file, file)) line = kept.line;
+    else {
+      line = Buffer.from(JSON.stringify(fileFields(file)), 'utf8');
+      unchanged = false;
+    }
+    lines.set(file.path, { file, line });
+    if (chunks.length > 0) chunks.push(SEPARATOR);
+    chunks.push(line);
+  }
+  chunks.push(TAIL);
+  return { body: Buffer.concat(chunks), lines, unchanged };
+}
+
+function sameFields(a: ManifestFile, b: ManifestFile): boolean {
+  return a.sha256 === b.sha256 && a.size === b.size && a.id === b.id && a.issue === b.issue && a.version === b.version;
 }
 
 function isSorted(files: readonly ManifestFile[]): boolean {

@@ -16,8 +16,9 @@ import {
   KEYS_PATH,
   type Manifest,
   MANIFEST_FORMAT,
-  manifestFilesText,
+  manifestFileLines,
   manifestHeadText,
+  type ManifestLines,
   MANIFEST_PATH,
   type ManifestFile,
   parseManifest,
@@ -149,17 +150,17 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     if (owner !== undefined) Object.assign(file, owner.owner);
   }
   const unlisted = UNLISTED.map(({ prefix }) => prefix);
-  // The file list's text, serialized once for both the comparison and the new sequence.
-  const filesText = manifestFilesText(files);
+  // The file list encoded once, for both the comparison and the new sequence; in watch mode only the lines that changed.
+  const list = manifestFileLines(files, read?.lines);
   // Unchanged: the bytes the manifest before would have with these files (a byte comparison, not a parse of each entry).
   const unchanged =
     read !== undefined &&
     previous !== undefined &&
     previous.site === input.site &&
     previous.keyId === key?.kid &&
-    (read.filesText === undefined
-      ? sameText(read.bytes, manifestHeadText({ ...previous, unlisted }) + filesText)
-      : read.filesText === filesText && manifestHeadText({ ...previous, unlisted }) === manifestHeadText(previous)) &&
+    (read.lines === undefined
+      ? sameBytes(read.bytes, Buffer.from(manifestHeadText({ ...previous, unlisted }), 'utf8'), list.body)
+      : list.unchanged && manifestHeadText({ ...previous, unlisted }) === manifestHeadText(previous)) &&
     (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
   if (unchanged) {
     await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false });
@@ -174,7 +175,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     unlisted,
     files,
   };
-  const bytes = Buffer.from(manifestHeadText(manifest) + filesText, 'utf8');
+  const bytes = Buffer.concat([Buffer.from(manifestHeadText(manifest), 'utf8'), list.body]);
   if (key !== undefined) {
     // The key before the signature that names it; old keys stay listed.
     const before = await objects.get(SITE_PREFIX + KEYS_PATH);
@@ -185,7 +186,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   }
   await objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: bytes, contentType: 'application/json; charset=utf-8', cacheControl: wellKnownCache });
   // Through a bucket memory (watch mode) the next build reads these very bytes back: it needs no parse.
-  parsedManifests.set(bytes, { manifest, filesText });
+  parsedManifests.set(bytes, { manifest, lines: list.lines });
   if (key === undefined) await objects.delete([SITE_PREFIX + SIGNATURE_PATH]);
   else
     await objects.put({
@@ -198,9 +199,11 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   return { sequence: manifest.sequence, files: files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: true };
 }
 
-/** `bytes` are the UTF-8 encoding of `text`: decoded and compared (decoding a manifest costs less than encoding one), lengths checked so malformed bytes cannot pass. */
-function sameText(bytes: Buffer, text: string): boolean {
-  return bytes.toString('utf8') === text && Buffer.byteLength(text, 'utf8') === bytes.byteLength;
+/** `bytes` are `head` followed by `body`. */
+function sameBytes(bytes: Buffer, head: Buffer, body: Buffer): boolean {
+  return (
+    bytes.byteLength === head.byteLength + body.byteLength && bytes.subarray(0, head.byteLength).equals(head) && bytes.subarray(head.byteLength).equals(body)
+  );
 }
 
 interface Owner {
@@ -301,10 +304,10 @@ async function hashOf(objects: ObjectStore, key: string): Promise<string | undef
  * files costs tens of milliseconds. Entries are never changed after they are made: updatedFiles and
  * listedFiles copy what they take from them.
  */
-const parsedManifests = new WeakMap<Uint8Array, { manifest: Manifest; filesText?: string }>();
+const parsedManifests = new WeakMap<Uint8Array, { manifest: Manifest; lines?: ManifestLines }>();
 
-/** The manifest the bucket holds: parsed, its bytes, and (when this process wrote them) the text of its file list. */
-async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer; filesText?: string } | undefined> {
+/** The manifest the bucket holds: parsed, its bytes, and (when this process wrote them) its files' encoded lines. */
+async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer; lines?: ManifestLines } | undefined> {
   const stored = await objects.get(SITE_PREFIX + MANIFEST_PATH);
   if (stored === undefined) return undefined;
   const body = stored.body;

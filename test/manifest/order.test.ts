@@ -3,7 +3,15 @@
 // surrogate range, and to the bytes manifestBytes gives in any input order.
 
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, type Manifest, MANIFEST_FORMAT, manifestBytes, parseManifest } from '../../src/manifest/manifest.ts';
+import {
+  compareUtf8,
+  type Manifest,
+  MANIFEST_FORMAT,
+  manifestBytes,
+  manifestFileLines,
+  type ManifestFile,
+  parseManifest,
+} from '../../src/manifest/manifest.ts';
 
 // ASCII, CJK (U+4E00…), the last BMP block before and after the surrogates (U+D7FF, U+E000, U+FF0C),
 // and characters beyond U+FFFF (U+20000 𠀀, U+1F4C4 📄), whose UTF-16 halves are surrogates.
@@ -49,5 +57,37 @@ describe('manifestBytes', () => {
     expect(manifestBytes(manifest([...files].reverse())).equals(bytes)).toBe(true);
     const listed = parseManifest(bytes, 'test').files.map((file) => file.path);
     expect(listed).toEqual([...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+});
+
+describe('manifestFileLines', () => {
+  const file = (path: string, n: number, owner: Partial<ManifestFile> = {}): ManifestFile => ({
+    path,
+    sha256: n.toString(16).padStart(64, '0'),
+    size: n,
+    ...owner,
+  });
+  const paths = [...new Set(randomPaths(300, 23))];
+  const first = paths.map((path, i) => file(path, i, i % 3 === 0 ? { id: `doc-${i}`, version: 1 } : {}));
+
+  it('reuses the lines of the build before and gives the bytes a fresh encoding gives', () => {
+    const before = manifestFileLines(first);
+    expect(before.body.equals(manifestFileLines(first, before.lines).body)).toBe(true);
+    expect(manifestFileLines([...first].reverse(), before.lines).unchanged).toBe(true);
+
+    // One hash changed, one file's version moved on, one removed, one added.
+    const next = first
+      .filter((_, i) => i !== 5)
+      .map((f, i) => (i === 2 ? { ...f, sha256: 'f'.repeat(64) } : i === 3 ? { ...f, version: 2 } : { ...f }))
+      .concat([file('gazette/2010/06/新文件/index.html', 999, { id: 'new', version: 1 })]);
+    const incremental = manifestFileLines(next, before.lines);
+    expect(incremental.unchanged).toBe(false);
+    expect(incremental.body.equals(manifestFileLines(next).body)).toBe(true);
+
+    // A file's owner alone changed: its line is encoded again, not reused.
+    const reowned = first.map((f, i) => (i === 0 ? { ...f, id: 'other' } : f));
+    const owned = manifestFileLines(reowned, before.lines);
+    expect(owned.unchanged).toBe(false);
+    expect(owned.body.equals(manifestFileLines(reowned).body)).toBe(true);
   });
 });
