@@ -54,7 +54,7 @@ function recordsOf(content: ContentSet): DocumentRecord[] {
 
 async function renderAll(input: DerivedInput): Promise<Artifact[]> {
   const artifacts: Artifact[] = [];
-  for (const page of searchOutput.all(input)) artifacts.push(...(await searchOutput.render(input, page)));
+  for (const page of await searchOutput.all(input)) artifacts.push(...(await searchOutput.render(input, page)));
   return artifacts;
 }
 
@@ -148,7 +148,7 @@ export async function benchSearch(size = 10_000): Promise<string[]> {
     start = performance.now();
     cpu = cpuSeconds();
     const updated: Artifact[] = [];
-    for (const page of searchOutput.affected({ ...changedInput, objects: stored }, [{ before: before0, after: after0 }], [])) {
+    for (const page of await searchOutput.affected({ ...changedInput, objects: stored }, [{ before: before0, after: after0 }], [])) {
       updated.push(...(await searchOutput.render({ ...changedInput, objects: stored }, page)));
     }
     const update = (performance.now() - start) / 1000;

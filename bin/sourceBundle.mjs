@@ -24,6 +24,7 @@ const cacheDir = process.env['GAZETTE_BUNDLE_CACHE'] ?? join(repoRoot, 'node_mod
 const entryModules = {
   cli: 'src/cli/main.ts',
   renderWorker: 'src/publish/renderWorker.ts',
+  searchWorker: 'src/discovery/searchWorker.ts',
   jobProcess: 'src/publish/jobProcess.ts',
 };
 /** Files that shape the bundle besides the modules in it. */

@@ -34,6 +34,8 @@ export interface DerivedInput {
   /** The bucket (keys with their `site/` prefix), for outputs that update what they wrote last time
    * instead of rendering it all again (the search index). Read only; absent: render everything. */
   objects?: ObjectStore;
+  /** Outputs may compute on worker threads of their own (the command on one machine; not in a Lambda function). */
+  workerThreads?: boolean;
 }
 
 /** A document the build committed: its record before (none: new) and after (none: gone). */
@@ -46,10 +48,12 @@ export interface DerivedOutput<P = unknown> {
   name: string;
   /** Write order: lower first; outputs of one wave are written together. */
   wave: number;
+  /** Called for every output before a full build renders the first wave: start slow work on another thread. */
+  prepare?(input: DerivedInput): void;
   /** Every page, for a full build (a new template, site.yaml, column or calendar). */
-  all(input: DerivedInput): P[];
+  all(input: DerivedInput): P[] | Promise<P[]>;
   /** The pages showing any changed document or issue. */
-  affected(input: DerivedInput, changes: readonly Change[], changedIssues: readonly IssueRecord[]): P[];
+  affected(input: DerivedInput, changes: readonly Change[], changedIssues: readonly IssueRecord[]): P[] | Promise<P[]>;
   /** Stable identity of a page, to merge duplicates. */
   id(page: P): string;
   render(input: DerivedInput, page: P): Artifact[] | Promise<Artifact[]>;
@@ -84,6 +88,7 @@ export async function* derivedArtifacts(
   onOutput?: (name: string, wave: number) => void,
 ): AsyncGenerator<{ wave: number; artifacts: Artifact[] }> {
   const outputs = [...derivedOutputs].sort((a, b) => a.wave - b.wave);
+  if (changes === undefined) for (const output of outputs) output.prepare?.(input);
   let batch: { wave: number; artifacts: Artifact[] } | undefined;
   for (const output of outputs) {
     if (batch !== undefined && batch.wave !== output.wave) {
@@ -92,7 +97,7 @@ export async function* derivedArtifacts(
     }
     batch ??= { wave: output.wave, artifacts: [] };
     onOutput?.(output.name, output.wave);
-    const pages = changes === undefined ? output.all(input) : output.affected(input, changes.documents, changes.issues);
+    const pages = await (changes === undefined ? output.all(input) : output.affected(input, changes.documents, changes.issues));
     const unique = new Map(pages.map((page) => [output.id(page), page]));
     for (const page of unique.values()) batch.artifacts.push(...(await output.render(input, page)));
   }

@@ -6,6 +6,7 @@
 // would give (a test holds the two equal). It falls back to the full index whenever the stored
 // one does not match the previous records (numbering moved, shard count grew, format changed).
 
+import { Worker } from 'node:worker_threads';
 import { mapLimit } from '../concurrency.ts';
 import { artifact, type Artifact } from '../outputs.ts';
 import { pageArtifact } from '../render/html/page.ts';
@@ -23,6 +24,8 @@ import {
   searchDocument,
   searchDocuments,
   searchOrder,
+  searchSources,
+  type SearchSource,
   shardCountFor,
   shardName,
   termHash,
@@ -37,17 +40,61 @@ type SearchPage =
   { kind: 'page' } | { kind: 'manifest' } | { kind: 'shard'; shard: number } | { kind: 'document'; n: number } | { kind: 'update'; changes: readonly Change[] };
 
 const built = new WeakMap<DerivedInput, SearchIndexFiles>();
+const building = new WeakMap<DerivedInput, Promise<SearchIndexFiles>>();
 
-/** The index of this build's public documents, computed once per build. */
+/**
+ * From this many public documents a full build that may use worker threads builds the index on
+ * one (about 0.5 ms of CPU a document) while the main thread renders the earlier waves; below it,
+ * starting the thread and copying the documents to it would cost more than it saves.
+ */
+export const SEARCH_WORKER_MIN_DOCUMENTS = 2000;
+
+const isPublic = (record: DocumentRecord) => record.status === 'published' || record.status === 'withdrawn';
+
+/** The index of this build's public documents, computed once per build (on this thread unless it was started on a worker). */
 export function searchIndexOf(input: DerivedInput): SearchIndexFiles {
   let files = built.get(input);
   if (files === undefined) {
     const docs = searchDocuments(input.documents, input.content.documents);
-    const numbered = input.documents.filter((record) => record.status === 'published' || record.status === 'withdrawn').length;
-    files = buildSearchIndex(docs, numbered);
+    files = buildSearchIndex(docs, input.documents.filter(isPublic).length);
     built.set(input, files);
   }
   return files;
+}
+
+/** The index, from the worker thread `startSearchIndex` started when it did, else built here. */
+async function indexFiles(input: DerivedInput): Promise<SearchIndexFiles> {
+  const pending = building.get(input);
+  if (pending === undefined) return searchIndexOf(input);
+  const files = await pending;
+  built.set(input, files);
+  building.delete(input);
+  return files;
+}
+
+/** Start building the whole index on a worker thread, when the build allows threads and it is large enough. */
+function startSearchIndex(input: DerivedInput): void {
+  if (input.workerThreads !== true || built.has(input) || building.has(input)) return;
+  const numbered = input.documents.filter(isPublic).length;
+  if (numbered < SEARCH_WORKER_MIN_DOCUMENTS) return;
+  const pending = buildSearchIndexOnWorker(searchSources(input.documents, input.content.documents), numbered);
+  pending.catch(() => undefined); // awaited by the search pages; a build that fails before them never asks
+  building.set(input, pending);
+}
+
+/** `buildSearchIndex(sources.map(searchDocumentFrom), numbered)` on a worker thread of its own. */
+export function buildSearchIndexOnWorker(sources: SearchSource[], numbered: number): Promise<SearchIndexFiles> {
+  const worker = new Worker(new URL('../publish/tsWorker.mjs', import.meta.url), {
+    workerData: { module: new URL('./searchWorker.ts', import.meta.url).href, sources, numbered },
+  });
+  return new Promise<SearchIndexFiles>((resolve, reject) => {
+    worker.once('message', (files: SearchIndexFiles) => {
+      resolve(files);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The search index worker thread stopped (exit code ${code}) before it sent the index.`)));
+  });
 }
 
 /** Key of a shard. The count only grows while records stay, and names are unpadded, so a resized
@@ -60,8 +107,8 @@ export function documentKey(n: number): string {
   return `${SEARCH_DATA}docs/${n}.json`;
 }
 
-function allPages(input: DerivedInput): SearchPage[] {
-  const files = searchIndexOf(input);
+async function allPages(input: DerivedInput): Promise<SearchPage[]> {
+  const files = await indexFiles(input);
   return [
     ...files.shards.map((_, shard): SearchPage => ({ kind: 'shard', shard })),
     ...[...files.documents.keys()].map((n): SearchPage => ({ kind: 'document', n })),
@@ -77,6 +124,7 @@ const output: DerivedOutput<SearchPage> = {
   // that list it. Last of the pages also keeps its many shard writes clear of the feeds' writes,
   // which an incremental build makes at the start of this phase.
   wave: 89,
+  prepare: startSearchIndex,
   all: allPages,
   // Any change of a public document may change any shard: update the stored index when there is one.
   affected: (input, changes) => (changes.length === 0 ? [] : input.objects === undefined ? allPages(input) : [{ kind: 'update', changes }]),
@@ -122,7 +170,7 @@ export async function readSearchIndex(objects: ObjectStore, concurrency = 16): P
 
 async function renderAll(input: DerivedInput): Promise<Artifact[]> {
   const artifacts: Artifact[] = [];
-  for (const page of allPages(input)) artifacts.push(...(await output.render(input, page)));
+  for (const page of await allPages(input)) artifacts.push(...(await output.render(input, page)));
   return artifacts;
 }
 

@@ -193,8 +193,21 @@ function compareRecords(a: DocumentRecord, b: DocumentRecord): number {
  * Withdrawn records keep their number and nothing else; scheduled ones are not in `records`.
  */
 export function searchDocuments(records: readonly DocumentRecord[], documents: readonly GazetteDocument[]): SearchDocument[] {
+  return searchSources(records, documents).map(searchDocumentFrom);
+}
+
+/**
+ * A searchable document whose text is still in parts, the body as Markdown: what `searchDocuments`
+ * gives before it extracts the text (the costly part), small enough to hand to a worker thread.
+ */
+export interface SearchSource extends Omit<SearchDocument, 'text'> {
+  textParts: (string | { markdown: string })[];
+}
+
+/** `searchDocuments` up to the text extraction (`searchDocumentFrom` finishes each). */
+export function searchSources(records: readonly DocumentRecord[], documents: readonly GazetteDocument[]): SearchSource[] {
   const sources = new Map(documents.map((doc) => [doc.id, doc]));
-  return searchOrder(records).flatMap((record, n) => searchDocument(record, n, sources.get(record.id)) ?? []);
+  return searchOrder(records).flatMap((record, n) => searchSource(record, n, sources.get(record.id)) ?? []);
 }
 
 /** Every public record (published or withdrawn) in document-number order: (date, id) ascending. */
@@ -204,12 +217,16 @@ export function searchOrder(records: readonly DocumentRecord[]): DocumentRecord[
 
 /** The searchable form of record number `n` (undefined when withdrawn), from its content file `doc`. */
 export function searchDocument(record: DocumentRecord, n: number, doc: GazetteDocument | undefined): SearchDocument | undefined {
+  const source = searchSource(record, n, doc);
+  return source === undefined ? undefined : searchDocumentFrom(source);
+}
+
+function searchSource(record: DocumentRecord, n: number, doc: GazetteDocument | undefined): SearchSource | undefined {
   if (record.status !== 'published') return undefined;
   const current = doc !== undefined && !doc.draft && doc.sourceDigest === record.contentDigest;
   const meta = [record.category, record.section ?? ''];
   if (current && doc.kind === 'conference') meta.push(doc.host.name, ...doc.speakers.map((person) => person.name), doc.venue);
   if (current) meta.push(...doc.attachments.map((attachment) => attachment.title));
-  const text = current ? [doc.summary ?? '', markdownText(doc.body), ...conferenceText(doc)].filter((part) => part !== '').join('\n') : (record.summary ?? '');
   return {
     n,
     id: record.id,
@@ -221,8 +238,17 @@ export function searchDocument(record: DocumentRecord, n: number, doc: GazetteDo
     department: record.department,
     date: record.date,
     meta: meta.filter((part) => part !== ''),
-    text,
+    textParts: current ? [doc.summary ?? '', { markdown: doc.body }, ...conferenceText(doc)] : [record.summary ?? ''],
   };
+}
+
+/** The document with its text: the parts as plain text, the empty ones left out, one per line. */
+export function searchDocumentFrom({ textParts, ...rest }: SearchSource): SearchDocument {
+  const text = textParts
+    .map((part) => (typeof part === 'string' ? part : markdownText(part.markdown)))
+    .filter((part) => part !== '')
+    .join('\n');
+  return { ...rest, text };
 }
 
 /** 32-bit FNV-1a over UTF-16 code units; search.js computes the same. */

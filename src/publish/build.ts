@@ -61,6 +61,8 @@ export interface SiteRenderer {
   readonly fingerprint: string;
   /** The context pages are rendered with (no feed links), for the derived outputs. */
   readonly context: RenderContext;
+  /** Whether this process may start worker threads (for rendering, and outputs such as the search index). */
+  readonly workerThreads?: boolean;
   assets(): Artifact[];
   /**
    * Called once before rendering `jobCount` documents (a large build may start workers).

@@ -130,6 +130,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
           documents: summary.published.filter((record) => record.status !== 'scheduled').sort(newestFirst),
           issues: [...state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
           objects,
+          workerThreads: renderer.workerThreads === true,
         },
         changes: incremental ? { documents: changes, issues: changedIssues } : undefined,
         objects,

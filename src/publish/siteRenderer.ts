@@ -46,6 +46,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
     pdf,
     fingerprint,
     context: ctx,
+    workerThreads: workers > 0,
     assets: () => siteAssets(),
     async begin(jobCount: number, hiddenPages: string[]) {
       hidden = hiddenPages;

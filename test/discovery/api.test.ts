@@ -312,8 +312,10 @@ describe('listing pagination', () => {
   const input: DerivedInput = { content, ctx, documents: records, issues: [] };
 
   async function render(kind: string, facet: string, key: string, year?: string): Promise<ApiJson> {
-    const output = apiOutputs.find((candidate) => candidate.all(input).some((page) => (page as { kind: string }).kind === kind)) as (typeof apiOutputs)[number];
-    const page = output.all(input).find((candidate) => {
+    const pagesOf = await Promise.all(apiOutputs.map(async (candidate) => await candidate.all(input)));
+    const at = pagesOf.findIndex((pages) => pages.some((page) => (page as { kind: string }).kind === kind));
+    const output = apiOutputs[at] as (typeof apiOutputs)[number];
+    const page = (pagesOf[at] ?? []).find((candidate) => {
       const p = candidate as { kind: string; facet?: string; key?: string; year?: string };
       return p.kind === kind && p.facet === facet && p.key === key && p.year === year;
     });
@@ -339,10 +341,12 @@ describe('listing pagination', () => {
     expect((await render('head', 'departments', 'szf')).items).toEqual([]);
   });
 
-  it('rewrites only the heads and the year page of a new document', () => {
+  it('rewrites only the heads and the year page of a new document', async () => {
     const added = { ...(records[0] as DocumentRecord), id: 'press-new', date: '2010-06-01' };
     const withNew: DerivedInput = { ...input, documents: [added, ...records] };
-    const pages = apiOutputs.flatMap((output) => output.affected(withNew, [{ after: added }], []).map((page) => output.id(page)));
+    const pages = (
+      await Promise.all(apiOutputs.map(async (output) => (await output.affected(withNew, [{ after: added }], [])).map((page) => output.id(page))))
+    ).flat();
     expect(pages.filter((path) => !path.startsWith('/api/v1/schemas/')).sort()).toEqual(
       [
         '/api/v1/departments/xwb.json',

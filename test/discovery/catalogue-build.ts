@@ -38,7 +38,7 @@ export async function build(content: ContentSet, stores: TestStores, at = now): 
       issues: [...summary.state.issues.values()].sort((a, b) => a.year - b.year || a.number - b.number),
     };
     for (const output of [...catalogueOutputs, ...statisticsOutputs]) {
-      for (const page of output.all(input)) {
+      for (const page of await output.all(input)) {
         for (const expected of await output.render(input, page)) {
           const stored = await stores.objects.get(SITE_PREFIX + expected.key);
           expect(stored === undefined ? `missing ${expected.key}` : sha256(stored.body), expected.key).toBe(sha256(expected.body));

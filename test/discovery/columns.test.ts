@@ -308,7 +308,9 @@ describe('special column pages and feeds, built', () => {
     const record = summary.published.find((entry) => entry.id === 'press-2010-hotline-june');
     expect(record).toBeDefined();
     const input = { content: content as ContentSet, ctx: createRenderContext((content as ContentSet).site), documents: summary.published, issues: [] };
-    const rendered = derivedOutputs.flatMap((output) => output.affected(input, [{ after: record }], []).map((pageOf) => output.id(pageOf)));
+    const rendered = (
+      await Promise.all(derivedOutputs.map(async (output) => (await output.affected(input, [{ after: record }], [])).map((pageOf) => output.id(pageOf))))
+    ).flat();
     expect(rendered.sort()).toEqual(['column:rexian', 'column:rexian:2010-06', 'column:xinwen', 'column:xinwen:2010-06', 'columns-index', 'columns-index']);
   });
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
-import { buildSearchIndex, markdownText, searchDocuments, termCounts, textTerms } from '../../src/discovery/searchIndex.ts';
+import { buildSearchIndexOnWorker } from '../../src/discovery/search.ts';
+import { buildSearchIndex, markdownText, searchDocuments, searchSources, termCounts, textTerms } from '../../src/discovery/searchIndex.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
@@ -212,6 +213,13 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
     );
     await build(root, stores, new Date('2010-06-28T18:00:00+08:00'));
     await expectFullIndex();
+    // A large full build builds the index on a worker thread: the same files (withdrawn holes included).
+    const { content } = await loadContent(root);
+    const records = [];
+    for await (const record of stores.records.listDocuments()) if (record.status === 'published' || record.status === 'withdrawn') records.push(record);
+    const here = buildSearchIndex(searchDocuments(records, (content as ContentSet).documents), records.length);
+    expect(here.documents.get(0)).toBeDefined();
+    expect(await buildSearchIndexOnWorker(searchSources(records, (content as ContentSet).documents), records.length)).toEqual(here);
     const search = await loadSearchClient(stores.objects);
     expect((await search.search('防汛')).map((hit) => hit.doc.url)).toEqual(['/press/2010/newest/']);
     expect((await search.search('满意度')).map((hit) => hit.doc.url)).toEqual(['/press/2010/body-only/']);
