@@ -2,8 +2,8 @@
 // aborted (an invocation's time running out), refuses endpoints the network policy forbids, and
 // reports what happened instead of throwing.
 
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { endpointProblem, guardedLookup, type NetworkMode, type Resolve } from './endpoint.ts';
 
 export interface PostOptions {
@@ -15,6 +15,21 @@ export interface PostOptions {
   signal?: AbortSignal;
   /** The DNS lookup behind the address guard; default `node:dns`. Tests inject answers a real name cannot give. */
   resolve?: Resolve;
+  /** Connections kept open for the next request to the same endpoint (`keepAliveAgent`); default: one connection per request. */
+  agent?: HttpAgent;
+}
+
+/**
+ * An agent that keeps one connection to an endpoint open between requests, for a run of sends to
+ * one partner: thousands of pushes after a full build then cost one connection, not one each.
+ * Every new connection still goes through the address guard (the request's `lookup`); a reused
+ * one was checked when it was made. Destroy it when the run ends. Undefined for a URL that is not
+ * one (postOnce refuses it anyway).
+ */
+export function keepAliveAgent(url: string): HttpAgent | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const options = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1 };
+  return new URL(url).protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
 }
 
 export interface PostResult {
@@ -45,6 +60,7 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     let settled = false;
+    let retried = false;
     const finish = (result: PostResult) => {
       if (settled) return;
       settled = true;
@@ -53,12 +69,27 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
       resolve(result);
     };
     const body = Buffer.from(options.body, 'utf8');
-    const req = request(target, {
-      method: 'POST',
-      headers: { ...options.headers, 'content-length': String(body.byteLength), 'user-agent': 'Gazette-Webhooks/1.0' },
-      lookup: guardedLookup(options.mode, options.resolve),
-      agent: false,
-    });
+    const send = (agent: HttpAgent | false) => {
+      const sent = request(target, {
+        method: 'POST',
+        headers: { ...options.headers, 'content-length': String(body.byteLength), 'user-agent': 'Gazette-Webhooks/1.0' },
+        lookup: guardedLookup(options.mode, options.resolve),
+        agent,
+      });
+      sent.on('response', onResponse);
+      sent.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept connection the endpoint closed while it was idle: the request never reached it.
+        // Sent again once on a new connection, as Node's documentation advises.
+        if (sent.reusedSocket && error.code === 'ECONNRESET' && !retried && !settled) {
+          retried = true;
+          req = send(false);
+          return;
+        }
+        finish({ latencyMs: elapsed(), error: `${error.code ?? error.name}: ${error.message}` });
+      });
+      sent.end(body);
+      return sent;
+    };
     const timer = setTimeout(() => {
       req.destroy();
       finish({ latencyMs: elapsed(), error: `timeout: no answer within ${Math.round(options.timeoutMs)} ms`, timedOut: true });
@@ -68,7 +99,7 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
       finish({ latencyMs: elapsed(), error: `aborted: ${abortReason()}`, aborted: true });
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('response', (res) => {
+    function onResponse(res: IncomingMessage) {
       let received = 0;
       res.on('data', (chunk: Buffer) => {
         received += chunk.byteLength;
@@ -89,11 +120,8 @@ export function postOnce(url: string, options: PostOptions): Promise<PostResult>
       res.on('end', done);
       res.on('close', done);
       res.on('error', done);
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      finish({ latencyMs: elapsed(), error: `${error.code ?? error.name}: ${error.message}` });
-    });
-    req.end(body);
+    }
+    let req = send(options.agent ?? false);
   });
 }
 

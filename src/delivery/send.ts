@@ -4,11 +4,12 @@
 // A partner's circuit breaker stops calls to an endpoint that keeps failing, and a deadline stops
 // sending before the invocation's time runs out; the jobs either of them holds back keep their attempts.
 
+import type { Agent } from 'node:http';
 import { mapLimit } from '../concurrency.ts';
 import { afterAnswer, afterFailure, endpointVerdict, type EndpointCircuit, gateOf, withTrial } from './circuit.ts';
 import type { Deadline } from './deadline.ts';
 import type { NetworkMode } from './endpoint.ts';
-import { postOnce, type PostResult } from './http.ts';
+import { keepAliveAgent, postOnce, type PostResult } from './http.ts';
 import type { Partner } from './partners.ts';
 import { defaultRetryPolicy, outcomeOf, retryAfterMs, retryDelayMs, type RetryPolicy } from './retry.ts';
 import type { SecretResolver, SigningSecrets } from './secrets.ts';
@@ -70,7 +71,16 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
   for (;;) {
     summary.deferred = 0;
     summary.openCircuits = [];
-    const waiting = (await mapLimit(partners, options.concurrency ?? 64, (partner) => sendForPartner(partner, options, policy, random, summary))).flat();
+    const waiting = (
+      await mapLimit(partners, options.concurrency ?? 64, async (partner) => {
+        const agent = keepAliveAgent(partner.webhook.url);
+        try {
+          return await sendForPartner(partner, options, policy, random, summary, agent);
+        } finally {
+          agent?.destroy();
+        }
+      })
+    ).flat();
     summary.pending = waiting.length;
     summary.openCircuits.sort();
     const next = waiting.sort()[0];
@@ -90,7 +100,14 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
  * Send a partner's due jobs in sequence order, as far as its circuit and the deadline allow;
  * returns when each job still pending is next due (a job held up by an open circuit: when it closes).
  */
-async function sendForPartner(partner: Partner, options: SendOptions, policy: RetryPolicy, random: () => number, summary: SendSummary): Promise<string[]> {
+async function sendForPartner(
+  partner: Partner,
+  options: SendOptions,
+  policy: RetryPolicy,
+  random: () => number,
+  summary: SendSummary,
+  agent: Agent | undefined,
+): Promise<string[]> {
   const { store, clock, deadline } = options;
   const now = clock.now();
   const { state, circuit: stored, pending } = await store.readQueue(partner.id);
@@ -147,6 +164,7 @@ async function sendForPartner(partner: Partner, options: SendOptions, policy: Re
             body: job.payload,
             timeoutMs,
             mode: options.mode,
+            ...(agent === undefined ? {} : { agent }),
           });
     if (result.timedOut === true && timeoutMs < policy.timeoutMs) {
       // Our time ran out, not the partner's: logged, but the job keeps its attempts and stays due.

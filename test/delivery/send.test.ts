@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deadlineIn } from '../../src/delivery/deadline.ts';
 import { recordDeliveries, recordEmbargoedDeliveries } from '../../src/delivery/outbox.ts';
@@ -232,6 +234,53 @@ describe('sendPendingDeliveries', () => {
     expect(processed(english)).toEqual(['press-y']);
     expect(flaky.requests.length).toBe(4);
     expect(steady.requests.length + english.requests.length).toBe(3);
+  });
+
+  it('sends a run of pushes to one partner over one kept connection, and a new one when the partner closed it', async () => {
+    // A partner's server that counts connections; with `closeSecond`, it drops each connection
+    // when a second request arrives on it, unanswered, as a server whose idle timeout struck just then.
+    const serve = async (closeSecond: boolean) => {
+      const webhookIds: string[] = [];
+      let connections = 0;
+      const server = createServer((req, res) => {
+        const socket = req.socket as typeof req.socket & { served?: number };
+        socket.served = (socket.served ?? 0) + 1;
+        if (closeSecond && socket.served === 2) {
+          socket.destroy();
+          return;
+        }
+        req.resume();
+        req.on('end', () => {
+          webhookIds.push(String(req.headers['webhook-id']));
+          res.writeHead(204).end();
+        });
+      });
+      server.on('connection', () => connections++);
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      receivers.push({ url: '', requests: [], processed: new Map(), close: () => new Promise<void>((done) => server.close(() => done())) });
+      const partner: Partner = {
+        id: `k${++counter}`,
+        name: '测试合作网站',
+        takes: { fullText: true },
+        webhook: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, secret: { env: 'PARTNER_SECRET' } },
+      };
+      const ids = Array.from({ length: 6 }, (_, i) => `press-2010-kept-${i}`);
+      await recordDeliveries({ store, site, partners: [partner], changes: ids.map((id) => ({ after: record(id) })) });
+      const summary = await send(partner);
+      const jobs = await store.listJobs(partner.id);
+      return { summary, jobs, webhookIds, connections: () => connections };
+    };
+    const kept = await serve(false);
+    expect(kept.summary).toMatchObject({ delivered: 6, attempts: 6, dead: 0, pending: 0 });
+    expect(kept.connections()).toBe(1);
+    expect(kept.webhookIds).toEqual(kept.jobs.map((job) => job.messageId));
+
+    const closed = await serve(true);
+    // Every push arrives once, in order, and none counts a failed attempt.
+    expect(closed.summary).toMatchObject({ delivered: 6, attempts: 6, dead: 0, pending: 0 });
+    expect(closed.webhookIds).toEqual(closed.jobs.map((job) => job.messageId));
+    expect(closed.jobs.every((job) => job.attempts === 1 && job.status === 'delivered')).toBe(true);
+    expect(closed.connections()).toBeGreaterThan(1);
   });
 
   it('reports a missing secret as a failed attempt instead of sending unsigned', async () => {
