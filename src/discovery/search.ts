@@ -22,7 +22,7 @@ import {
   encodeShard,
   SEARCH_FORMAT,
   searchDocument,
-  searchDocuments,
+  releasingSearchDocuments,
   searchOrder,
   searchSources,
   type SearchSource,
@@ -55,8 +55,8 @@ const isPublic = (record: DocumentRecord) => record.status === 'published' || re
 export function searchIndexOf(input: DerivedInput): SearchIndexFiles {
   let files = built.get(input);
   if (files === undefined) {
-    const docs = searchDocuments(input.documents, input.content.documents);
-    files = buildSearchIndex(docs, input.documents.filter(isPublic).length);
+    const sources = searchSources(input.documents, input.content.documents);
+    files = buildSearchIndex(releasingSearchDocuments(sources), input.documents.filter(isPublic).length);
     built.set(input, files);
   }
   return files;
@@ -82,7 +82,7 @@ function startSearchIndex(input: DerivedInput): void {
   building.set(input, pending);
 }
 
-/** `buildSearchIndex(sources.map(searchDocumentFrom), numbered)` on a worker thread of its own. */
+/** `buildSearchIndex(releasingSearchDocuments(sources), numbered)` on a worker thread of its own. */
 export function buildSearchIndexOnWorker(sources: SearchSource[], numbered: number): Promise<SearchIndexFiles> {
   const worker = new Worker(new URL('../publish/tsWorker.mjs', import.meta.url), {
     workerData: { module: new URL('./searchWorker.ts', import.meta.url).href, sources, numbered },

@@ -204,6 +204,18 @@ export interface SearchSource extends Omit<SearchDocument, 'text'> {
   textParts: (string | { markdown: string })[];
 }
 
+/**
+ * `sources.map(searchDocumentFrom)`, made one by one as `buildSearchIndex` takes them; each source
+ * is let go of as its text is made (the array is emptied), so the Markdown and the text of every document are never held together.
+ */
+export function* releasingSearchDocuments(sources: (SearchSource | undefined)[]): Generator<SearchDocument> {
+  for (let i = 0; i < sources.length; i++) {
+    const source = sources[i] as SearchSource;
+    sources[i] = undefined;
+    yield searchDocumentFrom(source);
+  }
+}
+
 /** `searchDocuments` up to the text extraction (`searchDocumentFrom` finishes each). */
 export function searchSources(records: readonly DocumentRecord[], documents: readonly GazetteDocument[]): SearchSource[] {
   const sources = new Map(documents.map((doc) => [doc.id, doc]));
@@ -469,24 +481,76 @@ export function decodeShard(bytes: Uint8Array): Postings {
   return postings;
 }
 
-export function buildSearchIndex(docs: readonly SearchDocument[], documentCount: number): SearchIndexFiles {
-  const shards = shardCountFor(documentCount);
-  const byShard = Array.from({ length: shards }, (): Postings => new Map());
-  // Documents come in ascending number: every list stays sorted.
-  for (const doc of docs) {
-    for (const [term, value] of documentPostings(doc)) {
-      const postings = byShard[termHash(term) % shards] as Postings;
-      let list = postings.get(term);
-      if (list === undefined) postings.set(term, (list = []));
-      list.push(doc.n, value);
+/**
+ * One term's postings as `encodeShard` writes them (gap varint, postings byte), encoded as they
+ * come: 2–3 bytes a posting where a list of numbers holds 16.
+ */
+class EncodedPostings {
+  private buffer = new Uint8Array(16);
+  private length = 0;
+  private previous = -1;
+  count = 0;
+  add(n: number, value: number): void {
+    if (this.length + 6 > this.buffer.length) {
+      const next = new Uint8Array(this.buffer.length * 2);
+      next.set(this.buffer.subarray(0, this.length));
+      this.buffer = next;
     }
+    let rest = n - this.previous - 1;
+    while (rest >= 0x80) {
+      this.buffer[this.length++] = (rest & 0x7f) | 0x80;
+      rest >>>= 7;
+    }
+    this.buffer[this.length++] = rest;
+    this.buffer[this.length++] = value;
+    this.previous = n;
+    this.count++;
+  }
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+/** `encodeShard` of postings that are encoded already: the same bytes. */
+function encodeEncodedShard(postings: Map<string, EncodedPostings>): Uint8Array {
+  const writer = new ByteWriter();
+  for (const term of [...postings.keys()].sort()) {
+    const list = postings.get(term) as EncodedPostings;
+    const bytes = encoder.encode(term);
+    writer.varint(bytes.length);
+    writer.bytes(bytes);
+    writer.varint(list.count);
+    writer.bytes(list.bytes());
+  }
+  return writer.result();
+}
+
+/**
+ * The index of `docs`, given in ascending number, in one pass: each document is done with once its
+ * postings and description are taken, so an iterable that makes them one by one never holds every text.
+ */
+export function buildSearchIndex(docs: Iterable<SearchDocument>, documentCount: number): SearchIndexFiles {
+  const shards = shardCountFor(documentCount);
+  const byShard = Array.from({ length: shards }, () => new Map<string, EncodedPostings>());
+  const described = new Map<number, string>();
+  let previous = -1;
+  for (const doc of docs) {
+    // Gaps are encoded as they come: the numbers must ascend.
+    if (doc.n <= previous) throw new Error(`buildSearchIndex: document ${doc.n} comes after ${previous}; documents must come in ascending number.`);
+    previous = doc.n;
+    for (const [term, value] of documentPostings(doc)) {
+      const postings = byShard[termHash(term) % shards] as Map<string, EncodedPostings>;
+      let list = postings.get(term);
+      if (list === undefined) postings.set(term, (list = new EncodedPostings()));
+      list.add(doc.n, value);
+    }
+    described.set(doc.n, describeDocument(doc));
   }
   const documents = new Map<number, string>();
-  for (let n = 0; n < documentCount; n++) documents.set(n, '{}');
-  for (const doc of docs) documents.set(doc.n, describeDocument(doc));
+  for (let n = 0; n < documentCount; n++) documents.set(n, described.get(n) ?? '{}');
   return {
     manifest: { format: SEARCH_FORMAT, shards, documents: documentCount },
-    shards: byShard.map(encodeShard),
+    shards: byShard.map(encodeEncodedShard),
     documents,
   };
 }
