@@ -66,7 +66,8 @@ async function writeFeeds({ feeds, objects, content, documents, entriesWritten, 
   if (feeds === undefined) return;
   const { partners, deliveries } = feeds;
   const written = await rebuildFeeds({
-    objects: { ...objects, get: async (key) => entriesWritten.get(key) ?? (await objects.get(key)) },
+    // Each entry is read once (rebuildFeeds keeps what it parsed): taken out, its bytes go when the feeds are done with it.
+    objects: { ...objects, get: async (key) => takeEntry(entriesWritten, key) ?? (await objects.get(key)) },
     site: content.site,
     partners,
     columns: content.columns,
@@ -78,4 +79,10 @@ async function writeFeeds({ feeds, objects, content, documents, entriesWritten, 
   });
   summary.feedsWritten = written.written.length;
   summary.changedFeeds = written.changedFeeds;
+}
+
+function takeEntry(entries: Map<string, StoredObject>, key: string): StoredObject | undefined {
+  const entry = entries.get(key);
+  entries.delete(key);
+  return entry;
 }

@@ -181,6 +181,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   });
   await Promise.all([prefetch, caches]);
   const entries = await loadEntries(objects, planned, records, concurrency, cached);
+  cached.clear(); // what the planned documents show is in `entries`
   const options = (fullText: boolean): EntryOptions => ({
     baseUrl: site.baseUrl,
     utcOffset: settings.utcOffset,
@@ -197,10 +198,42 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     }
     return entry;
   };
+  // How many planned documents not yet written show each entry and each source: at none, both are
+  // let go of (and the bytes the serializers keep per entry with them), so a full rebuild holds the
+  // entries of the documents in flight and of the pages each feed has begun, not the whole log's.
+  const fullTextOf = (doc: PlannedDocument) => (doc.page === undefined ? doc.def.fullText : doc.def.archiveFullText);
+  const entryUses = new Map<string, number>();
+  const sourceUses = new Map<string, number>();
+  const use = (uses: Map<string, number>, key: string, by: number): number => {
+    const left = (uses.get(key) ?? 0) + by;
+    if (left > 0) uses.set(key, left);
+    else uses.delete(key);
+    return left;
+  };
+  for (const doc of planned) {
+    const fullText = fullTextOf(doc);
+    for (const item of latestPerId(doc.items)) {
+      use(entryUses, `${item.id}@${item.version}@${fullText}`, 1);
+      if (!item.withdrawn) use(sourceUses, `${item.id}@${item.version}`, 1);
+    }
+  }
+  const done = (doc: PlannedDocument) => {
+    const fullText = fullTextOf(doc);
+    for (const item of latestPerId(doc.items)) {
+      const entryKey = `${item.id}@${item.version}@${fullText}`;
+      if (use(entryUses, entryKey, -1) === 0) entryCache.delete(entryKey);
+      const sourceKey = `${item.id}@${item.version}`;
+      if (!item.withdrawn && use(sourceUses, sourceKey, -1) === 0) entries.delete(sourceKey);
+    }
+  };
 
   const written: string[] = [];
   const changedFeeds: ChangedFeed[] = [];
-  const archives = planned.filter((doc) => doc.page !== undefined);
+  // Oldest pages first across all feeds (by their newest item): an entry is let go of once the
+  // last page showing it is written, and every feed's page showing it ends near it in the log.
+  const position = new Map(state.log.map((item, i) => [item, i] as const));
+  const ends = (doc: PlannedDocument) => position.get(doc.items[doc.items.length - 1] as FeedLogItem) ?? 0;
+  const archives = planned.filter((doc) => doc.page !== undefined).sort((a, b) => ends(a) - ends(b));
   await mapLimit(archives, concurrency, async (doc) => {
     const model = feedModel(doc);
     await Promise.all(
@@ -210,6 +243,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
         written.push(key);
       }),
     );
+    done(doc);
   });
   for (const doc of archives) state.archived[doc.def.name] = Math.max(state.archived[doc.def.name] ?? 0, doc.page as number);
   await mapLimit(heads, concurrency, async (doc) => {
@@ -250,6 +284,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
         ...(doc.def.hubUrl === undefined ? {} : { hubUrl: doc.def.hubUrl }),
       });
     }
+    done(doc);
   });
   if (saved === undefined || written.length > 0 || appended.length > 0 || saved.fingerprint !== fingerprint) {
     await writeState(objects, state);
