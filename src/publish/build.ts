@@ -350,7 +350,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         manifest: options.manifest,
         state: options.lease === undefined ? undefined : state,
         wroteDocuments: total > 0,
-        entriesWritten: new Map(ran.entries.map((entry): [string, StoredObject] => [entry.key, entry])),
+        // Handed over, not kept here: the feeds take each entry out as they read it, and its bytes go then.
+        entriesWritten: new Map(ran.entries.splice(0).map((entry): [string, StoredObject] => [entry.key, entry])),
         pending: { buildId: jobs.length > 0 ? pending.buildId : undefined, clock: leaseClock, options: options.leasing, mark: pending },
       }),
     );
