@@ -139,7 +139,7 @@ const output: DerivedOutput<SearchPage> = {
       case 'shard':
         return [artifact('data', shardKey(page.shard), files.shards[page.shard] as Uint8Array)];
       case 'document':
-        return [artifact('json', documentKey(page.n), files.documents.get(page.n) as string)];
+        return [artifact('json', documentKey(page.n), files.documents.get(page.n) as Uint8Array)];
     }
   },
 };

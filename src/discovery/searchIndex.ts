@@ -282,8 +282,11 @@ export interface SearchIndexFiles {
   manifest: { format: number; shards: number; documents: number };
   /** Shard number → bytes, every shard present (empty ones too, so the browser never meets a 404). */
   shards: Uint8Array[];
-  /** Document number → the JSON a result shows; `{}` for withdrawn numbers (overwriting any text). */
-  documents: Map<number, string>;
+  /**
+   * Document number → the JSON a result shows, as UTF-8; `{}` for withdrawn numbers (overwriting
+   * any text). Bytes, so that a worker thread hands them over without copying (search.ts).
+   */
+  documents: Map<number, Uint8Array>;
 }
 
 class ByteWriter {
@@ -532,7 +535,7 @@ function encodeEncodedShard(postings: Map<string, EncodedPostings>): Uint8Array 
 export function buildSearchIndex(docs: Iterable<SearchDocument>, documentCount: number): SearchIndexFiles {
   const shards = shardCountFor(documentCount);
   const byShard = Array.from({ length: shards }, () => new Map<string, EncodedPostings>());
-  const described = new Map<number, string>();
+  const described = new Map<number, Uint8Array>();
   let previous = -1;
   for (const doc of docs) {
     // Gaps are encoded as they come: the numbers must ascend.
@@ -544,10 +547,11 @@ export function buildSearchIndex(docs: Iterable<SearchDocument>, documentCount: 
       if (list === undefined) postings.set(term, (list = new EncodedPostings()));
       list.add(doc.n, value);
     }
-    described.set(doc.n, describeDocument(doc));
+    described.set(doc.n, encoder.encode(describeDocument(doc)));
   }
-  const documents = new Map<number, string>();
-  for (let n = 0; n < documentCount; n++) documents.set(n, described.get(n) ?? '{}');
+  const none = encoder.encode('{}');
+  const documents = new Map<number, Uint8Array>();
+  for (let n = 0; n < documentCount; n++) documents.set(n, described.get(n) ?? none);
   return {
     manifest: { format: SEARCH_FORMAT, shards, documents: documentCount },
     shards: byShard.map(encodeEncodedShard),

@@ -184,7 +184,7 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
       const files = await indexFiles(stores.objects);
       const expected = new Map<string, Buffer>([
         ...full.shards.map((bytes, shard) => [`search/shards/${shard.toString(16)}.bin`, Buffer.from(bytes)] as const),
-        ...[...full.documents].map(([n, json]) => [`search/docs/${n}.json`, Buffer.from(json, 'utf8')] as const),
+        ...[...full.documents].map(([n, json]) => [`search/docs/${n}.json`, Buffer.from(json)] as const),
       ]);
       for (const [key, bytes] of expected) expect(files.get(key)?.equals(bytes), key).toBe(true);
       expect(JSON.parse(files.get('search/index.json')?.toString('utf8') ?? '{}')).toMatchObject(full.manifest);
