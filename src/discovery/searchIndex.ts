@@ -290,8 +290,11 @@ export interface SearchIndexFiles {
 }
 
 class ByteWriter {
-  private buffer = new Uint8Array(1024);
+  private buffer: Uint8Array;
   length = 0;
+  constructor(capacity = 1024) {
+    this.buffer = new Uint8Array(capacity);
+  }
   private room(extra: number): void {
     if (this.length + extra <= this.buffer.length) return;
     let size = this.buffer.length * 2;
@@ -319,6 +322,10 @@ class ByteWriter {
   }
   result(): Uint8Array {
     return this.buffer.slice(0, this.length);
+  }
+  /** The bytes so far, not copied: valid until the next write. */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
   }
 }
 
@@ -435,23 +442,14 @@ const decoder = new TextDecoder();
  * [byte fields|count<<3])…, terms in code-unit order.
  */
 export function encodeShard(postings: Postings): Uint8Array {
-  const writer = new ByteWriter();
-  for (const term of [...postings.keys()].sort()) {
-    const list = postings.get(term) as number[];
+  const encoded = new Map<string, EncodedPostings>();
+  for (const [term, list] of postings) {
     if (list.length === 0) continue;
-    const bytes = encoder.encode(term);
-    writer.varint(bytes.length);
-    writer.bytes(bytes);
-    writer.varint(list.length / 2);
-    let previous = -1;
-    for (let i = 0; i < list.length; i += 2) {
-      const n = list[i] as number;
-      writer.varint(n - previous - 1);
-      writer.byte(list[i + 1] as number);
-      previous = n;
-    }
+    const entry = new EncodedPostings();
+    for (let i = 0; i < list.length; i += 2) entry.add(list[i] as number, list[i + 1] as number);
+    encoded.set(term, entry);
   }
-  return writer.result();
+  return encodeEncodedShard(encoded);
 }
 
 export function decodeShard(bytes: Uint8Array): Postings {
@@ -489,32 +487,21 @@ export function decodeShard(bytes: Uint8Array): Postings {
  * come: 2–3 bytes a posting where a list of numbers holds 16.
  */
 class EncodedPostings {
-  private buffer = new Uint8Array(16);
-  private length = 0;
+  private readonly writer = new ByteWriter(16);
   private previous = -1;
   count = 0;
   add(n: number, value: number): void {
-    if (this.length + 6 > this.buffer.length) {
-      const next = new Uint8Array(this.buffer.length * 2);
-      next.set(this.buffer.subarray(0, this.length));
-      this.buffer = next;
-    }
-    let rest = n - this.previous - 1;
-    while (rest >= 0x80) {
-      this.buffer[this.length++] = (rest & 0x7f) | 0x80;
-      rest >>>= 7;
-    }
-    this.buffer[this.length++] = rest;
-    this.buffer[this.length++] = value;
+    this.writer.varint(n - this.previous - 1);
+    this.writer.byte(value);
     this.previous = n;
     this.count++;
   }
   bytes(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
+    return this.writer.view();
   }
 }
 
-/** `encodeShard` of postings that are encoded already: the same bytes. */
+/** A shard (format at `encodeShard`) of postings encoded already. */
 function encodeEncodedShard(postings: Map<string, EncodedPostings>): Uint8Array {
   const writer = new ByteWriter();
   for (const term of [...postings.keys()].sort()) {
