@@ -167,13 +167,13 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const inCache = new Map<string, Set<string>>();
   // The new versions are in no cache: their fragments are read while the caches are.
   const fresh = latestPerId(appended).filter((item) => !item.withdrawn);
-  const prefetch = mapLimit(fresh, concurrency, async (item) => void cached.set(`${item.id}@${item.version}`, await loadSource(objects, item, records)));
+  const prefetch = mapLimit(fresh, concurrency, async (item) => void cached.set(versionKey(item), await loadSource(objects, item, records)));
   const caches = mapLimit(heads, concurrency, async (doc) => {
     const stored = await objects.get(feedHeadCacheKey(doc.def.name));
     if (stored === undefined) return;
     const keys = new Set<string>();
     for (const source of JSON.parse(Buffer.from(stored.body).toString('utf8')) as FeedEntrySource[]) {
-      const cacheKey = `${source.id}@${source.version}`;
+      const cacheKey = versionKey(source);
       cached.set(cacheKey, source);
       keys.add(cacheKey);
     }
@@ -190,10 +190,10 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   });
   const entryCache = new Map<string, FeedEntry>();
   const entryOf = (item: FeedLogItem, fullText: boolean): FeedEntry => {
-    const cacheKey = `${item.id}@${item.version}@${fullText}`;
+    const cacheKey = entryCacheKey(item, fullText);
     let entry = entryCache.get(cacheKey);
     if (entry === undefined) {
-      entry = item.withdrawn ? tombstone(item, options(false)) : feedEntry(entries.get(`${item.id}@${item.version}`) as FeedEntrySource, options(fullText));
+      entry = item.withdrawn ? tombstone(item, options(false)) : feedEntry(entries.get(versionKey(item)) as FeedEntrySource, options(fullText));
       entryCache.set(cacheKey, entry);
     }
     return entry;
@@ -201,7 +201,6 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   // How many planned documents not yet written show each entry and each source: at none, both are
   // let go of (and the bytes the serializers keep per entry with them), so a full rebuild holds the
   // entries of the documents in flight and of the pages each feed has begun, not the whole log's.
-  const fullTextOf = (doc: PlannedDocument) => (doc.page === undefined ? doc.def.fullText : doc.def.archiveFullText);
   const entryUses = new Map<string, number>();
   const sourceUses = new Map<string, number>();
   const use = (uses: Map<string, number>, key: string, by: number): number => {
@@ -210,22 +209,16 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     else uses.delete(key);
     return left;
   };
-  for (const doc of planned) {
-    const fullText = fullTextOf(doc);
+  const count = (doc: PlannedDocument, by: 1 | -1) => {
+    const fullText = doc.page === undefined ? doc.def.fullText : doc.def.archiveFullText;
     for (const item of latestPerId(doc.items)) {
-      use(entryUses, `${item.id}@${item.version}@${fullText}`, 1);
-      if (!item.withdrawn) use(sourceUses, `${item.id}@${item.version}`, 1);
-    }
-  }
-  const done = (doc: PlannedDocument) => {
-    const fullText = fullTextOf(doc);
-    for (const item of latestPerId(doc.items)) {
-      const entryKey = `${item.id}@${item.version}@${fullText}`;
-      if (use(entryUses, entryKey, -1) === 0) entryCache.delete(entryKey);
-      const sourceKey = `${item.id}@${item.version}`;
-      if (!item.withdrawn && use(sourceUses, sourceKey, -1) === 0) entries.delete(sourceKey);
+      const entry = entryCacheKey(item, fullText);
+      if (use(entryUses, entry, by) === 0) entryCache.delete(entry);
+      if (!item.withdrawn && use(sourceUses, versionKey(item), by) === 0) entries.delete(versionKey(item));
     }
   };
+  for (const doc of planned) count(doc, 1);
+  const done = (doc: PlannedDocument) => count(doc, -1);
 
   const written: string[] = [];
   const changedFeeds: ChangedFeed[] = [];
@@ -265,7 +258,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
       const writes = changed.map((document) => writeFeed(objects, document.key, document.format, document.body));
       const shown = latestPerId(doc.items)
         .filter((item) => !item.withdrawn)
-        .map((item) => `${item.id}@${item.version}`);
+        .map(versionKey);
       const stored = inCache.get(doc.def.name);
       if (stored === undefined || shown.filter((cacheKey) => !stored.has(cacheKey)).length >= HEAD_CACHE_SLACK) {
         const sources = shown.map((cacheKey) => entries.get(cacheKey));
@@ -318,6 +311,16 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   }
 }
 
+/** Key of one version in the caches of sources: `id@version`. */
+function versionKey(item: { id: string; version: number }): string {
+  return `${item.id}@${item.version}`;
+}
+
+/** Key of one version's entry as a feed shows it, with or without its full text. */
+function entryCacheKey(item: FeedLogItem, fullText: boolean): string {
+  return `${versionKey(item)}@${fullText}`;
+}
+
 /** A withdrawn version: just enough for a tombstone. */
 function tombstone(item: FeedLogItem, options: EntryOptions): FeedEntry {
   return {
@@ -345,7 +348,7 @@ async function loadEntries(
 ): Promise<Map<string, FeedEntrySource>> {
   const needed = new Map<string, FeedLogItem>();
   for (const doc of planned) {
-    for (const item of latestPerId(doc.items)) if (!item.withdrawn) needed.set(`${item.id}@${item.version}`, item);
+    for (const item of latestPerId(doc.items)) if (!item.withdrawn) needed.set(versionKey(item), item);
   }
   const sources = new Map<string, FeedEntrySource>();
   for (const [cacheKey, source] of cached) if (needed.has(cacheKey)) sources.set(cacheKey, source);
