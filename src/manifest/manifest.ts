@@ -53,12 +53,12 @@ export interface Manifest {
 
 /** The canonical bytes of a manifest. */
 export function manifestBytes(manifest: Manifest): Buffer {
-  return Buffer.concat([Buffer.from(manifestHeadText(manifest), 'utf8'), manifestFileLines(manifest.files).body]);
+  return Buffer.concat([Buffer.from(manifestHeadText(manifest), 'utf8'), encodeManifestList(manifest.files).body]);
 }
 
 /**
  * The canonical text before the files: everything but the file list. Followed by the body of
- * manifestFileLines it makes manifestBytes, so a build that compares a manifest with the one
+ * encodeManifestList it makes manifestBytes, so a build that compares a manifest with the one
  * before and then writes a new sequence encodes its tens of thousands of files once.
  */
 export function manifestHeadText(manifest: Omit<Manifest, 'files'>): string {
@@ -73,48 +73,110 @@ export function manifestHeadText(manifest: Omit<Manifest, 'files'>): string {
   return `${JSON.stringify(head).slice(0, -1)},"files":[\n`;
 }
 
-/** Each file's encoded line, by path: what a process that builds again (watch mode) keeps for its next manifest. */
-export type ManifestLines = Map<string, { file: ManifestFile; line: Buffer }>;
+/**
+ * A manifest's file list in its canonical form: the files in byte order of their paths, the body
+ * of manifestBytes after the head (one line a file, then the tail) and where each line starts.
+ * What a process that builds again (watch mode) keeps for its next manifest: patchManifestList
+ * makes the next list from it by splicing the lines that changed between runs of the body before.
+ * Never changed once made; the files in it are shared with the lists patched from it.
+ */
+export interface ManifestList {
+  readonly files: readonly ManifestFile[];
+  readonly body: Buffer;
+  /** Where line i starts in body; entry `files.length` is where the tail starts plus the separator's length (as if a line followed). */
+  readonly starts: Uint32Array;
+}
 
 const SEPARATOR = Buffer.from(',\n', 'utf8');
 const TAIL = Buffer.from('\n]}\n', 'utf8');
 
+/** The canonical file list of these files, in any order. */
+export function encodeManifestList(files: readonly ManifestFile[]): ManifestList {
+  const sorted = isSorted(files) ? files.map(fileFields) : files.map(fileFields).sort(byPath);
+  const texts = sorted.map((file) => JSON.stringify(file));
+  const body = Buffer.from(`${texts.join(',\n')}\n]}\n`, 'utf8');
+  const starts = new Uint32Array(sorted.length + 1);
+  let offset = 0;
+  texts.forEach((text, i) => {
+    starts[i] = offset;
+    offset += Buffer.byteLength(text, 'utf8') + SEPARATOR.byteLength;
+  });
+  starts[sorted.length] = offset;
+  return { files: sorted, body, starts };
+}
+
 /**
- * The canonical bytes of the file list (after manifestHeadText): one file a line, in byte order of
- * their paths. Given the lines of the manifest before (`before`), a file whose fields did not
- * change reuses its encoded line, so a build that changed a few files encodes only theirs;
- * `unchanged` says every line was reused, in the same order: the same bytes as before.
+ * The list with some files replaced, added (by path) or removed (null); the same bytes
+ * encodeManifestList gives for the resulting files. The lines of files not named are copied
+ * from the body before in runs, so a build that changed a few files encodes only theirs.
+ * `unchanged`: every named file was already there with the same fields, or absent and removed.
  */
-export function manifestFileLines(files: readonly ManifestFile[], before?: ManifestLines): { body: Buffer; lines: ManifestLines; unchanged: boolean } {
-  const sorted = isSorted(files) ? files : [...files].sort(byPath);
-  const lines: ManifestLines = new Map();
-  if (before === undefined) {
-    const texts = sorted.map((file) => JSON.stringify(fileFields(file)));
-    const body = Buffer.from(`${texts.join(',\n')}\n]}\n`, 'utf8');
-    let offset = 0;
-    sorted.forEach((file, i) => {
-      const length = Buffer.byteLength(texts[i] as string, 'utf8');
-      lines.set(file.path, { file, line: body.subarray(offset, offset + length) });
-      offset += length + SEPARATOR.byteLength;
-    });
-    return { body, lines, unchanged: false };
-  }
+export function patchManifestList(list: ManifestList, changes: ReadonlyMap<string, ManifestFile | null>): { list: ManifestList; unchanged: boolean } {
+  const named = [...changes.keys()].sort(compareUtf8);
+  const files: ManifestFile[] = [];
   const chunks: Buffer[] = [];
-  let unchanged = sorted.length === before.size;
-  for (const file of sorted) {
-    const kept = before.get(file.path);
-    let line: Buffer;
-    if (kept !== undefined && sameFields(kept.file, file)) line = kept.line;
-    else {
-      line = Buffer.from(JSON.stringify(fileFields(file)), 'utf8');
-      unchanged = false;
+  const lengths: number[] = [];
+  let unchanged = true;
+  let from = 0; // the first line of the list before not yet taken
+  const takeRun = (to: number) => {
+    if (to <= from) return;
+    for (let i = from; i < to; i++) {
+      files.push(list.files[i] as ManifestFile);
+      lengths.push((list.starts[i + 1] as number) - (list.starts[i] as number));
     }
-    lines.set(file.path, { file, line });
+    if (chunks.length > 0) chunks.push(SEPARATOR);
+    chunks.push(list.body.subarray(list.starts[from], (list.starts[to] as number) - SEPARATOR.byteLength));
+    from = to;
+  };
+  for (const path of named) {
+    const at = lowerBound(list.files, path, from);
+    takeRun(at);
+    const present = at < list.files.length && (list.files[at] as ManifestFile).path === path;
+    const next = changes.get(path) ?? null;
+    if (present) from = at + 1;
+    if (next === null) {
+      if (present) unchanged = false;
+      continue;
+    }
+    const before = present ? (list.files[at] as ManifestFile) : undefined;
+    if (before !== undefined && sameFields(before, next)) {
+      files.push(before);
+      lengths.push((list.starts[at + 1] as number) - (list.starts[at] as number));
+      if (chunks.length > 0) chunks.push(SEPARATOR);
+      chunks.push(list.body.subarray(list.starts[at], (list.starts[at + 1] as number) - SEPARATOR.byteLength));
+      continue;
+    }
+    unchanged = false;
+    const file = fileFields(next);
+    const line = Buffer.from(JSON.stringify(file), 'utf8');
+    files.push(file);
+    lengths.push(line.byteLength + SEPARATOR.byteLength);
     if (chunks.length > 0) chunks.push(SEPARATOR);
     chunks.push(line);
   }
+  takeRun(list.files.length);
+  if (unchanged) return { list, unchanged };
   chunks.push(TAIL);
-  return { body: Buffer.concat(chunks), lines, unchanged };
+  const starts = new Uint32Array(files.length + 1);
+  let offset = 0;
+  lengths.forEach((length, i) => {
+    starts[i] = offset;
+    offset += length;
+  });
+  starts[files.length] = offset;
+  return { list: { files, body: Buffer.concat(chunks), starts }, unchanged };
+}
+
+/** The first index at or after `from` whose path is not before `path`. */
+function lowerBound(files: readonly ManifestFile[], path: string, from: number): number {
+  let low = from;
+  let high = files.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareUtf8((files[middle] as ManifestFile).path, path) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function sameFields(a: ManifestFile, b: ManifestFile): boolean {

@@ -16,12 +16,13 @@ import {
   KEYS_PATH,
   type Manifest,
   MANIFEST_FORMAT,
-  manifestFileLines,
+  encodeManifestList,
   manifestHeadText,
-  type ManifestLines,
+  type ManifestList,
   MANIFEST_PATH,
   type ManifestFile,
   parseManifest,
+  patchManifestList,
   SIGNATURE_PATH,
   UNLISTED,
 } from '../manifest/manifest.ts';
@@ -141,30 +142,27 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   const previous = read?.manifest;
   const owners = ownersOf(input.state);
   const full = !input.incremental || tracked.interrupted || previous === undefined || previous.site !== input.site;
-  const files = full ? await listedFiles(objects, tracked, owners, previous) : await updatedFiles(objects, tracked, owners, previous, input.changes);
-  for (const file of files) {
-    const owner = owners.get(file.path);
-    delete file.id;
-    delete file.issue;
-    delete file.version;
-    if (owner !== undefined) Object.assign(file, owner.owner);
-  }
   const unlisted = UNLISTED.map(({ prefix }) => prefix);
-  // The file list encoded once, for both the comparison and the new sequence; in watch mode only the lines that changed.
-  const list = manifestFileLines(files, read?.lines);
+  let list: ManifestList;
+  if (full) {
+    const listed = await listedFiles(objects, tracked, owners, previous);
+    list = encodeManifestList(listed.map((file) => withOwner(file, owners.get(file.path)?.owner)));
+  } else {
+    // The list before: as this process wrote it (watch mode), else encoded from the manifest read.
+    const before = read?.list ?? encodeManifestList(previous.files);
+    list = patchManifestList(before, await changedFiles(objects, tracked, owners, before, input.changes)).list;
+  }
   // Unchanged: the bytes the manifest before would have with these files (a byte comparison, not a parse of each entry).
   const unchanged =
     read !== undefined &&
     previous !== undefined &&
     previous.site === input.site &&
     previous.keyId === key?.kid &&
-    (read.lines === undefined
-      ? sameBytes(read.bytes, Buffer.from(manifestHeadText({ ...previous, unlisted }), 'utf8'), list.body)
-      : list.unchanged && manifestHeadText({ ...previous, unlisted }) === manifestHeadText(previous)) &&
+    sameBytes(read.bytes, Buffer.from(manifestHeadText({ ...previous, unlisted }), 'utf8'), list.body) &&
     (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
   if (unchanged) {
     await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false });
-    return { sequence: previous.sequence, files: files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: false };
+    return { sequence: previous.sequence, files: list.files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: false };
   }
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
@@ -173,7 +171,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     builtAt: input.now.toISOString(),
     ...(key === undefined ? {} : { keyId: key.kid }),
     unlisted,
-    files,
+    files: [...list.files],
   };
   const bytes = Buffer.concat([Buffer.from(manifestHeadText(manifest), 'utf8'), list.body]);
   if (key !== undefined) {
@@ -186,7 +184,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   }
   await objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: bytes, contentType: 'application/json; charset=utf-8', cacheControl: wellKnownCache });
   // Through a bucket memory (watch mode) the next build reads these very bytes back: it needs no parse.
-  parsedManifests.set(bytes, { manifest, lines: list.lines });
+  parsedManifests.set(bytes, { manifest, list });
   if (key === undefined) await objects.delete([SITE_PREFIX + SIGNATURE_PATH]);
   else
     await objects.put({
@@ -196,7 +194,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
       cacheControl: wellKnownCache,
     });
   await writeState(objects, { sequence: manifest.sequence, pending: false });
-  return { sequence: manifest.sequence, files: files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: true };
+  return { sequence: manifest.sequence, files: list.files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: true };
 }
 
 /** `bytes` are `head` followed by `body`. */
@@ -249,44 +247,60 @@ async function listedFiles(objects: ObjectStore, tracked: Tracked, owners: Map<s
   return files.filter((file) => file.sha256 !== '');
 }
 
-/** The manifest before, with what this build changed. */
-async function updatedFiles(
+/** A public file with the owner the records give it (none: a file of no document or issue). */
+function withOwner(file: Pick<ManifestFile, 'path' | 'sha256' | 'size'>, owner: Owner['owner'] | undefined): ManifestFile {
+  return { path: file.path, sha256: file.sha256, size: file.size, ...owner };
+}
+
+/**
+ * What this build changed in the manifest before (`before`), by path: the files of the
+ * documents it committed, the public objects finalize wrote, found unchanged or deleted (null:
+ * gone), and the files whose owner the records now name differently (a new version's files).
+ */
+async function changedFiles(
   objects: ObjectStore,
   tracked: Tracked,
   owners: Map<string, Owner>,
-  previous: Manifest,
+  before: ManifestList,
   changes: FinishInput['changes'],
-): Promise<ManifestFile[]> {
-  const files = new Map(previous.files.map((file) => [file.path, { path: file.path, sha256: file.sha256, size: file.size }]));
+): Promise<Map<string, ManifestFile | null>> {
+  const files = new Map<string, Pick<ManifestFile, 'path' | 'sha256' | 'size'> | null>();
   const recheck = new Set<string>();
-  for (const { before, after } of changes) {
+  for (const { before: was, after } of changes) {
     // Written by the document's job, before its record: the record holds their hashes.
     const now = new Set(after === undefined || after.status === 'scheduled' ? [] : after.artifacts.map((artifact) => artifact.key));
     for (const path of now) {
       const owner = owners.get(path);
       if (owner !== undefined) files.set(path, { path, sha256: owner.sha256, size: owner.size });
     }
-    for (const artifact of before?.artifacts ?? []) if (!now.has(artifact.key)) recheck.add(artifact.key);
+    for (const artifact of was?.artifacts ?? []) if (!now.has(artifact.key)) recheck.add(artifact.key);
     // The page of the version replaced, copied to its version's URL by the job.
-    if (before !== undefined && after !== undefined && after.version > before.version) recheck.add(pageKey(versionPath(after.urlPath, before.version)));
+    if (was !== undefined && after !== undefined && after.version > was.version) recheck.add(pageKey(versionPath(after.urlPath, was.version)));
   }
   for (const [key, seen] of tracked.seen) {
     const path = key.slice(SITE_PREFIX.length);
     recheck.delete(path);
-    if (seen === null) files.delete(path);
-    else files.set(path, { path, sha256: seen.sha256, size: seen.size });
+    files.set(path, seen === null ? null : { path, sha256: seen.sha256, size: seen.size });
   }
   for (const key of tracked.recheck) recheck.add(key.slice(SITE_PREFIX.length));
   await mapLimit([...recheck].filter(isListed), HEAD_CONCURRENCY, async (path) => {
     const head = await objects.head(SITE_PREFIX + path);
     if (head === undefined) {
-      files.delete(path);
+      files.set(path, null);
       return;
     }
     const digest = head.sha256 ?? (await hashOf(objects, SITE_PREFIX + path));
     if (digest !== undefined) files.set(path, { path, sha256: digest, size: head.size });
   });
-  return [...files.values()];
+  const changed = new Map<string, ManifestFile | null>();
+  for (const [path, file] of files) changed.set(path, file === null ? null : withOwner(file, owners.get(path)?.owner));
+  // A file not touched whose owner changed (its record's version moved on; a document gone).
+  for (const file of before.files) {
+    if (files.has(file.path)) continue;
+    const owner = owners.get(file.path)?.owner;
+    if (file.id !== owner?.id || file.issue !== owner?.issue || file.version !== owner?.version) changed.set(file.path, withOwner(file, owner));
+  }
+  return changed;
 }
 
 /** The SHA-256 of an object: from its metadata, else from its bytes. */
@@ -304,10 +318,10 @@ async function hashOf(objects: ObjectStore, key: string): Promise<string | undef
  * files costs tens of milliseconds. Entries are never changed after they are made: updatedFiles and
  * listedFiles copy what they take from them.
  */
-const parsedManifests = new WeakMap<Uint8Array, { manifest: Manifest; lines?: ManifestLines }>();
+const parsedManifests = new WeakMap<Uint8Array, { manifest: Manifest; list?: ManifestList }>();
 
-/** The manifest the bucket holds: parsed, its bytes, and (when this process wrote them) its files' encoded lines. */
-async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer; lines?: ManifestLines } | undefined> {
+/** The manifest the bucket holds: parsed, its bytes, and (when this process wrote them) its canonical file list. */
+async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer; list?: ManifestList } | undefined> {
   const stored = await objects.get(SITE_PREFIX + MANIFEST_PATH);
   if (stored === undefined) return undefined;
   const body = stored.body;

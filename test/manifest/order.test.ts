@@ -8,9 +8,11 @@ import {
   type Manifest,
   MANIFEST_FORMAT,
   manifestBytes,
-  manifestFileLines,
+  encodeManifestList,
   type ManifestFile,
+  type ManifestList,
   parseManifest,
+  patchManifestList,
 } from '../../src/manifest/manifest.ts';
 
 // ASCII, CJK (U+4E00…), the last BMP block before and after the surrogates (U+D7FF, U+E000, U+FF0C),
@@ -60,7 +62,7 @@ describe('manifestBytes', () => {
   });
 });
 
-describe('manifestFileLines', () => {
+describe('patchManifestList', () => {
   const file = (path: string, n: number, owner: Partial<ManifestFile> = {}): ManifestFile => ({
     path,
     sha256: n.toString(16).padStart(64, '0'),
@@ -69,25 +71,69 @@ describe('manifestFileLines', () => {
   });
   const paths = [...new Set(randomPaths(300, 23))];
   const first = paths.map((path, i) => file(path, i, i % 3 === 0 ? { id: `doc-${i}`, version: 1 } : {}));
+  const same = (a: ManifestList, b: ManifestList) => {
+    expect(a.body.equals(b.body)).toBe(true);
+    expect([...a.starts]).toEqual([...b.starts]);
+    expect(a.files).toEqual(b.files);
+  };
 
-  it('reuses the lines of the build before and gives the bytes a fresh encoding gives', () => {
-    const before = manifestFileLines(first);
-    expect(before.body.equals(manifestFileLines(first, before.lines).body)).toBe(true);
-    expect(manifestFileLines([...first].reverse(), before.lines).unchanged).toBe(true);
+  it('splices the changed lines into the body before: the bytes a fresh encoding gives', () => {
+    const before = encodeManifestList([...first].reverse());
+    same(before, encodeManifestList(first));
+    expect(patchManifestList(before, new Map()).unchanged).toBe(true);
+    // Named with the fields it has, and a removal of a path that is not there: nothing changed.
+    expect(
+      patchManifestList(
+        before,
+        new Map([
+          [paths[7] as string, { ...(first[7] as ManifestFile) }],
+          ['不在/index.html', null],
+        ]),
+      ).unchanged,
+    ).toBe(true);
 
     // One hash changed, one file's version moved on, one removed, one added.
-    const next = first
-      .filter((_, i) => i !== 5)
-      .map((f, i) => (i === 2 ? { ...f, sha256: 'f'.repeat(64) } : i === 3 ? { ...f, version: 2 } : { ...f }))
-      .concat([file('gazette/2010/06/新文件/index.html', 999, { id: 'new', version: 1 })]);
-    const incremental = manifestFileLines(next, before.lines);
-    expect(incremental.unchanged).toBe(false);
-    expect(incremental.body.equals(manifestFileLines(next).body)).toBe(true);
+    const added = file('gazette/2010/06/新文件/index.html', 999, { id: 'new', version: 1 });
+    const changes = new Map<string, ManifestFile | null>([
+      [paths[2] as string, { ...(first[2] as ManifestFile), sha256: 'f'.repeat(64) }],
+      [paths[3] as string, { ...(first[3] as ManifestFile), version: 2 }],
+      [paths[5] as string, null],
+      [added.path, added],
+    ]);
+    const next = first.filter((f) => f.path !== paths[5]).map((f) => (changes.get(f.path) as ManifestFile | undefined) ?? f);
+    const patched = patchManifestList(before, changes);
+    expect(patched.unchanged).toBe(false);
+    same(patched.list, encodeManifestList([...next, added]));
+    // The list before is left as it was.
+    same(before, encodeManifestList(first));
+  });
 
-    // A file's owner alone changed: its line is encoded again, not reused.
-    const reowned = first.map((f, i) => (i === 0 ? { ...f, id: 'other' } : f));
-    const owned = manifestFileLines(reowned, before.lines);
-    expect(owned.unchanged).toBe(false);
-    expect(owned.body.equals(manifestFileLines(reowned).body)).toBe(true);
+  it('gives the bytes of a fresh encoding after any series of changes, down to an empty list and back', () => {
+    let state = 5;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pool = [...new Set(randomPaths(120, 31))];
+    let files = new Map<string, ManifestFile>();
+    let list = encodeManifestList([]);
+    for (let round = 0; round < 60; round++) {
+      const changes = new Map<string, ManifestFile | null>();
+      const count = round === 30 ? pool.length : Math.floor(next() * 12);
+      for (let i = 0; i < count; i++) {
+        const path = round === 30 ? (pool[i] as string) : (pool[Math.floor(next() * pool.length)] as string);
+        const roll = next();
+        changes.set(
+          path,
+          round === 30 || roll < 0.3 ? null : file(path, Math.floor(next() * 4), roll < 0.6 ? {} : { id: 'd', version: 1 + Math.floor(next() * 2) }),
+        );
+      }
+      const patched = patchManifestList(list, changes);
+      for (const [path, value] of changes) {
+        if (value === null) files.delete(path);
+        else files.set(path, value);
+      }
+      files = new Map(files);
+      same(patched.list, encodeManifestList([...files.values()]));
+      expect(patched.unchanged).toBe(patched.list.body.equals(list.body));
+      list = patched.list;
+    }
   });
 });
