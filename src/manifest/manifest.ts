@@ -111,7 +111,7 @@ export function encodeManifestList(files: readonly ManifestFile[]): ManifestList
  * from the body before in runs, so a build that changed a few files encodes only theirs.
  * `unchanged`: every named file was already there with the same fields, or absent and removed.
  */
-export function patchManifestList(list: ManifestList, changes: ReadonlyMap<string, ManifestFile | null>): { list: ManifestList; unchanged: boolean } {
+export function patchManifestList(list: ManifestList, changes: ReadonlyMap<string, ManifestFile | null>): { patched: PatchedList; unchanged: boolean } {
   const named = [...changes.keys()].sort(compareUtf8);
   const files: ManifestFile[] = [];
   const chunks: Buffer[] = [];
@@ -155,7 +155,7 @@ export function patchManifestList(list: ManifestList, changes: ReadonlyMap<strin
     chunks.push(line);
   }
   takeRun(list.files.length);
-  if (unchanged) return { list, unchanged };
+  if (unchanged) return { patched: { files: list.files, starts: list.starts, chunks: [list.body] }, unchanged };
   chunks.push(TAIL);
   const starts = new Uint32Array(files.length + 1);
   let offset = 0;
@@ -164,7 +164,21 @@ export function patchManifestList(list: ManifestList, changes: ReadonlyMap<strin
     offset += length;
   });
   starts[files.length] = offset;
-  return { list: { files, body: Buffer.concat(chunks), starts }, unchanged };
+  return { patched: { files, starts, chunks }, unchanged };
+}
+
+/** A file list whose body is still in pieces: joined once, with the head before it, into the bytes to write. */
+export interface PatchedList {
+  readonly files: readonly ManifestFile[];
+  readonly starts: Uint32Array;
+  /** The body in order. */
+  readonly chunks: readonly Buffer[];
+}
+
+/** The bytes of `head` followed by the list's body, copied once; the list's body is a view of them. */
+export function joinManifestList(patched: PatchedList, head: Buffer = Buffer.alloc(0)): { bytes: Buffer; list: ManifestList } {
+  const bytes = Buffer.concat([head, ...patched.chunks]);
+  return { bytes, list: { files: patched.files, starts: patched.starts, body: bytes.subarray(head.byteLength) } };
 }
 
 /** The first index at or after `from` whose path is not before `path`. */

@@ -17,12 +17,14 @@ import {
   type Manifest,
   MANIFEST_FORMAT,
   encodeManifestList,
+  joinManifestList,
   manifestHeadText,
   type ManifestList,
   MANIFEST_PATH,
   type ManifestFile,
   parseManifest,
   patchManifestList,
+  type PatchedList,
   SIGNATURE_PATH,
   UNLISTED,
 } from '../manifest/manifest.ts';
@@ -143,14 +145,15 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   const owners = ownersOf(input.state);
   const full = !input.incremental || tracked.interrupted || previous === undefined || previous.site !== input.site;
   const unlisted = UNLISTED.map(({ prefix }) => prefix);
-  let list: ManifestList;
+  let list: PatchedList;
   if (full) {
     const listed = await listedFiles(objects, tracked, owners, previous);
-    list = encodeManifestList(listed.map((file) => withOwner(file, owners.get(file.path)?.owner)));
+    const encoded = encodeManifestList(listed.map((file) => withOwner(file, owners.get(file.path)?.owner)));
+    list = { ...encoded, chunks: [encoded.body] };
   } else {
     // The list before: as this process wrote it (watch mode), else encoded from the manifest read.
     const before = read?.list ?? encodeManifestList(previous.files);
-    list = patchManifestList(before, await changedFiles(objects, tracked, owners, before, input.changes)).list;
+    list = patchManifestList(before, await changedFiles(objects, tracked, owners, before, input.changes)).patched;
   }
   // Unchanged: the bytes the manifest before would have with these files (a byte comparison, not a parse of each entry).
   const unchanged =
@@ -158,7 +161,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     previous !== undefined &&
     previous.site === input.site &&
     previous.keyId === key?.kid &&
-    sameBytes(read.bytes, Buffer.from(manifestHeadText({ ...previous, unlisted }), 'utf8'), list.body) &&
+    sameBytes(read.bytes, [Buffer.from(manifestHeadText({ ...previous, unlisted }), 'utf8'), ...list.chunks]) &&
     (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
   if (unchanged) {
     await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false });
@@ -173,7 +176,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     unlisted,
     files: [...list.files],
   };
-  const bytes = Buffer.concat([Buffer.from(manifestHeadText(manifest), 'utf8'), list.body]);
+  const { bytes, list: written } = joinManifestList(list, Buffer.from(manifestHeadText(manifest), 'utf8'));
   if (key !== undefined) {
     // The key before the signature that names it; old keys stay listed.
     const before = await objects.get(SITE_PREFIX + KEYS_PATH);
@@ -184,7 +187,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   }
   await objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: bytes, contentType: 'application/json; charset=utf-8', cacheControl: wellKnownCache });
   // Through a bucket memory (watch mode) the next build reads these very bytes back: it needs no parse.
-  parsedManifests.set(bytes, { manifest, list });
+  parsedManifests.set(bytes, { manifest, list: written });
   if (key === undefined) await objects.delete([SITE_PREFIX + SIGNATURE_PATH]);
   else
     await objects.put({
@@ -197,11 +200,15 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   return { sequence: manifest.sequence, files: list.files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: true };
 }
 
-/** `bytes` are `head` followed by `body`. */
-function sameBytes(bytes: Buffer, head: Buffer, body: Buffer): boolean {
-  return (
-    bytes.byteLength === head.byteLength + body.byteLength && bytes.subarray(0, head.byteLength).equals(head) && bytes.subarray(head.byteLength).equals(body)
-  );
+/** `bytes` are the chunks one after another. */
+function sameBytes(bytes: Buffer, chunks: readonly Buffer[]): boolean {
+  if (bytes.byteLength !== chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0)) return false;
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (!bytes.subarray(offset, offset + chunk.byteLength).equals(chunk)) return false;
+    offset += chunk.byteLength;
+  }
+  return true;
 }
 
 interface Owner {

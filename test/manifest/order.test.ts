@@ -9,6 +9,7 @@ import {
   MANIFEST_FORMAT,
   manifestBytes,
   encodeManifestList,
+  joinManifestList,
   type ManifestFile,
   type ManifestList,
   parseManifest,
@@ -103,7 +104,12 @@ describe('patchManifestList', () => {
     const next = first.filter((f) => f.path !== paths[5]).map((f) => (changes.get(f.path) as ManifestFile | undefined) ?? f);
     const patched = patchManifestList(before, changes);
     expect(patched.unchanged).toBe(false);
-    same(patched.list, encodeManifestList([...next, added]));
+    same(joinManifestList(patched.patched).list, encodeManifestList([...next, added]));
+    // With a head before the body: the bytes manifestBytes gives.
+    const head = Buffer.from('{"head":\n', 'utf8');
+    const joined = joinManifestList(patched.patched, head);
+    expect(joined.bytes.equals(Buffer.concat([head, encodeManifestList([...next, added]).body]))).toBe(true);
+    same(joined.list, encodeManifestList([...next, added]));
     // The list before is left as it was.
     same(before, encodeManifestList(first));
   });
@@ -131,9 +137,10 @@ describe('patchManifestList', () => {
         else files.set(path, value);
       }
       files = new Map(files);
-      same(patched.list, encodeManifestList([...files.values()]));
-      expect(patched.unchanged).toBe(patched.list.body.equals(list.body));
-      list = patched.list;
+      const joined = joinManifestList(patched.patched).list;
+      same(joined, encodeManifestList([...files.values()]));
+      expect(patched.unchanged).toBe(joined.body.equals(list.body));
+      list = joined;
     }
   });
 });
