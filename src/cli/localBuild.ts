@@ -15,6 +15,7 @@ import { environmentSecrets } from '../delivery/secrets.ts';
 import { environmentSigningKey, SIGNING_KEY_VARIABLE, type SigningKey } from '../manifest/signing.ts';
 import type { ContentSet } from '../content/model.ts';
 import type { BuildSummary, Provenance } from '../publish/build.ts';
+import type { DocumentRecord } from '../store/ports.ts';
 import { processJobRunner } from '../publish/jobProcesses.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
@@ -31,8 +32,13 @@ export interface LocalSession {
   files?: ContentFiles;
   documents?: DocumentMemo;
   snapshots?: SnapshotKeeper;
-  /** Leave writing the content cache to the caller (watch mode writes it when idle), instead of before publishing. */
+  /**
+   * Leave writing the content cache and the published index to the caller (watch mode writes
+   * them when idle), instead of before and after publishing: the build leaves its records in
+   * `published` for the index.
+   */
   background?: boolean;
+  published?: DocumentRecord[];
 }
 
 export interface BuildArgs {
@@ -186,7 +192,8 @@ export async function publishLocally(
   } finally {
     await renderer.close();
   }
-  await writePublishedIndex(args.data, summary.published);
+  if (session?.background === true) session.published = summary.published;
+  else await writePublishedIndex(args.data, summary.published);
   // Partners hear of the change after the feeds are written; retries wait for `gazette deliveries send`.
   const notify = async (): Promise<string> => {
     const { deliveries } = await notifyPartners({

@@ -2,6 +2,8 @@
 // time content/ changes, in one long-lived process. What a one-shot run reads and writes whole
 // on every build stays in memory between builds: the content cache, the records snapshot, and
 // the listing and `stat` of every file (kept until the file system reports a change under it).
+// The files that serve only other processes (the content cache, the snapshot, the published
+// index `gazette check` reads) are written when the saves pause, and on close.
 // The build itself is the same: digests still decide what is re-rendered, the table's lease
 // still decides whether the snapshot may be trusted.
 
@@ -14,6 +16,7 @@ import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
 import type { ObjectStore } from '../store/ports.ts';
 import { memorySnapshotKeeper } from './snapshotFile.ts';
+import { PUBLISHED_INDEX, writePublishedIndex } from './publishedIndex.ts';
 
 /**
  * The content tree's listing and stats, remembered until a change is reported under them.
@@ -107,7 +110,19 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
     } catch (error) {
       io.stderr.write(`gazette: could not save the content cache: ${(error as Error).message}\n`);
     }
+    await writePublished();
     await snapshots.persist();
+  };
+  // What `gazette check` compares content with: the last build's records.
+  const writePublished = async () => {
+    const published = session.published;
+    session.published = undefined;
+    if (published === undefined) return;
+    try {
+      await writePublishedIndex(args.data, published);
+    } catch (error) {
+      io.stderr.write(`gazette: could not write ${PUBLISHED_INDEX}: ${(error as Error).message}\n`);
+    }
   };
   const persistWhenIdle = () => {
     clearTimeout(idleTimer);
@@ -200,6 +215,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
       watcher.close();
       await building;
       await session.cache.save();
+      await writePublished();
       await snapshots.flush();
     },
   };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleFiles, writeSite } from '../publish/site.ts';
+import { readPublishedIndex } from '../../src/cli/publishedIndex.ts';
 
 const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
 
@@ -113,7 +114,7 @@ describe('gazette preview --build --watch', () => {
     expect((await page('press/2010/bad/')).text).toContain('日期更正');
   }, 90_000);
 
-  it('writes the records snapshot and the content cache for the next run once the saves pause, while it keeps running', async () => {
+  it('writes the records snapshot, the content cache and the published index for other runs once the saves pause, while it keeps running', async () => {
     const snapshotFile = join(work, 'data/cache/published-state.json');
     const deadline = performance.now() + 30_000;
     let version: number | undefined;
@@ -129,6 +130,8 @@ describe('gazette preview --build --watch', () => {
     expect(version).toBe(2);
     expect(child.exitCode).toBeNull();
     expect((await stat(join(work, 'data/cache/content.json'))).size).toBeGreaterThan(0);
+    // What `gazette check` compares content with: the edit's version.
+    expect((await readPublishedIndex(join(work, 'data')))?.find((entry) => entry.id === 'press-2010-hotline')?.version).toBe(2);
   }, 60_000);
 
   it('stops on Ctrl+C and leaves the records snapshot for the next run', async () => {
@@ -139,5 +142,6 @@ describe('gazette preview --build --watch', () => {
     expect(snapshot.documents.find((record) => record.id === 'press-2010-hotline')?.version).toBe(2);
     expect(snapshot.documents.some((record) => record.id === 'press-bad')).toBe(true);
     expect((await stat(join(work, 'data/cache/content.json'))).size).toBeGreaterThan(0);
+    expect((await readPublishedIndex(join(work, 'data')))?.some((entry) => entry.id === 'press-bad')).toBe(true);
   }, 60_000);
 });
