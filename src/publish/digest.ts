@@ -1,9 +1,10 @@
 // Content digests: sha256 hex over a canonical serialisation, so equal inputs give equal digests.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+/** Hex SHA-256 (crypto.hash: one call, no Hash object, about twice as fast for small inputs). */
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */

@@ -3,7 +3,7 @@
 
 import type { ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
-import { digestOf } from './digest.ts';
+import { sha256 } from './digest.ts';
 
 export type DocumentAction = 'create' | 'update' | 'unchanged' | 'scheduled' | 'draft';
 
@@ -84,10 +84,11 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
   // serializing the value. Otherwise equal JSON means an equal value.
   const last = lastDigest.get(doc);
   if (last !== undefined && sameJson(last.value, value)) return last.digest;
+  // The value is made here in a fixed key order, so its JSON is canonical without sorting keys.
   const text = JSON.stringify(value);
   let digest = digestMemo.get(text);
   if (digest === undefined) {
-    digest = digestOf(value);
+    digest = sha256(text);
     if (digestMemo.size >= DIGEST_MEMO_LIMIT) digestMemo.clear();
     digestMemo.set(text, digest);
   }
