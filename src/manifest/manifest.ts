@@ -181,6 +181,35 @@ export function joinManifestList(patched: PatchedList, head: Buffer = Buffer.all
   return { bytes, list: { files: patched.files, starts: patched.starts, body: bytes.subarray(head.byteLength) } };
 }
 
+/**
+ * The list of a manifest read back (its bytes and their parsed files) without encoding its files
+ * again: each line of the body is taken as its file's line. Undefined unless the bytes have the
+ * one form manifestBytes writes (one file a line, `{…}` each, in path order, then the tail);
+ * any other form is encoded afresh by the caller.
+ */
+export function manifestListFromBytes(bytes: Buffer, parsed: readonly ManifestFile[]): ManifestList | undefined {
+  const headEnd = bytes.indexOf(0x0a);
+  if (headEnd < 0 || !isSorted(parsed)) return undefined;
+  const body = bytes.subarray(headEnd + 1);
+  const starts = new Uint32Array(parsed.length + 1);
+  let position = 0;
+  for (let i = 0; i < parsed.length; i++) {
+    starts[i] = position;
+    const end = body.indexOf(0x0a, position);
+    if (end < 0) return undefined;
+    // A line is `{…},` before its newline; the last one `{…}`, its newline beginning the tail.
+    const last = i === parsed.length - 1;
+    const lineEnd = last ? end : end - 1;
+    if (body[position] !== 0x7b || body[lineEnd - 1] !== 0x7d || (!last && body[lineEnd] !== 0x2c)) return undefined;
+    position = lineEnd + SEPARATOR.byteLength;
+  }
+  // As encodeManifestList counts: the last line's end plus a separator's length.
+  starts[parsed.length] = position;
+  const tailAt = parsed.length === 0 ? 0 : position - SEPARATOR.byteLength;
+  if (!body.subarray(tailAt).equals(TAIL)) return undefined;
+  return { files: parsed.map(fileFields), body, starts };
+}
+
 /** The first index at or after `from` whose path is not before `path`. */
 function lowerBound(files: readonly ManifestFile[], path: string, from: number): number {
   let low = from;

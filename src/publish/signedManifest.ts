@@ -20,6 +20,7 @@ import {
   joinManifestList,
   manifestHeadText,
   type ManifestList,
+  manifestListFromBytes,
   MANIFEST_PATH,
   type ManifestFile,
   parseManifest,
@@ -151,8 +152,8 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     const encoded = encodeManifestList(listed.map((file) => withOwner(file, owners.get(file.path)?.owner)));
     list = { ...encoded, chunks: [encoded.body] };
   } else {
-    // The list before: as this process wrote it (watch mode), else encoded from the manifest read.
-    const before = read?.list ?? encodeManifestList(previous.files);
+    // The list before: as this process wrote it (watch mode), else read from the bytes, else encoded again.
+    const before = read?.list ?? (read && manifestListFromBytes(read.bytes, previous.files)) ?? encodeManifestList(previous.files);
     list = patchManifestList(before, await changedFiles(objects, tracked, owners, before, input.changes)).patched;
   }
   // Unchanged: the bytes the manifest before would have with these files (a byte comparison, not a parse of each entry).

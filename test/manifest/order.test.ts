@@ -12,6 +12,7 @@ import {
   joinManifestList,
   type ManifestFile,
   type ManifestList,
+  manifestListFromBytes,
   parseManifest,
   patchManifestList,
 } from '../../src/manifest/manifest.ts';
@@ -112,6 +113,34 @@ describe('patchManifestList', () => {
     same(joined.list, encodeManifestList([...next, added]));
     // The list before is left as it was.
     same(before, encodeManifestList(first));
+  });
+
+  it('reads the list back from the bytes of a manifest, and only from the one form it writes', () => {
+    const manifest = (files: ManifestFile[]): Manifest => ({
+      format: MANIFEST_FORMAT,
+      site: 'https://www.example.gov.cn/',
+      sequence: 3,
+      builtAt: '2010-06-01T00:00:00.000Z',
+      unlisted: ['feeds/'],
+      files,
+    });
+    for (const files of [first, first.slice(0, 1), []]) {
+      const bytes = manifestBytes(manifest(files));
+      const read = manifestListFromBytes(bytes, parseManifest(bytes, 'test').files);
+      expect(read, `${files.length} files`).toBeDefined();
+      same(read as ManifestList, encodeManifestList(files));
+    }
+    // Pretty-printed, two files a line, or out of order: not the written form.
+    const pretty = Buffer.from(JSON.stringify(JSON.parse(manifestBytes(manifest(first)).toString('utf8')), null, 2));
+    expect(manifestListFromBytes(pretty, parseManifest(pretty, 'test').files)).toBeUndefined();
+    const twoALine = Buffer.from(manifestBytes(manifest(first)).toString('utf8').replace(',\n{', ',{'));
+    expect(manifestListFromBytes(twoALine, parseManifest(twoALine, 'test').files)).toBeUndefined();
+    const sorted = encodeManifestList(first).files;
+    const swapped = [sorted[1], sorted[0], ...sorted.slice(2)] as ManifestFile[];
+    const unordered = Buffer.from(
+      `${JSON.stringify({ ...manifest([]), files: undefined }).slice(0, -1)},"files":[\n${swapped.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`,
+    );
+    expect(manifestListFromBytes(unordered, parseManifest(unordered, 'test').files)).toBeUndefined();
   });
 
   it('gives the bytes of a fresh encoding after any series of changes, down to an empty list and back', () => {
