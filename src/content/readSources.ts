@@ -3,6 +3,7 @@
 // rest are analyzed in parallel or taken from the cache. Unchanged files cost one `stat`
 // (synchronous: for thousands of small files it is several times faster than the thread pool).
 
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeSource, fieldsOf, MAX_MARKDOWN_BYTES, type AnalyzedSource } from './analyze.ts';
@@ -96,7 +97,9 @@ export async function readSources(input: ReadSourcesInput, messages: ContentMess
     else await analyze({ ...siteFile, key });
   }
   const examples = hintExamples(fieldsOf(sources.site) as Partial<SiteData> | undefined);
-  const variant = JSON.stringify(examples);
+  // In each key as a short digest: the examples' JSON itself (a few hundred bytes of Chinese
+  // text) made up a quarter of the cache file and of the bytes hashed for each lookup.
+  const variant = createHash('sha256').update(JSON.stringify(examples)).digest('base64url').slice(0, 16);
   const toRead: ToRead[] = [];
   for (const file of found) {
     if (file === siteFile) continue;
