@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { symlink, truncate, utimes, writeFile } from 'node:fs/promises';
+import { readFile, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -356,6 +356,48 @@ describe('the content cache', () => {
     expect(afterAdd.map((doc) => doc.file)).toContain('press/2010/new-one.md');
     expect(afterAdd.filter((doc) => afterSite.includes(doc))).toEqual([]);
     expect(afterAdd).toEqual(await fresh());
+  });
+
+  it('appends the files analyzed since to a journal, not the whole file, until stale entries pile up', async () => {
+    const releases = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`press/2010/r${i}.md`, release({ id: `press-2010-r${i}`, title: `第${i}条新闻` })]),
+    );
+    const root = await writeContent({ ...validSite(), ...releases });
+    const path = join(root, '..', '.gazette', 'cache', 'content.json');
+    const open = async () => {
+      const file = await createFileContentCache(path);
+      const counting = countingCache(file);
+      const loaded = await loadContent(root, { cache: counting.cache });
+      await file.save();
+      return { counts: counting.counts, loaded };
+    };
+    const edit = (i: number, text: string) => writeFile(join(root, `press/2010/r${i}.md`), release({ id: `press-2010-r${i}`, title: `第${i}条新闻` }, text));
+    await open();
+    const whole = await readFile(path);
+
+    await edit(3, '第一次更正。\n');
+    expect((await open()).counts.sets).toBe(1);
+    // The file is as it was; the journal holds the edited file's entry.
+    expect((await readFile(path)).equals(whole)).toBe(true);
+    expect((await readFile(`${path}.log`, 'utf8')).split('\n')).toHaveLength(2);
+    const next = await open();
+    expect(next.counts.sets).toBe(0);
+    expect(next.loaded.content?.documents.find((doc) => doc.id === 'press-2010-r3')?.body).toContain('第一次更正');
+
+    // A torn last line (a build killed while appending): that file alone is analyzed again.
+    await edit(4, '第二次更正。\n');
+    await open();
+    const journal = await readFile(`${path}.log`, 'utf8');
+    await writeFile(`${path}.log`, journal.slice(0, -10));
+    expect((await open()).counts.sets).toBe(1);
+
+    // Stale entries past a tenth of the file: written whole again, the journal gone.
+    for (const i of [5, 6, 7, 8]) await edit(i, '第三次更正。\n');
+    expect((await open()).counts.sets).toBe(4);
+    await expect(readFile(`${path}.log`)).rejects.toThrow();
+    const rewritten = JSON.parse(await readFile(path, 'utf8')) as { entries: Record<string, unknown> };
+    expect(Object.keys(rewritten.entries).filter((key) => key.startsWith('press/2010/r5.md'))).toHaveLength(1);
+    expect((await open()).counts.sets).toBe(0);
   });
 
   it('saves to a JSON file and serves the next process from it', async () => {
