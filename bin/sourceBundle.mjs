@@ -7,7 +7,8 @@
 // under node_modules/.cache/gazette/. Before using it a process compares the size and modification
 // time of every file the bundle was made from (a few milliseconds); if any differs, or one is
 // gone, it makes the bundle again (under a second), so an edited source takes effect on the next
-// run exactly as it did under tsx. Packages stay outside the bundle and load as Node loads them.
+// run exactly as it did under tsx. The pure-JavaScript packages of the Markdown pipeline are bundled
+// in too (bundledPackages); every other package loads as Node loads it.
 //
 // tsx remains the fallback: when esbuild is missing or the cache folder cannot be written, and
 // when GAZETTE_SOURCES=tsx asks for it (stack traces then name the .ts files and lines).
@@ -27,8 +28,28 @@ const entryModules = {
   searchWorker: 'src/discovery/searchWorker.ts',
   jobProcess: 'src/publish/jobProcess.ts',
 };
-/** Files that shape the bundle besides the modules in it. */
-const configFiles = ['tsconfig.json', 'package.json', 'bin/sourceBundle.mjs'];
+/** Files that shape the bundle besides the modules in it (the lock file: the packages bundled in it). */
+const configFiles = ['tsconfig.json', 'package.json', 'package-lock.json', 'bin/sourceBundle.mjs'];
+/**
+ * Packages bundled with the sources, with everything they import: pure JavaScript that finds no
+ * files of its own. Node loads each module of a package as a file of its own, and the Markdown
+ * pipeline alone is some 300 of them: resolving, reading and compiling them cost a build about
+ * 0.3 s before its first step, and every worker thread the same again. Every other package (the
+ * SQLite binding, pdfkit and its fonts, the AWS SDK, …) stays outside and loads as Node loads it.
+ */
+const bundledPackages = new Set([
+  'hastscript',
+  'hast-util-to-html',
+  'rehype-sanitize',
+  'remark-gfm',
+  'remark-parse',
+  'remark-rehype',
+  'unified',
+  'unist-util-visit',
+  'yaml',
+  'zod',
+  'fflate',
+]);
 /** The bundle a parent process runs, passed to its worker threads and processes so they run the same code. */
 const inheritedVariable = 'GAZETTE_BUNDLE_DIR';
 const FORMAT = 1;
@@ -86,7 +107,8 @@ function readRecord(file) {
 function isCurrent(record) {
   for (const [file, mtimeMs, size] of record.inputs) {
     const now = statSync(join(repoRoot, file), { throwIfNoEntry: false });
-    if (now === undefined || now.mtimeMs !== mtimeMs || now.size !== size) return false;
+    // A file recorded as missing (size -1: a checkout without a lock file) must still be missing.
+    if (now === undefined ? size !== -1 : now.mtimeMs !== mtimeMs || now.size !== size) return false;
   }
   return statSync(join(cacheDir, record.dir, 'cli.mjs'), { throwIfNoEntry: false }) !== undefined;
 }
@@ -100,13 +122,20 @@ async function makeBundle(recordFile) {
   // then differs from its record, and the next run makes the bundle again.
   const inputs = new Map();
   const note = (path) => {
-    const { mtimeMs, size } = statSync(path);
+    const { mtimeMs, size } = statSync(path, { throwIfNoEntry: false }) ?? { mtimeMs: -1, size: -1 };
     inputs.set(relative(repoRoot, path).split(sep).join('/'), [mtimeMs, size]);
   };
   for (const file of configFiles) note(join(repoRoot, file));
   const ownSources = {
     name: 'gazette-sources',
     setup(builder) {
+      // A package the sources import is bundled when it is one of bundledPackages, and so is what
+      // it imports in turn; any other stays an import of its own.
+      builder.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:') || args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : (args.path.split('/')[0] ?? args.path);
+        return bundledPackages.has(name) ? undefined : { path: args.path, external: true };
+      });
       builder.onLoad({ filter: /\.(?:m?[jt]s|tsx)$/ }, (args) => {
         if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
         note(args.path);
@@ -132,9 +161,10 @@ async function makeBundle(recordFile) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
     // `node --enable-source-maps bin/gazette.js …` maps stack traces to the .ts files.
     sourcemap: 'linked',
+    // A CommonJS package bundled in (yaml) requires Node's built-in modules.
+    banner: { js: "import { createRequire as __gazetteRequire } from 'node:module'; const require = __gazetteRequire(import.meta.url);" },
     logLevel: 'silent',
     plugins: [ownSources],
   });

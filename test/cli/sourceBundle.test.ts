@@ -42,7 +42,7 @@ async function edit(file: string, from: string, to: string): Promise<void> {
 beforeAll(async () => {
   checkout = await mkdtemp(join(tmpdir(), 'gazette-bundle-'));
   // The code and its configuration; the fonts are data the command reads, not code it loads.
-  for (const path of ['bin', 'src', 'templates', 'package.json', 'tsconfig.json']) {
+  for (const path of ['bin', 'src', 'templates', 'package.json', 'package-lock.json', 'tsconfig.json']) {
     await cp(join(repo, path), join(checkout, path), { recursive: true, filter: (from) => !from.includes(`${join('templates', 'fonts')}`) });
   }
   await symlink(join(repo, 'node_modules'), join(checkout, 'node_modules'));
@@ -73,6 +73,14 @@ describe('the bundled command', () => {
     const run = await gazette(['check', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: gazette check [options] (edited)');
+    expect((await bundles()).filter((name) => !before.includes(name))).toHaveLength(1);
+  }, 120_000);
+
+  it('makes the bundle again when the lock file changes (packages are bundled in it)', async () => {
+    const before = await bundles();
+    const lock = join(checkout, 'package-lock.json');
+    await writeFile(lock, `${await readFile(lock, 'utf8')}\n`);
+    expect((await gazette(['check', '--help'])).code).toBe(0);
     expect((await bundles()).filter((name) => !before.includes(name))).toHaveLength(1);
   }, 120_000);
 
