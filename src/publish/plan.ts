@@ -3,6 +3,7 @@
 
 import type { ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
+import { sameJson } from '../sameJson.ts';
 import { sha256 } from './digest.ts';
 
 export type DocumentAction = 'create' | 'update' | 'unchanged' | 'scheduled' | 'draft';
@@ -97,27 +98,6 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
 }
 
 const lastDigest = new WeakMap<GazetteDocument, { value: unknown; digest: string }>();
-
-/** Equal as JSON: the same primitives, arrays and own properties, a property set to undefined being absent. */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  let count = 0;
-  for (const key in left) {
-    if (left[key] === undefined) continue;
-    count++;
-    if (!sameJson(left[key], right[key])) return false;
-  }
-  for (const key in right) if (right[key] !== undefined) count--;
-  return count === 0;
-}
 
 const DIGEST_MEMO_LIMIT = 100_000;
 const digestMemo = new Map<string, string>();
