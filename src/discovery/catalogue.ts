@@ -20,6 +20,7 @@ import {
   facetPath,
   type FacetValue,
 } from './cataloguePaths.ts';
+import { listedFacts } from './listedFacts.ts';
 import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 
 /** Entries on a facet's head page; the rest are on its month pages. */
@@ -194,6 +195,7 @@ function catalogueOutput(name: string, wave: number, kind: CataloguePage['kind']
     wave,
     all: (input) => allCataloguePages(input).filter((page) => page.kind === kind),
     affected: (input, changes) => affectedCataloguePages(input, changes).filter((page) => page.kind === kind),
+    shows: listedFacts,
     id: cataloguePageId,
     render: renderCatalogue,
   };

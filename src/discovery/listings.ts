@@ -7,6 +7,7 @@ import type { Artifact } from '../outputs.ts';
 import { alternateFeedLinks } from '../feeds/discovery.ts';
 import { renderGazetteArchive, renderGazetteYear, renderHomePage, renderNotFoundPage, renderPressIndex, renderPressMonth } from '../render/html/index.ts';
 import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
+import { listedFacts } from './listedFacts.ts';
 import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 
 export type IndexPage =
@@ -115,6 +116,7 @@ function listingOutput(name: string, wave: number, kinds: readonly IndexPage['ki
     wave,
     all: (input) => ofWave(allIndexPages(input.documents, input.issues)),
     affected: (_input, changes, changedIssues) => ofWave(affectedIndexPages(changes, changedIssues)),
+    shows: listedFacts,
     id: indexPageId,
     render: (input, page) => [renderListing(input, page)],
   };

@@ -21,6 +21,7 @@ import { statisticsOutputs } from './stats.ts';
 import { columnPagesOutputs } from './columnPages.ts';
 import { permalinkOutput } from './permalinks.ts';
 import { sitemapOutputs } from './sitemaps.ts';
+import { sameJson } from '../sameJson.ts';
 
 export interface DerivedInput {
   content: ContentSet;
@@ -54,6 +55,12 @@ export interface DerivedOutput<P = unknown> {
   all(input: DerivedInput): P[] | Promise<P[]>;
   /** The pages showing any changed document or issue. */
   affected(input: DerivedInput, changes: readonly Change[], changedIssues: readonly IssueRecord[]): P[] | Promise<P[]>;
+  /**
+   * What the output's pages show of a document, when none of them is the document's own (see
+   * listedFacts.ts): a change that leaves it equal is not passed to `affected`. Absent: every
+   * change is.
+   */
+  shows?(record: DocumentRecord): unknown;
   /** Stable identity of a page, to merge duplicates. */
   id(page: P): string;
   render(input: DerivedInput, page: P): Artifact[] | Promise<Artifact[]>;
@@ -77,6 +84,13 @@ export const derivedOutputs: DerivedOutput<unknown>[] = [
   ...sitemapOutputs(() => derivedOutputs.map((output) => output.name)),
 ];
 
+/** The changes an output's pages show: all, unless it says what it shows and that stayed equal. */
+function shownChanges(output: DerivedOutput<unknown>, changes: readonly Change[]): readonly Change[] {
+  if (output.shows === undefined) return changes;
+  const shown = (record: DocumentRecord) => output.shows?.(record);
+  return changes.filter(({ before, after }) => before === undefined || after === undefined || !sameJson(shown(before), shown(after)));
+}
+
 /**
  * The artifacts of every derived output, one batch per wave, lowest first (the outputs of a wave
  * together); `changes` undefined means all pages.
@@ -97,7 +111,7 @@ export async function* derivedArtifacts(
     }
     batch ??= { wave: output.wave, artifacts: [] };
     onOutput?.(output.name, output.wave);
-    const pages = await (changes === undefined ? output.all(input) : output.affected(input, changes.documents, changes.issues));
+    const pages = await (changes === undefined ? output.all(input) : output.affected(input, shownChanges(output, changes.documents), changes.issues));
     const unique = new Map(pages.map((page) => [output.id(page), page]));
     for (const page of unique.values()) batch.artifacts.push(...(await output.render(input, page)));
   }

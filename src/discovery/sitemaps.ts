@@ -11,6 +11,7 @@ import { isPress, monthOf } from './listings.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 import { pressMonthPath } from '../../templates/press.tsx';
 import { columnTakes } from './columns.ts';
+import { listedFacts } from './listedFacts.ts';
 import type { DerivedInput, DerivedOutput } from './outputs.ts';
 import { PERMALINK_INDEX_PATH } from './permalinks.ts';
 
@@ -254,6 +255,7 @@ function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind'], re
     all: () => [{ kind }],
     // Any change may move a lastmod or a URL: render again, the build writes what differs.
     affected: (_input, changes, changedIssues) => (changes.length > 0 || changedIssues.length > 0 ? [{ kind }] : []),
+    shows: listedFacts,
     id: () => kind,
     render(input): Artifact[] {
       const files = allSitemapFiles(input, registered());

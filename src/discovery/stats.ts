@@ -18,6 +18,7 @@ import {
   statisticsReportPath,
   statisticsYearPath,
 } from './cataloguePaths.ts';
+import { listedFacts } from './listedFacts.ts';
 import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 import {
   annualReportFigures,
@@ -242,6 +243,8 @@ function statisticsOutput(name: string, wave: number, kinds: StatisticsPage['kin
     wave,
     all: (input) => allStatisticsPages(input).filter((page) => kinds.includes(page.kind)),
     affected: (_input, changes, changedIssues) => affectedStatisticsPages(changes, changedIssues).filter((page) => kinds.includes(page.kind)),
+    // The annual report counts corrected documents: whether it is one, not which version.
+    shows: (record) => ({ ...listedFacts(record), corrected: record.version > 1 }),
     id: statisticsPageId,
     render: renderStatistics,
   };
