@@ -2,17 +2,84 @@
 // src/publish/snapshot.ts for when it is trusted). A missing or unreadable file is no snapshot.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, type BuildSummary, buildSite } from '../publish/build.ts';
 import { beginBuild, type StateSnapshot } from '../publish/snapshot.ts';
 import { BucketMemory } from '../publish/bucketMemory.ts';
+import { issueKey } from '../publish/plan.ts';
+import { sameJson } from '../sameJson.ts';
+import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
 
 export const SNAPSHOT_FILE = 'published-state.json';
 
+/**
+ * A build that changed a few records appends them to a journal beside the file
+ * (`published-state.json.log`: a line naming the token of the file it extends, then one line a
+ * build with its token, the records it changed and the documents it removed) instead of writing
+ * every record again (8 MB at 10,000 documents). The file is written whole again when the journal
+ * reaches JOURNAL_LIMIT builds, when a build changed a tenth of the records, and after a torn line.
+ * A torn line (a build killed while appending) ends the snapshot at the line before: its token is
+ * then an older build's, which the lease never trusts.
+ */
+const JOURNAL_LIMIT = 50;
+
+interface JournalLine {
+  token: string;
+  documents: DocumentRecord[];
+  removed: string[];
+  issues: IssueRecord[];
+}
+
+/** A snapshot as read: the file's token and how many journal lines it took (Infinity: a torn one). */
+interface ReadSnapshot {
+  snapshot: StateSnapshot;
+  base: string;
+  lines: number;
+}
+
 export async function readSnapshot(path: string): Promise<StateSnapshot | undefined> {
+  return (await readSnapshotFiles(path))?.snapshot;
+}
+
+async function readSnapshotFiles(path: string): Promise<ReadSnapshot | undefined> {
+  let snapshot: StateSnapshot;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as StateSnapshot;
+    snapshot = JSON.parse((await readFile(path)).toString('utf8')) as StateSnapshot;
+  } catch {
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = await readFile(`${path}.log`, 'utf8');
+  } catch {
+    return { snapshot, base: snapshot.token, lines: 0 };
+  }
+  const [head, ...lines] = text.split('\n');
+  const base = snapshot.token;
+  if (parsedLine<{ base?: string }>(head)?.base !== base) return { snapshot, base, lines: 0 };
+  const documents = new Map(snapshot.documents.map((record) => [record.id, record]));
+  const issues = new Map(snapshot.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
+  let token = snapshot.token;
+  let count = 0;
+  for (const line of lines) {
+    const change = parsedLine<JournalLine>(line);
+    if (change === undefined) {
+      count = Number.POSITIVE_INFINITY;
+      break;
+    }
+    for (const record of change.documents) documents.set(record.id, record);
+    for (const id of change.removed) documents.delete(id);
+    for (const issue of change.issues) issues.set(issueKey(issue.year, issue.number), issue);
+    token = change.token;
+    count++;
+  }
+  return { snapshot: { token, documents: [...documents.values()], issues: [...issues.values()] }, base, lines: count };
+}
+
+function parsedLine<T>(line: string | undefined): T | undefined {
+  try {
+    return JSON.parse(line ?? '') as T;
   } catch {
     return undefined;
   }
@@ -24,6 +91,26 @@ export async function writeSnapshot(path: string, snapshot: StateSnapshot): Prom
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, JSON.stringify(snapshot));
   await rename(temporary, path);
+  await rm(`${path}.log`, { force: true });
+}
+
+/** What `after` changed of `before`: records new or different (the same object is unchanged), and documents gone. */
+function snapshotChange(before: StateSnapshot, after: StateSnapshot): JournalLine {
+  const documents = new Map(before.documents.map((record) => [record.id, record]));
+  const issues = new Map(before.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
+  const present = new Set<string>();
+  const changed: DocumentRecord[] = [];
+  for (const record of after.documents) {
+    present.add(record.id);
+    const old = documents.get(record.id);
+    if (old !== record && !sameJson(old, record)) changed.push(record);
+  }
+  const changedIssues = after.issues.filter((issue) => {
+    const old = issues.get(issueKey(issue.year, issue.number));
+    return old !== issue && !sameJson(old, issue);
+  });
+  const removed = before.documents.filter((record) => !present.has(record.id)).map((record) => record.id);
+  return { token: after.token, documents: changed, removed, issues: changedIssues };
 }
 
 /** Where a local build finds the snapshot of the last build and keeps its own. */
@@ -35,12 +122,34 @@ export interface SnapshotKeeper {
   bucketMemory?: BucketMemory;
 }
 
-/** The snapshot file of a data folder, read and written by every build (a one-shot CLI run). */
+/** The snapshot file of a data folder: read by every build, and written (or journaled) after it. */
 export function fileSnapshotKeeper(dataDir: string): SnapshotKeeper {
   const file = join(dataDir, 'cache', SNAPSHOT_FILE);
+  let last: ReadSnapshot | undefined;
   return {
-    read: () => readSnapshot(file),
-    keep: (snapshot) => (snapshot === undefined ? rm(file, { force: true }) : writeSnapshot(file, snapshot)),
+    read: async () => {
+      last = await readSnapshotFiles(file);
+      return last?.snapshot;
+    },
+    keep: async (snapshot) => {
+      const before = last;
+      last = undefined;
+      if (snapshot === undefined) {
+        await rm(file, { force: true });
+        await rm(`${file}.log`, { force: true });
+        return;
+      }
+      const change = before === undefined ? undefined : snapshotChange(before.snapshot, snapshot);
+      if (before === undefined || change === undefined || before.lines >= JOURNAL_LIMIT || change.documents.length > snapshot.documents.length / 10) {
+        await writeSnapshot(file, snapshot);
+        last = { snapshot, base: snapshot.token, lines: 0 };
+        return;
+      }
+      const line = `\n${JSON.stringify(change)}`;
+      if (before.lines === 0) await writeFile(`${file}.log`, `${JSON.stringify({ base: before.base })}${line}`);
+      else await appendFile(`${file}.log`, line);
+      last = { snapshot, base: before.base, lines: before.lines + 1 };
+    },
   };
 }
 

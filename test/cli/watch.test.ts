@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { readPublishedIndex } from '../../src/cli/publishedIndex.ts';
+import { readSnapshot } from '../../src/cli/snapshotFile.ts';
+import type { StateSnapshot } from '../../src/publish/snapshot.ts';
 
 const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
 
@@ -119,11 +121,7 @@ describe('gazette preview --build --watch', () => {
     const deadline = performance.now() + 30_000;
     let version: number | undefined;
     while (performance.now() < deadline) {
-      const text = await readFile(snapshotFile, 'utf8').catch(() => undefined);
-      version =
-        text === undefined
-          ? undefined
-          : (JSON.parse(text) as { documents: { id: string; version: number }[] }).documents.find((record) => record.id === 'press-2010-hotline')?.version;
+      version = (await readSnapshot(snapshotFile))?.documents.find((record) => record.id === 'press-2010-hotline')?.version;
       if (version === 2) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -138,7 +136,7 @@ describe('gazette preview --build --watch', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    const snapshot = JSON.parse(await readFile(join(work, 'data/cache/published-state.json'), 'utf8')) as { documents: { id: string; version: number }[] };
+    const snapshot = (await readSnapshot(join(work, 'data/cache/published-state.json'))) as StateSnapshot;
     expect(snapshot.documents.find((record) => record.id === 'press-2010-hotline')?.version).toBe(2);
     expect(snapshot.documents.some((record) => record.id === 'press-bad')).toBe(true);
     expect((await stat(join(work, 'data/cache/content.json'))).size).toBeGreaterThan(0);
