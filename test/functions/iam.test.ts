@@ -92,7 +92,10 @@ beforeAll(async () => {
     secretsmanager: secretsManager.url,
   };
   for (const name of exercised) proxies[name] = await startPolicyProxy(policies[name], targets);
-}, 120_000);
+  // Bundling every function, synthesizing the stack and starting DynamoDB Local take about a
+  // minute on two cores while the other test files run; one run beside a large build took over
+  // two. The limit guards against a hang, not a slow machine.
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all([
