@@ -15,26 +15,29 @@ export const SNAPSHOT_FILE = 'published-state.json';
 
 /**
  * A build that changed a few records appends them to a journal beside the file
- * (`published-state.json.log`: a line naming the token of the file it extends, then one line a
- * build with its token, the records it changed and the documents it removed) instead of writing
- * every record again (8 MB at 10,000 documents). The file is written whole again when the journal
- * reaches JOURNAL_LIMIT builds, when a build changed a tenth of the records, and after a torn line.
- * A torn line (a build killed while appending) ends the snapshot at the line before: its token is
- * then an older build's, which the lease never trusts.
+ * (`published-state.json.log`: one line a build, with the token of the snapshot it changed, its
+ * own token, the records it changed and the documents it removed) instead of writing every record
+ * again (8 MB at 10,000 documents). Lines are only ever appended. Reading applies them while each
+ * changes the snapshot the lines before made: a torn line (a build killed while appending) or a
+ * line of a build that changed another snapshot (two processes on one data folder) ends it there,
+ * at an older build's token, which the lease does not trust. The file is written whole again (and
+ * the journal removed) when the journal reaches JOURNAL_LIMIT builds, when a build changed a tenth
+ * of the records, and after a journal that ended early.
  */
 const JOURNAL_LIMIT = 50;
 
 interface JournalLine {
+  /** The token of the snapshot this build read and changed. */
+  from: string;
   token: string;
   documents: DocumentRecord[];
   removed: string[];
   issues: IssueRecord[];
 }
 
-/** A snapshot as read: the file's token and how many journal lines it took (Infinity: a torn one). */
+/** A snapshot as read, and how many journal lines it took (Infinity: the journal ended early). */
 interface ReadSnapshot {
   snapshot: StateSnapshot;
-  base: string;
   lines: number;
 }
 
@@ -53,18 +56,16 @@ async function readSnapshotFiles(path: string): Promise<ReadSnapshot | undefined
   try {
     text = await readFile(`${path}.log`, 'utf8');
   } catch {
-    return { snapshot, base: snapshot.token, lines: 0 };
+    return { snapshot, lines: 0 };
   }
-  const [head, ...lines] = text.split('\n');
-  const base = snapshot.token;
-  if (parsedLine<{ base?: string }>(head)?.base !== base) return { snapshot, base, lines: 0 };
+  const lines = text.split('\n').filter((line) => line !== '');
   const documents = new Map(snapshot.documents.map((record) => [record.id, record]));
   const issues = new Map(snapshot.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
   let token = snapshot.token;
   let count = 0;
   for (const line of lines) {
     const change = parsedLine<JournalLine>(line);
-    if (change === undefined) {
+    if (change?.from !== token) {
       count = Number.POSITIVE_INFINITY;
       break;
     }
@@ -74,7 +75,7 @@ async function readSnapshotFiles(path: string): Promise<ReadSnapshot | undefined
     token = change.token;
     count++;
   }
-  return { snapshot: { token, documents: [...documents.values()], issues: [...issues.values()] }, base, lines: count };
+  return { snapshot: { token, documents: [...documents.values()], issues: [...issues.values()] }, lines: count };
 }
 
 function parsedLine<T>(line: string | undefined): T | undefined {
@@ -110,7 +111,7 @@ function snapshotChange(before: StateSnapshot, after: StateSnapshot): JournalLin
     return old !== issue && !sameJson(old, issue);
   });
   const removed = before.documents.filter((record) => !present.has(record.id)).map((record) => record.id);
-  return { token: after.token, documents: changed, removed, issues: changedIssues };
+  return { from: before.token, token: after.token, documents: changed, removed, issues: changedIssues };
 }
 
 /** Where a local build finds the snapshot of the last build and keeps its own. */
@@ -142,13 +143,12 @@ export function fileSnapshotKeeper(dataDir: string): SnapshotKeeper {
       const change = before === undefined ? undefined : snapshotChange(before.snapshot, snapshot);
       if (before === undefined || change === undefined || before.lines >= JOURNAL_LIMIT || change.documents.length > snapshot.documents.length / 10) {
         await writeSnapshot(file, snapshot);
-        last = { snapshot, base: snapshot.token, lines: 0 };
+        last = { snapshot, lines: 0 };
         return;
       }
-      const line = `\n${JSON.stringify(change)}`;
-      if (before.lines === 0) await writeFile(`${file}.log`, `${JSON.stringify({ base: before.base })}${line}`);
-      else await appendFile(`${file}.log`, line);
-      last = { snapshot, base: before.base, lines: before.lines + 1 };
+      // A line of its own (after a torn one too): a build killed mid-line leaves at most that line torn.
+      await appendFile(`${file}.log`, `\n${JSON.stringify(change)}\n`);
+      last = { snapshot, lines: before.lines + 1 };
     },
   };
 }

@@ -13,19 +13,18 @@ import type { DocumentRecord, IssueRecord } from '../../src/store/ports.ts';
 
 const record = (n: number, version = 1): DocumentRecord =>
   ({ id: `press-${n}`, title: `第${n}条新闻`, version, status: 'published', date: '2010-06-01', artifacts: [] }) as unknown as DocumentRecord;
-const issue = (number: number, version = 1): IssueRecord =>
-  ({
-    year: 2010,
-    number,
-    totalNumber: 48 + number,
-    date: '2010-06-30',
-    title: '公报',
-    urlPath: '/',
-    articleIds: [],
-    digest: 'd',
-    version,
-    updatedAt: '',
-  });
+const issue = (number: number, version = 1): IssueRecord => ({
+  year: 2010,
+  number,
+  totalNumber: 48 + number,
+  date: '2010-06-30',
+  title: '公报',
+  urlPath: '/',
+  articleIds: [],
+  digest: 'd',
+  version,
+  updatedAt: '',
+});
 
 async function setUp() {
   const data = await mkdtemp(join(tmpdir(), 'gazette-snapshot-'));
@@ -51,9 +50,10 @@ describe('the records snapshot file', () => {
     };
     await keeper.keep(second);
     expect((await readFile(file)).equals(whole)).toBe(true);
-    const lines = (await readFile(journal, 'utf8')).split('\n');
-    expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[1] as string)).toMatchObject({
+    const lines = (await readFile(journal, 'utf8')).split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      from: 't1',
       token: 't2',
       removed: ['press-7'],
       documents: [{ id: 'press-3', version: 2 }, { id: 'press-40' }],
@@ -73,6 +73,34 @@ describe('the records snapshot file', () => {
     await keeper4.keep({ ...third, token: 't4' });
     await expect(stat(journal)).rejects.toThrow();
     expect(await readSnapshot(file)).toEqual({ ...third, token: 't4' });
+  });
+
+  it('ends the snapshot where a line changed another snapshot than the lines before made (two processes on one data folder)', async () => {
+    const { data, file, journal } = await setUp();
+    const first: StateSnapshot = { token: 't0', documents: Array.from({ length: 40 }, (_, i) => record(i)), issues: [] };
+    await fileSnapshotKeeper(data).keep(first);
+    // A watch process read t0 and keeps its snapshot only when the saves pause.
+    const watch = fileSnapshotKeeper(data);
+    await watch.read();
+    // Meanwhile two one-shot builds, each from the snapshot the one before kept.
+    const b = fileSnapshotKeeper(data);
+    const readB = (await b.read()) as StateSnapshot;
+    const tb = { ...readB, token: 'tb', documents: readB.documents.map((doc) => (doc.id === 'press-1' ? record(1, 2) : doc)) };
+    await b.keep(tb);
+    const d = fileSnapshotKeeper(data);
+    const readD = (await d.read()) as StateSnapshot;
+    expect(readD).toEqual(tb);
+    const td = { ...readD, token: 'td', documents: readD.documents.map((doc) => (doc.id === 'press-2' ? record(2, 2) : doc)) };
+    await d.keep(td);
+    // The watch's line changes t0, not td: reading stops before it, at td with both builds' records.
+    await watch.keep({ ...first, token: 'tw', documents: first.documents.map((doc) => (doc.id === 'press-3' ? record(3, 2) : doc)) });
+    expect(await readSnapshot(file)).toEqual(td);
+    // The next build writes the file whole.
+    const next = fileSnapshotKeeper(data);
+    const readNext = (await next.read()) as StateSnapshot;
+    await next.keep({ ...readNext, token: 'tn' });
+    await expect(stat(journal)).rejects.toThrow();
+    expect(await readSnapshot(file)).toEqual({ ...td, token: 'tn' });
   });
 
   it('writes the file whole when a build changed a tenth of the records, and removes both when told to keep none', async () => {
