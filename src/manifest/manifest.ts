@@ -182,32 +182,38 @@ export function joinManifestList(patched: PatchedList, head: Buffer = Buffer.all
 }
 
 /**
- * The list of a manifest read back (its bytes and their parsed files) without encoding its files
- * again: each line of the body is taken as its file's line. Undefined unless the bytes have the
- * one form manifestBytes writes (one file a line, `{…}` each, in path order, then the tail);
- * any other form is encoded afresh by the caller.
+ * The list of a manifest read back (its bytes and their parsed files) without making a new body:
+ * each line of the body is its file's line. Undefined unless the bytes have the one form
+ * manifestBytes writes (each file's canonical line in path order, then the tail); any other form
+ * is encoded afresh by the caller, so a manifest edited by hand is mended by the next build.
  */
 export function manifestListFromBytes(bytes: Buffer, parsed: readonly ManifestFile[]): ManifestList | undefined {
   const headEnd = bytes.indexOf(0x0a);
   if (headEnd < 0 || !isSorted(parsed)) return undefined;
   const body = bytes.subarray(headEnd + 1);
-  const starts = new Uint32Array(parsed.length + 1);
+  const files = parsed.map(fileFields);
+  const starts = new Uint32Array(files.length + 1);
+  // Each line must be its file's canonical encoding, byte for byte: encoded here into a scratch
+  // buffer and compared, with no string or buffer made a line.
+  let scratch = Buffer.allocUnsafe(4096);
   let position = 0;
-  for (let i = 0; i < parsed.length; i++) {
+  for (let i = 0; i < files.length; i++) {
     starts[i] = position;
-    const end = body.indexOf(0x0a, position);
-    if (end < 0) return undefined;
-    // A line is `{…},` before its newline; the last one `{…}`, its newline beginning the tail.
-    const last = i === parsed.length - 1;
-    const lineEnd = last ? end : end - 1;
-    if (body[position] !== 0x7b || body[lineEnd - 1] !== 0x7d || (!last && body[lineEnd] !== 0x2c)) return undefined;
+    const text = JSON.stringify(files[i]);
+    if (text.length * 3 > scratch.byteLength) scratch = Buffer.allocUnsafe(text.length * 3);
+    const length = scratch.write(text, 'utf8');
+    const lineEnd = position + length;
+    // A line is followed by `,` and its newline; the last one by the tail.
+    const last = i === files.length - 1;
+    if (lineEnd > body.byteLength || body.compare(scratch, 0, length, position, lineEnd) !== 0) return undefined;
+    if (!last && (body[lineEnd] !== 0x2c || body[lineEnd + 1] !== 0x0a)) return undefined;
     position = lineEnd + SEPARATOR.byteLength;
   }
   // As encodeManifestList counts: the last line's end plus a separator's length.
-  starts[parsed.length] = position;
-  const tailAt = parsed.length === 0 ? 0 : position - SEPARATOR.byteLength;
+  starts[files.length] = position;
+  const tailAt = files.length === 0 ? 0 : position - SEPARATOR.byteLength;
   if (!body.subarray(tailAt).equals(TAIL)) return undefined;
-  return { files: parsed.map(fileFields), body, starts };
+  return { files, body, starts };
 }
 
 /** The first index at or after `from` whose path is not before `path`. */

@@ -135,6 +135,15 @@ describe('patchManifestList', () => {
     expect(manifestListFromBytes(pretty, parseManifest(pretty, 'test').files)).toBeUndefined();
     const twoALine = Buffer.from(manifestBytes(manifest(first)).toString('utf8').replace(',\n{', ',{'));
     expect(manifestListFromBytes(twoALine, parseManifest(twoALine, 'test').files)).toBeUndefined();
+    // One line with its keys in another order, or a space: the same files, not the written form.
+    const written = manifestBytes(manifest(first)).toString('utf8');
+    const target = JSON.stringify(encodeManifestList(first).files[4]);
+    const reordered = JSON.stringify({ sha256: (encodeManifestList(first).files[4] as ManifestFile).sha256, ...JSON.parse(target) });
+    for (const line of [reordered, target.replace('"size":', '"size": ')]) {
+      const edited = Buffer.from(written.replace(target, line));
+      expect(parseManifest(edited, 'test').files).toEqual(parseManifest(Buffer.from(written), 'test').files);
+      expect(manifestListFromBytes(edited, parseManifest(edited, 'test').files)).toBeUndefined();
+    }
     const sorted = encodeManifestList(first).files;
     const swapped = [sorted[1], sorted[0], ...sorted.slice(2)] as ManifestFile[];
     const unordered = Buffer.from(
