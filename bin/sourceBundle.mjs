@@ -28,8 +28,12 @@ const entryModules = {
   searchWorker: 'src/discovery/searchWorker.ts',
   jobProcess: 'src/publish/jobProcess.ts',
 };
-/** Files that shape the bundle besides the modules in it (the lock file: the packages bundled in it). */
-const configFiles = ['tsconfig.json', 'package.json', 'package-lock.json', 'bin/sourceBundle.mjs'];
+/**
+ * Files that shape the bundle besides the modules in it. The lock files stand for the packages
+ * bundled in: npm rewrites node_modules/.package-lock.json whenever it installs, so an `npm ci`
+ * after the bundle was made (the lock file unchanged) makes it again.
+ */
+const configFiles = ['tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'bin/sourceBundle.mjs'];
 /**
  * Packages bundled with the sources, with everything they import: pure JavaScript that finds no
  * files of its own. Node loads each module of a package as a file of its own, and the Markdown
