@@ -121,6 +121,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
     try {
       await writePublishedIndex(args.data, published);
     } catch (error) {
+      session.published ??= published; // tried again when next idle, unless a build has newer records
       io.stderr.write(`gazette: could not write ${PUBLISHED_INDEX}: ${(error as Error).message}\n`);
     }
   };
