@@ -26,6 +26,7 @@ const entryModules = {
   cli: 'src/cli/main.ts',
   renderWorker: 'src/publish/renderWorker.ts',
   searchWorker: 'src/discovery/searchWorker.ts',
+  analyzeWorker: 'src/content/analyzeWorker.ts',
   jobProcess: 'src/publish/jobProcess.ts',
 };
 /**

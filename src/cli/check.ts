@@ -54,7 +54,7 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
   const contentDir = resolve(io.cwd, values.content);
   let cache: FileContentCache | undefined;
   if (!values['no-cache']) cache = await createFileContentCache(resolve(io.cwd, values.cache, 'content.json'));
-  const loaded = await loadContent(contentDir, { ...(cache === undefined ? {} : { cache }), ...(now === undefined ? {} : { now }) });
+  const loaded = await loadContent(contentDir, { ...(cache === undefined ? {} : { cache }), ...(now === undefined ? {} : { now }), workerThreads: true });
   const { content, partial } = loaded;
   // Everything is checked in one run, whatever else is wrong: partners.yaml needs only a valid
   // site.yaml, and the published state only the files whose ids can be read.

@@ -131,6 +131,7 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
   const loaded = await loadContent(args.content, {
     cache,
     now: args.now,
+    workerThreads: true,
     ...(session?.files === undefined ? {} : { files: session.files }),
     ...(session?.documents === undefined ? {} : { documents: session.documents }),
   });

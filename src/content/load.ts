@@ -54,6 +54,8 @@ export interface LoadOptions {
    * tree listing, gives the document built then. Only useful with `files` that keep the listing.
    */
   documents?: DocumentMemo;
+  /** Analyze files missing from the cache on worker threads when there are thousands (the command on one machine; not in a Lambda function). */
+  workerThreads?: boolean;
 }
 
 /** The file system itself, every time. */
@@ -114,7 +116,11 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   const files = new Set(entries.map((entry) => entry.rel));
 
   // 1. Every source file on its own.
-  const sources = await readSources({ absRoot, realRoot, entries, files: fileSystem, cache, limit }, messages, report);
+  const sources = await readSources(
+    { absRoot, realRoot, entries, files: fileSystem, cache, limit, ...(options.workerThreads === true ? { workerThreads: true } : {}) },
+    messages,
+    report,
+  );
   if (sources.site === undefined && !files.has('site.yaml')) {
     report(
       'site.yaml',

@@ -5,6 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { analyzeSource, fieldsOf, MAX_MARKDOWN_BYTES, type AnalyzedSource } from './analyze.ts';
 import { cacheKey, type ContentCache } from './cache.ts';
@@ -12,6 +14,7 @@ import type { CalendarSource } from './calendar.ts';
 import type { ColumnSource } from './columns.ts';
 import { classifyFile, type FileRole } from './layout.ts';
 import type { ContentMessage } from './model.ts';
+import type { AnalyzeWork } from './analyzeWorker.ts';
 import { hintExamples, type HintExamples, type SiteData } from './schemas.ts';
 import { type ContentEntry, forEachLimit, isInside, realpathOrSelf, type Report, type SourceFile, tooLarge } from './sourceFiles.ts';
 
@@ -32,6 +35,32 @@ export interface ReadSourcesInput {
   cache: ContentCache | undefined;
   /** Files read at the same time. */
   limit: number;
+  /** Analyze on worker threads when ANALYZE_THREAD_MIN files or more are not in the cache (the command on one machine). */
+  workerThreads?: boolean;
+}
+
+/** Below this many files to analyze, starting threads costs more than it saves. */
+const ANALYZE_THREAD_MIN = 1000;
+/** Threads that analyze: two, or one on a one-core machine. */
+const ANALYZE_THREADS = Math.min(2, availableParallelism());
+
+/**
+ * The analyses of these files, in their order, made on a worker thread (analyzeWorker.ts): the
+ * same as analyzeSource gives on this thread, document bodies left out.
+ */
+function analyzeOnThread(files: readonly { role: FileRole; abs: string; size: number }[], examples: HintExamples): Promise<AnalyzedSource[]> {
+  const work: AnalyzeWork = { files: files.map(({ role, abs, size }) => ({ role, abs, size })), examples };
+  const worker = new Worker(new URL('../publish/tsWorker.mjs', import.meta.url), {
+    workerData: { module: new URL('./analyzeWorker.ts', import.meta.url).href, ...work },
+  });
+  return new Promise<AnalyzedSource[]>((resolve, reject) => {
+    worker.once('message', (analyzed: AnalyzedSource[]) => {
+      resolve(analyzed);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The content analysis thread stopped (exit code ${code}) before it sent its analyses.`)));
+  });
 }
 
 export interface Sources {
@@ -108,7 +137,17 @@ export async function readSources(input: ReadSourcesInput, messages: ContentMess
     if (cached !== undefined && 'source' in cached) accept(file.rel, file.role, file.abs, cached.source);
     else toRead.push({ rel: file.rel, role: file.role, abs: file.abs, key, size: file.size });
   }
-  await forEachLimit(toRead, input.limit, (file) => analyze(file, examples));
+  if (input.workerThreads === true && toRead.length >= ANALYZE_THREAD_MIN) {
+    // A share on each thread; this one waits (analysis here as well only slowed all three).
+    const share = Math.ceil(toRead.length / ANALYZE_THREADS);
+    const parts = await Promise.all(Array.from({ length: ANALYZE_THREADS }, (_, i) => analyzeOnThread(toRead.slice(i * share, (i + 1) * share), examples)));
+    const analyzed = parts.flat();
+    toRead.forEach((file, i) => {
+      const source = analyzed[i] as AnalyzedSource;
+      cache?.set(file.key, { source });
+      accept(file.rel, file.role, file.abs, source);
+    });
+  } else await forEachLimit(toRead, input.limit, (file) => analyze(file, examples));
   sources.documents.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   return sources;
 }

@@ -413,3 +413,33 @@ describe('the content cache', () => {
     expect(warm.content?.documents.map((doc) => doc.body)).toEqual(cold.content?.documents.map((doc) => doc.body));
   });
 });
+
+describe('analysis on worker threads', () => {
+  it('gives the same documents, messages and cache entries as analysis on the main thread, for a first load of 1,200 files', async () => {
+    const releases = Object.fromEntries(
+      Array.from({ length: 1200 }, (_, i) => [
+        `press/2010/r${i}.md`,
+        // Every 100th has an unknown department, to compare messages too.
+        release({ id: `press-2010-r${i}`, title: `第${i}条新闻`, ...(i % 100 === 7 ? { department: '淮南市不存在局' } : {}) }, `第${i}条新闻的正文，[热线](../../press/2010/r${(i + 1) % 1200}.md)。\n`),
+      ]),
+    );
+    const root = await writeContent({ ...validSite(), ...releases });
+    const load = async (workerThreads: boolean) => {
+      const cache = createMemoryContentCache();
+      const keys = new Map<string, unknown>();
+      const recording = { get: cache.get, set: (key: string, value: Parameters<typeof cache.set>[1]) => (keys.set(key, value), cache.set(key, value)) };
+      const loaded = await loadContent(root, { cache: recording, workerThreads });
+      const documents = (loaded.content?.documents ?? loaded.partial?.documents ?? []).map((doc) => ({ ...JSON.parse(JSON.stringify(doc)), body: doc.body }) as unknown);
+      return { documents, messages: loaded.messages, keys };
+    };
+    const main = await load(false);
+    const threads = await load(true);
+    expect(main.documents.length).toBeGreaterThan(1100);
+    expect(main.messages.filter((message) => message.ruleId === 'unknown-name' || message.severity === 'error').length).toBeGreaterThanOrEqual(12);
+    expect(threads.messages).toEqual(main.messages);
+    expect(threads.documents).toEqual(main.documents);
+    // Main-thread reads finish in any order: the entries compared by key.
+    const sorted = (keys: Map<string, unknown>) => [...keys].sort(([a], [b]) => (a < b ? -1 : 1));
+    expect(sorted(threads.keys)).toEqual(sorted(main.keys));
+  }, 120_000);
+});
