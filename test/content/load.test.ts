@@ -420,16 +420,24 @@ describe('analysis on worker threads', () => {
       Array.from({ length: 1200 }, (_, i) => [
         `press/2010/r${i}.md`,
         // Every 100th has an unknown department, to compare messages too.
-        release({ id: `press-2010-r${i}`, title: `第${i}条新闻`, ...(i % 100 === 7 ? { department: '淮南市不存在局' } : {}) }, `第${i}条新闻的正文，[热线](../../press/2010/r${(i + 1) % 1200}.md)。\n`),
+        release(
+          { id: `press-2010-r${i}`, title: `第${i}条新闻`, ...(i % 100 === 7 ? { department: '淮南市不存在局' } : {}) },
+          `第${i}条新闻的正文，[热线](../../press/2010/r${(i + 1) % 1200}.md)。\n`,
+        ),
       ]),
     );
     const root = await writeContent({ ...validSite(), ...releases });
     const load = async (workerThreads: boolean) => {
       const cache = createMemoryContentCache();
       const keys = new Map<string, unknown>();
-      const recording = { get: cache.get, set: (key: string, value: Parameters<typeof cache.set>[1]) => (keys.set(key, value), cache.set(key, value)) };
+      const recording = {
+        get: (key: string) => cache.get(key),
+        set: (key: string, value: Parameters<typeof cache.set>[1]) => (keys.set(key, value), cache.set(key, value)),
+      };
       const loaded = await loadContent(root, { cache: recording, workerThreads });
-      const documents = (loaded.content?.documents ?? loaded.partial?.documents ?? []).map((doc) => ({ ...JSON.parse(JSON.stringify(doc)), body: doc.body }) as unknown);
+      const documents = (loaded.content?.documents ?? loaded.partial?.documents ?? []).map(
+        (doc) => ({ ...JSON.parse(JSON.stringify(doc)), body: doc.body }) as unknown,
+      );
       return { documents, messages: loaded.messages, keys };
     };
     const main = await load(false);
