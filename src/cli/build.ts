@@ -3,7 +3,7 @@
 
 import type { CliIo } from './io.ts';
 import { startLocalStores, STORES_USAGE } from './localStores.ts';
-import { type BuildArgs, loadAndReport, parseBuildArgs, publishLocally } from './localBuild.ts';
+import { type BuildArgs, gitProvenance, loadAndReport, parseBuildArgs, publishLocally } from './localBuild.ts';
 
 const help = `Usage: gazette build [options]
 
@@ -45,11 +45,13 @@ export async function runBuild(argv: string[], io: CliIo, command: 'build' | 're
   });
   if (typeof parsed === 'number') return parsed;
   if (parsed.values['watch'] === true) return watchBuild(parsed.args, typeof parsed.values['now'] === 'string', io);
+  // git runs while the content loads.
+  const provenance = gitProvenance(parsed.args.content);
   const site = await loadAndReport(parsed.args, io);
   if (site === undefined) return 1;
   const stores = await startLocalStores(parsed.args.data, { stores: parsed.args.stores });
   try {
-    return await publishLocally(site, stores, parsed.args, io);
+    return await publishLocally(site, stores, parsed.args, io, undefined, { provenance });
   } finally {
     await stores.stop();
   }

@@ -166,7 +166,7 @@ export async function publishLocally(
     io.stderr.write(`gazette build: ${(error as Error).message}\nNothing was published. Fix or unset ${SIGNING_KEY_VARIABLE} and build again.\n`);
     return 1;
   }
-  const provenance = await gitProvenance(args.content);
+  const provenance = await (options.provenance ?? gitProvenance(args.content));
   const renderer = await createSiteRenderer(content, { pdf: args.pdf });
   let summary: BuildSummary;
   try {
@@ -240,6 +240,8 @@ export interface PublishOptions {
    * instead of before publishLocally returns: `gazette preview --build` serves the site first.
    */
   notifyLater?: (notify: () => Promise<void>) => void;
+  /** The content's git provenance, read while the content loaded (`gitProvenance`); read now if absent. */
+  provenance?: Promise<Provenance>;
 }
 
 /** The build's line about the signed manifest; an unsigned one says how to sign. */
@@ -299,7 +301,8 @@ async function linkOrCopy(from: string, to: string): Promise<boolean> {
 }
 
 /** The commit and author of the content folder's checkout, for the audit trail; none outside git. */
-async function gitProvenance(dir: string): Promise<Provenance> {
+/** The last commit of the content's checkout and its author; nothing outside a git checkout. Never rejects. */
+export async function gitProvenance(dir: string): Promise<Provenance> {
   try {
     const { stdout } = await promisify(execFile)('git', ['log', '-1', '--format=%H%n%an <%ae>'], { cwd: dir });
     const [commit, author] = stdout.trim().split('\n');

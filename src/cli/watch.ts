@@ -10,7 +10,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 import { type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles } from '../content/load.ts';
-import { type BuildArgs, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
+import { type BuildArgs, gitProvenance, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
@@ -140,6 +140,8 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
   let releaseTimer: NodeJS.Timeout | undefined;
   const buildOnce = async (): Promise<number> => {
     const runArgs = { ...args, now: options.now() };
+    // git runs while the content loads.
+    const provenance = gitProvenance(args.content);
     const site = await loadAndReport(runArgs, io, session);
     if (site === undefined) return 1;
     // An embargoed document is published by the first build after its publishAt: wake up then.
@@ -153,7 +155,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
       // Timers cannot wait longer than ~24.8 days; wake up daily and look again.
       releaseTimer = setTimeout(() => run(), Math.min(due - now + 50, 86_400_000));
     }
-    return publishLocally(site, stores, runArgs, io, session);
+    return publishLocally(site, stores, runArgs, io, session, { provenance });
   };
   const run = () => {
     if (building !== undefined) {
