@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
+import { oneMessageFromWorker } from '../concurrency.ts';
 import { analyzeSource, fieldsOf, MAX_MARKDOWN_BYTES, type AnalyzedSource } from './analyze.ts';
 import { cacheKey, type ContentCache } from './cache.ts';
 import type { CalendarSource } from './calendar.ts';
@@ -50,17 +50,7 @@ const ANALYZE_THREADS = Math.min(2, availableParallelism());
  */
 function analyzeOnThread(files: readonly { role: FileRole; abs: string; size: number }[], examples: HintExamples): Promise<AnalyzedSource[]> {
   const work: AnalyzeWork = { files: files.map(({ role, abs, size }) => ({ role, abs, size })), examples };
-  const worker = new Worker(new URL('../publish/tsWorker.mjs', import.meta.url), {
-    workerData: { module: new URL('./analyzeWorker.ts', import.meta.url).href, ...work },
-  });
-  return new Promise<AnalyzedSource[]>((resolve, reject) => {
-    worker.once('message', (analyzed: AnalyzedSource[]) => {
-      resolve(analyzed);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`The content analysis thread stopped (exit code ${code}) before it sent its analyses.`)));
-  });
+  return oneMessageFromWorker<AnalyzedSource[]>(new URL('./analyzeWorker.ts', import.meta.url), work, 'A content analysis thread');
 }
 
 export interface Sources {

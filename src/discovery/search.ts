@@ -6,8 +6,7 @@
 // would give (a test holds the two equal). It falls back to the full index whenever the stored
 // one does not match the previous records (numbering moved, shard count grew, format changed).
 
-import { Worker } from 'node:worker_threads';
-import { mapLimit } from '../concurrency.ts';
+import { mapLimit, oneMessageFromWorker } from '../concurrency.ts';
 import { artifact, type Artifact } from '../outputs.ts';
 import { pageArtifact } from '../render/html/page.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
@@ -84,17 +83,7 @@ function startSearchIndex(input: DerivedInput): void {
 
 /** `buildSearchIndex(releasingSearchDocuments(sources), numbered)` on a worker thread of its own. */
 export function buildSearchIndexOnWorker(sources: SearchSource[], numbered: number): Promise<SearchIndexFiles> {
-  const worker = new Worker(new URL('../publish/tsWorker.mjs', import.meta.url), {
-    workerData: { module: new URL('./searchWorker.ts', import.meta.url).href, sources, numbered },
-  });
-  return new Promise<SearchIndexFiles>((resolve, reject) => {
-    worker.once('message', (files: SearchIndexFiles) => {
-      resolve(files);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`The search index worker thread stopped (exit code ${code}) before it sent the index.`)));
-  });
+  return oneMessageFromWorker<SearchIndexFiles>(new URL('./searchWorker.ts', import.meta.url), { sources, numbered }, 'The search index thread');
 }
 
 /** Key of a shard. The count only grows while records stay, and names are unpadded, so a resized
