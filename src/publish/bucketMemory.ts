@@ -116,3 +116,23 @@ export function stampOfBody(body: Uint8Array, contentType: string): { digest: st
   const digest = sha256(body);
   return { digest, stamp: stampOf(digest, contentType) };
 }
+
+/**
+ * What a module parses from stored bodies, kept by the body. Through a bucket memory (watch mode)
+ * each build reads the very bodies the build before read or wrote, so a body parsed once (a
+ * manifest of tens of thousands of files, the feed log) need not be parsed again; bodies read
+ * afresh are new objects, and what was parsed from them goes with them. What is kept must never
+ * be changed by those who take it. One per module and kind of body (`parse` is always the same).
+ */
+export function parsedBodies<T>(): { get(body: Uint8Array, parse: (body: Uint8Array) => T): T; remember(body: Uint8Array, value: T): void } {
+  const parsed = new WeakMap<Uint8Array, T>();
+  return {
+    get(body, parse) {
+      if (parsed.has(body)) return parsed.get(body) as T;
+      const value = parse(body);
+      parsed.set(body, value);
+      return value;
+    },
+    remember: (body, value) => void parsed.set(body, value),
+  };
+}

@@ -11,6 +11,7 @@ import { type OutputKind, outputFormats } from '../outputs.ts';
 import { mapLimit } from '../concurrency.ts';
 import { entryKey, feedArchiveKey, FEED_LOG_KEY, FEED_STATE_KEY, feedHeadCacheKey, feedHeadKey } from '../content/keys.ts';
 import { digestOf, sha256 } from './digest.ts';
+import { parsedBodies } from './bucketMemory.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { atomChunks } from '../feeds/atom.ts';
 import { later } from '../feeds/dates.ts';
@@ -172,7 +173,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const stored = await objects.get(feedHeadCacheKey(doc.def.name));
     if (stored === undefined) return;
     const keys = new Set<string>();
-    for (const source of parsedOnce(stored.body, (body) => JSON.parse(Buffer.from(body).toString('utf8')) as FeedEntrySource[])) {
+    for (const source of headCaches.get(stored.body, (body) => JSON.parse(Buffer.from(body).toString('utf8')) as FeedEntrySource[])) {
       const cacheKey = versionKey(source);
       cached.set(cacheKey, source);
       keys.add(cacheKey);
@@ -423,7 +424,7 @@ async function readState(objects: ObjectStore, legacyTags: (id: string) => reado
   let base: FeedLogItem[] = [];
   if (logBase > 0) {
     if (snapshot === undefined) throw new Error(`The feed log ${FEED_LOG_KEY} named by ${FEED_STATE_KEY} is missing.`);
-    const snapshotItems = parsedOnce(snapshot.body, (body) => {
+    const snapshotItems = logSnapshots.get(snapshot.body, (body) => {
       const items = JSON.parse(gunzipSync(body).toString('utf8')) as StoredLog;
       // Items logged before tags were take their tags from the records of the day: not kept.
       return { items, decoded: items.items.every((item) => item[10] !== undefined) ? decodeLog(items) : undefined };
@@ -435,20 +436,9 @@ async function readState(objects: ObjectStore, legacyTags: (id: string) => reado
   return { ...rest, log: [...base, ...decodeLog(logTail, legacyTags)], logBase };
 }
 
-/**
- * What was parsed from a stored body, by the body. Through a bucket memory (watch mode) each
- * run reads the very bodies the run before read or wrote, and the log snapshot and the head
- * caches take tens of milliseconds to parse at 10,000 documents. What is kept is never changed:
- * log items and entry sources are only read, and the arrays holding them are copied.
- */
-const parsedBodies = new WeakMap<Uint8Array, unknown>();
-
-function parsedOnce<T>(body: Uint8Array, parse: (body: Uint8Array) => T): T {
-  if (parsedBodies.has(body)) return parsedBodies.get(body) as T;
-  const value = parse(body);
-  parsedBodies.set(body, value);
-  return value;
-}
+/** Parsed head caches and log snapshots (bucketMemory.ts): log items and entry sources are only read, the arrays holding them copied. */
+const headCaches = parsedBodies<FeedEntrySource[]>();
+const logSnapshots = parsedBodies<{ items: StoredLog; decoded: FeedLogItem[] | undefined }>();
 
 /** Write the log snapshot when the tail has grown long, then the state that names it. */
 async function writeState(objects: ObjectStore, state: FeedState): Promise<void> {

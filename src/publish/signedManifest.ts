@@ -34,6 +34,7 @@ import { versionPath } from '../render/html/index.ts';
 import { pageKey } from '../outputs.ts';
 import { type ObjectStore, PRIVATE_PREFIX, SITE_PREFIX } from '../store/ports.ts';
 import { sha256 } from './digest.ts';
+import { parsedBodies } from './bucketMemory.ts';
 import type { Change } from '../discovery/outputs.ts';
 import type { PublishedState } from './plan.ts';
 
@@ -188,7 +189,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
   }
   await objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: bytes, contentType: 'application/json; charset=utf-8', cacheControl: wellKnownCache });
   // Through a bucket memory (watch mode) the next build reads these very bytes back: it needs no parse.
-  parsedManifests.set(bytes, { manifest, list: written });
+  manifests.remember(bytes, { manifest, list: written });
   if (key === undefined) await objects.delete([SITE_PREFIX + SIGNATURE_PATH]);
   else
     await objects.put({
@@ -320,13 +321,8 @@ async function hashOf(objects: ObjectStore, key: string): Promise<string | undef
   return stored === undefined ? undefined : sha256(stored.body);
 }
 
-/**
- * Manifests parsed, by the body read or written. Through a bucket memory (watch mode) every build
- * reads the body the build before wrote or read, and a parse of a manifest of tens of thousands of
- * files costs tens of milliseconds. Entries are never changed after they are made: updatedFiles and
- * listedFiles copy what they take from them.
- */
-const parsedManifests = new WeakMap<Uint8Array, { manifest: Manifest; list?: ManifestList }>();
+/** Manifests parsed, by the body read or written (bucketMemory.ts); updatedFiles and listedFiles copy what they take. */
+const manifests = parsedBodies<{ manifest: Manifest; list?: ManifestList } | undefined>();
 
 /** The manifest the bucket holds: parsed, its bytes, and (when this process wrote them) its canonical file list. */
 async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest; bytes: Buffer; list?: ManifestList } | undefined> {
@@ -334,15 +330,14 @@ async function readManifest(objects: ObjectStore): Promise<{ manifest: Manifest;
   if (stored === undefined) return undefined;
   const body = stored.body;
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const known = parsedManifests.get(body);
-  if (known !== undefined) return { ...known, bytes };
-  try {
-    const manifest = parseManifest(bytes, MANIFEST_PATH);
-    parsedManifests.set(body, { manifest });
-    return { manifest, bytes };
-  } catch {
-    return undefined; // damaged or of another format: listed afresh
-  }
+  const known = manifests.get(body, () => {
+    try {
+      return { manifest: parseManifest(bytes, MANIFEST_PATH) };
+    } catch {
+      return undefined; // damaged or of another format: listed afresh
+    }
+  });
+  return known === undefined ? undefined : { ...known, bytes };
 }
 
 async function readState(objects: ObjectStore): Promise<ManifestState | undefined> {
