@@ -15,10 +15,9 @@ import { environmentSecrets } from '../delivery/secrets.ts';
 import { environmentSigningKey, SIGNING_KEY_VARIABLE, type SigningKey } from '../manifest/signing.ts';
 import type { ContentSet } from '../content/model.ts';
 import type { BuildSummary, Provenance } from '../publish/build.ts';
-import type { DocumentRecord } from '../store/ports.ts';
 import { processJobRunner } from '../publish/jobProcesses.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
-import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
+import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, parseStoreSet, type StoreSet } from './localStores.ts';
 import { progressReporter } from './progress.ts';
@@ -300,8 +299,7 @@ async function linkOrCopy(from: string, to: string): Promise<boolean> {
   }
 }
 
-/** The commit and author of the content folder's checkout, for the audit trail; none outside git. */
-/** The last commit of the content's checkout and its author; nothing outside a git checkout. Never rejects. */
+/** The commit and author of the content folder's checkout, for the audit trail; none outside git. Never rejects. */
 export async function gitProvenance(dir: string): Promise<Provenance> {
   try {
     const { stdout } = await promisify(execFile)('git', ['log', '-1', '--format=%H%n%an <%ae>'], { cwd: dir });
