@@ -69,7 +69,7 @@ interface CacheFileShape {
 /**
  * Entries added since the file was last written whole are appended to a journal beside it
  * (`content.json.log`: a line with the version, then one `[key, entry]` line each), so a build
- * that changed a few files writes a few lines, not the whole cache (9 MB at 10,000 documents).
+ * that changed a few files writes a few lines, not the whole cache (6.4 MB at 10,000 documents).
  * Entries no build uses any more stay in the file until they are a tenth of it, or the journal
  * grows past a twentieth of the entries: then the file is written whole again and the journal
  * removed. A torn last line (a build killed while appending) is skipped when reading.
