@@ -45,6 +45,7 @@ const configFiles = ['tsconfig.json', 'package.json', 'package-lock.json', 'node
 const bundledPackages = new Set([
   'hastscript',
   'hast-util-to-html',
+  'mdast-util-gfm-autolink-literal',
   'rehype-sanitize',
   'remark-gfm',
   'remark-parse',
