@@ -23,14 +23,48 @@ const SCHEMA = `
   -- A send reads a partner's pending jobs among every job it ever delivered: without this index
   -- that read walks them all (0.6 s at 10,000 documents, in every build that notifies partners).
   CREATE INDEX IF NOT EXISTS delivery_jobs_by_status ON delivery_jobs (partner_id, status, sequence);
+  -- A job's payload, which never changes, is kept apart from its state, which every claim and save
+  -- rewrites: SQLite writes a changed row whole, and a full-text payload spans several pages
+  -- (claiming and saving a job with a 10 KB payload in its row: 0.39 ms; apart: 0.06 ms).
+  CREATE TABLE IF NOT EXISTS delivery_payloads (
+    partner_id TEXT NOT NULL, message_id TEXT NOT NULL, payload TEXT NOT NULL,
+    PRIMARY KEY (partner_id, message_id)
+  );
   CREATE TABLE IF NOT EXISTS delivery_sequences (partner_id TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS partner_states (partner_id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS partner_circuits (partner_id TEXT PRIMARY KEY, version INTEGER NOT NULL, circuit TEXT NOT NULL) WITHOUT ROWID;
 `;
 
+interface JobRow {
+  job: string;
+  payload: string;
+}
+
+/** A job's JSON as stored: everything but its payload. */
+function stateOf(job: DeliveryJob): string {
+  const { payload: _payload, ...state } = job;
+  return JSON.stringify(state);
+}
+
 export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptions): DeliveryStore {
   const { read, write } = sqliteRunner(database);
-  write('create the delivery tables', () => database.exec(SCHEMA));
+  write('create the delivery tables', () => {
+    const tables = new Set(
+      database
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((table) => table.name),
+    );
+    database.exec(SCHEMA);
+    // A database made before payloads had a table of their own keeps them in its jobs' JSON: moved once.
+    if (tables.has('delivery_jobs') && !tables.has('delivery_payloads')) {
+      database.exec(`
+        INSERT INTO delivery_payloads (partner_id, message_id, payload)
+          SELECT partner_id, message_id, json_extract(job, '$.payload') FROM delivery_jobs;
+        UPDATE delivery_jobs SET job = json_remove(job, '$.payload');
+      `);
+    }
+  });
 
   const statements = {
     jobExists: database.prepare<[string, string], { found: number }>('SELECT 1 AS found FROM delivery_jobs WHERE partner_id = ? AND message_id = ?'),
@@ -39,13 +73,18 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
     insertJob: database.prepare<[string, string, number, string, number, string]>(
       'INSERT INTO delivery_jobs (partner_id, message_id, sequence, status, attempts, job) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    listJobs: database.prepare<[string], { job: string }>('SELECT job FROM delivery_jobs WHERE partner_id = ? ORDER BY sequence'),
-    listJobsIn: database.prepare<[string, string], { job: string }>('SELECT job FROM delivery_jobs WHERE partner_id = ? AND status = ? ORDER BY sequence'),
+    insertPayload: database.prepare<[string, string, string]>('INSERT INTO delivery_payloads (partner_id, message_id, payload) VALUES (?, ?, ?)'),
+    listJobs: database.prepare<[string], JobRow>(
+      'SELECT job, payload FROM delivery_jobs JOIN delivery_payloads USING (partner_id, message_id) WHERE partner_id = ? ORDER BY sequence',
+    ),
+    listJobsIn: database.prepare<[string, string], JobRow>(
+      'SELECT job, payload FROM delivery_jobs JOIN delivery_payloads USING (partner_id, message_id) WHERE partner_id = ? AND status = ? ORDER BY sequence',
+    ),
     claim: database.prepare<[string, string, string, number, string]>(
       "UPDATE delivery_jobs SET lease_until = ? WHERE partner_id = ? AND message_id = ? AND attempts = ? AND status = 'pending' " +
         'AND (lease_until IS NULL OR lease_until < ?)',
     ),
-    // A save replaces the whole job, as DynamoDB's Put does: the claim's lease goes with it.
+    // A save replaces the whole job but its payload, which never changes; the claim's lease goes with it.
     save: database.prepare<[string, number, string, string, string, number]>(
       'UPDATE delivery_jobs SET status = ?, attempts = ?, job = ?, lease_until = NULL WHERE partner_id = ? AND message_id = ? AND attempts = ?',
     ),
@@ -59,7 +98,7 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
     row === undefined ? { partnerId, disabled: false } : (JSON.parse(row.state) as PartnerDeliveryState);
   const toCircuit = (partnerId: string, row: { circuit: string } | undefined): EndpointCircuit =>
     row === undefined ? closedCircuit(partnerId) : (JSON.parse(row.circuit) as EndpointCircuit);
-  const toJobs = (rows: { job: string }[]): DeliveryJob[] => rows.map((row) => JSON.parse(row.job) as DeliveryJob);
+  const toJobs = (rows: JobRow[]): DeliveryJob[] => rows.map((row) => ({ ...(JSON.parse(row.job) as Omit<DeliveryJob, 'payload'>), payload: row.payload }));
 
   return {
     async createJobs(jobs) {
@@ -84,7 +123,8 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
             nextAttemptAt: job.createdAt,
             history: [],
           };
-          statements.insertJob.run(job.partnerId, job.messageId, sequence, recorded.status, recorded.attempts, JSON.stringify(recorded));
+          statements.insertJob.run(job.partnerId, job.messageId, sequence, recorded.status, recorded.attempts, stateOf(recorded));
+          statements.insertPayload.run(job.partnerId, job.messageId, recorded.payload);
           written.push(recorded);
         }
         for (const [partnerId, value] of counters) statements.putSequence.run(partnerId, value);
@@ -115,7 +155,7 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
     async saveJob(job, expectedAttempts) {
       const saved = write(
         'save delivery',
-        () => statements.save.run(job.status, job.attempts, JSON.stringify(job), job.partnerId, job.messageId, expectedAttempts).changes === 1,
+        () => statements.save.run(job.status, job.attempts, stateOf(job), job.partnerId, job.messageId, expectedAttempts).changes === 1,
       );
       if (!saved) throw new DeliveryConflictError('save delivery: another sender changed the job first.');
     },
