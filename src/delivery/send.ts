@@ -99,6 +99,8 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
 /**
  * Send a partner's due jobs in sequence order, as far as its circuit and the deadline allow;
  * returns when each job still pending is next due (a job held up by an open circuit: when it closes).
+ * The result of an attempt is saved without waiting for the save before the next request (a store
+ * may write it with its next claim: SQLite); every save is written, or has failed, before this returns.
  */
 async function sendForPartner(
   partner: Partner,
@@ -107,6 +109,49 @@ async function sendForPartner(
   random: () => number,
   summary: SendSummary,
   agent: Agent | undefined,
+): Promise<string[]> {
+  const saves = laterSaves(options.store);
+  let waiting: string[];
+  try {
+    waiting = await sendDue(partner, options, policy, random, summary, agent, saves);
+  } catch (error) {
+    await saves.settled().catch(() => undefined);
+    throw error;
+  }
+  await saves.settled();
+  return waiting;
+}
+
+/** Saves a sender does not wait for one by one; the first failure stops its next request. */
+function laterSaves(store: DeliveryStore) {
+  const pending: Promise<void>[] = [];
+  let failure: { error: unknown } | undefined;
+  return {
+    add(job: DeliveryJob, expectedAttempts: number): void {
+      pending.push(
+        save(store, job, expectedAttempts).catch((error: unknown) => {
+          failure ??= { error };
+        }),
+      );
+    },
+    check(): void {
+      if (failure !== undefined) throw failure.error;
+    },
+    async settled(): Promise<void> {
+      await Promise.all(pending);
+      this.check();
+    },
+  };
+}
+
+async function sendDue(
+  partner: Partner,
+  options: SendOptions,
+  policy: RetryPolicy,
+  random: () => number,
+  summary: SendSummary,
+  agent: Agent | undefined,
+  saves: ReturnType<typeof laterSaves>,
 ): Promise<string[]> {
   const { store, clock, deadline } = options;
   const now = clock.now();
@@ -147,6 +192,7 @@ async function sendForPartner(
     secretError = (error as Error).message;
   }
   for (const [i, job] of due.entries()) {
+    saves.check();
     const left = deadline?.remainingMs() ?? Infinity;
     if (left < MIN_REQUEST_MS) return defer(due.slice(i));
     // A request never outlives the invocation: its timeout is capped by the time left.
@@ -205,7 +251,7 @@ async function sendForPartner(
       next.nextAttemptAt = plus(finished, retryDelayMs(next.attempts, policy, random, retryAfterMs(result.retryAfter, finished)));
       waiting.push(next.nextAttemptAt);
     }
-    await save(store, next, job.attempts);
+    saves.add(next, job.attempts);
     const verdict = endpointVerdict(result);
     if (verdict === 'failure')
       circuit = await updateCircuit(store, circuit, (current) => afterFailure(current, clock.now(), attempt.error ?? 'no answer', policy));

@@ -47,8 +47,8 @@ function stateOf(job: DeliveryJob): string {
 }
 
 export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptions): DeliveryStore {
-  const { read, write } = sqliteRunner(database);
-  write('create the delivery tables', () => {
+  const runner = sqliteRunner(database);
+  runner.write('create the delivery tables', () => {
     const tables = new Set(
       database
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -98,6 +98,47 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
     row === undefined ? { partnerId, disabled: false } : (JSON.parse(row.state) as PartnerDeliveryState);
   const toCircuit = (partnerId: string, row: { circuit: string } | undefined): EndpointCircuit =>
     row === undefined ? closedCircuit(partnerId) : (JSON.parse(row.circuit) as EndpointCircuit);
+  // Saves wait for the store's next write transaction, and go in it: a sender's save and its claim
+  // of the next job are one commit, not two, with whatever other partners' senders saved meanwhile
+  // (a commit costs more than the update in it). A save nothing follows is written on the next
+  // turn of the event loop; a read, or any write, writes the waiting saves first, so this process
+  // reads what it saved. Its promise settles once it is written, or refused.
+  interface WaitingSave {
+    job: DeliveryJob;
+    expectedAttempts: number;
+    settle: (saved: boolean | Error) => void;
+  }
+  let waiting: WaitingSave[] = [];
+  const runSaves = (saves: WaitingSave[]) =>
+    saves.map(
+      (save) =>
+        statements.save.run(save.job.status, save.job.attempts, stateOf(save.job), save.job.partnerId, save.job.messageId, save.expectedAttempts).changes === 1,
+    );
+  const write = <T>(action: string, work: () => T): T => {
+    const saves = waiting;
+    waiting = [];
+    if (saves.length === 0) return runner.write(action, work);
+    let result: { saved: boolean[]; value: T };
+    try {
+      result = runner.write(saves.length === 1 ? `save delivery, then ${action}` : `save ${saves.length} deliveries, then ${action}`, () => ({
+        saved: runSaves(saves),
+        value: work(),
+      }));
+    } catch (error) {
+      for (const save of saves) save.settle(error as Error);
+      throw error;
+    }
+    result.saved.forEach((saved, i) => saves[i]?.settle(saved));
+    return result.value;
+  };
+  const flush = () => {
+    if (waiting.length > 0) write('nothing else', () => undefined);
+  };
+  const read = <T>(action: string, work: () => T): T => {
+    flush();
+    return runner.read(action, work);
+  };
+
   const toJobs = (rows: JobRow[]): DeliveryJob[] => rows.map((row) => ({ ...(JSON.parse(row.job) as Omit<DeliveryJob, 'payload'>), payload: row.payload }));
 
   return {
@@ -152,12 +193,25 @@ export function createSqliteDeliveryStore({ database }: SqliteDeliveryStoreOptio
       return write('claim delivery', () => statements.claim.run(leaseUntil, job.partnerId, job.messageId, job.attempts, now).changes === 1);
     },
 
-    async saveJob(job, expectedAttempts) {
-      const saved = write(
-        'save delivery',
-        () => statements.save.run(job.status, job.attempts, stateOf(job), job.partnerId, job.messageId, expectedAttempts).changes === 1,
-      );
-      if (!saved) throw new DeliveryConflictError('save delivery: another sender changed the job first.');
+    saveJob(job, expectedAttempts) {
+      return new Promise<void>((resolve, reject) => {
+        if (waiting.length === 0)
+          setImmediate(() => {
+            try {
+              flush();
+            } catch {
+              // Each waiting save's promise has the error.
+            }
+          });
+        waiting.push({
+          job,
+          expectedAttempts,
+          settle: (saved) => {
+            if (saved === true) resolve();
+            else reject(saved === false ? new DeliveryConflictError('save delivery: another sender changed the job first.') : saved);
+          },
+        });
+      });
     },
 
     async getPartnerState(partnerId) {

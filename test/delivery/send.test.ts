@@ -468,3 +468,27 @@ describe('the circuit breaker', () => {
     expect(receiver.requests).toHaveLength(6);
   });
 });
+
+describe('sendPendingDeliveries when a save fails', () => {
+  it('stops sending to the partner and reports the error; the job stays claimed, to be sent again after its lease', async () => {
+    const docs = Array.from({ length: 6 }, (_, i) => `press-2010-save-${i}`);
+    const { receiver, partner } = await partnerWithJob([], docs);
+    const unavailable = new Error('SQLite database gazette.sqlite stayed locked by another process for more than 30 s during save delivery.');
+    let saves = 0;
+    // The fault only a mock can give: the store refuses the second save.
+    const failing: DeliveryStore = {
+      ...store,
+      saveJob: (job, expectedAttempts) => (++saves === 2 ? Promise.reject(unavailable) : store.saveJob(job, expectedAttempts)),
+    };
+    await expect(
+      sendPendingDeliveries({ store: failing, partners: [partner], secrets, clock: fastClock(), mode: 'local', policy, random: () => 0.5 }),
+    ).rejects.toBe(unavailable);
+    expect(receiver.requests.length).toBeGreaterThanOrEqual(2);
+    expect(receiver.requests.length).toBeLessThan(docs.length);
+    const jobs = await store.listJobs(partner.id);
+    expect(jobs[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    // Sent, its result not saved: still pending with no attempt, claimed until its lease runs out.
+    expect(jobs[1]).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await store.readQueue(partner.id)).pending.map((job) => job.messageId)).toContain(jobs[1]?.messageId);
+  });
+});

@@ -1,5 +1,7 @@
 // The SQLite outbox keeps each job's payload in a table of its own, so claiming a job and saving an
 // attempt do not rewrite the full text it carries; a database made before then is moved on open.
+// A save waits for the store's next write and goes in its transaction, and is written by itself
+// on the next turn of the event loop when no write follows.
 
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,6 +66,13 @@ describe('SQLite delivery store: payloads', () => {
       history: [{ at: '2010-12-08T02:00:01.000Z', latencyMs: 12, status: 204 }],
     };
     await store.saveJob(delivered, 0);
+    // Written once its promise settles, with nothing after it: another connection sees it.
+    const other = openSqliteDatabase(file);
+    expect(JSON.parse((other.prepare('SELECT job FROM delivery_jobs WHERE message_id = ?').get(oldJob.messageId) as { job: string }).job)).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+    });
+    other.close();
     expect(await store.listJobs('news')).toEqual([delivered]);
     expect(stored().payload).toBe(payload);
 
