@@ -116,6 +116,9 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
       'INSERT OR REPLACE INTO objects (key, identity, content_type, cache_control, sha256) VALUES (?, ?, ?, ?, ?)',
     ),
     delete: database.prepare<[string]>('DELETE FROM objects WHERE key = ?'),
+    from: database.prepare<[string], Row & { key: string }>(
+      'SELECT key, identity, content_type, cache_control, sha256 FROM objects WHERE key >= ? ORDER BY key',
+    ),
   };
 
   /** Folders this store made and has not removed: no mkdir per write. */
@@ -130,16 +133,22 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     return path;
   }
 
-  /** The head of the file at `path` as it is now, with its row's metadata when the row describes it. */
-  function headOf(key: string, stats: BigIntStats): ObjectHead {
-    const row = read(`read the metadata of "${key}"`, () => statements.get.get(key));
-    const known = row !== undefined && row.identity === identityOf(stats) ? row : undefined;
+  /**
+   * The head of the file at `path` as it is now, with its row's metadata when the row describes it.
+   * `listed`: the rows a listing read beforehand; a file not described there (new or replaced
+   * since) has its row read again.
+   */
+  function headOf(key: string, stats: BigIntStats, listed?: Map<string, Row>): ObjectHead {
+    const identity = identityOf(stats);
+    const prefetched = listed?.get(key);
+    const row = prefetched?.identity === identity ? prefetched : read(`read the metadata of "${key}"`, () => statements.get.get(key));
+    const known = row !== undefined && row.identity === identity ? row : undefined;
     return {
       key,
       size: Number(stats.size),
       contentType: known?.content_type ?? 'application/octet-stream',
       ...(known?.cache_control != null && { cacheControl: known.cache_control }),
-      etag: `"${known?.sha256 != null ? known.sha256.slice(0, 32) : createHash('sha256').update(identityOf(stats)).digest('hex').slice(0, 32)}"`,
+      etag: `"${known?.sha256 != null ? known.sha256.slice(0, 32) : createHash('sha256').update(identity).digest('hex').slice(0, 32)}"`,
       ...(known?.sha256 != null && { sha256: known.sha256 }),
     };
   }
@@ -185,8 +194,28 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     }
   }
 
-  /** Files under `prefix`, in key order (UTF-8 bytes, as S3 lists), with their stats. */
-  async function* walk(prefix: string): AsyncGenerator<{ key: string; stats: BigIntStats }> {
+  /**
+   * The index rows of the keys under `prefix`, in one query rather than one a file (a listing of
+   * the 36,000 files of a 10,000-document site asked 36,000 times). Keys sort by their UTF-8 bytes
+   * (SQLite's BINARY collation), so those under a prefix are one run from the prefix itself on.
+   */
+  function rowsUnder(prefix: string): Map<string, Row> {
+    return read(`read the metadata under "${prefix}"`, () => {
+      const rows = new Map<string, Row>();
+      for (const { key, ...row } of statements.from.iterate(prefix)) {
+        if (!key.startsWith(prefix)) break;
+        rows.set(key, row);
+      }
+      return rows;
+    });
+  }
+
+  /**
+   * Files under `prefix`, in key order (UTF-8 bytes, as S3 lists), with their stats. A plain
+   * generator: its calls are synchronous, and an async one nested a level a folder passed each
+   * file through as many promises.
+   */
+  function* walk(prefix: string): Generator<{ key: string; stats: BigIntStats }> {
     const problem = keyProblem(prefix, { prefix: true });
     if (problem !== undefined) throw new InvalidObjectKeyError(`The prefix ${JSON.stringify(prefix)} cannot name objects: ${problem}.`);
     const cut = prefix.lastIndexOf('/') + 1;
@@ -195,7 +224,7 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     yield* walkFolder(folder, (name) => name.startsWith(start) && !(folder === '' && name.startsWith('.')));
   }
 
-  async function* walkFolder(folder: string, accept: (name: string) => boolean): AsyncGenerator<{ key: string; stats: BigIntStats }> {
+  function* walkFolder(folder: string, accept: (name: string) => boolean): Generator<{ key: string; stats: BigIntStats }> {
     let entries: Dirent[];
     try {
       entries = readdirSync(join(root, ...folder.split('/')), { withFileTypes: true });
@@ -361,12 +390,14 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     },
 
     async *list(prefix) {
-      for await (const { key, stats } of walk(prefix)) yield headOf(key, stats);
+      const listed = rowsUnder(prefix);
+      for (const { key, stats } of walk(prefix)) yield headOf(key, stats, listed);
     },
 
     async *listKeys(prefix): AsyncGenerator<ObjectSummary> {
-      for await (const { key, stats } of walk(prefix)) {
-        const { size, etag } = headOf(key, stats);
+      const listed = rowsUnder(prefix);
+      for (const { key, stats } of walk(prefix)) {
+        const { size, etag } = headOf(key, stats, listed);
         yield { key, size, etag };
       }
     },

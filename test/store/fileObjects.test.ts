@@ -145,6 +145,31 @@ describe('file system object store', () => {
     expect((await objects.head('site/index.html'))?.sha256).toBe(sha256(edited));
   });
 
+  test('a listing reads the index once, yet shows each file as it is when the listing reaches it', async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    const keys = ['site/a/index.html', 'site/b/index.html', 'site/c/index.html', 'site/d.html'];
+    for (const key of keys) await objects.put({ key, body: html(key), contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    await objects.put({ key: 'sitemap-outside.xml', body: html('不在前缀下'), contentType: 'application/xml' });
+
+    const listing = objects.list('site/');
+    const seen = [];
+    for await (const head of listing) {
+      seen.push(head);
+      if (head.key !== 'site/a/index.html') continue;
+      // Once the listing has begun: one file rewritten through the store, one behind its back.
+      await objects.put({ key: 'site/b/index.html', body: html('改版'), contentType: 'text/html; charset=gb18030' });
+      await writeFile(join(root, 'site/c/index.html'), html('手工修改'));
+    }
+    expect(seen.map((head) => head.key)).toEqual(keys);
+    expect(seen[0]).toMatchObject({ contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache', sha256: sha256(html(keys[0] as string)) });
+    expect(seen[1]).toMatchObject({ contentType: 'text/html; charset=gb18030', sha256: sha256(html('改版')) });
+    expect(seen[1]?.cacheControl).toBeUndefined();
+    expect(seen[2]).toMatchObject({ contentType: 'application/octet-stream' });
+    expect(seen[2]?.sha256).toBeUndefined();
+    expect(seen[3]).toMatchObject({ contentType: 'text/html; charset=utf-8', sha256: sha256(html('site/d.html')) });
+  });
+
   test('a writer killed while it rewrites an object leaves the old or the new file, whole, and its temporary files are cleared', async () => {
     const { root } = await storeFolder();
     const key = 'site/files/big.bin';
