@@ -11,6 +11,7 @@ import { documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import { type Artifact, artifact } from '../outputs.ts';
 import { renderDocumentPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
+import { serializedHtml } from '../render/html/page.ts';
 import { type HastRoot, markdownToHast } from '../render/markdown.ts';
 import type { PdfFonts } from '../render/pdf/index.ts';
 import type { DocumentPageJob } from './build.ts';
@@ -90,10 +91,11 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const pdfKey = documentPdfKey(doc.urlPath);
   const withdrawn = doc.status === 'withdrawn';
   // The page and the feed entry show the same body: each Markdown text is parsed once, and its
-  // tree given to the page (templates adjust ids and heading levels in place). The feed's HTML of
-  // the body is taken before that, from the untouched tree, rather than from a deep copy kept
-  // aside (structuredClone of a body's tree cost more than a millisecond). A text asked for again
-  // is parsed again, with the links resolved as the first time, which gives the same tree.
+  // tree serialized once for the feed. An article's or a release's page embeds that HTML; a
+  // conference's page gets the tree (its template adjusts ids and heading levels in place, after
+  // the feed's HTML was taken from the untouched tree, rather than from a deep copy kept aside:
+  // structuredClone of a body's tree cost more than a millisecond). A text asked for again is
+  // parsed again, with the links resolved as the first time, which gives the same tree.
   const resolvers = new Map<string, (href: string) => string | undefined>();
   let feedBodyHtml: string | undefined;
   const renderBody = (markdown: string, resolveLink: (href: string) => string | undefined): HastRoot => {
@@ -101,8 +103,11 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
     if (first !== undefined) return markdownToHast(markdown, { resolveLink: first, lang: doc.lang });
     resolvers.set(markdown, resolveLink);
     const tree = markdownToHast(markdown, { resolveLink, lang: doc.lang });
-    if (markdown === doc.body && !withdrawn) feedBodyHtml = toHtml(tree);
-    return tree;
+    if (markdown !== doc.body || withdrawn) return tree;
+    feedBodyHtml = toHtml(tree);
+    // An article's or a release's page shows its body as it is: the page embeds the same HTML
+    // rather than serialize the tree a second time. A conference's page rearranges its tree.
+    return doc.kind === 'conference' ? tree : { type: 'root', children: [serializedHtml(feedBodyHtml)] };
   };
   const input: DocumentPageInput = {
     renderBody,
