@@ -15,13 +15,21 @@ import { benchSearch } from './search.ts';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000').split(',').map(Number);
 
-/** The issue's anchor on the same corpus and machine: the bare unified pipeline on every core. */
+/**
+ * The issue's anchor on the same corpus and machine: the bare unified pipeline on every core, and
+ * on one thread, which says how much this machine gains from the second thread (on a shared
+ * two-core VM, threads that allocate this much compete for more than the cores).
+ */
 async function renderFloor(size: number): Promise<string> {
-  const bare = await barePipeline(generateCorpus(size));
+  const corpus = generateCorpus(size);
+  const single = await barePipeline(corpus, 1);
+  const bare = await barePipeline(corpus);
+  const rate = (run: { documents: number; seconds: number }) => run.documents / run.seconds;
   return (
     `build ${size} docs  render floor (anchor): the bare unified pipeline (remark-parse, remark-gfm, remark-rehype, hast-util-to-html; no templates, ` +
     `sanitizing or storage) on the corpus's ${bare.documents} Markdown bodies, ${availableParallelism()} worker threads: ${bare.seconds.toFixed(1)} s, ` +
-    `${(bare.documents / bare.seconds).toFixed(0)} docs/s, ${bare.cpuSeconds.toFixed(1)} s of CPU`
+    `${rate(bare).toFixed(0)} docs/s, ${bare.cpuSeconds.toFixed(1)} s of CPU; one worker thread: ${single.seconds.toFixed(1)} s, ` +
+    `${rate(single).toFixed(0)} docs/s (${availableParallelism()} threads give ${(rate(bare) / rate(single)).toFixed(2)}× its rate)`
   );
 }
 
