@@ -17,6 +17,7 @@ import type { ContentSet } from '../content/model.ts';
 import type { BuildSummary, Provenance } from '../publish/build.ts';
 import { processJobRunner } from '../publish/jobProcesses.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
+import { openSqliteBodyCache } from '../store/sqliteBodyCache.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import type { CliIo } from './io.ts';
 import { type LocalStores, parseStoreSet, type StoreSet } from './localStores.ts';
@@ -166,7 +167,10 @@ export async function publishLocally(
     return 1;
   }
   const provenance = await (options.provenance ?? gitProvenance(args.content));
-  const renderer = await createSiteRenderer(content, { pdf: args.pdf });
+  const renderer = await createSiteRenderer(content, {
+    pdf: args.pdf,
+    bodyCache: (codeVersion) => openSqliteBodyCache(join(args.data, 'cache', 'bodies.sqlite'), codeVersion),
+  });
   let summary: BuildSummary;
   try {
     summary = await buildWithSnapshot(

@@ -8,6 +8,7 @@
 // Every step writes only after what it links to exists, so a crash never leaves a listing
 // pointing at a missing page, and a retry rewrites the same bytes and converges.
 
+import type { BodyCacheSlot } from './bodyCache.ts';
 import type { ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
 import type { Artifact } from '../outputs.ts';
 import type { Partner } from '../delivery/partners.ts';
@@ -50,6 +51,8 @@ export interface DocumentPageJob {
    * with the SHA-256 and size its record keeps: the page lists them for readers to check downloads.
    */
   files?: ArtifactRef[];
+  /** The body cache's slot for this document (the CLI on one machine): its key, and the cached body if it matches. */
+  body?: BodyCacheSlot;
 }
 
 /** The rendering the build needs; `documentPage` may run on worker threads. */

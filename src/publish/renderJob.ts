@@ -12,6 +12,7 @@ import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts'
 import { type Artifact, artifact } from '../outputs.ts';
 import { renderDocumentPage, type DocumentPageInput, type RenderContext } from '../render/html/index.ts';
 import { serializedHtml } from '../render/html/page.ts';
+import { type CachedBody, cacheableBody } from './bodyCache.ts';
 import { type HastRoot, markdownToHast } from '../render/markdown.ts';
 import type { PdfFonts } from '../render/pdf/index.ts';
 import type { DocumentPageJob } from './build.ts';
@@ -84,6 +85,8 @@ export interface RenderedDocument {
   artifacts: Artifact[];
   /** Sanitized body HTML with absolute URLs (the Q&A appended for conferences); '' when withdrawn. */
   bodyHtml: string;
+  /** The body as rendered anew, for the body cache, when the job had a slot in it and no match. */
+  renderedBody?: CachedBody;
 }
 
 export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPageJob): Promise<RenderedDocument> {
@@ -98,16 +101,32 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   // parsed again, with the links resolved as the first time, which gives the same tree.
   const resolvers = new Map<string, (href: string) => string | undefined>();
   let feedBodyHtml: string | undefined;
+  let renderedBody: CachedBody | undefined;
+  const slot = cacheableBody(doc) ? job.body : undefined;
   const renderBody = (markdown: string, resolveLink: (href: string) => string | undefined): HastRoot => {
     const first = resolvers.get(markdown);
     if (first !== undefined) return markdownToHast(markdown, { resolveLink: first, lang: doc.lang });
     resolvers.set(markdown, resolveLink);
-    const tree = markdownToHast(markdown, { resolveLink, lang: doc.lang });
-    if (markdown !== doc.body || withdrawn) return tree;
+    if (markdown !== doc.body || withdrawn) return markdownToHast(markdown, { resolveLink, lang: doc.lang });
+    // An article's or a release's page shows its body as it is: the page embeds the HTML the
+    // feed entry takes rather than serialize the tree a second time, and the body cache keeps it.
+    // A conference's page rearranges its tree.
+    const cached = slot?.cached;
+    if (cached !== undefined && cached.links.every(([href, url]) => (resolveLink(href) ?? null) === url)) {
+      feedBodyHtml = cached.html;
+      return { type: 'root', children: [serializedHtml(cached.html)] };
+    }
+    const links: CachedBody['links'] = [];
+    const recording = (href: string) => {
+      const url = resolveLink(href);
+      links.push([href, url ?? null]);
+      return url;
+    };
+    const tree = markdownToHast(markdown, { resolveLink: slot === undefined ? resolveLink : recording, lang: doc.lang });
     feedBodyHtml = toHtml(tree);
-    // An article's or a release's page shows its body as it is: the page embeds the same HTML
-    // rather than serialize the tree a second time. A conference's page rearranges its tree.
-    return doc.kind === 'conference' ? tree : { type: 'root', children: [serializedHtml(feedBodyHtml)] };
+    if (doc.kind === 'conference') return tree;
+    if (slot !== undefined) renderedBody = { html: feedBodyHtml, links };
+    return { type: 'root', children: [serializedHtml(feedBodyHtml)] };
   };
   const input: DocumentPageInput = {
     renderBody,
@@ -135,7 +154,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   // The feed entry takes the page's body (its links are made absolute when the entry is written).
   const body = feedBodyHtml ?? toHtml(renderBody(doc.body, input.resolveLink as (href: string) => string | undefined));
   const bodyHtml = body + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
-  return { artifacts: pdf === undefined ? [page] : [page, pdf], bodyHtml };
+  return { artifacts: pdf === undefined ? [page] : [page, pdf], bodyHtml, ...(renderedBody === undefined ? {} : { renderedBody }) };
 }
 
 /** A document's PDF: the same bytes for the same document, so its page can name their digest. */

@@ -16,6 +16,7 @@ import { depositZipKey, issuePdfKey } from '../content/keys.ts';
 import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
 import { publicLink } from './renderJob.ts';
+import { type BodyCache, bodyCodeVersion } from './bodyCache.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Everything besides content that shapes the output. Fonts count by name and size only. */
@@ -29,6 +30,8 @@ export interface SiteRendererOptions {
   workers?: number;
   /** Render PDFs of documents and issues (default true). */
   pdf?: boolean;
+  /** Keep the bodies of articles and releases between builds: opens the cache for the render code's version (the CLI, src/store/sqliteBodyCache.ts). */
+  bodyCache?: (codeVersion: string) => BodyCache;
 }
 
 export async function createSiteRenderer(content: ContentSet, options: SiteRendererOptions = {}): Promise<SiteRenderer> {
@@ -41,6 +44,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   const env: RenderEnvironment = { ctx, root: content.root, pdf, resolve };
   const documents = new Map(content.documents.map((doc) => [doc.id, doc]));
   let pool: WorkerPool<DocumentPageJob, RenderedDocument> | undefined;
+  const bodies = options.bodyCache?.(await bodyCodeVersion(await codeParts(), repoRoot));
 
   return {
     pdf,
@@ -61,10 +65,15 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       }
     },
     async documentArtifacts(job) {
-      if (pool !== undefined) return pool.run(job);
-      return renderDocumentJob(env, job);
+      const slot = bodies?.slot(job.doc);
+      const withSlot = slot === undefined ? job : { ...job, body: slot };
+      const rendered = await (pool === undefined ? renderDocumentJob(env, withSlot) : pool.run(withSlot));
+      if (slot !== undefined && rendered.renderedBody !== undefined) bodies?.keep(job.doc.id, slot.key, rendered.renderedBody);
+      const { renderedBody: _kept, ...result } = rendered;
+      return result;
     },
     async documentsRendered() {
+      bodies?.flush();
       const threads = pool;
       pool = undefined;
       await threads?.close();
@@ -87,6 +96,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       return [page, await renderIssuePdfArtifact(env, issue, printed)];
     },
     async close() {
+      bodies?.close();
       await pool?.close();
     },
   };

@@ -1,0 +1,53 @@
+// The rendered bodies of articles and releases, kept between builds on one machine (the CLI's data
+// folder, `cache/bodies.sqlite`), so that a build that renders every page again for a new template
+// or site.yaml does not parse every body again: a body's HTML depends on its Markdown, its
+// language, what its relative links resolve to and the render code, never on templates or
+// site.yaml. An entry is used only when all of these are as they were: its key is the digest of
+// the code and the document's source and language, and each link it resolved is resolved again
+// and compared (a page that became public or hidden since changes the body). A conference's page
+// rearranges its body's tree and is not cached; PDFs are not cached.
+//
+// The port is here; the CLI's SQLite file is src/store/sqliteBodyCache.ts. Losing the cache costs
+// one parse per body, nothing else.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GazetteDocument } from '../content/model.ts';
+
+/** A body as rendered: its HTML, and each relative link asked for with what it resolved to. */
+export interface CachedBody {
+  html: string;
+  links: [href: string, url: string | null][];
+}
+
+/** What a render job carries of the cache: the key its body has now, and the entry if it matches. */
+export interface BodyCacheSlot {
+  key: string;
+  cached?: CachedBody;
+}
+
+export interface BodyCache {
+  /** The slot of a document whose body can be cached; undefined for those that cannot. */
+  slot(doc: GazetteDocument): BodyCacheSlot | undefined;
+  /** Keep a body rendered anew; written in batches. */
+  keep(id: string, key: string, body: CachedBody): void;
+  /** Write what is kept. */
+  flush(): void;
+  close(): void;
+}
+
+/** Whether a document's body can come from the cache: its page shows the body's tree as it is. */
+export function cacheableBody(doc: Pick<GazetteDocument, 'kind' | 'status'>): boolean {
+  return doc.kind !== 'conference' && doc.status !== 'withdrawn';
+}
+
+/** The digest of the files that make a body's HTML: the render code's parts, the parser and the locked packages. */
+export async function bodyCodeVersion(renderCodeParts: readonly string[], repoRoot: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const part of renderCodeParts) hash.update(part);
+  for (const file of ['src/content/markdown.ts', 'src/content/links.ts', 'package-lock.json']) {
+    hash.update(`${file}\0`).update(await readFile(join(repoRoot, file)));
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,47 @@
+// The body cache (src/publish/bodyCache.ts) in an SQLite file of the CLI's data folder: one row per
+// document, replaced when the document renders anew, so the file holds at most one body for each.
+
+import { createHash } from 'node:crypto';
+import { type BodyCache, type CachedBody, cacheableBody } from '../publish/bodyCache.ts';
+import { openSqliteDatabase, sqliteRunner } from './sqliteDatabase.ts';
+
+const SCHEMA = 'CREATE TABLE IF NOT EXISTS bodies (id TEXT PRIMARY KEY, key TEXT NOT NULL, links TEXT NOT NULL, html TEXT NOT NULL) WITHOUT ROWID';
+const BATCH = 256;
+
+/**
+ * The cache in `file`, for bodies rendered by code whose digest is `codeVersion` (a new version
+ * makes every entry stale: they are replaced as the documents render).
+ */
+export function openSqliteBodyCache(file: string, codeVersion: string): BodyCache {
+  const database = openSqliteDatabase(file);
+  const { read, write } = sqliteRunner(database);
+  write('create the body cache', () => database.exec(SCHEMA));
+  const get = database.prepare<[string], { key: string; links: string; html: string }>('SELECT key, links, html FROM bodies WHERE id = ?');
+  const put = database.prepare<[string, string, string, string]>('INSERT OR REPLACE INTO bodies (id, key, links, html) VALUES (?, ?, ?, ?)');
+  let kept: [string, string, string, string][] = [];
+
+  const flush = () => {
+    const rows = kept;
+    kept = [];
+    if (rows.length > 0) write(`keep ${rows.length} rendered bodies`, () => rows.forEach((row) => put.run(...row)));
+  };
+
+  return {
+    slot(doc) {
+      if (!cacheableBody(doc)) return undefined;
+      const key = createHash('sha256').update(`${codeVersion}\0${doc.lang}\0${doc.sourceDigest}`).digest('hex');
+      const row = read(`read the rendered body of ${doc.id}`, () => get.get(doc.id));
+      if (row === undefined || row.key !== key) return { key };
+      return { key, cached: { html: row.html, links: JSON.parse(row.links) as CachedBody['links'] } };
+    },
+    keep(id, key, body) {
+      kept.push([id, key, JSON.stringify(body.links), body.html]);
+      if (kept.length >= BATCH) flush();
+    },
+    flush,
+    close() {
+      flush();
+      database.close();
+    },
+  };
+}
