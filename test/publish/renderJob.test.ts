@@ -65,8 +65,9 @@ describe('renderDocumentJob', () => {
     expect(compared).toBeGreaterThan(100);
   });
 
-  it('refuses to write a page holding raw HTML it did not serialize itself', () => {
+  it('refuses to write a document page holding raw HTML it did not serialize itself; other pages write raw nodes as text', () => {
     const tree = { type: 'root' as const, children: [h('div', [{ type: 'raw' as const, value: '<script>alert(1)</script>' }])] };
-    expect(() => pageHtml(tree)).toThrow(/raw HTML that the renderer did not serialize itself/);
+    expect(() => pageHtml(tree, { embeds: true })).toThrow(/raw HTML that the renderer did not serialize itself/);
+    expect(pageHtml(tree)).toBe('<div>&#x3C;script>alert(1)&#x3C;/script></div>\n');
   });
 });

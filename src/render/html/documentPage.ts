@@ -65,7 +65,7 @@ export function renderDocumentPage(ctx: RenderContext, doc: GazetteDocument, inp
     resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
     renderBody: input.renderBody ?? defaultRenderBody(doc),
   });
-  return pageArtifact(input.versionOf === undefined ? doc.urlPath : versionPath(doc.urlPath, input.version ?? 1), tree);
+  return pageArtifact(input.versionOf === undefined ? doc.urlPath : versionPath(doc.urlPath, input.version ?? 1), tree, { embeds: true });
 }
 
 /**
@@ -79,7 +79,7 @@ export function renderVersionPage(ctx: RenderContext, doc: GazetteDocument, inpu
     resolveLink: input.resolveLink ?? besidePage(doc.urlPath),
     renderBody: input.renderBody ?? defaultRenderBody(doc),
   });
-  return pageArtifact(versionPath(doc.urlPath, input.version), tree);
+  return pageArtifact(versionPath(doc.urlPath, input.version), tree, { embeds: true });
 }
 
 /** An erratum (勘误) at its own `urlPath`, linking the corrected article and its new version. */

@@ -2,7 +2,6 @@
 
 import type { Root, RootContent } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import { visit } from 'unist-util-visit';
 import { pageKey } from '../../content/keys.ts';
 import { artifact, type Artifact } from '../../outputs.ts';
 
@@ -22,18 +21,30 @@ export function serializedHtml(html: string): Raw {
   return node;
 }
 
-/** Serialize a page tree to HTML; same tree, same bytes. */
-export function pageHtml(tree: Root): string {
-  let embeds = false;
-  visit(tree, 'raw', (node) => {
-    // Defence in depth: bodies are sanitized and raw HTML in Markdown is never parsed, so no other
-    // raw node can reach a page; one that did stops the render rather than be written as markup.
-    if (serialized.has(node)) embeds = true;
-    else throw new Error('A page tree holds raw HTML that the renderer did not serialize itself; it is not written.');
-  });
+/**
+ * Serialize a page tree to HTML; same tree, same bytes. Raw nodes are written as text, unless the
+ * page `embeds` bodies `serializedHtml` made (a document's page): then every raw node must be one.
+ */
+export function pageHtml(tree: Root, { embeds = false } = {}): string {
+  if (embeds) checkEmbedded(tree);
   return `${toHtml(tree, embeds ? { allowDangerousHtml: true } : {})}\n`;
 }
 
-export function pageArtifact(urlPath: string, tree: Root): Artifact {
-  return artifact('page', pageKey(urlPath), pageHtml(tree));
+/**
+ * Defence in depth: bodies are sanitized and raw HTML in Markdown is never parsed, so no other raw
+ * node can reach a page; one that did stops the render rather than be written as markup.
+ */
+function checkEmbedded(tree: Root): void {
+  const stack: (Root | RootContent)[] = [tree];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node.type === 'raw') {
+      if (!serialized.has(node)) throw new Error('A page tree holds raw HTML that the renderer did not serialize itself; it is not written.');
+    } else if ('children' in node) {
+      stack.push(...node.children);
+    }
+  }
+}
+
+export function pageArtifact(urlPath: string, tree: Root, options: { embeds?: boolean } = {}): Artifact {
+  return artifact('page', pageKey(urlPath), pageHtml(tree, options));
 }
