@@ -83,10 +83,13 @@ function imageReader(root: string, docs: GazetteDocument[]): (urlPath: string) =
 /** What rendering one document gives: its artifacts, and its body as HTML for feed entries. */
 export interface RenderedDocument {
   artifacts: Artifact[];
-  /** Sanitized body HTML with absolute URLs (the Q&A appended for conferences); '' when withdrawn. */
+  /**
+   * Sanitized body HTML as the page shows it (the Q&A appended for conferences; its links are made
+   * absolute when the feed entry is written); '' when withdrawn.
+   */
   bodyHtml: string;
-  /** The body as rendered anew, for the body cache, when the job had a slot in it and no match. */
-  renderedBody?: CachedBody;
+  /** When the job had a slot in the body cache and no match: the links the body resolved (its HTML is `bodyHtml`). */
+  renderedBody?: Pick<CachedBody, 'links'>;
 }
 
 export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPageJob): Promise<RenderedDocument> {
@@ -101,7 +104,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   // parsed again, with the links resolved as the first time, which gives the same tree.
   const resolvers = new Map<string, (href: string) => string | undefined>();
   let feedBodyHtml: string | undefined;
-  let renderedBody: CachedBody | undefined;
+  let renderedBody: Pick<CachedBody, 'links'> | undefined;
   const slot = cacheableBody(doc) ? job.body : undefined;
   const renderBody = (markdown: string, resolveLink: (href: string) => string | undefined): HastRoot => {
     const first = resolvers.get(markdown);
@@ -125,7 +128,7 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
     const tree = markdownToHast(markdown, { resolveLink: slot === undefined ? resolveLink : recording, lang: doc.lang });
     feedBodyHtml = toHtml(tree);
     if (doc.kind === 'conference') return tree;
-    if (slot !== undefined) renderedBody = { html: feedBodyHtml, links };
+    if (slot !== undefined) renderedBody = { links };
     return { type: 'root', children: [serializedHtml(feedBodyHtml)] };
   };
   const input: DocumentPageInput = {

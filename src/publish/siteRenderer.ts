@@ -68,7 +68,9 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       const slot = bodies?.slot(job.doc);
       const withSlot = slot === undefined ? job : { ...job, body: slot };
       const rendered = await (pool === undefined ? renderDocumentJob(env, withSlot) : pool.run(withSlot));
-      if (slot !== undefined && rendered.renderedBody !== undefined) bodies?.keep(job.doc.id, slot.key, rendered.renderedBody);
+      // An article's or a release's body HTML is the feed entry's, unchanged: it crosses from the render thread once.
+      if (slot !== undefined && rendered.renderedBody !== undefined)
+        bodies?.keep(job.doc.id, slot.key, { html: rendered.bodyHtml, links: rendered.renderedBody.links });
       const { renderedBody: _kept, ...result } = rendered;
       return result;
     },

@@ -1,11 +1,17 @@
 // The body cache (src/publish/bodyCache.ts) in an SQLite file of the CLI's data folder: one row per
 // document, replaced when the document renders anew, so the file holds at most one body for each.
+// Each document's key is read with all the others when the cache opens (an index holds them apart
+// from the bodies), so a document whose body is not cached costs no query: in a first build, a
+// query per document, among rows of 8 KB being written, cost 1.5 s at 10,000 documents.
 
 import { createHash } from 'node:crypto';
 import { type BodyCache, type CachedBody, cacheableBody } from '../publish/bodyCache.ts';
 import { openSqliteDatabase, sqliteRunner } from './sqliteDatabase.ts';
 
-const SCHEMA = 'CREATE TABLE IF NOT EXISTS bodies (id TEXT PRIMARY KEY, key TEXT NOT NULL, links TEXT NOT NULL, html TEXT NOT NULL) WITHOUT ROWID';
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS rendered_bodies (id TEXT PRIMARY KEY, key TEXT NOT NULL, links TEXT NOT NULL, html TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS rendered_body_keys ON rendered_bodies (id, key);
+`;
 const BATCH = 256;
 
 /**
@@ -16,8 +22,13 @@ export function openSqliteBodyCache(file: string, codeVersion: string): BodyCach
   const database = openSqliteDatabase(file);
   const { read, write } = sqliteRunner(database);
   write('create the body cache', () => database.exec(SCHEMA));
-  const get = database.prepare<[string], { key: string; links: string; html: string }>('SELECT key, links, html FROM bodies WHERE id = ?');
-  const put = database.prepare<[string, string, string, string]>('INSERT OR REPLACE INTO bodies (id, key, links, html) VALUES (?, ?, ?, ?)');
+  const keys = new Map(
+    read('read the keys of the rendered bodies', () =>
+      database.prepare<[], { id: string; key: string }>('SELECT id, key FROM rendered_bodies INDEXED BY rendered_body_keys').all(),
+    ).map((row): [string, string] => [row.id, row.key]),
+  );
+  const get = database.prepare<[string], { links: string; html: string }>('SELECT links, html FROM rendered_bodies WHERE id = ?');
+  const put = database.prepare<[string, string, string, string]>('INSERT OR REPLACE INTO rendered_bodies (id, key, links, html) VALUES (?, ?, ?, ?)');
   let kept: [string, string, string, string][] = [];
 
   const flush = () => {
@@ -30,12 +41,13 @@ export function openSqliteBodyCache(file: string, codeVersion: string): BodyCach
     slot(doc) {
       if (!cacheableBody(doc)) return undefined;
       const key = createHash('sha256').update(`${codeVersion}\0${doc.lang}\0${doc.sourceDigest}`).digest('hex');
+      if (keys.get(doc.id) !== key) return { key };
       const row = read(`read the rendered body of ${doc.id}`, () => get.get(doc.id));
-      if (row === undefined || row.key !== key) return { key };
-      return { key, cached: { html: row.html, links: JSON.parse(row.links) as CachedBody['links'] } };
+      return row === undefined ? { key } : { key, cached: { html: row.html, links: JSON.parse(row.links) as CachedBody['links'] } };
     },
     keep(id, key, body) {
       kept.push([id, key, JSON.stringify(body.links), body.html]);
+      keys.set(id, key);
       if (kept.length >= BATCH) flush();
     },
     flush,

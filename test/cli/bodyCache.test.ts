@@ -34,7 +34,7 @@ async function pages(data: string): Promise<Map<string, string>> {
 const cacheRows = (data: string) => {
   const database = new Database(join(data, 'cache', 'bodies.sqlite'));
   try {
-    return database.prepare('SELECT id, key, links, html FROM bodies ORDER BY id').all() as { id: string; key: string; links: string; html: string }[];
+    return database.prepare('SELECT id, key, links, html FROM rendered_bodies ORDER BY id').all() as { id: string; key: string; links: string; html: string }[];
   } finally {
     database.close();
   }
@@ -43,7 +43,9 @@ const cacheRows = (data: string) => {
 function tamper(data: string, id: string, change: { html: string; links?: string }): void {
   const database = new Database(join(data, 'cache', 'bodies.sqlite'));
   try {
-    const changed = database.prepare('UPDATE bodies SET html = ?, links = COALESCE(?, links) WHERE id = ?').run(change.html, change.links ?? null, id).changes;
+    const changed = database
+      .prepare('UPDATE rendered_bodies SET html = ?, links = COALESCE(?, links) WHERE id = ?')
+      .run(change.html, change.links ?? null, id).changes;
     expect(changed).toBe(1);
   } finally {
     database.close();
