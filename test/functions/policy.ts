@@ -832,7 +832,7 @@ export async function startPolicyProxy(policy: FunctionPolicy, targets: Partial<
             answer = early;
           } else {
             const refused = early === 'forward' ? undefined : needed.find((call) => !context.decide(call));
-            answer = refused !== undefined ? context.deny(refused) : await forward(target, request, agent);
+            answer = refused !== undefined ? context.deny(refused) : await forward(target, request, agent, name === 's3');
             if (refused === undefined && service.review !== undefined) answer = service.review(context, answer);
           }
         } catch (error) {
@@ -875,18 +875,21 @@ export async function startPolicyProxy(policy: FunctionPolicy, targets: Partial<
  * A kept-alive socket the server closed while it sat idle fails with ECONNRESET ("socket hang up") as soon as it is
  * reused; Node's docs advise sending such a request again on a fresh socket, once (the request never reached the server).
  */
-async function forward(target: string, request: ProxiedRequest, agent: Agent): Promise<Answer> {
+async function forward(target: string, request: ProxiedRequest, agent: Agent, idempotent: boolean): Promise<Answer> {
   try {
-    return await forwardOnce(target, request, agent);
+    return await forwardOnce(target, request, agent, idempotent);
   } catch (error) {
     if (!(error instanceof StaleSocketError)) throw error;
-    return forwardOnce(target, request, agent);
+    // After a pause longer than the emulator's keep-alive (a loaded machine), every pooled
+    // connection may be closed: the second try takes a new one (a run of npm test on two cores
+    // failed with "socket hang up" here).
+    return forwardOnce(target, request, false, idempotent);
   }
 }
 
 class StaleSocketError extends Error {}
 
-function forwardOnce(target: string, request: ProxiedRequest, agent: Agent): Promise<Answer> {
+function forwardOnce(target: string, request: ProxiedRequest, agent: Agent | false, idempotent: boolean): Promise<Answer> {
   return new Promise((resolve, reject) => {
     // The proxy has read the body already; `expect` is never signed (SigV4 leaves it out).
     const { expect: _expect, ...headers } = request.headers;
@@ -897,7 +900,10 @@ function forwardOnce(target: string, request: ProxiedRequest, agent: Agent): Pro
       response.on('error', reject);
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
-      reject(upstream.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError(error.message, { cause: error }) : error);
+      // A kept connection the emulator closed as the request went out; for S3 (whose requests here
+      // are all idempotent), also a connection it dropped under load.
+      const again = error.code === 'ECONNRESET' && (upstream.reusedSocket || idempotent);
+      reject(again ? new StaleSocketError(error.message, { cause: error }) : error);
     });
     upstream.end(request.body);
   });
