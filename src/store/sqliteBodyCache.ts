@@ -27,7 +27,7 @@ export function openSqliteBodyCache(file: string, codeVersion: string): BodyCach
       database.prepare<[], { id: string; key: string }>('SELECT id, key FROM rendered_bodies INDEXED BY rendered_body_keys').all(),
     ).map((row): [string, string] => [row.id, row.key]),
   );
-  const get = database.prepare<[string], { links: string; html: string }>('SELECT links, html FROM rendered_bodies WHERE id = ?');
+  const get = database.prepare<[string, string], { links: string; html: string }>('SELECT links, html FROM rendered_bodies WHERE id = ? AND key = ?');
   const put = database.prepare<[string, string, string, string]>('INSERT OR REPLACE INTO rendered_bodies (id, key, links, html) VALUES (?, ?, ?, ?)');
   let kept: [string, string, string, string][] = [];
 
@@ -42,7 +42,8 @@ export function openSqliteBodyCache(file: string, codeVersion: string): BodyCach
       if (!cacheableBody(doc)) return undefined;
       const key = createHash('sha256').update(`${codeVersion}\0${doc.lang}\0${doc.sourceDigest}`).digest('hex');
       if (keys.get(doc.id) !== key) return { key };
-      const row = read(`read the rendered body of ${doc.id}`, () => get.get(doc.id));
+      // Read with its key again: another process (a watch beside a one-shot build) may have replaced the row since the keys were read.
+      const row = read(`read the rendered body of ${doc.id}`, () => get.get(doc.id, key));
       return row === undefined ? { key } : { key, cached: { html: row.html, links: JSON.parse(row.links) as CachedBody['links'] } };
     },
     keep(id, key, body) {

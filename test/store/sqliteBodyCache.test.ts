@@ -1,0 +1,43 @@
+// The body cache's SQLite file, opened by two processes at once (a watch beside a one-shot build):
+// an entry another one replaced after this one read the keys is never taken for its own.
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { GazetteDocument } from '../../src/content/model.ts';
+import { openSqliteBodyCache } from '../../src/store/sqliteBodyCache.ts';
+
+const release = (sourceDigest: string) =>
+  ({ id: 'press-2010-hotline-12345', kind: 'release', status: 'published', lang: 'zh-CN', sourceDigest }) as GazetteDocument;
+const links: [string, string | null][] = [];
+
+describe('SQLite body cache', () => {
+  it('gives a document the body kept for its source, and nothing once another process replaced it', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'gazette-bodies-')), 'bodies.sqlite');
+    const first = openSqliteBodyCache(file, 'code-1');
+    const slot = first.slot(release('source-1'));
+    expect(slot?.cached).toBeUndefined();
+    first.keep('press-2010-hotline-12345', slot?.key ?? '', { html: '<p>市长公开电话12345全天候受理。</p>', links });
+    first.close();
+
+    const reader = openSqliteBodyCache(file, 'code-1');
+    const writer = openSqliteBodyCache(file, 'code-1');
+    const newer = writer.slot(release('source-2'));
+    writer.keep('press-2010-hotline-12345', newer?.key ?? '', { html: '<p>更正后的正文。</p>', links });
+    writer.close();
+    // The reader's keys still say source-1's body is there; its row is source-2's now.
+    expect(reader.slot(release('source-1'))?.cached).toBeUndefined();
+    expect(reader.slot(release('source-2'))?.cached).toBeUndefined(); // not among the keys it read
+    reader.close();
+
+    const later = openSqliteBodyCache(file, 'code-1');
+    expect(later.slot(release('source-2'))?.cached?.html).toBe('<p>更正后的正文。</p>');
+    expect(later.slot(release('source-1'))?.cached).toBeUndefined();
+    // New render code: nothing kept before counts.
+    later.close();
+    const recompiled = openSqliteBodyCache(file, 'code-2');
+    expect(recompiled.slot(release('source-2'))?.cached).toBeUndefined();
+    recompiled.close();
+  });
+});
