@@ -74,8 +74,17 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
     const waiting = (
       await mapLimit(partners, options.concurrency ?? 64, async (partner) => {
         const agent = keepAliveAgent(partner.webhook.url);
+        // Each attempt's result is saved without waiting for the save before the next request (a
+        // store may write it with its next claim: SQLite); all are written, or have failed, before
+        // the partner's pass ends.
+        const saves = laterSaves(options.store);
         try {
-          return await sendForPartner(partner, options, policy, random, summary, agent);
+          const left = await sendForPartner(partner, options, policy, random, summary, agent, saves);
+          await saves.settled();
+          return left;
+        } catch (error) {
+          await saves.settled().catch(() => undefined);
+          throw error;
         } finally {
           agent?.destroy();
         }
@@ -94,32 +103,6 @@ export async function sendPendingDeliveries(options: SendOptions): Promise<SendS
     if (options.deadline !== undefined && options.deadline.remainingMs() < wait + MIN_REQUEST_MS) return summary;
     if (wait > 0) await options.clock.sleep(wait);
   }
-}
-
-/**
- * Send a partner's due jobs in sequence order, as far as its circuit and the deadline allow;
- * returns when each job still pending is next due (a job held up by an open circuit: when it closes).
- * The result of an attempt is saved without waiting for the save before the next request (a store
- * may write it with its next claim: SQLite); every save is written, or has failed, before this returns.
- */
-async function sendForPartner(
-  partner: Partner,
-  options: SendOptions,
-  policy: RetryPolicy,
-  random: () => number,
-  summary: SendSummary,
-  agent: Agent | undefined,
-): Promise<string[]> {
-  const saves = laterSaves(options.store);
-  let waiting: string[];
-  try {
-    waiting = await sendDue(partner, options, policy, random, summary, agent, saves);
-  } catch (error) {
-    await saves.settled().catch(() => undefined);
-    throw error;
-  }
-  await saves.settled();
-  return waiting;
 }
 
 /** Saves a sender does not wait for one by one; the first failure stops its next request. */
@@ -144,7 +127,11 @@ function laterSaves(store: DeliveryStore) {
   };
 }
 
-async function sendDue(
+/**
+ * Send a partner's due jobs in sequence order, as far as its circuit and the deadline allow;
+ * returns when each job still pending is next due (a job held up by an open circuit: when it closes).
+ */
+async function sendForPartner(
   partner: Partner,
   options: SendOptions,
   policy: RetryPolicy,
