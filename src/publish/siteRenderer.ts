@@ -44,7 +44,9 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   const env: RenderEnvironment = { ctx, root: content.root, pdf, resolve };
   const documents = new Map(content.documents.map((doc) => [doc.id, doc]));
   let pool: WorkerPool<DocumentPageJob, RenderedDocument> | undefined;
-  const bodies = options.bodyCache?.(await bodyCodeVersion(await codeParts(), repoRoot));
+  // The code's version is read once per process, as its parts are: a watch process hashes the
+  // lock file once, not on every save (and a Lambda function, which has no body cache, never).
+  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= codeParts().then((parts) => bodyCodeVersion(parts, repoRoot))));
 
   return {
     pdf,
@@ -124,6 +126,7 @@ async function renderFingerprint(content: ContentSet, pdf: boolean): Promise<str
 }
 
 let codePartsOnce: Promise<string[]> | undefined;
+let bodyCodeOnce: Promise<string> | undefined;
 
 /**
  * The templates and render code, file by file: read once per process (the modules are loaded
