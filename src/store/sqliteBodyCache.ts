@@ -19,6 +19,18 @@ const BATCH = 256;
  * makes every entry stale: they are replaced as the documents render).
  */
 export function openSqliteBodyCache(file: string, codeVersion: string): BodyCache {
+  // A cache only saves work: a file that cannot be opened or read (damaged, or locked by another
+  // process past the busy timeout) costs this build one parse per body, never the build itself.
+  try {
+    return openCache(file, codeVersion);
+  } catch {
+    return withoutCache;
+  }
+}
+
+const withoutCache: BodyCache = { slot: () => undefined, keep: () => {}, flush: () => {}, close: () => {} };
+
+function openCache(file: string, codeVersion: string): BodyCache {
   const database = openSqliteDatabase(file);
   const { read, write } = sqliteRunner(database);
   write('create the body cache', () => database.exec(SCHEMA));
@@ -30,20 +42,31 @@ export function openSqliteBodyCache(file: string, codeVersion: string): BodyCach
   const get = database.prepare<[string, string], { links: string; html: string }>('SELECT links, html FROM rendered_bodies WHERE id = ? AND key = ?');
   const put = database.prepare<[string, string, string, string]>('INSERT OR REPLACE INTO rendered_bodies (id, key, links, html) VALUES (?, ?, ?, ?)');
   let kept: [string, string, string, string][] = [];
+  let failed = false;
 
   const flush = () => {
     const rows = kept;
     kept = [];
-    if (rows.length > 0) write(`keep ${rows.length} rendered bodies`, () => rows.forEach((row) => put.run(...row)));
+    if (rows.length === 0 || failed) return;
+    try {
+      write(`keep ${rows.length} rendered bodies`, () => rows.forEach((row) => put.run(...row)));
+    } catch {
+      failed = true; // the bodies are not kept: the next build parses them again
+    }
   };
 
   return {
     slot(doc) {
-      if (!cacheableBody(doc)) return undefined;
+      if (!cacheableBody(doc) || failed) return undefined;
       const key = createHash('sha256').update(`${codeVersion}\0${doc.lang}\0${doc.sourceDigest}`).digest('hex');
       if (keys.get(doc.id) !== key) return { key };
       // Read with its key again: another process (a watch beside a one-shot build) may have replaced the row since the keys were read.
-      const row = read(`read the rendered body of ${doc.id}`, () => get.get(doc.id, key));
+      let row: { links: string; html: string } | undefined;
+      try {
+        row = read(`read the rendered body of ${doc.id}`, () => get.get(doc.id, key));
+      } catch {
+        return { key };
+      }
       return row === undefined ? { key } : { key, cached: { html: row.html, links: JSON.parse(row.links) as CachedBody['links'] } };
     },
     keep(id, key, body) {
@@ -54,7 +77,11 @@ export function openSqliteBodyCache(file: string, codeVersion: string): BodyCach
     flush,
     close() {
       flush();
-      database.close();
+      try {
+        database.close();
+      } catch {
+        // nothing was left to write
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 // The body cache's SQLite file, opened by two processes at once (a watch beside a one-shot build):
 // an entry another one replaced after this one read the keys is never taken for its own.
 
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,5 +39,15 @@ describe('SQLite body cache', () => {
     const recompiled = openSqliteBodyCache(file, 'code-2');
     expect(recompiled.slot(release('source-2'))?.cached).toBeUndefined();
     recompiled.close();
+  });
+
+  it('costs a damaged file nothing but the parses: it is neither read nor written, and nothing throws', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'gazette-bodies-')), 'bodies.sqlite');
+    await writeFile(file, '这不是一个 SQLite 数据库文件。'.repeat(200));
+    const cache = openSqliteBodyCache(file, 'code-1');
+    expect(cache.slot(release('source-1'))).toBeUndefined();
+    cache.keep('press-2010-hotline-12345', 'key', { html: '<p>正文</p>', links });
+    cache.flush();
+    cache.close();
   });
 });
