@@ -211,6 +211,20 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
   }
 
   /**
+   * The heads of the files under `prefix`, in key order. A caller that stops at the first (is
+   * anything there?) reads one index row; from the second file on, the rows under the prefix are
+   * read in one query.
+   */
+  function* headsUnder(prefix: string): Generator<ObjectHead> {
+    let listed: Map<string, Row> | undefined;
+    let seen = 0;
+    for (const { key, stats } of walk(prefix)) {
+      if (++seen === 2) listed = rowsUnder(prefix);
+      yield headOf(key, stats, listed);
+    }
+  }
+
+  /**
    * Files under `prefix`, in key order (UTF-8 bytes, as S3 lists), with their stats. A plain
    * generator: its calls are synchronous, and an async one nested a level a folder passed each
    * file through as many promises.
@@ -390,16 +404,11 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
     },
 
     async *list(prefix) {
-      const listed = rowsUnder(prefix);
-      for (const { key, stats } of walk(prefix)) yield headOf(key, stats, listed);
+      yield* headsUnder(prefix);
     },
 
     async *listKeys(prefix): AsyncGenerator<ObjectSummary> {
-      const listed = rowsUnder(prefix);
-      for (const { key, stats } of walk(prefix)) {
-        const { size, etag } = headOf(key, stats, listed);
-        yield { key, size, etag };
-      }
+      for (const { key, size, etag } of headsUnder(prefix)) yield { key, size, etag };
     },
 
     async delete(keys) {
