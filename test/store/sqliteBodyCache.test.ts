@@ -1,5 +1,6 @@
 // The body cache's SQLite file, opened by two processes at once (a watch beside a one-shot build):
-// an entry another one replaced after this one read the keys is never taken for its own.
+// an entry another one replaced after this one read the keys is never taken for its own; a build
+// that asks for a few bodies reads each as it is.
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,22 +14,29 @@ const release = (sourceDigest: string) =>
 const links: [string, string | null][] = [];
 
 describe('SQLite body cache', () => {
-  it('gives a document the body kept for its source, and nothing once another process replaced it', async () => {
+  const keptOnce = async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'gazette-bodies-')), 'bodies.sqlite');
     const first = openSqliteBodyCache(file, 'code-1');
     const slot = first.slot(release('source-1'));
     expect(slot?.cached).toBeUndefined();
     first.keep('press-2010-hotline-12345', slot?.key ?? '', { html: '<p>市长公开电话12345全天候受理。</p>', links });
     first.close();
-
-    const reader = openSqliteBodyCache(file, 'code-1');
+    return file;
+  };
+  const replace = (file: string) => {
     const writer = openSqliteBodyCache(file, 'code-1');
     const newer = writer.slot(release('source-2'));
     writer.keep('press-2010-hotline-12345', newer?.key ?? '', { html: '<p>更正后的正文。</p>', links });
     writer.close();
-    // The reader's keys still say source-1's body is there; its row is source-2's now.
+  };
+
+  it('gives a document the body kept for its source, and nothing once another process replaced it', async () => {
+    const file = await keptOnce();
+    const reader = openSqliteBodyCache(file, 'code-1');
+    replace(file);
+    // A build that asks for a few bodies asks for each: it sees the row as it is now.
     expect(reader.slot(release('source-1'))?.cached).toBeUndefined();
-    expect(reader.slot(release('source-2'))?.cached).toBeUndefined(); // not among the keys it read
+    expect(reader.slot(release('source-2'))?.cached?.html).toBe('<p>更正后的正文。</p>');
     reader.close();
 
     const later = openSqliteBodyCache(file, 'code-1');
@@ -39,6 +47,18 @@ describe('SQLite body cache', () => {
     const recompiled = openSqliteBodyCache(file, 'code-2');
     expect(recompiled.slot(release('source-2'))?.cached).toBeUndefined();
     recompiled.close();
+  });
+
+  it('never takes a row replaced after it read every key (a build of many documents) for the one it read', async () => {
+    const file = await keptOnce();
+    const reader = openSqliteBodyCache(file, 'code-1');
+    // Asking for many bodies makes the cache read all keys at once.
+    for (let i = 0; i < 100; i++) expect(reader.slot({ ...release(`other-${i}`), id: `press-2010-other-${i}` })?.cached).toBeUndefined();
+    replace(file);
+    // Its keys still say source-1's body is there; the row is source-2's now.
+    expect(reader.slot(release('source-1'))?.cached).toBeUndefined();
+    expect(reader.slot(release('source-2'))?.cached).toBeUndefined(); // not among the keys it read
+    reader.close();
   });
 
   it('costs a damaged file nothing but the parses: it is neither read nor written, and nothing throws', async () => {
