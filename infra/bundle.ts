@@ -6,6 +6,7 @@ import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promi
 import { join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundlesDir, type FunctionName, functionNames, functionSpecs, repoRoot } from './functions.ts';
+import { collectRenderCodeParts, RENDER_CODE_FILE } from '../src/publish/renderCode.ts';
 
 export interface BundleResult {
   name: FunctionName;
@@ -80,6 +81,11 @@ export async function bundleFunction(name: FunctionName, options: BundleOptions 
     const size = await sizeOf(from);
     assetBytes += size;
     if (asset === 'templates') fontBytes += await sizeOf(join(from, 'fonts'));
+  }
+  // A function that renders computes the render fingerprint from the code it was bundled from;
+  // the sources it would follow imports through are not in the bundle, so their parts are.
+  if ((spec.assets as readonly string[]).includes('templates')) {
+    await writeFile(join(dir, RENDER_CODE_FILE), `${JSON.stringify(collectRenderCodeParts(repoRoot))}\n`);
   }
   // Lambda treats index.mjs as ESM by its extension; this marks the folder for plain `node` too.
   await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');

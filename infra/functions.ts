@@ -19,10 +19,11 @@ export interface FunctionSpec {
 }
 
 /**
- * Read at run time by the HTML renderer (stylesheet, scripts), the render fingerprint (templates,
- * render and discovery code) and the JSON API (its published schemas).
+ * Read at run time by the HTML renderer (stylesheet, scripts), the PDF renderer (fonts, pdfkit's
+ * data) and the JSON API (its published schemas). The render fingerprint's parts are computed when
+ * the function is bundled (bundle.ts, src/publish/renderCode.ts).
  */
-const renderAssets = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/discovery', 'docs/api', 'node_modules/pdfkit/js/data'];
+const renderAssets = ['templates', 'docs/api', 'node_modules/pdfkit/js/data'];
 
 /**
  * `/tmp` of the functions that publish. They mirror the whole `content/` tree there (CONTENT_DIR),

@@ -2,25 +2,22 @@
 // pages over worker threads when there are many (a full build uses every core).
 
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveContentLink } from '../content/links.ts';
 import type { ContentSet } from '../content/model.ts';
 import { createRenderContext, renderIssuePage, renderErratumPage, siteAssets, type RenderContext } from '../render/html/index.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import type { DocumentPageJob, SiteRenderer } from './build.ts';
-import { canonicalJson, sha256 } from './digest.ts';
+import { canonicalJson } from './digest.ts';
 import { depositZipKey, issuePdfKey } from '../content/keys.ts';
 import { type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
 import { publicLink } from './renderJob.ts';
 import { type BodyCache, bodyCodeVersion } from './bodyCache.ts';
+import { renderCodeParts } from './renderCode.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** Everything besides content that shapes the output. Fonts count by name and size only. */
-const fingerprintSources = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/discovery'];
 
 /** Below this many changed documents, starting worker threads costs more than it saves. */
 const POOL_THRESHOLD = 64;
@@ -46,7 +43,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   let pool: WorkerPool<DocumentPageJob, RenderedDocument> | undefined;
   // The code's version is read once per process, as its parts are: a watch process hashes the
   // lock file once, not on every save (and a Lambda function, which has no body cache, never).
-  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= codeParts().then((parts) => bodyCodeVersion(parts, repoRoot))));
+  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= codeParts().then(bodyCodeVersion)));
 
   return {
     pdf,
@@ -129,38 +126,15 @@ let codePartsOnce: Promise<string[]> | undefined;
 let bodyCodeOnce: Promise<string> | undefined;
 
 /**
- * The templates and render code, file by file: read once per process (the modules are loaded
- * once too, so a change to them takes effect, and counts, from the next process on).
+ * The templates and render code, file by file, and the packages it runs (renderCode.ts): read once
+ * per process (the modules are loaded once too, so a change to them takes effect, and counts, from
+ * the next process on).
  */
 function codeParts(): Promise<string[]> {
   // scripts/compare-builds.sh pins the code's part, to hold two versions of the code to the
   // same bytes apart from it (the digests published in the API and deposits include it).
   const pinned = process.env['GAZETTE_CODE_FINGERPRINT'];
   if (pinned !== undefined && pinned !== '') return Promise.resolve([pinned]);
-  codePartsOnce ??= (async () => {
-    const parts: string[] = [];
-    for (const source of fingerprintSources) {
-      for (const file of await filesUnder(join(repoRoot, source))) {
-        const name = relative(repoRoot, file);
-        if (name.startsWith('templates/scaffolds/')) continue;
-        if (name.startsWith('templates/fonts/')) {
-          parts.push(`${name}\0${(await stat(file)).size}\0`);
-        } else {
-          parts.push(`${name}\0${sha256(await readFile(file))}\0`);
-        }
-      }
-    }
-    return parts;
-  })();
+  codePartsOnce ??= renderCodeParts(repoRoot);
   return codePartsOnce;
-}
-
-async function filesUnder(path: string): Promise<string[]> {
-  const info = await stat(path);
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
 }

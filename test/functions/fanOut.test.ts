@@ -15,6 +15,7 @@ import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import { RENDER_CODE_FILE } from '../../src/publish/renderCode.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
@@ -138,8 +139,12 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
       return sqs.messages.slice(before).map((body) => JSON.parse(body) as { type: string });
     };
     expect(await deployed()).toEqual([]);
-    const template = join(dirname(bundles.render), 'templates', 'home.tsx');
-    await writeFile(template, `${await readFile(template, 'utf8')}\n// a new release of the templates\n`);
+    // A bundle of changed templates carries their new parts (infra/bundle.ts, src/publish/renderCode.ts).
+    const parts = join(dirname(bundles.render), RENDER_CODE_FILE);
+    const changed = (JSON.parse(await readFile(parts, 'utf8')) as string[]).map((part) =>
+      part.startsWith('templates/home.tsx\0') ? 'templates/home.tsx\0a new release of the templates\0' : part,
+    );
+    await writeFile(parts, JSON.stringify(changed));
     expect((await deployed()).map((message) => message.type)).toEqual(['chunk', 'chunk', 'chunk']);
   }, 240_000);
 

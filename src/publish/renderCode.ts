@@ -1,0 +1,145 @@
+// What the render fingerprint knows of the code: every file that shapes a page, a PDF or a derived
+// output, and the version of every package those files run. A change to any of them renders the
+// site again; a change elsewhere (delivery, storage, the CLI) does not.
+//
+// The files are found the way the bundler finds them: from the render code's roots, each relative
+// import is followed to its file (so `src/content/markdown.ts`, which parses every body, counts
+// because `src/render` imports it), and each package import to the package's locked version and
+// those of its dependencies, as `package-lock.json` records them. Type-only imports do not count:
+// they leave no code behind. The API's published schemas count by their bytes, fonts by name and
+// size.
+//
+// A Lambda bundle carries no sources to read: the bundler writes the parts into the bundle
+// (`RENDER_CODE_FILE`) from the same function, and `renderCodeParts` reads them from there.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { sha256 } from './digest.ts';
+
+/** Where the render code starts (the templates are TSX, with the stylesheet and scripts beside them); everything they import counts too. */
+const codeRoots = ['templates', 'src/render', 'src/discovery', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts'];
+/** What the templates folder holds besides code: fonts (counted by name and size) and the scaffolds of `gazette new`. */
+const notCode = ['templates/fonts/', 'templates/scaffolds/'];
+/** Files the render code reads as data. */
+const dataRoots = ['templates/fonts', 'docs/api'];
+/** The parts, as a Lambda bundle carries them (relative to the bundle's root). */
+export const RENDER_CODE_FILE = 'render-code.json';
+
+/** The render code's parts under `root`, one string each: read from `RENDER_CODE_FILE` when the bundler left one. */
+export async function renderCodeParts(root: string): Promise<string[]> {
+  try {
+    const parts: unknown = JSON.parse(await readFile(join(root, RENDER_CODE_FILE), 'utf8'));
+    if (Array.isArray(parts) && parts.every((part) => typeof part === 'string')) return parts;
+    throw new Error(`${RENDER_CODE_FILE} is not a list of strings: bundle the function again.`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return collectRenderCodeParts(root);
+}
+
+/**
+ * The parts from the sources under `root`: data files, then code files, then packages, each sorted.
+ * Read synchronously: a few hundred small files, once per process, read faster so than through
+ * the thread pool one by one.
+ */
+export function collectRenderCodeParts(root: string): string[] {
+  const parts: string[] = [];
+  for (const source of dataRoots) {
+    for (const file of filesUnder(join(root, source))) {
+      const name = relative(root, file).split('\\').join('/');
+      if (name.startsWith('templates/fonts/')) parts.push(`${name}\0${statSync(file).size}\0`);
+      else parts.push(`${name}\0${sha256(readFileSync(file))}\0`);
+    }
+  }
+  const { files, packages } = importClosure(root);
+  for (const [name, bytes] of files) parts.push(`${name}\0${sha256(bytes)}\0`);
+  for (const entry of lockedClosure(JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as PackageLock, packages)) parts.push(`${entry}\0`);
+  return parts;
+}
+
+/** The files reachable from the code roots by imports that leave code behind (sorted by name), and the packages they import. */
+function importClosure(root: string): { files: [string, Buffer][]; packages: Set<string> } {
+  const files = new Map<string, Buffer>();
+  const packages = new Set<string>();
+  const queue: string[] = [];
+  for (const source of codeRoots) queue.push(...filesUnder(join(root, source)));
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    const name = relative(root, file).split('\\').join('/');
+    if (files.has(name) || name.startsWith('..') || notCode.some((folder) => name.startsWith(folder))) continue;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // an import only the scan saw (in a comment)
+      throw error;
+    }
+    files.set(name, bytes);
+    if (!/\.[cm]?[jt]sx?$/.test(file) || file.endsWith('.d.ts')) continue;
+    for (const specifier of importedSpecifiers(bytes.toString('utf8'))) {
+      if (specifier.startsWith('.')) queue.push(resolve(dirname(file), specifier));
+      else if (!specifier.startsWith('node:') && !builtinModules.includes(specifier.split('/')[0] as string)) packages.add(packageName(specifier));
+    }
+  }
+  return { files: [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), packages };
+}
+
+/**
+ * The modules a source imports for their code: static imports and re-exports (not `import type`
+ * or `export type`), side-effect imports, dynamic imports, and worker entries (`new URL('./x.ts',
+ * import.meta.url)`).
+ */
+export function importedSpecifiers(source: string): string[] {
+  const found: string[] = [];
+  for (const match of source.matchAll(/(?:^|[\n;])\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"\n]+)['"]/g)) {
+    if (match[1] === undefined) found.push(match[2] as string);
+  }
+  for (const match of source.matchAll(/\bimport\(\s*['"]([^'"\n]+)['"]\s*\)/g)) found.push(match[1] as string);
+  for (const match of source.matchAll(/new URL\(\s*['"](\.[^'"\n]+\.[cm]?[jt]sx?)['"]\s*,\s*import\.meta\.url\s*\)/g)) found.push(match[1] as string);
+  return found;
+}
+
+/** `hast-util-to-html` of `hast-util-to-html`, `@scope/name` of `@scope/name/sub`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
+}
+
+interface PackageLock {
+  packages: Record<string, { version?: string; integrity?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }>;
+}
+
+/** `path@version integrity` of each named package as locked, and of everything it depends on (Node's resolution: nearest node_modules first). */
+export function lockedClosure(lock: PackageLock, names: Iterable<string>): string[] {
+  const seen = new Set<string>();
+  const visit = (from: string, name: string) => {
+    // From node_modules/a/node_modules/b, `d` is node_modules/a/node_modules/b/node_modules/d, then …/a/node_modules/d, then node_modules/d.
+    let base = from;
+    for (;;) {
+      const path = `${base === '' ? '' : `${base}/`}node_modules/${name}`;
+      if (lock.packages[path] !== undefined) {
+        if (seen.has(path)) return;
+        seen.add(path);
+        const entry = lock.packages[path];
+        for (const dependency of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) visit(path, dependency);
+        return;
+      }
+      if (base === '') return; // not installed (an optional dependency of another platform)
+      const at = base.lastIndexOf('/node_modules/');
+      base = at < 0 ? '' : base.slice(0, at);
+    }
+  };
+  for (const name of names) visit('', name);
+  return [...seen].sort().map((path) => `${path}@${lock.packages[path]?.version ?? ''} ${lock.packages[path]?.integrity ?? ''}`);
+}
+
+function filesUnder(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  const entries = readdirSync(path, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
