@@ -73,15 +73,14 @@ export async function readSources(input: ReadSourcesInput, messages: ContentMess
     else if (role.role === 'calendar') sources.calendars.push({ rel, year: role.year, source });
     else if (role.role !== 'ignored' && role.role !== 'misplaced') sources.documents.push({ rel, role, abs, source });
   };
-  const found: { rel: string; role: FileRole; abs: string; size: number; mtimeMs: number }[] = [];
+  const found: { rel: string; role: FileRole; abs: string; size: number; mtimeMs: number; info: object }[] = [];
   for (const entry of input.entries) {
-    const role = classifyFile(entry.rel);
+    const { role, abs } = placeOf(entry, absRoot);
     if (role === undefined || role.role === 'ignored') continue;
     if (role.role === 'misplaced') {
       report(entry.rel, { line: 1, column: 1 }, { severity: 'error', ruleId: role.ruleId, message: role.message, hint: role.hint });
       continue;
     }
-    const abs = join(absRoot, entry.rel);
     if (entry.symlink && !isInside(realpathOrSelf(abs), realRoot)) {
       report(
         entry.rel,
@@ -97,7 +96,7 @@ export async function readSources(input: ReadSourcesInput, messages: ContentMess
     }
     const info = input.files.stat(abs, entry.rel);
     if (info === undefined) continue; // Deleted while we were walking.
-    found.push({ rel: entry.rel, role, abs, size: info.size, mtimeMs: info.mtimeMs });
+    found.push({ rel: entry.rel, role, abs, size: info.size, mtimeMs: info.mtimeMs, info });
   }
   type ToRead = { rel: string; role: FileRole; abs: string; key: string; size: number };
   const analyze = async ({ rel, role, abs, key, size }: ToRead, examples?: HintExamples) => {
@@ -122,7 +121,7 @@ export async function readSources(input: ReadSourcesInput, messages: ContentMess
   const toRead: ToRead[] = [];
   for (const file of found) {
     if (file === siteFile) continue;
-    const key = `${cacheKey(file.rel, file.size, file.mtimeMs)}\u0000${variant}`;
+    const key = keyOf(file, variant);
     const cached = cache?.get(key);
     if (cached !== undefined && 'source' in cached) accept(file.rel, file.role, file.abs, cached.source);
     else toRead.push({ rel: file.rel, role: file.role, abs: file.abs, key, size: file.size });
@@ -140,4 +139,29 @@ export async function readSources(input: ReadSourcesInput, messages: ContentMess
   } else await forEachLimit(toRead, input.limit, (file) => analyze(file, examples));
   sources.documents.sort((a, b) => (a.rel < b.rel ? -1 : 1));
   return sources;
+}
+
+// A process that loads the content again (watch mode) keeps the listing's entries and each
+// unchanged file's `stat` as the same objects (watch.ts): what follows from them alone is kept
+// with them, so a save costs no classifying, joining or key-building for the 10,000 files it did
+// not touch, and the maps keyed by those strings find their hashes already computed.
+const places = new WeakMap<ContentEntry, { root: string; role: FileRole | undefined; abs: string }>();
+const keys = new WeakMap<object, { variant: string; key: string }>();
+
+/** What the file is by its place in the layout, and its absolute path. */
+function placeOf(entry: ContentEntry, absRoot: string): { role: FileRole | undefined; abs: string } {
+  const known = places.get(entry);
+  if (known?.root === absRoot) return known;
+  const place = { root: absRoot, role: classifyFile(entry.rel), abs: join(absRoot, entry.rel) };
+  places.set(entry, place);
+  return place;
+}
+
+/** The content cache's key of a file as stated, under the hints' variant. */
+function keyOf(file: { rel: string; size: number; mtimeMs: number; info: object }, variant: string): string {
+  const known = keys.get(file.info);
+  if (known?.variant === variant) return known.key;
+  const key = `${cacheKey(file.rel, file.size, file.mtimeMs)}\u0000${variant}`;
+  keys.set(file.info, { variant, key });
+  return key;
 }
