@@ -39,7 +39,7 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
     const { site, partners, columns = [] } = await readSiteConfig(objects);
     const documents = [];
     if (changes.length > 0) for await (const record of records.listDocuments()) documents.push(record);
-    const feeds = changes.length === 0 ? { written: [], changedFeeds: [] } : await rebuildFeeds({ objects, site, partners, columns, documents });
+    const feeds = changes.length === 0 ? { written: [], changedFeeds: [] } : await rebuildFeeds({ objects, site, partners, columns, documents, changes });
     const early = await announceStaged({ store: deliveries, site, partners, staged });
     if (early.unmatched.length > 0)
       logJson('warn', 'Staged before builds kept what partners are matched on; announced at its next staging or release.', { ids: early.unmatched });

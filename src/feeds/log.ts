@@ -1,6 +1,7 @@
 // The feed log: every published version and withdrawal, in the order they became visible.
 // It only grows, so each feed's filtered view only grows too, and a full RFC 5005 archive page
-// (a fixed slice of that view) never needs rewriting.
+// (a fixed slice of that view) is rewritten only when a version it shows is rendered again in
+// place (rebuildFeeds.ts: its entry then lists the files' new SHA-256).
 
 import type { DocumentKind, Lang } from '../content/model.ts';
 import type { DocumentRecord } from '../content/records.ts';

@@ -24,6 +24,8 @@ export interface FeedsStageInput {
   content: ContentSet;
   /** Every document record after the build. */
   documents: DocumentRecord[];
+  /** The build's record changes: a version rendered again in place is shown anew in the feeds. */
+  changes: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[];
   /** Feed entries the jobs wrote in this process (else they are read back from the bucket). */
   entriesWritten: Map<string, StoredObject>;
   /** Filled in: feeds written, changed feeds, deliveries queued. */
@@ -62,7 +64,7 @@ export function feedsStage(input: FeedsStageInput): FeedsStage {
   };
 }
 
-async function writeFeeds({ feeds, objects, content, documents, entriesWritten, summary }: FeedsStageInput): Promise<void> {
+async function writeFeeds({ feeds, objects, content, documents, changes, entriesWritten, summary }: FeedsStageInput): Promise<void> {
   if (feeds === undefined) return;
   const { partners, deliveries } = feeds;
   const written = await rebuildFeeds({
@@ -72,6 +74,7 @@ async function writeFeeds({ feeds, objects, content, documents, entriesWritten, 
     partners,
     columns: content.columns,
     documents,
+    changes,
     beforeWrite: async (changed) => {
       const jobs = await recordDeliveries({ store: deliveries, site: content.site, partners, changes: changed.map((after) => ({ after })) });
       summary.deliveriesQueued += jobs.length;

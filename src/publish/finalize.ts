@@ -114,6 +114,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
     objects,
     content,
     documents: summary.published,
+    changes,
     entriesWritten: input.entriesWritten ?? new Map<string, StoredObject>(),
     summary,
   });

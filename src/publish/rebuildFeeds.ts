@@ -1,7 +1,7 @@
 // rebuildFeeds: the use case the build calls after the pages are written. It appends what
-// changed to the feed log, writes newly full archive documents (once, never again), then the
-// subscription documents that changed. Bytes depend only on content, so an unchanged rebuild
-// writes nothing.
+// changed to the feed log, writes newly full archive documents (once, and again only when a version
+// they show is rendered again in place), then the subscription documents that changed. Bytes
+// depend only on content, so an unchanged rebuild writes nothing.
 
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SiteConfig } from '../content/model.ts';
@@ -66,6 +66,14 @@ export interface RebuildFeedsInput {
   columns?: readonly FeedColumn[];
   /** Every document record as published now (after the build's commit point). */
   documents: Iterable<DocumentRecord>;
+  /**
+   * The record changes this run follows (the build's jobs, or the table stream's events). A
+   * version rendered again in place (the same version with a new render digest: a new template,
+   * site.yaml, a link that appeared) has a new entry fragment, with its files' new SHA-256 and
+   * its body as rendered now: every feed document that shows it, archive pages included, is
+   * rendered again from it. New versions need no change listed: the log finds them.
+   */
+  changes?: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[];
   settings?: Partial<FeedSettings>;
   /** Re-render every subscription document and check every archive page exists in the store. */
   full?: boolean;
@@ -128,6 +136,9 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const everything = input.full === true || saved === undefined || saved.fingerprint !== fingerprint;
   state.fingerprint = fingerprint;
   const definitions = feedDefinitions(site, input.partners, settings, input.columns);
+  // Versions the feeds show whose fragment this run's changes rewrote (none is new to the log).
+  const again = renderedAgain(input.changes ?? [], appended);
+  const againItems = again.size === 0 ? [] : latestPerId(state.log).filter((item) => again.has(versionKey(item)));
 
   // A feed whose selection changed (e.g. a partner's profile) has a different history: its pages are rewritten.
   state.selects ??= {};
@@ -139,7 +150,9 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     }
     state.selects[def.name] = def.selects;
   }
-  const affected = everything ? definitions : definitions.filter((def) => reselected.has(def.name) || appended.some((item) => def.takes(item)));
+  const affected = everything
+    ? definitions
+    : definitions.filter((def) => reselected.has(def.name) || appended.some((item) => def.takes(item)) || againItems.some((item) => def.takes(item)));
   const existing = input.full === true ? await existingKeys(objects) : undefined;
   const planned: PlannedDocument[] = [];
   for (const def of affected) {
@@ -148,6 +161,12 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const size = settings.archivePageSize;
     const fullPages = Math.floor(items.length / size);
     const firstNew = existing === undefined ? (state.archived[def.name] ?? 0) + 1 : 1;
+    // Archive pages already written that show a version rendered again: written again.
+    const rewritten = new Set<number>();
+    if (again.size > 0) items.forEach((item, i) => i < (firstNew - 1) * size && again.has(versionKey(item)) && rewritten.add(Math.floor(i / size) + 1));
+    for (const page of [...rewritten].sort((a, b) => a - b)) {
+      planned.push({ def, items: items.slice((page - 1) * size, page * size), page, ...(page > 1 ? { prevPage: page - 1 } : {}) });
+    }
     for (let page = firstNew; page <= fullPages; page++) {
       if (
         existing !== undefined &&
@@ -166,6 +185,8 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   const cached = new Map<string, FeedEntrySource>();
   /** Per feed, the sources its stored head cache holds. */
   const inCache = new Map<string, Set<string>>();
+  /** Feeds whose stored head cache holds a version rendered again since. */
+  const staleCaches = new Set<string>();
   // The new versions are in no cache: their fragments are read while the caches are.
   const fresh = latestPerId(appended).filter((item) => !item.withdrawn);
   const prefetch = mapLimit(fresh, concurrency, async (item) => void cached.set(versionKey(item), await loadSource(objects, item, records)));
@@ -175,6 +196,11 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const keys = new Set<string>();
     for (const source of headCaches.get(stored.body, (body) => JSON.parse(Buffer.from(body).toString('utf8')) as FeedEntrySource[])) {
       const cacheKey = versionKey(source);
+      // A version rendered again is read from its new fragment, and the cache that held it is written again.
+      if (again.has(cacheKey)) {
+        staleCaches.add(doc.def.name);
+        continue;
+      }
       cached.set(cacheKey, source);
       keys.add(cacheKey);
     }
@@ -261,7 +287,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
         .filter((item) => !item.withdrawn)
         .map(versionKey);
       const stored = inCache.get(doc.def.name);
-      if (stored === undefined || shown.filter((cacheKey) => !stored.has(cacheKey)).length >= HEAD_CACHE_SLACK) {
+      if (stored === undefined || staleCaches.has(doc.def.name) || shown.filter((cacheKey) => !stored.has(cacheKey)).length >= HEAD_CACHE_SLACK) {
         const sources = shown.map((cacheKey) => entries.get(cacheKey));
         writes.push(
           objects.put({ key: feedHeadCacheKey(doc.def.name), body: Buffer.from(JSON.stringify(sources), 'utf8'), contentType: outputFormats.json.mediaType }),
@@ -310,6 +336,24 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
       entries: shown.map((item) => entryOf(item, doc.page === undefined ? def.fullText : def.archiveFullText)),
     };
   }
+}
+
+/**
+ * The versions (`id@version`) the changes rendered again in place: the same version, a new render
+ * digest, still published. A version new to the log (`appended`) is read from its fragment anyway.
+ */
+function renderedAgain(
+  changes: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[],
+  appended: readonly FeedLogItem[],
+): Set<string> {
+  const fresh = new Set(appended.map(versionKey));
+  const keys = new Set<string>();
+  for (const { before, after } of changes) {
+    if (before === undefined || after === undefined || before.version !== after.version || before.digest === after.digest || after.status !== 'published')
+      continue;
+    if (!fresh.has(versionKey(after))) keys.add(versionKey(after));
+  }
+  return keys;
 }
 
 /** Key of one version in the caches of sources: `id@version`. */

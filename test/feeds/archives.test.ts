@@ -104,6 +104,76 @@ describe('archive documents', () => {
   });
 });
 
+describe('a version rendered again in place (a new template, site.yaml)', () => {
+  const filesOf = (key: string, id: string) =>
+    (JSON.parse(text(key)) as { items: { id: string; _gazette?: { files?: { url: string; sha256: string }[] } }[] }).items
+      .find((item) => item.id === tag(id))
+      ?._gazette?.files?.map((file) => file.sha256);
+
+  it('is shown from its new fragment in every feed document that shows it, archive pages included, and in the next increments', async () => {
+    await rebuild();
+    const renderAgain = async (id: string, day: string) => {
+      const before = records.get(id) as DocumentRecord;
+      const after = await publish(objects, {
+        id,
+        date: day,
+        updatedAt: `${day}T02:00:00.000Z`,
+        body: `<p>${id}的正文（新模板）</p>`,
+        pageSha256: `${id}-new`,
+        digest: `${id}-again`,
+      });
+      records.set(id, after);
+      return rebuildFeeds({
+        objects,
+        site,
+        partners,
+        documents: records.values(),
+        changes: [{ before, after }],
+        settings: { headSize: 2, archivePageSize: 2 },
+      });
+    };
+    // press-a is on the first archive page of each feed that takes it, and on no subscription document.
+    const first = await renderAgain('press-a', '2010-10-01');
+    expect(first.written).toContain('site/feeds/all/archive/1.atom.xml');
+    expect(first.written.filter((key) => !key.includes('/archive/1.'))).toEqual([]);
+    expect(filesOf('feeds/all/archive/1.json', 'press-a')).toEqual(['press-a-new', 'y']);
+    const archive = await parser.parseString(text('feeds/all/archive/1.atom.xml'));
+    expect(archive.items.map((item) => item.content)).toEqual(['<p>press-b的正文</p>', '<p>press-a的正文（新模板）</p>']);
+    expect(text('feeds/all/archive/1.atom.xml')).toContain('sha256="press-a-new"');
+
+    // press-d is on the second archive pages and the subscription documents: hubs hear of those.
+    const second = await renderAgain('press-d', '2010-10-04');
+    expect(second.written).toContain('site/feeds/all/archive/2.rss.xml');
+    expect(second.written).toContain('site/feeds/all/feed.json');
+    expect(second.written.filter((key) => key.includes('/archive/1.'))).toEqual([]);
+    expect(second.changedFeeds.map((feed) => feed.name)).toContain('all');
+    expect(filesOf('feeds/all/feed.json', 'press-d')).toEqual(['press-d-new', 'y']);
+    expect(text('feeds/all/rss.xml')).toContain('sha256="press-d-new"');
+
+    // Nothing changed: nothing written. A new document: press-d still shows its new render (the head caches were written again).
+    expect((await rebuild()).written).toEqual([]);
+    records.set('press-e', await publish(objects, { id: 'press-e', date: '2010-10-05', updatedAt: '2010-10-05T02:00:00.000Z', body: '<p>press-e的正文</p>' }));
+    await rebuild();
+    const head = await parser.parseString(text('feeds/all/atom.xml'));
+    expect(head.items.map((item) => item.content)).toEqual(['<p>press-e的正文</p>', '<p>press-d的正文（新模板）</p>']);
+    expect(filesOf('feeds/partners/quanwen/feed.json', 'press-d')).toEqual(['press-d-new', 'y']);
+  });
+
+  it('leaves the feeds as they are when the change left its render digest as it was', async () => {
+    await rebuild();
+    const before = records.get('press-a') as DocumentRecord;
+    const { written } = await rebuildFeeds({
+      objects,
+      site,
+      partners,
+      documents: records.values(),
+      changes: [{ before, after: { ...before } }],
+      settings: { headSize: 2, archivePageSize: 2 },
+    });
+    expect(written).toEqual([]);
+  });
+});
+
 describe('feed settings from site.yaml', () => {
   const rebuildFor = (feeds: NonNullable<typeof site.feeds>) =>
     rebuildFeeds({ objects, site: { ...site, feeds }, partners, documents: records.values(), settings: { archivePageSize: 2 } });

@@ -34,6 +34,10 @@ export interface DocSpec {
   updatedAt: string;
   status?: 'published' | 'withdrawn';
   body?: string;
+  /** The page's SHA-256 in the record (a version rendered again has new bytes). */
+  pageSha256?: string;
+  /** The record's render digest (default `<id>-<version>`). */
+  digest?: string;
 }
 
 /** A document, its record and its entry fragment written to `objects`, as the build would. */
@@ -69,7 +73,7 @@ export async function publish(objects: ObjectStore, spec: DocSpec): Promise<Docu
     urlPath,
     status: spec.status ?? 'published',
     version: spec.version ?? 1,
-    digest: `${spec.id}-${spec.version ?? 1}`,
+    digest: spec.digest ?? `${spec.id}-${spec.version ?? 1}`,
     indexNumber: `${department.code}/${year}-00001`,
     department: department.name,
     departmentCode: department.code,
@@ -77,7 +81,7 @@ export async function publish(objects: ObjectStore, spec: DocSpec): Promise<Docu
     date: spec.date,
     summary: `${spec.id} 摘要`,
     artifacts: [
-      { key: `${urlPath.slice(1)}index.html`, size: 100, sha256: 'x', contentType: 'text/html; charset=utf-8' },
+      { key: `${urlPath.slice(1)}index.html`, size: 100, sha256: spec.pageSha256 ?? 'x', contentType: 'text/html; charset=utf-8' },
       { key: pdfKey, size: 2048, sha256: 'y', contentType: 'application/pdf' },
     ],
     firstPublishedAt: spec.updatedAt,

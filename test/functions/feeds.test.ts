@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryKey } from '../../src/content/keys.ts';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
+import type { FeedEntrySource } from '../../src/feeds/entries.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createEmulatorStores } from '../helpers/emulators.ts';
 import { bundled, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
@@ -35,7 +37,7 @@ afterAll(async () => {
 
 let sequence = 100;
 /** A stream record as Lambda delivers it: keys and images in DynamoDB JSON. */
-function streamRecord(keys: { pk: string; sk: string }, newImage: object, eventName: 'INSERT' | 'MODIFY' = 'INSERT') {
+function streamRecord(keys: { pk: string; sk: string }, newImage: object, eventName: 'INSERT' | 'MODIFY' = 'INSERT', oldImage?: object) {
   const seq = String(++sequence).padStart(21, '0');
   return {
     eventID: `event-${seq}`,
@@ -47,6 +49,7 @@ function streamRecord(keys: { pk: string; sk: string }, newImage: object, eventN
       ApproximateCreationDateTime: 1277424000,
       Keys: marshall(keys),
       NewImage: marshall({ ...keys, ...newImage }, { removeUndefinedValues: true }),
+      ...(oldImage === undefined ? {} : { OldImage: marshall({ ...keys, ...oldImage }, { removeUndefinedValues: true }) }),
       SequenceNumber: seq,
       SizeBytes: 512,
       StreamViewType: 'NEW_AND_OLD_IMAGES',
@@ -82,6 +85,26 @@ describe('feeds bundle', () => {
     const jobs = await createDynamoDeliveryStore({ client: site.stores.dynamodb, table: site.stores.table }).listJobs('hnnews');
     expect(jobs.map((job) => [job.documentId, job.event, job.status])).toEqual([[release.id, 'document.published', 'pending']]);
     expect(sqs.messages.map((body) => JSON.parse(body))).toEqual([{ partnerId: 'hnnews' }]);
+  }, 60_000);
+
+  it('shows a version rendered again in place (same version, new render digest) from its new entry fragment', async () => {
+    const release = site.documents.find((doc) => doc.id === 'press-2010-hotline') as DocumentRecord;
+    const meta = { pk: `DOC#${release.id}`, sk: 'META' };
+    const first = await invokeBundle(entry, [{ Records: [streamRecord(meta, release)] }], env(site.stores.bucket, site.stores.table));
+    expect(first.results).toEqual([{ batchItemFailures: [] }]);
+    // A new template: the render job wrote the version's fragment again, with its page's new SHA-256, and committed the record.
+    const key = entryKey(release.id, release.version);
+    const fragment = JSON.parse(Buffer.from((await site.stores.objects.get(key))?.body ?? []).toString('utf8')) as FeedEntrySource;
+    const page = fragment.hashes?.find((file) => file.path.endsWith('index.html'));
+    if (page === undefined) throw new Error('the fragment lists no page');
+    const newPage = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    page.sha256 = newPage;
+    await site.stores.objects.put({ key, body: Buffer.from(JSON.stringify(fragment)), contentType: 'application/json' });
+    const again = streamRecord(meta, { ...release, digest: `${release.digest}-again` }, 'MODIFY', release);
+    const result = await invokeBundle(entry, [{ Records: [again] }], env(site.stores.bucket, site.stores.table));
+    expect(result.results).toEqual([{ batchItemFailures: [] }]);
+    const atom = Buffer.from((await site.stores.objects.get('site/feeds/press/atom.xml'))?.body ?? []).toString('utf8');
+    expect(atom).toContain(`sha256="${newPage}"`);
   }, 60_000);
 
   it('retries from the first record when no publish has saved the site configuration yet', async () => {

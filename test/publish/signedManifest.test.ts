@@ -58,6 +58,26 @@ async function expectManifestMatchesBucket(objects: ObjectStore): Promise<Manife
   return manifest;
 }
 
+type FeedJson = { items: { url: string; _gazette: { files?: { url: string; sha256: string; size: number }[] } }[] };
+
+/** Every file every JSON feed document (subscription and archive) lists, checked as a partner would: against the manifest. */
+async function feedFilesAgainstManifest(objects: ObjectStore): Promise<{ files: number; stale: string[] }> {
+  const { manifest } = await manifestOf(objects);
+  const listed = new Map(manifest.files.map((file) => [file.path, file.sha256]));
+  let files = 0;
+  const stale: string[] = [];
+  for await (const head of objects.listKeys(`${SITE_PREFIX}feeds/`)) {
+    if (!head.key.endsWith('.json')) continue;
+    const feed = JSON.parse((await text(objects, head.key)) ?? '{}') as FeedJson;
+    for (const file of feed.items.flatMap((item) => item._gazette.files ?? [])) {
+      files++;
+      const path = new URL(file.url).pathname.slice(1);
+      if (listed.get(path) !== file.sha256) stale.push(`${head.key}: ${path}`);
+    }
+  }
+  return { files, stale };
+}
+
 const edit = async (root: string, file: string, change: (text: string) => string) => {
   const path = join(root, file);
   await writeFile(path, change(await readFile(path, 'utf8')));
@@ -146,31 +166,32 @@ describe('the signed manifest of a build', () => {
     expect(JSON.parse((await text(stores.objects, MANIFEST_STATE_KEY)) ?? '')).toEqual({ sequence: 2, pending: false });
   }, 120_000);
 
-  it("gives each feed item the SHA-256 of its document's files, as the manifest lists them", async () => {
+  it("gives each feed item the SHA-256 of its document's files, as the manifest lists them, after a site.yaml change too", async () => {
     const root = await writeSite(sampleFiles());
     const stores = await createTestStores();
     const now = new Date('2010-06-25T08:00:00+08:00');
-    const { content } = await loadContent(root, { now });
-    if (content === undefined) throw new Error('invalid sample content');
-    const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
-    try {
-      await buildSite({
-        content,
-        objects: stores.objects,
-        records: stores.records,
-        renderer,
-        now,
-        feeds: { partners: [], deliveries: stores.deliveries },
-        manifest: { key: async () => newSigningKey() },
-      });
-    } finally {
-      await renderer.close();
-    }
+    const buildWithFeeds = async () => {
+      const { content } = await loadContent(root, { now });
+      if (content === undefined) throw new Error('invalid sample content');
+      const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
+      try {
+        return await buildSite({
+          content,
+          objects: stores.objects,
+          records: stores.records,
+          renderer,
+          now,
+          feeds: { partners: [], deliveries: stores.deliveries },
+          manifest: { key: async () => newSigningKey() },
+        });
+      } finally {
+        await renderer.close();
+      }
+    };
+    await buildWithFeeds();
     const { manifest } = await manifestOf(stores.objects);
     const page = manifest.files.find((file) => file.path === 'gazette/2010/05/huaifu-2010-69/index.html');
-    const feed = JSON.parse((await text(stores.objects, `${SITE_PREFIX}feeds/all/feed.json`)) ?? '{}') as {
-      items: { url: string; _gazette: { files?: { url: string; sha256: string; size: number }[] } }[];
-    };
+    const feed = JSON.parse((await text(stores.objects, `${SITE_PREFIX}feeds/all/feed.json`)) ?? '{}') as FeedJson;
     const item = feed.items.find((candidate) => candidate.url === 'https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/');
     expect(item?._gazette.files).toContainEqual({
       url: 'https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html',
@@ -180,6 +201,19 @@ describe('the signed manifest of a build', () => {
     expect(await text(stores.objects, `${SITE_PREFIX}feeds/all/atom.xml`)).toContain(
       `<gazette:file href="https://www.huainan.gov.cn/gazette/2010/05/huaifu-2010-69/index.html" sha256="${page?.sha256}" length="${page?.size}"/>`,
     );
+    expect(await feedFilesAgainstManifest(stores.objects)).toMatchObject({ stale: [] });
+
+    // A new site name is on every page: each is rendered again, and the feeds follow (docs/partners.md: "the item's hashes against the manifest").
+    await edit(root, 'site.yaml', (t) => {
+      if (!t.includes('name: 淮南市人民政府\n')) throw new Error('the sample site.yaml changed: update this test');
+      return t.replace('name: 淮南市人民政府\n', 'name: 淮南市人民政府门户网站\n');
+    });
+    expect((await buildWithFeeds()).refreshed).toBeGreaterThan(0);
+    const after = await manifestOf(stores.objects);
+    expect(after.manifest.files.find((file) => file.path === 'gazette/2010/05/huaifu-2010-69/index.html')?.sha256).not.toBe(page?.sha256);
+    const checked = await feedFilesAgainstManifest(stores.objects);
+    expect(checked.stale).toEqual([]);
+    expect(checked.files).toBeGreaterThan(20);
   }, 120_000);
 
   it('is written unsigned, with no signature or keys, when the build has no key', async () => {
