@@ -26,6 +26,8 @@ export interface FeedsStageInput {
   documents: DocumentRecord[];
   /** The build's record changes: a version rendered again in place is shown anew in the feeds. */
   changes: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[];
+  /** The build before stopped past its commit point: what it rendered again is not known, so every version counts as such. */
+  recovering: boolean;
   /** Feed entries the jobs wrote in this process (else they are read back from the bucket). */
   entriesWritten: Map<string, StoredObject>;
   /** Filled in: feeds written, changed feeds, deliveries queued. */
@@ -64,7 +66,7 @@ export function feedsStage(input: FeedsStageInput): FeedsStage {
   };
 }
 
-async function writeFeeds({ feeds, objects, content, documents, changes, entriesWritten, summary }: FeedsStageInput): Promise<void> {
+async function writeFeeds({ feeds, objects, content, documents, changes, recovering, entriesWritten, summary }: FeedsStageInput): Promise<void> {
   if (feeds === undefined) return;
   const { partners, deliveries } = feeds;
   const written = await rebuildFeeds({
@@ -75,6 +77,7 @@ async function writeFeeds({ feeds, objects, content, documents, changes, entries
     columns: content.columns,
     documents,
     changes,
+    everyRenderedAgain: recovering,
     beforeWrite: async (changed) => {
       const jobs = await recordDeliveries({ store: deliveries, site: content.site, partners, changes: changed.map((after) => ({ after })) });
       summary.deliveriesQueued += jobs.length;

@@ -115,6 +115,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
     content,
     documents: summary.published,
     changes,
+    recovering,
     entriesWritten: input.entriesWritten ?? new Map<string, StoredObject>(),
     summary,
   });

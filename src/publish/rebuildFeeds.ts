@@ -74,6 +74,11 @@ export interface RebuildFeedsInput {
    * rendered again from it. New versions need no change listed: the log finds them.
    */
   changes?: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[];
+  /**
+   * Take every version the feeds show as rendered again: after a build that stopped past its
+   * commit point, before its feeds, the versions it rendered again are known to no change.
+   */
+  everyRenderedAgain?: boolean;
   settings?: Partial<FeedSettings>;
   /** Re-render every subscription document and check every archive page exists in the store. */
   full?: boolean;
@@ -137,7 +142,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   state.fingerprint = fingerprint;
   const definitions = feedDefinitions(site, input.partners, settings, input.columns);
   // Versions the feeds show whose fragment this run's changes rewrote (none is new to the log).
-  const again = renderedAgain(input.changes ?? [], appended);
+  const again = input.everyRenderedAgain === true ? everyLiveVersion(state.log, appended) : renderedAgain(input.changes ?? [], appended);
   const againItems = again.size === 0 ? [] : latestPerId(state.log).filter((item) => again.has(versionKey(item)));
 
   // A feed whose selection changed (e.g. a partner's profile) has a different history: its pages are rewritten.
@@ -354,6 +359,16 @@ function renderedAgain(
     if (!fresh.has(versionKey(after))) keys.add(versionKey(after));
   }
   return keys;
+}
+
+/** Every version the log shows as current and live, but those new to it. */
+function everyLiveVersion(log: readonly FeedLogItem[], appended: readonly FeedLogItem[]): Set<string> {
+  const fresh = new Set(appended.map(versionKey));
+  return new Set(
+    latestPerId(log)
+      .filter((item) => !item.withdrawn && !fresh.has(versionKey(item)))
+      .map(versionKey),
+  );
 }
 
 /** Key of one version in the caches of sources: `id@version`. */

@@ -11,6 +11,7 @@ import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import type { Partner } from '../../src/delivery/partner.ts';
 import { buildSite } from '../../src/publish/build.ts';
+import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import { sampleFiles, writeSite } from './site.ts';
@@ -75,6 +76,24 @@ async function brokenLinks(objects: ObjectStore): Promise<string[]> {
   return [...new Set(missing)];
 }
 
+/** Files the JSON feeds (subscription and archive documents) list whose SHA-256 is not that of the bytes stored: what a partner's check would refuse. */
+async function staleFeedFiles(objects: ObjectStore): Promise<{ files: number; stale: string[] }> {
+  let files = 0;
+  const stale: string[] = [];
+  for await (const head of objects.listKeys(`${SITE_PREFIX}feeds/`)) {
+    if (!head.key.endsWith('.json')) continue;
+    const feed = JSON.parse(Buffer.from((await objects.get(head.key))?.body ?? []).toString('utf8')) as {
+      items: { _gazette: { files?: { url: string; sha256: string }[] } }[];
+    };
+    for (const file of feed.items.flatMap((item) => item._gazette.files ?? [])) {
+      files++;
+      const stored = await objects.get(SITE_PREFIX + decodeURI(new URL(file.url).pathname.slice(1)));
+      if (stored === undefined || sha256(stored.body) !== file.sha256) stale.push(`${head.key}: ${file.url}`);
+    }
+  }
+  return { files, stale };
+}
+
 describe('a build interrupted by stopped servers', () => {
   async function interrupted(root: string, dataDir: string, stopWhen: (key: string, count: number) => boolean): Promise<number> {
     const stores = await startLocalStores(dataDir);
@@ -136,6 +155,33 @@ describe('a build interrupted by stopped servers', () => {
       expect(await brokenLinks(second.objects)).toEqual([]);
       await expectConverged(second, root);
       expect(Buffer.from((await second.objects.get(`${SITE_PREFIX}press/index.html`))?.body ?? []).toString('utf8')).toContain('/press/2010/hotline/');
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+
+  it('converges after the servers stop among the listing pages of a build that renders every page again, after the records: the feeds show the new renders', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gazette-crash-'));
+    const root = await writeSite(sampleFiles());
+    const first = await startLocalStores(dataDir);
+    await build(root, first);
+    expect((await staleFeedFiles(first.objects)).stale).toEqual([]);
+    await first.stop();
+    // A new site name is on every page; the servers go away after the records, before the feeds.
+    const site = sampleFiles()['site.yaml'] as string;
+    if (!site.includes('name: 淮南市人民政府\n')) throw new Error('the sample site.yaml changed: update this test');
+    await writeSite({ 'site.yaml': site.replace('name: 淮南市人民政府\n', 'name: 淮南市人民政府门户网站\n') }, root);
+    await interrupted(root, dataDir, (key) => key === `${SITE_PREFIX}press/index.html`);
+    const second = await startLocalStores(dataDir);
+    try {
+      expect((await staleFeedFiles(second.objects)).stale).not.toEqual([]); // what the stopped build left
+      // The retry renders nothing again (the records are the new renders'), yet the feeds follow them.
+      expect(await build(root, second)).toMatchObject({ refreshed: 0 });
+      const checked = await staleFeedFiles(second.objects);
+      expect(checked.stale).toEqual([]);
+      expect(checked.files).toBeGreaterThan(20);
+      expect(await brokenLinks(second.objects)).toEqual([]);
+      expect(await build(root, second)).toMatchObject({ refreshed: 0, objectsWritten: 0, feedsWritten: 0 });
     } finally {
       await second.stop();
     }
