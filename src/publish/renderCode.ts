@@ -20,8 +20,12 @@ import { sha256 } from './digest.ts';
 
 /** Where the render code starts (the templates are TSX, with the stylesheet and scripts beside them); everything they import counts too. */
 const codeRoots = ['templates', 'src/render', 'src/discovery', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts'];
-/** What the templates folder holds besides code: fonts (counted by name and size) and the scaffolds of `gazette new`. */
-const notCode = ['templates/fonts/', 'templates/scaffolds/'];
+/**
+ * Not the render code: what the templates folder holds besides code (fonts, counted by name and
+ * size; the scaffolds of `gazette new`), and how threads load the sources (the worker bootstrap
+ * and the bundler behind it), which runs the code but makes no byte of a page.
+ */
+const notCode = ['templates/fonts/', 'templates/scaffolds/', 'src/publish/tsWorker.mjs', 'bin/'];
 /** Files the render code reads as data. */
 const dataRoots = ['templates/fonts', 'docs/api'];
 /** The parts, as a Lambda bundle carries them (relative to the bundle's root). */
@@ -73,8 +77,12 @@ function importClosure(root: string): { files: [string, Buffer][]; packages: Set
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // an import only the scan saw (in a comment)
-      throw error;
+      // A dependency the fingerprint cannot read would go uncounted: say so rather than guess.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EISDIR') throw error;
+      throw new Error(
+        `The render fingerprint follows the render code's imports, and ${name} is not a file. Import modules by their file name with its extension (\`./links.ts\`), as the sources do.`,
+      );
     }
     files.set(name, bytes);
     if (!/\.[cm]?[jt]sx?$/.test(file) || file.endsWith('.d.ts')) continue;
@@ -93,7 +101,11 @@ function importClosure(root: string): { files: [string, Buffer][]; packages: Set
  */
 export function importedSpecifiers(source: string): string[] {
   const found: string[] = [];
-  for (const match of source.matchAll(/(?:^|[\n;])\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"\n]+)['"]/g)) {
+  // Between the keyword and `from`: no quote, no `;` and no other statement, so a type alias
+  // without a semicolon cannot swallow the import after it.
+  for (const match of source.matchAll(
+    /(?:^|[\n;])\s*(?:import|export)\s+(type\s+)?(?:(?:(?!\n\s*(?:import|export)\b)[^'";])*?\sfrom\s*)?['"]([^'"\n]+)['"]/g,
+  )) {
     if (match[1] === undefined) found.push(match[2] as string);
   }
   for (const match of source.matchAll(/\bimport\(\s*['"]([^'"\n]+)['"]\s*\)/g)) found.push(match[1] as string);

@@ -104,8 +104,10 @@ describe('render code parts', () => {
       "const pool = createWorkerPool(new URL('./renderWorker.ts', import.meta.url), 2);",
       "const css = new URL('../../templates/site.css', import.meta.url);",
       "export const k = 'from ./not-a-module.ts';",
+      'export type L = {\n  m: string\n}',
+      "import { n } from './n.ts';",
     ].join('\n');
-    expect(importedSpecifiers(source)).toEqual(['./a.ts', './d.ts', './f.ts', './g.ts', './h.ts', './j.ts', './renderWorker.ts']);
+    expect(importedSpecifiers(source)).toEqual(['./a.ts', './d.ts', './f.ts', './g.ts', './h.ts', './n.ts', './j.ts', './renderWorker.ts']);
   });
 
   it('of this repository include the Markdown parser in src/content and the micromark packages', async () => {
@@ -115,7 +117,15 @@ describe('render code parts', () => {
     expect(parts).toContain('templates/document.tsx');
     expect(parts.some((part) => part.startsWith('node_modules/micromark@'))).toBe(true);
     expect(parts.some((part) => part.startsWith('node_modules/remark-gfm@'))).toBe(true);
-    expect(parts.filter((part) => part.startsWith('src/cli/') || part.startsWith('src/delivery/send') || part.includes('@aws-sdk/client-s3'))).toEqual([]);
+    // The CLI, sending and storage code, the AWS SDK, and how threads load the sources (tsx, esbuild) make no page.
+    const notRender =
+      /^(?:src\/cli\/|src\/delivery\/(?!partner\.ts)|src\/store\/(?!ports\.ts)|bin\/|src\/publish\/tsWorker\.mjs|node_modules\/(?:@aws-sdk|tsx|esbuild|@esbuild)\b)/;
+    expect(parts.filter((part) => notRender.test(part))).toEqual([]);
+  });
+
+  it('stop at an import they cannot follow, rather than leave it uncounted', async () => {
+    const root = await site({ 'src/render/markdown.ts': "import { parse } from '../content/markdown';\nexport const bodyOf = () => parse;\n" });
+    expect(() => collectRenderCodeParts(root)).toThrow(/src\/content\/markdown is not a file\. Import modules by their file name with its extension/);
   });
 
   it('travel in the bundle of a function that renders, as computed from the sources', async () => {
