@@ -41,9 +41,11 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   const env: RenderEnvironment = { ctx, root: content.root, pdf, resolve };
   const documents = new Map(content.documents.map((doc) => [doc.id, doc]));
   let pool: WorkerPool<DocumentPageJob, RenderedDocument> | undefined;
-  // The code's version is read once per process, as its parts are: a watch process hashes the
-  // lock file once, not on every save (and a Lambda function, which has no body cache, never).
-  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= codeParts().then(bodyCodeVersion)));
+  // The code's version is read once per process, as its parts are: a watch process reads them
+  // once, not on every save (and a Lambda function, which has no body cache, never). Always the
+  // real parts: a pinned fingerprint (compare-builds.sh) must not let two versions of the parser
+  // share cached bodies.
+  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= realCodeParts().then(bodyCodeVersion)));
 
   return {
     pdf,
@@ -135,6 +137,10 @@ function codeParts(): Promise<string[]> {
   // same bytes apart from it (the digests published in the API and deposits include it).
   const pinned = process.env['GAZETTE_CODE_FINGERPRINT'];
   if (pinned !== undefined && pinned !== '') return Promise.resolve([pinned]);
+  return realCodeParts();
+}
+
+function realCodeParts(): Promise<string[]> {
   codePartsOnce ??= renderCodeParts(repoRoot);
   return codePartsOnce;
 }
