@@ -26,7 +26,7 @@ export interface FeedsStageInput {
   documents: DocumentRecord[];
   /** The build's record changes: a version rendered again in place is shown anew in the feeds. */
   changes: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[];
-  /** The build before stopped past its commit point: what it rendered again is not known, so every version counts as such. */
+  /** The build before stopped before it finished: what it rendered again is not known, so every version counts as such. */
   recovering: boolean;
   /** Feed entries the jobs wrote in this process (else they are read back from the bucket). */
   entriesWritten: Map<string, StoredObject>;

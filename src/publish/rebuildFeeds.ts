@@ -75,8 +75,9 @@ export interface RebuildFeedsInput {
    */
   changes?: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[];
   /**
-   * Take every version the feeds show as rendered again: after a build that stopped past its
-   * commit point, before its feeds, the versions it rendered again are known to no change.
+   * Take every version the feeds show as rendered again: after a build that stopped before it
+   * finished (its feeds may not have followed its commits), the versions it rendered again are
+   * known to no change.
    */
   everyRenderedAgain?: boolean;
   settings?: Partial<FeedSettings>;
@@ -168,11 +169,13 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const firstNew = existing === undefined ? (state.archived[def.name] ?? 0) + 1 : 1;
     // Archive pages already written that show a version rendered again: written again.
     const rewritten = new Set<number>();
-    if (again.size > 0) items.forEach((item, i) => i < (firstNew - 1) * size && again.has(versionKey(item)) && rewritten.add(Math.floor(i / size) + 1));
+    const archivedBefore = Math.min(state.archived[def.name] ?? 0, fullPages);
+    if (again.size > 0) items.forEach((item, i) => i < archivedBefore * size && again.has(versionKey(item)) && rewritten.add(Math.floor(i / size) + 1));
     for (const page of [...rewritten].sort((a, b) => a - b)) {
       planned.push({ def, items: items.slice((page - 1) * size, page * size), page, ...(page > 1 ? { prevPage: page - 1 } : {}) });
     }
     for (let page = firstNew; page <= fullPages; page++) {
+      if (rewritten.has(page)) continue;
       if (
         existing !== undefined &&
         !reselected.has(def.name) &&
@@ -186,7 +189,8 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   }
 
   const heads = planned.filter((doc) => doc.page === undefined);
-  // Sources are immutable per id@version, so the caches are valid even when the state is not trusted (--full).
+  // Sources change only when their version is rendered again in place (`again`, left out of the
+  // caches below), so the caches are valid even when the state is not trusted (--full).
   const cached = new Map<string, FeedEntrySource>();
   /** Per feed, the sources its stored head cache holds. */
   const inCache = new Map<string, Set<string>>();
@@ -286,7 +290,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     );
     const changed = documents.filter((document) => document.changed);
     if (changed.length > 0) {
-      // The cache holds immutable sources (id@version), so it may be written beside the documents.
+      // The cache holds the sources as this run read them (id@version), so it may be written beside the documents.
       const writes = changed.map((document) => writeFeed(objects, document.key, document.format, document.body));
       const shown = latestPerId(doc.items)
         .filter((item) => !item.withdrawn)

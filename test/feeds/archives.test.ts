@@ -141,6 +141,19 @@ describe('a version rendered again in place (a new template, site.yaml)', () => 
     expect(archive.items.map((item) => item.content)).toEqual(['<p>press-b的正文</p>', '<p>press-a的正文（新模板）</p>']);
     expect(text('feeds/all/archive/1.atom.xml')).toContain('sha256="press-a-new"');
 
+    // The full check (every subscription document rendered, every archive page's presence checked) writes it too.
+    const full = await rebuildFeeds({
+      objects,
+      site,
+      partners,
+      documents: records.values(),
+      changes: [{ before: { ...(records.get('press-a') as DocumentRecord), digest: 'older' }, after: records.get('press-a') }],
+      full: true,
+      settings: { headSize: 2, archivePageSize: 2 },
+    });
+    expect(full.written).toContain('site/feeds/all/archive/1.atom.xml');
+    expect(full.written.filter((key) => key.includes('/archive/2.'))).toEqual([]);
+
     // press-d is on the second archive pages and the subscription documents: hubs hear of those.
     const second = await renderAgain('press-d', '2010-10-04');
     expect(second.written).toContain('site/feeds/all/archive/2.rss.xml');

@@ -160,30 +160,35 @@ describe('a build interrupted by stopped servers', () => {
     }
   }, 120_000);
 
-  it('converges after the servers stop among the listing pages of a build that renders every page again, after the records: the feeds show the new renders', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'gazette-crash-'));
-    const root = await writeSite(sampleFiles());
-    const first = await startLocalStores(dataDir);
-    await build(root, first);
-    expect((await staleFeedFiles(first.objects)).stale).toEqual([]);
-    await first.stop();
-    // A new site name is on every page; the servers go away after the records, before the feeds.
-    const site = sampleFiles()['site.yaml'] as string;
-    if (!site.includes('name: 淮南市人民政府\n')) throw new Error('the sample site.yaml changed: update this test');
-    await writeSite({ 'site.yaml': site.replace('name: 淮南市人民政府\n', 'name: 淮南市人民政府门户网站\n') }, root);
-    await interrupted(root, dataDir, (key) => key === `${SITE_PREFIX}press/index.html`);
-    const second = await startLocalStores(dataDir);
-    try {
-      expect((await staleFeedFiles(second.objects)).stale).not.toEqual([]); // what the stopped build left
-      // The retry renders nothing again (the records are the new renders'), yet the feeds follow them.
-      expect(await build(root, second)).toMatchObject({ refreshed: 0 });
-      const checked = await staleFeedFiles(second.objects);
-      expect(checked.stale).toEqual([]);
-      expect(checked.files).toBeGreaterThan(20);
-      expect(await brokenLinks(second.objects)).toEqual([]);
-      expect(await build(root, second)).toMatchObject({ refreshed: 0, objectsWritten: 0, feedsWritten: 0 });
-    } finally {
-      await second.stop();
-    }
-  }, 120_000);
+  for (const [where, stopAt] of [
+    ['among the listing pages, after the records', (key: string) => key === `${SITE_PREFIX}press/index.html`],
+    ['among the feeds, after the listings', (key: string) => key.startsWith(`${SITE_PREFIX}feeds/`)],
+  ] as const) {
+    it(`converges after the servers stop ${where} of a build that renders every page again: the feeds show the new renders`, async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'gazette-crash-'));
+      const root = await writeSite(sampleFiles());
+      const first = await startLocalStores(dataDir);
+      await build(root, first);
+      expect((await staleFeedFiles(first.objects)).stale).toEqual([]);
+      await first.stop();
+      // A new site name is on every page; the servers go away after the records, before the feeds are all written.
+      const site = sampleFiles()['site.yaml'] as string;
+      if (!site.includes('name: 淮南市人民政府\n')) throw new Error('the sample site.yaml changed: update this test');
+      await writeSite({ 'site.yaml': site.replace('name: 淮南市人民政府\n', 'name: 淮南市人民政府门户网站\n') }, root);
+      await interrupted(root, dataDir, stopAt);
+      const second = await startLocalStores(dataDir);
+      try {
+        expect((await staleFeedFiles(second.objects)).stale).not.toEqual([]); // what the stopped build left
+        // The retry renders nothing again (the records are the new renders'), yet the feeds follow them.
+        expect(await build(root, second)).toMatchObject({ refreshed: 0 });
+        const checked = await staleFeedFiles(second.objects);
+        expect(checked.stale).toEqual([]);
+        expect(checked.files).toBeGreaterThan(20);
+        expect(await brokenLinks(second.objects)).toEqual([]);
+        expect(await build(root, second)).toMatchObject({ refreshed: 0, objectsWritten: 0, feedsWritten: 0 });
+      } finally {
+        await second.stop();
+      }
+    }, 120_000);
+  }
 });
