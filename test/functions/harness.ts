@@ -93,7 +93,8 @@ async function sharedBundle(name: FunctionName): Promise<string> {
     const sources = Object.keys(result.metafile.inputs)
       .filter((input) => !input.includes(':'))
       .map((input) => resolve(input));
-    const inputs = [...sources, ...functionSpecs[name].assets.map((asset) => join(repoRoot, asset))].sort();
+    // The lock file too: the render-code.json of a function that renders names the packages' versions.
+    const inputs = [...sources, ...functionSpecs[name].assets.map((asset) => join(repoRoot, asset)), join(repoRoot, 'package-lock.json')].sort();
     const dir = join(home, await inputsHash(inputs));
     await rename(result.dir, dir).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
