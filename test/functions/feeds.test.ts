@@ -87,24 +87,43 @@ describe('feeds bundle', () => {
     expect(sqs.messages.map((body) => JSON.parse(body))).toEqual([{ partnerId: 'hnnews' }]);
   }, 60_000);
 
-  it('shows a version rendered again in place (same version, new render digest) from its new entry fragment', async () => {
-    const release = site.documents.find((doc) => doc.id === 'press-2010-hotline') as DocumentRecord;
-    const meta = { pk: `DOC#${release.id}`, sk: 'META' };
-    const first = await invokeBundle(entry, [{ Records: [streamRecord(meta, release)] }], env(site.stores.bucket, site.stores.table));
+  /** The hotline release in the feeds, then rendered again: its fragment rewritten with its page's new SHA-256, as a render job does. */
+  async function renderedAgain(release: DocumentRecord, newPage: string): Promise<void> {
+    const first = await invokeBundle(
+      entry,
+      [{ Records: [streamRecord({ pk: `DOC#${release.id}`, sk: 'META' }, release)] }],
+      env(site.stores.bucket, site.stores.table),
+    );
     expect(first.results).toEqual([{ batchItemFailures: [] }]);
-    // A new template: the render job wrote the version's fragment again, with its page's new SHA-256, and committed the record.
     const key = entryKey(release.id, release.version);
     const fragment = JSON.parse(Buffer.from((await site.stores.objects.get(key))?.body ?? []).toString('utf8')) as FeedEntrySource;
     const page = fragment.hashes?.find((file) => file.path.endsWith('index.html'));
     if (page === undefined) throw new Error('the fragment lists no page');
-    const newPage = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
     page.sha256 = newPage;
     await site.stores.objects.put({ key, body: Buffer.from(JSON.stringify(fragment)), contentType: 'application/json' });
-    const again = streamRecord(meta, { ...release, digest: `${release.digest}-again` }, 'MODIFY', release);
+  }
+  const pressAtom = async () => Buffer.from((await site.stores.objects.get('site/feeds/press/atom.xml'))?.body ?? []).toString('utf8');
+
+  it('shows a version rendered again in place (same version, new render digest) from its new entry fragment', async () => {
+    const release = site.documents.find((doc) => doc.id === 'press-2010-hotline') as DocumentRecord;
+    const newPage = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    await renderedAgain(release, newPage);
+    // The render job committed the record: the stream says so.
+    const again = streamRecord({ pk: `DOC#${release.id}`, sk: 'META' }, { ...release, digest: `${release.digest}-again` }, 'MODIFY', release);
     const result = await invokeBundle(entry, [{ Records: [again] }], env(site.stores.bucket, site.stores.table));
     expect(result.results).toEqual([{ batchItemFailures: [] }]);
-    const atom = Buffer.from((await site.stores.objects.get('site/feeds/press/atom.xml'))?.body ?? []).toString('utf8');
-    expect(atom).toContain(`sha256="${newPage}"`);
+    expect(await pressAtom()).toContain(`sha256="${newPage}"`);
+  }, 60_000);
+
+  it('invoked by hand after a batch was given up on, shows every version from its entry fragment as it is now', async () => {
+    const release = site.documents.find((doc) => doc.id === 'press-2010-hotline') as DocumentRecord;
+    const newPage = '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae';
+    // The stream batch that said so went to the dead-letter queue: no event.
+    await renderedAgain(release, newPage);
+    const result = await invokeBundle(entry, [{ rebuildFeeds: 'every-version' }], env(site.stores.bucket, site.stores.table));
+    expect(result.results).toEqual([{ batchItemFailures: [] }]);
+    expect(result.logs.some((log) => log['message'] === 'Every feed rebuilt, every version read again.')).toBe(true);
+    expect(await pressAtom()).toContain(`sha256="${newPage}"`);
   }, 60_000);
 
   it('retries from the first record when no publish has saved the site configuration yet', async () => {
