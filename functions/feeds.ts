@@ -29,33 +29,17 @@ const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAM
 const deliveries = createDynamoDeliveryStore({ client: dynamodb, table: env.TABLE_NAME });
 const mode = networkModeFromEnv();
 
-/**
- * Invoked by hand after a stream batch was given up on (`FeedsFailuresAlarm`, docs/deploy.md):
- * every feed is rebuilt from the records, and every version's entry fragment is read again, since
- * the versions that batch rendered again in place are known to nothing else.
- */
-export interface RebuildEveryFeedEvent {
-  rebuildFeeds: 'every-version';
-}
-
-export async function handler(event: StreamEvent | RebuildEveryFeedEvent, context?: InvocationContext): Promise<BatchResponse> {
+export async function handler(event: StreamEvent, context?: InvocationContext): Promise<BatchResponse> {
   const deadline = invocationDeadline(context, () => new Date()); // eslint-disable-line no-restricted-syntax
-  const byHand = 'rebuildFeeds' in event;
-  if (byHand && event.rebuildFeeds !== 'every-version')
-    throw new Error(`Unknown request ${JSON.stringify(event)}: invoke with {"rebuildFeeds":"every-version"}.`);
-  const stream: StreamEvent = byHand ? { Records: [] } : event;
-  const changes = documentChangesOf(stream);
+  const changes = documentChangesOf(event);
   // Staged embargoes: only partners with embargo access hear of them, never the public feeds.
-  const staged = scheduledChangesOf(stream);
-  if (!byHand && changes.length === 0 && staged.length === 0) return { batchItemFailures: [] };
+  const staged = scheduledChangesOf(event);
+  if (changes.length === 0 && staged.length === 0) return { batchItemFailures: [] };
   try {
     const { site, partners, columns = [] } = await readSiteConfig(objects);
     const documents = [];
-    if (changes.length > 0 || byHand) for await (const record of records.listDocuments()) documents.push(record);
-    const feeds =
-      changes.length === 0 && !byHand
-        ? { written: [], changedFeeds: [] }
-        : await rebuildFeeds({ objects, site, partners, columns, documents, changes, everyRenderedAgain: byHand });
+    if (changes.length > 0) for await (const record of records.listDocuments()) documents.push(record);
+    const feeds = changes.length === 0 ? { written: [], changedFeeds: [] } : await rebuildFeeds({ objects, site, partners, columns, documents });
     const early = await announceStaged({ store: deliveries, site, partners, staged });
     if (early.unmatched.length > 0)
       logJson('warn', 'Staged before builds kept what partners are matched on; announced at its next staging or release.', { ids: early.unmatched });
@@ -79,7 +63,7 @@ export async function handler(event: StreamEvent | RebuildEveryFeedEvent, contex
     });
     const failedPings = pings.filter((ping) => ping.error !== undefined || (ping.status ?? 0) >= 400);
     if (failedPings.length > 0) logJson('warn', 'WebSub pings failed; not retried: the hubs catch up at the next change or by polling.', { failedPings });
-    logJson('info', byHand ? 'Every feed rebuilt, every version read again.' : 'Feeds rebuilt.', {
+    logJson('info', 'Feeds rebuilt.', {
       changes: changes.length,
       embargoed: staged.length,
       written: feeds.written.length,
@@ -90,14 +74,10 @@ export async function handler(event: StreamEvent | RebuildEveryFeedEvent, contex
     });
     return { batchItemFailures: [] };
   } catch (error) {
-    if (byHand) {
-      logJson('error', 'Rebuilding every feed failed; invoke it again once the cause is fixed.', { error: String(error) });
-      throw error;
-    }
     logJson('error', 'Feeds rebuild failed; the batch is retried.', { error: String(error) });
     // Stream semantics: everything from this record on is retried, in order.
     const relevant = new Set([...changes, ...staged].map((change) => change.sequenceNumber));
-    const first = stream.Records.map((record) => record.dynamodb.SequenceNumber ?? record.eventID).find((sequence) => relevant.has(sequence));
+    const first = event.Records.map((record) => record.dynamodb.SequenceNumber ?? record.eventID).find((sequence) => relevant.has(sequence));
     return { batchItemFailures: [{ itemIdentifier: first ?? '' }] };
   }
 }

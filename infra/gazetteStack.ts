@@ -367,11 +367,6 @@ export class GazetteStack extends Stack {
       'Put the Ed25519 private key (PKCS#8 PEM) that signs the site manifest here; its public key is then published at /.well-known/gazette-keys.json',
     );
     output('ReleaseFunctionArn', release.function.functionArn, 'Target of embargo schedules: payload { "publishAt": "<ISO time>" }');
-    output(
-      'FeedsFunctionName',
-      feeds.function.functionName,
-      'After FeedsFailuresAlarm, invoke it once with { "rebuildFeeds": "every-version" }: every feed rebuilt, every version read again (docs/deploy.md)',
-    );
 
     new OperationsAlarms(this, 'Operations', { emails: props.alarmEmails ?? [], render, feeds, notify });
   }

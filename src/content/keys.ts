@@ -76,6 +76,8 @@ export function entryKey(id: string, version: number): string {
 export const FEED_STATE_KEY = `${PRIVATE_PREFIX}feeds/state.json`;
 /** The feed log up to some point, gzipped JSON (see src/publish/rebuildFeeds.ts). */
 export const FEED_LOG_KEY = `${PRIVATE_PREFIX}feeds/log.json.gz`;
+/** The render digest of each document as the feeds show it, one line each (see src/publish/rebuildFeeds.ts). */
+export const FEED_SHOWN_KEY = `${PRIVATE_PREFIX}feeds/shown.tsv`;
 
 /** The entry sources a feed's subscription document shows. */
 export function feedHeadCacheKey(name: string): string {

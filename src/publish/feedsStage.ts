@@ -24,10 +24,6 @@ export interface FeedsStageInput {
   content: ContentSet;
   /** Every document record after the build. */
   documents: DocumentRecord[];
-  /** The build's record changes: a version rendered again in place is shown anew in the feeds. */
-  changes: readonly { before?: DocumentRecord | undefined; after?: DocumentRecord | undefined }[];
-  /** The build before stopped before it finished: what it rendered again is not known, so every version counts as such. */
-  recovering: boolean;
   /** Feed entries the jobs wrote in this process (else they are read back from the bucket). */
   entriesWritten: Map<string, StoredObject>;
   /** Filled in: feeds written, changed feeds, deliveries queued. */
@@ -66,7 +62,7 @@ export function feedsStage(input: FeedsStageInput): FeedsStage {
   };
 }
 
-async function writeFeeds({ feeds, objects, content, documents, changes, recovering, entriesWritten, summary }: FeedsStageInput): Promise<void> {
+async function writeFeeds({ feeds, objects, content, documents, entriesWritten, summary }: FeedsStageInput): Promise<void> {
   if (feeds === undefined) return;
   const { partners, deliveries } = feeds;
   const written = await rebuildFeeds({
@@ -76,8 +72,6 @@ async function writeFeeds({ feeds, objects, content, documents, changes, recover
     partners,
     columns: content.columns,
     documents,
-    changes,
-    everyRenderedAgain: recovering,
     beforeWrite: async (changed) => {
       const jobs = await recordDeliveries({ store: deliveries, site: content.site, partners, changes: changed.map((after) => ({ after })) });
       summary.deliveriesQueued += jobs.length;

@@ -114,8 +114,6 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
     objects,
     content,
     documents: summary.published,
-    changes,
-    recovering,
     entriesWritten: input.entriesWritten ?? new Map<string, StoredObject>(),
     summary,
   });

@@ -33,6 +33,12 @@ function text(key: string): string {
   return Buffer.from(object.body).toString('utf8');
 }
 
+/** The SHA-256 of each file an item of a JSON feed document lists. */
+const filesOf = (key: string, id: string) =>
+  (JSON.parse(text(key)) as { items: { id: string; _gazette?: { files?: { url: string; sha256: string }[] } }[] }).items
+    .find((item) => item.id === tag(id))
+    ?._gazette?.files?.map((file) => file.sha256);
+
 beforeEach(async () => {
   objects = createMemoryObjectStore();
   records = new Map();
@@ -105,35 +111,23 @@ describe('archive documents', () => {
 });
 
 describe('a version rendered again in place (a new template, site.yaml)', () => {
-  const filesOf = (key: string, id: string) =>
-    (JSON.parse(text(key)) as { items: { id: string; _gazette?: { files?: { url: string; sha256: string }[] } }[] }).items
-      .find((item) => item.id === tag(id))
-      ?._gazette?.files?.map((file) => file.sha256);
-
   it('is shown from its new fragment in every feed document that shows it, archive pages included, and in the next increments', async () => {
     await rebuild();
-    const renderAgain = async (id: string, day: string) => {
-      const before = records.get(id) as DocumentRecord;
-      const after = await publish(objects, {
+    // Rendered again: a new fragment and a new render digest in the record. Nothing else tells the feeds.
+    const renderAgain = async (id: string, day: string, digest: string, options: { full?: boolean } = {}) => {
+      const record = await publish(objects, {
         id,
         date: day,
         updatedAt: `${day}T02:00:00.000Z`,
         body: `<p>${id}的正文（新模板）</p>`,
         pageSha256: `${id}-new`,
-        digest: `${id}-again`,
+        digest,
       });
-      records.set(id, after);
-      return rebuildFeeds({
-        objects,
-        site,
-        partners,
-        documents: records.values(),
-        changes: [{ before, after }],
-        settings: { headSize: 2, archivePageSize: 2 },
-      });
+      records.set(id, record);
+      return rebuildFeeds({ objects, site, partners, documents: records.values(), settings: { headSize: 2, archivePageSize: 2 }, ...options });
     };
     // press-a is on the first archive page of each feed that takes it, and on no subscription document.
-    const first = await renderAgain('press-a', '2010-10-01');
+    const first = await renderAgain('press-a', '2010-10-01', 'press-a-again');
     expect(first.written).toContain('site/feeds/all/archive/1.atom.xml');
     expect(first.written.filter((key) => !key.includes('/archive/1.'))).toEqual([]);
     expect(filesOf('feeds/all/archive/1.json', 'press-a')).toEqual(['press-a-new', 'y']);
@@ -142,20 +136,12 @@ describe('a version rendered again in place (a new template, site.yaml)', () => 
     expect(text('feeds/all/archive/1.atom.xml')).toContain('sha256="press-a-new"');
 
     // The full check (every subscription document rendered, every archive page's presence checked) writes it too.
-    const full = await rebuildFeeds({
-      objects,
-      site,
-      partners,
-      documents: records.values(),
-      changes: [{ before: { ...(records.get('press-a') as DocumentRecord), digest: 'older' }, after: records.get('press-a') }],
-      full: true,
-      settings: { headSize: 2, archivePageSize: 2 },
-    });
+    const full = await renderAgain('press-a', '2010-10-01', 'press-a-again-2', { full: true });
     expect(full.written).toContain('site/feeds/all/archive/1.atom.xml');
     expect(full.written.filter((key) => key.includes('/archive/2.'))).toEqual([]);
 
     // press-d is on the second archive pages and the subscription documents: hubs hear of those.
-    const second = await renderAgain('press-d', '2010-10-04');
+    const second = await renderAgain('press-d', '2010-10-04', 'press-d-again');
     expect(second.written).toContain('site/feeds/all/archive/2.rss.xml');
     expect(second.written).toContain('site/feeds/all/feed.json');
     expect(second.written.filter((key) => key.includes('/archive/1.'))).toEqual([]);
@@ -164,7 +150,10 @@ describe('a version rendered again in place (a new template, site.yaml)', () => 
     expect(text('feeds/all/rss.xml')).toContain('sha256="press-d-new"');
 
     // Nothing changed: nothing written. A new document: press-d still shows its new render (the head caches were written again).
+    const shown = objects.objects.get('private/feeds/shown.tsv')?.body;
+    expect(shown).toBeDefined();
     expect((await rebuild()).written).toEqual([]);
+    expect(objects.objects.get('private/feeds/shown.tsv')?.body).toBe(shown); // not written again
     records.set('press-e', await publish(objects, { id: 'press-e', date: '2010-10-05', updatedAt: '2010-10-05T02:00:00.000Z', body: '<p>press-e的正文</p>' }));
     await rebuild();
     const head = await parser.parseString(text('feeds/all/atom.xml'));
@@ -172,18 +161,46 @@ describe('a version rendered again in place (a new template, site.yaml)', () => 
     expect(filesOf('feeds/partners/quanwen/feed.json', 'press-d')).toEqual(['press-d-new', 'y']);
   });
 
-  it('leaves the feeds as they are when the change left its render digest as it was', async () => {
+  it('catches up with a render it did not see: a run that stopped before it noted what the feeds show reads the new fragment next time', async () => {
     await rebuild();
-    const before = records.get('press-a') as DocumentRecord;
-    const { written } = await rebuildFeeds({
-      objects,
-      site,
-      partners,
-      documents: records.values(),
-      changes: [{ before, after: { ...before } }],
-      settings: { headSize: 2, archivePageSize: 2 },
+    const shownBefore = objects.objects.get('private/feeds/shown.tsv');
+    records.set(
+      'press-a',
+      await publish(objects, {
+        id: 'press-a',
+        date: '2010-10-01',
+        updatedAt: '2010-10-01T02:00:00.000Z',
+        body: '<p>新</p>',
+        pageSha256: 'press-a-new',
+        digest: 'press-a-again',
+      }),
+    );
+    await rebuild();
+    // The run stops after the feed documents, before `shown`: put back what it held.
+    if (shownBefore !== undefined) objects.objects.set('private/feeds/shown.tsv', shownBefore);
+    const again = await rebuild();
+    expect(again.written).toContain('site/feeds/all/archive/1.json'); // same bytes, written again: idempotent
+    expect(filesOf('feeds/all/archive/1.json', 'press-a')).toEqual(['press-a-new', 'y']);
+    expect((await rebuild()).written).toEqual([]);
+  });
+});
+
+describe('feeds written before they noted the render digests they show', () => {
+  it('read every version again once, then only what changes', async () => {
+    await rebuild();
+    objects.objects.delete('private/feeds/shown.tsv');
+    // A render those feeds never showed (same digest in the record: only the fragment tells).
+    await publish(objects, {
+      id: 'press-a',
+      date: '2010-10-01',
+      updatedAt: '2010-10-01T02:00:00.000Z',
+      body: '<p>press-a的正文</p>',
+      pageSha256: 'press-a-new',
     });
-    expect(written).toEqual([]);
+    const upgrade = await rebuild();
+    expect(upgrade.written).toContain('site/feeds/all/archive/1.json');
+    expect(filesOf('feeds/all/archive/1.json', 'press-a')).toEqual(['press-a-new', 'y']);
+    expect((await rebuild()).written).toEqual([]);
   });
 });
 
