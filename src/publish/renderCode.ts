@@ -33,14 +33,16 @@ export const RENDER_CODE_FILE = 'render-code.json';
 
 /** The render code's parts under `root`, one string each: read from `RENDER_CODE_FILE` when the bundler left one. */
 export async function renderCodeParts(root: string): Promise<string[]> {
+  let text: string;
   try {
-    const parts: unknown = JSON.parse(await readFile(join(root, RENDER_CODE_FILE), 'utf8'));
-    if (Array.isArray(parts) && parts.every((part) => typeof part === 'string')) return parts;
-    throw new Error(`${RENDER_CODE_FILE} is not a list of strings: bundle the function again.`);
+    text = await readFile(join(root, RENDER_CODE_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return collectRenderCodeParts(root);
+    throw error;
   }
-  return collectRenderCodeParts(root);
+  const parts: unknown = JSON.parse(text);
+  if (Array.isArray(parts) && parts.every((part) => typeof part === 'string')) return parts;
+  throw new Error(`${RENDER_CODE_FILE} is not a list of strings: bundle the function again.`);
 }
 
 /**
