@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -236,6 +236,18 @@ describe('file system object store', () => {
     expect(await readdir(join(root, 'site/press/2010'))).toEqual(['11']);
     await objects.delete(['site/press/2010/11/b/index.html']);
     expect(await readdir(join(root, 'site'))).toEqual([]);
+  });
+
+  test("a new version of an object whose folder was removed behind the store's back is written, folder and all", async () => {
+    const { root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    const key = 'site/press/2010/12/hotline/index.html';
+    await objects.put({ key, body: html('第一版'), contentType: 'text/html; charset=utf-8' });
+    // Its row remains: the store takes the folder to be there, until the rename says otherwise.
+    await rm(join(root, 'site/press/2010'), { recursive: true });
+    await objects.put({ key, body: html('第二版'), contentType: 'text/html; charset=utf-8' });
+    expect(await readFile(join(root, key), 'utf8')).toContain('第二版');
+    expect((await objects.get(key))?.sha256).toBe(sha256(html('第二版')));
   });
 
   test('temporary files left by processes that are gone are removed when a store opens', async () => {
