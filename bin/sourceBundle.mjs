@@ -44,8 +44,9 @@ const configFiles = ['tsconfig.json', 'package.json', 'package-lock.json', 'node
  */
 const bundledPackages = new Set([
   'hastscript',
-  'hast-util-to-html',
+  'html-void-elements',
   'mdast-util-gfm-autolink-literal',
+  'property-information',
   'rehype-sanitize',
   'remark-gfm',
   'remark-parse',

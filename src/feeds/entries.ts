@@ -99,7 +99,7 @@ export function feedEntryArtifact(doc: GazetteDocument, html: string, record: Do
 
 /**
  * Resolve every `href` and `src` of serialized, sanitized HTML against the page URL. The input
- * comes from hast-util-to-html, which always double-quotes attribute values.
+ * comes from toHtml (src/render/html/serialize.ts), which always double-quotes attribute values.
  */
 export function absolutizeHtml(html: string, pageUrl: string): string {
   return html.replace(/\s(href|src)="([^"]*)"/g, (whole, name: string, value: string) => {

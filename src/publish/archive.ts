@@ -2,7 +2,7 @@
 // replaces the page, from the page's own stored bytes, so it is exactly what readers saw, with
 // a notice that says which version it is and where the current one is.
 
-import { toHtml } from 'hast-util-to-html';
+import { toHtml } from '../render/html/serialize.ts';
 import { h } from 'hastscript';
 import { versionPath } from '../render/html/index.ts';
 import { type ObjectStore, SITE_PREFIX } from '../store/ports.ts';

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toHtml } from 'hast-util-to-html';
+import { toHtml } from '../render/html/serialize.ts';
 import { h } from 'hastscript';
 import { textFor } from '../../templates/strings.ts';
 import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';

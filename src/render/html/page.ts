@@ -1,7 +1,7 @@
 // A rendered page becomes an artifact: serialized HTML under the key of its URL path.
 
 import type { Root, RootContent } from 'hast';
-import { toHtml } from 'hast-util-to-html';
+import { toHtml } from './serialize.ts';
 import { pageKey } from '../../content/keys.ts';
 import { artifact, type Artifact } from '../../outputs.ts';
 
