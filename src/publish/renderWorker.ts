@@ -5,7 +5,8 @@ import { resolveContentLink } from '../content/links.ts';
 import type { SiteConfig } from '../content/model.ts';
 import { createRenderContext } from '../render/html/index.ts';
 import type { DocumentPageJob } from './build.ts';
-import { publicLink, type RenderEnvironment, renderDocumentJob } from './renderJob.ts';
+import { publicLink, type RenderEnvironment, type RenderedDocument, renderDocumentJob } from './renderJob.ts';
+import type { JobBatch, ReplyBatch } from './workerPool.ts';
 
 const data = workerData as { site: SiteConfig; routes: [string, string][]; root: string; pdf: boolean; hidden: string[] };
 const content = { routes: new Map(data.routes) };
@@ -18,11 +19,16 @@ const env: RenderEnvironment = {
 const port = parentPort;
 if (port === null) throw new Error('renderWorker.ts must run as a worker thread.');
 
-port.on('message', (message: { id: number; job: DocumentPageJob }) => {
-  renderDocumentJob(env, message.job).then(
-    (result) => port.postMessage({ id: message.id, result }),
-    (error: unknown) => port.postMessage({ id: message.id, error: serializeError(error) }),
-  );
+// A batch's jobs run side by side (a PDF's render awaits), and their results go back in one message.
+port.on('message', (batch: JobBatch<DocumentPageJob>) => {
+  void Promise.all(
+    batch.map(({ id, job }) =>
+      renderDocumentJob(env, job).then(
+        (result): ReplyBatch<RenderedDocument>[number] => ({ id, result }),
+        (error: unknown): ReplyBatch<RenderedDocument>[number] => ({ id, error: serializeError(error) }),
+      ),
+    ),
+  ).then((replies) => port.postMessage(replies));
 });
 
 function serializeError(error: unknown): { name: string; message: string; stack?: string } {
