@@ -23,6 +23,13 @@ export interface CachedBody {
 export interface BodyCacheSlot {
   key: string;
   cached?: CachedBody;
+  /**
+   * The job's document comes without its Markdown (its `body` is empty): the entry was checked
+   * to still fit before the job was sent (siteRenderer.ts), so the page takes the cached HTML and
+   * nothing needs the text. A job whose entry turns out not to fit then fails rather than render
+   * an empty body.
+   */
+  bodyOmitted?: boolean;
 }
 
 export interface BodyCache {

@@ -115,10 +115,11 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
     // feed entry takes rather than serialize the tree a second time, and the body cache keeps it.
     // A conference's page rearranges its tree.
     const cached = slot?.cached;
-    if (cached !== undefined && cached.links.every(([href, url]) => (resolveLink(href) ?? null) === url)) {
+    if (cached !== undefined && cachedBodyFits(cached, resolveLink)) {
       feedBodyHtml = cached.html;
       return { type: 'root', children: [serializedHtml(cached.html)] };
     }
+    if (slot?.bodyOmitted === true) throw new Error(`The render job of ${doc.file} came without its Markdown, but its cached body no longer fits its links.`);
     const links: CachedBody['links'] = [];
     const recording = (href: string) => {
       const url = resolveLink(href);
@@ -158,6 +159,11 @@ export async function renderDocumentJob(env: RenderEnvironment, job: DocumentPag
   const body = feedBodyHtml ?? toHtml(renderBody(doc.body, input.resolveLink as (href: string) => string | undefined));
   const bodyHtml = body + (doc.kind === 'conference' ? questionsHtml(env, doc) : '');
   return { artifacts: pdf === undefined ? [page] : [page, pdf], bodyHtml, ...(renderedBody === undefined ? {} : { renderedBody }) };
+}
+
+/** Whether a cached body still fits: each link it resolved resolves to the same URL now. */
+export function cachedBodyFits(cached: CachedBody, resolveLink: (href: string) => string | undefined): boolean {
+  return cached.links.every(([href, url]) => (resolveLink(href) ?? null) === url);
 }
 
 /** A document's PDF: the same bytes for the same document, so its page can name their digest. */

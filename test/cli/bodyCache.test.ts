@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCorpus, writeCorpus } from '../../bench/corpus.ts';
 
 const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
 const example = new URL('../../content', import.meta.url).pathname;
@@ -112,5 +113,33 @@ describe('the body cache', () => {
     page = (await pages(data())).get(article.page) ?? '';
     expect(page).not.toContain('缓存里的正文');
     expect(page).toContain('本通知自印发之日起施行。');
+  }, 180_000);
+});
+
+describe('the body cache, with the render threads of a larger build', () => {
+  // Past the renderer's threshold for worker threads (64 documents): the main thread checks each
+  // cached body's links and sends a body that still fits without the document's Markdown.
+  it('gives the pages a build without the cache gives, from cached bodies that fit, and parses those that do not', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'gazette-bodies-threads-'));
+    const content = join(work, 'content');
+    await writeCorpus(generateCorpus(72), content);
+    const data = join(work, 'data');
+    await build(content, data);
+    const [fits, stale] = cacheRows(data);
+    if (fits === undefined || stale === undefined) throw new Error('the build kept fewer than two bodies');
+    // One entry changed by hand shows the rebuild took it; another names a link that resolves elsewhere now.
+    tamper(data, fits.id, { html: '<p>缓存里的正文</p>' });
+    tamper(data, stale.id, { html: '<p>不该出现的正文</p>', links: JSON.stringify([['missing.md', '/gazette/elsewhere/']]) });
+    await editSite(content, '淮南市人民政府办公厅');
+    expect(await build(content, data)).toMatch(/re-rendered/);
+    const fresh = join(work, 'fresh');
+    await build(content, fresh);
+    const rebuilt = await pages(data);
+    const expected = await pages(fresh);
+    expect([...rebuilt.keys()]).toEqual([...expected.keys()]);
+    const fromTamperedEntry = [...rebuilt].filter(([, html]) => html.includes('<p>缓存里的正文</p>')).map(([file]) => file);
+    expect(fromTamperedEntry).toHaveLength(1);
+    expect([...rebuilt.values()].some((html) => html.includes('不该出现的正文'))).toBe(false);
+    for (const [file, html] of expected) if (!fromTamperedEntry.includes(file)) expect(rebuilt.get(file), file).toBe(html);
   }, 180_000);
 });
