@@ -8,7 +8,9 @@
 // modification time, which a rename keeps. A file whose identity differs from its row (written by
 // hand, or left by a process killed between its rename and its row) has no known metadata: it
 // reads back like an S3 object put without any, as application/octet-stream with no sha256, so a
-// build that compares digests writes it again instead of trusting a stale digest.
+// build that compares digests writes it again instead of trusting a stale digest. One exception: a
+// `get` whose bytes hash to the row's sha256 takes the file as the row's (see `adopt`), as after
+// the whole folder was copied.
 //
 // Writes are atomic: the bytes go to a temporary file in `<root>/.partial/`, then one rename puts
 // it in place, so a reader or a killed build never sees a torn file. The rename and the row are
@@ -182,6 +184,29 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
         throw fileError(error, key, 'write');
       }
     }
+  }
+
+  /**
+   * The head of a file whose row describes another file, when the file read holds the very bytes
+   * the row names: copying the store's folder (cp, tar, restoring a backup) gives every file a new
+   * inode, and without this the copy's objects would read back with no metadata until rewritten,
+   * and never be known again if never rewritten. The row takes the file's identity, checked
+   * again under the index's lock (a file replaced since is not adopted), so later heads and
+   * listings know it without reading it. Undefined when the bytes differ or there is no row.
+   */
+  function adopt(key: string, path: string, stats: BigIntStats, body: Uint8Array): ObjectHead | undefined {
+    const identity = identityOf(stats);
+    const row = read(`read the metadata of "${key}"`, () => statements.get.get(key));
+    if (row === undefined || row.sha256 === null || row.identity === identity) return undefined;
+    if (createHash('sha256').update(body).digest('hex') !== row.sha256) return undefined;
+    const adopted = write(`adopt the file of "${key}"`, () => {
+      const now = statements.get.get(key);
+      const current = statSync(path, { bigint: true, throwIfNoEntry: false });
+      if (now?.sha256 !== row.sha256 || now.identity !== row.identity || current === undefined || identityOf(current) !== identity) return false;
+      statements.put.run(key, identity, now.content_type, now.cache_control, now.sha256);
+      return true;
+    });
+    return adopted ? headOf(key, stats) : undefined;
   }
 
   function statOf(key: string): BigIntStats | undefined {
@@ -404,7 +429,10 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
         if (!stats.isFile()) return undefined;
         const body = new Uint8Array(readFileSync(fd));
         const { size: _size, ...head } = headOf(key, stats);
-        return { ...head, body };
+        const adopted = head.sha256 === undefined ? adopt(key, path, stats, body) : undefined;
+        if (adopted === undefined) return { ...head, body };
+        const { size: _adoptedSize, ...known } = adopted;
+        return { ...known, body };
       } catch (error) {
         throw fileError(error, key, 'read');
       } finally {

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -143,6 +143,27 @@ describe('file system object store', () => {
 
     await objects.put({ key: 'site/index.html', body: edited, contentType: 'text/html; charset=utf-8' });
     expect((await objects.head('site/index.html'))?.sha256).toBe(sha256(edited));
+  });
+
+  test('a copy of the whole folder knows its objects again once each is read, and a copy that was changed stays unknown', async () => {
+    const { parent, root } = await storeFolder();
+    const objects = createFileObjectStore({ root });
+    const page = html('淮南市人民政府公报');
+    await objects.put({ key: 'site/index.html', body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
+    await objects.put({ key: 'private/feeds/log.json.gz', body: html('日志'), contentType: 'application/gzip' });
+    objects.close();
+    // As cp, tar or a backup's restore copy it: new files, so new inodes.
+    const copy = join(parent, 'copy');
+    await cp(root, copy, { recursive: true, preserveTimestamps: true });
+    await writeFile(join(copy, 'private/feeds/log.json.gz'), html('改过'));
+    const copied = createFileObjectStore({ root: copy });
+    expect((await copied.head('site/index.html'))?.sha256).toBeUndefined();
+    const read = await copied.get('site/index.html');
+    expect(read).toMatchObject({ contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300', sha256: sha256(page) });
+    // Known from then on without reading it.
+    expect((await copied.head('site/index.html'))?.sha256).toBe(sha256(page));
+    expect((await copied.get('private/feeds/log.json.gz'))?.sha256).toBeUndefined();
+    expect((await copied.head('private/feeds/log.json.gz'))?.contentType).toBe('application/octet-stream');
   });
 
   test('a listing reads the index once, yet shows each file as it is when the listing reaches it', async () => {
