@@ -10,7 +10,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 import { type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles } from '../content/load.ts';
-import { type BuildArgs, gitProvenance, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
+import { type BuildArgs, gitProvenanceOfCheckout, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
@@ -138,10 +138,11 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
   };
 
   let releaseTimer: NodeJS.Timeout | undefined;
+  const provenanceOfCheckout = gitProvenanceOfCheckout(args.content);
   const buildOnce = async (): Promise<number> => {
     const runArgs = { ...args, now: options.now() };
-    // git runs while the content loads.
-    const provenance = gitProvenance(args.content);
+    // git runs while the content loads (when HEAD moved since the last build).
+    const provenance = provenanceOfCheckout();
     const site = await loadAndReport(runArgs, io, session);
     if (site === undefined) return 1;
     // An embargoed document is published by the first build after its publishAt: wake up then.
