@@ -324,11 +324,9 @@ export async function gitProvenance(dir: string): Promise<Provenance> {
  * Where they cannot be read (no repository, refs kept another way), git runs every time.
  */
 export function gitProvenanceOfCheckout(dir: string): () => Promise<Provenance> {
-  let located: Promise<{ gitDir: string; commonDir: string } | undefined> | undefined;
+  const dirs = gitDirectories(dir);
   let last: { stamp: string; provenance: Promise<Provenance> } | undefined;
   return async () => {
-    located ??= gitDirectories(dir);
-    const dirs = await located;
     const stamp = dirs === undefined ? undefined : headStamp(dirs.gitDir, dirs.commonDir);
     if (stamp !== undefined && last?.stamp === stamp) return last.provenance;
     const provenance = gitProvenance(dir);
@@ -337,11 +335,31 @@ export function gitProvenanceOfCheckout(dir: string): () => Promise<Provenance> 
   };
 }
 
-async function gitDirectories(dir: string): Promise<{ gitDir: string; commonDir: string } | undefined> {
+/**
+ * The repository folder holding `dir`'s HEAD and the one holding its branches (a linked worktree's
+ * differ), found as git finds them: the nearest `.git` folder, or `.git` file naming one, above
+ * `dir`. Undefined outside a repository, or where the environment points git elsewhere.
+ */
+function gitDirectories(dir: string): { gitDir: string; commonDir: string } | undefined {
+  if (process.env['GIT_DIR'] !== undefined || process.env['GIT_COMMON_DIR'] !== undefined) return undefined;
   try {
-    const { stdout } = await promisify(execFile)('git', ['rev-parse', '--absolute-git-dir', '--git-common-dir'], { cwd: dir });
-    const [gitDir, commonDir] = stdout.trim().split('\n');
-    return gitDir && commonDir ? { gitDir, commonDir: resolve(dir, commonDir) } : undefined;
+    for (let at = resolve(dir); ; at = dirname(at)) {
+      const dotGit = join(at, '.git');
+      const stats = statSync(dotGit, { throwIfNoEntry: false });
+      let gitDir: string | undefined;
+      if (stats?.isDirectory() === true) gitDir = dotGit;
+      else if (stats?.isFile() === true) {
+        const named = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+        if (named === undefined) return undefined;
+        gitDir = resolve(at, named.trim());
+      }
+      if (gitDir !== undefined) {
+        const common =
+          statSync(join(gitDir, 'commondir'), { throwIfNoEntry: false }) === undefined ? undefined : readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
+        return { gitDir, commonDir: common === undefined ? gitDir : resolve(gitDir, common) };
+      }
+      if (dirname(at) === at) return undefined;
+    }
   } catch {
     return undefined;
   }
