@@ -14,6 +14,7 @@ import { type BuildArgs, gitProvenanceOfCheckout, loadAndReport, type LocalSessi
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
+import { holdManifest } from '../publish/signedManifest.ts';
 import type { ObjectStore } from '../store/ports.ts';
 import { memorySnapshotKeeper } from './snapshotFile.ts';
 import { PUBLISHED_INDEX, writePublishedIndex } from './publishedIndex.ts';
@@ -50,14 +51,18 @@ export function rememberedContentFiles(): ContentFiles & { changed(rel: string |
 }
 
 /**
- * Read the stored search index into what the snapshot keeper holds for the next build (watch
- * mode). A failure only means the next build reads the index itself.
+ * Read what the first save would read whole into what the snapshot keeper holds for the next
+ * build (watch mode): the stored search index, and the signed manifest with its list. A failure
+ * only means the next build reads them itself.
  */
-export async function holdSearchIndex(objects: ObjectStore, snapshots: ReturnType<typeof memorySnapshotKeeper>): Promise<void> {
-  try {
-    await readSearchIndex(snapshots.bucketMemory.through(objects));
-  } catch {
-    // The next build reads what it needs from the bucket.
+export async function holdForNextBuild(objects: ObjectStore, snapshots: ReturnType<typeof memorySnapshotKeeper>): Promise<void> {
+  const remembered = snapshots.bucketMemory.through(objects);
+  for (const hold of [readSearchIndex, holdManifest]) {
+    try {
+      await hold(remembered);
+    } catch {
+      // The next build reads what it needs from the bucket.
+    }
   }
 }
 
@@ -183,11 +188,11 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
   };
 
   const first = await buildOnce();
-  // Keep the search index in memory from the start: the first save then updates it without
-  // reading its shards from the bucket. Part of the build chain, so no build runs meanwhile.
-  building = holdSearchIndex(stores.objects, snapshots).finally(() => {
+  // Keep the search index and the manifest in memory from the start: the first save then updates
+  // them without reading them from the bucket. Part of the build chain, so no build runs meanwhile.
+  building = holdForNextBuild(stores.objects, snapshots).finally(() => {
     building = undefined;
-    // A save while the index was being read: build it now.
+    // A save while they were being read: build it now.
     if (again) run();
     else persistWhenIdle();
   });

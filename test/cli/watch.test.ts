@@ -3,6 +3,7 @@
 // message names the file and line), and its fix.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { readPublishedIndex } from '../../src/cli/publishedIndex.ts';
 import { readSnapshot } from '../../src/cli/snapshotFile.ts';
+import { folderCopy, verifySiteCopy } from '../../src/manifest/verify.ts';
 import type { StateSnapshot } from '../../src/publish/snapshot.ts';
 
 const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
@@ -142,4 +144,33 @@ describe('gazette preview --build --watch', () => {
     expect((await stat(join(work, 'data/cache/content.json'))).size).toBeGreaterThan(0);
     expect((await readPublishedIndex(join(work, 'data')))?.some((entry) => entry.id === 'press-bad')).toBe(true);
   }, 60_000);
+
+  it('starts again on the folder it left and patches the manifest it read while waiting for the first save', async () => {
+    stdout = '';
+    stderr = '';
+    child = spawn(process.execPath, [bin, 'build', '--watch', '--content', content, '--data', join(work, 'data'), '--now', '2010-06-25T08:00:00+08:00'], {
+      env: { ...process.env, CI: '1' },
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stdout, watching, 0);
+    const from = stdout.length;
+    const file = join(content, 'press/2010/open-day.md');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 补充旁听人数。\nchangeDate: 2010-06-22\n') +
+        '共有二十名市民代表参加。\n',
+    );
+    await waitFor(() => stdout, /Published 0 new and 1 changed documents[\s\S]*Watching/, from);
+    // The manifest this save patched (the list read back from the last process's manifest) names
+    // every file of the site with the bytes it now has, and nothing else.
+    const site = join(work, 'data', 'objects', 'site');
+    const report = await verifySiteCopy(folderCopy(site), { allowUnsigned: true });
+    expect(report.problems).toEqual([]);
+    const page = await readFile(join(site, 'press/2010/open-day/index.html'));
+    expect(page.toString('utf8')).toContain('共有二十名市民代表参加');
+    expect(report.manifest?.files.find((listed) => listed.path === 'press/2010/open-day/index.html')?.sha256).toBe(
+      createHash('sha256').update(page).digest('hex'),
+    );
+  }, 90_000);
 });
