@@ -32,7 +32,7 @@ const paragraph =
 export async function seedHistory(objects: ObjectStore, site: SiteConfig, size: number): Promise<Map<string, DocumentRecord>> {
   const records = new Map<string, DocumentRecord>();
   const body = `<h2>一、总体要求</h2>${`<p>${paragraph}<a href="annex.pdf">附件</a></p>`.repeat(12)}`;
-  const puts: Promise<void>[] = [];
+  const puts: Promise<unknown>[] = [];
   for (let i = 0; i < size; i++) {
     const department = site.departments[i % site.departments.length]!;
     const category = site.topics[(i * 7) % site.topics.length]!;

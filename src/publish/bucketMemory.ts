@@ -76,13 +76,15 @@ export class BucketMemory {
         return stored;
       },
       put: async (input) => {
+        let outcome: void | 'unchanged';
         try {
-          await objects.put(input);
+          outcome = await objects.put(input);
         } catch (error) {
           this.forget([input.key]);
           throw error;
         }
         this.wrote(input, input.sha256 ?? sha256(input.body));
+        return outcome;
       },
       delete: async (keys) => {
         try {

@@ -279,7 +279,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     const changed = documents.filter((document) => document.changed);
     if (changed.length > 0) {
       // The cache holds the sources as this run read them (id@version), so it may be written beside the documents.
-      const writes = changed.map((document) => writeFeed(objects, document.key, document.format, document.body));
+      const writes: Promise<unknown>[] = changed.map((document) => writeFeed(objects, document.key, document.format, document.body));
       const shown = latestPerId(doc.items)
         .filter((item) => !item.withdrawn)
         .map(versionKey);

@@ -100,10 +100,11 @@ export async function beginManifest(objects: ObjectStore, signer: ManifestSigner
   const watched: ObjectStore = {
     ...objects,
     put: async (input) => {
-      await objects.put(input);
+      const outcome = await objects.put(input);
       if (input.key.startsWith(SITE_PREFIX) && isListed(input.key.slice(SITE_PREFIX.length))) {
         note(input.key, { sha256: input.sha256 ?? sha256(input.body), size: input.body.byteLength });
       }
+      return outcome;
     },
     delete: async (keys) => {
       try {

@@ -80,23 +80,6 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
     const key = prefix + item.key;
     const digest = digestOf(item);
     const stamp = stampOf(digest, item.contentType);
-    if (skipUnchanged) {
-      let there = memory?.stampAt(key);
-      if (there === undefined && options.emptyBefore === true) there = '';
-      if (there === undefined) {
-        const head = await objects.head(key);
-        there = head === undefined ? '' : stampOf(head.sha256 ?? '', head.contentType);
-      }
-      if (there === stamp) {
-        memory?.saw(key, stamp);
-        options.observe?.(key, digest, item.body.byteLength);
-        counts.objectsUnchanged++;
-        linkable();
-        return;
-      }
-      // Replacing an object that is there: a link to it already resolves.
-      if (there !== '') linkable();
-    }
     const input = {
       key,
       body: item.body,
@@ -104,9 +87,34 @@ export function startWrites(objects: ObjectStore, artifacts: Artifact[], options
       ...(item.cacheControl === undefined ? {} : { cacheControl: item.cacheControl }),
       sha256: digest,
     };
+    const unchanged = () => {
+      memory?.saw(key, stamp);
+      options.observe?.(key, digest, item.body.byteLength);
+      counts.objectsUnchanged++;
+      linkable();
+    };
+    const written = () => {
+      counts.objectsWritten++;
+      linkable();
+    };
+    if (skipUnchanged) {
+      let there = memory?.stampAt(key);
+      if (there === undefined && options.emptyBefore === true) there = '';
+      if (there === undefined && objects.putSkipsUnchanged === true) {
+        // The store compares as it writes (the file store: the row and the file's identity, what a
+        // head reads): one call instead of a head and a put.
+        return (await objects.put(input)) === 'unchanged' ? unchanged() : written();
+      }
+      if (there === undefined) {
+        const head = await objects.head(key);
+        there = head === undefined ? '' : stampOf(head.sha256 ?? '', head.contentType);
+      }
+      if (there === stamp) return unchanged();
+      // Replacing an object that is there: a link to it already resolves.
+      if (there !== '') linkable();
+    }
     await objects.put(input); // through the memory, when there is one
-    counts.objectsWritten++;
-    linkable();
+    written();
   });
   // A failure ends the lanes that meet it: nothing still waiting to be linkable ever will be.
   done.catch((error: unknown) => ready.forEach((item) => item.reject(error)));

@@ -388,11 +388,13 @@ export function createFileObjectStore({ root: rootOption, fsync = false }: FileO
   }
 
   return {
+    putSkipsUnchanged: true,
+
     async put({ key, body, contentType, cacheControl, sha256: known }) {
       const path = pathOf(key);
       const sha256 = known ?? createHash('sha256').update(body).digest('hex');
       const effect = putEffect(key, path, sha256, contentType, cacheControl ?? null);
-      if (effect === 'none') return;
+      if (effect === 'none') return 'unchanged';
       const temporary = join(partial, `${process.pid}.${randomUUID()}`);
       let stats: BigIntStats;
       let fd: number | undefined;

@@ -52,8 +52,17 @@ export interface PutObjectInput {
 }
 
 export interface ObjectStore {
-  /** Write an object; its sha256 is stored as metadata. */
-  put(input: PutObjectInput): Promise<void>;
+  /**
+   * Write an object; its sha256 is stored as metadata. Resolves `'unchanged'` when the store
+   * found the object already holding these very bytes and metadata and wrote nothing (only a
+   * store that says `putSkipsUnchanged` does).
+   */
+  put(input: PutObjectInput): Promise<void | 'unchanged'>;
+  /**
+   * `put` compares with what is there, at no more cost than a `head`, and writes nothing when it
+   * is the same (the file store): a caller that writes only what changed need not ask first.
+   */
+  readonly putSkipsUnchanged?: boolean;
   /** undefined when the key does not exist. */
   get(key: string): Promise<StoredObject | undefined>;
   head(key: string): Promise<ObjectHead | undefined>;

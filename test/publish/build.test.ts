@@ -263,7 +263,8 @@ describe('buildSite', () => {
     const stores = await createTestStores();
     const root = await writeSite(sampleFiles());
     const heads: string[] = [];
-    const counted: ObjectStore = { ...stores.objects, head: (key) => (heads.push(key), stores.objects.head(key)) };
+    // A store that does not compare as it writes (S3): the build asks before it writes.
+    const counted: ObjectStore = { ...stores.objects, putSkipsUnchanged: false, head: (key) => (heads.push(key), stores.objects.head(key)) };
     const first = await build(root, { objects: counted, records: stores.records });
     expect(first.created).toBeGreaterThan(0);
     expect(heads).toEqual([]);
@@ -272,6 +273,14 @@ describe('buildSite', () => {
     const again = await build(root, { objects: counted, records: fresh.records });
     expect(heads.length).toBeGreaterThan(0);
     expect(again.objectsUnchanged).toBeGreaterThan(0);
+    expect(again.objectsWritten).toBeLessThan(again.objectsUnchanged);
+    // The file store compares as it writes: the same rebuild asks no HEAD, and writes no more.
+    heads.length = 0;
+    const compares: ObjectStore = { ...stores.objects, head: (key) => (heads.push(key), stores.objects.head(key)) };
+    const third = await build(root, { objects: compares, records: (await createTestStores()).records });
+    expect(heads).toEqual([]);
+    expect(third.objectsUnchanged).toBe(again.objectsUnchanged);
+    expect(third.objectsWritten).toBe(again.objectsWritten);
   });
 
   it('writes a listing wave once the pages the wave before creates are written, but not waiting for pages it only replaces', async () => {
@@ -281,9 +290,11 @@ describe('buildSite', () => {
     const home = `${SITE_PREFIX}index.html`;
     let events: string[] = [];
     // The month page of the release is slow to write; what matters is when the home page (the
-    // last wave, which links to it) starts.
+    // last wave, which links to it) starts. A store that is asked before it is written to (S3):
+    // one that compares as it writes tells only once written whether it replaced a page.
     const slowMonth: ObjectStore = {
       ...stores.objects,
+      putSkipsUnchanged: false,
       put: async (input) => {
         if (input.key === home) events.push('home');
         if (input.key !== month) return stores.objects.put(input);

@@ -65,7 +65,8 @@ describe('file system object store', () => {
     const page = html('市政府召开新闻发布会');
     await objects.put({ key, body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
     const first = await stat(path, { bigint: true });
-    await objects.put({ key, body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
+    expect(objects.putSkipsUnchanged).toBe(true);
+    expect(await objects.put({ key, body: page, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' })).toBe('unchanged');
     const again = await stat(path, { bigint: true });
     expect([again.ino, again.mtimeNs]).toEqual([first.ino, first.mtimeNs]);
 
@@ -78,7 +79,7 @@ describe('file system object store', () => {
 
     // A file replaced behind the store's back no longer matches its row: the same put writes again.
     await writeFile(path, 'edited by hand');
-    await objects.put({ key, body: changed, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    expect(await objects.put({ key, body: changed, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' })).toBeUndefined();
     expect(Buffer.from(await readFile(path)).equals(Buffer.from(changed))).toBe(true);
     expect(await objects.head(key)).toMatchObject({ sha256: sha256(changed) });
   });

@@ -43,6 +43,25 @@ describe.each(objectStoreAdapters)('$name object store', ({ create, listsFolders
     expect(head?.etag).toBe(stored?.etag);
   });
 
+  test('a put says it wrote nothing only when the store compares, and only for the very bytes and metadata there', async () => {
+    const { store: objects } = await create();
+    const key = 'site/press/2010/hotline/index.html';
+    const body = html('市长热线受理群众来电一万余件');
+    const put = (input: Partial<Parameters<ObjectStore['put']>[0]>) =>
+      objects.put({ key, body, contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300', ...input });
+    expect(await put({})).toBeUndefined();
+    expect(await put({})).toBe(objects.putSkipsUnchanged === true ? 'unchanged' : undefined);
+    expect(await put({ sha256: sha256(body) })).toBe(objects.putSkipsUnchanged === true ? 'unchanged' : undefined);
+    // Other bytes, another content type, other cache-control: each is written.
+    const edited = html('市长热线受理群众来电一万二千余件');
+    expect(await put({ body: edited })).toBeUndefined();
+    expect(await put({ body: edited, contentType: 'text/plain; charset=utf-8' })).toBeUndefined();
+    expect(await put({ body: edited, contentType: 'text/plain; charset=utf-8', cacheControl: 'no-cache' })).toBeUndefined();
+    const stored = await objects.get(key);
+    expect(stored).toMatchObject({ contentType: 'text/plain; charset=utf-8', cacheControl: 'no-cache', sha256: sha256(edited) });
+    expect(same(stored?.body, edited)).toBe(true);
+  });
+
   test('binary bodies survive unchanged and overwriting replaces the object', async () => {
     const { store: objects } = await create();
     const pdf = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31 + 7) % 256);
