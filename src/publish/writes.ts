@@ -47,7 +47,8 @@ export async function writeArtifacts(objects: ObjectStore, artifacts: Artifact[]
 export interface WritesInFlight {
   /**
    * Every new object of the batch is written, and every other one was there before (unchanged,
-   * or being overwritten): a page written from now on may link to any of them.
+   * or being overwritten; through a store that compares as it writes, once it is written, as the
+   * store tells only then whether one was there): a page written from now on may link to any of them.
    */
   linkable: Promise<WriteFailure | undefined>;
   /** Every write has finished. */
