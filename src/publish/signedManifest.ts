@@ -155,7 +155,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     const encoded = encodeManifestList(listed.map((file) => withOwner(file, owners.get(file.path)?.owner)));
     list = { ...encoded, chunks: [encoded.body] };
   } else {
-    // The list before: as this process wrote or read it (watch mode), else read from the bytes, else encoded again.
+    // The list before: as this process wrote it or split it from the stored bytes, else encoded again.
     const before = read?.list ?? encodeManifestList(previous.files);
     list = patchManifestList(before, await changedFiles(objects, tracked, owners, before, input.changes)).patched;
   }
@@ -326,10 +326,10 @@ async function hashOf(objects: ObjectStore, key: string): Promise<string | undef
 /** Manifests parsed, by the body read or written (bucketMemory.ts); updatedFiles and listedFiles copy what they take. */
 const manifests = parsedBodies<{ manifest: Manifest; list?: ManifestList } | undefined>();
 
-/** The manifest the bucket holds: parsed, its bytes, and (when this process wrote them) its canonical file list. */
 /**
- * The stored manifest, parsed once per body. `list`: also its list as lines with their offsets
- * (what an incremental build patches), kept with the parse.
+ * The manifest the bucket holds: parsed (once per body), its bytes, and its canonical file list
+ * when this process wrote it or, with `list`, split from the bytes and kept with the parse (what
+ * an incremental build patches).
  */
 async function readManifest(
   objects: ObjectStore,
