@@ -65,8 +65,15 @@ function partnersYaml(url: string): string {
 `;
 }
 
+/**
+ * BENCH_NODE_ARGS: Node options for every gazette process the bench starts, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where a row's time goes (Node refuses
+ * `--cpu-prof` in NODE_OPTIONS). Rows measured that way are not figures to report.
+ */
+const extraNodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
+
 function gazetteArgs(args: string[]): string[] {
-  return ['--max-semi-space-size=64', '--import', usageModule, join(repo, 'bin', 'gazette.js'), ...args];
+  return ['--max-semi-space-size=64', ...extraNodeArgs, '--import', usageModule, join(repo, 'bin', 'gazette.js'), ...args];
 }
 
 /** `gazette <args>` in a fresh process, timed from spawn to exit. */
