@@ -84,7 +84,11 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
   // unchanged: an equal value for the same object is the digest of last time, found without
   // serializing the value. Otherwise equal JSON means an equal value.
   const last = lastDigest.get(doc);
-  if (last !== undefined && sameJson(last.value, value)) return last.digest;
+  if (last !== undefined) {
+    // Parsed when first compared (a one-shot build never compares: 10,000 parses saved).
+    last.value ??= JSON.parse(last.text) as unknown;
+    if (sameJson(last.value, value)) return last.digest;
+  }
   // The value is made here in a fixed key order, so its JSON is canonical without sorting keys.
   const text = JSON.stringify(value);
   let digest = digestMemo.get(text);
@@ -93,11 +97,12 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
     if (digestMemo.size >= DIGEST_MEMO_LIMIT) digestMemo.clear();
     digestMemo.set(text, digest);
   }
-  lastDigest.set(doc, { value: JSON.parse(text) as unknown, digest }); // a copy: later changes to the inputs never leak in
+  // Kept as text, a copy: later changes to the inputs never leak in.
+  lastDigest.set(doc, { text, digest });
   return digest;
 }
 
-const lastDigest = new WeakMap<GazetteDocument, { value: unknown; digest: string }>();
+const lastDigest = new WeakMap<GazetteDocument, { text: string; value?: unknown; digest: string }>();
 
 const DIGEST_MEMO_LIMIT = 100_000;
 const digestMemo = new Map<string, string>();
