@@ -84,6 +84,40 @@ describe('file system object store', () => {
     expect(await objects.head(key)).toMatchObject({ sha256: sha256(changed) });
   });
 
+  test('a store that has read every row at once still finds its own writes unchanged, and writes again what another store replaced or deleted since', async () => {
+    const { root } = await storeFolder();
+    // Every row is read at the third put; `other` stands for another process writing the same folder.
+    const objects = createFileObjectStore({ root, rowsAtOnceAfter: 2 });
+    const other = createFileObjectStore({ root });
+    const type = 'text/html; charset=utf-8';
+    const keys = ['site/press/2010/a/index.html', 'site/press/2010/b/index.html', 'site/press/2010/c/index.html'];
+    const original = keys.map((key) => html(`原文 ${key}`));
+    for (const [i, key] of keys.entries()) await objects.put({ key, body: original[i] as Uint8Array, contentType: type });
+    for (const [i, key] of keys.entries()) expect(await objects.put({ key, body: original[i] as Uint8Array, contentType: type })).toBe('unchanged');
+
+    // Its own writes after the rows were read: a new version is written, then found unchanged.
+    const [a, b, c] = keys as [string, string, string];
+    const corrected = html('更正稿');
+    expect(await objects.put({ key: c, body: corrected, contentType: type })).toBeUndefined();
+    expect(await objects.put({ key: c, body: corrected, contentType: type })).toBe('unchanged');
+
+    // Another store replaces b (its row here is out of date): putting b's old bytes writes them back.
+    await other.put({ key: b, body: html('另一进程写入'), contentType: type });
+    expect(await objects.put({ key: b, body: original[1] as Uint8Array, contentType: type })).toBeUndefined();
+    expect(Buffer.from(await readFile(join(root, b))).equals(Buffer.from(original[1] as Uint8Array))).toBe(true);
+    expect(await other.head(b)).toMatchObject({ sha256: sha256(original[1] as Uint8Array) });
+
+    // Another store deletes a: the same put writes it again.
+    await other.delete([a]);
+    expect(await objects.put({ key: a, body: original[0] as Uint8Array, contentType: type })).toBeUndefined();
+    expect(await other.head(a)).toMatchObject({ sha256: sha256(original[0] as Uint8Array) });
+
+    // Its own delete: the key is gone from the rows it read, so the put writes the file again.
+    await objects.delete([c]);
+    expect(await objects.put({ key: c, body: corrected, contentType: type })).toBeUndefined();
+    expect(Buffer.from(await readFile(join(root, c))).equals(Buffer.from(corrected))).toBe(true);
+  });
+
   test("keys that would name a file outside the root, or the store's own files, are refused and nothing is written", async () => {
     const { parent, root } = await storeFolder();
     const objects = createFileObjectStore({ root });
