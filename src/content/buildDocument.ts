@@ -2,10 +2,10 @@
 // attachments and assets checked, the body kept on disk until a renderer reads it.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fieldsOf, positionFrom, type FileMessage } from './analyze.ts';
 import { classifyFile } from './layout.ts';
+import { readLazily } from './lazyBody.ts';
 import { isPageLink, splitUrl } from './links.ts';
 import { siteExamples } from './siteSettings.ts';
 import { encodePathSegment } from './sitePath.ts';
@@ -195,26 +195,6 @@ export function buildDocument(
   return withBody(release, file);
 }
 
-/** Where a cached document's body is, until it is first read (or set). */
-const lazyBodies = new WeakMap<object, { abs: string; offset: number; text?: string }>();
-
-/**
- * One getter and setter for every lazy body (defined once, not a closure per document: a warm
- * load of 10,000 documents builds no functions).
- */
-const lazyBody: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: object): string {
-    const lazy = lazyBodies.get(this) as { abs: string; offset: number; text?: string };
-    return (lazy.text ??= readBody(lazy.abs, lazy.offset));
-  },
-  set(this: object, value: string) {
-    const lazy = lazyBodies.get(this);
-    if (lazy !== undefined) lazy.text = value;
-  },
-};
-
 /** Set the body, or (from the cache) a property that reads it from the file on first use. */
 export function withBody<T extends GazetteDocument>(document: T, file: SourceFile): T {
   const { body, bodyOffset } = file.source;
@@ -222,11 +202,5 @@ export function withBody<T extends GazetteDocument>(document: T, file: SourceFil
     document.body = body;
     return document;
   }
-  lazyBodies.set(document, { abs: file.abs, offset: bodyOffset });
-  Object.defineProperty(document, 'body', lazyBody);
-  return document;
-}
-
-export function readBody(abs: string, offset: number): string {
-  return readFileSync(abs).subarray(offset).toString('utf8');
+  return readLazily(document, file.abs, bodyOffset);
 }

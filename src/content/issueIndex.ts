@@ -4,7 +4,7 @@
 
 import type { GazetteIssue, SiteConfig } from './model.ts';
 import { checkIssueNumbering } from './crossFileChecks.ts';
-import { readBody } from './buildDocument.ts';
+import { readBody } from './lazyBody.ts';
 import type { IssueData } from './schemas.ts';
 import type { Report, SourceFile } from './sourceFiles.ts';
 

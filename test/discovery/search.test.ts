@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/content/load.ts';
+import { createMemoryContentCache, loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import { buildSearchIndexOnWorker } from '../../src/discovery/search.ts';
 import { buildSearchIndex, markdownText, searchDocuments, searchSources, termCounts, textTerms } from '../../src/discovery/searchIndex.ts';
@@ -220,6 +220,14 @@ describe('search index built with the site', { timeout: 120_000 }, () => {
     const here = buildSearchIndex(searchDocuments(records, (content as ContentSet).documents), records.length);
     expect(here.documents.get(0)).toBeDefined();
     expect(await buildSearchIndexOnWorker(searchSources(records, (content as ContentSet).documents), records.length)).toEqual(here);
+    // From a load that took every file from the content cache, the bodies are not read on this
+    // thread: the worker reads them from their files, and builds the very same index.
+    const cache = createMemoryContentCache();
+    await loadContent(root, { cache });
+    const cached = (await loadContent(root, { cache })).content as ContentSet;
+    const sources = searchSources(records, cached.documents);
+    expect(sources.filter((source) => source.textParts.some((part) => typeof part === 'object' && 'markdownIn' in part)).length).toBe(sources.length);
+    expect(await buildSearchIndexOnWorker(sources, records.length)).toEqual(here);
     const search = await loadSearchClient(stores.objects);
     expect((await search.search('防汛')).map((hit) => hit.doc.url)).toEqual(['/press/2010/newest/']);
     expect((await search.search('满意度')).map((hit) => hit.doc.url)).toEqual(['/press/2010/body-only/']);
