@@ -59,7 +59,7 @@ export interface FileObjectStoreOptions {
   root: string;
   /** fsync every file before its rename, its folder after, and the index's commits (slower; survives an OS crash). */
   fsync?: boolean;
-  /** After how many puts compared one row at a time the store reads every row in one query (default 1,000; see `rows`). */
+  /** After how many puts compared one row at a time the store reads every row in one query (default 5,000; see `rows`). */
   rowsAtOnceAfter?: number;
 }
 
@@ -75,7 +75,7 @@ const MAX_KEY_BYTES = 1024;
 /** Most file systems' limit on one name, in bytes. */
 const MAX_SEGMENT_BYTES = 255;
 /** Puts compared one row at a time before the store reads every row at once (see `rows`). */
-const ROWS_AT_ONCE_AFTER = 1000;
+const ROWS_AT_ONCE_AFTER = 5000;
 /** Attempts at a rename whose folder another process pruned meanwhile. */
 const RENAME_ATTEMPTS = 5;
 
@@ -128,34 +128,50 @@ export function createFileObjectStore({ root: rootOption, fsync = false, rowsAtO
     every: database
       .prepare<[], [string, string, string, string | null, string | null]>('SELECT key, identity, content_type, cache_control, sha256 FROM objects')
       .raw(),
+    // Changes when another connection (another process, or this store's writer in another) commits.
+    dataVersion: database.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 
   /**
    * Every row, read in one query once this store has compared many puts (a build: one query of
    * 50,000 rows took about 0.13 s, where 36,000 queries of one row took about 0.65 s of a rebuild's
-   * main thread), then kept in step with this store's own commits. A row another process wrote
-   * since may be missing or out of date here; that is safe: a put is found unchanged only when the
-   * row also names the file's present identity (inode, size, modification time), which another
-   * process's write changes, so an out-of-date row can only make a put write again.
+   * main thread; below 5,000 puts the single queries cost less), then kept in step with this
+   * store's own commits. Once a turn of the event loop, the index's `data_version` says whether
+   * another connection committed since they were read: if one did, they are dropped, and the
+   * store queries row by row again (and reads them all again after as many puts). Between that
+   * check and a put, another process's write can only make a row out of date here, and a put is
+   * found unchanged only when the row also names the file's present identity (inode, size,
+   * modification time), which a rename by another process changes: the put writes again.
    */
-  let rows: Map<string, Row> | undefined;
+  let rows: { map: Map<string, Row>; version: number } | undefined;
+  let checkedThisTurn = false;
   let compared = 0;
   /** A row this store committed (undefined: cleared), for `rows`. */
   const committed = (key: string, row: Row | undefined) => {
     if (rows === undefined) return;
-    if (row === undefined) rows.delete(key);
-    else rows.set(key, row);
+    if (row === undefined) rows.map.delete(key);
+    else rows.map.set(key, row);
   };
   function comparedRow(key: string): Row | undefined {
+    if (rows !== undefined && !checkedThisTurn) {
+      checkedThisTurn = true;
+      setImmediate(() => (checkedThisTurn = false));
+      if (read('read the version of the index', () => statements.dataVersion.get()) !== rows.version) {
+        rows = undefined;
+        compared = 0;
+      }
+    }
     if (rows === undefined && ++compared > rowsAtOnceAfter) {
       rows = read('read the metadata of every object', () => {
-        const every = new Map<string, Row>();
+        // The version first: a commit while the rows are read makes them look older, never newer.
+        const version = statements.dataVersion.get() as number;
+        const map = new Map<string, Row>();
         for (const [key, identity, content_type, cache_control, sha256] of statements.every.iterate())
-          every.set(key, { identity, content_type, cache_control, sha256 });
-        return every;
+          map.set(key, { identity, content_type, cache_control, sha256 });
+        return { map, version };
       });
     }
-    return rows !== undefined ? rows.get(key) : read(`read the metadata of "${key}"`, () => statements.get.get(key));
+    return rows !== undefined ? rows.map.get(key) : read(`read the metadata of "${key}"`, () => statements.get.get(key));
   }
 
   /** Folders this store made and has not removed: no mkdir per write. */
@@ -532,6 +548,7 @@ export function createFileObjectStore({ root: rootOption, fsync = false, rowsAtO
             throw error;
           }
           if (!sourceStats.isFile()) return false;
+          removeQuietly(temporary); // left by an attempt whose rename found the folder gone
           try {
             linkSync(source, temporary);
           } catch (error) {

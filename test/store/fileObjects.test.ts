@@ -86,7 +86,7 @@ describe('file system object store', () => {
 
   test('a store that has read every row at once still finds its own writes unchanged, and writes again what another store replaced or deleted since', async () => {
     const { root } = await storeFolder();
-    // Every row is read at the third put; `other` stands for another process writing the same folder.
+    // Every row is read at the third put compared; `other` stands for another process writing the same folder.
     const objects = createFileObjectStore({ root, rowsAtOnceAfter: 2 });
     const other = createFileObjectStore({ root });
     const type = 'text/html; charset=utf-8';
@@ -101,8 +101,15 @@ describe('file system object store', () => {
     expect(await objects.put({ key: c, body: corrected, contentType: type })).toBeUndefined();
     expect(await objects.put({ key: c, body: corrected, contentType: type })).toBe('unchanged');
 
-    // Another store replaces b (its row here is out of date): putting b's old bytes writes them back.
-    await other.put({ key: b, body: html('另一进程写入'), contentType: type });
+    // A copy it makes is one of its own writes too.
+    expect(await objects.copy(c, 'site/press/2010/c-copy/index.html')).toBe(true);
+    expect(await objects.put({ key: 'site/press/2010/c-copy/index.html', body: corrected, contentType: type })).toBe('unchanged');
+
+    // Another store replaces b: its commit is seen (the rows read before are dropped), so the same
+    // bytes are found unchanged, and b's old bytes are written back.
+    const elsewhere = html('另一进程写入');
+    await other.put({ key: b, body: elsewhere, contentType: type });
+    expect(await objects.put({ key: b, body: elsewhere, contentType: type })).toBe('unchanged');
     expect(await objects.put({ key: b, body: original[1] as Uint8Array, contentType: type })).toBeUndefined();
     expect(Buffer.from(await readFile(join(root, b))).equals(Buffer.from(original[1] as Uint8Array))).toBe(true);
     expect(await other.head(b)).toMatchObject({ sha256: sha256(original[1] as Uint8Array) });
