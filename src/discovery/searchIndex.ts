@@ -263,10 +263,23 @@ function markdownPart(doc: GazetteDocument): SearchSource['textParts'][number] {
   return typeof body === 'string' ? { markdown: body } : { markdownIn: body.file, offset: body.offset };
 }
 
+/** A body read from its file on the thread that extracts the text; an error names the document and the file. */
+function bodyOf(id: string, { markdownIn, offset }: { markdownIn: string; offset: number }): string {
+  try {
+    return readBody(markdownIn, offset);
+  } catch (error) {
+    throw new Error(
+      `The search index could not read the text of ${id} from ${markdownIn} (${error instanceof Error ? error.message : String(error)}). ` +
+        'The file was moved or deleted during the build: run the build again.',
+      { cause: error },
+    );
+  }
+}
+
 /** The document with its text: the parts as plain text, the empty ones left out, one per line. */
 export function searchDocumentFrom({ textParts, ...rest }: SearchSource): SearchDocument {
   const text = textParts
-    .map((part) => (typeof part === 'string' ? part : markdownText('markdown' in part ? part.markdown : readBody(part.markdownIn, part.offset))))
+    .map((part) => (typeof part === 'string' ? part : markdownText('markdown' in part ? part.markdown : bodyOf(rest.id, part))))
     .filter((part) => part !== '')
     .join('\n');
   return { ...rest, text };

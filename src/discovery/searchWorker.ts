@@ -1,6 +1,8 @@
 // Worker thread that builds the whole search index (searchIndex.ts) of a full build, so that the
 // main thread renders the catalogue, statistics, columns and API meanwhile (search.ts starts it).
-// Its input (the documents with their Markdown bodies, searchIndex.ts `searchSources`) comes as workerData, its one message back is the index, its bytes transferred.
+// Its input (the documents with their Markdown bodies, or for a body not read yet its file and
+// offset, which this thread reads: searchIndex.ts `searchSources`) comes as workerData, its one
+// message back is the index, its bytes transferred.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildSearchIndex, releasingSearchDocuments, type SearchSource } from './searchIndex.ts';
