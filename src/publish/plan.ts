@@ -86,7 +86,10 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
   const last = lastDigest.get(doc);
   if (last !== undefined) {
     // Parsed when first compared (a one-shot build never compares: 10,000 parses saved).
-    last.value ??= JSON.parse(last.text) as unknown;
+    if (last.text !== undefined) {
+      last.value = JSON.parse(last.text) as unknown;
+      last.text = undefined;
+    }
     if (sameJson(last.value, value)) return last.digest;
   }
   // The value is made here in a fixed key order, so its JSON is canonical without sorting keys.
@@ -102,7 +105,7 @@ export function renderDigest(doc: GazetteDocument, inputs: RenderInputs): string
   return digest;
 }
 
-const lastDigest = new WeakMap<GazetteDocument, { text: string; value?: unknown; digest: string }>();
+const lastDigest = new WeakMap<GazetteDocument, { text?: string | undefined; value?: unknown; digest: string }>();
 
 const DIGEST_MEMO_LIMIT = 100_000;
 const digestMemo = new Map<string, string>();
