@@ -70,7 +70,7 @@ function partnersYaml(url: string): string {
  * `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where a row's time goes (Node refuses
  * `--cpu-prof` in NODE_OPTIONS). Rows measured that way are not figures to report.
  */
-const extraNodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
+const extraNodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((arg) => arg !== ''); // no quoting: no spaces in a path
 
 function gazetteArgs(args: string[]): string[] {
   return ['--max-semi-space-size=64', ...extraNodeArgs, '--import', usageModule, join(repo, 'bin', 'gazette.js'), ...args];
