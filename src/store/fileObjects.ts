@@ -128,7 +128,7 @@ export function createFileObjectStore({ root: rootOption, fsync = false, rowsAtO
     every: database
       .prepare<[], [string, string, string, string | null, string | null]>('SELECT key, identity, content_type, cache_control, sha256 FROM objects')
       .raw(),
-    // Changes when another connection (another process, or this store's writer in another) commits.
+    // Changes when another connection commits (another process, or another store on the same folder), never for this one's own.
     dataVersion: database.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 
@@ -527,8 +527,10 @@ export function createFileObjectStore({ root: rootOption, fsync = false, rowsAtO
           statements.delete.run(key);
         }
       });
-      for (const [key] of paths) committed(key, undefined);
-      for (const [key] of paths) pruneFolders(key);
+      for (const [key] of paths) {
+        committed(key, undefined);
+        pruneFolders(key);
+      }
     },
 
     async copy(from, to) {
