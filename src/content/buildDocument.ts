@@ -161,6 +161,7 @@ export function buildDocument(
     ...(data.supersededBy !== undefined ? { supersededBy: data.supersededBy } : {}),
     attachments,
     assets,
+    links: [...new Set(source.references.map((reference) => reference.url))],
     body: '',
     bodyLine: source.bodyLine,
     // With no files, the digest is the Markdown file's own sha256.

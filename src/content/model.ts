@@ -140,6 +140,11 @@ interface DocumentBase {
   changeNoteLine?: number;
   /** Id of the document that replaces this one; only on articles whose validity is 失效 or 废止. */
   supersededBy?: string;
+  /** The relative URLs of the body's links, images and definitions, as written (`../05/x.md`,
+   * `photo.jpg#p2`), from the file's analysis: what a page links is known without reading the
+   * body. Always set by `loadContent`; optional only so hand-built test documents may omit it
+   * (then the body is parsed for them). */
+  links?: string[];
   /** Markdown body without front matter. */
   body: string;
   /** Line in `file` where the body starts (1-based), for positioned messages. */

@@ -5,6 +5,9 @@
 
 import type { ArticleDocument, ContentSet, GazetteDocument, GazetteIssue, IssueRef } from '../content/model.ts';
 import { formatIndexNumber } from '../content/indexNumber.ts';
+import { isLocalUrl } from '../content/analyze.ts';
+import { resolveContentLink } from '../content/links.ts';
+import { collectReferences, parseMarkdown } from '../content/markdown.ts';
 import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
 import type { ContentMessage } from '../content/model.ts';
 import { columnsOf } from '../discovery/columns.ts';
@@ -63,7 +66,6 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
   const isPublic = (doc: GazetteDocument) => !doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime());
   const hiddenDocs = content.documents.filter((doc) => !isPublic(doc));
   const hidden = hiddenDocs.map((doc) => doc.urlPath);
-  const hiddenKey = hidden.join('\n');
   const translations = translationsById(content.documents, isPublic);
   const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
   const replacedBy = replacedByIndex(content.documents);
@@ -102,7 +104,7 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
     };
     // The document itself counts through its source digest; the rest are what its page shows of others.
     const { doc: _doc, ...shown } = page;
-    const digest = renderDigest(doc, { fingerprint, ...shown, hiddenLinks: hiddenLinksOf(doc, hiddenDocs, hiddenKey) });
+    const digest = renderDigest(doc, { fingerprint, ...shown, hiddenLinks: hiddenLinksOf(doc, hiddenDocs, content) });
     const job: DocumentJob = { page, digest, newVersion, released: staged.has(doc.id), ...(record === undefined ? {} : { previous: record }) };
     if (entry.action === 'scheduled') {
       planned.scheduled.push(doc);
@@ -273,25 +275,47 @@ export function issueListing(erratum: { issue: IssueRef; date: string }, ordered
 }
 
 /**
- * Pages not public yet that a document's text seems to link (its relative links name their
- * slug). Links to them render as text until they are out; naming them in the digest makes the
- * page render again, with the link, when they are released.
+ * Pages not public yet that a document links (through relative links, as the renderer resolves
+ * them). Links to them render as text until they are out; naming them in the digest makes the
+ * page render again, with the link, when they are released. The body's links come from the
+ * file's analysis (`doc.links`), so no body is read: a site with one embargoed release would
+ * otherwise read the text of every document on every build.
  */
-function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: GazetteDocument[], key: string): string[] {
+function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: readonly GazetteDocument[], content: Pick<ContentSet, 'routes'>): string[] {
   if (hiddenDocs.length === 0) return [];
-  // Reading the text of every document is what this costs: a process that builds again keeps the
-  // answer while the document object (its source) and the hidden pages are the same.
-  const last = hiddenLinksMemo.get(doc);
-  if (last?.key === key) return last.links;
-  const text = doc.kind === 'conference' ? [doc.body, ...doc.qa.map((pair) => pair.answer)].join('\n') : doc.body;
-  const links = hiddenDocs
-    .filter((other) => other.id !== doc.id && text.includes(other.urlPath.split('/').filter(Boolean).at(-1) ?? other.id))
-    .map((other) => other.urlPath);
-  hiddenLinksMemo.set(doc, { key, links });
+  const hrefs = relativeLinksOf(doc);
+  if (hrefs.length === 0) return [];
+  const found = new Set<string>();
+  for (const href of hrefs) {
+    const urlPath = resolveContentLink(content, doc.file, href);
+    if (urlPath === undefined) continue;
+    const path = urlPath.split('#')[0] as string;
+    // A page's own files always resolve (see publicLink).
+    if (path.startsWith(doc.urlPath)) continue;
+    for (const other of hiddenDocs) if (path.startsWith(other.urlPath)) found.add(other.urlPath);
+  }
+  return hiddenDocs.filter((other) => found.has(other.urlPath)).map((other) => other.urlPath);
+}
+
+/** The relative URLs of a document's body and, for a conference, of its answers (Markdown in the front matter). */
+function relativeLinksOf(doc: GazetteDocument): readonly string[] {
+  if (doc.kind !== 'conference' && doc.links !== undefined) return doc.links;
+  let links = answerLinksMemo.get(doc);
+  if (links === undefined) {
+    const texts = [...(doc.links === undefined ? [doc.body] : []), ...(doc.kind === 'conference' ? doc.qa.map((pair) => pair.answer) : [])];
+    const found = texts.flatMap((text) =>
+      collectReferences(parseMarkdown(text))
+        .filter((reference) => reference.kind !== 'html' && isLocalUrl(reference.url))
+        .map((reference) => reference.url),
+    );
+    links = [...new Set([...(doc.links ?? []), ...found])];
+    answerLinksMemo.set(doc, links);
+  }
   return links;
 }
 
-const hiddenLinksMemo = new WeakMap<GazetteDocument, { key: string; links: string[] }>();
+/** Per document object (a process that builds again keeps them while their sources are unchanged). */
+const answerLinksMemo = new WeakMap<GazetteDocument, string[]>();
 
 /**
  * The jobs cut into chunks of at most `size`, each chunk one unit of work for a worker (a

@@ -3,6 +3,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createMemoryContentCache } from '../../src/content/cache.ts';
+import { bodySource } from '../../src/content/lazyBody.ts';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import { SCHEDULED_PREFIX } from '../../src/content/keys.ts';
@@ -151,6 +153,48 @@ describe('embargo and release', () => {
     const jobs = (await stores.deliveries.listJobs('news')).filter((job) => job.documentId === 'press-2010-embargoed');
     expect(jobs.map((job) => job.event)).toEqual(['document.published']);
     await expectNoBrokenLinks(stores.objects);
+  });
+  it('gives a later embargo the link to an earlier one: staged without it, staged again with it when that one is out', async () => {
+    const stores = await createTestStores();
+    const files = sampleFiles();
+    const root = await writeSite({
+      ...files,
+      // Out at 12:00 the same day as the embargoed release (10:00), and linking it.
+      'press/2010/follow-up.md': String(files['press/2010/embargoed.md'])
+        .replace('id: press-2010-embargoed', 'id: press-2010-follow-up')
+        .replace('title: 禁发期内的新闻稿', 'title: 后续报道')
+        .replace('T10:00:00', 'T12:00:00')
+        .replace('禁发期内正文。', '详见[上午的新闻稿](embargoed.md)。'),
+    });
+    const staged = async () =>
+      Buffer.from((await stores.objects.get(`${SCHEDULED_PREFIX}press-2010-follow-up/press/2010/follow-up/index.html`))?.body ?? []).toString('utf8');
+    await build(root, stores, before);
+    expect(await staged()).toContain('详见上午的新闻稿');
+    expect(await staged()).not.toContain('href="/press/2010/embargoed/"');
+    await build(root, stores, afterEmbargo);
+    expect(await staged()).toContain('href="/press/2010/embargoed/"');
+    await build(root, stores, new Date('2010-06-30T12:00:00+08:00'));
+    expect(await page(stores.objects, 'press/2010/follow-up/index.html')).toContain('href="/press/2010/embargoed/"');
+  });
+
+  it('plans a site with an embargoed release from the content cache without reading any body', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    await build(root, stores, before);
+    const cache = createMemoryContentCache();
+    await loadContent(root, { cache, now: before });
+    const { content } = await loadContent(root, { cache, now: before });
+    const documents = (content as ContentSet).documents;
+    expect(documents.filter((doc) => typeof bodySource(doc) === 'string')).toEqual([]);
+    const renderer = await createSiteRenderer(content as ContentSet, { workers: 0, pdf: false });
+    try {
+      const summary = await buildSite({ content: content as ContentSet, objects: stores.objects, records: stores.records, renderer, now: before });
+      expect(summary.scheduled).toBe(1);
+    } finally {
+      await renderer.close();
+    }
+    // Nothing changed, so nothing was rendered: not one body was read to find links to the embargoed page.
+    expect(documents.filter((doc) => typeof bodySource(doc) === 'string').map((doc) => doc.file)).toEqual([]);
   });
 });
 
