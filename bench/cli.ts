@@ -171,7 +171,7 @@ export async function benchCliBuild(size: number, options: { pdf: boolean; watch
   const usageFile = join(dir, 'usage.json');
   const receiver = await startReceiver();
   try {
-    const corpus = generateCorpus(size);
+    const corpus = generateCorpus(size, undefined, { unpublished: true });
     await writeCorpus(corpus, root);
     await writeFile(join(root, 'partners.yaml'), partnersYaml(receiver.url));
     // A checkout, as content is kept: the build reads its commit for the audit trail.

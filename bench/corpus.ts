@@ -124,8 +124,12 @@ export interface Corpus {
   documents: number;
 }
 
-/** `documents` in all: 8 articles per monthly issue for the first eighth, the rest press releases. */
-export function generateCorpus(documents: number, seed = 20100531): Corpus {
+/**
+ * `documents` in all: 8 articles per monthly issue for the first eighth, the rest press releases.
+ * `unpublished`: also one embargoed release (out on 2011-01-10, after the CLI bench's clock) and
+ * one draft, as a press office's content holds; they are not counted in `documents`.
+ */
+export function generateCorpus(documents: number, seed = 20100531, options: { unpublished?: boolean } = {}): Corpus {
   const next = random(seed);
   const files = new Map<string, string>();
   files.set('site.yaml', siteYaml());
@@ -181,6 +185,16 @@ export function generateCorpus(documents: number, seed = 20100531): Corpus {
         body(next, 2000 + Math.floor(next() * 6000)),
       ].join('\n'),
     );
+  }
+  if (options.unpublished === true) {
+    const [, dept] = pick(next, departments);
+    const front = (id: string, title: string, extra: string) =>
+      ['---', `id: ${id}`, `title: ${title}`, 'date: 2011-01-10', `department: ${dept}`, `category: ${pick(next, topics)}`, extra, '---'].join('\n');
+    files.set(
+      'press/2011/embargoed.md',
+      [front('press-embargoed', '二〇一一年政务公开工作要点', 'publishAt: 2011-01-10T09:00:00+08:00'), body(next, 3000)].join('\n'),
+    );
+    files.set('press/2011/draft.md', [front('press-draft', '政务公开工作情况通报（草稿）', 'draft: true'), body(next, 3000)].join('\n'));
   }
   return { files, sampleRelease, documents: made + releases };
 }
