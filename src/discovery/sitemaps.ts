@@ -55,13 +55,21 @@ const latest = (dates: Iterable<string | undefined>): string | undefined => {
 
 /** hreflang alternates: each published original with its published translations. */
 function languageGroups(published: readonly DocumentRecord[]): Map<string, SitemapEntry['alternates']> {
-  const members = new Map<string, DocumentRecord[]>();
-  const ids = new Set(published.map((record) => record.id));
-  for (const record of published) {
-    const root = record.translationOf !== undefined && ids.has(record.translationOf) ? record.translationOf : record.id;
-    members.set(root, [...(members.get(root) ?? []), record]);
-  }
+  // Only translations and the originals they name form groups: most records are in none.
+  const translations = published.filter((record) => record.translationOf !== undefined);
   const byId = new Map<string, SitemapEntry['alternates']>();
+  if (translations.length === 0) return byId;
+  const wanted = new Set(translations.map((record) => record.translationOf as string));
+  const originals = new Map(published.filter((record) => wanted.has(record.id)).map((record) => [record.id, record]));
+  const members = new Map<string, DocumentRecord[]>();
+  for (const record of published) {
+    const root =
+      record.translationOf !== undefined && originals.has(record.translationOf) ? record.translationOf : originals.has(record.id) ? record.id : undefined;
+    if (root === undefined) continue;
+    const group = members.get(root);
+    if (group === undefined) members.set(root, [record]);
+    else group.push(record);
+  }
   for (const group of members.values()) {
     if (group.length < 2) continue;
     const alternates = group
