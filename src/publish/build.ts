@@ -60,8 +60,11 @@ export interface SiteRenderer {
   /** Whether documents and issues get PDFs. */
   readonly pdf: boolean;
   /** Digest of everything that shapes output besides content: templates, render code, site.yaml,
-   * columns and the working-day calendar. */
+   * columns and the working-day calendar. A change renders the listings and derived outputs again. */
   readonly fingerprint: string;
+  /** The part of `fingerprint` that shapes document and issue pages (site.yaml and their code): in
+   * every document's and issue's render digest. */
+  readonly pageFingerprint: string;
   /** The context pages are rendered with (no feed links), for the derived outputs. */
   readonly context: RenderContext;
   /** Whether this process may start worker threads (for rendering, and outputs such as the search index). */
@@ -243,7 +246,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   emit({ type: 'phase', phase: 'plan' });
   const state = options.knownState ?? (await loadPublishedState(records));
-  const planned = await planJobs({ content, records, fingerprint: renderer.fingerprint, now, state });
+  const planned = await planJobs({ content, records, fingerprint: renderer.pageFingerprint, now, state });
   const { jobs, scheduledJobs, staged, hidden } = planned;
   const report = (docs: GazetteDocument[], action: 'draft' | 'scheduled' | 'unchanged') => {
     for (const doc of docs) emit({ type: 'document', id: doc.id, file: doc.file, action });

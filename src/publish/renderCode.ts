@@ -1,6 +1,9 @@
-// What the render fingerprint knows of the code: every file that shapes a page, a PDF or a derived
-// output, and the version of every package those files run. A change to any of them renders the
-// site again; a change elsewhere (delivery, storage, the CLI) does not.
+// What the render fingerprints know of the code: every file that shapes a page, a PDF or a derived
+// output, and the version of every package those files run. A change to any of them renders
+// again what it shapes; a change elsewhere (delivery, storage, the CLI) does not. There are two
+// sets: the code of the document and issue pages (templates and render code), and all of it (the
+// derived outputs: listings, catalogue, statistics, columns, API, search and sitemaps, besides).
+// A change to a sitemap's code rewrites the derived outputs, not 10,000 document pages.
 //
 // The files are found the way the bundler finds them: from the render code's roots, each relative
 // import is followed to its file (so `src/content/markdown.ts`, which parses every body, counts
@@ -18,8 +21,10 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { sha256 } from './digest.ts';
 
-/** Where the render code starts (the templates are TSX, with the stylesheet and scripts beside them); everything they import counts too. */
-const codeRoots = ['templates', 'src/render', 'src/discovery', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts'];
+/** Where the code of the pages starts (the templates are TSX, with the stylesheet and scripts beside them); everything they import counts too. */
+const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts'];
+/** Where all the render code starts: the pages' and the derived outputs'. */
+const codeRoots = [...pageRoots, 'src/discovery'];
 /**
  * Not the render code: what the templates folder holds besides code (fonts, counted by name and
  * size; the scaffolds of `gazette new`), and how threads load the sources (the worker bootstrap
@@ -31,8 +36,16 @@ const dataRoots = ['templates/fonts', 'docs/api'];
 /** The parts, as a Lambda bundle carries them (relative to the bundle's root). */
 export const RENDER_CODE_FILE = 'render-code.json';
 
-/** The render code's parts under `root`, one string each: read from `RENDER_CODE_FILE` when the bundler left one. */
-export async function renderCodeParts(root: string): Promise<string[]> {
+/** The parts of the render code, one string each (a file or a package). */
+export interface RenderCodeParts {
+  /** All the render code: what the derived outputs are made with (the build state's fingerprint). */
+  all: string[];
+  /** The code of document and issue pages, their PDFs and bodies: a part of `all`. */
+  pages: string[];
+}
+
+/** The render code's parts under `root`: read from `RENDER_CODE_FILE` when the bundler left one. */
+export async function renderCodeParts(root: string): Promise<RenderCodeParts> {
   let text: string;
   try {
     text = await readFile(join(root, RENDER_CODE_FILE), 'utf8');
@@ -40,9 +53,10 @@ export async function renderCodeParts(root: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return collectRenderCodeParts(root);
     throw error;
   }
-  const parts: unknown = JSON.parse(text);
-  if (Array.isArray(parts) && parts.every((part) => typeof part === 'string')) return parts;
-  throw new Error(`${RENDER_CODE_FILE} is not a list of strings: bundle the function again.`);
+  const parts = JSON.parse(text) as Partial<Record<keyof RenderCodeParts, unknown>> | null;
+  const strings = (list: unknown): list is string[] => Array.isArray(list) && list.every((part) => typeof part === 'string');
+  if (parts !== null && strings(parts.all) && strings(parts.pages)) return { all: parts.all, pages: parts.pages };
+  throw new Error(`${RENDER_CODE_FILE} does not hold the lists \`all\` and \`pages\` of the render code's parts: bundle the function again.`);
 }
 
 /**
@@ -50,34 +64,41 @@ export async function renderCodeParts(root: string): Promise<string[]> {
  * Read synchronously: a few hundred small files, once per process, read faster so than through
  * the thread pool one by one.
  */
-export function collectRenderCodeParts(root: string): string[] {
-  const parts: string[] = [];
+export function collectRenderCodeParts(root: string): RenderCodeParts {
+  const data: string[] = [];
   for (const source of dataRoots) {
     for (const file of filesUnder(join(root, source))) {
       const name = relative(root, file).split('\\').join('/');
-      if (name.startsWith('templates/fonts/')) parts.push(`${name}\0${statSync(file).size}\0`);
-      else parts.push(`${name}\0${sha256(readFileSync(file))}\0`);
+      if (name.startsWith('templates/fonts/')) data.push(`${name}\0${statSync(file).size}\0`);
+      else data.push(`${name}\0${sha256(readFileSync(file))}\0`);
     }
   }
-  const { files, packages } = importClosure(root);
-  for (const [name, bytes] of files) parts.push(`${name}\0${sha256(bytes)}\0`);
-  for (const entry of lockedClosure(JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as PackageLock, packages)) parts.push(`${entry}\0`);
-  return parts;
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as PackageLock;
+  const read = new Map<string, Buffer>();
+  const partsFrom = (roots: readonly string[]) => {
+    const { files, packages } = importClosure(root, roots, read);
+    return [...data, ...files.map(([name, bytes]) => `${name}\0${sha256(bytes)}\0`), ...lockedClosure(lock, packages).map((entry) => `${entry}\0`)];
+  };
+  return { all: partsFrom(codeRoots), pages: partsFrom(pageRoots) };
 }
 
-/** The files reachable from the code roots by imports that leave code behind (sorted by name), and the packages they import. */
-function importClosure(root: string): { files: [string, Buffer][]; packages: Set<string> } {
+/**
+ * The files reachable from `roots` by imports that leave code behind (sorted by name), and the
+ * packages they import; `read`: the files' bytes by name, shared between closures.
+ */
+function importClosure(root: string, roots: readonly string[], read: Map<string, Buffer>): { files: [string, Buffer][]; packages: Set<string> } {
   const files = new Map<string, Buffer>();
   const packages = new Set<string>();
   const queue: string[] = [];
-  for (const source of codeRoots) queue.push(...filesUnder(join(root, source)));
+  for (const source of roots) queue.push(...filesUnder(join(root, source)));
   while (queue.length > 0) {
     const file = queue.pop() as string;
     const name = relative(root, file).split('\\').join('/');
     if (files.has(name) || name.startsWith('..') || notCode.some((folder) => name.startsWith(folder))) continue;
-    let bytes: Buffer;
+    let bytes = read.get(name);
     try {
-      bytes = readFileSync(file);
+      bytes ??= readFileSync(file);
+      read.set(name, bytes);
     } catch (error) {
       // A dependency the fingerprint cannot read would go uncounted: say so rather than guess.
       const code = (error as NodeJS.ErrnoException).code;

@@ -15,7 +15,7 @@ import { cachedBodyFits, type RenderEnvironment, type RenderedDocument, renderDo
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
 import { publicLink } from './renderJob.ts';
 import { type BodyCache, bodyCodeVersion } from './bodyCache.ts';
-import { renderCodeParts } from './renderCode.ts';
+import { type RenderCodeParts, renderCodeParts } from './renderCode.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,7 +34,7 @@ export interface SiteRendererOptions {
 export async function createSiteRenderer(content: ContentSet, options: SiteRendererOptions = {}): Promise<SiteRenderer> {
   const ctx: RenderContext = createRenderContext(content.site);
   const pdf = options.pdf ?? true;
-  const fingerprint = await renderFingerprint(content, pdf);
+  const { fingerprint, pageFingerprint } = await renderFingerprints(content, pdf);
   const workers = options.workers ?? availableParallelism();
   let hidden: string[] = [];
   const resolve = (from: string, href: string) => publicLink(resolveContentLink(content, from, href), hidden, content.routes.get(from));
@@ -45,11 +45,12 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   // once, not on every save (and a Lambda function, which has no body cache, never). Always the
   // real parts: a pinned fingerprint (compare-builds.sh) must not let two versions of the parser
   // share cached bodies.
-  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= realCodeParts().then(bodyCodeVersion)));
+  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= realCodeParts().then((parts) => bodyCodeVersion(parts.pages))));
 
   return {
     pdf,
     fingerprint,
+    pageFingerprint,
     context: ctx,
     workerThreads: workers > 0,
     assets: () => siteAssets(),
@@ -125,21 +126,30 @@ function withFeeds(ctx: RenderContext, context: PageFeedContext): RenderContext 
   return { ...ctx, feeds: alternateFeedLinks(ctx.site, context) };
 }
 
-async function renderFingerprint(content: ContentSet, pdf: boolean): Promise<string> {
-  const hash = createHash('sha256').update(
+/**
+ * The fingerprint of everything that shapes output besides content (`fingerprint`), and the part
+ * of it that shapes document and issue pages (`pageFingerprint`): site.yaml and the pages' code.
+ * Columns, the calendar and the derived outputs' code shape listings, statistics and feeds, not a
+ * document's page (its columns count in its own render digest): a change to them rebuilds the
+ * derived outputs and no document page.
+ */
+async function renderFingerprints(content: ContentSet, pdf: boolean): Promise<{ fingerprint: string; pageFingerprint: string }> {
+  const code = await codeParts();
+  const pages = createHash('sha256').update(canonicalJson({ site: content.site, pdf }));
+  for (const part of code.pages) pages.update(part);
+  const all = createHash('sha256').update(
     canonicalJson({
       site: content.site,
       pdf,
-      // Columns and the calendar shape listings, statistics and feeds: a change rebuilds them all.
       columns: content.columns.map((column) => [column.id, column.sourceDigest]),
       calendar: { years: content.calendar.years, holidays: [...content.calendar.holidays], workdays: [...content.calendar.workdays].sort() },
     }),
   );
-  for (const part of await codeParts()) hash.update(part);
-  return hash.digest('hex');
+  for (const part of code.all) all.update(part);
+  return { fingerprint: all.digest('hex'), pageFingerprint: pages.digest('hex') };
 }
 
-let codePartsOnce: Promise<string[]> | undefined;
+let codePartsOnce: Promise<RenderCodeParts> | undefined;
 let bodyCodeOnce: Promise<string> | undefined;
 
 /**
@@ -147,15 +157,15 @@ let bodyCodeOnce: Promise<string> | undefined;
  * per process (the modules are loaded once too, so a change to them takes effect, and counts, from
  * the next process on).
  */
-function codeParts(): Promise<string[]> {
+function codeParts(): Promise<RenderCodeParts> {
   // scripts/compare-builds.sh pins the code's part, to hold two versions of the code to the
   // same bytes apart from it (the digests published in the API and deposits include it).
   const pinned = process.env['GAZETTE_CODE_FINGERPRINT'];
-  if (pinned !== undefined && pinned !== '') return Promise.resolve([pinned]);
+  if (pinned !== undefined && pinned !== '') return Promise.resolve({ all: [pinned], pages: [pinned] });
   return realCodeParts();
 }
 
-function realCodeParts(): Promise<string[]> {
+function realCodeParts(): Promise<RenderCodeParts> {
   codePartsOnce ??= renderCodeParts(repoRoot);
   return codePartsOnce;
 }

@@ -314,6 +314,22 @@ describe('special column pages and feeds, built', () => {
     expect(rendered.sort()).toEqual(['column:rexian', 'column:rexian:2010-06', 'column:xinwen', 'column:xinwen:2010-06', 'columns-index', 'columns-index']);
   });
 
+  it("shows a column's new introduction on its page without rendering any document page again", async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(fixtureFiles());
+    await build(root, stores, now);
+    const documents = await digests(stores.objects, 'press/');
+    await writeFile(
+      join(root, 'columns/zwgk.md'),
+      columnFiles()['columns/zwgk.md']?.replace('六月以来的政务公开信息。', '六月以来的政务公开信息，每周更新。') ?? '',
+    );
+    const summary = await build(root, stores, now);
+    expect(await text(stores.objects, 'zhuanlan/zwgk/index.html')).toContain('每周更新');
+    // Its members' pages link the column by title only: the change is not theirs.
+    expect([summary.created, summary.updated, summary.refreshed]).toEqual([0, 0, 0]);
+    expect(await digests(stores.objects, 'press/')).toEqual(documents);
+  });
+
   it('keeps a withdrawn member on its month page, marked and without its text, and off the head page and feed entries', async () => {
     const stores = await createTestStores();
     const files = fixtureFiles();

@@ -15,7 +15,7 @@ import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite } from '../../src/publish/build.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
-import { RENDER_CODE_FILE } from '../../src/publish/renderCode.ts';
+import { RENDER_CODE_FILE, type RenderCodeParts } from '../../src/publish/renderCode.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
 import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
@@ -141,10 +141,19 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     expect(await deployed()).toEqual([]);
     // A bundle of changed templates carries their new parts (infra/bundle.ts, src/publish/renderCode.ts).
     const parts = join(dirname(bundles.render), RENDER_CODE_FILE);
-    const changed = (JSON.parse(await readFile(parts, 'utf8')) as string[]).map((part) =>
-      part.startsWith('templates/home.tsx\0') ? 'templates/home.tsx\0a new release of the templates\0' : part,
+    const release = (list: string[]) =>
+      list.map((part) => (part.startsWith('templates/home.tsx\0') ? 'templates/home.tsx\0a new release of the templates\0' : part));
+    const carried = JSON.parse(await readFile(parts, 'utf8')) as RenderCodeParts;
+    // A new release of the sitemaps' code: the derived outputs are rendered in the render function, no document is fanned out.
+    await writeFile(
+      parts,
+      JSON.stringify({
+        all: carried.all.map((part) => (part.startsWith('src/discovery/sitemaps.ts\0') ? 'src/discovery/sitemaps.ts\0a new release\0' : part)),
+        pages: carried.pages,
+      }),
     );
-    await writeFile(parts, JSON.stringify(changed));
+    expect(await deployed()).toEqual([]);
+    await writeFile(parts, JSON.stringify({ all: release(carried.all), pages: release(carried.pages) }));
     expect((await deployed()).map((message) => message.type)).toEqual(['chunk', 'chunk', 'chunk']);
   }, 240_000);
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../infra/functions.ts';
-import { collectRenderCodeParts, importedSpecifiers, RENDER_CODE_FILE, renderCodeParts } from '../../src/publish/renderCode.ts';
+import { collectRenderCodeParts, importedSpecifiers, RENDER_CODE_FILE, type RenderCodeParts, renderCodeParts } from '../../src/publish/renderCode.ts';
 import { bundled } from '../functions/harness.ts';
 
 const names = (parts: string[]) => parts.map((part) => part.split('\0')[0] as string);
@@ -47,8 +47,7 @@ const site = (changes: Record<string, string> = {}) =>
     'src/content/model.ts': 'export interface Root { type: "root" }\n',
     'src/discovery/sitemaps.ts': "export const sitemap = (urls: string[]) => urls.join('\\n');\n",
     'src/publish/renderJob.ts': "import { page } from '../../templates/document.tsx';\nexport const render = () => page();\n",
-    'src/publish/siteRenderer.ts':
-      "import { render } from './renderJob.ts';\nimport { sitemap } from '../discovery/sitemaps.ts';\nexport const renderer = { render, sitemap };\n",
+    'src/publish/siteRenderer.ts': "import { render } from './renderJob.ts';\nexport const renderer = { render };\n",
     'src/delivery/send.ts': "import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client();\n",
     'docs/api/document.schema.json': '{ "title": "公文" }\n',
     'package-lock.json': lock({}),
@@ -56,13 +55,12 @@ const site = (changes: Record<string, string> = {}) =>
   });
 
 describe('render code parts', () => {
-  it('follow the render code into the modules and packages it imports, and no further', async () => {
+  it("follow the render code into the modules and packages it imports, and no further; the pages' code is all but the derived outputs'", async () => {
     const parts = collectRenderCodeParts(await site());
-    expect(names(parts)).toEqual([
+    const pages = [
       'templates/fonts/NotoSerifSC.otf',
       'docs/api/document.schema.json',
       'src/content/markdown.ts',
-      'src/discovery/sitemaps.ts',
       'src/publish/renderJob.ts',
       'src/publish/siteRenderer.ts',
       'src/render/markdown.ts',
@@ -72,12 +70,20 @@ describe('render code parts', () => {
       'node_modules/remark-gfm@4.0.1 ',
       // remark-gfm's own copy, not the top-level one nothing here imports
       'node_modules/remark-gfm/node_modules/micromark-extension-gfm@3.0.0 ',
-    ]);
+    ];
+    expect(names(parts.pages)).toEqual(pages);
+    expect(names(parts.all)).toEqual([...pages.slice(0, 3), 'src/discovery/sitemaps.ts', ...pages.slice(3)]);
   });
 
   it('change with the parser, a template or a package deep in the render code, and not with other code or packages', async () => {
     const before = collectRenderCodeParts(await site());
-    const changed = async (files: Record<string, string>) => collectRenderCodeParts(await site(files)).join('') !== before.join('');
+    const changed = async (files: Record<string, string>) => collectRenderCodeParts(await site(files)).all.join('') !== before.all.join('');
+    const pagesChanged = async (files: Record<string, string>) => collectRenderCodeParts(await site(files)).pages.join('') !== before.pages.join('');
+    // A derived output's code: the derived outputs are made again, no document page.
+    const sitemapCode = { 'src/discovery/sitemaps.ts': "export const sitemap = (urls: string[]) => urls.join('\\r\\n');\n" };
+    expect(await changed(sitemapCode)).toBe(true);
+    expect(await pagesChanged(sitemapCode)).toBe(false);
+    expect(await pagesChanged({ 'templates/site.css': 'body { font-family: "Noto Sans SC"; }\n' })).toBe(true);
     expect(await changed({ 'src/content/markdown.ts': '// parses every body, now with 全角 punctuation\nexport const parse = (p: unknown) => p;\n' })).toBe(
       true,
     );
@@ -111,7 +117,12 @@ describe('render code parts', () => {
   });
 
   it('of this repository include the Markdown parser in src/content and the micromark packages', async () => {
-    const parts = names(collectRenderCodeParts(repoRoot));
+    const collected = collectRenderCodeParts(repoRoot);
+    const parts = names(collected.all);
+    expect(names(collected.pages)).toContain('src/content/markdown.ts');
+    expect(names(collected.pages)).toContain('templates/document.tsx');
+    expect(names(collected.pages)).not.toContain('src/discovery/sitemaps.ts');
+    expect(parts).toContain('src/discovery/sitemaps.ts');
     expect(parts).toContain('src/content/markdown.ts');
     expect(parts).toContain('src/content/links.ts');
     expect(parts).toContain('templates/document.tsx');
@@ -130,7 +141,7 @@ describe('render code parts', () => {
 
   it('travel in the bundle of a function that renders, as computed from the sources', async () => {
     const dir = dirname(await bundled('render'));
-    const carried = JSON.parse(await readFile(join(dir, RENDER_CODE_FILE), 'utf8')) as string[];
+    const carried = JSON.parse(await readFile(join(dir, RENDER_CODE_FILE), 'utf8')) as RenderCodeParts;
     expect(carried).toEqual(collectRenderCodeParts(repoRoot));
     expect(await renderCodeParts(dir)).toEqual(carried);
   });
