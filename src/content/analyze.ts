@@ -366,13 +366,20 @@ export function positionFrom(
   return { line: found[0], column: found[1] };
 }
 
-// Only these character sequences can start a link, image, definition or HTML node, so a body
-// without them needs no parse (most documents of a large site).
-// Footnote definitions (`[^1]: …`) are not references.
-const mayReference = /\]\(|^ {0,3}\[(?!\^)[^\]\n]+\]:|</m;
+// Only these character sequences can make a link, image, definition or HTML node, so a body
+// without them needs no parse (most documents of a large site): `](` of an inline link or image,
+// `]:` of a definition (anywhere: in a quote or a list item, after a label over two lines), `<`.
+// Footnote definitions (`[^1]: …`) are not references: a `]:` only they account for needs no parse.
+const mayReference = /\]\(|</;
+const definitionMark = /\]:/;
+const footnoteDefinition = /\[\^[^\]\n\\]*\]:/g;
+
+function mayHoldReference(body: string): boolean {
+  return mayReference.test(body) || (definitionMark.test(body) && definitionMark.test(body.replace(footnoteDefinition, '')));
+}
 
 function checkBody(body: string, bodyLine: number, result: AnalyzedSource): void {
-  if (!mayReference.test(body)) return;
+  if (!mayHoldReference(body)) return;
   for (const reference of collectReferences(parseMarkdown(body))) {
     const line = reference.line + bodyLine - 1;
     const column = reference.column;

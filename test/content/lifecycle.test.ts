@@ -123,6 +123,23 @@ describe('links to documents that are not public', () => {
     expect(places((await load(files)).messages)).toEqual(['press/2010/linking.md:8:3 link-to-embargoed']);
   });
 
+  it('finds a link to a draft written as a definition in a quote, in a list item or over two lines, and not a footnote', async () => {
+    const linkingWith = (id: string, body: string) => release({ id, date: '2010-12-09' }, body);
+    const { messages } = await load({
+      ...validSite(),
+      'press/2010/draft.md': release({ id: 'press-2010-draft', draft: 'true' }),
+      'press/2010/quoted.md': linkingWith('press-2010-quoted', '详见[草稿][a]。\n\n> [a]: draft.md\n'),
+      'press/2010/listed.md': linkingWith('press-2010-listed', '- 详见[草稿][b]。\n- [b]: draft.md\n'),
+      'press/2010/two-lines.md': linkingWith('press-2010-two-lines', '详见[草稿][c\nd]。\n\n[c\nd]: draft.md\n'),
+      'press/2010/footnote.md': linkingWith('press-2010-footnote', '详见草稿[^1]。\n\n[^1]: draft.md 是草稿。\n'),
+    });
+    expect(places(messages)).toEqual([
+      'press/2010/listed.md:9:3 link-to-draft',
+      'press/2010/quoted.md:10:3 link-to-draft',
+      'press/2010/two-lines.md:11:1 link-to-draft',
+    ]);
+  });
+
   it('compares an embargoed page with its own publishAt', async () => {
     const files = (publishAt: string) => ({
       ...validSite(),
