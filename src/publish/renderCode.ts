@@ -21,8 +21,13 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { sha256 } from './digest.ts';
 
-/** Where the code of the pages starts (the templates are TSX, with the stylesheet and scripts beside them); everything they import counts too. */
-const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts'];
+/**
+ * Where the code of the pages starts (the templates are TSX, with the stylesheet and scripts beside
+ * them); everything they import counts too. And the feeds' definitions (which feeds there are,
+ * their titles, and which documents each takes: column and partner rules): the feeds are rewritten
+ * from documents rendered again, and a change to them must rewrite the feeds (src/publish/rebuildFeeds.ts).
+ */
+const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts', 'src/feeds/definitions.ts'];
 /** Where all the render code starts: the pages' and the derived outputs'. */
 const codeRoots = [...pageRoots, 'src/discovery'];
 /**

@@ -46,6 +46,7 @@ const site = (changes: Record<string, string> = {}) =>
     'src/content/markdown.ts': '// parses every body\nexport const parse = (plugin: unknown) => plugin;\nexport type Options = object;\n',
     'src/content/model.ts': 'export interface Root { type: "root" }\n',
     'src/discovery/sitemaps.ts': "export const sitemap = (urls: string[]) => urls.join('\\n');\n",
+    'src/feeds/definitions.ts': "export const feeds = ['all'];\n",
     'src/publish/renderJob.ts': "import { page } from '../../templates/document.tsx';\nexport const render = () => page();\n",
     'src/publish/siteRenderer.ts': "import { render } from './renderJob.ts';\nexport const renderer = { render };\n",
     'src/delivery/send.ts': "import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client();\n",
@@ -61,6 +62,8 @@ describe('render code parts', () => {
       'templates/fonts/NotoSerifSC.otf',
       'docs/api/document.schema.json',
       'src/content/markdown.ts',
+      // Which feeds there are: the feeds are rewritten from documents rendered again.
+      'src/feeds/definitions.ts',
       'src/publish/renderJob.ts',
       'src/publish/siteRenderer.ts',
       'src/render/markdown.ts',
@@ -84,6 +87,7 @@ describe('render code parts', () => {
     expect(await changed(sitemapCode)).toBe(true);
     expect(await pagesChanged(sitemapCode)).toBe(false);
     expect(await pagesChanged({ 'templates/site.css': 'body { font-family: "Noto Sans SC"; }\n' })).toBe(true);
+    expect(await pagesChanged({ 'src/feeds/definitions.ts': "export const feeds = ['all', 'press'];\n" })).toBe(true);
     expect(await changed({ 'src/content/markdown.ts': '// parses every body, now with 全角 punctuation\nexport const parse = (p: unknown) => p;\n' })).toBe(
       true,
     );
@@ -122,6 +126,8 @@ describe('render code parts', () => {
     expect(names(collected.pages)).toContain('src/content/markdown.ts');
     expect(names(collected.pages)).toContain('templates/document.tsx');
     expect(names(collected.pages)).not.toContain('src/discovery/sitemaps.ts');
+    expect(names(collected.pages)).toContain('src/feeds/definitions.ts');
+    expect(names(collected.pages)).toContain('src/discovery/columns.ts');
     expect(parts).toContain('src/discovery/sitemaps.ts');
     expect(parts).toContain('src/content/markdown.ts');
     expect(parts).toContain('src/content/links.ts');
