@@ -230,6 +230,9 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
       const after = state.documents.get(id);
       return after === undefined ? [] : [{ before: previous, after }];
     });
+    // The pages finalize renders (issues: an editor's note may link a document under embargo) keep
+    // links to what was not public when the build was planned as text, as the render jobs did.
+    await options.renderer.begin(0, manifest.context.hidden);
     await finalizeBuild({
       content: options.content,
       objects,
