@@ -85,6 +85,11 @@ export interface SiteRenderer {
   documentsRendered?(): Promise<void>;
   /** The page of an erratum (勘误). */
   erratumPage(erratum: ErratumPageData): Artifact;
+  /**
+   * The pages not public yet (`begin`'s `hidden`) that the issue's editor's note links: they are
+   * text on its page until they are out, and in its digest so that it renders again when they are.
+   */
+  issueHiddenLinks(issue: GazetteIssue): string[];
   /** The issue's page, then its PDF (unless `pdf: false`: an issue PDF, once out, is kept). */
   issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: boolean; errata?: PageLink[] }): Promise<Artifact[]>;
   close(): Promise<void>;

@@ -41,7 +41,7 @@ export async function writeIssues(input: IssuesStageInput): Promise<IssueRecord[
       .filter((record): record is DocumentRecord => record !== undefined && record.status !== 'scheduled');
     if (articles.length === 0 && previous === undefined) continue; // nothing of it is public yet
     const errata = errataByIssue.get(issueKey(issue.year, issue.number)) ?? [];
-    const next = issueRecord(issue, articles, renderer.pageFingerprint, previous, now, errata);
+    const next = issueRecord(issue, articles, renderer.pageFingerprint, previous, now, errata, renderer.issueHiddenLinks(issue));
     if (previous?.digest === next.digest) continue;
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);

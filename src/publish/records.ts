@@ -67,12 +67,15 @@ export function issueRecord(
   previous: IssueRecord | undefined,
   now: Date,
   errata: ErratumRef[] = [],
+  /** Pages not public yet that the editor's note links (SiteRenderer.issueHiddenLinks). */
+  hiddenLinks: string[] = [],
 ): IssueRecord {
   const digest = digestOf({
     fingerprint,
     source: issue.sourceDigest,
     toc: articles.map(tableOfContentsEntry),
     errata: errata.map((erratum) => [erratum.title, erratum.urlPath]),
+    ...(hiddenLinks.length === 0 ? {} : { hiddenLinks }),
   });
   return {
     year: issue.year,

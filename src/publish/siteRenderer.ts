@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolveContentLink } from '../content/links.ts';
+import { collectReferences, parseMarkdown } from '../content/markdown.ts';
+import { isRelativeUrl } from '../render/prepareMdast.ts';
 import type { ContentSet, GazetteDocument } from '../content/model.ts';
 import { createRenderContext, renderIssuePage, renderErratumPage, siteAssets, type RenderContext } from '../render/html/index.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
@@ -91,6 +93,18 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       await threads?.close();
     },
     erratumPage: (erratum) => renderErratumPage(withFeeds(ctx, { section: 'gazette' }), erratum),
+    issueHiddenLinks(issue) {
+      const note = issue.editorNote;
+      // Only these make a link (see analyze.ts); most notes are plain text and need no parse.
+      if (hidden.length === 0 || note === undefined || !/\]\(|\]:|</.test(note)) return [];
+      const found = new Set<string>();
+      for (const reference of collectReferences(parseMarkdown(note))) {
+        if (reference.kind === 'html' || !isRelativeUrl(reference.url)) continue;
+        const path = resolveContentLink(content, issue.file, reference.url)?.split('#')[0];
+        if (path !== undefined) for (const page of hidden) if (path.startsWith(page)) found.add(page);
+      }
+      return hidden.filter((page) => found.has(page));
+    },
     async issueArtifacts(issue, articles, options = {}) {
       const page = renderIssuePage(withFeeds(ctx, { section: 'gazette' }), issue, articles, {
         ...(options.errata === undefined ? {} : { errata: options.errata }),

@@ -177,6 +177,23 @@ describe('embargo and release', () => {
     expect(await page(stores.objects, 'press/2010/follow-up/index.html')).toContain('href="/press/2010/embargoed/"');
   });
 
+  it("gives an issue whose editor's note links a release under embargo the link once the release is out", async () => {
+    const stores = await createTestStores();
+    const files = sampleFiles();
+    const root = await writeSite({
+      ...files,
+      'gazette/2010/05/index.md': String(files['gazette/2010/05/index.md']).replace(
+        '本期刊登市政府文件两件。',
+        '另见[新闻稿](../../../press/2010/embargoed.md)。',
+      ),
+    });
+    await build(root, stores, before);
+    expect(await page(stores.objects, 'gazette/2010/05/index.html')).toContain('另见新闻稿');
+    expect(await page(stores.objects, 'gazette/2010/05/index.html')).not.toContain('/press/2010/embargoed/');
+    await build(root, stores, afterEmbargo);
+    expect(await page(stores.objects, 'gazette/2010/05/index.html')).toContain('href="/press/2010/embargoed/"');
+  });
+
   it('plans a site with an embargoed release from the content cache without reading any body', async () => {
     const stores = await createTestStores();
     const root = await writeSite(sampleFiles());
