@@ -210,7 +210,9 @@ export async function benchCliBuild(size: number, options: { pdf: boolean; watch
     );
 
     if (options.watchEdits !== 0) {
-      const releases = (await readdir(join(root, 'press'), { recursive: true })).filter((file) => file.endsWith('.md')).sort();
+      const releases = (await readdir(join(root, 'press'), { recursive: true }))
+        .filter((file) => file.endsWith('.md') && !corpus.unpublished.includes(`press/${file}`))
+        .sort();
       const edits = options.watchEdits ?? 5;
       const picks = Array.from({ length: edits }, (_, k) => `press/${releases[Math.floor(((k + 0.5) * releases.length) / edits)]}`).filter(
         (file) => file !== corpus.sampleRelease,

@@ -121,6 +121,8 @@ export interface Corpus {
   files: Map<string, string>;
   /** Content-relative path of a press release to edit for the one-document benchmark. */
   sampleRelease: string;
+  /** Content-relative paths of the embargoed release and the draft (`unpublished`), which no edit may pick. */
+  unpublished: string[];
   documents: number;
 }
 
@@ -186,6 +188,7 @@ export function generateCorpus(documents: number, seed = 20100531, options: { un
       ].join('\n'),
     );
   }
+  const unpublished: string[] = [];
   if (options.unpublished === true) {
     const [, dept] = pick(next, departments);
     const front = (id: string, title: string, extra: string) =>
@@ -195,8 +198,9 @@ export function generateCorpus(documents: number, seed = 20100531, options: { un
       [front('press-embargoed', '二〇一一年政务公开工作要点', 'publishAt: 2011-01-10T09:00:00+08:00'), body(next, 3000)].join('\n'),
     );
     files.set('press/2011/draft.md', [front('press-draft', '政务公开工作情况通报（草稿）', 'draft: true'), body(next, 3000)].join('\n'));
+    unpublished.push('press/2011/embargoed.md', 'press/2011/draft.md');
   }
-  return { files, sampleRelease, documents: made + releases };
+  return { files, sampleRelease, unpublished, documents: made + releases };
 }
 
 export async function writeCorpus(corpus: Corpus, dir: string): Promise<void> {
