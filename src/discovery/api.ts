@@ -468,6 +468,8 @@ function apiOutput(name: string, wave: number, kinds: ApiPage['kind'][]): Derive
   return {
     name,
     wave,
+    // Each document's JSON names its columns, and the index lists them.
+    uses: ['columns'],
     all: (input) => allPages(input).filter((page) => kinds.includes(page.kind)),
     affected: (input, changes, issues) => affectedPages(input, changes, issues).filter((page) => kinds.includes(page.kind)),
     id: pagePath,

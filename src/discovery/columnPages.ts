@@ -190,6 +190,7 @@ function columnOutput(name: string, wave: number, kind: ColumnPage['kind']): Der
   return {
     name,
     wave,
+    uses: ['columns'],
     all: (input) => allPages(input).filter((page) => page.kind === kind),
     affected: (input, changes) => affectedPages(input, changes).filter((page) => page.kind === kind),
     id: pageId,

@@ -39,6 +39,17 @@ export interface DerivedInput {
   workerThreads?: boolean;
 }
 
+/** Content besides the records that some outputs show: a change to it renders those outputs whole. */
+export type DerivedUse = 'columns' | 'calendar';
+
+/** What a build changed, for the outputs: documents and issues, and the content `uses` names. */
+export interface DerivedChanges {
+  documents: readonly Change[];
+  issues: readonly IssueRecord[];
+  /** Changed since the last build: every output that uses one of these renders all its pages. */
+  whole?: ReadonlySet<DerivedUse>;
+}
+
 /** A document the build committed: its record before (none: new) and after (none: gone). */
 export interface Change {
   before?: DocumentRecord;
@@ -49,9 +60,16 @@ export interface DerivedOutput<P = unknown> {
   name: string;
   /** Write order: lower first; outputs of one wave are written together. */
   wave: number;
-  /** Called for every output before a full build renders the first wave: start slow work on another thread. */
+  /**
+   * The content besides the records its pages show (the columns, the calendar): when it changed,
+   * every page is rendered again. Each output must name what it reads of `input.content` beyond
+   * `site` and the documents' own facts: a test holds a build after such a change to the bytes of
+   * a full one (test/publish/derivedUses.test.ts).
+   */
+  uses?: readonly DerivedUse[];
+  /** Called for every output before it renders all its pages: start slow work on another thread. */
   prepare?(input: DerivedInput): void;
-  /** Every page, for a full build (a new template, site.yaml, column or calendar). */
+  /** Every page, for a full build (new render code or site.yaml), or when what it `uses` changed. */
   all(input: DerivedInput): P[] | Promise<P[]>;
   /** The pages showing any changed document or issue. */
   affected(input: DerivedInput, changes: readonly Change[], changedIssues: readonly IssueRecord[]): P[] | Promise<P[]>;
@@ -97,12 +115,13 @@ function shownChanges(output: DerivedOutput<unknown>, changes: readonly Change[]
  */
 export async function* derivedArtifacts(
   input: DerivedInput,
-  changes?: { documents: readonly Change[]; issues: readonly IssueRecord[] },
+  changes?: DerivedChanges,
   /** Called as each output starts rendering (for progress and timings). */
   onOutput?: (name: string, wave: number) => void,
 ): AsyncGenerator<{ wave: number; artifacts: Artifact[] }> {
   const outputs = [...derivedOutputs].sort((a, b) => a.wave - b.wave);
-  if (changes === undefined) for (const output of outputs) output.prepare?.(input);
+  const whole = (output: DerivedOutput<unknown>) => changes === undefined || (output.uses ?? []).some((use) => changes.whole?.has(use) === true);
+  for (const output of outputs) if (whole(output)) output.prepare?.(input);
   let batch: { wave: number; artifacts: Artifact[] } | undefined;
   for (const output of outputs) {
     if (batch !== undefined && batch.wave !== output.wave) {
@@ -111,7 +130,9 @@ export async function* derivedArtifacts(
     }
     batch ??= { wave: output.wave, artifacts: [] };
     onOutput?.(output.name, output.wave);
-    const pages = await (changes === undefined ? output.all(input) : output.affected(input, shownChanges(output, changes.documents), changes.issues));
+    const pages = await (changes === undefined || whole(output)
+      ? output.all(input)
+      : output.affected(input, shownChanges(output, changes.documents), changes.issues));
     const unique = new Map(pages.map((page) => [output.id(page), page]));
     for (const page of unique.values()) batch.artifacts.push(...(await output.render(input, page)));
   }

@@ -260,6 +260,8 @@ function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind'], re
   return {
     name,
     wave,
+    // The column pages are listed, with their newest member's date.
+    uses: ['columns'],
     all: () => [{ kind }],
     // Any change may move a lastmod or a URL: render again, the build writes what differs.
     affected: (_input, changes, changedIssues) => (changes.length > 0 || changedIssues.length > 0 ? [{ kind }] : []),

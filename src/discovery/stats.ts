@@ -241,6 +241,8 @@ function statisticsOutput(name: string, wave: number, kinds: StatisticsPage['kin
   return {
     name,
     wave,
+    // Timeliness counts working days by the site's calendar.
+    uses: ['calendar'],
     all: (input) => allStatisticsPages(input).filter((page) => kinds.includes(page.kind)),
     affected: (_input, changes, changedIssues) => affectedStatisticsPages(changes, changedIssues).filter((page) => kinds.includes(page.kind)),
     // The annual report counts corrected documents: whether it is one, not which version.

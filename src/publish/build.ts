@@ -55,6 +55,13 @@ export interface DocumentPageJob {
   body?: BodyCacheSlot;
 }
 
+/** The parts of the render fingerprint (SiteRenderer.fingerprintParts), each a digest. */
+export interface FingerprintParts {
+  code: string;
+  columns: string;
+  calendar: string;
+}
+
 /** The rendering the build needs; `documentPage` may run on worker threads. */
 export interface SiteRenderer {
   /** Whether documents and issues get PDFs. */
@@ -65,6 +72,10 @@ export interface SiteRenderer {
   /** The part of `fingerprint` that shapes document and issue pages (site.yaml and their code): in
    * every document's and issue's render digest. */
   readonly pageFingerprint: string;
+  /** What `fingerprint` is made of: the code with site.yaml (a change renders every listing and
+   * derived output whole), the columns and the calendar (a change renders whole the outputs that
+   * use them: `uses` in src/discovery/outputs.ts). */
+  readonly fingerprintParts: FingerprintParts;
   /** The context pages are rendered with (no feed links), for the derived outputs. */
   readonly context: RenderContext;
   /** Whether this process may start worker threads (for rendering, and outputs such as the search index). */

@@ -9,6 +9,8 @@ import { heldByThisProcess, holderProcessEnded, LEASE_RENEW_MS, LEASE_TTL_MS, ty
 
 export interface BuildState {
   fingerprint: string;
+  /** The fingerprint's parts (SiteRenderer.fingerprintParts): which of them changed decides what is rendered whole. */
+  parts?: { code: string; columns: string; calendar: string };
   /** False from the first write of a build until its listings are out: a retry redoes them all. */
   complete?: boolean;
 }

@@ -6,9 +6,9 @@
 // Links to: documents and issues, pages of earlier waves, and (every page's navigation) the listings.
 // Needs written before it: the document pages and records, the issue pages and records.
 
-import type { IssueRecord, ObjectStore } from '../store/ports.ts';
+import type { ObjectStore } from '../store/ports.ts';
 import { LISTINGS_WAVE } from '../discovery/listings.ts';
-import { type Change, derivedArtifacts, type DerivedInput } from '../discovery/outputs.ts';
+import { derivedArtifacts, type DerivedChanges, type DerivedInput } from '../discovery/outputs.ts';
 import type { BuildEvent } from './build.ts';
 import type { HeldLease } from './lease.ts';
 import { waveWriter, type WriteOptions } from './writes.ts';
@@ -16,7 +16,7 @@ import { waveWriter, type WriteOptions } from './writes.ts';
 export interface DerivedStageInput {
   derived: DerivedInput;
   /** What the build changed; undefined: every page (a full build). */
-  changes: { documents: readonly Change[]; issues: readonly IssueRecord[] } | undefined;
+  changes: DerivedChanges | undefined;
   objects: ObjectStore;
   writing: Omit<WriteOptions, 'skipUnchanged'>;
   lease: HeldLease;

@@ -23,7 +23,7 @@ import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
 import { type BuildState, clearPendingBuilds, type PendingMark, type PendingSeen, readPendingBuilds, writeBuildState } from './buildState.ts';
 import { newestFirst } from '../discovery/listings.ts';
-import type { Change } from '../discovery/outputs.ts';
+import type { Change, DerivedUse } from '../discovery/outputs.ts';
 import { writeDerivedOutputs } from './derivedStage.ts';
 import { feedsStage } from './feedsStage.ts';
 import { writeIssues } from './issuesStage.ts';
@@ -105,8 +105,12 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   const changedIssues = await writeIssues({ content, objects, records, renderer, now, state, writing, summary });
 
   emit({ type: 'phase', phase: 'listings' });
-  // A new template or site.yaml changes every listing; otherwise only those showing a change.
-  const incremental = previousBuild?.fingerprint === renderer.fingerprint && !recovering;
+  // A new template or site.yaml changes every listing; otherwise only those showing a change, and
+  // every page of the outputs that use the columns or the calendar when those changed.
+  const parts = renderer.fingerprintParts;
+  const before = recovering ? undefined : previousBuild?.parts;
+  const incremental = before !== undefined && before.code === parts.code;
+  const whole = new Set<DerivedUse>(incremental ? (['columns', 'calendar'] as const).filter((use) => before[use] !== parts[use]) : []);
   summary.published = [...state.documents.values()];
   summary.state = state;
   const feeds = feedsStage({
@@ -121,7 +125,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // and to no derived page but a column's (see feedsStage.ts): an incremental build writes them
   // while the derived outputs are rendered, a full build after them.
   const startFeeds = incremental ? feeds.start : () => {};
-  if (!incremental || changes.length > 0 || changedIssues.length > 0) {
+  if (!incremental || changes.length > 0 || changedIssues.length > 0 || whole.size > 0) {
     try {
       await writeDerivedOutputs({
         derived: {
@@ -132,7 +136,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
           objects,
           workerThreads: renderer.workerThreads === true,
         },
-        changes: incremental ? { documents: changes, issues: changedIssues } : undefined,
+        changes: incremental ? { documents: changes, issues: changedIssues, whole } : undefined,
         objects,
         writing,
         lease,
@@ -148,7 +152,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   await lease.check();
   // The listings show every record now: a build that stopped before this point is finished.
   if (previousBuild?.fingerprint !== renderer.fingerprint || previousBuild.complete === false || input.wroteDocuments) {
-    await writeBuildState(objects, { fingerprint: renderer.fingerprint, complete: true });
+    await writeBuildState(objects, { fingerprint: renderer.fingerprint, parts, complete: true });
   }
   if (input.feeds !== undefined) emit({ type: 'phase', phase: 'feeds' });
   await feeds.finish();

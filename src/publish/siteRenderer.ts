@@ -10,8 +10,8 @@ import { isRelativeUrl } from '../render/prepareMdast.ts';
 import type { ContentSet, GazetteDocument } from '../content/model.ts';
 import { createRenderContext, renderIssuePage, renderErratumPage, siteAssets, type RenderContext } from '../render/html/index.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
-import type { DocumentPageJob, SiteRenderer } from './build.ts';
-import { canonicalJson } from './digest.ts';
+import type { DocumentPageJob, FingerprintParts, SiteRenderer } from './build.ts';
+import { canonicalJson, sha256 } from './digest.ts';
 import { depositZipKey, issuePdfKey } from '../content/keys.ts';
 import { cachedBodyFits, type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
@@ -36,7 +36,7 @@ export interface SiteRendererOptions {
 export async function createSiteRenderer(content: ContentSet, options: SiteRendererOptions = {}): Promise<SiteRenderer> {
   const ctx: RenderContext = createRenderContext(content.site);
   const pdf = options.pdf ?? true;
-  const { fingerprint, pageFingerprint } = await renderFingerprints(content, pdf);
+  const { fingerprint, pageFingerprint, fingerprintParts } = await renderFingerprints(content, pdf);
   const workers = options.workers ?? availableParallelism();
   let hidden: string[] = [];
   const resolve = (from: string, href: string) => publicLink(resolveContentLink(content, from, href), hidden, content.routes.get(from));
@@ -53,6 +53,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
     pdf,
     fingerprint,
     pageFingerprint,
+    fingerprintParts,
     context: ctx,
     workerThreads: workers > 0,
     assets: () => siteAssets(),
@@ -147,20 +148,23 @@ function withFeeds(ctx: RenderContext, context: PageFeedContext): RenderContext 
  * document's page (its columns count in its own render digest): a change to them rebuilds the
  * derived outputs and no document page.
  */
-async function renderFingerprints(content: ContentSet, pdf: boolean): Promise<{ fingerprint: string; pageFingerprint: string }> {
+async function renderFingerprints(
+  content: ContentSet,
+  pdf: boolean,
+): Promise<{ fingerprint: string; pageFingerprint: string; fingerprintParts: FingerprintParts }> {
   const code = await codeParts();
   const pages = createHash('sha256').update(canonicalJson({ site: content.site, pdf }));
   for (const part of code.pages) pages.update(part);
-  const all = createHash('sha256').update(
-    canonicalJson({
-      site: content.site,
-      pdf,
-      columns: content.columns.map((column) => [column.id, column.sourceDigest]),
-      calendar: { years: content.calendar.years, holidays: [...content.calendar.holidays], workdays: [...content.calendar.workdays].sort() },
-    }),
-  );
+  const all = createHash('sha256').update(canonicalJson({ site: content.site, pdf }));
   for (const part of code.all) all.update(part);
-  return { fingerprint: all.digest('hex'), pageFingerprint: pages.digest('hex') };
+  const fingerprintParts: FingerprintParts = {
+    code: all.digest('hex'),
+    columns: sha256(canonicalJson(content.columns.map((column) => [column.id, column.sourceDigest]))),
+    calendar: sha256(
+      canonicalJson({ years: content.calendar.years, holidays: [...content.calendar.holidays], workdays: [...content.calendar.workdays].sort() }),
+    ),
+  };
+  return { fingerprint: sha256(canonicalJson(fingerprintParts)), pageFingerprint: pages.digest('hex'), fingerprintParts };
 }
 
 let codePartsOnce: Promise<RenderCodeParts> | undefined;

@@ -18,13 +18,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createSiteServer } from '../../src/cli/preview.ts';
-import { loadContent } from '../../src/content/load.ts';
-import { formatMessages, hasErrors } from '../../src/content/messages.ts';
-import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
-import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
+import type { BuildSummary } from '../../src/publish/build.ts';
 import type { ObjectStore } from '../../src/store/ports.ts';
 import { createTestStores, type TestStores } from './stores.ts';
-import { writeSite } from '../publish/site.ts';
+import { buildInto, writeSite } from '../publish/site.ts';
 
 // The browser's globals, for the functions these helpers run in the page (tsconfig has no DOM lib).
 declare const document: unknown;
@@ -110,25 +107,7 @@ export async function serveBuiltSite(options: ServeSiteOptions): Promise<ServedS
     await cp(options.content ?? exampleContent, root, { recursive: true });
   }
   const stores = await createTestStores();
-  const build = async (now: Date): Promise<BuildSummary> => {
-    const { content, messages } = await loadContent(root, { now });
-    if (content === undefined || hasErrors(messages)) {
-      throw new Error(`content in ${root} does not validate:\n${formatMessages(messages)}`);
-    }
-    const renderer = await createSiteRenderer(content, { workers: 0, pdf: options.pdf ?? true });
-    try {
-      return await buildSite({
-        content: content,
-        objects: stores.objects,
-        records: stores.records,
-        renderer,
-        now,
-        feeds: { partners: [], deliveries: stores.deliveries },
-      });
-    } finally {
-      await renderer.close();
-    }
-  };
+  const build = (now: Date): Promise<BuildSummary> => buildInto(root, stores, now, { pdf: options.pdf ?? true });
   let summary = await build(options.now);
   const served = await serveObjects(stores.objects);
   return {

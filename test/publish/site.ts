@@ -5,8 +5,8 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadContent } from '../../src/content/load.ts';
-import type { ContentSet } from '../../src/content/model.ts';
-import { buildSite } from '../../src/publish/build.ts';
+import { formatMessages, hasErrors } from '../../src/content/messages.ts';
+import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { createTestStores, type TestStores } from '../helpers/stores.ts';
 
@@ -140,18 +140,16 @@ export async function writeSite(files: Record<string, string | Buffer>, root?: s
 }
 
 /**
- * One build of `files` on the main thread into new embedded stores, at `now`, with no partners.
- * Content with errors fails here with the messages, so a test never checks a build that refused.
+ * Build the content at `root` into `stores` on the main thread, at `now`, with no partners (the
+ * feeds are built, their deliveries kept in `stores`). Content with errors fails here with the messages.
  */
-export async function buildFiles(files: Record<string, string | Buffer>, now = new Date('2010-06-25T08:00:00+08:00')): Promise<TestStores> {
-  const { content, messages } = await loadContent(await writeSite(files));
-  const errors = messages.filter((message) => message.severity === 'error');
-  if (errors.length > 0) throw new Error(`The test content has errors:\n${errors.map((message) => JSON.stringify(message)).join('\n')}`);
-  const stores = await createTestStores();
-  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
+export async function buildInto(root: string, stores: TestStores, now: Date, options: { pdf?: boolean } = {}): Promise<BuildSummary> {
+  const { content, messages } = await loadContent(root, { now });
+  if (content === undefined || hasErrors(messages)) throw new Error(`content in ${root} does not validate:\n${formatMessages(messages)}`);
+  const renderer = await createSiteRenderer(content, { workers: 0, pdf: options.pdf ?? true });
   try {
-    await buildSite({
-      content: content as ContentSet,
+    return await buildSite({
+      content,
       objects: stores.objects,
       records: stores.records,
       renderer,
@@ -161,5 +159,14 @@ export async function buildFiles(files: Record<string, string | Buffer>, now = n
   } finally {
     await renderer.close();
   }
+}
+
+/**
+ * One build of `files` on the main thread into new embedded stores, at `now`, with no partners.
+ * Content with errors fails here with the messages, so a test never checks a build that refused.
+ */
+export async function buildFiles(files: Record<string, string | Buffer>, now = new Date('2010-06-25T08:00:00+08:00')): Promise<TestStores> {
+  const stores = await createTestStores();
+  await buildInto(await writeSite(files), stores, now);
   return stores;
 }

@@ -1,0 +1,73 @@
+// A change to the special columns or the working-day calendar renders whole the derived outputs
+// that use them (`uses` in src/discovery/outputs.ts) and no other: the bytes published are those
+// of a build that renders every output whole. An output that reads the columns or the calendar
+// without saying so fails here.
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUILD_STATE_KEY } from '../../src/content/keys.ts';
+import { sha256 } from '../../src/publish/digest.ts';
+import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
+import { createTestStores, type TestStores } from '../helpers/stores.ts';
+import { buildInto, sampleFiles, writeSite } from './site.ts';
+
+const now = new Date('2010-06-25T08:00:00+08:00');
+
+const column = (title: string, order: number, topics: string, intro: string) =>
+  `---\ntitle: ${title}\nsummary: ${title}的文件与新闻稿。\norder: ${order}\nrule:\n  topics: [${topics}]\n---\n${intro}\n`;
+
+const calendar = (holidays: string) =>
+  `year: 2010\nholidays:\n  - { name: 端午节, from: 2010-06-14, to: 2010-06-16 }\n${holidays}workdays:\n  - { date: 2010-06-12, for: 端午节 }\n`;
+
+function files(): Record<string, string | Buffer> {
+  return {
+    ...sampleFiles(),
+    'columns/zwgk.md': column('政务公开', 1, '政务公开', '政务公开工作的文件。'),
+    'columns/zonghe.md': column('综合政务', 2, '综合政务', '综合政务的新闻稿。'),
+    'calendar/2010.yaml': calendar(''),
+  };
+}
+
+const build = (root: string, stores: TestStores) => buildInto(root, stores, now, { pdf: false });
+
+/** sha256 of every public object. */
+async function published(objects: ObjectStore): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for await (const head of objects.listKeys(SITE_PREFIX)) found.set(head.key, sha256((await objects.get(head.key))?.body ?? new Uint8Array()));
+  return found;
+}
+
+describe('derived outputs after a change to the columns or the calendar', () => {
+  it.each([
+    [
+      "a column's title, order, rule and introduction",
+      {
+        'columns/zwgk.md': column('政务公开专栏', 3, '政务公开, 综合政务', '政务公开工作的文件，每周更新。'),
+        'columns/zonghe.md': column('综合政务', 1, '综合政务', '综合政务的新闻稿。'),
+      },
+    ],
+    ["a column's introduction alone", { 'columns/zonghe.md': column('综合政务', 2, '综合政务', '综合政务的新闻稿，每月更新。') }],
+    ['the working-day calendar', { 'calendar/2010.yaml': calendar('  - { name: 防汛, from: 2010-05-31, to: 2010-06-01 }\n') }],
+  ])('after a change to %s, publishes the bytes of a build that renders every output whole', async (_, changed: Record<string, string>) => {
+    const partial = await createTestStores();
+    const whole = await createTestStores();
+    const partialRoot = await writeSite(files());
+    const wholeRoot = await writeSite(files());
+    await build(partialRoot, partial);
+    await build(wholeRoot, whole);
+    const first = await published(partial.objects);
+    for (const [path, text] of Object.entries(changed)) {
+      await writeFile(join(partialRoot, path), text);
+      await writeFile(join(wholeRoot, path), text);
+    }
+    // Without the last build's state, the next build renders every listing and derived output.
+    await whole.objects.delete([BUILD_STATE_KEY]);
+    await build(partialRoot, partial);
+    await build(wholeRoot, whole);
+    const after = await published(partial.objects);
+    expect(after).toEqual(await published(whole.objects));
+    // The change shows: some page changed.
+    expect([...after].filter(([key, digest]) => first.get(key) !== digest).length).toBeGreaterThan(0);
+  });
+});
