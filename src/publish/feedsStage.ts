@@ -3,9 +3,9 @@
 // archive documents and the subscription documents that changed.
 // Links to: documents (committed before finalize), the listing pages (home, archives) and column
 // pages.
-// Needs written before it: the listing pages. Column pages exist unless the column is new, and a
-// new column makes a full build, so an incremental build starts this stage beside the derived
-// outputs (`start`, once the listings are written), a full build after them (`finish`).
+// Needs written before it: the listing pages. Column pages exist unless the columns changed, so
+// an incremental build starts this stage beside the derived outputs (`start`, once the listings
+// are written); a full build, or one after a change to the columns, after them (`finish`).
 // The outbox is recorded before the feeds that announce the change, so a crash in between is
 // caught up by the next run.
 

@@ -123,8 +123,9 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   });
   // Listings and the outputs derived from the records, wave by wave. Feeds link to the listings
   // and to no derived page but a column's (see feedsStage.ts): an incremental build writes them
-  // while the derived outputs are rendered, a full build after them.
-  const startFeeds = incremental ? feeds.start : () => {};
+  // while the derived outputs are rendered; a full build, or one after a change to the columns (a
+  // new column's feed links its page), after them.
+  const startFeeds = incremental && !whole.has('columns') ? feeds.start : () => {};
   if (!incremental || changes.length > 0 || changedIssues.length > 0 || whole.size > 0) {
     try {
       await writeDerivedOutputs({

@@ -70,4 +70,19 @@ describe('derived outputs after a change to the columns or the calendar', () => 
     // The change shows: some page changed.
     expect([...after].filter(([key, digest]) => first.get(key) !== digest).length).toBeGreaterThan(0);
   });
+
+  it("writes a new column's feed only after the column's page it links", async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(files());
+    await build(root, stores);
+    await writeFile(join(root, 'columns/rexian.md'), column('市长热线', 3, '综合政务', '12345市长公开电话的办理情况。'));
+    // The order of the puts the build makes, observed on the real store.
+    const order: string[] = [];
+    const watched: TestStores = { ...stores, objects: { ...stores.objects, put: (object) => (order.push(object.key), stores.objects.put(object)) } };
+    await build(root, watched);
+    const page = order.indexOf(`${SITE_PREFIX}zhuanlan/rexian/index.html`);
+    const feed = order.findIndex((key) => key.startsWith(`${SITE_PREFIX}feeds/columns/rexian/`));
+    expect(page).toBeGreaterThanOrEqual(0);
+    expect(feed).toBeGreaterThan(page);
+  });
 });
