@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { checkDocNumber } from './docNumber.ts';
 import { collectPositions, parseYaml, pathKey, positionOfPath, splitFrontMatter, type ParsedYaml } from './frontmatter.ts';
 import type { FileRole } from './layout.ts';
-import { collectReferences, parseMarkdown, type MarkdownReference } from './markdown.ts';
+import { collectReferences, isLocalUrl, mayHoldReference, parseMarkdown, type MarkdownReference } from './markdown.ts';
 import type { Severity } from './model.ts';
 import { isUnsafeUrl, strippedHtmlParts } from './rawHtml.ts';
 import { type HintExamples, validateFrontMatter, validFields, type SchemaKind } from './schemas.ts';
@@ -366,18 +366,6 @@ export function positionFrom(
   return { line: found[0], column: found[1] };
 }
 
-// Only these character sequences can make a link, image, definition or HTML node, so a body
-// without them needs no parse (most documents of a large site): `](` of an inline link or image,
-// `]:` of a definition (anywhere: in a quote or a list item, after a label over two lines), `<`.
-// Footnote definitions (`[^1]: …`) are not references: a `]:` only they account for needs no parse.
-const mayReference = /\]\(|</;
-const definitionMark = /\]:/;
-const footnoteDefinition = /\[\^[^\]\n\\]*\]:/g;
-
-function mayHoldReference(body: string): boolean {
-  return mayReference.test(body) || (definitionMark.test(body) && definitionMark.test(body.replace(footnoteDefinition, '')));
-}
-
 function checkBody(body: string, bodyLine: number, result: AnalyzedSource): void {
   if (!mayHoldReference(body)) return;
   for (const reference of collectReferences(parseMarkdown(body))) {
@@ -410,9 +398,4 @@ function checkBody(body: string, bodyLine: number, result: AnalyzedSource): void
     }
     if (isLocalUrl(reference.url)) result.references.push({ kind: reference.kind, url: reference.url, line, column });
   }
-}
-
-/** A relative URL to a file of the content tree (not `#frag`, `/site/path`, `//host` or `scheme:`). */
-export function isLocalUrl(url: string): boolean {
-  return url !== '' && !url.startsWith('#') && !url.startsWith('/') && !url.startsWith('?') && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url);
 }

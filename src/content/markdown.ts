@@ -51,6 +51,31 @@ export interface MarkdownReference {
   column: number;
 }
 
+// Only these character sequences can make a link, image, definition or HTML node, so a body
+// without them needs no parse (most documents of a large site): `](` of an inline link or image,
+// `]:` of a definition (anywhere: in a quote or a list item, after a label over two lines), `<`.
+// Footnote definitions (`[^1]: …`) are not references: a `]:` only they account for needs no parse.
+const mayReference = /\]\(|</;
+const definitionMark = /\]:/;
+const footnoteDefinition = /\[\^[^\]\n\\]*\]:/g;
+
+/** Whether a Markdown text may hold a link, image, definition or HTML node (false: it holds none). */
+export function mayHoldReference(text: string): boolean {
+  return mayReference.test(text) || (definitionMark.test(text) && definitionMark.test(text.replace(footnoteDefinition, '')));
+}
+
+/** A relative URL to a file of the content tree (not `#frag`, `/site/path`, `//host` or `scheme:`). */
+export function isLocalUrl(url: string): boolean {
+  return url !== '' && !url.startsWith('#') && !url.startsWith('/') && !url.startsWith('?') && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url);
+}
+
+/** The relative URLs of a Markdown text's links, images and definitions, as written, each once. */
+export function relativeLinksIn(text: string): string[] {
+  if (!mayHoldReference(text)) return [];
+  const urls = collectReferences(parseMarkdown(text)).flatMap((reference) => (reference.kind !== 'html' && isLocalUrl(reference.url) ? [reference.url] : []));
+  return [...new Set(urls)];
+}
+
 /** Every URL a body refers to, in document order. Raw HTML is reported so checks can refuse it. */
 export function collectReferences(tree: Root): MarkdownReference[] {
   const found: MarkdownReference[] = [];

@@ -5,9 +5,8 @@
 
 import type { ArticleDocument, ContentSet, GazetteDocument, GazetteIssue, IssueRef } from '../content/model.ts';
 import { formatIndexNumber } from '../content/indexNumber.ts';
-import { isLocalUrl } from '../content/analyze.ts';
-import { resolveContentLink } from '../content/links.ts';
-import { collectReferences, parseMarkdown } from '../content/markdown.ts';
+import { relativeLinksIn } from '../content/markdown.ts';
+import { hiddenPagesLinked } from './renderJob.ts';
 import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.ts';
 import type { ContentMessage } from '../content/model.ts';
 import { columnsOf } from '../discovery/columns.ts';
@@ -64,8 +63,7 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
   const issuesByKey = new Map(content.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
   // What readers may see of other documents now: never a draft, never an embargo before its time.
   const isPublic = (doc: GazetteDocument) => !doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime());
-  const hiddenDocs = content.documents.filter((doc) => !isPublic(doc));
-  const hidden = hiddenDocs.map((doc) => doc.urlPath);
+  const hidden = content.documents.filter((doc) => !isPublic(doc)).map((doc) => doc.urlPath);
   const translations = translationsById(content.documents, isPublic);
   const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
   const replacedBy = replacedByIndex(content.documents);
@@ -104,7 +102,7 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
     };
     // The document itself counts through its source digest; the rest are what its page shows of others.
     const { doc: _doc, ...shown } = page;
-    const digest = renderDigest(doc, { fingerprint, ...shown, hiddenLinks: hiddenLinksOf(doc, hiddenDocs, content) });
+    const digest = renderDigest(doc, { fingerprint, ...shown, hiddenLinks: hiddenPagesLinked(content, doc.file, relativeLinksOf(doc), hidden, doc.urlPath) });
     const job: DocumentJob = { page, digest, newVersion, released: staged.has(doc.id), ...(record === undefined ? {} : { previous: record }) };
     if (entry.action === 'scheduled') {
       planned.scheduled.push(doc);
@@ -275,40 +273,17 @@ export function issueListing(erratum: { issue: IssueRef; date: string }, ordered
 }
 
 /**
- * Pages not public yet that a document links (through relative links, as the renderer resolves
- * them). Links to them render as text until they are out; naming them in the digest makes the
- * page render again, with the link, when they are released. The body's links come from the
- * file's analysis (`doc.links`), so no body is read: a site with one embargoed release would
- * otherwise read the text of every document on every build.
+ * The relative links of a document's body, from the file's analysis (`doc.links`: no body is read,
+ * or a site with one embargoed release would read the text of every document on every build),
+ * and of a conference's answers (Markdown in its front matter). Its digest names the hidden pages
+ * they lead into (`hiddenPagesLinked`), so the page renders again, with the links, when they are out.
  */
-function hiddenLinksOf(doc: GazetteDocument, hiddenDocs: readonly GazetteDocument[], content: Pick<ContentSet, 'routes'>): string[] {
-  if (hiddenDocs.length === 0) return [];
-  const hrefs = relativeLinksOf(doc);
-  if (hrefs.length === 0) return [];
-  const found = new Set<string>();
-  for (const href of hrefs) {
-    const urlPath = resolveContentLink(content, doc.file, href);
-    if (urlPath === undefined) continue;
-    const path = urlPath.split('#')[0] as string;
-    // A page's own files always resolve (see publicLink).
-    if (path.startsWith(doc.urlPath)) continue;
-    for (const other of hiddenDocs) if (path.startsWith(other.urlPath)) found.add(other.urlPath);
-  }
-  return hiddenDocs.filter((other) => found.has(other.urlPath)).map((other) => other.urlPath);
-}
-
-/** The relative URLs of a document's body and, for a conference, of its answers (Markdown in the front matter). */
 function relativeLinksOf(doc: GazetteDocument): readonly string[] {
   if (doc.kind !== 'conference' && doc.links !== undefined) return doc.links;
   let links = answerLinksMemo.get(doc);
   if (links === undefined) {
     const texts = [...(doc.links === undefined ? [doc.body] : []), ...(doc.kind === 'conference' ? doc.qa.map((pair) => pair.answer) : [])];
-    const found = texts.flatMap((text) =>
-      collectReferences(parseMarkdown(text))
-        .filter((reference) => reference.kind !== 'html' && isLocalUrl(reference.url))
-        .map((reference) => reference.url),
-    );
-    links = [...new Set([...(doc.links ?? []), ...found])];
+    links = [...new Set([...(doc.links ?? []), ...texts.flatMap(relativeLinksIn)])];
     answerLinksMemo.set(doc, links);
   }
   return links;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { toHtml } from '../render/html/serialize.ts';
 import { h } from 'hastscript';
 import { textFor } from '../../templates/strings.ts';
-import type { ArticleDocument, ConferenceDocument, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
+import type { ArticleDocument, ConferenceDocument, ContentSet, GazetteDocument, GazetteIssue, Lang } from '../content/model.ts';
+import { resolveContentLink } from '../content/links.ts';
 import { documentPdfKey, issuePdfKey } from '../content/keys.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import { type Artifact, artifact } from '../outputs.ts';
@@ -30,6 +31,28 @@ export function publicLink(urlPath: string | undefined, hidden: readonly string[
   const path = urlPath.split('#')[0] as string;
   if (own !== undefined && path.startsWith(own)) return urlPath;
   return hidden.some((page) => path.startsWith(page)) ? undefined : urlPath;
+}
+
+/**
+ * The pages of `hidden` that relative links `hrefs` written in `fromFile` lead into, in the order of
+ * `hidden`: the links `publicLink` renders as text (`own`: the linking page's own URL path).
+ */
+export function hiddenPagesLinked(
+  content: Pick<ContentSet, 'routes'>,
+  fromFile: string,
+  hrefs: readonly string[],
+  hidden: readonly string[],
+  own?: string,
+): string[] {
+  if (hidden.length === 0 || hrefs.length === 0) return [];
+  const found = new Set<string>();
+  for (const href of hrefs) {
+    const urlPath = resolveContentLink(content, fromFile, href);
+    if (urlPath === undefined || publicLink(urlPath, hidden, own) !== undefined) continue;
+    const path = urlPath.split('#')[0] as string;
+    for (const page of hidden) if (path.startsWith(page)) found.add(page);
+  }
+  return hidden.filter((page) => found.has(page));
 }
 
 export interface RenderEnvironment {

@@ -5,8 +5,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolveContentLink } from '../content/links.ts';
-import { collectReferences, parseMarkdown } from '../content/markdown.ts';
-import { isRelativeUrl } from '../render/prepareMdast.ts';
+import { relativeLinksIn } from '../content/markdown.ts';
 import type { ContentSet, GazetteDocument } from '../content/model.ts';
 import { createRenderContext, renderIssuePage, renderErratumPage, siteAssets, type RenderContext } from '../render/html/index.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
@@ -15,7 +14,7 @@ import { canonicalJson, sha256 } from './digest.ts';
 import { depositZipKey, issuePdfKey } from '../content/keys.ts';
 import { cachedBodyFits, type RenderEnvironment, type RenderedDocument, renderDocumentJob, renderIssuePdfArtifact } from './renderJob.ts';
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
-import { publicLink } from './renderJob.ts';
+import { hiddenPagesLinked, publicLink } from './renderJob.ts';
 import { type BodyCache, bodyCodeVersion } from './bodyCache.ts';
 import { type RenderCodeParts, renderCodeParts } from './renderCode.ts';
 
@@ -94,18 +93,9 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
       await threads?.close();
     },
     erratumPage: (erratum) => renderErratumPage(withFeeds(ctx, { section: 'gazette' }), erratum),
-    issueHiddenLinks(issue) {
-      const note = issue.editorNote;
-      // Only these make a link (see analyze.ts); most notes are plain text and need no parse.
-      if (hidden.length === 0 || note === undefined || !/\]\(|\]:|</.test(note)) return [];
-      const found = new Set<string>();
-      for (const reference of collectReferences(parseMarkdown(note))) {
-        if (reference.kind === 'html' || !isRelativeUrl(reference.url)) continue;
-        const path = resolveContentLink(content, issue.file, reference.url)?.split('#')[0];
-        if (path !== undefined) for (const page of hidden) if (path.startsWith(page)) found.add(page);
-      }
-      return hidden.filter((page) => found.has(page));
-    },
+    issueHiddenLinks: (issue) =>
+      // An issue's note owns no page below the issue's: every link into a hidden page counts.
+      issue.editorNote === undefined || hidden.length === 0 ? [] : hiddenPagesLinked(content, issue.file, relativeLinksIn(issue.editorNote), hidden),
     async issueArtifacts(issue, articles, options = {}) {
       const page = renderIssuePage(withFeeds(ctx, { section: 'gazette' }), issue, articles, {
         ...(options.errata === undefined ? {} : { errata: options.errata }),
