@@ -1,6 +1,6 @@
 // `gazette check`: validate content/ and print every problem with its file, line and column.
 
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createFileContentCache, loadContent, type FileContentCache } from '../content/load.ts';
 import { formatMessages, hasErrors } from '../content/messages.ts';
 import { loadPartners } from '../delivery/partners.ts';
@@ -8,6 +8,7 @@ import { changeNoteProblem, checkAgainstPublished } from '../content/lifecycle.t
 import type { ContentMessage, ContentSet, GazetteDocument } from '../content/model.ts';
 import { readPublishedIndex } from './publishedIndex.ts';
 import { parseCommand } from './args.ts';
+import { shownPath } from './io.ts';
 
 const help = `Usage: gazette check [options]
 
@@ -63,7 +64,7 @@ export async function runCheck(argv: string[], io: CheckIo): Promise<number> {
   const checked = content ?? partial;
   const published = checked === undefined ? [] : await againstPublished(checked.documents, partial?.files ?? [], resolve(io.cwd, values.data));
   const messages = [...loaded.messages, ...(partners?.messages ?? []), ...published];
-  const shown = relative(io.cwd, contentDir).replace(/\\/g, '/') || '.';
+  const shown = shownPath(io, contentDir);
   const failed = content === undefined || partners?.partners === undefined || hasErrors(messages);
   if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shown }));
   try {

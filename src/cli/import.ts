@@ -11,6 +11,7 @@ import { ContentFactsError, readContentFacts } from '../import/contentFacts.ts';
 import { planImport, type Finding, type ImportOptions } from '../import/importDocx.ts';
 import { DocxError } from '../import/readDocx.ts';
 import { parseCommand } from './args.ts';
+import { shownPath } from './io.ts';
 
 const help = `Usage: gazette import <file.docx> --issue YYYY/NN [options]
 
@@ -85,7 +86,7 @@ export async function runImport(argv: string[], io: ImportIo): Promise<number> {
       throw new UsageError(`--now "${values['now'] as string}" is not an ISO 8601 date-time, e.g. 2010-06-01T09:00:00+08:00.`);
 
     const root = resolve(io.cwd, values['content']);
-    const shownRoot = relative(io.cwd, root).replace(/\\/g, '/') || '.';
+    const shownRoot = shownPath(io, root);
     const sourcePath = resolve(io.cwd, source);
     let bytes: Buffer;
     try {

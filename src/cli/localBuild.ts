@@ -15,12 +15,12 @@ import { loadPartners, type Partner } from '../delivery/partners.ts';
 import { environmentSecrets } from '../delivery/secrets.ts';
 import { environmentSigningKey, SIGNING_KEY_VARIABLE, type SigningKey } from '../manifest/signing.ts';
 import type { ContentSet } from '../content/model.ts';
-import type { BuildSummary, Provenance } from '../publish/build.ts';
+import { type BuildSummary, type Provenance, PublishStateError } from '../publish/build.ts';
 import { processJobRunner } from '../publish/jobProcesses.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import { openSqliteBodyCache } from '../store/sqliteBodyCache.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
-import type { CliIo } from './io.ts';
+import { type CliIo, shownPath } from './io.ts';
 import { type LocalStores, parseStoreSet, type StoreSet } from './localStores.ts';
 import { progressReporter } from './progress.ts';
 import { buildWithSnapshot, type SnapshotKeeper } from './snapshotFile.ts';
@@ -141,7 +141,7 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
   const partners = site === undefined ? undefined : await loadPartners(args.content, site);
   const messages = [...loaded.messages, ...(partners?.messages ?? [])];
   const failed = loaded.content === undefined || partners?.partners === undefined || hasErrors(messages);
-  if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages));
+  if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shownPath(io, args.content) }));
   if (failed || loaded.content === undefined || partners?.partners === undefined) {
     io.stderr.write('Nothing was published: fix the errors above and build again.\n');
     return undefined;
@@ -191,6 +191,13 @@ export async function publishLocally(
       io.now,
     );
   } catch (error) {
+    if (error instanceof PublishStateError) {
+      // Refused by the plan, before anything was written: the problems, with the paths as the editor names them.
+      io.stderr.write(
+        `${formatMessages(error.messages, { contentDir: shownPath(io, args.content) })}Nothing was published: fix the errors above and build again.\n`,
+      );
+      return 1;
+    }
     io.stderr.write(`gazette build: ${(error as Error).message}\n`);
     io.stderr.write('What was written before the error is complete and consistent; run the build again to finish.\n');
     return 1;

@@ -3,7 +3,7 @@
 // the commit and author. The upload triggers the render function; the site follows within minutes.
 
 import { execFileSync } from 'node:child_process';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { clientsFromEnv } from '../aws/env.ts';
 import { SOURCE_PREFIX } from '../aws/publishFromSource.ts';
 import { uploadSources } from '../aws/uploadSources.ts';
@@ -11,7 +11,7 @@ import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import { createS3ObjectStore } from '../store/s3.ts';
 import { parseCommand } from './args.ts';
-import type { CliIo } from './io.ts';
+import { type CliIo, shownPath } from './io.ts';
 
 const help = `Usage: gazette publish --target aws [options]
 
@@ -58,7 +58,7 @@ export async function runPublish(argv: string[], io: CliIo, env: NodeJS.ProcessE
     return 1;
   }
   const contentDir = resolve(io.cwd, values.content);
-  const shown = relative(io.cwd, contentDir).replace(/\\/g, '/') || '.';
+  const shown = shownPath(io, contentDir);
   // Embargo link checks need the clock: a document without publishAt goes public now.
   const { content, messages } = await loadContent(contentDir, { now: io.now() });
   if (messages.length > 0) (content === undefined ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shown }));

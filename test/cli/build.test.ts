@@ -10,9 +10,9 @@ import { sampleFiles, writeSite } from '../publish/site.ts';
 
 const bin = new URL('../../bin/gazette.js', import.meta.url).pathname;
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1', ...env } });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1', ...env }, ...(cwd === undefined ? {} : { cwd }) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -127,6 +127,21 @@ describe('gazette build and preview', () => {
     expect(result.stderr).toMatch(/press\/2010\/hotline-en\.md:1:1 .*published-file-deleted/);
     expect(result.stderr).toMatch(/press\/2010\/hotline\.md:\d+:\d+ .*missing-change-note/);
     expect(result.stderr).toContain('withdrawn');
+  }, 60_000);
+
+  it('names the files of what the published state refuses as the editor reaches them from where the command runs', async () => {
+    const copy = await writeSite({ ...sampleFiles() }, join(work, 'refused', 'site'));
+    const hotline = join(copy, 'press/2010/hotline.md');
+    await writeFile(hotline, (await readFile(hotline, 'utf8')).replace('一万余件', '一万二千余件'));
+    const before = await filesUnder(join(work, 'data'));
+    const result = await run(['build', '--content', 'site', '--data', join(work, 'data'), '--now', '2010-06-30T12:00:00+08:00'], {}, join(work, 'refused'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^site\/press\/2010\/hotline\.md:\d+:\d+ .*missing-change-note$/m);
+    expect(result.stderr).not.toMatch(/(^|\s)content\/press/);
+    expect(result.stderr).toContain('Nothing was published: fix the errors above and build again.');
+    // Refused before any write: nothing to finish by running again.
+    expect(result.stderr).not.toContain('What was written before the error');
+    expect(await filesUnder(join(work, 'data'))).toEqual(before);
   }, 60_000);
 
   it('publishes nothing from content with errors and says where they are', async () => {
