@@ -1,18 +1,20 @@
 // Sitemaps (sitemaps.org 0.9) and robots.txt, from the published records. `/sitemap.xml` is an
-// index of one sitemap per part of the site: `/sitemaps/gazette.xml` (issues, articles and their
-// errata), `/sitemaps/press.xml` (releases and conferences) and `/sitemaps/pages.xml` (home,
-// listings and the discovery pages); a part over 50,000 URLs or 50 MB continues in
-// `<part>-2.xml`, `<part>-3.xml`, …. Only published documents are listed: never an embargoed
+// index of one sitemap per part of the site and year: `/sitemaps/gazette-<year>.xml` (the issues
+// of that year, their articles and the articles' errata), `/sitemaps/press-<year>.xml` (the
+// releases and conferences dated that year) and `/sitemaps/pages.xml` (home, listings and the
+// discovery pages); a file over 50,000 URLs or 50 MB continues in `<name>-2.xml`, `<name>-3.xml`,
+// …. A change rewrites the files of the years it touches and the index, whose `<lastmod>` tells
+// a crawler which files to fetch again. Only published documents are listed: never an embargoed
 // or draft one (they are not in the input) nor a withdrawn one. `<lastmod>` is the newest
 // content date (publication, correction, withdrawal) in the records, never the build clock.
 
 import { artifact, type Artifact } from '../outputs.ts';
 import { isPress, monthOf } from './listings.ts';
-import type { DocumentRecord } from '../store/ports.ts';
+import type { DocumentRecord, IssueRecord } from '../store/ports.ts';
 import { pressMonthPath } from '../../templates/press.tsx';
 import { columnTakes } from './columns.ts';
 import { listedFacts } from './listedFacts.ts';
-import type { DerivedInput, DerivedOutput } from './outputs.ts';
+import type { Change, DerivedInput, DerivedOutput } from './outputs.ts';
 import { PERMALINK_INDEX_PATH } from './permalinks.ts';
 
 export const SITEMAP_INDEX_KEY = 'sitemap.xml';
@@ -30,7 +32,8 @@ export interface SitemapEntry {
 }
 
 export type SitemapPart = 'gazette' | 'press' | 'pages';
-const parts: readonly SitemapPart[] = ['gazette', 'press', 'pages'];
+/** The parts split by year. */
+type YearPart = Exclude<SitemapPart, 'pages'>;
 
 /**
  * Discovery pages, listed when the output that writes them is registered (each is built by its
@@ -85,54 +88,114 @@ function languageGroups(published: readonly DocumentRecord[]): Map<string, Sitem
  * date), never from the build clock: the same content gives the same sitemap whenever built.
  */
 function changedOn(record: DocumentRecord): string {
-  return latest([record.date, record.changeDate, record.withdrawnDate]) ?? record.date;
+  let newest = record.date;
+  if (record.changeDate !== undefined && record.changeDate > newest) newest = record.changeDate;
+  if (record.withdrawnDate !== undefined && record.withdrawnDate > newest) newest = record.withdrawnDate;
+  return newest;
+}
+
+/** What every sitemap file of one build is made from, computed once per build. */
+interface SitemapBasis {
+  /** Published records by part and year (`gazette:2010`), in the input's order; issues by year. */
+  groups: Map<string, { part: YearPart; year: number; records: DocumentRecord[]; issues: DerivedInput['issues'] }>;
+  languages: Map<string, SitemapEntry['alternates']>;
+  byId: Map<string, DocumentRecord>;
+  /** Ids of the records translating each original. */
+  translatedBy: Map<string, string[]>;
+}
+
+const groupKey = (part: YearPart, year: number) => `${part}:${year}`;
+
+/** The file group a record's URL is listed in: gazette by its issue's year, press by its date's. */
+function groupOf(record: DocumentRecord): { part: YearPart; year: number } {
+  if (isPress(record)) return { part: 'press', year: Number(record.date.slice(0, 4)) };
+  return { part: 'gazette', year: record.issue?.year ?? Number(record.date.slice(0, 4)) };
+}
+
+const bases = new WeakMap<DerivedInput, SitemapBasis>();
+
+function sitemapBasis(input: DerivedInput): SitemapBasis {
+  const known = bases.get(input);
+  if (known !== undefined) return known;
+  const published = input.documents.filter((record) => record.status === 'published');
+  const groups: SitemapBasis['groups'] = new Map();
+  const groupFor = (part: YearPart, year: number) => {
+    const key = groupKey(part, year);
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { part, year, records: [], issues: [] }));
+    return group;
+  };
+  for (const issue of input.issues) groupFor('gazette', issue.year).issues.push(issue);
+  for (const record of published) {
+    if (record.kind !== 'article' && !isPress(record)) continue;
+    const { part, year } = groupOf(record);
+    groupFor(part, year).records.push(record);
+  }
+  const translatedBy = new Map<string, string[]>();
+  for (const record of input.documents) {
+    if (record.translationOf === undefined) continue;
+    const list = translatedBy.get(record.translationOf);
+    if (list === undefined) translatedBy.set(record.translationOf, [record.id]);
+    else list.push(record.id);
+  }
+  const basis = { groups, languages: languageGroups(published), byId: new Map(input.documents.map((record) => [record.id, record])), translatedBy };
+  bases.set(input, basis);
+  return basis;
+}
+
+const byPath = (a: SitemapEntry, b: SitemapEntry) => (a.urlPath < b.urlPath ? -1 : a.urlPath > b.urlPath ? 1 : 0);
+
+function documentEntry(basis: SitemapBasis, record: DocumentRecord): SitemapEntry {
+  const alternates = basis.languages.get(record.id);
+  return { urlPath: record.urlPath, lastmod: changedOn(record), ...(alternates === undefined ? {} : { alternates }) };
+}
+
+/** Every URL of one part's year, in a stable order (by path). */
+function groupEntries(basis: SitemapBasis, part: YearPart, year: number): SitemapEntry[] {
+  const group = basis.groups.get(groupKey(part, year));
+  if (group === undefined) return [];
+  const entries: SitemapEntry[] = group.issues.map((issue) => ({ urlPath: issue.urlPath, lastmod: issue.date }));
+  for (const record of group.records) {
+    entries.push(documentEntry(basis, record));
+    for (const erratum of record.errata ?? []) entries.push({ urlPath: erratum.urlPath, lastmod: erratum.date });
+  }
+  return entries.sort(byPath);
 }
 
 /**
- * Every URL of each part, in a stable order. `outputs`: names of the registered derived outputs
- * (the discovery pages of those not registered are left out).
+ * The home page, the listings and the discovery pages. `outputs`: names of the registered
+ * derived outputs (the discovery pages of those not registered are left out).
  */
-export function sitemapEntries(input: DerivedInput, outputs: readonly string[]): Record<SitemapPart, SitemapEntry[]> {
-  const published = input.documents.filter((record) => record.status === 'published');
-  const languages = languageGroups(published);
-  const entry = (record: DocumentRecord): SitemapEntry => ({
-    urlPath: record.urlPath,
-    lastmod: changedOn(record),
-    ...(languages.has(record.id) ? { alternates: languages.get(record.id) } : {}),
-  });
-  const byPath = (a: SitemapEntry, b: SitemapEntry) => (a.urlPath < b.urlPath ? -1 : a.urlPath > b.urlPath ? 1 : 0);
+function pageEntries(input: DerivedInput, outputs: readonly string[]): SitemapEntry[] {
+  const known = pageEntriesOf.get(input);
+  if (known !== undefined && known.outputs === outputs.join()) return known.entries;
   const issues = [...input.issues].sort((a, b) => a.year - b.year || a.number - b.number);
-
-  const gazette: SitemapEntry[] = [
-    ...issues.map((issue) => ({ urlPath: issue.urlPath, lastmod: issue.date })),
-    ...published
-      .filter((record) => record.kind === 'article')
-      .flatMap((record) => [entry(record), ...(record.errata ?? []).map((erratum) => ({ urlPath: erratum.urlPath, lastmod: erratum.date }))]),
-  ].sort(byPath);
-  const press = published.filter(isPress).map(entry).sort(byPath);
-
-  // Listings show withdrawn items too (marked): their dates count for lastmod.
-  const everything = latest([...input.documents.map((record) => changedOn(record)), ...issues.map((issue) => issue.date)]);
-  const pressRecords = input.documents.filter(isPress);
-  const years = [...new Set(issues.map((issue) => issue.year))];
-  const months = [...new Set(published.filter(isPress).map((record) => monthOf(record.date)))].sort();
-  const pressByMonth = new Map<string, DocumentRecord[]>();
-  for (const record of pressRecords) {
+  // Listings show withdrawn items too (marked): their dates count for lastmod. One pass over the records.
+  let everything = latest(issues.map((issue) => issue.date));
+  let press: string | undefined;
+  const pressByMonth = new Map<string, { published: boolean; lastmod: string }>();
+  for (const record of input.documents) {
+    const date = changedOn(record);
+    if (everything === undefined || date > everything) everything = date;
+    if (!isPress(record)) continue;
+    if (press === undefined || date > press) press = date;
     const month = monthOf(record.date);
-    const list = pressByMonth.get(month);
-    if (list === undefined) pressByMonth.set(month, [record]);
-    else list.push(record);
+    const seen = pressByMonth.get(month);
+    if (seen === undefined) pressByMonth.set(month, { published: record.status === 'published', lastmod: date });
+    else {
+      if (record.status === 'published') seen.published = true;
+      if (date > seen.lastmod) seen.lastmod = date;
+    }
   }
+  const years = [...new Set(issues.map((issue) => issue.year))];
+  const months = [...pressByMonth].filter(([, month]) => month.published).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const registered = (prefix: string) => outputs.some((name) => name.startsWith(prefix));
   const pages: SitemapEntry[] = [
     { urlPath: '/', lastmod: everything },
     { urlPath: '/gazette/', lastmod: latest(issues.map((issue) => issue.date)) },
     ...years.map((year) => ({ urlPath: `/gazette/${year}/`, lastmod: latest(issues.filter((issue) => issue.year === year).map((issue) => issue.date)) })),
-    { urlPath: '/press/', lastmod: latest(pressRecords.map((record) => changedOn(record))) },
-    ...months.map((month) => ({
-      urlPath: pressMonthPath(month),
-      lastmod: latest((pressByMonth.get(month) ?? []).map((record) => changedOn(record))),
-    })),
+    { urlPath: '/press/', lastmod: press },
+    ...months.map(([month, { lastmod }]) => ({ urlPath: pressMonthPath(month), lastmod })),
     ...discoveryPages.filter((page) => registered(page.output)).flatMap((page) => page.paths(input).map((urlPath) => ({ urlPath, lastmod: everything }))),
   ];
   // A column page's date is its newest member's.
@@ -140,8 +203,11 @@ export function sitemapEntries(input: DerivedInput, outputs: readonly string[]):
     const page = pages.find((candidate) => candidate.urlPath === column.urlPath);
     if (page !== undefined) page.lastmod = latest(input.documents.filter((record) => columnTakes(column.rule, record)).map((record) => changedOn(record)));
   }
-  return { gazette, press, pages };
+  pageEntriesOf.set(input, { outputs: outputs.join(), entries: pages });
+  return pages;
 }
+
+const pageEntriesOf = new WeakMap<DerivedInput, { outputs: string; entries: SitemapEntry[] }>();
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[char] as string);
@@ -201,35 +267,101 @@ export interface SitemapFile {
   lastmod?: string;
 }
 
-/** A part's entries as sitemap files within the limits: `sitemaps/<part>.xml`, `sitemaps/<part>-2.xml`, …. */
-export function sitemapFiles(baseUrl: string, part: SitemapPart, entries: readonly SitemapEntry[], limits: SitemapLimits = SITEMAP_LIMITS): SitemapFile[] {
-  const frame = Buffer.byteLength(XML_DECLARATION + URLSET_OPEN + URLSET_CLOSE);
+/** The key of a group's `n`th file (0 first): `sitemaps/press-2010.xml`, `sitemaps/press-2010-2.xml`, …. */
+const fileKey = (name: string, n: number) => `sitemaps/${name}${n === 0 ? '' : `-${n + 1}`}.xml`;
+
+const FRAME_BYTES = Buffer.byteLength(XML_DECLARATION + URLSET_OPEN + URLSET_CLOSE);
+
+/** A group's entries as sitemap files within the limits (`name`: `press-2010`, `pages`). */
+export function sitemapFiles(baseUrl: string, name: string, entries: readonly SitemapEntry[], limits: SitemapLimits = SITEMAP_LIMITS): SitemapFile[] {
   const files: SitemapFile[] = [];
   let chunk: string[] = [];
-  let bytes = frame;
+  let bytes = FRAME_BYTES;
   let lastmod: string | undefined;
   const flush = () => {
-    const key = `sitemaps/${part}${files.length === 0 ? '' : `-${files.length + 1}`}.xml`;
-    files.push({ key, body: XML_DECLARATION + URLSET_OPEN + chunk.join('') + URLSET_CLOSE, ...(lastmod === undefined ? {} : { lastmod }) });
+    files.push({
+      key: fileKey(name, files.length),
+      body: XML_DECLARATION + URLSET_OPEN + chunk.join('') + URLSET_CLOSE,
+      ...(lastmod === undefined ? {} : { lastmod }),
+    });
     chunk = [];
-    bytes = frame;
+    bytes = FRAME_BYTES;
     lastmod = undefined;
   };
   for (const entry of entries) {
     const { element, size } = measuredElement(baseUrl, entry);
-    if (frame + size > limits.bytes) throw new Error(`The sitemap entry for ${entry.urlPath} alone is over ${limits.bytes} bytes.`);
+    if (FRAME_BYTES + size > limits.bytes) throw new Error(`The sitemap entry for ${entry.urlPath} alone is over ${limits.bytes} bytes.`);
     if (chunk.length > 0 && (chunk.length >= limits.urls || bytes + size > limits.bytes)) flush();
     chunk.push(element);
     bytes += size;
     lastmod = latest([lastmod, entry.lastmod]);
   }
-  // An empty part still has its (empty) file, so the index never names a missing one.
+  // An empty group still has its (empty) file: a year whose last URL went is emptied, not left stale.
   if (chunk.length > 0 || files.length === 0) flush();
   return files;
 }
 
+/** What the index names of a file. */
+export interface SitemapFileHead {
+  key: string;
+  lastmod?: string;
+}
+
+// An upper bound of an entry's bytes, from its path's: resolving a path percent-encodes each byte
+// at most (3 characters), and escaping for XML writes a character as at most 6 (`&apos;`).
+const ELEMENT_FRAME_BYTES = Buffer.byteLength('  <url>\n    <loc></loc>\n    <lastmod></lastmod>\n  </url>\n');
+const ALTERNATE_FRAME_BYTES = Buffer.byteLength('    <xhtml:link rel="alternate" hreflang="" href=""/>\n');
+const hrefBound = (base: number, urlPath: string) => 6 * (base + 3 * Buffer.byteLength(urlPath));
+
+/**
+ * The files of one part's year, named as its render names them, without making their bodies
+ * when they surely fit in one file (the URLs counted, the bytes bounded).
+ */
+function groupFileHeads(input: DerivedInput, basis: SitemapBasis, part: YearPart, year: number, limits: SitemapLimits): SitemapFileHead[] {
+  const group = basis.groups.get(groupKey(part, year));
+  if (group === undefined) return [];
+  const baseUrl = input.content.site.baseUrl;
+  const base = Buffer.byteLength(absolute(baseUrl, '/'));
+  let urls = 0;
+  let bytes = FRAME_BYTES;
+  let lastmod: string | undefined;
+  const count = (urlPath: string, date: string, alternates?: SitemapEntry['alternates']) => {
+    urls += 1;
+    bytes += ELEMENT_FRAME_BYTES + hrefBound(base, urlPath) + 6 * date.length;
+    for (const alternate of alternates ?? []) bytes += ALTERNATE_FRAME_BYTES + 6 * alternate.hreflang.length + hrefBound(base, alternate.urlPath);
+    if (lastmod === undefined || date > lastmod) lastmod = date;
+  };
+  for (const issue of group.issues) count(issue.urlPath, issue.date);
+  for (const record of group.records) {
+    count(record.urlPath, changedOn(record), basis.languages.get(record.id));
+    for (const erratum of record.errata ?? []) count(erratum.urlPath, erratum.date);
+  }
+  if (urls <= limits.urls && bytes <= limits.bytes) return [{ key: fileKey(`${part}-${year}`, 0), ...(lastmod === undefined ? {} : { lastmod }) }];
+  return sitemapFiles(baseUrl, `${part}-${year}`, groupEntries(basis, part, year), limits).map(({ key, lastmod: newest }) => ({
+    key,
+    ...(newest === undefined ? {} : { lastmod: newest }),
+  }));
+}
+
+/** Every file the index names, in order: the gazette's years, the press years (oldest first), then the pages. */
+export function sitemapFileHeads(input: DerivedInput, registered: readonly string[], limits: SitemapLimits = SITEMAP_LIMITS): SitemapFileHead[] {
+  const basis = sitemapBasis(input);
+  const heads: SitemapFileHead[] = [];
+  for (const part of ['gazette', 'press'] as const) {
+    const years = [...basis.groups.values()]
+      .filter((group) => group.part === part)
+      .map((group) => group.year)
+      .sort((a, b) => a - b);
+    for (const year of years) heads.push(...groupFileHeads(input, basis, part, year, limits));
+  }
+  for (const { key, lastmod } of sitemapFiles(input.content.site.baseUrl, 'pages', pageEntries(input, registered), limits)) {
+    heads.push({ key, ...(lastmod === undefined ? {} : { lastmod }) });
+  }
+  return heads;
+}
+
 /** The sitemap index naming every file. */
-export function sitemapIndex(baseUrl: string, files: readonly SitemapFile[]): string {
+export function sitemapIndex(baseUrl: string, files: readonly SitemapFileHead[]): string {
   const items = files.map(
     (file) =>
       `  <sitemap>\n    <loc>${escapeXml(absolute(baseUrl, `/${file.key}`))}</loc>\n${file.lastmod === undefined ? '' : `    <lastmod>${escapeXml(file.lastmod)}</lastmod>\n`}  </sitemap>\n`,
@@ -242,36 +374,63 @@ export function robotsTxt(baseUrl: string): string {
   return `User-agent: *\nAllow: /\n\nSitemap: ${absolute(baseUrl, `/${SITEMAP_INDEX_KEY}`)}\n`;
 }
 
-const computed = new WeakMap<DerivedInput, SitemapFile[]>();
+/** A file group to render (a part's year, or the pages), or the index with robots.txt. */
+export type SitemapPage = { kind: 'group'; part: YearPart; year: number } | { kind: 'pages' } | { kind: 'index' };
 
-/** Every sitemap file of this build's records, computed once per build; `registered`: the names of the registered outputs. */
-function allSitemapFiles(input: DerivedInput, registered: readonly string[]): SitemapFile[] {
-  const known = computed.get(input);
-  if (known !== undefined) return known;
-  const entries = sitemapEntries(input, registered);
-  const files = parts.flatMap((part) => sitemapFiles(input.content.site.baseUrl, part, entries[part]));
-  computed.set(input, files);
-  return files;
+/** The groups a change touches: each record's before and after, and the language versions naming it. */
+function touchedGroups(input: DerivedInput, changes: readonly Change[], changedIssues: readonly IssueRecord[]): SitemapPage[] {
+  const basis = sitemapBasis(input);
+  const pages = new Map<string, SitemapPage>([['pages', { kind: 'pages' }]]);
+  const add = (record: DocumentRecord | undefined) => {
+    if (record === undefined || (record.kind !== 'article' && !isPress(record))) return;
+    const { part, year } = groupOf(record);
+    pages.set(groupKey(part, year), { kind: 'group', part, year });
+  };
+  for (const { before, after } of changes) {
+    for (const record of [before, after]) {
+      if (record === undefined) continue;
+      add(record);
+      // Every language version of one original lists the others among its alternates.
+      const original = record.translationOf ?? record.id;
+      add(basis.byId.get(original));
+      for (const id of basis.translatedBy.get(original) ?? []) add(basis.byId.get(id));
+    }
+  }
+  for (const issue of changedIssues) pages.set(groupKey('gazette', issue.year), { kind: 'group', part: 'gazette', year: issue.year });
+  return [...pages.values()];
 }
 
-type SitemapPage = { kind: 'parts' } | { kind: 'index' };
-
-function sitemapOutput(name: string, wave: number, kind: SitemapPage['kind'], registered: () => readonly string[]): DerivedOutput<SitemapPage> {
+function sitemapOutput(name: string, wave: number, kind: 'parts' | 'index', registered: () => readonly string[]): DerivedOutput<SitemapPage> {
   return {
     name,
     wave,
     // The column pages are listed, with their newest member's date.
     uses: ['columns'],
-    all: () => [{ kind }],
-    // Any change may move a lastmod or a URL: render again, the build writes what differs.
-    affected: (_input, changes, changedIssues) => (changes.length > 0 || changedIssues.length > 0 ? [{ kind }] : []),
+    all(input) {
+      if (kind === 'index') return [{ kind: 'index' }];
+      const groups = [...sitemapBasis(input).groups.values()].map(({ part, year }): SitemapPage => ({ kind: 'group', part, year }));
+      return [...groups, { kind: 'pages' }];
+    },
+    // A change may move a lastmod or a URL: render its years again (the build writes what differs).
+    affected(input, changes, changedIssues) {
+      if (changes.length === 0 && changedIssues.length === 0) return [];
+      return kind === 'index' ? [{ kind: 'index' }] : touchedGroups(input, changes, changedIssues);
+    },
     shows: listedFacts,
-    id: () => kind,
-    render(input): Artifact[] {
-      const files = allSitemapFiles(input, registered());
-      if (kind === 'parts') return files.map((file) => artifact('xml', file.key, file.body));
+    id: (page) => (page.kind === 'group' ? `${page.part}-${page.year}` : page.kind),
+    render(input, page): Artifact[] {
       const baseUrl = input.content.site.baseUrl;
-      return [artifact('xml', SITEMAP_INDEX_KEY, sitemapIndex(baseUrl, files)), artifact('text', ROBOTS_KEY, robotsTxt(baseUrl))];
+      const files =
+        page.kind === 'group'
+          ? sitemapFiles(baseUrl, `${page.part}-${page.year}`, groupEntries(sitemapBasis(input), page.part, page.year))
+          : page.kind === 'pages'
+            ? sitemapFiles(baseUrl, 'pages', pageEntries(input, registered()))
+            : undefined;
+      if (files !== undefined) return files.map((file) => artifact('xml', file.key, file.body));
+      return [
+        artifact('xml', SITEMAP_INDEX_KEY, sitemapIndex(baseUrl, sitemapFileHeads(input, registered()))),
+        artifact('text', ROBOTS_KEY, robotsTxt(baseUrl)),
+      ];
     },
   };
 }

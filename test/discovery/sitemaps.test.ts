@@ -4,7 +4,9 @@
 
 import { parse, validate } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SITEMAP_LIMITS, type SitemapEntry, sitemapFiles, sitemapIndex } from '../../src/discovery/sitemaps.ts';
+import type { DerivedInput } from '../../src/discovery/outputs.ts';
+import { SITEMAP_LIMITS, type SitemapEntry, sitemapFileHeads, sitemapFiles, sitemapIndex, sitemapOutputs } from '../../src/discovery/sitemaps.ts';
+import type { DocumentRecord } from '../../src/store/ports.ts';
 import { SITE_PREFIX } from '../../src/store/ports.ts';
 import { after, before, get, permalinkSite, type PermalinkSite } from './permalinkSite.ts';
 
@@ -67,11 +69,11 @@ describe('sitemaps of a built site, through the preview server', () => {
   }, 120_000);
   afterAll(async () => site?.close());
 
-  it('robots.txt allows everything and names the index; the index names one sitemap per part', async () => {
+  it('robots.txt allows everything and names the index; the index names one sitemap per part and year', async () => {
     const { robots, sitemaps } = await crawl(site.origin);
     expect(robots).toMatch(/^User-agent: \*$/m);
     expect(robots).not.toMatch(/^Disallow: \S/m);
-    expect(sitemaps).toEqual([`${baseUrl}sitemaps/gazette.xml`, `${baseUrl}sitemaps/press.xml`, `${baseUrl}sitemaps/pages.xml`]);
+    expect(sitemaps).toEqual([`${baseUrl}sitemaps/gazette-2010.xml`, `${baseUrl}sitemaps/press-2010.xml`, `${baseUrl}sitemaps/pages.xml`]);
   });
 
   it('lists only pages the site serves, with absolute URLs, each once', async () => {
@@ -149,7 +151,7 @@ describe('sitemaps of a built site, through the preview server', () => {
       await again.build(before);
       await again.withdraw();
       await again.build(after);
-      const keys = ['robots.txt', 'sitemap.xml', 'sitemaps/gazette.xml', 'sitemaps/press.xml', 'sitemaps/pages.xml'];
+      const keys = ['robots.txt', 'sitemap.xml', 'sitemaps/gazette-2010.xml', 'sitemaps/press-2010.xml', 'sitemaps/pages.xml'];
       for (const key of keys) {
         const [first, second] = await Promise.all(
           stores.map(async (store) => Buffer.from((await store.objects.get(SITE_PREFIX + key))?.body ?? []).toString('utf8')),
@@ -200,5 +202,78 @@ describe('sitemap files', () => {
     const [url] = urlsOf(file?.body ?? '');
     expect(url?.loc).toBe(new URL('x\'y"z/', 'https://example.org/a&b/').href);
     expect(url?.['xhtml:link']?.[0]?.['@_href']).toBe(new URL('<en>/', 'https://example.org/a&b/').href);
+  });
+});
+
+describe('the index of a part by year', () => {
+  // Records of two years, with paths that resolving and escaping make longer (Chinese, `&`, `'`).
+  const release = (n: number, year: number, extra: Partial<DocumentRecord> = {}) =>
+    ({
+      id: `r-${year}-${n}`,
+      kind: 'release',
+      lang: 'zh-CN',
+      status: 'published',
+      urlPath: `/press/${year}/发布-${n}&'/`,
+      date: `${year}-0${1 + (n % 9)}-1${n % 10}`,
+      ...extra,
+    }) as DocumentRecord;
+  const documents = [...Array.from({ length: 7 }, (_, n) => release(n, 2009)), ...Array.from({ length: 5 }, (_, n) => release(n, 2010))];
+  const input = { content: { site: { baseUrl }, columns: [] }, documents, issues: [] } as unknown as DerivedInput;
+  const [parts] = sitemapOutputs(() => []);
+
+  /** What rendering the year's group gives, with the limits given. */
+  const rendered = (year: number, limits = SITEMAP_LIMITS) => {
+    const entries = documents
+      .filter((record) => record.date.startsWith(`${year}`))
+      .map((record) => ({ urlPath: record.urlPath, lastmod: record.date }))
+      .sort((a, b) => (a.urlPath < b.urlPath ? -1 : 1));
+    return sitemapFiles(baseUrl, `press-${year}`, entries, limits);
+  };
+
+  it('names each year once with its newest date, as the files rendered for that year', async () => {
+    const heads = sitemapFileHeads(input, []);
+    expect(heads.map((head) => head.key)).toEqual(['sitemaps/press-2009.xml', 'sitemaps/press-2010.xml', 'sitemaps/pages.xml']);
+    for (const year of [2009, 2010]) {
+      const files = (await parts?.render(input, { kind: 'group', part: 'press', year })) ?? [];
+      expect(files.map((file) => file.key)).toEqual([`sitemaps/press-${year}.xml`]);
+      expect(Buffer.from(files[0]?.body ?? []).toString('utf8')).toBe(rendered(year)[0]?.body);
+      expect(heads.find((head) => head.key === `sitemaps/press-${year}.xml`)?.lastmod).toBe(rendered(year)[0]?.lastmod);
+    }
+  });
+
+  it('names the continuation files of a year over a limit, exactly as rendered, at the byte limit and one byte under it', () => {
+    const exact = Buffer.byteLength(rendered(2009)[0]?.body ?? '');
+    for (const limits of [
+      { ...SITEMAP_LIMITS, urls: 3 },
+      { ...SITEMAP_LIMITS, bytes: exact },
+      { ...SITEMAP_LIMITS, bytes: exact - 1 },
+      { ...SITEMAP_LIMITS, bytes: 900 },
+    ]) {
+      const expected = rendered(2009, limits).map(({ key, lastmod }) => ({ key, lastmod }));
+      expect(
+        sitemapFileHeads(input, [], limits).filter((head) => head.key.startsWith('sitemaps/press-2009')),
+        JSON.stringify(limits),
+      ).toEqual(expected);
+    }
+    expect(rendered(2009, { ...SITEMAP_LIMITS, bytes: exact - 1 }).length).toBe(2);
+  });
+
+  it('renders again, for a change, the years of the record before and after and of its language versions', async () => {
+    const moved = { before: release(1, 2009), after: release(1, 2010) };
+    const original = release(9, 2008);
+    const translation = release(9, 2011, { lang: 'en', translationOf: original.id });
+    const withVersions = { ...input, documents: [...documents, original, translation] };
+    // The original changed: its translation, in another year, names it among its alternates.
+    const touched = await parts?.affected(withVersions, [moved, { before: original, after: { ...original, title: '改' } }], []);
+    expect(touched?.map((page) => (page.kind === 'group' ? `${page.part}-${page.year}` : page.kind)).sort()).toEqual([
+      'pages',
+      'press-2008',
+      'press-2009',
+      'press-2010',
+      'press-2011',
+    ]);
+    // A year left empty is rendered as an empty file, not left listing what went.
+    const empty = (await parts?.render(input, { kind: 'group', part: 'press', year: 1999 })) ?? [];
+    expect(urlsOf(Buffer.from(empty[0]?.body ?? []).toString('utf8'))).toEqual([]);
   });
 });

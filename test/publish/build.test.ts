@@ -156,7 +156,7 @@ describe('buildSite', () => {
       // Sitemaps: the correction date is the document's (and its listings') new lastmod.
       'sitemap.xml',
       'sitemaps/pages.xml',
-      'sitemaps/press.xml',
+      'sitemaps/press-2010.xml',
       // The annual report counts one more corrected document.
       'xxgk/tongji/2010/niandu-baogao.json',
       'xxgk/tongji/2010/niandu-baogao/index.html',
