@@ -21,7 +21,7 @@ import { mapLimit } from '../concurrency.ts';
 import type { DocumentRecord, IssueRecord, ObjectStore, RecordStore, ScheduledRecord, StoredObject } from '../store/ports.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
-import { type BuildState, clearPendingBuilds, type PendingMark, type PendingSeen, readPendingBuilds, writeBuildState } from './buildState.ts';
+import { type BuildState, clearPendingBuilds, type PendingMark, type PendingSeen, readBuildState, readPendingBuilds, writeBuildState } from './buildState.ts';
 import { newestFirst } from '../discovery/listings.ts';
 import type { Change, DerivedUse } from '../discovery/outputs.ts';
 import { writeDerivedOutputs } from './derivedStage.ts';
@@ -108,7 +108,11 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // A new template or site.yaml changes every listing; otherwise only those showing a change, and
   // every page of the outputs that use the columns or the calendar when those changed.
   const parts = renderer.fingerprintParts;
-  const before = recovering ? undefined : previousBuild?.parts;
+  // The build state was read before the lease: a build that finalized since left its own parts,
+  // and the pages as its code, columns and calendar made them. Compare with those.
+  const current = await readBuildState(input.objects);
+  const last = current?.parts !== undefined ? current : previousBuild;
+  const before = recovering ? undefined : last?.parts;
   const incremental = before !== undefined && before.code === parts.code;
   const whole = new Set<DerivedUse>(incremental ? (['columns', 'calendar'] as const).filter((use) => before[use] !== parts[use]) : []);
   summary.published = [...state.documents.values()];
@@ -152,7 +156,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   startFeeds(); // nothing to list: the listings are as they were
   await lease.check();
   // The listings show every record now: a build that stopped before this point is finished.
-  if (previousBuild?.fingerprint !== renderer.fingerprint || previousBuild.complete === false || input.wroteDocuments) {
+  if (current?.fingerprint !== renderer.fingerprint || current.complete === false || current.parts === undefined || input.wroteDocuments) {
     await writeBuildState(objects, { fingerprint: renderer.fingerprint, parts, complete: true });
   }
   if (input.feeds !== undefined) emit({ type: 'phase', phase: 'feeds' });

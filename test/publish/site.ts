@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadContent } from '../../src/content/load.ts';
 import { formatMessages, hasErrors } from '../../src/content/messages.ts';
-import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
+import { type BuildOptions, buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { createTestStores, type TestStores } from '../helpers/stores.ts';
 
@@ -143,7 +143,12 @@ export async function writeSite(files: Record<string, string | Buffer>, root?: s
  * Build the content at `root` into `stores` on the main thread, at `now`, with no partners (the
  * feeds are built, their deliveries kept in `stores`). Content with errors fails here with the messages.
  */
-export async function buildInto(root: string, stores: TestStores, now: Date, options: { pdf?: boolean } = {}): Promise<BuildSummary> {
+export async function buildInto(
+  root: string,
+  stores: TestStores,
+  now: Date,
+  options: { pdf?: boolean; build?: Pick<BuildOptions, 'lease' | 'leasing' | 'onEvent'> } = {},
+): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now });
   if (content === undefined || hasErrors(messages)) throw new Error(`content in ${root} does not validate:\n${formatMessages(messages)}`);
   const renderer = await createSiteRenderer(content, { workers: 0, pdf: options.pdf ?? true });
@@ -155,6 +160,7 @@ export async function buildInto(root: string, stores: TestStores, now: Date, opt
       renderer,
       now,
       feeds: { partners: [], deliveries: stores.deliveries },
+      ...options.build,
     });
   } finally {
     await renderer.close();
