@@ -307,11 +307,12 @@ export interface SitemapFileHead {
   lastmod?: string;
 }
 
-// An upper bound of an entry's bytes, from its path's: resolving a path percent-encodes each byte
-// at most (3 characters), and escaping for XML writes a character as at most 6 (`&apos;`).
+// An upper bound of an entry's bytes, from its path's. Resolved against the base, a path adds at
+// most 3 characters a byte (percent-encoded, which XML leaves as is) or 6 (`'` escaped as
+// `&apos;`, left as is by the URL); the base's own part is at most the base resolved alone.
 const ELEMENT_FRAME_BYTES = Buffer.byteLength('  <url>\n    <loc></loc>\n    <lastmod></lastmod>\n  </url>\n');
 const ALTERNATE_FRAME_BYTES = Buffer.byteLength('    <xhtml:link rel="alternate" hreflang="" href=""/>\n');
-const hrefBound = (base: number, urlPath: string) => 6 * (base + 3 * Buffer.byteLength(urlPath));
+const hrefBound = (base: number, urlPath: string) => base + 6 * Buffer.byteLength(urlPath);
 
 /**
  * The files of one part's year, named as its render names them, without making their bodies
@@ -321,7 +322,7 @@ function groupFileHeads(input: DerivedInput, basis: SitemapBasis, part: YearPart
   const group = basis.groups.get(groupKey(part, year));
   if (group === undefined) return [];
   const baseUrl = input.content.site.baseUrl;
-  const base = Buffer.byteLength(absolute(baseUrl, '/'));
+  const base = Buffer.byteLength(escapeXml(absolute(baseUrl, '/')));
   let urls = 0;
   let bytes = FRAME_BYTES;
   let lastmod: string | undefined;
@@ -390,10 +391,13 @@ function touchedGroups(input: DerivedInput, changes: readonly Change[], changedI
     for (const record of [before, after]) {
       if (record === undefined) continue;
       add(record);
-      // Every language version of one original lists the others among its alternates.
+      // Every language version of one original lists the others among its alternates: the
+      // group it is in, and the group it heads when it is translated itself (a translation of a
+      // translation is grouped under the one it names, while that one is published).
       const original = record.translationOf ?? record.id;
       add(basis.byId.get(original));
       for (const id of basis.translatedBy.get(original) ?? []) add(basis.byId.get(id));
+      for (const id of basis.translatedBy.get(record.id) ?? []) add(basis.byId.get(id));
     }
   }
   for (const issue of changedIssues) pages.set(groupKey('gazette', issue.year), { kind: 'group', part: 'gazette', year: issue.year });

@@ -272,6 +272,16 @@ describe('the index of a part by year', () => {
       'press-2010',
       'press-2011',
     ]);
+    // A translation whose status changes heads the group of those translating it, in another year.
+    const second = release(8, 2012, { lang: 'en', translationOf: translation.id });
+    const chained = { ...input, documents: [...documents, original, translation, second] };
+    const released = await parts?.affected(chained, [{ after: translation }], []);
+    expect(released?.map((page) => (page.kind === 'group' ? `${page.part}-${page.year}` : page.kind)).sort()).toEqual([
+      'pages',
+      'press-2008',
+      'press-2011',
+      'press-2012',
+    ]);
     // A year left empty is rendered as an empty file, not left listing what went.
     const empty = (await parts?.render(input, { kind: 'group', part: 'press', year: 1999 })) ?? [];
     expect(urlsOf(Buffer.from(empty[0]?.body ?? []).toString('utf8'))).toEqual([]);
