@@ -20,7 +20,7 @@ import type { ErratumPageData, PageLink, VersionEntry } from '../render/html/ind
 import { type ArtifactRef, type DocumentRecord, type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../store/ports.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import type { BucketMemory } from './bucketMemory.ts';
-import { holdsNothing, markPending, newBuildId, readBuildState, writeBuildState } from './buildState.ts';
+import { holdsNothing, markPending, markUnfinished, newBuildId, readBuildState } from './buildState.ts';
 import { type JobSettings, type JobsResult, outcomeOf, runDocumentJobs, runScheduledJobs } from './documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from './finalize.ts';
 import { acquireLease, type HeldLease, type LeaseClock, type LeaseOptions } from './lease.ts';
@@ -288,7 +288,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const emptyBefore = previousBuild === undefined && (await holdsNothing(objects, SITE_PREFIX));
   const total = jobs.length + scheduledJobs.length;
   if (total > 0 && !recovering) {
-    await writeBuildState(objects, { fingerprint: previousBuild?.fingerprint ?? '', complete: false });
+    await markUnfinished(objects, previousBuild);
   }
   await writeArtifacts(objects, renderer.assets(), { concurrency, counts: summary, memory, emptyBefore, skipUnchanged: true });
 

@@ -30,6 +30,19 @@ export async function writeBuildState(objects: ObjectStore, state: BuildState): 
   await objects.put({ key: BUILD_STATE_KEY, body, contentType: outputFormats.json.mediaType });
 }
 
+/**
+ * A build's mark before its first write: unfinished, keeping the fingerprint and parts of the
+ * state it replaces. Those still describe the listings and derived pages in the bucket, which a
+ * build finalizing meanwhile compares its own parts with (finalize.ts).
+ */
+export async function markUnfinished(objects: ObjectStore, previous: BuildState | undefined): Promise<void> {
+  await writeBuildState(objects, {
+    fingerprint: previous?.fingerprint ?? '',
+    ...(previous?.parts === undefined ? {} : { parts: previous.parts }),
+    complete: false,
+  });
+}
+
 // Pending marks, one per build in the table. The flag above is one object for all builds: a build
 // that commits and dies while another finishes would have its "unfinished" overwritten by the
 // other's "complete", and its documents stay out of the listings (the next build finds their

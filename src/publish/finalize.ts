@@ -18,6 +18,7 @@ import type { ContentSet } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
 import type { DeliveryStore } from '../delivery/store.ts';
 import { mapLimit } from '../concurrency.ts';
+import { BUILD_STATE_KEY } from '../content/keys.ts';
 import type { DocumentRecord, IssueRecord, ObjectStore, RecordStore, ScheduledRecord, StoredObject } from '../store/ports.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
@@ -109,10 +110,12 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // every page of the outputs that use the columns or the calendar when those changed.
   const parts = renderer.fingerprintParts;
   // The build state was read before the lease: a build that finalized since left its own parts,
-  // and the pages as its code, columns and calendar made them. Compare with those.
+  // and the pages as its code, columns and calendar made them. Compare with those (a build's
+  // unfinished mark keeps the parts it replaced). Read from the bucket, not from what this
+  // process remembers of it: another process may have written it meanwhile.
+  input.memory?.forget([BUILD_STATE_KEY]);
   const current = await readBuildState(input.objects);
-  const last = current?.parts !== undefined ? current : previousBuild;
-  const before = recovering ? undefined : last?.parts;
+  const before = recovering ? undefined : (current?.parts ?? previousBuild?.parts);
   const incremental = before !== undefined && before.code === parts.code;
   const whole = new Set<DerivedUse>(incremental ? (['columns', 'calendar'] as const).filter((use) => before[use] !== parts[use]) : []);
   summary.published = [...state.documents.values()];
@@ -156,7 +159,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   startFeeds(); // nothing to list: the listings are as they were
   await lease.check();
   // The listings show every record now: a build that stopped before this point is finished.
-  if (current?.fingerprint !== renderer.fingerprint || current.complete === false || current.parts === undefined || input.wroteDocuments) {
+  if (current?.complete !== true || current.fingerprint !== renderer.fingerprint || current.parts === undefined || input.wroteDocuments) {
     await writeBuildState(objects, { fingerprint: renderer.fingerprint, parts, complete: true });
   }
   if (input.feeds !== undefined) emit({ type: 'phase', phase: 'feeds' });

@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILD_STATE_KEY } from '../../src/content/keys.ts';
-import { readBuildState } from '../../src/publish/buildState.ts';
+import { BucketMemory } from '../../src/publish/bucketMemory.ts';
+import { markUnfinished, readBuildState } from '../../src/publish/buildState.ts';
 import { acquireLease } from '../../src/publish/lease.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { type ObjectStore, SITE_PREFIX } from '../../src/store/ports.ts';
@@ -93,35 +94,49 @@ describe('derived outputs after a change to the columns or the calendar', () => 
     expect(order.filter((key) => !key.startsWith(`${SITE_PREFIX}assets/`))).toEqual([]);
   });
 
-  it('compares with the columns of a build that finalized while this one waited for the lease, not with what it read before', async () => {
-    const stores = await createTestStores();
-    const root = await writeSite(files());
-    const otherRoot = await writeSite(files());
-    await build(root, stores);
-    const first = await published(stores.objects);
-    // Another build, of content whose column has another introduction, holds the lease.
-    await writeFile(join(otherRoot, 'columns/zonghe.md'), column('综合政务', 2, '综合政务', '另一次提交的栏目介绍。'));
-    // The lease's wall clock (leases expire in real time), polled every few milliseconds.
-    const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, Math.min(ms, 5))) }; // eslint-disable-line no-restricted-syntax
-    const held = await acquireLease(stores.records, clock);
-    // This build reads the build state, renders nothing (its content is as built), then waits.
-    let waiting: () => void = () => {};
-    const reachedLease = new Promise<void>((done) => (waiting = done));
-    const late = buildInto(root, stores, now, {
-      pdf: false,
-      build: { leasing: { clock }, onEvent: (event) => event.type === 'phase' && event.phase === 'records' && waiting() },
-    });
-    await reachedLease;
-    // Meanwhile the other build finalizes under the lease: its column pages show its introduction.
-    await buildInto(otherRoot, stores, now, { pdf: false, build: { lease: held } });
-    await held.release();
-    const between = await published(stores.objects);
-    expect([...between].filter(([key, digest]) => first.get(key) !== digest).length).toBeGreaterThan(0);
-    const otherParts = (await readBuildState(stores.objects))?.parts;
-    await late;
-    // The last build to finalize is this one: the site is again what its content makes.
-    expect(await published(stores.objects)).toEqual(first);
-    const parts = (await readBuildState(stores.objects))?.parts;
-    expect(parts?.columns).not.toBe(otherParts?.columns);
-  });
+  it.each([
+    ['', {}],
+    [', in a process that remembers what it read of the bucket (watch mode)', { memory: true }],
+    [', and a third build has since marked itself unfinished', { mark: true }],
+  ])(
+    'compares with the columns of a build that finalized while this one waited for the lease%s, not with what it read before',
+    async (_, variant: { memory?: boolean; mark?: boolean }) => {
+      const stores = await createTestStores();
+      const root = await writeSite(files());
+      const otherRoot = await writeSite(files());
+      await build(root, stores);
+      const first = await published(stores.objects);
+      // Another build, of content whose column has another introduction, holds the lease.
+      await writeFile(join(otherRoot, 'columns/zonghe.md'), column('综合政务', 2, '综合政务', '另一次提交的栏目介绍。'));
+      // The lease's wall clock (leases expire in real time), polled every few milliseconds.
+      const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, Math.min(ms, 5))) }; // eslint-disable-line no-restricted-syntax
+      const held = await acquireLease(stores.records, clock);
+      // This build reads the build state, renders nothing (its content is as built), then waits.
+      let waiting: () => void = () => {};
+      const reachedLease = new Promise<void>((done) => (waiting = done));
+      const late = buildInto(root, stores, now, {
+        pdf: false,
+        build: {
+          leasing: { clock },
+          onEvent: (event) => event.type === 'phase' && event.phase === 'records' && waiting(),
+          ...(variant.memory === true ? { bucketMemory: new BucketMemory() } : {}),
+        },
+      });
+      await reachedLease;
+      // Meanwhile the other build finalizes under the lease: its column pages show its introduction.
+      await buildInto(otherRoot, stores, now, { pdf: false, build: { lease: held } });
+      const between = await published(stores.objects);
+      expect([...between].filter(([key, digest]) => first.get(key) !== digest).length).toBeGreaterThan(0);
+      const other = await readBuildState(stores.objects);
+      // A build starting now marks itself unfinished before its first write, as build.ts does.
+      if (variant.mark === true) await markUnfinished(stores.objects, other);
+      await held.release();
+      await late;
+      // The last build to finalize is this one: the site is again what its content makes.
+      expect(await published(stores.objects)).toEqual(first);
+      const state = await readBuildState(stores.objects);
+      expect(state?.complete).toBe(true);
+      expect(state?.parts?.columns).not.toBe(other?.parts?.columns);
+    },
+  );
 });

@@ -147,7 +147,7 @@ export async function buildInto(
   root: string,
   stores: TestStores,
   now: Date,
-  options: { pdf?: boolean; build?: Pick<BuildOptions, 'lease' | 'leasing' | 'onEvent'> } = {},
+  options: { pdf?: boolean; build?: Pick<BuildOptions, 'lease' | 'leasing' | 'onEvent' | 'bucketMemory'> } = {},
 ): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now });
   if (content === undefined || hasErrors(messages)) throw new Error(`content in ${root} does not validate:\n${formatMessages(messages)}`);
