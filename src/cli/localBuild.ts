@@ -126,6 +126,11 @@ export interface LoadedSite {
   partners: Partner[];
 }
 
+/** What to do after refused content: a one-shot build is run again; watch mode builds at the next save. */
+function fixAndAgain(session: LocalSession | undefined): string {
+  return session?.background === true ? 'fix the errors above and save; the site is built again then.' : 'fix the errors above and build again.';
+}
+
 /** Load and validate content and partners.yaml; print the messages; undefined when there are errors. */
 export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalSession): Promise<LoadedSite | undefined> {
   const cache = session?.cache ?? (await createFileContentCache(join(args.data, 'cache', 'content.json')));
@@ -143,7 +148,7 @@ export async function loadAndReport(args: BuildArgs, io: CliIo, session?: LocalS
   const failed = loaded.content === undefined || partners?.partners === undefined || hasErrors(messages);
   if (messages.length > 0) (failed ? io.stderr : io.stdout).write(formatMessages(messages, { contentDir: shownPath(io, args.content) }));
   if (failed || loaded.content === undefined || partners?.partners === undefined) {
-    io.stderr.write('Nothing was published: fix the errors above and build again.\n');
+    io.stderr.write(`Nothing was published: ${fixAndAgain(session)}\n`);
     return undefined;
   }
   // Watch mode writes the cache file, which only serves the next process, when it is idle (watch.ts).
@@ -193,9 +198,7 @@ export async function publishLocally(
   } catch (error) {
     if (error instanceof PublishStateError) {
       // Refused by the plan, before anything was written: the problems, with the paths as the editor names them.
-      io.stderr.write(
-        `${formatMessages(error.messages, { contentDir: shownPath(io, args.content) })}Nothing was published: fix the errors above and build again.\n`,
-      );
+      io.stderr.write(`${formatMessages(error.messages, { contentDir: shownPath(io, args.content) })}Nothing was published: ${fixAndAgain(session)}\n`);
       return 1;
     }
     io.stderr.write(`gazette build: ${(error as Error).message}\n`);

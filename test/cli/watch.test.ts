@@ -109,6 +109,8 @@ describe('gazette preview --build --watch', () => {
     await writeFile(bad, '---\nid: press-bad\ntitle: 日期错误\ndate: 2010-02-30\ndepartment: 淮南市人民政府新闻办公室\ncategory: 综合政务\n---\n正文\n');
     const errors = await waitFor(() => stderr, /Nothing was published/, fromErr);
     expect(errors).toMatch(/press\/2010\/bad\.md:4:7/);
+    // It waits for the next save: it does not ask for a build the editor need not run.
+    expect(errors).toContain('Nothing was published: fix the errors above and save; the site is built again then.');
     await waitFor(() => stdout, watching, from);
     expect((await page('press/2010/bad/')).status).toBe(404);
     expect(child.exitCode).toBeNull(); // still watching
