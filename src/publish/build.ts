@@ -348,6 +348,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // The finalize step, under the lease. A build that held it since it read the state knows the
   // state after its own jobs; any other reads it again once it holds the lease.
   const lease = options.lease ?? (await pending.during(() => acquireLease(records, leaseClock, options.leasing)));
+  // Taken only now: another build may have written the bucket since this one read it, so what
+  // this process remembers of it stands no longer (bucketMemory.ts).
+  if (options.lease === undefined) memory?.clear();
   try {
     if (options.lease !== undefined) for (const record of ran.records) state.documents.set(record.id, record);
     await pending.during(() =>
@@ -365,6 +368,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
         changes,
         released,
         previousBuild,
+        // Held since it was read: no other build can have written the build state since.
+        previousBuildCurrent: options.lease !== undefined,
         recovering,
         emptyBefore,
         feeds: options.feeds,

@@ -18,7 +18,6 @@ import type { ContentSet } from '../content/model.ts';
 import type { Partner } from '../delivery/partners.ts';
 import type { DeliveryStore } from '../delivery/store.ts';
 import { mapLimit } from '../concurrency.ts';
-import { BUILD_STATE_KEY } from '../content/keys.ts';
 import type { DocumentRecord, IssueRecord, ObjectStore, RecordStore, ScheduledRecord, StoredObject } from '../store/ports.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
@@ -58,6 +57,8 @@ export interface FinalizeInput {
   released: ScheduledRecord[];
   /** The build state found when the build began. */
   previousBuild: BuildState | undefined;
+  /** `previousBuild` was read under the lease this step holds: it is what the bucket holds (but for this build's own mark). */
+  previousBuildCurrent?: boolean;
   /** The build before stopped between its commit point and its listings: redo them all. */
   recovering: boolean;
   /**
@@ -109,13 +110,11 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // A new template or site.yaml changes every listing; otherwise only those showing a change, and
   // every page of the outputs that use the columns or the calendar when those changed.
   const parts = renderer.fingerprintParts;
-  // The build state was read before the lease: a build that finalized since left its own parts,
-  // and the pages as its code, columns and calendar made them. Compare with those (a build's
-  // unfinished mark keeps the parts it replaced). Read from the bucket, not from what this
-  // process remembers of it: another process may have written it meanwhile.
-  input.memory?.forget([BUILD_STATE_KEY]);
-  const current = await readBuildState(input.objects);
-  const before = recovering ? undefined : (current?.parts ?? previousBuild?.parts);
+  // Read before the lease, the build state may be stale: a build that finalized since left its own
+  // parts, and the pages as its code, columns and calendar made them. Compare with those (a
+  // build's unfinished mark keeps the parts it replaced).
+  const current = input.previousBuildCurrent === true ? previousBuild : await readBuildState(input.objects);
+  const before = recovering ? undefined : current?.parts;
   const incremental = before !== undefined && before.code === parts.code;
   const whole = new Set<DerivedUse>(incremental ? (['columns', 'calendar'] as const).filter((use) => before[use] !== parts[use]) : []);
   summary.published = [...state.documents.values()];
