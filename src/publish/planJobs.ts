@@ -102,7 +102,11 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
     };
     // The document itself counts through its source digest; the rest are what its page shows of others.
     const { doc: _doc, ...shown } = page;
-    const digest = renderDigest(doc, { fingerprint, ...shown, hiddenLinks: hiddenPagesLinked(content, doc.file, relativeLinksOf(doc), hidden, doc.urlPath) });
+    const digest = renderDigest(doc, {
+      fingerprint,
+      ...shown,
+      hiddenLinks: hidden.length === 0 ? [] : hiddenPagesLinked(content, doc.file, relativeLinksOf(doc), hidden, doc.urlPath),
+    });
     const job: DocumentJob = { page, digest, newVersion, released: staged.has(doc.id), ...(record === undefined ? {} : { previous: record }) };
     if (entry.action === 'scheduled') {
       planned.scheduled.push(doc);
