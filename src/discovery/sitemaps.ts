@@ -167,8 +167,6 @@ function groupEntries(basis: SitemapBasis, part: YearPart, year: number): Sitema
  * derived outputs (the discovery pages of those not registered are left out).
  */
 function pageEntries(input: DerivedInput, outputs: readonly string[]): SitemapEntry[] {
-  const known = pageEntriesOf.get(input);
-  if (known !== undefined && known.outputs === outputs.join()) return known.entries;
   const issues = [...input.issues].sort((a, b) => a.year - b.year || a.number - b.number);
   // Listings show withdrawn items too (marked): their dates count for lastmod. One pass over the records.
   let everything = latest(issues.map((issue) => issue.date));
@@ -203,11 +201,8 @@ function pageEntries(input: DerivedInput, outputs: readonly string[]): SitemapEn
     const page = pages.find((candidate) => candidate.urlPath === column.urlPath);
     if (page !== undefined) page.lastmod = latest(input.documents.filter((record) => columnTakes(column.rule, record)).map((record) => changedOn(record)));
   }
-  pageEntriesOf.set(input, { outputs: outputs.join(), entries: pages });
   return pages;
 }
-
-const pageEntriesOf = new WeakMap<DerivedInput, { outputs: string; entries: SitemapEntry[] }>();
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[char] as string);
@@ -301,6 +296,19 @@ export function sitemapFiles(baseUrl: string, name: string, entries: readonly Si
   return files;
 }
 
+const pageFilesOf = new WeakMap<DerivedInput, { outputs: string; files: SitemapFile[] }>();
+
+/** The pages file(s), made once per build: the parts output writes them, the index names them. */
+function pageFiles(input: DerivedInput, outputs: readonly string[], limits: SitemapLimits = SITEMAP_LIMITS): SitemapFile[] {
+  const baseUrl = input.content.site.baseUrl;
+  if (limits !== SITEMAP_LIMITS) return sitemapFiles(baseUrl, 'pages', pageEntries(input, outputs), limits);
+  const known = pageFilesOf.get(input);
+  if (known !== undefined && known.outputs === outputs.join()) return known.files;
+  const files = sitemapFiles(baseUrl, 'pages', pageEntries(input, outputs));
+  pageFilesOf.set(input, { outputs: outputs.join(), files });
+  return files;
+}
+
 /** What the index names of a file. */
 export interface SitemapFileHead {
   key: string;
@@ -355,7 +363,7 @@ export function sitemapFileHeads(input: DerivedInput, registered: readonly strin
       .sort((a, b) => a - b);
     for (const year of years) heads.push(...groupFileHeads(input, basis, part, year, limits));
   }
-  for (const { key, lastmod } of sitemapFiles(input.content.site.baseUrl, 'pages', pageEntries(input, registered), limits)) {
+  for (const { key, lastmod } of pageFiles(input, registered, limits)) {
     heads.push({ key, ...(lastmod === undefined ? {} : { lastmod }) });
   }
   return heads;
@@ -428,7 +436,7 @@ function sitemapOutput(name: string, wave: number, kind: 'parts' | 'index', regi
         page.kind === 'group'
           ? sitemapFiles(baseUrl, `${page.part}-${page.year}`, groupEntries(sitemapBasis(input), page.part, page.year))
           : page.kind === 'pages'
-            ? sitemapFiles(baseUrl, 'pages', pageEntries(input, registered()))
+            ? pageFiles(input, registered())
             : undefined;
       if (files !== undefined) return files.map((file) => artifact('xml', file.key, file.body));
       return [
