@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { type ContentFiles, createFileContentCache, type DocumentMemo, type FileContentCache } from '../content/load.ts';
 import { formatMessages, hasErrors } from '../content/messages.ts';
@@ -228,7 +228,7 @@ export async function publishLocally(
   const partnersLine = options.notifyLater === undefined ? await notify() : undefined;
   if (args.out !== undefined) {
     const count = await mirrorSite(stores.objects, args.out, stores.kind === 'embedded' ? stores.objectsRoot : undefined);
-    io.stdout.write(`Wrote ${count} files to ${relative(io.cwd, args.out) || '.'}\n`);
+    io.stdout.write(`Wrote ${count} files to ${shownPath(io, args.out)}\n`);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   io.stdout.write(
