@@ -66,13 +66,22 @@ export async function holdForNextBuild(objects: ObjectStore, snapshots: ReturnTy
   }
 }
 
+/**
+ * How long the watcher waits after the last change under content/ before it builds. An editor's
+ * save is a burst of events a few milliseconds long (truncate and write, or a temporary file and a
+ * rename); 20 ms gathers it, as webpack's `aggregateTimeout` (20 ms) does, and the editor waits no
+ * longer than that. A change that arrives while a build runs (a slower save, a `git checkout` of
+ * many files) is built again at once when that build ends, so the last build sees the last bytes.
+ */
+export const WATCH_DEBOUNCE_MS = 20;
+
 export interface WatchOptions {
   args: BuildArgs;
   stores: LocalStores;
   io: CliIo;
   /** The clock of each build: `--now` when it was given, else the wall clock. */
   now: () => Date;
-  /** Quiet time after the last change before building (editors save in bursts). Default 100 ms. */
+  /** Quiet time after the last change before building (editors save in bursts). Default WATCH_DEBOUNCE_MS. */
   debounceMs?: number;
   /** Quiet time after the last build before writing the caches for the next process. Default 5 s. */
   idleMs?: number;
@@ -205,7 +214,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
       files.changed(rel, event === 'rename');
       clearTimeout(timer);
       clearTimeout(idleTimer);
-      timer = setTimeout(run, options.debounceMs ?? 100);
+      timer = setTimeout(run, options.debounceMs ?? WATCH_DEBOUNCE_MS);
     });
   } catch (error) {
     throw new Error(`Cannot watch ${args.content} for changes: ${(error as Error).message}. Run \`gazette build\` after each change instead.`);
