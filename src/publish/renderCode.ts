@@ -26,16 +26,19 @@ import { sha256 } from './digest.ts';
  * them); everything they import counts too. And the feeds' definitions (which feeds there are,
  * their titles, and which documents each takes: column and partner rules): the feeds are rewritten
  * from documents rendered again, and a change to them must rewrite the feeds (src/publish/rebuildFeeds.ts).
+ * And how a cached document's body is read from its file (lazyBody.ts): the body a page shows.
  */
-const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts', 'src/feeds/definitions.ts'];
+const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts', 'src/feeds/definitions.ts', 'src/content/lazyBody.ts'];
 /** Where all the render code starts: the pages' and the derived outputs'. */
 const codeRoots = [...pageRoots, 'src/discovery'];
 /**
  * Not the render code: what the templates folder holds besides code (fonts, counted by name and
- * size; the scaffolds of `gazette new`), and how threads load the sources (the worker bootstrap
- * and the bundler behind it), which runs the code but makes no byte of a page.
+ * size; the scaffolds of `gazette new`), how threads load the sources (the worker bootstrap and
+ * the bundler behind it), which runs the code but makes no byte of a page, and this file, which
+ * decides what is rendered again but makes no byte either (a change to its roots changes the
+ * parts it finds).
  */
-const notCode = ['templates/fonts/', 'templates/scaffolds/', 'src/publish/tsWorker.mjs', 'bin/'];
+const notCode = ['templates/fonts/', 'templates/scaffolds/', 'src/publish/tsWorker.mjs', 'src/publish/renderCode.ts', 'bin/'];
 /** Files the render code reads as data. */
 const dataRoots = ['templates/fonts', 'docs/api'];
 /** The parts, as a Lambda bundle carries them (relative to the bundle's root). */
@@ -79,31 +82,47 @@ export function collectRenderCodeParts(root: string): RenderCodeParts {
     }
   }
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as PackageLock;
-  const read = new Map<string, Buffer>();
-  const partsFrom = (roots: readonly string[]) => {
-    const { files, packages } = importClosure(root, roots, read);
-    return [...data, ...files.map(([name, bytes]) => `${name}\0${sha256(bytes)}\0`), ...lockedClosure(lock, packages).map((entry) => `${entry}\0`)];
-  };
-  return { all: partsFrom(codeRoots), pages: partsFrom(pageRoots) };
+  // Each file is hashed once: the pages' closure is part of the whole one.
+  const hashed = new Map<string, string>();
+  const partsOf = ({ files, packages }: Closure) => [
+    ...data,
+    ...[...files]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, bytes]) => `${name}\0${hashed.get(name) ?? hashed.set(name, sha256(bytes)).get(name)}\0`),
+    ...lockedClosure(lock, packages).map((entry) => `${entry}\0`),
+  ];
+  // The whole closure goes on from the pages' one: the files they reach are not read or walked again.
+  const pages = importClosure(root, pageRoots);
+  const all = importClosure(
+    root,
+    codeRoots.filter((source) => !pageRoots.includes(source)),
+    pages,
+  );
+  return { all: partsOf(all), pages: partsOf(pages) };
+}
+
+/** Files reachable by imports (name → bytes) and the packages they import. */
+interface Closure {
+  files: ReadonlyMap<string, Buffer>;
+  packages: ReadonlySet<string>;
 }
 
 /**
- * The files reachable from `roots` by imports that leave code behind (sorted by name), and the
- * packages they import; `read`: the files' bytes by name, shared between closures.
+ * The files reachable from `roots` by imports that leave code behind, and the packages they
+ * import; with `from`, those of `from`'s roots too (its files are not walked again).
  */
-function importClosure(root: string, roots: readonly string[], read: Map<string, Buffer>): { files: [string, Buffer][]; packages: Set<string> } {
-  const files = new Map<string, Buffer>();
-  const packages = new Set<string>();
+function importClosure(root: string, roots: readonly string[], from?: Closure): Closure {
+  const files = new Map<string, Buffer>(from?.files);
+  const packages = new Set<string>(from?.packages);
   const queue: string[] = [];
   for (const source of roots) queue.push(...filesUnder(join(root, source)));
   while (queue.length > 0) {
     const file = queue.pop() as string;
     const name = relative(root, file).split('\\').join('/');
     if (files.has(name) || name.startsWith('..') || notCode.some((folder) => name.startsWith(folder))) continue;
-    let bytes = read.get(name);
+    let bytes: Buffer;
     try {
-      bytes ??= readFileSync(file);
-      read.set(name, bytes);
+      bytes = readFileSync(file);
     } catch (error) {
       // A dependency the fingerprint cannot read would go uncounted: say so rather than guess.
       const code = (error as NodeJS.ErrnoException).code;
@@ -119,7 +138,7 @@ function importClosure(root: string, roots: readonly string[], read: Map<string,
       else if (!specifier.startsWith('node:') && !builtinModules.includes(specifier.split('/')[0] as string)) packages.add(packageName(specifier));
     }
   }
-  return { files: [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), packages };
+  return { files, packages };
 }
 
 /**

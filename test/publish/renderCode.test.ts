@@ -45,6 +45,7 @@ const site = (changes: Record<string, string> = {}) =>
       "import type { Root } from '../content/model.ts';\nimport {\n  parse,\n  type Options,\n} from '../content/markdown.ts';\nimport gfm from 'remark-gfm';\nexport const bodyOf = (): Root => parse(gfm);\n",
     'src/content/markdown.ts': '// parses every body\nexport const parse = (plugin: unknown) => plugin;\nexport type Options = object;\n',
     'src/content/model.ts': 'export interface Root { type: "root" }\n',
+    'src/content/lazyBody.ts': "import { readFileSync } from 'node:fs';\nexport const body = (file: string) => readFileSync(file, 'utf8');\n",
     'src/discovery/sitemaps.ts': "export const sitemap = (urls: string[]) => urls.join('\\n');\n",
     'src/feeds/definitions.ts': "export const feeds = ['all'];\n",
     'src/publish/renderJob.ts': "import { page } from '../../templates/document.tsx';\nexport const render = () => page();\n",
@@ -61,6 +62,8 @@ describe('render code parts', () => {
     const pages = [
       'templates/fonts/NotoSerifSC.otf',
       'docs/api/document.schema.json',
+      // How a cached document's body is read from its file.
+      'src/content/lazyBody.ts',
       'src/content/markdown.ts',
       // Which feeds there are: the feeds are rewritten from documents rendered again.
       'src/feeds/definitions.ts',
@@ -75,7 +78,7 @@ describe('render code parts', () => {
       'node_modules/remark-gfm/node_modules/micromark-extension-gfm@3.0.0 ',
     ];
     expect(names(parts.pages)).toEqual(pages);
-    expect(names(parts.all)).toEqual([...pages.slice(0, 3), 'src/discovery/sitemaps.ts', ...pages.slice(3)]);
+    expect(names(parts.all)).toEqual([...pages.slice(0, 4), 'src/discovery/sitemaps.ts', ...pages.slice(4)]);
   });
 
   it('change with the parser, a template or a package deep in the render code, and not with other code or packages', async () => {
@@ -88,6 +91,11 @@ describe('render code parts', () => {
     expect(await pagesChanged(sitemapCode)).toBe(false);
     expect(await pagesChanged({ 'templates/site.css': 'body { font-family: "Noto Sans SC"; }\n' })).toBe(true);
     expect(await pagesChanged({ 'src/feeds/definitions.ts': "export const feeds = ['all', 'press'];\n" })).toBe(true);
+    expect(
+      await pagesChanged({
+        'src/content/lazyBody.ts': "import { readFileSync } from 'node:fs';\nexport const body = (file: string) => readFileSync(file, 'utf8').trim();\n",
+      }),
+    ).toBe(true);
     expect(await changed({ 'src/content/markdown.ts': '// parses every body, now with 全角 punctuation\nexport const parse = (p: unknown) => p;\n' })).toBe(
       true,
     );
@@ -128,6 +136,10 @@ describe('render code parts', () => {
     expect(names(collected.pages)).not.toContain('src/discovery/sitemaps.ts');
     expect(names(collected.pages)).toContain('src/feeds/definitions.ts');
     expect(names(collected.pages)).toContain('src/discovery/columns.ts');
+    // How a cached document's body is read from its file: the body its page shows.
+    expect(names(collected.pages)).toContain('src/content/lazyBody.ts');
+    // What decides which pages are rendered again makes no byte of one.
+    expect(parts).not.toContain('src/publish/renderCode.ts');
     expect(parts).toContain('src/discovery/sitemaps.ts');
     expect(parts).toContain('src/content/markdown.ts');
     expect(parts).toContain('src/content/links.ts');
