@@ -64,7 +64,7 @@ export function mayHoldReference(text: string): boolean {
   return mayReference.test(text) || (definitionMark.test(text) && definitionMark.test(text.replace(footnoteDefinition, '')));
 }
 
-/** A relative URL to a file of the content tree (not `#frag`, `/site/path`, `//host` or `scheme:`). */
+/** A relative URL to a file of the content tree, which the renderer resolves (not `#frag`, `/site/path`, `//host`, `?query` or `scheme:`). */
 export function isLocalUrl(url: string): boolean {
   return url !== '' && !url.startsWith('#') && !url.startsWith('/') && !url.startsWith('?') && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url);
 }

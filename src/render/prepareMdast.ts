@@ -7,16 +7,10 @@
 
 import type { Heading, Nodes, Parent, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
+import { isLocalUrl } from '../content/markdown.ts';
 
 /** Maps a relative URL written in a body to its published URL; undefined when it leads nowhere. */
 export type LinkResolver = (href: string) => string | undefined;
-
-const scheme = /^[a-z][a-z\d+.-]*:/i;
-
-/** True for URLs the site resolves: neither absolute, nor protocol-relative, nor site-rooted, nor a fragment. */
-export function isRelativeUrl(url: string): boolean {
-  return url !== '' && !scheme.test(url) && !url.startsWith('/') && !url.startsWith('#') && !url.startsWith('?');
-}
 
 /** Rewrite the tree in place as described above. */
 export function prepareMdast(tree: Root, resolveLink: LinkResolver): void {
@@ -26,7 +20,7 @@ export function prepareMdast(tree: Root, resolveLink: LinkResolver): void {
       case 'link':
       case 'image':
       case 'definition':
-        if (isRelativeUrl(node.url)) node.url = resolveLink(node.url) ?? '';
+        if (isLocalUrl(node.url)) node.url = resolveLink(node.url) ?? '';
         return;
       case 'heading':
         headings.push(node);

@@ -4,8 +4,8 @@ import type { GazetteDocument, GazetteIssue } from '../../content/model.ts';
 import type { ArtifactRef } from '../../content/records.ts';
 import type { Artifact } from '../../outputs.ts';
 import { documentPage, erratumPage, versionPath, type ErratumPageData, type PageLink, type VersionEntry } from '../../../templates/document.tsx';
+import { isLocalUrl } from '../../content/markdown.ts';
 import { type HastRoot, markdownToHast } from '../markdown.ts';
-import { isRelativeUrl } from '../prepareMdast.ts';
 import type { LinkResolver, RenderContext, Translation } from './context.ts';
 import { pageArtifact } from './page.ts';
 
@@ -55,7 +55,7 @@ export type { ErratumPageData, PageLink, VersionEntry };
 
 /** Files referenced by name alone are published beside the document's page. */
 export function besidePage(urlPath: string): LinkResolver {
-  return (href) => (isRelativeUrl(href) && /^[^/?#]+$/.test(href) && !/\.md$/i.test(href) ? `${urlPath}${href}` : undefined);
+  return (href) => (isLocalUrl(href) && /^[^/?#]+$/.test(href) && !/\.md$/i.test(href) ? `${urlPath}${href}` : undefined);
 }
 
 /** Render a document's page to an artifact at `<urlPath>index.html`. */
