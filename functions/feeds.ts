@@ -17,6 +17,7 @@ import { recordDeliveries } from '../src/delivery/outbox.ts';
 import { announceStaged, scheduledChangesOf } from '../src/aws/scheduledEvents.ts';
 import { publishToHubs } from '../src/delivery/websub.ts';
 import { rebuildFeeds } from '../src/publish/rebuildFeeds.ts';
+import { feedsCodeVersion } from '../src/publish/renderCode.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 import { networkModeFromEnv } from '../src/aws/network.ts';
@@ -39,7 +40,10 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
     const { site, partners, columns = [] } = await readSiteConfig(objects);
     const documents = [];
     if (changes.length > 0) for await (const record of records.listDocuments()) documents.push(record);
-    const feeds = changes.length === 0 ? { written: [], changedFeeds: [] } : await rebuildFeeds({ objects, site, partners, columns, documents });
+    const feeds =
+      changes.length === 0
+        ? { written: [], changedFeeds: [] }
+        : await rebuildFeeds({ objects, site, partners, columns, documents, codeVersion: await feedsCodeVersion() });
     const early = await announceStaged({ store: deliveries, site, partners, staged });
     if (early.unmatched.length > 0)
       logJson('warn', 'Staged before builds kept what partners are matched on; announced at its next staging or release.', { ids: early.unmatched });

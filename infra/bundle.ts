@@ -3,7 +3,7 @@
 // time, laid out as in the repository. Run: `node --import tsx infra/bundle.ts [name…]`.
 
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundlesDir, type FunctionName, functionNames, functionSpecs, repoRoot } from './functions.ts';
 import { collectRenderCodeParts, RENDER_CODE_FILE } from '../src/publish/renderCode.ts';
@@ -82,9 +82,10 @@ export async function bundleFunction(name: FunctionName, options: BundleOptions 
     assetBytes += size;
     if (asset === 'templates') fontBytes += await sizeOf(join(from, 'fonts'));
   }
-  // A function that renders computes the render fingerprint from the code it was bundled from;
-  // the sources it would follow imports through are not in the bundle, so their parts are.
-  if ((spec.assets as readonly string[]).includes('templates')) {
+  // A function that renders or writes feeds computes the code's fingerprints from the code it was
+  // bundled from; the sources it would follow imports through are not in the bundle, so their parts are.
+  // (esbuild names its inputs relative to the working folder.)
+  if (Object.keys(result.metafile.inputs).some((input) => resolve(input) === join(repoRoot, 'src', 'publish', 'renderCode.ts'))) {
     await writeFile(join(dir, RENDER_CODE_FILE), `${JSON.stringify(collectRenderCodeParts(repoRoot))}\n`);
   }
   // Lambda treats index.mjs as ESM by its extension; this marks the folder for plain `node` too.

@@ -15,6 +15,7 @@ import type { Partner } from '../delivery/partners.ts';
 import type { DeliveryStore } from '../delivery/store.ts';
 import type { DocumentRecord, ObjectStore, StoredObject } from '../store/ports.ts';
 import type { BuildSummary } from './build.ts';
+import { feedsCodeVersion } from './renderCode.ts';
 import { rebuildFeeds } from './rebuildFeeds.ts';
 
 export interface FeedsStageInput {
@@ -71,6 +72,7 @@ async function writeFeeds({ feeds, objects, content, documents, entriesWritten, 
     site: content.site,
     partners,
     columns: content.columns,
+    codeVersion: await feedsCodeVersion(),
     documents,
     beforeWrite: async (changed) => {
       const jobs = await recordDeliveries({ store: deliveries, site: content.site, partners, changes: changed.map((after) => ({ after })) });

@@ -42,11 +42,13 @@ const HEAD_CACHE_SLACK = 8;
  */
 const LOG_TAIL_LIMIT = 500;
 
-/** Bump when serializers change their output, so every subscription document is re-rendered. */
+/** Bump when serializers change their output, so every subscription document is re-rendered (a build's `codeVersion` also counts every change of the feeds' code). */
 const SERIALIZER_VERSION = 1;
 
 interface FeedState {
   fingerprint: string;
+  /** The feeds' code when the feeds were last written (RebuildFeedsInput.codeVersion). */
+  code?: string;
   log: FeedLogItem[];
   /** Items of the log stored in the snapshot at `FEED_LOG_KEY` (0 for a state that holds its whole log). */
   logBase: number;
@@ -64,6 +66,12 @@ export interface RebuildFeedsInput {
   partners: readonly Partner[];
   /** Special columns (专栏): one feed each. */
   columns?: readonly FeedColumn[];
+  /**
+   * The version of the feeds' code (feedsCodeVersion in renderCode.ts): when it is not the one the
+   * feeds were last written with, every feed document is written again, archive pages too, as for
+   * a feed whose selection changed. Without it, only SERIALIZER_VERSION stands for the code.
+   */
+  codeVersion?: string;
   /** Every document record as published now (after the build's commit point). */
   documents: Iterable<DocumentRecord>;
   settings?: Partial<FeedSettings>;
@@ -119,8 +127,19 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   // Columns count only when there are some, so a site without columns keeps its fingerprint.
   // `archiveFullText` shapes only archive pages, which `selects` tracks per feed: it leaves the subscription documents alone.
   const { archiveFullText: _archives, ...headSettings } = settings;
-  const fingerprint = digestOf({ SERIALIZER_VERSION, site, partners: input.partners, settings: headSettings, ...(columns.length === 0 ? {} : { columns }) });
+  const code = input.codeVersion;
+  const fingerprint = digestOf({
+    SERIALIZER_VERSION,
+    ...(code === undefined ? {} : { code }),
+    site,
+    partners: input.partners,
+    settings: headSettings,
+    ...(columns.length === 0 ? {} : { columns }),
+  });
   const state: FeedState = saved ?? { fingerprint, log: [], logBase: 0, archived: {}, heads: {} };
+  // New feed code may select, title or serialize differently: every feed's history is written again.
+  const newCode = code !== undefined && saved !== undefined && saved.code !== code;
+  if (code !== undefined) state.code = code;
 
   const appended = unloggedItems(state.log, records.values());
   if (input.beforeWrite !== undefined && appended.length > 0) await input.beforeWrite(appended.map((item) => records.get(item.id) as DocumentRecord));
@@ -138,7 +157,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
   state.selects ??= {};
   const reselected = new Set<string>();
   for (const def of definitions) {
-    if (state.selects[def.name] !== undefined && state.selects[def.name] !== def.selects) {
+    if (state.selects[def.name] !== undefined && (newCode || state.selects[def.name] !== def.selects)) {
       state.archived[def.name] = 0;
       reselected.add(def.name);
     }
@@ -303,7 +322,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     }
     done(doc);
   });
-  if (saved === undefined || written.length > 0 || appended.length > 0 || saved.fingerprint !== fingerprint) {
+  if (saved === undefined || written.length > 0 || appended.length > 0 || saved.fingerprint !== fingerprint || newCode) {
     await writeState(objects, state);
   }
   // After the documents that show them: a run that stops before this renders them again next time.

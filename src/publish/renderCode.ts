@@ -19,18 +19,24 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sha256 } from './digest.ts';
 
 /**
  * Where the code of the pages starts (the templates are TSX, with the stylesheet and scripts beside
- * them); everything they import counts too. And the feeds' definitions (which feeds there are,
- * their titles, and which documents each takes: column and partner rules): the feeds are rewritten
- * from documents rendered again, and a change to them must rewrite the feeds (src/publish/rebuildFeeds.ts).
- * And how a cached document's body is read from its file (lazyBody.ts): the body a page shows.
+ * them); everything they import counts too. And how a cached document's body is read from its
+ * file (lazyBody.ts): the body a page shows.
  */
-const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts', 'src/feeds/definitions.ts', 'src/content/lazyBody.ts'];
+const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts', 'src/content/lazyBody.ts'];
 /** Where all the render code starts: the pages' and the derived outputs'. */
 const codeRoots = [...pageRoots, 'src/discovery'];
+/**
+ * Where the feeds' code starts: which feeds there are, their titles and which documents each
+ * takes (column and partner rules), the serializers, and how the feed documents are paged and
+ * written. It has a version of its own, kept in the feeds' state (rebuildFeeds.ts): new feed
+ * code rewrites the feeds, and no page.
+ */
+const feedRoots = ['src/feeds', 'src/publish/rebuildFeeds.ts'];
 /**
  * Not the render code: what the templates folder holds besides code (fonts, counted by name and
  * size; the scaffolds of `gazette new`), how threads load the sources (the worker bootstrap and
@@ -50,6 +56,8 @@ export interface RenderCodeParts {
   all: string[];
   /** The code of document and issue pages, their PDFs and bodies: a part of `all`. */
   pages: string[];
+  /** The code of the feeds (feedsCodeVersion). */
+  feeds: string[];
 }
 
 /** The render code's parts under `root`: read from `RENDER_CODE_FILE` when the bundler left one. */
@@ -63,8 +71,30 @@ export async function renderCodeParts(root: string): Promise<RenderCodeParts> {
   }
   const parts = JSON.parse(text) as Partial<Record<keyof RenderCodeParts, unknown>> | null;
   const strings = (list: unknown): list is string[] => Array.isArray(list) && list.every((part) => typeof part === 'string');
-  if (parts !== null && strings(parts.all) && strings(parts.pages)) return { all: parts.all, pages: parts.pages };
-  throw new Error(`${RENDER_CODE_FILE} does not hold the lists \`all\` and \`pages\` of the render code's parts: bundle the function again.`);
+  if (parts !== null && strings(parts.all) && strings(parts.pages) && strings(parts.feeds)) return { all: parts.all, pages: parts.pages, feeds: parts.feeds };
+  throw new Error(`${RENDER_CODE_FILE} does not hold the lists \`all\`, \`pages\` and \`feeds\` of the code's parts: bundle the function again.`);
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+let processPartsOnce: Promise<RenderCodeParts> | undefined;
+
+/**
+ * The parts of the code this process runs, read once per process (its modules are loaded once
+ * too, so a change to them takes effect, and counts, from the next process on). As
+ * scripts/compare-builds.sh pins them (GAZETTE_CODE_FINGERPRINT), to hold two versions of the
+ * code to the same bytes apart from it (the digests published in the API and deposits include
+ * it), unless `real`.
+ */
+export function processCodeParts({ real = false }: { real?: boolean } = {}): Promise<RenderCodeParts> {
+  const pin = process.env['GAZETTE_CODE_FINGERPRINT'];
+  if (!real && pin !== undefined && pin !== '') return Promise.resolve({ all: [pin], pages: [pin], feeds: [pin] });
+  processPartsOnce ??= renderCodeParts(repoRoot);
+  return processPartsOnce;
+}
+
+/** The version of the feeds' code this process runs, for the feeds' state (rebuildFeeds.ts). */
+export async function feedsCodeVersion(): Promise<string> {
+  return sha256((await processCodeParts()).feeds.join(''));
 }
 
 /**
@@ -98,7 +128,9 @@ export function collectRenderCodeParts(root: string): RenderCodeParts {
     codeRoots.filter((source) => !pageRoots.includes(source)),
     pages,
   );
-  return { all: partsOf(all), pages: partsOf(pages) };
+  // No data file makes a feed byte.
+  const feeds = importClosure(root, feedRoots);
+  return { all: partsOf(all), pages: partsOf(pages), feeds: partsOf(feeds).slice(data.length) };
 }
 
 /** Files reachable by imports (name → bytes) and the packages they import. */

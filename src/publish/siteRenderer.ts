@@ -3,7 +3,6 @@
 
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { resolveContentLink } from '../content/links.ts';
 import { relativeLinksIn } from '../content/markdown.ts';
 import type { ContentSet, GazetteDocument } from '../content/model.ts';
@@ -16,9 +15,7 @@ import { cachedBodyFits, type RenderEnvironment, type RenderedDocument, renderDo
 import { createWorkerPool, type WorkerPool } from './workerPool.ts';
 import { hiddenPagesLinked, publicLink } from './renderJob.ts';
 import { type BodyCache, bodyCodeVersion } from './bodyCache.ts';
-import { type RenderCodeParts, renderCodeParts } from './renderCode.ts';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { processCodeParts } from './renderCode.ts';
 
 /** Below this many changed documents, starting worker threads costs more than it saves. */
 const POOL_THRESHOLD = 64;
@@ -46,7 +43,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
   // once, not on every save (and a Lambda function, which has no body cache, never). Always the
   // real parts: a pinned fingerprint (compare-builds.sh) must not let two versions of the parser
   // share cached bodies.
-  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= realCodeParts().then((parts) => bodyCodeVersion(parts.pages))));
+  const bodies = options.bodyCache?.(await (bodyCodeOnce ??= processCodeParts({ real: true }).then((parts) => bodyCodeVersion(parts.pages))));
 
   return {
     pdf,
@@ -142,7 +139,7 @@ async function renderFingerprints(
   content: ContentSet,
   pdf: boolean,
 ): Promise<{ fingerprint: string; pageFingerprint: string; fingerprintParts: FingerprintParts }> {
-  const code = await codeParts();
+  const code = await processCodeParts();
   const pages = createHash('sha256').update(canonicalJson({ site: content.site, pdf }));
   for (const part of code.pages) pages.update(part);
   const all = createHash('sha256').update(canonicalJson({ site: content.site, pdf }));
@@ -157,23 +154,4 @@ async function renderFingerprints(
   return { fingerprint: sha256(canonicalJson(fingerprintParts)), pageFingerprint: pages.digest('hex'), fingerprintParts };
 }
 
-let codePartsOnce: Promise<RenderCodeParts> | undefined;
 let bodyCodeOnce: Promise<string> | undefined;
-
-/**
- * The templates and render code, file by file, and the packages it runs (renderCode.ts): read once
- * per process (the modules are loaded once too, so a change to them takes effect, and counts, from
- * the next process on).
- */
-function codeParts(): Promise<RenderCodeParts> {
-  // scripts/compare-builds.sh pins the code's part, to hold two versions of the code to the
-  // same bytes apart from it (the digests published in the API and deposits include it).
-  const pinned = process.env['GAZETTE_CODE_FINGERPRINT'];
-  if (pinned !== undefined && pinned !== '') return Promise.resolve({ all: [pinned], pages: [pinned] });
-  return realCodeParts();
-}
-
-function realCodeParts(): Promise<RenderCodeParts> {
-  codePartsOnce ??= renderCodeParts(repoRoot);
-  return codePartsOnce;
-}

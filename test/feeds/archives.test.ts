@@ -2,9 +2,11 @@
 // the facet feeds' archives are summary-only (unless the site asks for full text everywhere).
 
 import { extractFromJson, extractFromXml } from '@extractus/feed-extractor';
+import { createHash } from 'node:crypto';
 import Parser from 'rss-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/delivery/partners.ts';
+import { FEED_STATE_KEY } from '../../src/content/keys.ts';
 import type { FeedSettings } from '../../src/feeds/definitions.ts';
 import { rebuildFeeds } from '../../src/publish/rebuildFeeds.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
@@ -201,6 +203,56 @@ describe('feeds written before they noted the render digests they show', () => {
     expect(upgrade.written).toContain('site/feeds/all/archive/1.json');
     expect(filesOf('feeds/all/archive/1.json', 'press-a')).toEqual(['press-a-new', 'y']);
     expect((await rebuild()).written).toEqual([]);
+  });
+});
+
+describe('new feed code (a new codeVersion)', () => {
+  const withCode = (codeVersion?: string) =>
+    rebuildFeeds({
+      objects,
+      site,
+      partners,
+      documents: records.values(),
+      settings: { headSize: 2, archivePageSize: 2 },
+      ...(codeVersion === undefined ? {} : { codeVersion }),
+    });
+  const archive = 'feeds/press/archive/1.atom.xml';
+  const head = 'feeds/press/atom.xml';
+  /** What older feed code would have left: other bytes, noted in the feeds' state as written. */
+  const olderBytes = () => {
+    const state = JSON.parse(Buffer.from(objects.objects.get(FEED_STATE_KEY)?.body ?? []).toString('utf8')) as { heads: Record<string, string> };
+    for (const key of [archive, head]) {
+      const stored = objects.objects.get(`site/${key}`);
+      if (stored === undefined) throw new Error(`no object ${key}`);
+      const body = Buffer.from(text(key).replace('</feed>', '<!-- older code -->\n</feed>'), 'utf8');
+      objects.objects.set(`site/${key}`, { ...stored, body });
+      if (state.heads[`site/${key}`] !== undefined) state.heads[`site/${key}`] = createHash('sha256').update(body).digest('hex');
+    }
+    const stored = objects.objects.get(FEED_STATE_KEY);
+    if (stored !== undefined) objects.objects.set(FEED_STATE_KEY, { ...stored, body: Buffer.from(JSON.stringify(state), 'utf8') });
+  };
+
+  it('writes every feed document again, archive pages too, once; the same code writes nothing', async () => {
+    await withCode('feeds-code-1');
+    const current = [text(archive), text(head)];
+    olderBytes();
+    // The same code takes the feeds as they are.
+    expect((await withCode('feeds-code-1')).written).toEqual([]);
+    expect(text(archive)).toContain('older code');
+    const again = await withCode('feeds-code-2');
+    expect(again.written).toEqual(expect.arrayContaining([`site/${archive}`, `site/${head}`]));
+    expect([text(archive), text(head)]).toEqual(current);
+    expect((await withCode('feeds-code-2')).written).toEqual([]);
+  });
+
+  it('counts as new for feeds written before the code was noted', async () => {
+    await withCode();
+    const current = [text(archive), text(head)];
+    olderBytes();
+    expect((await withCode()).written).toEqual([]);
+    await withCode('feeds-code-1');
+    expect([text(archive), text(head)]).toEqual(current);
+    expect((await withCode('feeds-code-1')).written).toEqual([]);
   });
 });
 

@@ -173,10 +173,11 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
       JSON.stringify({
         all: carried.all.map((part) => (part.startsWith('src/discovery/sitemaps.ts\0') ? 'src/discovery/sitemaps.ts\0a new release\0' : part)),
         pages: carried.pages,
+        feeds: carried.feeds,
       }),
     );
     expect(await deployed()).toEqual([]);
-    await writeFile(parts, JSON.stringify({ all: release(carried.all), pages: release(carried.pages) }));
+    await writeFile(parts, JSON.stringify({ all: release(carried.all), pages: release(carried.pages), feeds: carried.feeds }));
     expect((await deployed()).map((message) => message.type)).toEqual(['chunk', 'chunk', 'chunk']);
   }, 240_000);
 

@@ -48,6 +48,7 @@ const site = (changes: Record<string, string> = {}) =>
     'src/content/lazyBody.ts': "import { readFileSync } from 'node:fs';\nexport const body = (file: string) => readFileSync(file, 'utf8');\n",
     'src/discovery/sitemaps.ts': "export const sitemap = (urls: string[]) => urls.join('\\n');\n",
     'src/feeds/definitions.ts': "export const feeds = ['all'];\n",
+    'src/publish/rebuildFeeds.ts': "import { feeds } from '../feeds/definitions.ts';\nexport const rebuild = () => feeds;\n",
     'src/publish/renderJob.ts': "import { page } from '../../templates/document.tsx';\nexport const render = () => page();\n",
     'src/publish/siteRenderer.ts': "import { render } from './renderJob.ts';\nexport const renderer = { render };\n",
     'src/delivery/send.ts': "import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client();\n",
@@ -65,8 +66,6 @@ describe('render code parts', () => {
       // How a cached document's body is read from its file.
       'src/content/lazyBody.ts',
       'src/content/markdown.ts',
-      // Which feeds there are: the feeds are rewritten from documents rendered again.
-      'src/feeds/definitions.ts',
       'src/publish/renderJob.ts',
       'src/publish/siteRenderer.ts',
       'src/render/markdown.ts',
@@ -79,6 +78,8 @@ describe('render code parts', () => {
     ];
     expect(names(parts.pages)).toEqual(pages);
     expect(names(parts.all)).toEqual([...pages.slice(0, 4), 'src/discovery/sitemaps.ts', ...pages.slice(4)]);
+    // The feeds' code has a version of its own: which feeds there are, and how they are written.
+    expect(names(parts.feeds)).toEqual(['src/feeds/definitions.ts', 'src/publish/rebuildFeeds.ts']);
   });
 
   it('change with the parser, a template or a package deep in the render code, and not with other code or packages', async () => {
@@ -90,7 +91,12 @@ describe('render code parts', () => {
     expect(await changed(sitemapCode)).toBe(true);
     expect(await pagesChanged(sitemapCode)).toBe(false);
     expect(await pagesChanged({ 'templates/site.css': 'body { font-family: "Noto Sans SC"; }\n' })).toBe(true);
-    expect(await pagesChanged({ 'src/feeds/definitions.ts': "export const feeds = ['all', 'press'];\n" })).toBe(true);
+    const feedsChanged = async (files: Record<string, string>) => collectRenderCodeParts(await site(files)).feeds.join('') !== before.feeds.join('');
+    // Which feeds there are: the feeds are written again, and no page.
+    const feedCode = { 'src/feeds/definitions.ts': "export const feeds = ['all', 'press'];\n" };
+    expect(await feedsChanged(feedCode)).toBe(true);
+    expect(await pagesChanged(feedCode)).toBe(false);
+    expect(await feedsChanged({ 'templates/site.css': 'body { font-family: "Noto Sans SC"; }\n' })).toBe(false);
     expect(
       await pagesChanged({
         'src/content/lazyBody.ts': "import { readFileSync } from 'node:fs';\nexport const body = (file: string) => readFileSync(file, 'utf8').trim();\n",
@@ -134,8 +140,11 @@ describe('render code parts', () => {
     expect(names(collected.pages)).toContain('src/content/markdown.ts');
     expect(names(collected.pages)).toContain('templates/document.tsx');
     expect(names(collected.pages)).not.toContain('src/discovery/sitemaps.ts');
-    expect(names(collected.pages)).toContain('src/feeds/definitions.ts');
-    expect(names(collected.pages)).toContain('src/discovery/columns.ts');
+    expect(names(collected.pages)).not.toContain('src/feeds/definitions.ts');
+    expect(names(collected.feeds)).toEqual(expect.arrayContaining(['src/feeds/definitions.ts', 'src/feeds/rss.ts', 'src/publish/rebuildFeeds.ts']));
+    expect(names(collected.feeds).filter((part) => part.startsWith('templates/'))).toEqual([]);
+    // Which columns a document is in is worked out in planning, and is in its render digest.
+    expect(names(collected.pages)).not.toContain('src/discovery/columns.ts');
     // How a cached document's body is read from its file: the body its page shows.
     expect(names(collected.pages)).toContain('src/content/lazyBody.ts');
     // What decides which pages are rendered again makes no byte of one.
