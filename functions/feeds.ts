@@ -10,13 +10,14 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
 import { type BatchResponse, documentChangesOf, type StreamEvent } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
-import { type InvocationContext, invocationDeadline } from '../src/delivery/deadline.ts';
-import { readSiteConfig } from '../src/aws/siteConfig.ts';
+import { type Deadline, type InvocationContext, invocationDeadline } from '../src/delivery/deadline.ts';
+import { readSiteConfig, SiteConfigMissingError } from '../src/aws/siteConfig.ts';
+import { DEPLOY_REBUILD_EVENT, isDeployRebuild } from '../src/aws/deployRebuild.ts';
 import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../src/delivery/outbox.ts';
 import { announceStaged, scheduledChangesOf } from '../src/aws/scheduledEvents.ts';
 import { publishToHubs } from '../src/delivery/websub.ts';
-import { rebuildFeeds } from '../src/publish/rebuildFeeds.ts';
+import { type ChangedFeed, rebuildFeeds } from '../src/publish/rebuildFeeds.ts';
 import { feedsCodeVersion } from '../src/publish/renderCode.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
@@ -30,8 +31,9 @@ const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAM
 const deliveries = createDynamoDeliveryStore({ client: dynamodb, table: env.TABLE_NAME });
 const mode = networkModeFromEnv();
 
-export async function handler(event: StreamEvent, context?: InvocationContext): Promise<BatchResponse> {
+export async function handler(event: StreamEvent | typeof DEPLOY_REBUILD_EVENT, context?: InvocationContext): Promise<BatchResponse> {
   const deadline = invocationDeadline(context, () => new Date()); // eslint-disable-line no-restricted-syntax
+  if (isDeployRebuild(event)) return feedsAfterDeploy(deadline);
   const changes = documentChangesOf(event);
   // Staged embargoes: only partners with embargo access hear of them, never the public feeds.
   const staged = scheduledChangesOf(event);
@@ -59,14 +61,7 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
       );
       if ((sent.Failed ?? []).length > 0) throw new Error(`SQS refused ${sent.Failed?.length} notify message(s): ${JSON.stringify(sent.Failed)}`);
     }
-    const pings = await publishToHubs({
-      changedFeeds: feeds.changedFeeds,
-      mode,
-      ...(deadline === undefined ? {} : { deadline }),
-      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
-    });
-    const failedPings = pings.filter((ping) => ping.error !== undefined || (ping.status ?? 0) >= 400);
-    if (failedPings.length > 0) logJson('warn', 'WebSub pings failed; not retried: the hubs catch up at the next change or by polling.', { failedPings });
+    const { pings, failedPings } = await pingHubs(feeds.changedFeeds, deadline);
     logJson('info', 'Feeds rebuilt.', {
       changes: changes.length,
       embargoed: staged.length,
@@ -84,4 +79,47 @@ export async function handler(event: StreamEvent, context?: InvocationContext): 
     const first = event.Records.map((record) => record.dynamodb.SequenceNumber ?? record.eventID).find((sequence) => relevant.has(sequence));
     return { batchItemFailures: [{ itemIdentifier: first ?? '' }] };
   }
+}
+
+/**
+ * After a deploy (the stack's rule invokes this function as it does the render function): feeds
+ * written by other feed code are written again with the deployed code, archive pages too, and the
+ * hubs hear of the feeds that changed. With the same feed code nothing is written. A deploy before
+ * any publish has no feeds to write. A failure is thrown: EventBridge retries, then the event goes
+ * to the rule's dead-letter queue.
+ */
+async function feedsAfterDeploy(deadline: Deadline | undefined): Promise<BatchResponse> {
+  let config;
+  try {
+    config = await readSiteConfig(objects);
+  } catch (error) {
+    if (!(error instanceof SiteConfigMissingError)) throw error;
+    logJson('info', 'Deployed before any content was published: no feeds to write.');
+    return { batchItemFailures: [] };
+  }
+  const { site, partners, columns = [] } = config;
+  const documents = [];
+  for await (const record of records.listDocuments()) documents.push(record);
+  const feeds = await rebuildFeeds({ objects, site, partners, columns, documents, codeVersion: await feedsCodeVersion() });
+  const { pings, failedPings } = await pingHubs(feeds.changedFeeds, deadline);
+  logJson('info', 'Feeds after a deploy.', {
+    written: feeds.written.length,
+    changedFeeds: feeds.changedFeeds.length,
+    pings: pings.length,
+    failedPings: failedPings.length,
+  });
+  return { batchItemFailures: [] };
+}
+
+/** Tell the WebSub hubs of the feeds that changed; a failed ping is logged, not retried. */
+async function pingHubs(changedFeeds: ChangedFeed[], deadline: Deadline | undefined) {
+  const pings = await publishToHubs({
+    changedFeeds,
+    mode,
+    ...(deadline === undefined ? {} : { deadline }),
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+  });
+  const failedPings = pings.filter((ping) => ping.error !== undefined || (ping.status ?? 0) >= 400);
+  if (failedPings.length > 0) logJson('warn', 'WebSub pings failed; not retried: the hubs catch up at the next change or by polling.', { failedPings });
+  return { pings, failedPings };
 }

@@ -183,10 +183,10 @@ export class GazetteStack extends Stack {
     // publish finds nothing changed. CloudFormation reports its stack status to EventBridge.
     const rebuildFailures = new DeadLetterQueue(this, 'RebuildOnDeployFailures', {
       description:
-        'The rebuild after a deploy could not be started: pages keep the old templates until the next upload. Inspect the render function logs, then upload again or redeploy.',
+        'The rebuild after a deploy could not be started: pages keep the old templates, or feeds the old feed code, until the next upload. Inspect the render and feeds function logs, then upload again or redeploy.',
     });
-    new events.Rule(this, 'RebuildOnDeploy', {
-      description: 'After a deploy of this stack: publish with the deployed templates and render code',
+    const rebuildOnDeploy = new events.Rule(this, 'RebuildOnDeploy', {
+      description: 'After a deploy of this stack: publish with the deployed templates, render code and feed code',
       eventPattern: {
         source: ['aws.cloudformation'],
         detailType: ['CloudFormation Stack Status Change'],
@@ -220,6 +220,15 @@ export class GazetteStack extends Stack {
     feeds.allow('Records', ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], [table.tableArn]);
     feeds.allow('QueryRecords', ['dynamodb:Query'], [byKindIndex]);
     feeds.allow('QueueNotify', ['sqs:SendMessage'], [notifyQueue.queue.queueArn]);
+    // After a deploy the feeds function writes again the feeds that other feed code wrote (its
+    // code's version is in its bundle, as the render code's is in the render function's).
+    rebuildOnDeploy.addTarget(
+      new eventTargets.LambdaFunction(feeds.function, {
+        event: events.RuleTargetInput.fromObject(DEPLOY_REBUILD_EVENT),
+        retryAttempts: 2,
+        deadLetterQueue: rebuildFailures.queue,
+      }),
+    );
     const feedsFailures = new DeadLetterQueue(this, 'FeedsFailures', {
       description:
         'The feeds function gave up on a batch of table changes: feeds and partner notifications may lag. Inspect its logs, fix, then rebuild feeds.',

@@ -1,13 +1,16 @@
 // The bundled feeds function, in a fresh Node process, on DynamoDB stream records of the table.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryKey } from '../../src/content/keys.ts';
+import { DEPLOY_REBUILD_EVENT } from '../../src/aws/deployRebuild.ts';
+import { entryKey, FEED_STATE_KEY } from '../../src/content/keys.ts';
 import { createDynamoDeliveryStore } from '../../src/delivery/dynamodb.ts';
 import type { FeedEntrySource } from '../../src/feeds/entries.ts';
+import { RENDER_CODE_FILE, type RenderCodeParts } from '../../src/publish/renderCode.ts';
 import type { DocumentRecord } from '../../src/store/ports.ts';
 import { createEmulatorStores } from '../helpers/emulators.ts';
 import { bundled, type FakeSqs, invokeBundle, startFakeSqs } from './harness.ts';
@@ -121,6 +124,37 @@ describe('feeds bundle', () => {
     const other = site.documents.find((doc) => doc.id !== release.id) as DocumentRecord;
     await run([streamRecord({ pk: `DOC#${other.id}`, sk: 'META' }, other, 'MODIFY', other)]);
     expect(await pressAtom()).toContain(`sha256="${laterPage}"`);
+  }, 60_000);
+
+  it('after a deploy, writes again the feeds other feed code wrote, and nothing with the same code', async () => {
+    const deploy = async (bundleEntry: string) => {
+      const result = await invokeBundle(bundleEntry, [DEPLOY_REBUILD_EVENT], env(site.stores.bucket, site.stores.table));
+      expect(result.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+      expect(result.logs.map((log) => log['message'])).toContain('Feeds after a deploy.');
+    };
+    await deploy(entry);
+    const current = await pressAtom();
+    // What older feed code would have left: other bytes, noted in the feeds' state as written.
+    const key = 'site/feeds/press/atom.xml';
+    const older = Buffer.from(current.replace('</feed>', '<!-- older feed code -->\n</feed>'), 'utf8');
+    await site.stores.objects.put({ key, body: older, contentType: 'application/atom+xml' });
+    const stateObject = await site.stores.objects.get(FEED_STATE_KEY);
+    const state = JSON.parse(Buffer.from(stateObject?.body ?? []).toString('utf8')) as { heads: Record<string, string> };
+    expect(state.heads[key]).toBeDefined();
+    state.heads[key] = createHash('sha256').update(older).digest('hex');
+    await site.stores.objects.put({ key: FEED_STATE_KEY, body: Buffer.from(JSON.stringify(state)), contentType: 'application/json' });
+    // The same code: the feeds stay as they are.
+    await deploy(entry);
+    expect(await pressAtom()).toContain('older feed code');
+    // A bundle of new feed code carries its new parts (infra/bundle.ts): the feeds are written again.
+    const newCode = join(work, 'feeds-new-code');
+    await cp(dirname(entry), newCode, { recursive: true });
+    const parts = JSON.parse(await readFile(join(newCode, RENDER_CODE_FILE), 'utf8')) as RenderCodeParts;
+    expect(parts.feeds.some((part) => part.startsWith('src/feeds/atom.ts\0'))).toBe(true);
+    const feeds = parts.feeds.map((part) => (part.startsWith('src/feeds/atom.ts\0') ? 'src/feeds/atom.ts\0a new release\0' : part));
+    await writeFile(join(newCode, RENDER_CODE_FILE), JSON.stringify({ ...parts, feeds }));
+    await deploy(join(newCode, basename(entry)));
+    expect(await pressAtom()).toBe(current);
   }, 60_000);
 
   it('retries from the first record when no publish has saved the site configuration yet', async () => {

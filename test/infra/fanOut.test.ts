@@ -55,17 +55,21 @@ describe('the fan-out of a full rebuild', () => {
     expect(actions).not.toContain('dynamodb:DeleteItem');
   });
 
-  it('invokes the render function after each deploy of the stack, which rebuilds when the render code changed', async () => {
+  it('invokes the render and feeds functions after each deploy of the stack, which rebuild when the render or feed code changed', async () => {
     const { template, resources } = await synth();
     const render = functionId(resources, 'render');
+    const feeds = functionId(resources, 'feeds');
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.cloudformation'],
         'detail-type': ['CloudFormation Stack Status Change'],
         detail: { 'stack-id': [{ Ref: 'AWS::StackId' }], 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
       },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [render, 'Arn'] }, Input: JSON.stringify(DEPLOY_REBUILD_EVENT), DeadLetterConfig: Match.anyValue() })],
+      Targets: [render, feeds].map((id) =>
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, Input: JSON.stringify(DEPLOY_REBUILD_EVENT), DeadLetterConfig: Match.anyValue() }),
+      ),
     });
-    template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [render, 'Arn'] }, Principal: 'events.amazonaws.com' });
+    for (const id of [render, feeds])
+      template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [id, 'Arn'] }, Principal: 'events.amazonaws.com' });
   });
 });
