@@ -187,10 +187,12 @@ export function joinManifestList(patched: PatchedList, head: Buffer = Buffer.all
  * manifestBytes writes (each file's canonical line in path order, then the tail); any other form
  * is encoded afresh by the caller, so a manifest edited by hand is mended by the next build.
  */
-export function manifestListFromBytes(bytes: Buffer, parsed: readonly ManifestFile[]): ManifestList | undefined {
+export function manifestListFromBytes(bytes: Buffer, parsed: readonly ManifestFile[], options: { written?: boolean } = {}): ManifestList | undefined {
   const headEnd = bytes.indexOf(0x0a);
-  if (headEnd < 0 || !isSorted(parsed)) return undefined;
+  if (headEnd < 0) return undefined;
   const body = bytes.subarray(headEnd + 1);
+  if (options.written === true) return writtenList(body, parsed);
+  if (!isSorted(parsed)) return undefined;
   const files = parsed.map(fileFields);
   const starts = new Uint32Array(files.length + 1);
   // Each line must be its file's canonical encoding, byte for byte: encoded here into a scratch
@@ -212,6 +214,30 @@ export function manifestListFromBytes(bytes: Buffer, parsed: readonly ManifestFi
   // As encodeManifestList counts: the last line's end plus a separator's length.
   starts[files.length] = position;
   const tailAt = files.length === 0 ? 0 : position - SEPARATOR.byteLength;
+  if (!body.subarray(tailAt).equals(TAIL)) return undefined;
+  return { files, body, starts };
+}
+
+/**
+ * The list of a body known to be one manifestBytes wrote (`written`: its digest is the one the
+ * build that wrote it kept): each line is its file's canonical line, so a line is found by its
+ * newline and not encoded again to be checked (at 36,000 files, about 50 ms less). Undefined when
+ * the lines do not add up (the caller then checks each).
+ */
+function writtenList(body: Buffer, parsed: readonly ManifestFile[]): ManifestList | undefined {
+  const files = parsed.map(fileFields);
+  const starts = new Uint32Array(files.length + 1);
+  let position = 0;
+  for (let i = 0; i < files.length; i++) {
+    starts[i] = position;
+    // Past the line's `,` and newline; past the last line, the tail's newline.
+    const end = body.indexOf(0x0a, position);
+    if (end < 0) return undefined;
+    position = end + 1;
+  }
+  // As encodeManifestList counts: the last line's end plus a separator's length.
+  starts[files.length] = files.length === 0 ? 0 : position + 1;
+  const tailAt = files.length === 0 ? 0 : position - 1;
   if (!body.subarray(tailAt).equals(TAIL)) return undefined;
   return { files, body, starts };
 }

@@ -59,6 +59,8 @@ export const MANIFEST_STATE_KEY = `${PRIVATE_PREFIX}state/manifest.json`;
 interface ManifestState {
   sequence: number;
   pending: boolean;
+  /** The SHA-256 of the manifest as last written or found unchanged: bytes with it are read back without checking each line. */
+  sha256?: string;
 }
 
 /** The manifest, its signature and the keys: checked each time, so no CDN serves a manifest with another's signature. */
@@ -89,7 +91,7 @@ export interface FinishInput {
 export async function beginManifest(objects: ObjectStore, signer: ManifestSigner): Promise<ManifestTracker> {
   const stored = await readState(objects);
   const interrupted = stored?.pending === true;
-  if (!interrupted) await writeState(objects, { sequence: stored?.sequence ?? 0, pending: true });
+  if (!interrupted) await writeState(objects, { ...stored, sequence: stored?.sequence ?? 0, pending: true });
   const seen = new Map<string, Seen>();
   const recheck = new Set<string>();
   const note = (key: string, value: Seen) => {
@@ -130,7 +132,14 @@ export async function beginManifest(objects: ObjectStore, signer: ManifestSigner
   return {
     objects: watched,
     observe: (key, digest, size) => note(key, { sha256: digest, size }),
-    finish: (input) => finishManifest(objects, signer, input, { interrupted, seen, recheck, sequence: stored?.sequence ?? 0 }),
+    finish: (input) =>
+      finishManifest(objects, signer, input, {
+        interrupted,
+        seen,
+        recheck,
+        sequence: stored?.sequence ?? 0,
+        ...(stored?.sha256 === undefined ? {} : { written: stored.sha256 }),
+      }),
   };
 }
 
@@ -139,12 +148,14 @@ interface Tracked {
   seen: Map<string, Seen>;
   recheck: Set<string>;
   sequence: number;
+  /** The SHA-256 of the manifest the last build wrote or found unchanged. */
+  written?: string;
 }
 
 async function finishManifest(objects: ObjectStore, signer: ManifestSigner, input: FinishInput, tracked: Tracked): Promise<ManifestOutcome> {
   const key = await signer.key();
   const patching = input.incremental && !tracked.interrupted;
-  const read = await readManifest(objects, { list: patching });
+  const read = await readManifest(objects, { list: patching, ...(tracked.written === undefined ? {} : { written: tracked.written }) });
   const previous = read?.manifest;
   const owners = ownersOf(input.state);
   const full = !patching || previous === undefined || previous.site !== input.site;
@@ -168,7 +179,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
     sameBytes(read.bytes, [Buffer.from(manifestHeadText({ ...previous, unlisted }), 'utf8'), ...list.chunks]) &&
     (key === undefined || (await objects.head(SITE_PREFIX + SIGNATURE_PATH)) !== undefined);
   if (unchanged) {
-    await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false });
+    await writeState(objects, { sequence: Math.max(previous.sequence, tracked.sequence), pending: false, sha256: read.sha256 ?? sha256(read.bytes) });
     return { sequence: previous.sequence, files: list.files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: false };
   }
   const manifest: Manifest = {
@@ -189,9 +200,16 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
       await objects.put({ key: SITE_PREFIX + KEYS_PATH, body: keys, contentType: 'application/jwk-set+json', cacheControl: wellKnownCache });
     }
   }
-  await objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: bytes, contentType: 'application/json; charset=utf-8', cacheControl: wellKnownCache });
+  const digest = sha256(bytes);
+  await objects.put({
+    key: SITE_PREFIX + MANIFEST_PATH,
+    body: bytes,
+    contentType: 'application/json; charset=utf-8',
+    cacheControl: wellKnownCache,
+    sha256: digest,
+  });
   // Through a bucket memory (watch mode) the next build reads these very bytes back: it needs no parse.
-  manifests.remember(bytes, { manifest, list: written });
+  manifests.remember(bytes, { manifest, list: written, sha256: digest });
   if (key === undefined) await objects.delete([SITE_PREFIX + SIGNATURE_PATH]);
   else
     await objects.put({
@@ -200,7 +218,7 @@ async function finishManifest(objects: ObjectStore, signer: ManifestSigner, inpu
       contentType: 'application/jose',
       cacheControl: wellKnownCache,
     });
-  await writeState(objects, { sequence: manifest.sequence, pending: false });
+  await writeState(objects, { sequence: manifest.sequence, pending: false, sha256: digest });
   return { sequence: manifest.sequence, files: list.files.length, ...(key === undefined ? {} : { keyId: key.kid }), written: true };
 }
 
@@ -324,17 +342,18 @@ async function hashOf(objects: ObjectStore, key: string): Promise<string | undef
 }
 
 /** Manifests parsed, by the body read or written (bucketMemory.ts); updatedFiles and listedFiles copy what they take. */
-const manifests = parsedBodies<{ manifest: Manifest; list?: ManifestList } | undefined>();
+const manifests = parsedBodies<{ manifest: Manifest; list?: ManifestList; sha256?: string } | undefined>();
 
 /**
  * The manifest the bucket holds: parsed (once per body), its bytes, and its canonical file list
  * when this process wrote it or, with `list`, split from the bytes and kept with the parse (what
- * an incremental build patches).
+ * an incremental build patches). `written`: the SHA-256 of the manifest the last build wrote
+ * (the manifest's state); bytes with it are split without checking each line, and `sha256` is theirs.
  */
 async function readManifest(
   objects: ObjectStore,
-  options: { list?: boolean } = {},
-): Promise<{ manifest: Manifest; bytes: Buffer; list?: ManifestList } | undefined> {
+  options: { list?: boolean; written?: string } = {},
+): Promise<{ manifest: Manifest; bytes: Buffer; list?: ManifestList; sha256?: string } | undefined> {
   const stored = await objects.get(SITE_PREFIX + MANIFEST_PATH);
   if (stored === undefined) return undefined;
   const body = stored.body;
@@ -347,8 +366,11 @@ async function readManifest(
     }
   });
   if (known !== undefined && known.list === undefined && options.list === true) {
-    const list = manifestListFromBytes(bytes, known.manifest.files);
-    if (list !== undefined) manifests.remember(body, (known = { ...known, list }));
+    const digest = options.written === undefined ? undefined : sha256(bytes);
+    const list =
+      (digest === options.written ? manifestListFromBytes(bytes, known.manifest.files, { written: true }) : undefined) ??
+      manifestListFromBytes(bytes, known.manifest.files);
+    if (list !== undefined) manifests.remember(body, (known = { ...known, list, ...(digest === undefined ? {} : { sha256: digest }) }));
   }
   return known === undefined ? undefined : { ...known, bytes };
 }
@@ -360,7 +382,8 @@ async function readManifest(
  * so the next build is handed this very body and finds the parse kept with it.
  */
 export async function holdManifest(objects: ObjectStore): Promise<void> {
-  await readManifest(objects, { list: true });
+  const written = (await readState(objects))?.sha256;
+  await readManifest(objects, { list: true, ...(written === undefined ? {} : { written }) });
 }
 
 async function readState(objects: ObjectStore): Promise<ManifestState | undefined> {
@@ -368,7 +391,11 @@ async function readState(objects: ObjectStore): Promise<ManifestState | undefine
   if (stored === undefined) return undefined;
   try {
     const value = JSON.parse(Buffer.from(stored.body).toString('utf8')) as Partial<ManifestState>;
-    return { sequence: typeof value.sequence === 'number' ? value.sequence : 0, pending: value.pending !== false };
+    return {
+      sequence: typeof value.sequence === 'number' ? value.sequence : 0,
+      pending: value.pending !== false,
+      ...(typeof value.sha256 === 'string' ? { sha256: value.sha256 } : {}),
+    };
   } catch {
     return { sequence: 0, pending: true };
   }

@@ -129,6 +129,13 @@ describe('patchManifestList', () => {
       const read = manifestListFromBytes(bytes, parseManifest(bytes, 'test').files);
       expect(read, `${files.length} files`).toBeDefined();
       same(read as ManifestList, encodeManifestList(files));
+      // Bytes known to be written so (the build kept their digest): the same list, its lines found, not checked.
+      const written = manifestListFromBytes(bytes, parseManifest(bytes, 'test').files, { written: true });
+      expect(written, `${files.length} files, written`).toBeDefined();
+      same(written as ManifestList, encodeManifestList(files));
+      // Lines that do not add up to the files: not taken as written.
+      const cut = Buffer.from(bytes.toString('utf8').replace('\n]}\n', ']}\n'));
+      expect(manifestListFromBytes(cut, parseManifest(cut, 'test').files, { written: true }), `${files.length} files, cut`).toBeUndefined();
     }
     // Pretty-printed, two files a line, or out of order: not the written form.
     const pretty = Buffer.from(JSON.stringify(JSON.parse(manifestBytes(manifest(first)).toString('utf8')), null, 2));

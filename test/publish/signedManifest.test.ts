@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
-import { KEYS_PATH, type Manifest, MANIFEST_PATH, parseManifest, SIGNATURE_PATH } from '../../src/manifest/manifest.ts';
+import { KEYS_PATH, type Manifest, manifestBytes, MANIFEST_PATH, parseManifest, SIGNATURE_PATH } from '../../src/manifest/manifest.ts';
 import { parseKeySet, type SigningKey, verifyDetached } from '../../src/manifest/signing.ts';
 import { buildSite, type BuildSummary } from '../../src/publish/build.ts';
 import { MANIFEST_STATE_KEY } from '../../src/publish/signedManifest.ts';
@@ -163,7 +163,28 @@ describe('the signed manifest of a build', () => {
     expect(retried.manifest).toMatchObject({ sequence: 2, written: true });
     const manifest = await expectManifestMatchesBucket(stores.objects);
     expect(manifest.files.some((file) => file.path === 'gazette/2010/05/stray.html')).toBe(true);
-    expect(JSON.parse((await text(stores.objects, MANIFEST_STATE_KEY)) ?? '')).toEqual({ sequence: 2, pending: false });
+    // The state keeps the SHA-256 of the bytes written: the next build reads their lines back unchecked.
+    const bytes = (await stores.objects.get(SITE_PREFIX + MANIFEST_PATH))?.body ?? new Uint8Array();
+    expect(JSON.parse((await text(stores.objects, MANIFEST_STATE_KEY)) ?? '')).toEqual({ sequence: 2, pending: false, sha256: sha256(bytes) });
+  }, 120_000);
+
+  it('writes its one form again over a manifest changed by hand since the build, which its state no longer names', async () => {
+    const root = await writeSite(sampleFiles());
+    const stores = await createTestStores();
+    const key = newSigningKey();
+    await build(root, stores, new Date('2010-06-25T08:00:00+08:00'), key);
+    const { bytes } = await manifestOf(stores.objects);
+    // The same files, one line with its keys in another order: lines that add up, not the form written.
+    const lines = bytes.toString('utf8').split('\n');
+    const line = JSON.parse((lines[1] as string).replace(/,$/, '')) as Record<string, unknown>;
+    lines[1] = `${JSON.stringify({ sha256: line['sha256'], ...line })},`;
+    const edited = Buffer.from(lines.join('\n'), 'utf8');
+    expect(edited.equals(bytes)).toBe(false);
+    await stores.objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: edited, contentType: 'application/json; charset=utf-8' });
+    await build(root, stores, new Date('2010-06-26T08:00:00+08:00'), key);
+    const after = await manifestOf(stores.objects);
+    expect(after.bytes.equals(manifestBytes(after.manifest))).toBe(true);
+    await expectManifestMatchesBucket(stores.objects);
   }, 120_000);
 
   it("gives each feed item the SHA-256 of its document's files, as the manifest lists them, after a site.yaml change too", async () => {
