@@ -368,7 +368,7 @@ async function readManifest(
   if (known !== undefined && known.list === undefined && options.list === true) {
     const digest = options.written === undefined ? undefined : sha256(bytes);
     const list =
-      (digest === options.written ? manifestListFromBytes(bytes, known.manifest.files, { written: true }) : undefined) ??
+      (digest !== undefined && digest === options.written ? manifestListFromBytes(bytes, known.manifest.files, { written: true }) : undefined) ??
       manifestListFromBytes(bytes, known.manifest.files);
     if (list !== undefined) manifests.remember(body, (known = { ...known, list, ...(digest === undefined ? {} : { sha256: digest }) }));
   }

@@ -168,24 +168,32 @@ describe('the signed manifest of a build', () => {
     expect(JSON.parse((await text(stores.objects, MANIFEST_STATE_KEY)) ?? '')).toEqual({ sequence: 2, pending: false, sha256: sha256(bytes) });
   }, 120_000);
 
-  it('writes its one form again over a manifest changed by hand since the build, which its state no longer names', async () => {
-    const root = await writeSite(sampleFiles());
-    const stores = await createTestStores();
-    const key = newSigningKey();
-    await build(root, stores, new Date('2010-06-25T08:00:00+08:00'), key);
-    const { bytes } = await manifestOf(stores.objects);
-    // The same files, one line with its keys in another order: lines that add up, not the form written.
-    const lines = bytes.toString('utf8').split('\n');
-    const line = JSON.parse((lines[1] as string).replace(/,$/, '')) as Record<string, unknown>;
-    lines[1] = `${JSON.stringify({ sha256: line['sha256'], ...line })},`;
-    const edited = Buffer.from(lines.join('\n'), 'utf8');
-    expect(edited.equals(bytes)).toBe(false);
-    await stores.objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: edited, contentType: 'application/json; charset=utf-8' });
-    await build(root, stores, new Date('2010-06-26T08:00:00+08:00'), key);
-    const after = await manifestOf(stores.objects);
-    expect(after.bytes.equals(manifestBytes(after.manifest))).toBe(true);
-    await expectManifestMatchesBucket(stores.objects);
-  }, 120_000);
+  it.each([
+    ['which its state no longer names', false],
+    ['with no state left (a state written before it kept the SHA-256, or lost)', true],
+  ])(
+    'writes its one form again over a manifest changed by hand since the build, %s',
+    async (_case, dropState) => {
+      const root = await writeSite(sampleFiles());
+      const stores = await createTestStores();
+      const key = newSigningKey();
+      await build(root, stores, new Date('2010-06-25T08:00:00+08:00'), key);
+      const { bytes } = await manifestOf(stores.objects);
+      // The same files, one line with its keys in another order: lines that add up, not the form written.
+      const lines = bytes.toString('utf8').split('\n');
+      const line = JSON.parse((lines[1] as string).replace(/,$/, '')) as Record<string, unknown>;
+      lines[1] = `${JSON.stringify({ sha256: line['sha256'], ...line })},`;
+      const edited = Buffer.from(lines.join('\n'), 'utf8');
+      expect(edited.equals(bytes)).toBe(false);
+      await stores.objects.put({ key: SITE_PREFIX + MANIFEST_PATH, body: edited, contentType: 'application/json; charset=utf-8' });
+      if (dropState) await stores.objects.delete([MANIFEST_STATE_KEY]);
+      await build(root, stores, new Date('2010-06-26T08:00:00+08:00'), key);
+      const after = await manifestOf(stores.objects);
+      expect(after.bytes.equals(manifestBytes(after.manifest))).toBe(true);
+      await expectManifestMatchesBucket(stores.objects);
+    },
+    120_000,
+  );
 
   it("gives each feed item the SHA-256 of its document's files, as the manifest lists them, after a site.yaml change too", async () => {
     const root = await writeSite(sampleFiles());
