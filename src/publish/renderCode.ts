@@ -1,9 +1,11 @@
 // What the render fingerprints know of the code: every file that shapes a page, a PDF or a derived
 // output, and the version of every package those files run. A change to any of them renders
-// again what it shapes; a change elsewhere (delivery, storage, the CLI) does not. There are two
-// sets: the code of the document and issue pages (templates and render code), and all of it (the
-// derived outputs: listings, catalogue, statistics, columns, API, search and sitemaps, besides).
-// A change to a sitemap's code rewrites the derived outputs, not 10,000 document pages.
+// again what it shapes; a change elsewhere (delivery, storage, the CLI) does not. There are three
+// sets: the code of the document and issue pages (templates and render code), all the render code
+// (the derived outputs: listings, catalogue, statistics, columns, API, search and sitemaps,
+// besides), and the feeds' code, which has a version of its own in the feeds' state. A change to
+// a sitemap's code rewrites the derived outputs, and one to a feed's serializer the feeds, not
+// 10,000 document pages.
 //
 // The files are found the way the bundler finds them: from the render code's roots, each relative
 // import is followed to its file (so `src/content/markdown.ts`, which parses every body, counts
@@ -25,9 +27,10 @@ import { sha256 } from './digest.ts';
 /**
  * Where the code of the pages starts (the templates are TSX, with the stylesheet and scripts beside
  * them); everything they import counts too. And how a cached document's body is read from its
- * file (lazyBody.ts): the body a page shows.
+ * file (lazyBody.ts): the body a page shows; and the fragment of the document's feed entry,
+ * made with its page (src/feeds/entries.ts): the feeds are written from the fragments.
  */
-const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts', 'src/content/lazyBody.ts'];
+const pageRoots = ['templates', 'src/render', 'src/publish/renderJob.ts', 'src/publish/siteRenderer.ts', 'src/content/lazyBody.ts', 'src/feeds/entries.ts'];
 /** Where all the render code starts: the pages' and the derived outputs'. */
 const codeRoots = [...pageRoots, 'src/discovery'];
 /**

@@ -48,6 +48,7 @@ const site = (changes: Record<string, string> = {}) =>
     'src/content/lazyBody.ts': "import { readFileSync } from 'node:fs';\nexport const body = (file: string) => readFileSync(file, 'utf8');\n",
     'src/discovery/sitemaps.ts': "export const sitemap = (urls: string[]) => urls.join('\\n');\n",
     'src/feeds/definitions.ts': "export const feeds = ['all'];\n",
+    'src/feeds/entries.ts': 'export const fragment = (html: string) => ({ html });\n',
     'src/publish/rebuildFeeds.ts': "import { feeds } from '../feeds/definitions.ts';\nexport const rebuild = () => feeds;\n",
     'src/publish/renderJob.ts': "import { page } from '../../templates/document.tsx';\nexport const render = () => page();\n",
     'src/publish/siteRenderer.ts': "import { render } from './renderJob.ts';\nexport const renderer = { render };\n",
@@ -66,6 +67,8 @@ describe('render code parts', () => {
       // How a cached document's body is read from its file.
       'src/content/lazyBody.ts',
       'src/content/markdown.ts',
+      // The fragment of a document's feed entry, made with its page.
+      'src/feeds/entries.ts',
       'src/publish/renderJob.ts',
       'src/publish/siteRenderer.ts',
       'src/render/markdown.ts',
@@ -79,7 +82,7 @@ describe('render code parts', () => {
     expect(names(parts.pages)).toEqual(pages);
     expect(names(parts.all)).toEqual([...pages.slice(0, 4), 'src/discovery/sitemaps.ts', ...pages.slice(4)]);
     // The feeds' code has a version of its own: which feeds there are, and how they are written.
-    expect(names(parts.feeds)).toEqual(['src/feeds/definitions.ts', 'src/publish/rebuildFeeds.ts']);
+    expect(names(parts.feeds)).toEqual(['src/feeds/definitions.ts', 'src/feeds/entries.ts', 'src/publish/rebuildFeeds.ts']);
   });
 
   it('change with the parser, a template or a package deep in the render code, and not with other code or packages', async () => {
@@ -97,6 +100,10 @@ describe('render code parts', () => {
     expect(await feedsChanged(feedCode)).toBe(true);
     expect(await pagesChanged(feedCode)).toBe(false);
     expect(await feedsChanged({ 'templates/site.css': 'body { font-family: "Noto Sans SC"; }\n' })).toBe(false);
+    // The fragment each document's feed entry is written from is made with its page: both change.
+    const fragmentCode = { 'src/feeds/entries.ts': 'export const fragment = (html: string) => ({ html: html.trim() });\n' };
+    expect(await pagesChanged(fragmentCode)).toBe(true);
+    expect(await feedsChanged(fragmentCode)).toBe(true);
     expect(
       await pagesChanged({
         'src/content/lazyBody.ts': "import { readFileSync } from 'node:fs';\nexport const body = (file: string) => readFileSync(file, 'utf8').trim();\n",
@@ -141,6 +148,7 @@ describe('render code parts', () => {
     expect(names(collected.pages)).toContain('templates/document.tsx');
     expect(names(collected.pages)).not.toContain('src/discovery/sitemaps.ts');
     expect(names(collected.pages)).not.toContain('src/feeds/definitions.ts');
+    expect(names(collected.pages)).toContain('src/feeds/entries.ts');
     expect(names(collected.feeds)).toEqual(expect.arrayContaining(['src/feeds/definitions.ts', 'src/feeds/rss.ts', 'src/publish/rebuildFeeds.ts']));
     expect(names(collected.feeds).filter((part) => part.startsWith('templates/'))).toEqual([]);
     // Which columns a document is in is worked out in planning, and is in its render digest.
