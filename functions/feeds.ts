@@ -4,7 +4,9 @@
 // partners with embargo access only, and never reaches a feed. On failure the batch is retried
 // from its first record; a slow or failing hub is not a failure (the feeds are written, and a
 // missed ping is caught by the next change or the hub's own polling), and its pings are cut off
-// at the invocation's deadline.
+// at the invocation's deadline. After a deploy (the stack's rule invokes it with the deploy event)
+// it writes again the feeds that other feed code wrote. It runs one invocation at a time
+// (infra/gazetteStack.ts): each reads the feeds' state and writes it last.
 
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
@@ -85,8 +87,8 @@ export async function handler(event: StreamEvent | typeof DEPLOY_REBUILD_EVENT, 
  * After a deploy (the stack's rule invokes this function as it does the render function): feeds
  * written by other feed code are written again with the deployed code, archive pages too, and the
  * hubs hear of the feeds that changed. With the same feed code nothing is written. A deploy before
- * any publish has no feeds to write. A failure is thrown: EventBridge retries, then the event goes
- * to the rule's dead-letter queue.
+ * any publish has no feeds to write. A failure is thrown: Lambda runs the event twice more, then
+ * sends it to the deploy's dead-letter queue.
  */
 async function feedsAfterDeploy(deadline: Deadline | undefined): Promise<BatchResponse> {
   let config;

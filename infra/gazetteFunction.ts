@@ -19,6 +19,8 @@ export interface GazetteFunctionProps {
   bundlesDir: string;
   environment?: Record<string, string>;
   logRetention?: logs.RetentionDays;
+  /** Invocations that may run at once (reserved concurrency); default: the account's unreserved pool. */
+  reservedConcurrency?: number;
 }
 
 export class GazetteFunction extends Construct {
@@ -51,6 +53,7 @@ export class GazetteFunction extends Construct {
       memorySize: spec.memoryMb,
       ephemeralStorageSize: Size.mebibytes(spec.ephemeralStorageMb),
       timeout: this.timeout,
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

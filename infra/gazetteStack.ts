@@ -2,6 +2,7 @@
 //   editors' CI → source bucket ─S3 event→ render queue → render ─→ site bucket + table
 //   table stream → feeds → (feeds in site bucket, outbox in table) → notify queue → notify → partners
 //   Scheduler one-time schedule (embargo) → release → site bucket + table
+//   the stack's own deploy → render (new render code) and feeds (new feed code)
 //   readers → CloudFront (OAC, origin path /site) → site bucket
 
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -180,10 +181,11 @@ export class GazetteStack extends Stack {
     // Every successful deploy invokes the render function once: when it brought new templates or
     // render code (they are in its bundle), the render fingerprint differs from every record's and
     // the whole site is rebuilt (fanned out) without waiting for the next upload; otherwise the
-    // publish finds nothing changed. CloudFormation reports its stack status to EventBridge.
+    // publish finds nothing changed. The feeds function is the rule's second target (below): new
+    // feed code writes the feeds again. CloudFormation reports its stack status to EventBridge.
     const rebuildFailures = new DeadLetterQueue(this, 'RebuildOnDeployFailures', {
       description:
-        'The rebuild after a deploy could not be started: pages keep the old templates, or feeds the old feed code, until the next upload. Inspect the render and feeds function logs, then upload again or redeploy.',
+        'The rebuild after a deploy could not be started or failed: pages keep the old templates, or feeds the old feed code, until the next upload. Inspect the render and feeds function logs, then upload again or redeploy.',
     });
     const rebuildOnDeploy = new events.Rule(this, 'RebuildOnDeploy', {
       description: 'After a deploy of this stack: publish with the deployed templates, render code and feed code',
@@ -207,6 +209,10 @@ export class GazetteStack extends Stack {
     const feeds = new GazetteFunction(this, 'Feeds', {
       name: 'feeds',
       bundlesDir: props.bundlesDir,
+      // One run at a time: each reads the feeds' state and writes it last, so a run beside another
+      // (a deploy's beside a stream batch's, or two shards' batches) could drop what the other
+      // wrote. A stream batch or deploy event that finds it busy is throttled and retried.
+      reservedConcurrency: 1,
       environment: { SITE_BUCKET: siteBucket.bucketName, TABLE_NAME: table.tableName, NOTIFY_QUEUE_URL: notifyQueue.queue.queueUrl },
     });
     feeds.allow('ListSite', ['s3:ListBucket'], [siteBucket.bucketArn]);
@@ -229,6 +235,10 @@ export class GazetteStack extends Stack {
         deadLetterQueue: rebuildFailures.queue,
       }),
     );
+    // The rule's dead-letter queue takes the events it could not deliver; a run that was invoked
+    // and failed (twice retried by Lambda) goes to the same queue.
+    for (const target of [render, feeds])
+      target.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(rebuildFailures.queue) });
     const feedsFailures = new DeadLetterQueue(this, 'FeedsFailures', {
       description:
         'The feeds function gave up on a batch of table changes: feeds and partner notifications may lag. Inspect its logs, fix, then rebuild feeds.',

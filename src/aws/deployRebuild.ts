@@ -1,5 +1,6 @@
-// The event a deploy sends the render function (an EventBridge rule on the stack's own status
-// change, infra/gazetteStack.ts): publish the sources as they are, with the deployed code.
+// The event a deploy sends the render and feeds functions (an EventBridge rule on the stack's own
+// status change, infra/gazetteStack.ts): publish the sources as they are, and write the feeds,
+// with the deployed code.
 
 export const DEPLOY_REBUILD_EVENT = { source: 'gazette.deploy', action: 'rebuild' } as const;
 

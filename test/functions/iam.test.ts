@@ -14,6 +14,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/functions.ts';
+import { DEPLOY_REBUILD_EVENT } from '../../src/aws/deployRebuild.ts';
 import { parseSigningKey } from '../../src/manifest/signing.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
@@ -242,6 +243,14 @@ describe('each function, through its own role', () => {
     await feeds();
     expect(await text('site/feeds/press/atom.xml')).toContain('12345市长公开电话受理量稳步上升');
     expect(sqs.messages.map((body) => JSON.parse(body))).toContainEqual({ partnerId: 'hnnews' });
+  }, 180_000);
+
+  it('a deploy: render publishes with the deployed code, and feeds writes the feeds with it', async () => {
+    const rendered = await run('render', [DEPLOY_REBUILD_EVENT], publishEnv('render'));
+    expect(rendered.logs.map((log) => log['message'])).toContain('Published after a deploy.');
+    const written = await run('feeds', [DEPLOY_REBUILD_EVENT], deliveryEnv());
+    expect(written.results).toEqual([{ batchItemFailures: [] }]);
+    expect(written.logs.map((log) => log['message'])).toContain('Feeds after a deploy.');
   }, 180_000);
 
   it('notify: delivers the partner\u2019s pending webhooks, signed with its secret from Secrets Manager', async () => {

@@ -69,7 +69,16 @@ describe('the fan-out of a full rebuild', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, Input: JSON.stringify(DEPLOY_REBUILD_EVENT), DeadLetterConfig: Match.anyValue() }),
       ),
     });
-    for (const id of [render, feeds])
+    for (const id of [render, feeds]) {
       template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [id, 'Arn'] }, Principal: 'events.amazonaws.com' });
+      // An invocation that failed goes to the deploy's dead-letter queue too, after Lambda's two retries.
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RebuildOnDeployFailures'), 'Arn'] } } },
+      });
+    }
+    // One feeds run at a time: each reads the feeds' state and writes it last.
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Gazette feeds:'), ReservedConcurrentExecutions: 1 });
   });
 });
