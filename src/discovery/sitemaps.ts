@@ -145,20 +145,30 @@ function sitemapBasis(input: DerivedInput): SitemapBasis {
 
 const byPath = (a: SitemapEntry, b: SitemapEntry) => (a.urlPath < b.urlPath ? -1 : a.urlPath > b.urlPath ? 1 : 0);
 
-function documentEntry(basis: SitemapBasis, record: DocumentRecord): SitemapEntry {
-  const alternates = basis.languages.get(record.id);
-  return { urlPath: record.urlPath, lastmod: changedOn(record), ...(alternates === undefined ? {} : { alternates }) };
+/**
+ * Each URL of one part's year, as its file lists it (unsorted): its issues, its documents with
+ * their language versions, and their errata. What the file is made from, and what its head
+ * counts without making an entry of each.
+ */
+function eachGroupUrl(
+  basis: SitemapBasis,
+  part: YearPart,
+  year: number,
+  visit: (urlPath: string, lastmod: string, alternates?: SitemapEntry['alternates']) => void,
+): void {
+  const group = basis.groups.get(groupKey(part, year));
+  if (group === undefined) return;
+  for (const issue of group.issues) visit(issue.urlPath, issue.date);
+  for (const record of group.records) {
+    visit(record.urlPath, changedOn(record), basis.languages.get(record.id));
+    for (const erratum of record.errata ?? []) visit(erratum.urlPath, erratum.date);
+  }
 }
 
 /** Every URL of one part's year, in a stable order (by path). */
 function groupEntries(basis: SitemapBasis, part: YearPart, year: number): SitemapEntry[] {
-  const group = basis.groups.get(groupKey(part, year));
-  if (group === undefined) return [];
-  const entries: SitemapEntry[] = group.issues.map((issue) => ({ urlPath: issue.urlPath, lastmod: issue.date }));
-  for (const record of group.records) {
-    entries.push(documentEntry(basis, record));
-    for (const erratum of record.errata ?? []) entries.push({ urlPath: erratum.urlPath, lastmod: erratum.date });
-  }
+  const entries: SitemapEntry[] = [];
+  eachGroupUrl(basis, part, year, (urlPath, lastmod, alternates) => entries.push({ urlPath, lastmod, ...(alternates === undefined ? {} : { alternates }) }));
   return entries.sort(byPath);
 }
 
@@ -327,24 +337,18 @@ const hrefBound = (base: number, urlPath: string) => base + 6 * Buffer.byteLengt
  * when they surely fit in one file (the URLs counted, the bytes bounded).
  */
 function groupFileHeads(input: DerivedInput, basis: SitemapBasis, part: YearPart, year: number, limits: SitemapLimits): SitemapFileHead[] {
-  const group = basis.groups.get(groupKey(part, year));
-  if (group === undefined) return [];
+  if (!basis.groups.has(groupKey(part, year))) return [];
   const baseUrl = input.content.site.baseUrl;
   const base = Buffer.byteLength(escapeXml(absolute(baseUrl, '/')));
   let urls = 0;
   let bytes = FRAME_BYTES;
   let lastmod: string | undefined;
-  const count = (urlPath: string, date: string, alternates?: SitemapEntry['alternates']) => {
+  eachGroupUrl(basis, part, year, (urlPath, date, alternates) => {
     urls += 1;
     bytes += ELEMENT_FRAME_BYTES + hrefBound(base, urlPath) + 6 * date.length;
     for (const alternate of alternates ?? []) bytes += ALTERNATE_FRAME_BYTES + 6 * alternate.hreflang.length + hrefBound(base, alternate.urlPath);
     if (lastmod === undefined || date > lastmod) lastmod = date;
-  };
-  for (const issue of group.issues) count(issue.urlPath, issue.date);
-  for (const record of group.records) {
-    count(record.urlPath, changedOn(record), basis.languages.get(record.id));
-    for (const erratum of record.errata ?? []) count(erratum.urlPath, erratum.date);
-  }
+  });
   if (urls <= limits.urls && bytes <= limits.bytes) return [{ key: fileKey(`${part}-${year}`, 0), ...(lastmod === undefined ? {} : { lastmod }) }];
   return sitemapFiles(baseUrl, `${part}-${year}`, groupEntries(basis, part, year), limits).map(({ key, lastmod: newest }) => ({
     key,
