@@ -75,6 +75,17 @@ export async function holdForNextBuild(objects: ObjectStore, snapshots: ReturnTy
  */
 export const WATCH_DEBOUNCE_MS = 20;
 
+/**
+ * How long it waits instead after a change to an attachment (a PDF, an OFD or Word file, a photo,
+ * a spreadsheet, a recording): those are often copied in from a slow disk or a share, in chunks
+ * that may pause for more than 20 ms, and a build between two of them would publish half a file
+ * (and tell the partners). Markdown, YAML and an editor's own files (a backup, vim's write test)
+ * keep the short wait.
+ */
+export const ATTACHMENT_QUIET_MS = 500;
+
+const attachment = /\.(?:pdf|ofd|docx?|wps|xlsx?|et|pptx?|dps|csv|zip|rar|7z|png|jpe?g|gif|webp|bmp|tiff?|svg|mp3|m4a|wav|mp4|mov|avi)$/i;
+
 export interface WatchOptions {
   args: BuildArgs;
   stores: LocalStores;
@@ -113,6 +124,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
   let building: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let quiet = 0;
   let closed = false;
   // The content cache and the records snapshot serve only the next process. Writing them costs
   // about a second of CPU at 10,000 documents, so they are written once the editor pauses, not
@@ -214,7 +226,13 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
       files.changed(rel, event === 'rename');
       clearTimeout(timer);
       clearTimeout(idleTimer);
-      timer = setTimeout(run, options.debounceMs ?? WATCH_DEBOUNCE_MS);
+      // The longest quiet any change since the last build asks for (a path the watcher could not name: the longer one).
+      const debounce = options.debounceMs ?? WATCH_DEBOUNCE_MS;
+      quiet = Math.max(quiet, rel === undefined || attachment.test(rel) ? Math.max(debounce, ATTACHMENT_QUIET_MS) : debounce);
+      timer = setTimeout(() => {
+        quiet = 0;
+        run();
+      }, quiet);
     });
   } catch (error) {
     throw new Error(`Cannot watch ${args.content} for changes: ${(error as Error).message}. Run \`gazette build\` after each change instead.`);

@@ -4,7 +4,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,27 @@ describe('gazette preview --build --watch', () => {
     const added = await page('press/2010/open-day/');
     expect(added.status).toBe(200);
     expect(added.text).toContain('市民代表走进市政府');
+  }, 90_000);
+
+  it('waits for an attachment copied in pieces, and publishes it whole, in one build', async () => {
+    const photo = await readFile(join(content, 'press/2010/briefing/photo.png'));
+    const from = stdout.length;
+    const folder = join(content, 'press/2010/visit');
+    await mkdir(folder);
+    await writeFile(
+      join(folder, 'index.md'),
+      '---\nid: press-2010-visit\ntitle: 市领导走访企业\ndate: 2010-06-22\ndepartment: 淮南市人民政府新闻办公室\ncategory: 政务公开\n---\n走访现场。\n\n![走访现场](photo.png)\n',
+    );
+    // Copied in from a slow share: half the photo, a pause longer than the short wait, then the rest.
+    await writeFile(join(folder, 'photo.png'), photo.subarray(0, 30));
+    await new Promise((done) => setTimeout(done, 150));
+    await appendFile(join(folder, 'photo.png'), photo.subarray(30));
+    await waitFor(() => stdout, /Published 1 new[\s\S]*Watching/, from);
+    // No build ran between the two pieces, and none after.
+    await new Promise((done) => setTimeout(done, 800));
+    expect(stdout.slice(from).match(/Watching content\//g)).toHaveLength(1);
+    const served = await fetch(new URL('press/2010/visit/photo.png', base));
+    expect(Buffer.from(await served.arrayBuffer()).equals(photo)).toBe(true);
   }, 90_000);
 
   it('publishes nothing from a broken save, says where the mistake is, and publishes the fix', async () => {
