@@ -117,8 +117,7 @@ export function collectRenderCodeParts(root: string): RenderCodeParts {
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as PackageLock;
   // Each file is hashed once: the pages' closure is part of the whole one.
   const hashed = new Map<string, string>();
-  const partsOf = ({ files, packages }: Closure) => [
-    ...data,
+  const codeOf = ({ files, packages }: Closure) => [
     ...[...files]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, bytes]) => `${name}\0${hashed.get(name) ?? hashed.set(name, sha256(bytes)).get(name)}\0`),
@@ -131,9 +130,9 @@ export function collectRenderCodeParts(root: string): RenderCodeParts {
     codeRoots.filter((source) => !pageRoots.includes(source)),
     pages,
   );
-  // No data file makes a feed byte.
   const feeds = importClosure(root, feedRoots);
-  return { all: partsOf(all), pages: partsOf(pages), feeds: partsOf(feeds).slice(data.length) };
+  // No data file (a font, a schema) makes a feed byte.
+  return { all: [...data, ...codeOf(all)], pages: [...data, ...codeOf(pages)], feeds: codeOf(feeds) };
 }
 
 /** Files reachable by imports (name → bytes) and the packages they import. */
