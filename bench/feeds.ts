@@ -1,7 +1,9 @@
 // Feed and delivery benchmarks: full rebuild of every feed and archive for a 10,000-document
 // history, the incremental case (one new document), and fan-out of one change to 50 partners.
 // On the embedded default (files and SQLite, as `gazette build` uses them) it also prints the
-// store's floor: the store alone doing the same reads and writes.
+// store's floor: the store alone doing the same reads and writes. Last, the rewrite new feed code
+// asks of the feeds function, through the AWS adapters against the emulators, with its CPU set
+// beside the function's memory and timeout.
 // Run alone with `node --import tsx bench/feeds.ts`, or through `npm run bench` once wired in.
 // Timings are printed, never asserted.
 
@@ -24,6 +26,7 @@ import { rebuildFeeds } from '../src/publish/rebuildFeeds.ts';
 import { startLocalStores } from '../src/cli/localStores.ts';
 import type { DocumentRecord, ObjectStore } from '../src/store/ports.ts';
 import { createMemoryObjectStore } from '../test/feeds/memoryObjects.ts';
+import { functionSpecs, LAMBDA_MB_PER_VCPU } from '../infra/functions.ts';
 
 const paragraph =
   '为深入贯彻《中华人民共和国政府信息公开条例》，推进行政权力公开透明运行，各县区、各部门要健全工作机制，拓宽公开渠道，突出公开重点，强化监督考核。';
@@ -255,7 +258,38 @@ export async function benchFeeds(size = 10_000, withServers = true): Promise<str
     await stores.stop();
     await rm(dir, { recursive: true, force: true });
   }
+  lines.push(...(await benchRewriteOnEmulators(site, partners, size)));
   return lines;
+}
+
+/**
+ * The rewrite a deploy of new feed code asks of the feeds function (every feed document, archive
+ * pages too), through the AWS adapters against s3rver (in its own process). This process's CPU is
+ * what the function's share of a vCPU must do: the feed work and the AWS SDK's cost per request.
+ * Lambda gives a function one vCPU at 1,769 MB and a share in proportion below it, so the CPU time
+ * is scaled to the feeds function's memory and set beside its timeout (infra/functions.ts).
+ * s3rver answers slower than S3 (it writes three files per object), so the wall time is not S3's.
+ */
+async function benchRewriteOnEmulators(site: SiteConfig, partners: Partner[], size: number): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'gazette-bench-feeds-aws-'));
+  const stores = await startLocalStores(dir, { stores: 'aws-local' });
+  try {
+    const records = await seedHistory(stores.objects, site, size);
+    await rebuildFeeds({ objects: stores.objects, site, partners, documents: records.values(), codeVersion: 'before' });
+    const cpu = process.cpuUsage();
+    const rewrite = await timed(() => rebuildFeeds({ objects: stores.objects, site, partners, documents: records.values(), codeVersion: 'after' }));
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000;
+    const { memoryMb, timeoutSeconds } = functionSpecs.feeds;
+    const share = Math.min(1, memoryMb / LAMBDA_MB_PER_VCPU);
+    return [
+      `feeds ${size} docs (AWS adapters on s3rver)  new feed code, every feed document written again: ${rewrite.ms.toFixed(0)} ms, ${rewrite.value.written.length} objects, ${cpuMs.toFixed(0)} ms of this process's CPU`,
+      `feeds ${size} docs (AWS adapters on s3rver)  that CPU at the feeds function's ${memoryMb} MB (${share.toFixed(2)} of a vCPU): ${(cpuMs / share / 1000).toFixed(1)} s, S3's waits not included; its timeout: ${timeoutSeconds} s`,
+    ];
+  } finally {
+    await stores.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

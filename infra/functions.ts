@@ -18,6 +18,9 @@ export interface FunctionSpec {
   assets: string[];
 }
 
+/** Lambda gives a function one vCPU at this much memory, and a share in proportion below it. */
+export const LAMBDA_MB_PER_VCPU = 1769;
+
 /**
  * Read at run time by the HTML renderer (stylesheet, scripts), the PDF renderer (fonts, pdfkit's
  * data) and the JSON API (its published schemas). The render fingerprint's parts are computed when
@@ -45,11 +48,16 @@ export const functionSpecs = {
     ephemeralStorageMb: publishStorageMb,
     assets: renderAssets,
   },
+  // A stream batch takes a second or two; a deploy of new feed code, or a change to site.yaml's feed
+  // settings, writes every feed document again. At 10,000 documents that rewrite took 13–15 s of CPU
+  // through the AWS adapters against s3rver (the feed work and the SDK's cost per request; `npm run
+  // bench`, feeds): at 512 MB, 0.29 of a vCPU, about 50 s before any wait for S3, too close to a
+  // 60 s timeout. One vCPU, and five minutes for S3's waits and a larger archive.
   feeds: {
     entry: 'functions/feeds.ts',
     summary: 'table stream -> feeds, outbox, WebSub',
-    memoryMb: 512,
-    timeoutSeconds: 60,
+    memoryMb: LAMBDA_MB_PER_VCPU,
+    timeoutSeconds: 300,
     ephemeralStorageMb: 512,
     assets: [],
   },
