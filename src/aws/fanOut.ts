@@ -219,11 +219,12 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
   const manifest = await getJson<FanOutManifest>(objects, buildManifestKey(buildId));
   if (manifest === undefined) return undefined; // finalized before (a redelivered message)
   const summary = emptySummary();
-  const previousBuild = await readBuildState(objects);
   const lease = await acquireLease(records, options.clock, { waitMs: options.waitMs });
   try {
-    // Read once the lease is held: the records of every build whose jobs committed so far (the
-    // pending marks first, so what a dead build committed is in them).
+    // Read once the lease is held: the build state as the last build to finalize left it, and the
+    // records of every build whose jobs committed so far (the pending marks first, so what a dead
+    // build committed is in them).
+    const previousBuild = await readBuildState(objects);
     const seen = await readPendingBuilds(records, buildId, options.clock);
     const state = await loadPublishedState(records);
     const changes = manifest.jobs.flatMap(({ id, previous }) => {
@@ -247,7 +248,11 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
       changes,
       released: manifest.released,
       previousBuild,
-      recovering: previousBuild?.complete === false,
+      previousBuildCurrent: true,
+      // This build's own mark, from before it fanned out, is no build to recover: its changes are all
+      // in the manifest's jobs. Another build's mark is one that stopped between its first write and
+      // its listings (when this one began, it left that mark in place).
+      recovering: previousBuild?.complete === false && previousBuild.by !== buildId,
       emptyBefore: false,
       wroteDocuments: true,
       pending: { buildId, clock: options.clock, seen },

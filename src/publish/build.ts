@@ -287,8 +287,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // The first build into an empty bucket has nothing to compare its pages with: no HEAD for each.
   const emptyBefore = previousBuild === undefined && (await holdsNothing(objects, SITE_PREFIX));
   const total = jobs.length + scheduledJobs.length;
+  const buildId = newBuildId(now);
   if (total > 0 && !recovering) {
-    await markUnfinished(objects, previousBuild);
+    await markUnfinished(objects, previousBuild, buildId);
   }
   await writeArtifacts(objects, renderer.assets(), { concurrency, counts: summary, memory, emptyBefore, skipUnchanged: true });
 
@@ -314,7 +315,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const context: JobContext = { site: content.site, routes: [...content.routes.entries()], root: content.root, pdf: renderer.pdf, hidden };
   // The jobs commit records no listing shows yet: marked pending until a finalize step lists them.
   const leaseClock = options.leasing?.clock ?? systemClock;
-  const pending = await markPending(records, newBuildId(now), leaseClock, jobs.length > 0, options.leasing);
+  const pending = await markPending(records, buildId, leaseClock, jobs.length > 0, options.leasing);
   const ran = await pending.during(() =>
     runner === undefined
       ? runDocumentJobs(jobs, renderer, stores, settings, onJobDone)

@@ -13,6 +13,12 @@ export interface BuildState {
   parts?: { code: string; columns: string; calendar: string };
   /** False from the first write of a build until its listings are out: a retry redoes them all. */
   complete?: boolean;
+  /**
+   * With `complete: false`, the build that marked it (its id). A fanned-out build's own finalize
+   * finds its own mark, and lists only what its jobs changed; any other unfinished mark is a build
+   * that stopped, whose listings it redoes.
+   */
+  by?: string;
 }
 
 export async function holdsNothing(objects: ObjectStore, prefix: string): Promise<boolean> {
@@ -35,11 +41,12 @@ export async function writeBuildState(objects: ObjectStore, state: BuildState): 
  * state it replaces. Those still describe the listings and derived pages in the bucket, which a
  * build finalizing meanwhile compares its own parts with (finalize.ts).
  */
-export async function markUnfinished(objects: ObjectStore, previous: BuildState | undefined): Promise<void> {
+export async function markUnfinished(objects: ObjectStore, previous: BuildState | undefined, buildId: string): Promise<void> {
   await writeBuildState(objects, {
     fingerprint: previous?.fingerprint ?? '',
     ...(previous?.parts === undefined ? {} : { parts: previous.parts }),
     complete: false,
+    by: buildId,
   });
 }
 

@@ -153,6 +153,55 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     expect([...fannedOut.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [key, digest] of expected) expect(fannedOut.get(key), key).toBe(digest);
 
+    // A later fan-out of two corrections: its finalize compares only the pages that show them (its
+    // own unfinished mark, from before it fanned out, is no stopped build to recover from), and the
+    // site is what one process makes of the same change.
+    const corrected = (files: Record<string, string | Buffer>) => {
+      const correct = (file: string, note: string) =>
+        String(files[file]).replace('category: 综合政务\n', `category: 综合政务\nchangeNote: ${note}\nchangeDate: 2010-06-26\n`) + '受理量已更正。\n';
+      return {
+        ...files,
+        'press/2010/hotline.md': correct('press/2010/hotline.md', '受理量更正。'),
+        'press/2010/hotline-en.md': correct('press/2010/hotline-en.md', 'Figures corrected.'),
+      };
+    };
+    const comparedBy = (run: { logs: Record<string, unknown>[] }) => {
+      const { summary } = run.logs.find((log) => log['message'] === 'Finalize: finalized.') as {
+        summary: { objectsWritten: number; objectsUnchanged: number };
+      };
+      return summary.objectsWritten + summary.objectsUnchanged;
+    };
+    const sent = sqs.messages.length;
+    await source.publish(await writeSite(corrected(fanOutFiles())), 'f00e', '李编辑 <li@huainan.gov.cn>');
+    const again = await invokeBundle(bundles.render, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/press/2010/hotline.md'))] }], renderEnv);
+    expect(again.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+    expect(sqs.messages.slice(sent).map((body) => (JSON.parse(body) as { type: string }).type)).toEqual(['chunk']);
+    await invokeBundle(bundles.renderJob, [{ Records: [sqsRecord(sqs.messages[sent])] }], {
+      ...common,
+      FINALIZE_QUEUE_URL: `${sqs.url}/123456789012/Gazette-Finalize`,
+      CONTENT_DIR: join(work, 'jobs', 'content'),
+    });
+    const finalizeAgain = await invokeBundle(
+      bundles.finalize,
+      [{ Records: [sqsRecord(sqs.messages[sent + 1])] }],
+      { ...common, CONTENT_DIR: join(work, 'finalize', 'content') },
+      { remainingTimeMs: 900_000 },
+    );
+    expect(finalizeAgain.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+    expect(comparedBy(finalizeAgain)).toBeLessThan(comparedBy(finalize) / 2);
+    const { content: correctedContent } = await loadContent(await writeSite(corrected(fanOutFiles())));
+    const rendererAfter = await createSiteRenderer(correctedContent as ContentSet, { workers: 0 });
+    try {
+      await buildSite({ content: correctedContent as ContentSet, objects: alone.objects, records: alone.records, renderer: rendererAfter, now: new Date() }); // eslint-disable-line no-restricted-syntax
+    } finally {
+      await rendererAfter.close();
+    }
+    const expectedAfter = await publicObjects(alone.objects);
+    const fannedOutAfter = await publicObjects(stores.objects);
+    expect([...fannedOutAfter.keys()].sort()).toEqual([...expectedAfter.keys()].sort());
+    for (const [key, digest] of expectedAfter) expect(fannedOutAfter.get(key), key).toBe(digest);
+    expect(await publicPage(stores.objects, 'press/2010/hotline/index.html')).toContain('受理量已更正');
+
     // After a deploy: unchanged render code publishes nothing; a changed template rebuilds every document.
     const deployed = async () => {
       const before = sqs.messages.length;

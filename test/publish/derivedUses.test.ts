@@ -129,7 +129,7 @@ describe('derived outputs after a change to the columns or the calendar', () => 
       expect([...between].filter(([key, digest]) => first.get(key) !== digest).length).toBeGreaterThan(0);
       const other = await readBuildState(stores.objects);
       // A build starting now marks itself unfinished before its first write, as build.ts does.
-      if (variant.mark === true) await markUnfinished(stores.objects, other);
+      if (variant.mark === true) await markUnfinished(stores.objects, other, 'a-build-starting-now');
       await held.release();
       await late;
       // The last build to finalize is this one: the site is again what its content makes.
