@@ -16,7 +16,7 @@ import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentSet } from '../content/model.ts';
 import { type BuildSummary, emptySummary, type JobContext, type JobRunner, type SiteRenderer } from '../publish/build.ts';
-import { extendPending, readBuildState, readPendingBuilds } from '../publish/buildState.ts';
+import { extendPending, readBuildState, readPendingBuilds, writeBuildState } from '../publish/buildState.ts';
 import { type JobSettings, runDocumentJobs } from '../publish/documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from '../publish/finalize.ts';
 import type { ManifestSigner } from '../publish/signedManifest.ts';
@@ -225,6 +225,15 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
     // records of every build whose jobs committed so far (the pending marks first, so what a dead
     // build committed is in them).
     const previousBuild = await readBuildState(objects);
+    // This build's own mark, from before it fanned out, is no build to recover: its changes are all
+    // in the manifest's jobs. Another build's mark is one that stopped between its first write and
+    // its listings (when this one began, it left that mark in place).
+    const own = previousBuild?.complete === false && previousBuild.by === buildId;
+    const recovering = previousBuild?.complete === false && !own;
+    // An attempt of this finalize that stops midway (a timeout; the message comes again) may leave
+    // its issues' records written and the pages that list them not: the next attempt, finding the
+    // mark changed, renders every listing and derived page, as for any stopped build.
+    if (own && previousBuild !== undefined) await writeBuildState(objects, { ...previousBuild, by: `${buildId}${FINALIZING}` });
     const seen = await readPendingBuilds(records, buildId, options.clock);
     const state = await loadPublishedState(records);
     const changes = manifest.jobs.flatMap(({ id, previous }) => {
@@ -249,10 +258,7 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
       released: manifest.released,
       previousBuild,
       previousBuildCurrent: true,
-      // This build's own mark, from before it fanned out, is no build to recover: its changes are all
-      // in the manifest's jobs. Another build's mark is one that stopped between its first write and
-      // its listings (when this one began, it left that mark in place).
-      recovering: previousBuild?.complete === false && previousBuild.by !== buildId,
+      recovering,
       emptyBefore: false,
       wroteDocuments: true,
       pending: { buildId, clock: options.clock, seen },
@@ -267,6 +273,9 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
   await objects.delete(keys);
   return summary;
 }
+
+/** Appended to a build's id in its unfinished mark once its finalize has begun. */
+const FINALIZING = '#finalizing';
 
 async function putJson(objects: ObjectStore, key: string, value: unknown): Promise<void> {
   await objects.put({ key, body: Buffer.from(JSON.stringify(value), 'utf8'), contentType: 'application/json' });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOY_REBUILD_EVENT } from '../../src/aws/deployRebuild.ts';
+import { finalizeFromSource } from '../../src/aws/fanOut.ts';
 import { JOBS_PREFIX } from '../../src/content/keys.ts';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
@@ -62,6 +63,18 @@ async function publicPage(objects: ObjectStore, path: string): Promise<string> {
   return Buffer.from((await objects.get(`${SITE_PREFIX}${path}`))?.body ?? []).toString('utf8');
 }
 
+/** `files` built in one process into `into` (a full build first, then each change): its public objects. */
+async function builtInOneProcess(files: Record<string, string | Buffer>, into: EmulatorStores): Promise<Map<string, string>> {
+  const { content } = await loadContent(await writeSite(files));
+  const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
+  try {
+    await buildSite({ content: content as ContentSet, objects: into.objects, records: into.records, renderer, now: new Date() }); // eslint-disable-line no-restricted-syntax
+  } finally {
+    await renderer.close();
+  }
+  return publicObjects(into.objects);
+}
+
 /** The sample site, and an issue whose editor's note links a release under embargo for decades (the link checks do not read notes). */
 function fanOutFiles(): Record<string, string | Buffer> {
   const files = sampleFiles();
@@ -102,6 +115,34 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
       FANOUT_CHUNK_SIZE: '2',
       CONTENT_DIR: join(work, 'render', 'content'),
     };
+    const jobsEnv = { ...common, FINALIZE_QUEUE_URL: `${sqs.url}/123456789012/Gazette-Finalize`, CONTENT_DIR: join(work, 'jobs', 'content') };
+    /** Upload `files` (`changed` among them), let render fan the change out to one chunk and run it: the finalize message it sent. */
+    const fannedOutChange = async (files: Record<string, string | Buffer>, commit: string, changed: string): Promise<string> => {
+      const sent = sqs.messages.length;
+      await source.publish(await writeSite(files), commit, '李编辑 <li@huainan.gov.cn>');
+      const run = await invokeBundle(bundles.render, [{ Records: [sqsRecord(s3Notification(source.bucket, `content/${changed}`))] }], renderEnv);
+      expect(run.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+      expect(sqs.messages.slice(sent).map((body) => (JSON.parse(body) as { type: string }).type)).toEqual(['chunk']);
+      await invokeBundle(bundles.renderJob, [{ Records: [sqsRecord(sqs.messages[sent])] }], jobsEnv);
+      return sqs.messages[sent + 1] as string;
+    };
+    const finalized = async (message: string) => {
+      const run = await invokeBundle(
+        bundles.finalize,
+        [{ Records: [sqsRecord(message)] }],
+        { ...common, CONTENT_DIR: join(work, 'finalize', 'content') },
+        { remainingTimeMs: 900_000 },
+      );
+      expect(run.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+      expect(run.results).toEqual([{ batchItemFailures: [] }]);
+      return run;
+    };
+    /** The fanned-out site's public bytes are `expected`, no more and no less. */
+    const expectPublished = async (expected: Map<string, string>) => {
+      const fannedOut = await publicObjects(stores.objects);
+      expect([...fannedOut.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [key, digest] of expected) expect(fannedOut.get(key), key).toBe(digest);
+    };
     const render = await invokeBundle(bundles.render, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/site.yaml'))] }], renderEnv);
     expect(render.logs.filter((log) => log['level'] === 'error')).toEqual([]);
     expect(render.results).toEqual([{ batchItemFailures: [] }]);
@@ -112,46 +153,26 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
 
     // The first chunk is delivered twice (SQS delivers at least once): it converges and counts once.
     const [first, second, third] = sqs.messages.map((body) => ({ Records: [sqsRecord(body)] }));
-    const jobs = await invokeBundle(bundles.renderJob, [first, second, first, third], {
-      ...common,
-      FINALIZE_QUEUE_URL: `${sqs.url}/123456789012/Gazette-Finalize`,
-      CONTENT_DIR: join(work, 'jobs', 'content'),
-    });
+    const jobs = await invokeBundle(bundles.renderJob, [first, second, first, third], jobsEnv);
     expect(jobs.logs.filter((log) => log['level'] === 'error')).toEqual([]);
     expect(jobs.results).toEqual(Array.from({ length: 4 }, () => ({ batchItemFailures: [] })));
     const finalizeMessages = sqs.messages.slice(3);
     expect(finalizeMessages.map((body) => (JSON.parse(body) as { type: string }).type)).toEqual(['finalize']);
     expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(1);
 
-    const finalize = await invokeBundle(
-      bundles.finalize,
-      [{ Records: [sqsRecord(finalizeMessages[0])] }],
-      { ...common, CONTENT_DIR: join(work, 'finalize', 'content') },
-      { remainingTimeMs: 900_000 },
-    );
-    expect(finalize.logs.filter((log) => log['level'] === 'error')).toEqual([]);
-    expect(finalize.results).toEqual([{ batchItemFailures: [] }]);
+    const finalize = await finalized(finalizeMessages[0] as string);
     const manifests: string[] = [];
     for await (const head of stores.objects.listKeys(JOBS_PREFIX)) manifests.push(head.key);
     expect(manifests).toEqual([]);
 
     // The same content, built in one process.
     const alone = await createEmulatorStores();
-    const { content } = await loadContent(await writeSite(fanOutFiles()));
-    const renderer = await createSiteRenderer(content as ContentSet, { workers: 0 });
-    try {
-      await buildSite({ content: content as ContentSet, objects: alone.objects, records: alone.records, renderer, now: new Date() }); // eslint-disable-line no-restricted-syntax
-    } finally {
-      await renderer.close();
-    }
-    const expected = await publicObjects(alone.objects);
+    const expected = await builtInOneProcess(fanOutFiles(), alone);
     // Nothing leads to the release under embargo yet, from either.
     expect([...expected.keys()].filter((key) => key.includes('far-off'))).toEqual([]);
     expect(await publicPage(stores.objects, 'gazette/2010/05/index.html')).toContain('待发布的新闻稿');
     expect(await publicPage(stores.objects, 'gazette/2010/05/index.html')).not.toContain('/press/2010/far-off/');
-    const fannedOut = await publicObjects(stores.objects);
-    expect([...fannedOut.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [key, digest] of expected) expect(fannedOut.get(key), key).toBe(digest);
+    await expectPublished(expected);
 
     // A later fan-out of two corrections: its finalize compares only the pages that show them (its
     // own unfinished mark, from before it fanned out, is no stopped build to recover from), and the
@@ -171,36 +192,42 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
       };
       return summary.objectsWritten + summary.objectsUnchanged;
     };
-    const sent = sqs.messages.length;
-    await source.publish(await writeSite(corrected(fanOutFiles())), 'f00e', '李编辑 <li@huainan.gov.cn>');
-    const again = await invokeBundle(bundles.render, [{ Records: [sqsRecord(s3Notification(source.bucket, 'content/press/2010/hotline.md'))] }], renderEnv);
-    expect(again.logs.filter((log) => log['level'] === 'error')).toEqual([]);
-    expect(sqs.messages.slice(sent).map((body) => (JSON.parse(body) as { type: string }).type)).toEqual(['chunk']);
-    await invokeBundle(bundles.renderJob, [{ Records: [sqsRecord(sqs.messages[sent])] }], {
-      ...common,
-      FINALIZE_QUEUE_URL: `${sqs.url}/123456789012/Gazette-Finalize`,
-      CONTENT_DIR: join(work, 'jobs', 'content'),
-    });
-    const finalizeAgain = await invokeBundle(
-      bundles.finalize,
-      [{ Records: [sqsRecord(sqs.messages[sent + 1])] }],
-      { ...common, CONTENT_DIR: join(work, 'finalize', 'content') },
-      { remainingTimeMs: 900_000 },
-    );
-    expect(finalizeAgain.logs.filter((log) => log['level'] === 'error')).toEqual([]);
+    const finalizeAgain = await finalized(await fannedOutChange(corrected(fanOutFiles()), 'f00e', 'press/2010/hotline.md'));
     expect(comparedBy(finalizeAgain)).toBeLessThan(comparedBy(finalize) / 2);
-    const { content: correctedContent } = await loadContent(await writeSite(corrected(fanOutFiles())));
-    const rendererAfter = await createSiteRenderer(correctedContent as ContentSet, { workers: 0 });
-    try {
-      await buildSite({ content: correctedContent as ContentSet, objects: alone.objects, records: alone.records, renderer: rendererAfter, now: new Date() }); // eslint-disable-line no-restricted-syntax
-    } finally {
-      await rendererAfter.close();
-    }
-    const expectedAfter = await publicObjects(alone.objects);
-    const fannedOutAfter = await publicObjects(stores.objects);
-    expect([...fannedOutAfter.keys()].sort()).toEqual([...expectedAfter.keys()].sort());
-    for (const [key, digest] of expectedAfter) expect(fannedOutAfter.get(key), key).toBe(digest);
+    await expectPublished(await builtInOneProcess(corrected(fanOutFiles()), alone));
     expect(await publicPage(stores.objects, 'press/2010/hotline/index.html')).toContain('受理量已更正');
+
+    // A fan-out whose first finalize attempt stops after its issue's record and page, before the
+    // listings (a timeout, say): SQS delivers the message again, and the retry leaves the site as one
+    // process makes it (the issue's record, already written, no longer shows what changed).
+    const revised = (files: Record<string, string | Buffer>) => ({
+      ...corrected(files),
+      'gazette/2010/05/huaifu-2010-69.md': String(files['gazette/2010/05/huaifu-2010-69.md'])
+        .replace('进一步推进政务公开工作的意见\n', '进一步推进政务公开工作的意见（修订）\n')
+        .replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 标题更正。\nchangeDate: 2010-06-27\n'),
+    });
+    const finalizeMessage = await fannedOutChange(revised(fanOutFiles()), 'f00f', 'gazette/2010/05/huaifu-2010-69.md');
+    // The fault: the site bucket refuses every page but the issue's own.
+    const stopping: ObjectStore = {
+      ...stores.objects,
+      put: async (input) => {
+        if (input.key.startsWith(SITE_PREFIX) && !input.key.startsWith(`${SITE_PREFIX}gazette/2010/05/`)) throw new Error('The attempt stops here.');
+        return stores.objects.put(input);
+      },
+    };
+    await expect(
+      finalizeFromSource((JSON.parse(finalizeMessage) as { buildId: string }).buildId, {
+        source: source.store,
+        objects: stopping,
+        records: stores.records,
+        contentDir: join(work, 'attempt', 'content'),
+        clock: { now: () => new Date() }, // eslint-disable-line no-restricted-syntax
+        waitMs: 60_000,
+      }),
+    ).rejects.toThrow('The attempt stops here.');
+    expect(await publicPage(stores.objects, 'gazette/2010/05/index.html')).toContain('意见（修订）');
+    await finalized(finalizeMessage);
+    await expectPublished(await builtInOneProcess(revised(fanOutFiles()), alone));
 
     // After a deploy: unchanged render code publishes nothing; a changed template rebuilds every document.
     const deployed = async () => {
