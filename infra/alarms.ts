@@ -37,7 +37,11 @@ export const LOG_SIGNALS = {
   deadDeliveries: 'Deliveries went dead',
 } as const;
 
-/** Stream records older than this: a batch is stuck beyond the five retries a failing one gets (about six minutes). */
+/**
+ * Stream records older than this: a batch is stuck beyond the five retries a failing one gets
+ * (about six minutes when each attempt fails at once), or one ran into the feeds function's
+ * five-minute timeout more than once, or the feeds lag behind a long run (a deploy's rewrite).
+ */
 export const FEEDS_MAX_ITERATOR_AGE = Duration.minutes(10);
 
 export class OperationsAlarms extends Construct {

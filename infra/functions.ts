@@ -51,8 +51,9 @@ export const functionSpecs = {
   // A stream batch takes a second or two; a deploy of new feed code, or a change to site.yaml's feed
   // settings, writes every feed document again. At 10,000 documents that rewrite took 13–15 s of CPU
   // through the AWS adapters against s3rver (the feed work and the SDK's cost per request; `npm run
-  // bench`, feeds): at 512 MB, 0.29 of a vCPU, about 50 s before any wait for S3, too close to a
-  // 60 s timeout. One vCPU, and five minutes for S3's waits and a larger archive.
+  // bench`, feeds), and more with the records' query it leaves out: at 512 MB, 0.29 of a vCPU, about
+  // 50 s before any wait for S3, too close to a 60 s timeout. One vCPU, and five minutes for S3's
+  // waits and a larger archive.
   feeds: {
     entry: 'functions/feeds.ts',
     summary: 'table stream -> feeds, outbox, WebSub',
