@@ -6,7 +6,7 @@ import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../
 import { cdnFromEnv } from '../src/aws/cdn.ts';
 import type { BatchResponse, SqsEvent } from '../src/aws/events.ts';
 import { fanOutMessageOf, finalizeFromSource } from '../src/aws/fanOut.ts';
-import { logJson } from '../src/aws/log.ts';
+import { logJson, summaryForLog } from '../src/aws/log.ts';
 import { signerFromEnv } from '../src/aws/signingKey.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
@@ -39,7 +39,12 @@ export async function handler(event: SqsEvent, context?: LambdaContext): Promise
         cdn,
         ...(manifest === undefined ? {} : { manifest }),
       });
-      logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, { buildId: message.buildId, ...result });
+      const { summary, ...outcome } = 'summary' in result ? result : { ...result, summary: undefined };
+      logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, {
+        buildId: message.buildId,
+        ...outcome,
+        ...(summary === undefined ? {} : { summary: summaryForLog(summary) }),
+      });
     } catch (error) {
       logJson('error', 'Finalize failed; it is retried.', { messageId: record.messageId, error: String(error) });
       failed.push(record.messageId);

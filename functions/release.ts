@@ -6,10 +6,9 @@
 import { cdnFromEnv } from '../src/aws/cdn.ts';
 import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { releaseClock, releasePayloadOf } from '../src/aws/events.ts';
-import { logJson } from '../src/aws/log.ts';
+import { logJson, summaryForLog } from '../src/aws/log.ts';
 import { publishFromSource } from '../src/aws/publishFromSource.ts';
 import { signerFromEnv } from '../src/aws/signingKey.ts';
-import type { BuildSummary } from '../src/publish/build.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
@@ -26,7 +25,8 @@ export interface ReleaseResult {
   publishAt: string;
   /** The function's clock, which the release published with. */
   releasedAt: string;
-  summary: BuildSummary;
+  /** The build's counts (summaryForLog): an asynchronous invocation's result must fit in 256 KB. */
+  summary: ReturnType<typeof summaryForLog>;
 }
 
 /** Throws on failure: Scheduler retries the invocation (retry policy and DLQ set on the schedule target). */
@@ -48,6 +48,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.
     throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);
   }
-  logJson('info', 'Released.', { ...payload, releasedAt: now.toISOString(), summary: result.summary });
-  return { publishAt: payload.publishAt, releasedAt: now.toISOString(), summary: result.summary };
+  const summary = summaryForLog(result.summary);
+  logJson('info', 'Released.', { ...payload, releasedAt: now.toISOString(), summary });
+  return { publishAt: payload.publishAt, releasedAt: now.toISOString(), summary };
 }

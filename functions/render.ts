@@ -9,7 +9,7 @@ import { DEPLOY_REBUILD_EVENT, isDeployRebuild } from '../src/aws/deployRebuild.
 import { createFanOutStore, fanOutRunner } from '../src/aws/fanOut.ts';
 import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { type BatchResponse, type S3ObjectEvent, s3EventsOf, type SqsEvent, type SqsRecord } from '../src/aws/events.ts';
-import { logJson } from '../src/aws/log.ts';
+import { logJson, summaryForLog } from '../src/aws/log.ts';
 import { provenanceOf } from '../src/aws/provenance.ts';
 import { publishFromSource, SOURCE_PREFIX } from '../src/aws/publishFromSource.ts';
 import { signerFromEnv } from '../src/aws/signingKey.ts';
@@ -94,7 +94,7 @@ export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, con
     } else {
       // After the build: an embargoed document gets (or moves) its one-time release schedule.
       const schedules = await scheduleReleases(scheduler, releaseTarget, result.pending);
-      logJson('info', 'Published.', { provenance, sync: result.sync, summary: result.summary, schedules, pending: result.pending });
+      logJson('info', 'Published.', { provenance, sync: result.sync, summary: summaryForLog(result.summary), schedules, pending: result.pending });
     }
     return failures(malformed);
   } catch (error) {
@@ -124,7 +124,7 @@ async function rebuildAfterDeploy(context: LambdaContext | undefined): Promise<B
   if (result.status === 'invalid') {
     logJson('error', 'Content has errors; nothing was published.', { messages: result.report, sync: result.sync, after: 'deploy' });
   } else {
-    logJson('info', 'Published after a deploy.', { sync: result.sync, summary: result.summary });
+    logJson('info', 'Published after a deploy.', { sync: result.sync, summary: summaryForLog(result.summary) });
   }
   return { batchItemFailures: [] };
 }

@@ -109,6 +109,14 @@ describe('render bundle', () => {
     ]);
     expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(2);
     expect(await text('site/press/2010/hotline/index.html')).toContain('再创新高');
+    // Each line carries the build's counts and how many records there are, not the records: at
+    // 10,000 documents those are megabytes, and CloudWatch Logs cuts an event at 256 KB.
+    let records = 0;
+    for await (const _ of stores.records.listDocuments()) records++;
+    for (const log of warm.logs.filter((line) => line['message'] === 'Published.')) {
+      expect(log['summary']).toMatchObject({ updated: expect.any(Number), objectsWritten: expect.any(Number), published: records });
+      expect(JSON.stringify(log).length).toBeLessThan(4096);
+    }
     expect((await stores.records.getDocument('huaifu-2010-69'))?.version).toBe(1);
   }, 60_000);
 
