@@ -52,6 +52,9 @@ const jobRunner =
         renderJobsQueueUrl,
         threshold: Number(process.env['FANOUT_THRESHOLD'] ?? 200),
         chunkSize: Number(process.env['FANOUT_CHUNK_SIZE'] ?? 25),
+        // A site this large has its listings and derived pages rendered whole by the finalize function.
+        wholeListingsAt: Number(process.env['FANOUT_WHOLE_LISTINGS_AT'] ?? 2000),
+        ...(process.env['FINALIZE_QUEUE_URL'] === undefined ? {} : { finalizeQueueUrl: process.env['FINALIZE_QUEUE_URL'] }),
       });
 
 export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, context?: LambdaContext): Promise<BatchResponse> {

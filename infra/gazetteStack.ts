@@ -178,6 +178,10 @@ export class GazetteStack extends Stack {
     );
     render.setEnv('RENDER_JOBS_QUEUE_URL', renderJobsQueue.queue.queueUrl);
     render.allow('QueueRenderJobs', ['sqs:SendMessage'], [renderJobsQueue.queue.queueArn]);
+    // A build that renders every listing and derived page of a large site (new derived-output code,
+    // a stopped build's listings) goes to finalize, which has the time for it, even with no chunk.
+    render.setEnv('FINALIZE_QUEUE_URL', finalizeQueue.queue.queueUrl);
+    render.allow('QueueFinalize', ['sqs:SendMessage'], [finalizeQueue.queue.queueArn]);
     // Every successful deploy invokes the render function once: when it brought new templates or
     // render code (they are in its bundle), the render fingerprint differs from every record's and
     // the whole site is rebuilt (fanned out) without waiting for the next upload; otherwise the

@@ -225,6 +225,13 @@ type StagedRelease = Awaited<ReturnType<RecordStore['listScheduled']>>[number];
 export interface JobRunner {
   /** Fewer jobs than this run in the build's own process (handing them on costs more than it saves). */
   minJobs?: number;
+  /**
+   * A build whose listings and derived pages are all rendered again (new render code since the
+   * last build, or a stopped build's listings to finish) hands its jobs on, however few, when this
+   * many documents are published: then its finalize step, which compares every one of those pages
+   * with the bucket, runs where there is time for it. Absent: never for that reason.
+   */
+  minDocumentsForWholeListings?: number;
   run(jobs: DocumentJob[], input: JobRunInput): Promise<JobsResult | { fannedOut: NonNullable<BuildSummary['fannedOut']> }>;
 }
 
@@ -305,7 +312,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   let done = 0;
   const onJobDone = () => emit({ type: 'progress', phase: 'render', done: ++done, total });
   const stores = { objects, records, memory };
-  const runner = options.jobRunner !== undefined && jobs.length >= (options.jobRunner.minJobs ?? 0) ? options.jobRunner : undefined;
+  // Whether finalize renders every listing and derived page, as far as it can be told before the
+  // lease (finalize decides under it): a stopped build's to finish, or render code the last build did not have.
+  const wholeListings = recovering || previousBuild?.parts?.code !== renderer.fingerprintParts.code;
+  const handsOn = (runner: JobRunner) =>
+    jobs.length >= (runner.minJobs ?? 0) || (wholeListings && state.documents.size >= (runner.minDocumentsForWholeListings ?? Number.POSITIVE_INFINITY));
+  const runner = options.jobRunner !== undefined && handsOn(options.jobRunner) ? options.jobRunner : undefined;
   await renderer.begin(runner === undefined ? total : scheduledJobs.length, hidden);
   const scheduledRun = await runScheduledJobs(scheduledJobs, { renderer, stores, settings, feeds: options.feeds, onJobDone });
   addCounts(summary, scheduledRun.counts);

@@ -37,7 +37,7 @@ let renderEnv: Record<string, string>;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gazette-fanout-'));
   const dir = join(work, 'bundles');
-  const [render, renderJob, finalize] = await Promise.all([bundleInto(dir, 'render'), bundled('renderJob'), bundled('finalize')]);
+  const [render, renderJob, finalize] = await Promise.all([bundleInto(dir, 'render'), bundled('renderJob'), bundleInto(dir, 'finalize')]);
   bundles = { render, renderJob, finalize };
   [stores, source, sqs, scheduler, cloudFront] = await Promise.all([
     createEmulatorStores(),
@@ -113,6 +113,8 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
       RENDER_JOBS_QUEUE_URL: `${sqs.url}/123456789012/Gazette-RenderJobs`,
       FANOUT_THRESHOLD: '1',
       FANOUT_CHUNK_SIZE: '2',
+      FANOUT_WHOLE_LISTINGS_AT: '1',
+      FINALIZE_QUEUE_URL: `${sqs.url}/123456789012/Gazette-Finalize`,
       CONTENT_DIR: join(work, 'render', 'content'),
     };
     const jobsEnv = { ...common, FINALIZE_QUEUE_URL: `${sqs.url}/123456789012/Gazette-Finalize`, CONTENT_DIR: join(work, 'jobs', 'content') };
@@ -239,21 +241,28 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     };
     expect(await deployed()).toEqual([]);
     // A bundle of changed templates carries their new parts (infra/bundle.ts, src/publish/renderCode.ts).
+    // A deploy brings the same code parts to every function's bundle.
+    const deploy = (codeParts: RenderCodeParts) =>
+      Promise.all([bundles.render, bundles.finalize].map((bundle) => writeFile(join(dirname(bundle), RENDER_CODE_FILE), JSON.stringify(codeParts))));
     const parts = join(dirname(bundles.render), RENDER_CODE_FILE);
     const release = (list: string[]) =>
       list.map((part) => (part.startsWith('templates/home.tsx\0') ? 'templates/home.tsx\0a new release of the templates\0' : part));
     const carried = JSON.parse(await readFile(parts, 'utf8')) as RenderCodeParts;
-    // A new release of the sitemaps' code: the derived outputs are rendered in the render function, no document is fanned out.
-    await writeFile(
-      parts,
-      JSON.stringify({
-        all: carried.all.map((part) => (part.startsWith('src/discovery/sitemaps.ts\0') ? 'src/discovery/sitemaps.ts\0a new release\0' : part)),
-        pages: carried.pages,
-        feeds: carried.feeds,
-      }),
-    );
-    expect(await deployed()).toEqual([]);
-    await writeFile(parts, JSON.stringify({ all: release(carried.all), pages: release(carried.pages), feeds: carried.feeds }));
+    // A new release of the sitemaps' code: no document is rendered again, and every listing and
+    // derived page goes to the finalize function at once (the site has more documents than
+    // FANOUT_WHOLE_LISTINGS_AT), which compares each with the bucket: more than an incremental
+    // finalize compares, and nothing to write.
+    await deploy({
+      all: carried.all.map((part) => (part.startsWith('src/discovery/sitemaps.ts\0') ? 'src/discovery/sitemaps.ts\0a new release\0' : part)),
+      pages: carried.pages,
+      feeds: carried.feeds,
+    });
+    expect((await deployed()).map((message) => message.type)).toEqual(['finalize']);
+    const whole = await finalized(sqs.messages.at(-1) as string);
+    const { summary: wholeSummary } = whole.logs.find((log) => log['message'] === 'Finalize: finalized.') as { summary: { objectsWritten: number } };
+    expect(wholeSummary.objectsWritten).toBe(0);
+    expect(comparedBy(whole)).toBeGreaterThan(comparedBy(finalizeAgain));
+    await deploy({ all: release(carried.all), pages: release(carried.pages), feeds: carried.feeds });
     expect((await deployed()).map((message) => message.type)).toEqual(['chunk', 'chunk', 'chunk']);
   }, 240_000);
 
