@@ -1,6 +1,7 @@
 // Finalize: the one finalize step of a fanned-out build (src/aws/fanOut.ts), sent by the render
-// job that completed it: issue pages, listings, derived outputs and take-downs under the table's
-// build lease, waiting while another build's finalize holds it.
+// job that completed it (or by the render function, for a build with only whole listings to
+// render): issue pages, listings, derived outputs and take-downs under the table's build lease,
+// waiting while another build's finalize holds it.
 
 import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { cdnFromEnv } from '../src/aws/cdn.ts';

@@ -3,7 +3,9 @@
 // message per chunk to the RenderJobs queue. Many renderJob invocations run the chunks at once
 // (render, write, commit: documentJobs.ts); each counts its chunk done in the table, and the one
 // that completes the count sends the build to the Finalize queue, whose function runs the finalize
-// step once under the table's build lease (finalize.ts, lease.ts).
+// step once under the table's build lease (finalize.ts, lease.ts). A build with no chunk (its
+// every listing and derived page to render again on a large site, and few documents or none) goes
+// to the Finalize queue at once: comparing those pages with the bucket needs finalize's time.
 //
 // Every step can run twice (SQS delivers at least once): a chunk run again converges on the
 // records its first run committed, is counted once, and a second finalize rewrites nothing.
@@ -138,7 +140,6 @@ export function fanOutRunner(options: FanOutOptions): JobRunner {
       // Chunks and the manifest first, then the count, then the messages: a message never names a missing chunk.
       await Promise.all(chunks.map((chunk, i) => putJson(options.objects, buildChunkKey(buildId, i), chunk)));
       await putJson(options.objects, buildManifestKey(buildId), manifest);
-      await options.store.startBuild(buildId, chunks.length, input.settings.now);
       if (chunks.length === 0) {
         // Nothing to render, only the listings and derived pages: the build goes to finalize at once.
         if (options.finalizeQueueUrl === undefined) throw new Error(`Build ${buildId} has no document to render and no finalize queue to go to.`);
@@ -146,6 +147,7 @@ export function fanOutRunner(options: FanOutOptions): JobRunner {
         await options.sqs.send(new SendMessageCommand({ QueueUrl: options.finalizeQueueUrl, MessageBody: JSON.stringify(body) }));
         return { fannedOut: { buildId, chunks: 0, jobs: 0 } };
       }
+      await options.store.startBuild(buildId, chunks.length, input.settings.now);
       const messages: FanOutMessage[] = chunks.map((_, chunk) => ({ type: 'chunk', buildId, chunk }));
       for (let i = 0; i < messages.length; i += 10) {
         const batch = messages.slice(i, i + 10);

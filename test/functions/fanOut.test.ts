@@ -262,6 +262,8 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     const { summary: wholeSummary } = whole.logs.find((log) => log['message'] === 'Finalize: finalized.') as { summary: { objectsWritten: number } };
     expect(wholeSummary.objectsWritten).toBe(0);
     expect(comparedBy(whole)).toBeGreaterThan(comparedBy(finalizeAgain));
+    // Finalize kept the parts it rendered with: the same deploy again finds nothing to do.
+    expect(await deployed()).toEqual([]);
     await deploy({ all: release(carried.all), pages: release(carried.pages), feeds: carried.feeds });
     expect((await deployed()).map((message) => message.type)).toEqual(['chunk', 'chunk', 'chunk']);
   }, 240_000);

@@ -34,6 +34,8 @@ describe('the fan-out of a full rebuild', () => {
     const render = resources[functionId(resources, 'render')] as Resource;
     const env = (render.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(env)).toContain('RENDER_JOBS_QUEUE_URL');
+    // A build with only whole listings of a large site goes from render to finalize at once.
+    expect(Object.keys(env)).toContain('FINALIZE_QUEUE_URL');
     expect(JSON.stringify(template.toJSON())).toContain('FINALIZE_QUEUE_URL');
   });
 
