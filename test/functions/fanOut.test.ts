@@ -232,9 +232,9 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     await expectPublished(await builtInOneProcess(revised(fanOutFiles()), alone));
 
     // After a deploy: unchanged render code publishes nothing; a changed template rebuilds every document.
-    const deployed = async () => {
+    const deployed = async (env: Record<string, string> = renderEnv) => {
       const before = sqs.messages.length;
-      const run = await invokeBundle(bundles.render, [DEPLOY_REBUILD_EVENT], renderEnv);
+      const run = await invokeBundle(bundles.render, [DEPLOY_REBUILD_EVENT], env);
       expect(run.logs.filter((log) => log['level'] === 'error')).toEqual([]);
       expect(run.logs.some((log) => log['message'] === 'Published after a deploy.')).toBe(true);
       return sqs.messages.slice(before).map((body) => JSON.parse(body) as { type: string });
@@ -252,11 +252,17 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     // derived page goes to the finalize function at once (the site has more documents than
     // FANOUT_WHOLE_LISTINGS_AT), which compares each with the bucket: more than an incremental
     // finalize compares, and nothing to write.
-    await deploy({
-      all: carried.all.map((part) => (part.startsWith('src/discovery/sitemaps.ts\0') ? 'src/discovery/sitemaps.ts\0a new release\0' : part)),
-      pages: carried.pages,
-      feeds: carried.feeds,
-    });
+    const sitemapsRelease = (name: string) =>
+      deploy({
+        all: carried.all.map((part) => (part.startsWith('src/discovery/sitemaps.ts\0') ? `src/discovery/sitemaps.ts\0${name}\0` : part)),
+        pages: carried.pages,
+        feeds: carried.feeds,
+      });
+    // On a site smaller than FANOUT_WHOLE_LISTINGS_AT the render function renders them itself.
+    await sitemapsRelease('a new release');
+    expect(await deployed({ ...renderEnv, FANOUT_WHOLE_LISTINGS_AT: '1000' })).toEqual([]);
+    expect(await deployed()).toEqual([]);
+    await sitemapsRelease('a newer release');
     expect((await deployed()).map((message) => message.type)).toEqual(['finalize']);
     const whole = await finalized(sqs.messages.at(-1) as string);
     const { summary: wholeSummary } = whole.logs.find((log) => log['message'] === 'Finalize: finalized.') as { summary: { objectsWritten: number } };
