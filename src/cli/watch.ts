@@ -8,7 +8,7 @@
 // still decides whether the snapshot may be trusted.
 
 import { type FSWatcher, watch } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles } from '../content/load.ts';
 import { type BuildArgs, gitProvenanceOfCheckout, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
 import type { CliIo } from './io.ts';
@@ -16,6 +16,7 @@ import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
 import { holdManifest } from '../publish/signedManifest.ts';
 import type { ObjectStore } from '../store/ports.ts';
+import { attachmentTypes } from '../outputs.ts';
 import { memorySnapshotKeeper } from './snapshotFile.ts';
 import { PUBLISHED_INDEX, writePublishedIndex } from './publishedIndex.ts';
 
@@ -76,15 +77,15 @@ export async function holdForNextBuild(objects: ObjectStore, snapshots: ReturnTy
 export const WATCH_DEBOUNCE_MS = 20;
 
 /**
- * How long it waits instead after a change to an attachment (a PDF, an OFD or Word file, a photo,
- * a spreadsheet, a recording): those are often copied in from a slow disk or a share, in chunks
- * that may pause for more than 20 ms, and a build between two of them would publish half a file
- * (and tell the partners). Markdown, YAML and an editor's own files (a backup, vim's write test)
- * keep the short wait.
+ * How long it waits instead after a change to a file of a type documents may publish (an
+ * attachment or an image: `attachmentTypes`, the list the checks accept): those are often copied in
+ * from a slow disk or a share, in chunks that may pause for more than 20 ms, and a build between
+ * two of them would publish half a file (and tell the partners). Markdown, YAML and an editor's own
+ * files (a backup, vim's write test) keep the short wait.
  */
 export const ATTACHMENT_QUIET_MS = 500;
 
-const attachment = /\.(?:pdf|ofd|docx?|wps|xlsx?|et|pptx?|dps|csv|zip|rar|7z|png|jpe?g|gif|webp|bmp|tiff?|svg|mp3|m4a|wav|mp4|mov|avi)$/i;
+const isAttachment = (rel: string) => Object.hasOwn(attachmentTypes, extname(rel).toLowerCase());
 
 export interface WatchOptions {
   args: BuildArgs;
@@ -228,7 +229,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
       clearTimeout(idleTimer);
       // The longest quiet any change since the last build asks for (a path the watcher could not name: the longer one).
       const debounce = options.debounceMs ?? WATCH_DEBOUNCE_MS;
-      quiet = Math.max(quiet, rel === undefined || attachment.test(rel) ? Math.max(debounce, ATTACHMENT_QUIET_MS) : debounce);
+      quiet = Math.max(quiet, rel === undefined || isAttachment(rel) ? Math.max(debounce, ATTACHMENT_QUIET_MS) : debounce);
       timer = setTimeout(() => {
         quiet = 0;
         run();
