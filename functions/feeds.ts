@@ -13,7 +13,7 @@ import { clientsFromEnv, requireEnv } from '../src/aws/env.ts';
 import { type BatchResponse, documentChangesOf, type StreamEvent } from '../src/aws/events.ts';
 import { logJson } from '../src/aws/log.ts';
 import { type Deadline, type InvocationContext, invocationDeadline } from '../src/delivery/deadline.ts';
-import { readSiteConfig, SiteConfigMissingError } from '../src/aws/siteConfig.ts';
+import { type PublishedSiteConfig, readSiteConfig, SiteConfigMissingError } from '../src/aws/siteConfig.ts';
 import { DEPLOY_REBUILD_EVENT, isDeployRebuild } from '../src/aws/deployRebuild.ts';
 import { createDynamoDeliveryStore } from '../src/delivery/dynamodb.ts';
 import { recordDeliveries } from '../src/delivery/outbox.ts';
@@ -41,13 +41,9 @@ export async function handler(event: StreamEvent | typeof DEPLOY_REBUILD_EVENT, 
   const staged = scheduledChangesOf(event);
   if (changes.length === 0 && staged.length === 0) return { batchItemFailures: [] };
   try {
-    const { site, partners, columns = [] } = await readSiteConfig(objects);
-    const documents = [];
-    if (changes.length > 0) for await (const record of records.listDocuments()) documents.push(record);
-    const feeds =
-      changes.length === 0
-        ? { written: [], changedFeeds: [] }
-        : await rebuildFeeds({ objects, site, partners, columns, documents, codeVersion: await feedsCodeVersion() });
+    const config = await readSiteConfig(objects);
+    const { site, partners } = config;
+    const feeds = changes.length === 0 ? { written: [], changedFeeds: [] } : await rewriteFeeds(config);
     const early = await announceStaged({ store: deliveries, site, partners, staged });
     if (early.unmatched.length > 0)
       logJson('warn', 'Staged before builds kept what partners are matched on; announced at its next staging or release.', { ids: early.unmatched });
@@ -99,10 +95,7 @@ async function feedsAfterDeploy(deadline: Deadline | undefined): Promise<BatchRe
     logJson('info', 'Deployed before any content was published: no feeds to write.');
     return { batchItemFailures: [] };
   }
-  const { site, partners, columns = [] } = config;
-  const documents = [];
-  for await (const record of records.listDocuments()) documents.push(record);
-  const feeds = await rebuildFeeds({ objects, site, partners, columns, documents, codeVersion: await feedsCodeVersion() });
+  const feeds = await rewriteFeeds(config);
   const { pings, failedPings } = await pingHubs(feeds.changedFeeds, deadline);
   logJson('info', 'Feeds after a deploy.', {
     written: feeds.written.length,
@@ -111,6 +104,13 @@ async function feedsAfterDeploy(deadline: Deadline | undefined): Promise<BatchRe
     failedPings: failedPings.length,
   });
   return { batchItemFailures: [] };
+}
+
+/** The feeds from every record in the table, with this bundle's feed code (its version is in the feeds' state). */
+async function rewriteFeeds({ site, partners, columns = [] }: PublishedSiteConfig) {
+  const documents = [];
+  for await (const record of records.listDocuments()) documents.push(record);
+  return rebuildFeeds({ objects, site, partners, columns, documents, codeVersion: await feedsCodeVersion() });
 }
 
 /** Tell the WebSub hubs of the feeds that changed; a failed ping is logged, not retried. */

@@ -40,11 +40,10 @@ export async function handler(event: SqsEvent, context?: LambdaContext): Promise
         cdn,
         ...(manifest === undefined ? {} : { manifest }),
       });
-      const { summary, ...outcome } = 'summary' in result ? result : { ...result, summary: undefined };
       logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, {
         buildId: message.buildId,
-        ...outcome,
-        ...(summary === undefined ? {} : { summary: summaryForLog(summary) }),
+        ...result,
+        ...('summary' in result && result.summary !== undefined ? { summary: summaryForLog(result.summary) } : {}),
       });
     } catch (error) {
       logJson('error', 'Finalize failed; it is retried.', { messageId: record.messageId, error: String(error) });

@@ -20,7 +20,7 @@ import type { ErratumPageData, PageLink, VersionEntry } from '../render/html/ind
 import { type ArtifactRef, type DocumentRecord, type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../store/ports.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import type { BucketMemory } from './bucketMemory.ts';
-import { holdsNothing, markPending, markUnfinished, newBuildId, readBuildState } from './buildState.ts';
+import { holdsNothing, listedParts, markPending, markUnfinished, newBuildId, readBuildState } from './buildState.ts';
 import { type JobSettings, type JobsResult, outcomeOf, runDocumentJobs, runScheduledJobs } from './documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from './finalize.ts';
 import { acquireLease, type HeldLease, type LeaseClock, type LeaseOptions } from './lease.ts';
@@ -314,10 +314,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const stores = { objects, records, memory };
   // Whether finalize renders every listing and derived page, as far as it can be told before the
   // lease (finalize decides under it): a stopped build's to finish, or render code the last build did not have.
-  const wholeListings = recovering || previousBuild?.parts?.code !== renderer.fingerprintParts.code;
-  const handsOn = (runner: JobRunner) =>
-    jobs.length >= (runner.minJobs ?? 0) || (wholeListings && state.documents.size >= (runner.minDocumentsForWholeListings ?? Number.POSITIVE_INFINITY));
-  const runner = options.jobRunner !== undefined && handsOn(options.jobRunner) ? options.jobRunner : undefined;
+  const wholeListings = listedParts(previousBuild, recovering)?.code !== renderer.fingerprintParts.code;
+  const runner =
+    options.jobRunner !== undefined &&
+    (jobs.length >= (options.jobRunner.minJobs ?? 0) ||
+      (wholeListings && state.documents.size >= (options.jobRunner.minDocumentsForWholeListings ?? Number.POSITIVE_INFINITY)))
+      ? options.jobRunner
+      : undefined;
   await renderer.begin(runner === undefined ? total : scheduledJobs.length, hidden);
   const scheduledRun = await runScheduledJobs(scheduledJobs, { renderer, stores, settings, feeds: options.feeds, onJobDone });
   addCounts(summary, scheduledRun.counts);

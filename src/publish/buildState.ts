@@ -21,6 +21,15 @@ export interface BuildState {
   by?: string;
 }
 
+/**
+ * The parts the listings and derived pages in the bucket were rendered with, as far as `state`
+ * tells: none after a build that stopped before its listings (`recovering`), whose pages may be
+ * any. Finalize renders every listing and derived page when their `code` is not its own.
+ */
+export function listedParts(state: BuildState | undefined, recovering: boolean): BuildState['parts'] {
+  return recovering ? undefined : state?.parts;
+}
+
 export async function holdsNothing(objects: ObjectStore, prefix: string): Promise<boolean> {
   for await (const _ of objects.listKeys(prefix)) return false;
   return true;

@@ -21,7 +21,16 @@ import { mapLimit } from '../concurrency.ts';
 import type { DocumentRecord, IssueRecord, ObjectStore, RecordStore, ScheduledRecord, StoredObject } from '../store/ports.ts';
 import type { BucketMemory } from './bucketMemory.ts';
 import type { BuildEvent, BuildSummary, SiteRenderer } from './build.ts';
-import { type BuildState, clearPendingBuilds, type PendingMark, type PendingSeen, readBuildState, readPendingBuilds, writeBuildState } from './buildState.ts';
+import {
+  type BuildState,
+  clearPendingBuilds,
+  listedParts,
+  type PendingMark,
+  type PendingSeen,
+  readBuildState,
+  readPendingBuilds,
+  writeBuildState,
+} from './buildState.ts';
 import { newestFirst } from '../discovery/listings.ts';
 import type { Change, DerivedUse } from '../discovery/outputs.ts';
 import { writeDerivedOutputs } from './derivedStage.ts';
@@ -114,7 +123,7 @@ export async function finalizeBuild(input: FinalizeInput): Promise<void> {
   // parts, and the pages as its code, columns and calendar made them. Compare with those (a
   // build's unfinished mark keeps the parts it replaced).
   const current = input.previousBuildCurrent === true ? previousBuild : await readBuildState(input.objects);
-  const before = recovering ? undefined : current?.parts;
+  const before = listedParts(current, recovering);
   const incremental = before !== undefined && before.code === parts.code;
   const whole = new Set<DerivedUse>(incremental ? (['columns', 'calendar'] as const).filter((use) => before[use] !== parts[use]) : []);
   summary.published = [...state.documents.values()];

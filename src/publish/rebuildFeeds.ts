@@ -322,7 +322,7 @@ export async function rebuildFeeds(input: RebuildFeedsInput): Promise<RebuildFee
     }
     done(doc);
   });
-  if (saved === undefined || written.length > 0 || appended.length > 0 || saved.fingerprint !== fingerprint || newCode) {
+  if (saved === undefined || written.length > 0 || appended.length > 0 || saved.fingerprint !== fingerprint) {
     await writeState(objects, state);
   }
   // After the documents that show them: a run that stops before this renders them again next time.
