@@ -241,13 +241,12 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
     };
     expect(await deployed()).toEqual([]);
     // A bundle of changed templates carries their new parts (infra/bundle.ts, src/publish/renderCode.ts).
-    // A deploy brings the same code parts to every function's bundle.
+    // A deploy brings the same code parts to every function's bundle (here the two that read them: render and finalize).
     const deploy = (codeParts: RenderCodeParts) =>
       Promise.all([bundles.render, bundles.finalize].map((bundle) => writeFile(join(dirname(bundle), RENDER_CODE_FILE), JSON.stringify(codeParts))));
-    const parts = join(dirname(bundles.render), RENDER_CODE_FILE);
     const release = (list: string[]) =>
       list.map((part) => (part.startsWith('templates/home.tsx\0') ? 'templates/home.tsx\0a new release of the templates\0' : part));
-    const carried = JSON.parse(await readFile(parts, 'utf8')) as RenderCodeParts;
+    const carried = JSON.parse(await readFile(join(dirname(bundles.render), RENDER_CODE_FILE), 'utf8')) as RenderCodeParts;
     // A new release of the sitemaps' code: no document is rendered again, and every listing and
     // derived page goes to the finalize function at once (the site has more documents than
     // FANOUT_WHOLE_LISTINGS_AT), which compares each with the bucket: more than an incremental
