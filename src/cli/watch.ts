@@ -1,7 +1,8 @@
 // Watch mode (`gazette preview --build --watch`, `gazette build --watch`): publish again each
 // time content/ changes, in one long-lived process. What a one-shot run reads and writes whole
-// on every build stays in memory between builds: the content cache, the records snapshot, and
-// the listing and `stat` of every file (kept until the file system reports a change under it).
+// on every build stays in memory between builds: the content cache, the records snapshot, the
+// listing and `stat` of every file (kept until the file system reports a change under it), and
+// the body cache's SQLite connection.
 // The files that serve only other processes (the content cache, the snapshot, the published
 // index `gazette check` reads) are written when the saves pause, and on close.
 // The build itself is the same: digests still decide what is re-rendered, the table's lease
@@ -10,7 +11,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { extname, join } from 'node:path';
 import { type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles } from '../content/load.ts';
-import { type BuildArgs, gitProvenanceOfCheckout, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
+import { type BuildArgs, closeSession, gitProvenanceOfCheckout, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
 import { readSearchIndex } from '../discovery/search.ts';
@@ -251,6 +252,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
       clearTimeout(idleTimer);
       watcher.close();
       await building;
+      closeSession(session);
       await session.cache.save();
       await writePublished();
       await snapshots.flush();
