@@ -12,6 +12,7 @@ import { benchFunctions } from './functions.ts';
 import { benchPdf } from './pdf.ts';
 import { barePipeline } from './pipeline.ts';
 import { benchSearch } from './search.ts';
+import { benchSourceMirror } from './sources.ts';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000').split(',').map(Number);
 
@@ -33,7 +34,7 @@ async function renderFloor(size: number): Promise<string> {
   );
 }
 
-const sections = (process.env['BENCH'] ?? 'build,pdf,feeds,functions,search').split(',');
+const sections = (process.env['BENCH'] ?? 'build,pdf,feeds,functions,sources,search').split(',');
 const print = (lines: string[]) => lines.forEach((line) => console.log(line));
 if (process.env['BENCH_SECTION'] === undefined) {
   console.log(`gazette bench — node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}`); // eslint-disable-line no-restricted-syntax
@@ -68,4 +69,5 @@ if (sections.includes('build')) {
 if (sections.includes('pdf')) print(await benchPdf());
 if (sections.includes('feeds')) print(await benchFeeds(10_000));
 if (sections.includes('functions')) print(await benchFunctions());
+if (sections.includes('sources')) print(await benchSourceMirror(10_000));
 if (sections.includes('search')) print(await benchSearch(Number(process.env['BENCH_SEARCH_SIZE'] ?? 10_000)));

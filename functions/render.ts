@@ -13,6 +13,7 @@ import { logJson, summaryForLog } from '../src/aws/log.ts';
 import { provenanceOf } from '../src/aws/provenance.ts';
 import { publishFromSource, SOURCE_PREFIX } from '../src/aws/publishFromSource.ts';
 import { signerFromEnv } from '../src/aws/signingKey.ts';
+import { isContentPath } from '../src/aws/sourcePack.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 
@@ -64,7 +65,10 @@ export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, con
   const uploads: S3ObjectEvent[] = [];
   for (const record of event.Records) {
     try {
-      const ours = s3EventsOf(record).filter(({ bucket, key }) => bucket === env.SOURCE_BUCKET && key.startsWith(SOURCE_PREFIX));
+      // Content files only: the source pack (`content/.gazette/`), written after them, is no change of its own.
+      const ours = s3EventsOf(record).filter(
+        ({ bucket, key }) => bucket === env.SOURCE_BUCKET && key.startsWith(SOURCE_PREFIX) && isContentPath(key.slice(SOURCE_PREFIX.length)),
+      );
       if (ours.length > 0) relevant.push(record);
       uploads.push(...ours);
     } catch (error) {

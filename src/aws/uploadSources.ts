@@ -2,15 +2,17 @@
 // from the object's ETag (what S3 reports for a single-part upload), then delete objects whose file
 // is gone. Each object carries the commit and author it came from, so the bucket says who
 // published what. Order: attachments and images, then Markdown, then site.yaml / partners.yaml,
-// so a render that starts mid-upload sees files before the pages that link them.
+// so a render that starts mid-upload sees files before the pages that link them. Last, when
+// anything changed (or there is none yet), the source pack: the Markdown and YAML in one ZIP, from
+// which a function with an empty /tmp takes its mirror in one GET (sourcePack.ts).
 
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { attachmentTypes } from '../outputs.ts';
 import type { ObjectStore } from '../store/ports.ts';
 import { AUTHOR_METADATA, COMMIT_METADATA } from './provenance.ts';
+import { isContentPath, md5Hex, packable, packSources, SOURCE_PACK } from './sourcePack.ts';
 
 export interface UploadSourcesOptions {
   client: S3Client;
@@ -28,27 +30,39 @@ export interface UploadSummary {
   uploaded: string[];
   deleted: string[];
   unchanged: number;
+  /**
+   * The source pack: written (its files and size), or why not. It only saves the functions
+   * requests, so a failure to write it fails nothing: without it they fetch each file.
+   */
+  pack?: { files: number; bytes: number } | { error: string };
 }
 
 export async function uploadSources(options: UploadSourcesOptions): Promise<UploadSummary> {
   const { client, store, bucket, prefix, contentDir } = options;
   const remote = new Map<string, string>();
-  for await (const object of store.listKeys(prefix)) remote.set(object.key.slice(prefix.length), object.etag.replaceAll('"', ''));
+  let packed = false;
+  for await (const object of store.listKeys(prefix)) {
+    const rel = object.key.slice(prefix.length);
+    if (rel === SOURCE_PACK) packed = true;
+    // Content only: the pack is no file of the folder, and is not deleted as one.
+    if (isContentPath(rel)) remote.set(rel, object.etag.replaceAll('"', ''));
+  }
   const local = await filesUnder(contentDir);
   const changed: { rel: string; body: Buffer }[] = [];
+  const pack: { rel: string; body: Buffer }[] = [];
   let unchanged = 0;
   for (const rel of local) {
     const body = await readFile(join(contentDir, rel));
-    const md5 = createHash('md5').update(body).digest('hex');
-    if (remote.get(rel) === md5) unchanged++;
+    if (remote.get(rel) === md5Hex(body)) unchanged++;
     else changed.push({ rel, body });
+    if (packable(rel)) pack.push({ rel, body });
   }
   changed.sort((a, b) => uploadRank(a.rel) - uploadRank(b.rel) || (a.rel < b.rel ? -1 : 1));
   const present = new Set(local);
   const deleted = [...remote.keys()].filter((rel) => !present.has(rel)).sort();
+  // S3 metadata is US-ASCII: names like 张三 are percent-encoded.
+  const Metadata = { [COMMIT_METADATA]: encodeURIComponent(options.commit), [AUTHOR_METADATA]: encodeURIComponent(options.author) };
   if (options.dryRun !== true) {
-    // S3 metadata is US-ASCII: names like 张三 are percent-encoded.
-    const Metadata = { [COMMIT_METADATA]: encodeURIComponent(options.commit), [AUTHOR_METADATA]: encodeURIComponent(options.author) };
     for (const { rel, body } of changed) {
       await client.send(
         new PutObjectCommand({ Bucket: bucket, Key: prefix + rel, Body: body, ContentLength: body.byteLength, ContentType: contentTypeOf(rel), Metadata }),
@@ -56,7 +70,19 @@ export async function uploadSources(options: UploadSourcesOptions): Promise<Uplo
     }
     await store.delete(deleted.map((rel) => prefix + rel));
   }
-  return { uploaded: changed.map(({ rel }) => rel), deleted, unchanged };
+  const summary: UploadSummary = { uploaded: changed.map(({ rel }) => rel), deleted, unchanged };
+  if (options.dryRun === true || (packed && changed.length === 0 && deleted.length === 0)) return summary;
+  const body = packSources(pack);
+  try {
+    // Tagged as the files are: it may be the newest object of the batch the render function reads them from.
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: prefix + SOURCE_PACK, Body: body, ContentLength: body.byteLength, ContentType: 'application/zip', Metadata }),
+    );
+    summary.pack = { files: pack.length, bytes: body.byteLength };
+  } catch (error) {
+    summary.pack = { error: (error as Error).message };
+  }
+  return summary;
 }
 
 function uploadRank(rel: string): number {

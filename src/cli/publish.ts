@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { clientsFromEnv } from '../aws/env.ts';
 import { SOURCE_PREFIX } from '../aws/publishFromSource.ts';
+import { SOURCE_PACK } from '../aws/sourcePack.ts';
 import { uploadSources } from '../aws/uploadSources.ts';
 import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
@@ -87,6 +88,17 @@ export async function runPublish(argv: string[], io: CliIo, env: NodeJS.ProcessE
       `${verb} ${summary.uploaded.length} changed file(s) and ${values['dry-run'] ? 'would delete' : 'deleted'} ${summary.deleted.length}, ` +
         `${summary.unchanged} unchanged, to s3://${bucket}/${SOURCE_PREFIX} (commit ${commit.slice(0, 12)} by ${author}).\n`,
     );
+    if (summary.pack !== undefined && 'error' in summary.pack) {
+      io.stderr.write(
+        `gazette publish: the source pack s3://${bucket}/${SOURCE_PREFIX}${SOURCE_PACK} was not written: ${summary.pack.error}\n` +
+          'The content is uploaded and will be published; without the pack a function that starts cold fetches every file by itself, which is slower. ' +
+          `Let the CI role s3:PutObject on ${SOURCE_PREFIX}* and publish again.\n`,
+      );
+    } else if (summary.pack !== undefined) {
+      io.stdout.write(
+        `Wrote the source pack (${summary.pack.files} Markdown and YAML files, ${(summary.pack.bytes / 1024 / 1024).toFixed(1)} MB) for the functions' first sync.\n`,
+      );
+    }
     if (!values['dry-run'] && summary.uploaded.length + summary.deleted.length > 0) {
       io.stdout.write('The render function publishes the change; the site shows it within a few minutes.\n');
     }

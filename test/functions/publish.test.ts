@@ -43,11 +43,9 @@ describe('gazette publish --target aws', () => {
     expect(await runPublish(args, first.io, env)).toBe(0);
     const count = Object.keys(sampleFiles()).length;
     expect(first.out()).toContain(`Uploaded ${count} changed file(s) and deleted 0, 0 unchanged`);
-    expect(await keys()).toEqual(
-      Object.keys(sampleFiles())
-        .map((rel) => `content/${rel}`)
-        .sort(),
-    );
+    // Then the source pack: the Markdown and YAML in one ZIP, for a function's first sync.
+    expect(first.out()).toContain(`Wrote the source pack (${count - 1} Markdown and YAML files`);
+    expect(await keys()).toEqual([...Object.keys(sampleFiles()), '.gazette/sources.zip'].map((rel) => `content/${rel}`).sort());
     const head = await testClients().s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: 'content/site.yaml' }));
     expect(decodeURIComponent(head.Metadata?.['gazette-author'] ?? '')).toBe('王编辑 <wang@huainan.gov.cn>');
     expect(head.Metadata?.['gazette-commit']).toBe('3f2a9c1d0e');
@@ -57,6 +55,15 @@ describe('gazette publish --target aws', () => {
     expect(await runPublish(args, second.io, env)).toBe(0);
     expect(second.out()).toContain(`Uploaded 0 changed file(s) and deleted 1, ${count - 1} unchanged`);
     expect(await keys()).not.toContain('content/press/2010/hotline-en.md');
+    // The pack is no file of the folder: it stays, written again without the removed file.
+    expect(await keys()).toContain('content/.gazette/sources.zip');
+    expect(second.out()).toContain(`Wrote the source pack (${count - 2} Markdown and YAML files`);
+
+    // Nothing changed: nothing uploaded, the pack left as it is.
+    const third = io(root);
+    expect(await runPublish(args, third.io, env)).toBe(0);
+    expect(third.out()).toContain(`Uploaded 0 changed file(s) and deleted 0, ${count - 1} unchanged`);
+    expect(third.out()).not.toContain('source pack');
   });
 
   it('uploads nothing when the content has errors, and says where they are', async () => {

@@ -70,6 +70,14 @@ describe('render bundle', () => {
     expect(await text('site/gazette/2010/05/huaifu-2010-69/index.html')).toContain('淮府〔2010〕69号');
     expect(await text('site/index.html')).toContain('淮南市人民政府');
     expect(await text('site/404.html')).toBeDefined();
+    // A new container's mirror: every Markdown and YAML file from the source pack `gazette publish`
+    // wrote (one GET), the photo by itself.
+    expect(cold.logs.find((log) => log['message'] === 'Published.')?.['sync']).toEqual({
+      downloaded: Object.keys(files).length,
+      fromPack: Object.keys(files).length - 1,
+      deleted: 0,
+      unchanged: 0,
+    });
     const article = await stores.records.getDocument('huaifu-2010-69');
     expect(article?.version).toBe(1);
     // The PDF is typeset inside the bundle: embedded fonts and pdfkit's PDF/A colour profile found at run time.
@@ -104,8 +112,8 @@ describe('render bundle', () => {
     expect(warm.results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     const syncs = warm.logs.filter((log) => log['message'] === 'Published.').map((log) => log['sync']);
     expect(syncs).toEqual([
-      { downloaded: 1, deleted: 0, unchanged: Object.keys(files).length - 1 },
-      { downloaded: 0, deleted: 0, unchanged: Object.keys(files).length },
+      { downloaded: 1, fromPack: 0, deleted: 0, unchanged: Object.keys(files).length - 1 },
+      { downloaded: 0, fromPack: 0, deleted: 0, unchanged: Object.keys(files).length },
     ]);
     expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(2);
     expect(await text('site/press/2010/hotline/index.html')).toContain('再创新高');
@@ -127,6 +135,13 @@ describe('render bundle', () => {
     const result = await invokeBundle(entry, [{ Records: [bad, good, test] }], renderEnv('tmp2'));
     expect(result.results).toEqual([{ batchItemFailures: [{ itemIdentifier: 'not-s3' }] }]);
     expect(result.logs.some((log) => log['message'] === 'Published.')).toBe(true);
+  }, 60_000);
+
+  it('builds nothing for the source pack alone: `gazette publish` writes it after the files whose events start the build', async () => {
+    const pack = sqsRecord(s3Notification(source.bucket, 'content/.gazette/sources.zip'));
+    const result = await invokeBundle(entry, [{ Records: [pack] }], renderEnv('tmp-pack'));
+    expect(result.results).toEqual([{ batchItemFailures: [] }]);
+    expect(result.logs).toEqual([]);
   }, 60_000);
 
   it('retries the whole batch when the table cannot be reached', async () => {
