@@ -3,25 +3,27 @@
 // run with the environment the stack sets them, as in the other bundle tests, but their endpoints are
 // recording proxies that refuse what the role does not allow, as AWS would: first publish, a
 // correction, a withdrawal, an embargo and its release, a full rebuild fanned out to render jobs and
-// finalize, the feeds function on the table changes each of these makes, and notify delivering to a
+// finalize, a deploy whose listings render hands to finalize, the feeds function on the table changes each of these makes, and notify delivering to a
 // partner.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/functions.ts';
 import { DEPLOY_REBUILD_EVENT } from '../../src/aws/deployRebuild.ts';
 import { parseSigningKey } from '../../src/manifest/signing.ts';
+import { RENDER_CODE_FILE, type RenderCodeParts } from '../../src/publish/renderCode.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../aws/fakeSecretsManager.ts';
 import { type Receiver, startReceiver } from '../delivery/receiver.ts';
 import { createEmulatorStores, type EmulatorStores } from '../helpers/emulators.ts';
 import { sampleFiles, siteYaml, writeSite } from '../publish/site.ts';
 import {
   bundled,
+  bundleInto,
   type FakeScheduler,
   type FakeSqs,
   type Invocation,
@@ -351,6 +353,34 @@ category: 政务公开
     expect(finalized.results).toEqual([{ batchItemFailures: [] }]);
     expect(await text('site/index.html')).toContain('主办：淮南市人民政府办公室（政务公开）');
     await feeds();
+  }, 300_000);
+
+  it('a deploy of new listing code on a large site: render sends every listing to finalize, which renders them', async () => {
+    // The deploy's bundles carry a new release of the sitemaps' code (infra/bundle.ts writes the
+    // parts): every listing and derived page is rendered again, and on a site of
+    // FANOUT_WHOLE_LISTINGS_AT documents or more render hands them to finalize with no chunk.
+    const dir = join(work, 'listings-deploy');
+    const bundles = { render: await bundleInto(dir, 'render'), finalize: await bundleInto(dir, 'finalize') };
+    const carried = JSON.parse(await readFile(join(dirname(bundles.render), RENDER_CODE_FILE), 'utf8')) as RenderCodeParts;
+    const parts: RenderCodeParts = {
+      ...carried,
+      all: carried.all.map((part) => (part.startsWith('src/discovery/sitemaps.ts\0') ? 'src/discovery/sitemaps.ts\0a new release\0' : part)),
+    };
+    await Promise.all(Object.values(bundles).map((bundle) => writeFile(join(dirname(bundle), RENDER_CODE_FILE), JSON.stringify(parts))));
+    const shared = { render: entries.render, finalize: entries.finalize };
+    Object.assign(entries, bundles);
+    try {
+      const before = sqs.messages.length;
+      const rendered = await run('render', [DEPLOY_REBUILD_EVENT], { ...publishEnv('render'), FANOUT_WHOLE_LISTINGS_AT: '1' });
+      expect(rendered.logs.map((log) => log['message'])).toContain('Published after a deploy.');
+      const sent = sqs.messages.slice(before);
+      expect(sent.map((body) => (JSON.parse(body) as { type?: string }).type)).toEqual(['finalize']);
+      const finalized = await run('finalize', [{ Records: [sqsRecord(sent[0])] }], publishEnv('finalize'));
+      expect(finalized.results).toEqual([{ batchItemFailures: [] }]);
+      expect(finalized.logs.map((log) => log['message'])).toContain('Finalize: finalized.');
+    } finally {
+      Object.assign(entries, shared);
+    }
   }, 300_000);
 
   it('notify: delivers what the later changes queued', async () => {
