@@ -9,7 +9,8 @@
 // file is taken from the pack only when its bytes there have that MD5, and any other (changed since
 // the pack was written, uploaded by other means, or a pack that cannot be read) is fetched by
 // itself. Entries are looked up by the names the listing gives, so no name in the pack can place a
-// file anywhere the listing would not. Attachments and images stay out: they are few, and large.
+// file anywhere the listing would not. (The check is the MD5 S3 gives as the ETag: whoever could
+// craft a colliding pack entry could write `content/` itself.) Attachments and images stay out: they are few, and large.
 // The `.gazette/` folder is no content: the loader, the uploader and the mirror skip dot-names.
 
 import { createHash } from 'node:crypto';
@@ -43,21 +44,29 @@ export function packSources(files: ReadonlyArray<{ rel: string; body: Uint8Array
   return zipSync(entries);
 }
 
+/** What the listing says of a file: its ETag (unquoted) and size. */
+export interface ListedSource {
+  etag: string;
+  size: number;
+}
+
 /**
- * The files of `wanted` (path → the ETag the listing gives) that the pack holds with those very
- * bytes. A pack that cannot be read gives none.
+ * The files of `wanted` (path → what the listing says of it) that the pack holds with those very
+ * bytes. An entry whose declared size is not the listed one is not even inflated (a crafted entry
+ * cannot make a function inflate more than the listing's bytes). Throws when the pack cannot be
+ * read.
  */
-export function unpackSources(pack: Uint8Array, wanted: ReadonlyMap<string, string>): Map<string, Uint8Array> {
+export function unpackSources(pack: Uint8Array, wanted: ReadonlyMap<string, ListedSource>): Map<string, Uint8Array> {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(pack, { filter: (file) => wanted.has(file.name) });
-  } catch {
-    return new Map();
+    entries = unzipSync(pack, { filter: (file) => wanted.get(file.name)?.size === file.originalSize });
+  } catch (error) {
+    throw new Error(`The source pack is not a readable ZIP archive (${(error as Error).message}).`);
   }
   const found = new Map<string, Uint8Array>();
   for (const [rel, body] of Object.entries(entries)) {
-    const etag = wanted.get(rel);
-    if (etag !== undefined && md5Hex(body) === etag) found.set(rel, body);
+    const listed = wanted.get(rel);
+    if (listed !== undefined && body.byteLength === listed.size && md5Hex(body) === listed.etag) found.set(rel, body);
   }
   return found;
 }

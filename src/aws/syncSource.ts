@@ -23,6 +23,8 @@ export interface SyncSummary {
   downloaded: number;
   /** Of them, taken from the source pack. */
   fromPack: number;
+  /** Why the pack the listing showed was not used (each file then fetched by itself): for the log. */
+  packError?: string;
   deleted: number;
   unchanged: number;
 }
@@ -40,6 +42,7 @@ export async function syncSource({ source, prefix, dir, concurrency = 16 }: Sync
   const manifestPath = `${root}${MANIFEST}`;
   const previous = await readManifest(manifestPath);
   const next: Record<string, string> = {};
+  const sizes = new Map<string, number>();
   const changed: string[] = [];
   let packed = false;
   for await (const object of source.listKeys(prefix)) {
@@ -49,16 +52,22 @@ export async function syncSource({ source, prefix, dir, concurrency = 16 }: Sync
     if (!isContentPath(rel)) continue;
     localPath(root, rel); // refuse keys that would escape the folder before downloading anything
     next[rel] = object.etag;
+    sizes.set(rel, object.size);
     if (previous[rel] !== object.etag) changed.push(rel);
   }
   const summary: SyncSummary = { downloaded: 0, fromPack: 0, deleted: 0, unchanged: Object.keys(next).length - changed.length };
   await mkdir(root, { recursive: true });
   let queue = [...changed];
   if (packed && (Object.keys(previous).length === 0 || queue.length >= PACK_FROM_FILES)) {
-    const wanted = new Map(queue.map((rel) => [rel, (next[rel] ?? '').replaceAll('"', '')]));
-    // Gone since the listing, or unreadable: every file is fetched by itself, as without a pack.
-    const pack = await source.get(prefix + SOURCE_PACK).catch(() => undefined);
-    const found = pack === undefined ? new Map<string, Uint8Array>() : unpackSources(pack.body, wanted);
+    const wanted = new Map(queue.map((rel) => [rel, { etag: (next[rel] ?? '').replaceAll('"', ''), size: sizes.get(rel) ?? -1 }]));
+    let found = new Map<string, Uint8Array>();
+    try {
+      const pack = await source.get(prefix + SOURCE_PACK);
+      if (pack !== undefined) found = unpackSources(pack.body, wanted);
+    } catch (error) {
+      // Every file is then fetched by itself, as without a pack; the log says why.
+      summary.packError = (error as Error).message;
+    }
     for (const folder of new Set([...found.keys()].map((rel) => dirname(localPath(root, rel))))) await mkdir(folder, { recursive: true });
     const files = [...found];
     await Promise.all(

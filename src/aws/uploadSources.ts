@@ -2,8 +2,8 @@
 // from the object's ETag (what S3 reports for a single-part upload), then delete objects whose file
 // is gone. Each object carries the commit and author it came from, so the bucket says who
 // published what. Order: attachments and images, then Markdown, then site.yaml / partners.yaml,
-// so a render that starts mid-upload sees files before the pages that link them. Last, when
-// anything changed (or there is none yet), the source pack: the Markdown and YAML in one ZIP, from
+// so a render that starts mid-upload sees files before the pages that link them. Last, unless the
+// bucket holds it already as these files make it, the source pack: the Markdown and YAML in one ZIP, from
 // which a function with an empty /tmp takes its mirror in one GET (sourcePack.ts).
 
 import { readdir, readFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { attachmentTypes } from '../outputs.ts';
 import type { ObjectStore } from '../store/ports.ts';
 import { AUTHOR_METADATA, COMMIT_METADATA } from './provenance.ts';
-import { isContentPath, md5Hex, packable, packSources, SOURCE_PACK } from './sourcePack.ts';
+import { md5Hex, packable, packSources, SOURCE_PACK } from './sourcePack.ts';
 
 export interface UploadSourcesOptions {
   client: S3Client;
@@ -40,12 +40,13 @@ export interface UploadSummary {
 export async function uploadSources(options: UploadSourcesOptions): Promise<UploadSummary> {
   const { client, store, bucket, prefix, contentDir } = options;
   const remote = new Map<string, string>();
-  let packed = false;
+  let packEtag: string | undefined;
   for await (const object of store.listKeys(prefix)) {
     const rel = object.key.slice(prefix.length);
-    if (rel === SOURCE_PACK) packed = true;
-    // Content only: the pack is no file of the folder, and is not deleted as one.
-    if (isContentPath(rel)) remote.set(rel, object.etag.replaceAll('"', ''));
+    // The pack is no file of the folder, and is not deleted as one; anything else the folder lacks
+    // (a dot-file or a folder marker put there by hand) is.
+    if (rel === SOURCE_PACK) packEtag = object.etag.replaceAll('"', '');
+    else remote.set(rel, object.etag.replaceAll('"', ''));
   }
   const local = await filesUnder(contentDir);
   const changed: { rel: string; body: Buffer }[] = [];
@@ -55,7 +56,7 @@ export async function uploadSources(options: UploadSourcesOptions): Promise<Uplo
     const body = await readFile(join(contentDir, rel));
     if (remote.get(rel) === md5Hex(body)) unchanged++;
     else changed.push({ rel, body });
-    if (packable(rel)) pack.push({ rel, body });
+    if (packable(rel) && options.dryRun !== true) pack.push({ rel, body });
   }
   changed.sort((a, b) => uploadRank(a.rel) - uploadRank(b.rel) || (a.rel < b.rel ? -1 : 1));
   const present = new Set(local);
@@ -71,10 +72,13 @@ export async function uploadSources(options: UploadSourcesOptions): Promise<Uplo
     await store.delete(deleted.map((rel) => prefix + rel));
   }
   const summary: UploadSummary = { uploaded: changed.map(({ rel }) => rel), deleted, unchanged };
-  if (options.dryRun === true || (packed && changed.length === 0 && deleted.length === 0)) return summary;
+  if (options.dryRun === true) return summary;
+  // The same files give the same bytes: a pack that is already there (its ETag the MD5 of these
+  // bytes) is left, one missing, stale or written by an upload that stopped midway is written again.
   const body = packSources(pack);
+  if (packEtag === md5Hex(body)) return summary;
   try {
-    // Tagged as the files are: it may be the newest object of the batch the render function reads them from.
+    // Tagged as the files are: the bucket says who published what.
     await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: prefix + SOURCE_PACK, Body: body, ContentLength: body.byteLength, ContentType: 'application/zip', Metadata }),
     );

@@ -187,6 +187,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
     return publishLocally(site, stores, runArgs, io, session, { provenance });
   };
   const run = () => {
+    if (closed) return; // a save seen as the command stops: nothing runs after close
     if (building !== undefined) {
       again = true;
       return;
@@ -251,7 +252,8 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
       clearTimeout(releaseTimer);
       clearTimeout(idleTimer);
       watcher.close();
-      await building;
+      // A build in progress, or the caches' write, and whatever each started as it ended.
+      while (building !== undefined) await building;
       closeSession(session);
       await session.cache.save();
       await writePublished();

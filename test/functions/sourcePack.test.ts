@@ -81,7 +81,23 @@ describe('the source pack', () => {
 
     await source.upload({ '.gazette/sources.zip': Buffer.from('not a zip', 'utf8') });
     ({ dir, summary } = await mirror(source));
-    expect(summary).toMatchObject({ downloaded: Object.keys(files).length, fromPack: 0 });
+    expect(summary).toMatchObject({ downloaded: Object.keys(files).length, fromPack: 0, packError: expect.stringContaining('not a readable ZIP') });
     expect(await tree(dir)).toEqual(expected(files));
+  });
+
+  // (A pack that is what the files make is left as it is: test/functions/publish.test.ts.)
+  it('is written again by the next `gazette publish` when it is not what the files make, even with no file changed', async () => {
+    const files = sampleFiles();
+    const source = await published(files);
+    const root = await writeSite(files);
+    // A pack left stale (a file uploaded by other means since, or a pack write that failed), and a
+    // dot-file put into the bucket by hand: neither is content.
+    await source.upload({ '.gazette/sources.zip': Buffer.from(packSources([{ rel: 'site.yaml', body: Buffer.from('旧的', 'utf8') }])), '.DS_Store': 'x' });
+    await source.publish(root, 'c0ffee1235', '李编辑 <li@huainan.gov.cn>');
+    const keys: string[] = [];
+    for await (const object of source.store.listKeys('content/')) keys.push(object.key);
+    expect(keys).not.toContain('content/.DS_Store');
+    const { summary } = await mirror(source);
+    expect(summary.fromPack).toBe(Object.keys(files).length - 1);
   });
 });
