@@ -18,7 +18,7 @@ import type { ContentSet } from '../content/model.ts';
 import { type BuildSummary, type Provenance, PublishStateError } from '../publish/build.ts';
 import { processJobRunner } from '../publish/jobProcesses.ts';
 import { createSiteRenderer } from '../publish/siteRenderer.ts';
-import { openSqliteBodyCache } from '../store/sqliteBodyCache.ts';
+import { openSqliteBodyCache, type SqliteBodyCache } from '../store/sqliteBodyCache.ts';
 import type { BodyCache } from '../publish/bodyCache.ts';
 import { type DocumentRecord, type ObjectStore, SITE_PREFIX } from '../store/ports.ts';
 import { type CliIo, shownPath } from './io.ts';
@@ -44,10 +44,11 @@ export interface LocalSession {
   /**
    * The body cache, opened by the first build for the render code's version and kept open for
    * the next (watch mode): a build then neither opens the SQLite file nor closes it (the close,
-   * which checkpoints its log, took 35 ms of a first save at 10,000 documents). Closed by the
-   * session's owner (`closeSession`).
+   * which checkpoints its log, took 35 ms of a first save at 10,000 documents). Each build starts
+   * it afresh (the keys another process may have written since are read again), and a cache that
+   * failed is opened again. Closed by the session's owner (`closeSession`).
    */
-  bodies?: { codeVersion: string; cache: BodyCache };
+  bodies?: { codeVersion: string; cache: SqliteBodyCache };
 }
 
 /** Close what a session keeps open between its builds. */
@@ -61,11 +62,12 @@ function bodyCacheOpener(args: BuildArgs, session: LocalSession | undefined): (c
   const open = (codeVersion: string) => openSqliteBodyCache(join(args.data, 'cache', 'bodies.sqlite'), codeVersion);
   if (session === undefined) return open;
   return (codeVersion) => {
-    if (session.bodies?.codeVersion !== codeVersion) {
+    if (session.bodies?.codeVersion !== codeVersion || !session.bodies.cache.usable()) {
       session.bodies?.cache.close();
       session.bodies = { codeVersion, cache: open(codeVersion) };
     }
     const { cache } = session.bodies;
+    cache.nextBuild();
     // The build's close writes what it kept; the file stays open for the next build.
     return { slot: (doc) => cache.slot(doc), keep: (id, key, body) => cache.keep(id, key, body), flush: () => cache.flush(), close: () => cache.flush() };
   };

@@ -22,7 +22,7 @@ const FEW = 64;
  * The cache in `file`, for bodies rendered by code whose digest is `codeVersion` (a new version
  * makes every entry stale: they are replaced as the documents render).
  */
-export function openSqliteBodyCache(file: string, codeVersion: string): BodyCache {
+export function openSqliteBodyCache(file: string, codeVersion: string): SqliteBodyCache {
   // A cache only saves work: a file that cannot be opened or read (damaged, or locked by another
   // process past the busy timeout) costs this build one parse per body, never the build itself.
   try {
@@ -32,9 +32,17 @@ export function openSqliteBodyCache(file: string, codeVersion: string): BodyCach
   }
 }
 
-const withoutCache: BodyCache = { slot: () => undefined, keep: () => {}, flush: () => {}, close: () => {} };
+/** The cache of one SQLite file, which a process that builds again (watch mode) keeps open between builds. */
+export interface SqliteBodyCache extends BodyCache {
+  /** False when the file could not be opened, or a read or write failed since: open it again. */
+  usable(): boolean;
+  /** Start another build: forget the keys read for the last one (another process may have written since). */
+  nextBuild(): void;
+}
 
-function openCache(file: string, codeVersion: string): BodyCache {
+const withoutCache: SqliteBodyCache = { slot: () => undefined, keep: () => {}, flush: () => {}, close: () => {}, usable: () => false, nextBuild: () => {} };
+
+function openCache(file: string, codeVersion: string): SqliteBodyCache {
   const database = openSqliteDatabase(file);
   const { read, write } = sqliteRunner(database);
   write('create the body cache', () => database.exec(SCHEMA));
@@ -90,6 +98,11 @@ function openCache(file: string, codeVersion: string): BodyCache {
       if (kept.length >= BATCH) flush();
     },
     flush,
+    usable: () => !failed,
+    nextBuild() {
+      keys = undefined;
+      asked = 0;
+    },
     close() {
       flush();
       try {

@@ -1,6 +1,7 @@
 // The body cache's SQLite file, opened by two processes at once (a watch beside a one-shot build):
 // an entry another one replaced after this one read the keys is never taken for its own; a build
-// that asks for a few bodies reads each as it is.
+// that asks for a few bodies reads each as it is; a cache kept open for the next build reads the
+// keys again.
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,9 @@ describe('SQLite body cache', () => {
     // Its keys still say source-1's body is there; the row is source-2's now.
     expect(reader.slot(release('source-1'))?.cached).toBeUndefined();
     expect(reader.slot(release('source-2'))?.cached).toBeUndefined(); // not among the keys it read
+    // Kept open for the next build (watch mode), it reads the keys again: the row as it is now.
+    reader.nextBuild();
+    expect(reader.slot(release('source-2'))?.cached?.html).toBe('<p>更正后的正文。</p>');
     reader.close();
   });
 
@@ -65,6 +69,8 @@ describe('SQLite body cache', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'gazette-bodies-')), 'bodies.sqlite');
     await writeFile(file, '这不是一个 SQLite 数据库文件。'.repeat(200));
     const cache = openSqliteBodyCache(file, 'code-1');
+    // A process that keeps it open (watch mode) opens it again for its next build.
+    expect(cache.usable()).toBe(false);
     expect(cache.slot(release('source-1'))).toBeUndefined();
     cache.keep('press-2010-hotline-12345', 'key', { html: '<p>正文</p>', links });
     cache.flush();
