@@ -248,12 +248,13 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
     first,
     async close() {
       closed = true;
-      clearTimeout(timer);
-      clearTimeout(releaseTimer);
-      clearTimeout(idleTimer);
+      const stopTimers = () => [timer, releaseTimer, idleTimer].forEach((pending) => clearTimeout(pending));
+      stopTimers();
       watcher.close();
       // A build in progress, or the caches' write, and whatever each started as it ended.
       while (building !== undefined) await building;
+      // That build set the embargo wake-up and the idle write again: nothing may keep the process alive.
+      stopTimers();
       closeSession(session);
       await session.cache.save();
       await writePublished();
