@@ -355,7 +355,7 @@ category: 政务公开
     await feeds();
   }, 300_000);
 
-  it('a deploy of new listing code on a large site: render sends every listing to finalize, which renders them', async () => {
+  it('a deploy of new listing code on a large site: render hands every listing to finalize, and finalize runs it', async () => {
     // The deploy's bundles carry a new release of the sitemaps' code (infra/bundle.ts writes the
     // parts): every listing and derived page is rendered again, and on a site of
     // FANOUT_WHOLE_LISTINGS_AT documents or more render hands them to finalize with no chunk.

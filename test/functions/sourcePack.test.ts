@@ -3,12 +3,12 @@
 // never trusts it over the bucket: a file changed since, a pack that cannot be read, or an entry
 // the listing does not name changes nothing of what the mirror holds.
 
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packSources } from '../../src/aws/sourcePack.ts';
-import { syncSource } from '../../src/aws/syncSource.ts';
+import { PACK_FROM_FILES, syncSource } from '../../src/aws/syncSource.ts';
 import { sampleFiles, writeSite } from '../publish/site.ts';
 import { createSourceBucket, type SourceBucket } from './sources.ts';
 
@@ -83,6 +83,23 @@ describe('the source pack', () => {
     ({ dir, summary } = await mirror(source));
     expect(summary).toMatchObject({ downloaded: Object.keys(files).length, fromPack: 0, packError: expect.stringContaining('not a readable ZIP') });
     expect(await tree(dir)).toEqual(expected(files));
+  });
+
+  it('is read by a warm mirror only for many files: a few changed are fetched by themselves', async () => {
+    // Besides the site, enough Markdown files for a change of every one to pass the threshold.
+    const notes = Object.fromEntries(Array.from({ length: PACK_FROM_FILES }, (_, i) => [`notes/note-${i}.md`, `第${i}条说明。\n`]));
+    const files = { ...sampleFiles(), ...notes };
+    const source = await published(files);
+    const root = await writeSite(files);
+    const { dir } = await mirror(source);
+    const again = () => syncSource({ source: source.store, prefix: 'content/', dir });
+    await writeFile(join(root, 'notes/note-0.md'), '第0条说明（修订）。\n');
+    await source.publish(root, 'c0ffee1237', '李编辑 <li@huainan.gov.cn>');
+    expect(await again()).toMatchObject({ downloaded: 1, fromPack: 0 });
+    for (const rel of Object.keys(notes)) await writeFile(join(root, rel), `${notes[rel]}（再次修订）\n`);
+    await source.publish(root, 'c0ffee1238', '李编辑 <li@huainan.gov.cn>');
+    expect(await again()).toMatchObject({ downloaded: PACK_FROM_FILES, fromPack: PACK_FROM_FILES });
+    expect(await readFile(join(dir, 'notes/note-1.md'), 'utf8')).toBe('第1条说明。\n（再次修订）\n');
   });
 
   // (A pack that is what the files make is left as it is: test/functions/publish.test.ts.)

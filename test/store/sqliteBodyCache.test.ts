@@ -1,7 +1,7 @@
 // The body cache's SQLite file, opened by two processes at once (a watch beside a one-shot build):
 // an entry another one replaced after this one read the keys is never taken for its own; a build
-// that asks for a few bodies reads each as it is; a cache kept open for the next build reads the
-// keys again.
+// that asks for a few bodies reads each as it is; a cache kept open for the next build starts
+// afresh.
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,7 @@ describe('SQLite body cache', () => {
     // Its keys still say source-1's body is there; the row is source-2's now.
     expect(reader.slot(release('source-1'))?.cached).toBeUndefined();
     expect(reader.slot(release('source-2'))?.cached).toBeUndefined(); // not among the keys it read
-    // Kept open for the next build (watch mode), it reads the keys again: the row as it is now.
+    // Kept open for the next build (watch mode), it starts afresh: it finds the row as it is now.
     reader.nextBuild();
     expect(reader.slot(release('source-2'))?.cached?.html).toBe('<p>更正后的正文。</p>');
     reader.close();
