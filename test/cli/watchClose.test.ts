@@ -45,6 +45,7 @@ describe('gazette build --watch, stopped during a build', () => {
           resolve();
         };
         stdout.on('data', started);
+        started();
       });
     } finally {
       await watching.close();
