@@ -33,14 +33,13 @@ describe('gazette build --watch, stopped during a build', () => {
     // sets the wake-up.
     const instant = new Date('2010-06-25T08:00:00+08:00');
     let builds = 0;
-    let watching: ContentWatch | undefined;
     let closing: Promise<void> | undefined;
     const buildClock = () => {
       // Ctrl+C arrives as an event of its own, while the build waits for its files.
-      if (++builds === 2) setImmediate(() => (closing = watching?.close()));
+      if (++builds === 2) setImmediate(() => (closing = watching.close()));
       return instant;
     };
-    watching = await watchAndPublish({
+    const watching: ContentWatch = await watchAndPublish({
       args: { content, data, now: instant, verbose: true, jobs: 1, pdf: false, stores: 'embedded' },
       stores,
       io: { stdout, stderr: new PassThrough(), cwd: work, now: () => instant },
