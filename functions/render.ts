@@ -13,7 +13,7 @@ import { logJson, summaryForLog } from '../src/aws/log.ts';
 import { provenanceOf } from '../src/aws/provenance.ts';
 import { publishFromSource, SOURCE_PREFIX } from '../src/aws/publishFromSource.ts';
 import { signerFromEnv } from '../src/aws/signingKey.ts';
-import { isContentPath } from '../src/aws/sourcePack.ts';
+import { isContentPath } from '../src/content/sourceFiles.ts';
 import { createDynamoRecordStore } from '../src/store/dynamodb.ts';
 import { createS3ObjectStore } from '../src/store/s3.ts';
 

@@ -24,11 +24,6 @@ export function packable(rel: string): boolean {
   return /\.(md|ya?ml)$/i.test(rel);
 }
 
-/** Whether a path below the prefix is content (no part of it a dot-name, as the loader reads). */
-export function isContentPath(rel: string): boolean {
-  return rel !== '' && !rel.endsWith('/') && !rel.split('/').some((part) => part.startsWith('.'));
-}
-
 /** A single-part upload's ETag: the hex MD5 of its bytes. */
 export function md5Hex(body: Uint8Array): string {
   return createHash('md5').update(body).digest('hex');

@@ -7,7 +7,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { ObjectStore } from '../store/ports.ts';
-import { isContentPath, SOURCE_PACK, unpackSources } from './sourcePack.ts';
+import { isContentPath } from '../content/sourceFiles.ts';
+import { SOURCE_PACK, unpackSources } from './sourcePack.ts';
 
 export interface SyncSourceOptions {
   source: ObjectStore;
@@ -44,10 +45,10 @@ export async function syncSource({ source, prefix, dir, concurrency = 16 }: Sync
   const next: Record<string, string> = {};
   const sizes = new Map<string, number>();
   const changed: string[] = [];
-  let packed = false;
+  let hasPack = false;
   for await (const object of source.listKeys(prefix)) {
     const rel = object.key.slice(prefix.length);
-    if (rel === SOURCE_PACK) packed = true;
+    if (rel === SOURCE_PACK) hasPack = true;
     // Folder markers, the pack and any other dot-name: the loader would skip them.
     if (!isContentPath(rel)) continue;
     localPath(root, rel); // refuse keys that would escape the folder before downloading anything
@@ -57,47 +58,36 @@ export async function syncSource({ source, prefix, dir, concurrency = 16 }: Sync
   }
   const summary: SyncSummary = { downloaded: 0, fromPack: 0, deleted: 0, unchanged: Object.keys(next).length - changed.length };
   await mkdir(root, { recursive: true });
-  let queue = [...changed];
-  if (packed && (Object.keys(previous).length === 0 || queue.length >= PACK_FROM_FILES)) {
-    const wanted = new Map(queue.map((rel) => [rel, { etag: (next[rel] ?? '').replaceAll('"', ''), size: sizes.get(rel) ?? -1 }]));
-    let found = new Map<string, Uint8Array>();
+  // Many files to fetch (a new container's first sync): those the pack holds as listed come from it.
+  let packed: Map<string, Uint8Array> = new Map();
+  if (hasPack && (Object.keys(previous).length === 0 || changed.length >= PACK_FROM_FILES)) {
+    const wanted = new Map(changed.map((rel) => [rel, { etag: (next[rel] ?? '').replaceAll('"', ''), size: sizes.get(rel) ?? -1 }]));
     try {
       const pack = await source.get(prefix + SOURCE_PACK);
-      if (pack !== undefined) found = unpackSources(pack.body, wanted);
+      if (pack !== undefined) packed = unpackSources(pack.body, wanted);
     } catch (error) {
       // Every file is then fetched by itself, as without a pack; the log says why.
       summary.packError = (error as Error).message;
     }
-    for (const folder of new Set([...found.keys()].map((rel) => dirname(localPath(root, rel))))) await mkdir(folder, { recursive: true });
-    const files = [...found];
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, files.length) }, async (_, lane) => {
-        for (let i = lane; i < files.length; i += concurrency) {
-          const [rel, body] = files[i] as [string, Uint8Array];
-          await writeFile(localPath(root, rel), body);
-        }
-      }),
-    );
-    summary.downloaded += found.size;
-    summary.fromPack = found.size;
-    queue = queue.filter((rel) => !found.has(rel));
   }
+  const queue = [...changed];
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let rel = queue.shift(); rel !== undefined; rel = queue.shift()) {
-        const stored = await source.get(prefix + rel);
+        const body = packed.get(rel) ?? (await source.get(prefix + rel))?.body;
         const path = localPath(root, rel);
-        if (stored === undefined) {
+        if (body === undefined) {
           delete next[rel]; // deleted between list and get: the next event syncs again
           await rm(path, { force: true });
           continue;
         }
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, stored.body);
+        await writeFile(path, body);
         summary.downloaded++;
       }
     }),
   );
+  summary.fromPack = packed.size;
   for (const rel of Object.keys(previous)) {
     if (rel in next) continue;
     await rm(localPath(root, rel), { force: true });

@@ -11,6 +11,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { extname, join } from 'node:path';
 import { type ContentEntry, type ContentFiles, createDocumentMemo, createFileContentCache, directContentFiles } from '../content/load.ts';
+import { isContentPath } from '../content/sourceFiles.ts';
 import { type BuildArgs, closeSession, gitProvenanceOfCheckout, loadAndReport, type LocalSession, publishLocally } from './localBuild.ts';
 import type { CliIo } from './io.ts';
 import type { LocalStores } from './localStores.ts';
@@ -225,7 +226,7 @@ export async function watchAndPublish(options: WatchOptions): Promise<ContentWat
   try {
     watcher = watch(args.content, { recursive: true }, (event, filename) => {
       const rel = typeof filename === 'string' ? filename.split('\\').join('/') : undefined;
-      if (rel !== undefined && rel.split('/').some((part) => part.startsWith('.'))) return; // dot-files are not content
+      if (rel !== undefined && !isContentPath(rel)) return; // dot-files are not content
       files.changed(rel, event === 'rename');
       clearTimeout(timer);
       clearTimeout(idleTimer);

@@ -140,6 +140,14 @@ export function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
 }
 
+/** A dot-file or anything in a dot-folder is no content: `walk` skips it. */
+const isDotName = (name: string) => name.startsWith('.');
+
+/** Whether a content-relative POSIX path names a file the loader reads: no part of it a dot-name. */
+export function isContentPath(rel: string): boolean {
+  return rel !== '' && !rel.endsWith('/') && !rel.split('/').some(isDotName);
+}
+
 /** Every file below root (content-relative POSIX paths); dot-files and dot-folders are skipped,
  * symbolic links to folders are not followed. Synchronous: a few hundred folders list faster
  * without the thread pool. */
@@ -147,7 +155,7 @@ export function walk(root: string): Entry[] {
   const found: Entry[] = [];
   const visit = (dir: string, prefix: string): void => {
     for (const child of readdirSync(dir, { withFileTypes: true })) {
-      if (child.name.startsWith('.')) continue;
+      if (isDotName(child.name)) continue;
       const rel = prefix === '' ? child.name : `${prefix}/${child.name}`;
       if (child.isDirectory()) visit(join(dir, child.name), rel);
       else if (child.isFile()) found.push({ rel, symlink: false });
