@@ -249,7 +249,7 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
     // An attempt of this finalize that stops midway (a timeout; the message comes again) may leave
     // its issues' records written and the pages that list them not: the next attempt, finding the
     // mark changed, renders every listing and derived page, as for any stopped build.
-    if (own && previousBuild !== undefined) await writeBuildState(objects, { ...previousBuild, by: `${buildId}${FINALIZING}` });
+    if (own) await writeBuildState(objects, { ...previousBuild, by: `${buildId}${FINALIZING}` });
     const seen = await readPendingBuilds(records, buildId, options.clock);
     const state = await loadPublishedState(records);
     const changes = manifest.jobs.flatMap(({ id, previous }) => {

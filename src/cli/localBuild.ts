@@ -69,7 +69,7 @@ function bodyCacheOpener(args: BuildArgs, session: LocalSession | undefined): (c
     const { cache } = session.bodies;
     cache.nextBuild();
     // The build's close writes what it kept; the file stays open for the next build.
-    return { slot: (doc) => cache.slot(doc), keep: (id, key, body) => cache.keep(id, key, body), flush: () => cache.flush(), close: () => cache.flush() };
+    return { ...cache, close: () => cache.flush() };
   };
 }
 
