@@ -6,6 +6,7 @@
 import { cdnFromEnv } from '../src/aws/cdn.ts';
 import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { releaseClock, releasePayloadOf } from '../src/aws/events.ts';
+import { jobRunnerFromEnv } from '../src/aws/fanOut.ts';
 import { logJson, summaryForLog } from '../src/aws/log.ts';
 import { publishFromSource } from '../src/aws/publishFromSource.ts';
 import { signerFromEnv } from '../src/aws/signingKey.ts';
@@ -20,6 +21,9 @@ const records = createDynamoRecordStore({ client: dynamodb, table: env.TABLE_NAM
 const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
 const manifest = signerFromEnv();
+// A release that renders many documents (one beside new templates, or many embargoes at one time)
+// hands them to the renderJob function, as the render function does: the release has 120 s.
+const jobRunner = jobRunnerFromEnv({ objects, dynamodb });
 
 export interface ReleaseResult {
   publishAt: string;
@@ -43,6 +47,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     cdn,
     leaseWaitMs: leaseWaitMs(context),
     ...(manifest === undefined ? {} : { manifest }),
+    ...(jobRunner === undefined ? {} : { jobRunner }),
   });
   if (result.status === 'invalid') {
     // Unlike an upload, an embargo has a deadline: fail loudly so the schedule's DLQ alarm fires.

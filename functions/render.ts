@@ -2,11 +2,10 @@
 // mirror the sources, validate, build what changed. All messages of a failed build are retried.
 
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { cdnFromEnv } from '../src/aws/cdn.ts';
 import { scheduleReleases } from '../src/aws/embargoSchedules.ts';
 import { DEPLOY_REBUILD_EVENT, isDeployRebuild } from '../src/aws/deployRebuild.ts';
-import { createFanOutStore, fanOutRunner } from '../src/aws/fanOut.ts';
+import { jobRunnerFromEnv } from '../src/aws/fanOut.ts';
 import { clientsFromEnv, type LambdaContext, leaseWaitMs, requireEnv } from '../src/aws/env.ts';
 import { type BatchResponse, type S3ObjectEvent, s3EventsOf, type SqsEvent, type SqsRecord } from '../src/aws/events.ts';
 import { logJson, summaryForLog } from '../src/aws/log.ts';
@@ -42,21 +41,7 @@ const cdn = cdnFromEnv(env.DISTRIBUTION_ID);
 const contentDir = process.env['CONTENT_DIR'] ?? '/tmp/content';
 const manifest = signerFromEnv();
 // A build with many documents to render (a template change) hands them to the renderJob function.
-const renderJobsQueueUrl = process.env['RENDER_JOBS_QUEUE_URL'];
-const jobRunner =
-  renderJobsQueueUrl === undefined
-    ? undefined
-    : fanOutRunner({
-        objects,
-        store: createFanOutStore({ client: dynamodb, table: env.TABLE_NAME }),
-        sqs: new SQSClient({ region: process.env['AWS_REGION'] ?? 'us-east-1' }),
-        renderJobsQueueUrl,
-        threshold: Number(process.env['FANOUT_THRESHOLD'] ?? 200),
-        chunkSize: Number(process.env['FANOUT_CHUNK_SIZE'] ?? 25),
-        // A site this large has its listings and derived pages rendered whole by the finalize function.
-        wholeListingsAt: Number(process.env['FANOUT_WHOLE_LISTINGS_AT'] ?? 2000),
-        ...(process.env['FINALIZE_QUEUE_URL'] === undefined ? {} : { finalizeQueueUrl: process.env['FINALIZE_QUEUE_URL'] }),
-      });
+const jobRunner = jobRunnerFromEnv({ objects, dynamodb });
 
 export async function handler(event: SqsEvent | typeof DEPLOY_REBUILD_EVENT, context?: LambdaContext): Promise<BatchResponse> {
   if (isDeployRebuild(event)) return rebuildAfterDeploy(context);

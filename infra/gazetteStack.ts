@@ -176,12 +176,17 @@ export class GazetteStack extends Stack {
     renderJob.function.addEventSource(
       new SqsEventSource(renderJobsQueue.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: props.renderJobConcurrency ?? 100 }),
     );
-    render.setEnv('RENDER_JOBS_QUEUE_URL', renderJobsQueue.queue.queueUrl);
-    render.allow('QueueRenderJobs', ['sqs:SendMessage'], [renderJobsQueue.queue.queueArn]);
-    // A build that renders every listing and derived page of a large site (new derived-output code,
-    // a stopped build's listings) goes to finalize, which has the time for it, even with no chunk.
-    render.setEnv('FINALIZE_QUEUE_URL', finalizeQueue.queue.queueUrl);
-    render.allow('QueueFinalize', ['sqs:SendMessage'], [finalizeQueue.queue.queueArn]);
+    // The functions that plan builds fan them out: render, and release (an embargo released beside
+    // new templates, or many at one time, renders many documents too; it has the same 120 s).
+    const allowFanOut = (fn: GazetteFunction) => {
+      fn.setEnv('RENDER_JOBS_QUEUE_URL', renderJobsQueue.queue.queueUrl);
+      fn.allow('QueueRenderJobs', ['sqs:SendMessage'], [renderJobsQueue.queue.queueArn]);
+      // A build that renders every listing and derived page of a large site (new derived-output code,
+      // a stopped build's listings) goes to finalize, which has the time for it, even with no chunk.
+      fn.setEnv('FINALIZE_QUEUE_URL', finalizeQueue.queue.queueUrl);
+      fn.allow('QueueFinalize', ['sqs:SendMessage'], [finalizeQueue.queue.queueArn]);
+    };
+    allowFanOut(render);
     // Every successful deploy invokes the render function once: when it brought new templates or
     // render code (they are in its bundle), the render fingerprint differs from every record's and
     // the whole site is rebuilt (fanned out) without waiting for the next upload; otherwise the
@@ -298,6 +303,7 @@ export class GazetteStack extends Stack {
     // Release: Scheduler → release ----------------------------------------------------------------
     const release = new GazetteFunction(this, 'Release', { name: 'release', bundlesDir: props.bundlesDir, environment: publishEnv });
     allowPublish(release, { plans: true });
+    allowFanOut(release);
     const releaseFailures = new DeadLetterQueue(this, 'ReleaseFailures', {
       description:
         'An embargo release failed after its retries: documents due for publication are not public. Publish by hand (gazette publish) and inspect the release logs.',

@@ -12,7 +12,7 @@
 
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
@@ -29,6 +29,7 @@ import { createSiteRenderer } from '../publish/siteRenderer.ts';
 import type { CdnInvalidator } from '../publish/takeDowns.ts';
 import { buildChunkKey, buildJobsPrefix, buildManifestKey } from '../content/keys.ts';
 import type { DocumentRecord, ObjectStore, RecordStore, ScheduledRecord } from '../store/ports.ts';
+import { requireEnv } from './env.ts';
 import { SOURCE_PREFIX } from './publishFromSource.ts';
 import { syncSource } from './syncSource.ts';
 
@@ -116,14 +117,40 @@ export interface FanOutOptions {
    */
   wholeListingsAt?: number;
   /** The finalize function's queue: a build with no chunk is sent there at once. */
-  finalizeQueueUrl?: string;
+  finalizeQueueUrl: string;
 }
 
-/** The job runner of the render function: hands the jobs on when there are many. */
+/**
+ * The job runner of a publishing function (render, release) as the stack configures it: none
+ * without RENDER_JOBS_QUEUE_URL (the function renders everything itself); with it, the finalize
+ * queue is required too, and the thresholds may be tuned by FANOUT_THRESHOLD, FANOUT_CHUNK_SIZE
+ * and FANOUT_WHOLE_LISTINGS_AT.
+ */
+export function jobRunnerFromEnv(
+  { objects, dynamodb }: { objects: ObjectStore; dynamodb: DynamoDBDocumentClient },
+  env: NodeJS.ProcessEnv = process.env,
+): JobRunner | undefined {
+  const renderJobsQueueUrl = env['RENDER_JOBS_QUEUE_URL'];
+  if (renderJobsQueueUrl === undefined || renderJobsQueueUrl === '') return undefined;
+  const { TABLE_NAME: table, FINALIZE_QUEUE_URL: finalizeQueueUrl } = requireEnv(['TABLE_NAME', 'FINALIZE_QUEUE_URL'], env);
+  return fanOutRunner({
+    objects,
+    store: createFanOutStore({ client: dynamodb, table }),
+    sqs: new SQSClient({ region: env['AWS_REGION'] ?? 'us-east-1' }),
+    renderJobsQueueUrl,
+    finalizeQueueUrl,
+    threshold: Number(env['FANOUT_THRESHOLD'] ?? 200),
+    chunkSize: Number(env['FANOUT_CHUNK_SIZE'] ?? 25),
+    // A site this large has its listings and derived pages rendered whole by the finalize function.
+    wholeListingsAt: Number(env['FANOUT_WHOLE_LISTINGS_AT'] ?? 2000),
+  });
+}
+
+/** The job runner of the render and release functions: hands the jobs on when there are many. */
 export function fanOutRunner(options: FanOutOptions): JobRunner {
   return {
     minJobs: options.threshold,
-    ...(options.wholeListingsAt === undefined || options.finalizeQueueUrl === undefined ? {} : { minDocumentsForWholeListings: options.wholeListingsAt }),
+    ...(options.wholeListingsAt === undefined ? {} : { minDocumentsForWholeListings: options.wholeListingsAt }),
     async run(jobs, input) {
       // Under the build's id: its pending mark, which every chunk extends before it commits.
       const buildId = input.buildId;
@@ -143,7 +170,6 @@ export function fanOutRunner(options: FanOutOptions): JobRunner {
       await putJson(options.objects, buildManifestKey(buildId), manifest);
       if (chunks.length === 0) {
         // Nothing to render, only the listings and derived pages: the build goes to finalize at once.
-        if (options.finalizeQueueUrl === undefined) throw new Error(`Build ${buildId} has no document to render and no finalize queue to go to.`);
         await sendToFinalize(options.sqs, options.finalizeQueueUrl, buildId);
         return { fannedOut: { buildId, chunks: 0, jobs: 0 } };
       }

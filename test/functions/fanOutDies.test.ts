@@ -80,7 +80,15 @@ describe('a fanned-out build that never finalizes', () => {
     const b = build({ ...base, ...beta }, undefined, waitingB);
     await bWaiting;
     const alpha = { 'press/2010/alpha.md': release('press-2010-alpha', '甲类民生工程进展情况通报', '2010-04-21') };
-    const runner = fanOutRunner({ objects, store, sqs, renderJobsQueueUrl: `${sqsServer.url}/123456789012/RenderJobs`, chunkSize: 25, threshold: 1 });
+    const runner = fanOutRunner({
+      objects,
+      store,
+      sqs,
+      renderJobsQueueUrl: `${sqsServer.url}/123456789012/RenderJobs`,
+      finalizeQueueUrl: `${sqsServer.url}/123456789012/Finalize`,
+      chunkSize: 25,
+      threshold: 1,
+    });
     const planned = await build({ ...base, ...beta, ...alpha }, runner);
     const buildId = planned.fannedOut?.buildId as string;
     // Its one chunk runs in an invocation with a minute left, commits, and sends the finalize message, which is lost.

@@ -2,9 +2,9 @@
 // Manager), held to the IAM policy the stack gives its role (test/functions/policy.ts). The functions
 // run with the environment the stack sets them, as in the other bundle tests, but their endpoints are
 // recording proxies that refuse what the role does not allow, as AWS would: first publish, a
-// correction, a withdrawal, an embargo and its release, a full rebuild fanned out to render jobs and
-// finalize, a deploy whose listings render hands to finalize, the feeds function on the table changes each of these makes, and notify delivering to a
-// partner.
+// correction, a withdrawal, an embargo and its release, a release fanned out, a full rebuild
+// fanned out to render jobs and finalize, a deploy whose listings render hands to finalize, the
+// feeds function on the table changes each of these makes, and notify delivering to a partner.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -229,6 +229,20 @@ function beijing(instant: Date): string {
   return `${new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 }
 
+/** A press release under embargo until `publishAt`. */
+function embargoedRelease(id: string, title: string, publishAt: string): string {
+  return `---
+id: ${id}
+title: ${title}
+date: ${publishAt.slice(0, 10)}
+publishAt: ${publishAt}
+department: 淮南市人民政府新闻办公室
+category: 政务公开
+---
+禁发时间之前不得发布。
+`;
+}
+
 describe('each function, through its own role', () => {
   const files = sampleFiles();
   const hotline = String(files['press/2010/hotline.md']);
@@ -295,17 +309,7 @@ describe('each function, through its own role', () => {
   it('an embargo: render keeps the document private and schedules it; release publishes it when due', async () => {
     // Due a minute from now: render stages it on the real clock; release runs with its clock past it.
     const publishAt = beijing(new Date(Math.ceil((Date.now() + 60_000) / 1000) * 1000)); // eslint-disable-line no-restricted-syntax
-    const embargoed = `---
-id: press-embargo-iam
-title: 关于政务公开工作的禁发新闻稿
-date: ${publishAt.slice(0, 10)}
-publishAt: ${publishAt}
-department: 淮南市人民政府新闻办公室
-category: 政务公开
----
-禁发时间之前不得发布。
-`;
-    await source.upload({ 'press/2010/embargo-iam.md': embargoed });
+    await source.upload({ 'press/2010/embargo-iam.md': embargoedRelease('press-embargo-iam', '关于政务公开工作的禁发新闻稿', publishAt) });
     await render('press/2010/embargo-iam.md');
     expect(await stores.records.getDocument('press-embargo-iam')).toBeUndefined();
     expect([...scheduler.schedules.values()].map((schedule) => schedule.body['GroupName'])).toContain(policies.render.environment['SCHEDULE_GROUP']);
@@ -325,6 +329,36 @@ category: 政务公开
     await feeds();
     expect(await text('site/feeds/press/atom.xml')).toContain('关于政务公开工作的禁发新闻稿');
   }, 240_000);
+
+  it('a release with many documents to render: release hands them to renderJob, and finalize publishes them', async () => {
+    // Due a minute after the last release, on the functions' clock; a threshold of one makes this
+    // one document "many", as a release beside new templates or many embargoes at once would be.
+    const publishAt = beijing(new Date(Math.ceil((Date.now() + clockOffsetMs + 60_000) / 1000) * 1000)); // eslint-disable-line no-restricted-syntax
+    await source.upload({ 'press/2010/embargo-iam-2.md': embargoedRelease('press-embargo-iam-2', '关于政务公开第二批禁发新闻稿', publishAt) });
+    await render('press/2010/embargo-iam-2.md');
+    expect(await stores.records.getDocument('press-embargo-iam-2')).toBeUndefined();
+    clockOffsetMs = Date.parse(publishAt) + 1000 - Date.now(); // eslint-disable-line no-restricted-syntax
+
+    const before = sqs.messages.length;
+    const sent = (type: string) => sqs.messages.slice(before).filter((body) => (JSON.parse(body) as { type?: string }).type === type);
+    const released = await run('release', [{ publishAt, documentId: 'press-embargo-iam-2' }], { ...publishEnv('release'), FANOUT_THRESHOLD: '1' });
+    expect(released.code).toBe(0);
+    const chunks = sent('chunk');
+    expect(chunks).toHaveLength(1);
+    // Handed on, not published by the release itself.
+    expect(await stores.records.getDocument('press-embargo-iam-2')).toBeUndefined();
+
+    const jobs = await run('renderJob', [{ Records: [sqsRecord(chunks[0])] }], publishEnv('jobs'));
+    expect(jobs.results).toEqual([{ batchItemFailures: [] }]);
+    const finalizing = sent('finalize');
+    expect(finalizing).toHaveLength(1);
+    const finalized = await run('finalize', [{ Records: [sqsRecord(finalizing[0])] }], publishEnv('finalize'));
+    expect(finalized.results).toEqual([{ batchItemFailures: [] }]);
+    expect(await stores.records.getDocument('press-embargo-iam-2')).toMatchObject({ status: 'published' });
+    expect(await text('site/press/2010/embargo-iam-2/index.html')).toContain('关于政务公开第二批禁发新闻稿');
+    expect(await text('site/press/index.html')).toContain('关于政务公开第二批禁发新闻稿');
+    await feeds();
+  }, 300_000);
 
   it('a full rebuild fanned out: render hands out chunks, renderJob renders them, finalize writes the listings', async () => {
     const before = sqs.messages.length;
