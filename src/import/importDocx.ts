@@ -5,6 +5,7 @@
 import { basename, extname } from 'node:path';
 import { stringify } from 'yaml';
 import { idPattern } from '../content/ids.ts';
+import { attachmentTypes } from '../outputs.ts';
 import { plainText, type Block, type Inline } from './blocks.ts';
 import type { ContentFacts, ExistingArticle } from './contentFacts.ts';
 import { bodyMarkdown } from './markdown.ts';
@@ -37,8 +38,6 @@ export interface ImportPlan {
 }
 
 const imageTypes: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
-/** Attachment types the site publishes (the checker's `attachment-type` list, less images handled above). */
-const attachmentTypes = new Set(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'csv', 'txt', 'zip', 'jpg', 'jpeg', 'png', 'gif', 'webp', 'svg']);
 
 export async function planImport(bytes: Uint8Array, facts: ContentFacts, options: ImportOptions = {}): Promise<ImportPlan> {
   const docx = await readDocx(bytes);
@@ -368,8 +367,9 @@ function saveImages(docx: DocxContent, body: Block[], slug: string, files: Plann
 function saveEmbedded(docx: DocxContent, slug: string, titles: string[], files: PlannedFile[], findings: Finding[]): { file: string; title: string }[] {
   const attachments: { file: string; title: string }[] = [];
   for (const file of docx.embedded) {
+    // Only the types the site publishes (the checker refuses any other).
     const extension = extname(file.name).slice(1).toLowerCase();
-    if (!attachmentTypes.has(extension)) {
+    if (!Object.hasOwn(attachmentTypes, `.${extension}`)) {
       findings.push({
         field: 'attachments',
         value: '',

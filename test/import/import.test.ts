@@ -247,11 +247,13 @@ attachments:
           { p: '淮南市人民政府' },
           { p: '二〇一〇年六月十二日' },
         ],
-        embeddings: { '../../../../../../evil.pdf': Buffer.from('%PDF-1.4\n') },
+        // An OLE object (Word's .bin for what it cannot embed as a file) is no type the site publishes.
+        embeddings: { '../../../../../../evil.pdf': Buffer.from('%PDF-1.4\n'), 'oleObject1.bin': Buffer.from('\xd0\xcf\x11\xe0', 'latin1') },
       }),
     );
     const result = await run(root, docx, '--issue', '2010/06');
     expect(result.err).toBe('');
+    expect(result.out).toContain('an object embedded in Word (oleObject1.bin) cannot be published as it is');
     const tree = await readdir(dirname(root), { recursive: true });
     expect(tree.filter((path) => path.includes('evil') && !path.endsWith('evil.docx'))).toEqual([]);
     expect((await readdir(join(root, 'gazette/2010/06'))).sort()).toEqual(['gz-2010-06-1-fujian-1.pdf', 'gz-2010-06-1.md', 'index.md']);
