@@ -40,11 +40,9 @@ export async function handler(event: SqsEvent, context?: LambdaContext): Promise
         cdn,
         ...(manifest === undefined ? {} : { manifest }),
       });
-      logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, {
-        buildId: message.buildId,
-        ...result,
-        ...('summary' in result && result.summary !== undefined ? { summary: summaryForLog(result.summary) } : {}),
-      });
+      // The counts, not the published records: a log line has a size limit too.
+      const fields = result.status === 'invalid' ? { report: result.report } : result.summary === undefined ? {} : { summary: summaryForLog(result.summary) };
+      logJson(result.status === 'invalid' ? 'error' : 'info', `Finalize: ${result.status}.`, { buildId: message.buildId, status: result.status, ...fields });
     } catch (error) {
       logJson('error', 'Finalize failed; it is retried.', { messageId: record.messageId, error: String(error) });
       failed.push(record.messageId);
