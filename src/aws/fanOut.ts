@@ -18,7 +18,7 @@ import { loadContent } from '../content/load.ts';
 import { formatMessages } from '../content/messages.ts';
 import type { ContentSet } from '../content/model.ts';
 import { type BuildSummary, emptySummary, type JobContext, type JobRunner, type SiteRenderer } from '../publish/build.ts';
-import { extendPending, readBuildState, readPendingBuilds, writeBuildState } from '../publish/buildState.ts';
+import { extendPending, markUnfinished, readBuildState, readPendingBuilds, stoppedBuildIn } from '../publish/buildState.ts';
 import { type JobSettings, runDocumentJobs } from '../publish/documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from '../publish/finalize.ts';
 import type { ManifestSigner } from '../publish/signedManifest.ts';
@@ -268,14 +268,15 @@ export async function finalizeFanOut(buildId: string, options: FinalizeFanOutOpt
     // build committed is in them).
     const previousBuild = await readBuildState(objects);
     // This build's own mark, from before it fanned out, is no build to recover: its changes are all
-    // in the manifest's jobs. Another build's mark is one that stopped between its first write and
-    // its listings (when this one began, it left that mark in place).
-    const own = previousBuild?.complete === false && previousBuild.by === buildId;
-    const recovering = previousBuild?.complete === false && !own;
+    // in the manifest's jobs. Nor is the mark of a build still running beside it, which lists its
+    // own. Any other mark is a build that stopped between its first write and its listings.
+    const recovering = await stoppedBuildIn(previousBuild, buildId, records, options.clock);
     // An attempt of this finalize that stops midway (a timeout; the message comes again) may leave
-    // its issues' records written and the pages that list them not: the next attempt, finding the
-    // mark changed, renders every listing and derived page, as for any stopped build.
-    if (own) await writeBuildState(objects, { ...previousBuild, by: `${buildId}${FINALIZING}` });
+    // its issues' records written and the pages that list them not: the next attempt, finding this
+    // mark (no build's own, and no running build's), renders every listing and derived page, as
+    // for any stopped build. Its own mark may be gone by now (a build beside it finished and
+    // marked the state complete), so it is written whatever it finds, but over a stopped build's.
+    if (!recovering) await markUnfinished(objects, previousBuild, `${buildId}${FINALIZING}`);
     const seen = await readPendingBuilds(records, buildId, options.clock);
     const state = await loadPublishedState(records);
     const changes = manifest.jobs.flatMap(({ id, previous }) => {

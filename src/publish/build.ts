@@ -20,7 +20,7 @@ import type { ErratumPageData, PageLink, VersionEntry } from '../render/html/ind
 import { type ArtifactRef, type DocumentRecord, type ObjectStore, type RecordStore, SITE_PREFIX, type StoredObject } from '../store/ports.ts';
 import type { RenderContext } from '../render/html/context.ts';
 import type { BucketMemory } from './bucketMemory.ts';
-import { holdsNothing, listedParts, markPending, markUnfinished, newBuildId, readBuildState } from './buildState.ts';
+import { holdsNothing, listedParts, markPending, markUnfinished, newBuildId, readBuildState, stoppedBuildIn } from './buildState.ts';
 import { type JobSettings, type JobsResult, outcomeOf, runDocumentJobs, runScheduledJobs } from './documentJobs.ts';
 import { finalizeBuild, loadPublishedState } from './finalize.ts';
 import { acquireLease, type HeldLease, type LeaseClock, type LeaseOptions } from './lease.ts';
@@ -289,8 +289,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   // Immutable-first: the site's assets, then each changed document's page and files.
   const previousBuild = await readBuildState(objects);
   // A build that stopped after its commit point left listings that may not show its documents:
-  // mark this one unfinished until its listings are written, and finish an unfinished one's.
-  const recovering = previousBuild?.complete === false;
+  // mark this one unfinished until its listings are written, and finish a stopped one's (a build
+  // still running, fanned out, lists its own).
+  const leaseClock = options.leasing?.clock ?? systemClock;
+  const recovering = await stoppedBuildIn(previousBuild, undefined, records, leaseClock, options.leasing);
   // The first build into an empty bucket has nothing to compare its pages with: no HEAD for each.
   const emptyBefore = previousBuild === undefined && (await holdsNothing(objects, SITE_PREFIX));
   const total = jobs.length + scheduledJobs.length;
@@ -329,7 +331,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const released = jobs.flatMap((job) => (job.released ? (staged.get(job.page.doc.id) ?? []) : []));
   const context: JobContext = { site: content.site, routes: [...content.routes.entries()], root: content.root, pdf: renderer.pdf, hidden };
   // The jobs commit records no listing shows yet: marked pending until a finalize step lists them.
-  const leaseClock = options.leasing?.clock ?? systemClock;
   const pending = await markPending(records, buildId, leaseClock, jobs.length > 0, options.leasing);
   const ran = await pending.during(() =>
     runner === undefined

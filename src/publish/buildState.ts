@@ -149,14 +149,37 @@ export async function readPendingBuilds(
 ): Promise<PendingSeen> {
   const now = clock.now().getTime();
   const marks = await records.listPendingBuilds();
-  const dead = marks.filter(
-    (mark) =>
-      mark.buildId !== ownBuildId &&
-      (Date.parse(mark.until) + PENDING_SKEW_MS < now ||
-        (heldByThisProcess(mark) && abandonedHere.has(mark.buildId)) ||
-        (options.localHolders === true && holderProcessEnded(mark))),
+  return { dead: marks.filter((mark) => mark.buildId !== ownBuildId && isDead(mark, now, options)) };
+}
+
+/** A mark whose build can commit no more: past `until`, failed in this process, or (local stores) its process gone. */
+function isDead(mark: PendingBuild, now: number, options: LeaseOptions): boolean {
+  return (
+    Date.parse(mark.until) + PENDING_SKEW_MS < now ||
+    (heldByThisProcess(mark) && abandonedHere.has(mark.buildId)) ||
+    (options.localHolders === true && holderProcessEnded(mark))
   );
-  return { dead };
+}
+
+/**
+ * Whether `state` is the unfinished mark of a build that stopped between its first write and its
+ * listings, whose listings the next finalize redoes whole. Not so for a complete state, nor for the
+ * mark of `ownBuildId`, nor for the mark of a build still running: one whose pending mark is alive
+ * (a fanned-out build whose render jobs are at work) lists its own documents when it finalizes.
+ * A mark with no pending mark (its build committed nothing yet, or stopped before) counts as stopped.
+ */
+export async function stoppedBuildIn(
+  state: BuildState | undefined,
+  ownBuildId: string | undefined,
+  records: RecordStore,
+  clock: LeaseClock,
+  options: LeaseOptions = {},
+): Promise<boolean> {
+  if (state?.complete !== false) return false;
+  if (state.by === undefined) return true;
+  if (state.by === ownBuildId) return false;
+  const mark = (await records.listPendingBuilds()).find((candidate) => candidate.buildId === state.by);
+  return mark === undefined || isDead(mark, clock.now().getTime(), options);
 }
 
 /** After the listings: the build's own mark goes, and each dead build's mark unless it was extended since it was read. */

@@ -14,6 +14,7 @@ import { JOBS_PREFIX } from '../../src/content/keys.ts';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite } from '../../src/publish/build.ts';
+import { readBuildState, writeBuildState } from '../../src/publish/buildState.ts';
 import { sha256 } from '../../src/publish/digest.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { RENDER_CODE_FILE, type RenderCodeParts } from '../../src/publish/renderCode.ts';
@@ -217,19 +218,42 @@ describe('a full rebuild fanned out to render jobs and one finalize', () => {
         return stores.objects.put(input);
       },
     };
-    await expect(
-      finalizeFromSource((JSON.parse(finalizeMessage) as { buildId: string }).buildId, {
-        source: source.store,
-        objects: stopping,
-        records: stores.records,
-        contentDir: join(work, 'attempt', 'content'),
-        clock: { now: () => new Date() }, // eslint-disable-line no-restricted-syntax
-        waitMs: 60_000,
-      }),
-    ).rejects.toThrow('The attempt stops here.');
+    /** A finalize attempt of the build `message` names, on the bucket above: it stops there. */
+    const attemptStopping = (message: string) =>
+      expect(
+        finalizeFromSource((JSON.parse(message) as { buildId: string }).buildId, {
+          source: source.store,
+          objects: stopping,
+          records: stores.records,
+          contentDir: join(work, 'attempt', 'content'),
+          clock: { now: () => new Date() }, // eslint-disable-line no-restricted-syntax
+          waitMs: 60_000,
+        }),
+      ).rejects.toThrow('The attempt stops here.');
+    await attemptStopping(finalizeMessage);
     expect(await publicPage(stores.objects, 'gazette/2010/05/index.html')).toContain('意见（修订）');
     await finalized(finalizeMessage);
     await expectPublished(await builtInOneProcess(revised(fanOutFiles()), alone));
+
+    // The same after a build beside it finished first and marked the state complete, so that the
+    // fan-out's own unfinished mark is gone when its finalize begins: the retry still converges.
+    const retitled = (files: Record<string, string | Buffer>) => ({
+      ...revised(files),
+      'gazette/2010/05/huaifu-2010-69.md': String(revised(files)['gazette/2010/05/huaifu-2010-69.md'])
+        .replace('意见（修订）\n', '意见（修订稿）\n')
+        .replace('changeNote: 标题更正。\nchangeDate: 2010-06-27\n', 'changeNote: 标题再次更正。\nchangeDate: 2010-06-28\n'),
+    });
+    const besideMessage = await fannedOutChange(retitled(fanOutFiles()), 'f010', 'gazette/2010/05/huaifu-2010-69.md');
+    const marked = await readBuildState(stores.objects);
+    expect(marked?.complete).toBe(false);
+    await writeBuildState(stores.objects, {
+      fingerprint: marked?.fingerprint ?? '',
+      ...(marked?.parts === undefined ? {} : { parts: marked.parts }),
+      complete: true,
+    });
+    await attemptStopping(besideMessage);
+    await finalized(besideMessage);
+    await expectPublished(await builtInOneProcess(retitled(fanOutFiles()), alone));
 
     // After a deploy: unchanged render code publishes nothing; a changed template rebuilds every document.
     const deployed = async (env: Record<string, string> = renderEnv) => {

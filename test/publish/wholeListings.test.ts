@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
 import type { ContentSet } from '../../src/content/model.ts';
 import { buildSite, type JobRunner } from '../../src/publish/build.ts';
-import { markUnfinished, readBuildState } from '../../src/publish/buildState.ts';
+import { extendPending, markUnfinished, readBuildState } from '../../src/publish/buildState.ts';
 import { createSiteRenderer } from '../../src/publish/siteRenderer.ts';
 import { createTestStores, type TestStores } from '../helpers/stores.ts';
 import { sampleFiles, writeSite } from './site.ts';
@@ -83,5 +83,30 @@ describe('whole listings of a large site', () => {
     const newCode = recordingRunner(documents);
     expect((await build(root, stores, newCode, 'new derived-output code')).fannedOut).toMatchObject({ chunks: 0, jobs: 0 });
     expect(newCode.given).toEqual([0]);
+  });
+
+  it('stay as they are beside a build still running (fanned out, its pending mark alive), which lists its own documents', async () => {
+    const root = await writeSite(sampleFiles());
+    const stores = await createTestStores();
+    const documents = (await build(root, stores)).published.length;
+    // Pending marks live by the wall clock, as the build's lease does.
+    const wall = { now: () => new Date() }; // eslint-disable-line no-restricted-syntax
+    const anHourAgo = { now: () => new Date(wall.now().getTime() - 3_600_000) };
+
+    // A fanned-out build marked the state before its first write, and its render jobs keep its pending mark alive.
+    await markUnfinished(stores.objects, await readBuildState(stores.objects), 'a-running-build');
+    await extendPending(stores.records, 'a-running-build', wall, 10 * 60_000);
+    const beside = recordingRunner(documents);
+    expect((await build(root, stores, beside)).fannedOut).toBeUndefined();
+    expect(beside.given).toEqual([]);
+    expect((await readBuildState(stores.objects))?.complete).toBe(true);
+
+    // The same mark once its pending mark has run out: a build that stopped, whose listings are redone whole.
+    await markUnfinished(stores.objects, await readBuildState(stores.objects), 'a-running-build');
+    await stores.records.clearPendingBuild('a-running-build');
+    await extendPending(stores.records, 'a-running-build', anHourAgo, 60_000);
+    const after = recordingRunner(documents);
+    expect((await build(root, stores, after)).fannedOut).toMatchObject({ chunks: 0, jobs: 0 });
+    expect(after.given).toEqual([0]);
   });
 });
