@@ -2,7 +2,7 @@
 // staged embargoed render, an audit entry). The record store keeps them (src/store/ports.ts); pages,
 // feeds and outputs read them, so they sit with the content model at the bottom of the layers.
 
-import type { DocumentKind, IssueRef, Lang, Validity } from './model.ts';
+import type { DocumentKind, GazetteDocument, IssueRef, Lang, Validity } from './model.ts';
 
 export type DocumentStatus = 'published' | 'scheduled' | 'withdrawn';
 
@@ -11,6 +11,17 @@ export interface ArtifactRef {
   size: number;
   sha256: string;
   contentType: string;
+  /** An attachment's title at the version the record publishes (records written before it was kept have none). */
+  title?: string;
+}
+
+/**
+ * Whether the content file `doc` is the version `record` publishes. It is not while a correction
+ * waits for its embargo (or is a draft): then whatever shows many documents at once (an issue's
+ * PDF, the API, the search index) shows the record, never the file's new text.
+ */
+export function isPublishedVersion(doc: GazetteDocument | undefined, record: DocumentRecord): doc is GazetteDocument {
+  return doc !== undefined && !doc.draft && doc.sourceDigest === record.contentDigest;
 }
 
 /** The META record of a document: what is published now. */

@@ -8,6 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Column, ContentSet, GazetteDocument } from '../content/model.ts';
+import { isPublishedVersion } from '../content/records.ts';
 import { keyOfUrlPath, urlPathOfKey } from '../content/sitePath.ts';
 import { type Artifact, artifact } from '../outputs.ts';
 import { versionPath } from '../render/html/index.ts';
@@ -174,10 +175,16 @@ function fileOf(index: ApiIndex, ref: ArtifactRef) {
   return { url: index.url(urlPathOfKey(ref.key)), mediaType: ref.contentType, size: ref.size, sha256: ref.sha256 };
 }
 
-/** Attachments as published: those of the document's content whose bytes are in its record. */
+/**
+ * Attachments as published: those of the document's content whose bytes are in its record, while
+ * the content file is the published version; else (a correction under embargo) the titles its
+ * record keeps, never the file's new ones.
+ */
 function attachmentsOf(index: ApiIndex, record: DocumentRecord) {
   const doc = index.sources.get(record.id);
-  if (doc === undefined) return [];
+  if (!isPublishedVersion(doc, record)) {
+    return record.artifacts.flatMap((ref) => (ref.title === undefined ? [] : [{ title: ref.title, ...fileOf(index, ref) }]));
+  }
   const refs = new Map(record.artifacts.map((ref) => [ref.key, ref]));
   return doc.attachments.flatMap((attachment) => {
     const ref = refs.get(keyOfUrlPath(attachment.urlPath));

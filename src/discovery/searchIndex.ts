@@ -16,6 +16,7 @@
 
 import { bodySource, readBody } from '../content/lazyBody.ts';
 import type { GazetteDocument } from '../content/model.ts';
+import { isPublishedVersion } from '../content/records.ts';
 import type { DocumentRecord } from '../store/ports.ts';
 
 /** 2: document files also hold the metadata terms (`meta`), so an update can take them out. */
@@ -239,7 +240,7 @@ export function searchDocument(record: DocumentRecord, n: number, doc: GazetteDo
 
 function searchSource(record: DocumentRecord, n: number, doc: GazetteDocument | undefined): SearchSource | undefined {
   if (record.status !== 'published') return undefined;
-  const current = doc !== undefined && !doc.draft && doc.sourceDigest === record.contentDigest;
+  const current = isPublishedVersion(doc, record);
   const meta = [record.category, record.section ?? ''];
   if (current && doc.kind === 'conference') meta.push(doc.host.name, ...doc.speakers.map((person) => person.name), doc.venue);
   if (current) meta.push(...doc.attachments.map((attachment) => attachment.title));

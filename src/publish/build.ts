@@ -101,8 +101,11 @@ export interface SiteRenderer {
    * text on its page until they are out, and in its digest so that it renders again when they are.
    */
   issueHiddenLinks(issue: GazetteIssue): string[];
-  /** The issue's page, then its PDF (unless `pdf: false`: an issue PDF, once out, is kept). */
-  issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: boolean; errata?: PageLink[] }): Promise<Artifact[]>;
+  /**
+   * The issue's page, then its PDF when `pdf` is `new` (the default). `kept`: an issue PDF, once
+   * out, is kept, and the page links it; `waiting`: none yet, and the page links none.
+   */
+  issueArtifacts(issue: GazetteIssue, articles: DocumentRecord[], options?: { pdf?: 'new' | 'kept' | 'waiting'; errata?: PageLink[] }): Promise<Artifact[]>;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,8 @@
 // deposit package (written here before the page).
 // Needs written before it: every document record and page of the build (the jobs' commit point).
 
-import type { ContentSet, GazetteIssue } from '../content/model.ts';
+import type { ContentSet, GazetteDocument, GazetteIssue } from '../content/model.ts';
+import { isPublishedVersion } from '../content/records.ts';
 import { issueDepositArtifact, issuePdfFor } from '../deposit/issueDeposit.ts';
 import { outputFormats } from '../outputs.ts';
 import type { DocumentRecord, ErratumRef, IssueRecord, ObjectStore, RecordStore } from '../store/ports.ts';
@@ -35,21 +36,30 @@ export async function writeIssues(input: IssuesStageInput): Promise<IssueRecord[
   const plannedIssues = content.issues.map((issue) => ({ issue, record: state.issues.get(issueKey(issue.year, issue.number)) }));
   const changedIssues: IssueRecord[] = [];
   const errataByIssue = errataByListingIssue(state, orderedIssues);
+  let documents: Map<string, GazetteDocument> | undefined;
   for (const { issue, record: previous } of plannedIssues) {
     const articles = issue.articleIds
       .map((id) => state.documents.get(id))
       .filter((record): record is DocumentRecord => record !== undefined && record.status !== 'scheduled');
     if (articles.length === 0 && previous === undefined) continue; // nothing of it is public yet
     const errata = errataByIssue.get(issueKey(issue.year, issue.number)) ?? [];
-    const next = issueRecord(issue, articles, renderer.pageFingerprint, previous, now, errata, renderer.issueHiddenLinks(issue));
-    if (previous?.digest === next.digest) continue;
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
-    const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: keptPdf === undefined, errata });
+    // It prints each article's content file, so it waits (with the deposit package, which holds
+    // it) while one of them is not the version its record publishes: a correction under embargo.
+    documents ??= new Map(content.documents.map((doc) => [doc.id, doc]));
+    const pdfWaiting =
+      renderer.pdf &&
+      keptPdf === undefined &&
+      articles.some((record) => !isPublishedVersion((documents as Map<string, GazetteDocument>).get(record.id), record));
+    const next = issueRecord(issue, articles, renderer.pageFingerprint, previous, now, errata, renderer.issueHiddenLinks(issue), pdfWaiting);
+    if (previous?.digest === next.digest) continue;
+    const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: pdfWaiting ? 'waiting' : keptPdf === undefined ? 'new' : 'kept', errata });
     // The deposit package for the reading points (src/deposit), written before the page that links it.
-    const deposit = renderer.pdf
-      ? [await issueDepositArtifact({ objects, site: content.site, issue: next, articles, issuePdf: issuePdfFor(issue, artifacts, keptPdf) })]
-      : [];
+    const deposit =
+      renderer.pdf && !pdfWaiting
+        ? [await issueDepositArtifact({ objects, site: content.site, issue: next, articles, issuePdf: issuePdfFor(issue, artifacts, keptPdf) })]
+        : [];
     await writeArtifacts(objects, deposit, { ...writing, skipUnchanged: true });
     await writeArtifacts(objects, artifacts, { ...writing, skipUnchanged: false });
     const refs = [...artifacts, ...deposit].map(artifactRef);

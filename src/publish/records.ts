@@ -2,6 +2,7 @@
 
 import type { GazetteDocument, GazetteIssue } from '../content/model.ts';
 import type { ArtifactRef, DocumentRecord, ErratumRef, IssueRecord } from '../store/ports.ts';
+import { keyOfUrlPath } from '../content/sitePath.ts';
 import { digestOf } from './digest.ts';
 
 export interface DocumentRecordInput {
@@ -16,6 +17,12 @@ export interface DocumentRecordInput {
 /** The META record of a document's next version. */
 export function documentRecord({ doc, indexNumber, digest, artifacts, previous, now }: DocumentRecordInput): DocumentRecord {
   const at = now.toISOString();
+  // Each attachment's title at this version: what shows of it while a later correction waits for its embargo.
+  const titles = new Map(doc.attachments.map((attachment) => [keyOfUrlPath(attachment.urlPath), attachment.title]));
+  const titled = artifacts.map((ref) => {
+    const title = titles.get(ref.key);
+    return title === undefined ? ref : { ...ref, title };
+  });
   const record: DocumentRecord = {
     id: doc.id,
     kind: doc.kind,
@@ -31,7 +38,7 @@ export function documentRecord({ doc, indexNumber, digest, artifacts, previous, 
     departmentCode: doc.department.code,
     category: doc.category.name,
     date: doc.date,
-    artifacts,
+    artifacts: titled,
     firstPublishedAt: previous?.firstPublishedAt ?? at,
     updatedAt: at,
   };
@@ -69,6 +76,8 @@ export function issueRecord(
   errata: ErratumRef[] = [],
   /** Pages not public yet that the editor's note links (SiteRenderer.issueHiddenLinks). */
   hiddenLinks: string[] = [],
+  /** The whole-issue PDF waits for an article's embargoed correction: made once the wait ends. */
+  pdfWaiting = false,
 ): IssueRecord {
   const digest = digestOf({
     fingerprint,
@@ -76,6 +85,7 @@ export function issueRecord(
     toc: articles.map(tableOfContentsEntry),
     errata: errata.map((erratum) => [erratum.title, erratum.urlPath]),
     ...(hiddenLinks.length === 0 ? {} : { hiddenLinks }),
+    ...(pdfWaiting ? { pdfWaiting } : {}),
   });
   return {
     year: issue.year,

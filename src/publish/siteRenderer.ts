@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolveContentLink } from '../content/links.ts';
 import { relativeLinksIn } from '../content/markdown.ts';
 import type { ContentSet, GazetteDocument } from '../content/model.ts';
+import { isPublishedVersion } from '../content/records.ts';
 import { createRenderContext, renderIssuePage, renderErratumPage, siteAssets, type RenderContext } from '../render/html/index.ts';
 import { alternateFeedLinks, type PageFeedContext } from '../feeds/discovery.ts';
 import type { DocumentPageJob, FingerprintParts, SiteRenderer } from './build.ts';
@@ -99,13 +100,15 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
         ...(issue.editorNote === undefined ? {} : { editorNote: issue.editorNote }),
         // An issue's note owns no page below the issue's: every article link is checked.
         resolveLink: (href) => publicLink(resolveContentLink(content, issue.file, href), hidden),
-        // The deposit ZIP is made with the PDFs (finalize.ts), so it is linked when they are.
-        ...(pdf ? { pdfUrl: `/${issuePdfKey(issue)}`, depositUrl: `/${depositZipKey(issue)}` } : {}),
+        // The deposit ZIP is made with the PDFs (issuesStage.ts), so it is linked when they are.
+        ...(pdf && options.pdf !== 'waiting' ? { pdfUrl: `/${issuePdfKey(issue)}`, depositUrl: `/${depositZipKey(issue)}` } : {}),
       });
-      if (!pdf || options.pdf === false) return [page];
+      if (!pdf || (options.pdf ?? 'new') !== 'new') return [page];
       const printed = articles.flatMap((record) => {
         const doc = documents.get(record.id);
-        return doc?.kind === 'article' ? [{ doc, indexNumber: record.indexNumber }] : [];
+        // Never the new text of a correction under embargo (issuesStage.ts makes the PDF wait for it).
+        if (!isPublishedVersion(doc, record)) throw new Error(`Issue ${issue.file}: ${record.id} is not the version its record publishes; its PDF must wait.`);
+        return doc.kind === 'article' ? [{ doc, indexNumber: record.indexNumber }] : [];
       });
       return [page, await renderIssuePdfArtifact(env, issue, printed)];
     },

@@ -76,6 +76,8 @@ describe('attachments across versions', () => {
       size: big.length,
       sha256: digest,
       contentType: 'application/pdf',
+      // The title at this version: what the API shows while a later correction waits for its embargo.
+      title: '工作报告',
     });
 
     // The file renamed, bytes unchanged: the bucket copies it; nothing is uploaded.

@@ -1,6 +1,8 @@
 // Embargoes, releases, withdrawals, corrections and faults: what readers and the table show.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryContentCache } from '../../src/content/cache.ts';
@@ -34,10 +36,10 @@ const newsSite: Partner = {
   webhook: { url: 'https://hooks.news.example/', secret: { env: 'UNUSED_SECRET' } },
 };
 
-async function build(root: string, stores: Stores, now: Date): Promise<BuildSummary> {
+async function build(root: string, stores: Stores, now: Date, pdf = false): Promise<BuildSummary> {
   const { content, messages } = await loadContent(root, { now });
   if (content === undefined) throw new Error(messages.map((m) => `${m.file}:${m.line} ${m.message}`).join('\n'));
-  const renderer = await createSiteRenderer(content, { workers: 0, pdf: false });
+  const renderer = await createSiteRenderer(content, { workers: 0, pdf });
   const feeds = stores.deliveries === undefined ? {} : { feeds: { partners: [newsSite], deliveries: stores.deliveries } };
   try {
     return await buildSite({ content, objects: stores.objects, records: stores.records, renderer, now, ...feeds });
@@ -378,6 +380,51 @@ describe('corrections and withdrawals', () => {
     expect(next).toContain('勘误');
     expect(next).toContain('href="/gazette/2010/05/huaifu-2010-69/kanwu-v2/"');
     expect((await stores.records.getDocument('huaifu-2010-69'))?.errata?.map((ref) => ref.urlPath)).toEqual(['/gazette/2010/05/huaifu-2010-69/kanwu-v2/']);
+    await expectNoBrokenLinks(stores.objects);
+  });
+});
+
+describe('a correction under embargo', () => {
+  it('shows nothing of its new text early: the issue PDF and deposit wait for it, the API keeps the published titles', async () => {
+    const stores = await createTestStores();
+    const file = 'gazette/2010/05/banfa-2010-12.md';
+    const root = await writeSite({
+      ...sampleFiles(),
+      [file]: String(sampleFiles()[file]).replace(
+        'category: 政务公开\n',
+        'category: 政务公开\nattachments:\n  - { file: renwu.pdf, title: 政务公开工作任务分解表 }\n',
+      ),
+      'gazette/2010/05/renwu.pdf': Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    // Published without PDFs; then a correction under embargo (new text, a new attachment title).
+    await build(root, stores, before);
+    const path = join(root, file);
+    await writeFile(
+      path,
+      (await readFile(path, 'utf8'))
+        .replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-28\npublishAt: 2010-06-30T09:00:00+08:00\n')
+        .replace('政务公开工作任务分解表', '禁发附件标题')
+        .replace('要求执行。', '要求执行，禁发更正文字。'),
+    );
+    // PDFs switched on before the embargo ends: the issue's PDF would print every article's file.
+    await build(root, stores, before, true);
+    expect(await stores.records.getDocument('huaifuban-2010-12')).toMatchObject({ version: 1 });
+    const early = await publicObjects(stores.objects);
+    expect([...early].filter(([, body]) => body.includes('禁发')).map(([key]) => key)).toEqual([]);
+    expect(early.has('gazette/2010/05/gazette-2010-05.pdf')).toBe(false);
+    expect(early.has('gazette/2010/05/gazette-2010-05-deposit.zip')).toBe(false);
+    expect(early.get('gazette/2010/05/index.html')).not.toContain('gazette-2010-05.pdf');
+    expect(early.get('api/v1/documents/huaifuban-2010-12.json')).toContain('"title": "政务公开工作任务分解表"');
+    await expectNoBrokenLinks(stores.objects);
+
+    // Released: the issue PDF is made then, with the corrected text, and linked.
+    await build(root, stores, afterEmbargo, true);
+    expect(await stores.records.getDocument('huaifuban-2010-12')).toMatchObject({ version: 2 });
+    const pdf = join(await mkdtemp(join(tmpdir(), 'gazette-issue-')), 'issue.pdf');
+    await writeFile(pdf, (await stores.objects.get(`${SITE_PREFIX}gazette/2010/05/gazette-2010-05.pdf`))?.body ?? new Uint8Array());
+    expect(execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')).toContain('禁发更正文字');
+    expect(await page(stores.objects, 'gazette/2010/05/index.html')).toContain('gazette-2010-05.pdf');
+    expect(await page(stores.objects, 'api/v1/documents/huaifuban-2010-12.json')).toContain('"title": "禁发附件标题"');
     await expectNoBrokenLinks(stores.objects);
   });
 });
