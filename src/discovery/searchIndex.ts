@@ -175,12 +175,12 @@ export function markdownText(body: string): string {
     .join('\n');
 }
 
-/** Conference questions and answers, as text. */
+/** Conference questions and answers, as text: an answer is Markdown, of which only its text counts (as for the body). */
 function conferenceText(doc: GazetteDocument): string[] {
   if (doc.kind !== 'conference') return [];
   return doc.qa.flatMap((qa) => [
     `问：${qa.askedBy === undefined ? '' : `（${qa.askedBy}）`}${qa.question}`,
-    `答：${qa.answeredBy === undefined ? '' : `（${qa.answeredBy}）`}${qa.answer}`,
+    `答：${qa.answeredBy === undefined ? '' : `（${qa.answeredBy}）`}${markdownText(qa.answer)}`,
   ]);
 }
 

@@ -195,7 +195,15 @@ async function documentPdf(env: RenderEnvironment, job: DocumentPageJob): Promis
   const bytes = await (
     await pdfRenderer()
   ).renderDocumentPdf(
-    { doc, hast: printHast(env, doc.file, doc.body, doc.lang), indexNumber: job.indexNumber, site: env.ctx.site, assets: imageReader(env.root, [doc]) },
+    {
+      doc,
+      hast: printHast(env, doc.file, doc.body, doc.lang),
+      // Answers are Markdown, as the page renders them: links to what is not public yet stay text.
+      ...(doc.kind === 'conference' ? { answers: doc.qa.map((pair) => printHast(env, doc.file, pair.answer, doc.lang)) } : {}),
+      indexNumber: job.indexNumber,
+      site: env.ctx.site,
+      assets: imageReader(env.root, [doc]),
+    },
     await pdfFonts(),
   );
   // With its digest: it crosses from a worker thread as plain bytes, where the write path's memo of digests does not follow.

@@ -79,6 +79,19 @@ describe('renderDocumentPdf', () => {
     expect(r.outline[0]!.children).toEqual(['发布词', '答记者问']);
   });
 
+  it('prints a conference answer as its page renders the Markdown: the label run in, no link targets or markup', async () => {
+    const c = conference();
+    const markdown = '办理回复率达**95%**，详见[办理情况通报](../tongbao.md)。\n\n- 网民留言500多条';
+    const qa = [{ ...c.qa[0]!, answer: markdown }];
+    const answers = [hastOf(markdown)];
+    const text = contentText(
+      await readPdf(await renderDocumentPdf({ doc: { ...c, qa }, hast: hastOf(c.body), answers, indexNumber: '003210045/2010-00100', site }, fonts)),
+    );
+    expect(text).toContain('戴启远：办理回复率达95%，详见办理情况通报。');
+    expect(text).toContain('网民留言500多条');
+    for (const markup of ['**', '](', 'tongbao', '- 网民']) expect(text).not.toContain(markup);
+  });
+
   it('renders a press release without 文号 or signature', async () => {
     const r = release();
     const text = contentText(await readPdf(await renderDocumentPdf({ doc: r, hast: hastOf(r.body), indexNumber: '003210045/2010-00070', site }, fonts)));

@@ -63,6 +63,13 @@ async function page(objects: ObjectStore, path: string): Promise<string> {
   return Buffer.from(stored.body).toString('utf8');
 }
 
+/** A public PDF's text as pdftotext (poppler) extracts it, white space removed. */
+async function pdfText(objects: ObjectStore, path: string): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'gazette-pdf-')), 'document.pdf');
+  await writeFile(file, (await objects.get(SITE_PREFIX + path))?.body ?? new Uint8Array());
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+}
+
 /** Every root-relative link in every public HTML page leads to an object that exists. */
 async function expectNoBrokenLinks(objects: ObjectStore): Promise<void> {
   const site = await publicObjects(objects);
@@ -120,9 +127,12 @@ describe('embargo and release', () => {
       ),
       'gazette/2010/05/index.md': String(files['gazette/2010/05/index.md']).replace('本期刊登市政府文件两件。', '另见[待发布文件](old-rules.md)。'),
     });
-    await build(root, stores, before);
+    // With PDFs: the conference's answers are printed as its page renders them.
+    await build(root, stores, before, true);
+    expect(await pdfText(stores.objects, 'press/2010/briefing/briefing.pdf')).toContain('详见通知。');
     for (const [key, body] of await publicObjects(stores.objects)) {
-      for (const secret of ['SECRET-TRANSLATION', 'SECRET-SUPERSEDED', 'hotline-en', 'old-rules', '/press/2010/embargoed/']) {
+      // The answer's link target as written (the search index takes an answer's text, not its Markdown).
+      for (const secret of ['SECRET-TRANSLATION', 'SECRET-SUPERSEDED', 'hotline-en', 'old-rules', '/press/2010/embargoed/', 'embargoed.md']) {
         expect(`${key}: ${body.includes(secret) ? secret : ''}`).toBe(`${key}: `);
       }
     }
@@ -420,9 +430,7 @@ describe('a correction under embargo', () => {
     // Released: the issue PDF is made then, with the corrected text, and linked.
     await build(root, stores, afterEmbargo, true);
     expect(await stores.records.getDocument('huaifuban-2010-12')).toMatchObject({ version: 2 });
-    const pdf = join(await mkdtemp(join(tmpdir(), 'gazette-issue-')), 'issue.pdf');
-    await writeFile(pdf, (await stores.objects.get(`${SITE_PREFIX}gazette/2010/05/gazette-2010-05.pdf`))?.body ?? new Uint8Array());
-    expect(execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')).toContain('禁发更正文字');
+    expect(await pdfText(stores.objects, 'gazette/2010/05/gazette-2010-05.pdf')).toContain('禁发更正文字');
     expect(await page(stores.objects, 'gazette/2010/05/index.html')).toContain('gazette-2010-05.pdf');
     expect(await page(stores.objects, 'api/v1/documents/huaifuban-2010-12.json')).toContain('"title": "禁发附件标题"');
     await expectNoBrokenLinks(stores.objects);

@@ -23,6 +23,11 @@ export interface DocumentPdfInput {
   site: SiteConfig;
   /** Bytes of an image by its site URL path; images it cannot give are replaced by alt text. */
   assets?: (urlPath: string) => Uint8Array | undefined;
+  /**
+   * A conference's answers (Markdown, as its page renders them), one print tree per question, links
+   * resolved as in `hast`. Without them each answer is printed as its plain text.
+   */
+  answers?: HastRoot[];
 }
 
 /** `2010-05-21` → `2010年5月21日`, as GB/T 9704 writes 成文日期. */
@@ -100,7 +105,7 @@ export function layoutDocument(ctx: RenderContext, parent: StructNode, input: Do
   const body = bodyBox(ctx, sect);
   if (doc.kind === 'conference') conferenceFacts(ctx, body, doc);
   layoutBlocks(input.hast.children, ctx, body);
-  if (doc.kind === 'conference') questionsAndAnswers(ctx, body, doc);
+  if (doc.kind === 'conference') questionsAndAnswers(ctx, body, doc, input.answers);
   if (doc.kind === 'article') signature(ctx, body, doc.department.name, textFor(doc.lang).date(doc.signedDate));
 }
 
@@ -165,21 +170,35 @@ function conferenceFacts(ctx: RenderContext, box: BlockBox, doc: ConferenceDocum
   label(ctx, box, conference.statement);
 }
 
-function questionsAndAnswers(ctx: RenderContext, box: BlockBox, doc: ConferenceDocument): void {
+function questionsAndAnswers(ctx: RenderContext, box: BlockBox, doc: ConferenceDocument, answers: HastRoot[] | undefined): void {
   if (doc.qa.length === 0) return;
   const words = textFor(doc.lang);
   const { conference } = words;
   label(ctx, box, conference.questions);
-  for (const pair of doc.qa) {
+  for (const [n, pair] of doc.qa.entries()) {
     const qa = structNode('Div', box.struct);
     ctx.flow.add({ kind: 'destination', name: `qa-${pair.n}`, y: ctx.flow.y });
     paragraphs(pair.question).forEach((text, i) =>
       labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.askedBy ?? conference.reporter) : '', text),
     );
-    paragraphs(pair.answer).forEach((text, i) =>
-      labelled(ctx, { ...box, struct: qa }, i === 0 ? words.labelled(pair.answeredBy ?? conference.answer) : '', text),
-    );
+    const answeredBy = words.labelled(pair.answeredBy ?? conference.answer);
+    const answer = answers?.[n];
+    if (answer === undefined) {
+      paragraphs(pair.answer).forEach((text, i) => labelled(ctx, { ...box, struct: qa }, i === 0 ? answeredBy : '', text));
+    } else {
+      layoutBlocks(runInLabel(answer, answeredBy).children, ctx, { ...box, struct: qa });
+    }
   }
+}
+
+/** The answer's tree with its label (黑体, as `strong` prints) run into its first paragraph, or in one of its own before. */
+function runInLabel(answer: HastRoot, text: string): HastRoot {
+  const labelNode: Element = { type: 'element', tagName: 'strong', properties: {}, children: [{ type: 'text', value: text }] };
+  const [first, ...rest] = answer.children.filter((node) => node.type !== 'text' || node.value.trim() !== '');
+  if (first?.type === 'element' && first.tagName === 'p') {
+    return { ...answer, children: [{ ...first, children: [labelNode, ...first.children] }, ...rest] };
+  }
+  return { ...answer, children: [{ type: 'element', tagName: 'p', properties: {}, children: [labelNode] }, ...answer.children] };
 }
 
 function paragraphs(text: string): string[] {
