@@ -54,6 +54,11 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     throw new Error(`Release at ${payload.publishAt} found content errors; nothing was published:\n${result.report}`);
   }
   const summary = summaryForLog(result.summary);
-  logJson('info', 'Released.', { ...payload, releasedAt: now.toISOString(), summary });
+  if (result.summary.fannedOut !== undefined) {
+    // Not public yet: renderJob and finalize publish it; a failure of theirs ends in their dead-letter queues, not ReleaseFailures.
+    logJson('info', 'Release handed to render jobs.', { ...payload, releasedAt: now.toISOString(), buildId: result.summary.fannedOut.buildId, summary });
+  } else {
+    logJson('info', 'Released.', { ...payload, releasedAt: now.toISOString(), summary });
+  }
   return { publishAt: payload.publishAt, releasedAt: now.toISOString(), summary };
 }

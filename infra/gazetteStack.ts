@@ -2,6 +2,7 @@
 //   editors' CI → source bucket ─S3 event→ render queue → render ─→ site bucket + table
 //   table stream → feeds → (feeds in site bucket, outbox in table) → notify queue → notify → partners
 //   Scheduler one-time schedule (embargo) → release → site bucket + table
+//   render or release (a large build) → RenderJobs queue → renderJob × many → Finalize queue → finalize
 //   the stack's own deploy → render (new render code) and feeds (new feed code)
 //   readers → CloudFront (OAC, origin path /site) → site bucket
 
@@ -141,7 +142,7 @@ export class GazetteStack extends Stack {
       }),
     );
 
-    // Fan-out: a build with many documents to render (a template change) → RenderJobs queue →
+    // Fan-out: a build of render or release with many documents to render (a template change) → RenderJobs queue →
     // renderJob × many (render, write, commit a chunk) → Finalize queue → finalize (listings,
     // derived outputs, take-downs under the table's build lease). See src/aws/fanOut.ts.
     const finalize = new GazetteFunction(this, 'Finalize', { name: 'finalize', bundlesDir: props.bundlesDir, environment: publishEnv });
@@ -301,7 +302,15 @@ export class GazetteStack extends Stack {
       );
 
     // Release: Scheduler → release ----------------------------------------------------------------
-    const release = new GazetteFunction(this, 'Release', { name: 'release', bundlesDir: props.bundlesDir, environment: publishEnv });
+    const release = new GazetteFunction(this, 'Release', {
+      name: 'release',
+      bundlesDir: props.bundlesDir,
+      environment: publishEnv,
+      // One at a time: each release publishes every document due by its clock, so embargoes due
+      // together need one run, not one each that plans (and may fan out) the same documents. The
+      // others wait in Lambda's queue for asynchronous invocations and then find nothing left to do.
+      reservedConcurrency: 1,
+    });
     allowPublish(release, { plans: true });
     allowFanOut(release);
     const releaseFailures = new DeadLetterQueue(this, 'ReleaseFailures', {

@@ -334,9 +334,17 @@ describe('each function, through its own role', () => {
     // Due a minute after the last release, on the functions' clock; a threshold of one makes this
     // one document "many", as a release beside new templates or many embargoes at once would be.
     const publishAt = beijing(new Date(Math.ceil((Date.now() + clockOffsetMs + 60_000) / 1000) * 1000)); // eslint-disable-line no-restricted-syntax
-    await source.upload({ 'press/2010/embargo-iam-2.md': embargoedRelease('press-embargo-iam-2', '关于政务公开第二批禁发新闻稿', publishAt) });
-    await render('press/2010/embargo-iam-2.md');
+    // A bundle with an attachment: the render job copies the staged file (CopyObject reads it).
+    const bundle = embargoedRelease('press-embargo-iam-2', '关于政务公开第二批禁发新闻稿', publishAt).replace(
+      'category: 政务公开\n',
+      'category: 政务公开\nattachments:\n  - { file: mingdan.csv, title: 第二批公开事项清单 }\n',
+    );
+    await source.upload({ 'press/2010/embargo-iam-2/index.md': bundle, 'press/2010/embargo-iam-2/mingdan.csv': '事项,责任单位\n政务公开,市政府办公室\n' });
+    await render('press/2010/embargo-iam-2/index.md');
     expect(await stores.records.getDocument('press-embargo-iam-2')).toBeUndefined();
+    const staged: string[] = [];
+    for await (const object of stores.objects.listKeys('private/scheduled/press-embargo-iam-2/')) staged.push(object.key);
+    expect(staged.some((key) => key.endsWith('/mingdan.csv'))).toBe(true);
     clockOffsetMs = Date.parse(publishAt) + 1000 - Date.now(); // eslint-disable-line no-restricted-syntax
 
     const before = sqs.messages.length;
@@ -345,8 +353,9 @@ describe('each function, through its own role', () => {
     expect(released.code).toBe(0);
     const chunks = sent('chunk');
     expect(chunks).toHaveLength(1);
-    // Handed on, not published by the release itself.
+    // Handed on, not published by the release itself, and its log says so.
     expect(await stores.records.getDocument('press-embargo-iam-2')).toBeUndefined();
+    expect(released.logs.map((log) => log['message'])).toContain('Release handed to render jobs.');
 
     const jobs = await run('renderJob', [{ Records: [sqsRecord(chunks[0])] }], publishEnv('jobs'));
     expect(jobs.results).toEqual([{ batchItemFailures: [] }]);
@@ -357,6 +366,10 @@ describe('each function, through its own role', () => {
     expect(await stores.records.getDocument('press-embargo-iam-2')).toMatchObject({ status: 'published' });
     expect(await text('site/press/2010/embargo-iam-2/index.html')).toContain('关于政务公开第二批禁发新闻稿');
     expect(await text('site/press/index.html')).toContain('关于政务公开第二批禁发新闻稿');
+    expect(await text('site/press/2010/embargo-iam-2/mingdan.csv')).toContain('政务公开,市政府办公室');
+    // The staging is gone: its files and its scheduled record.
+    for (const key of staged) expect(await stores.objects.head(key), key).toBeUndefined();
+    expect((await stores.records.listScheduled()).map((item) => item.id)).not.toContain('press-embargo-iam-2');
     await feeds();
   }, 300_000);
 

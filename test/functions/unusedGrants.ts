@@ -17,14 +17,12 @@ const EVENT_SOURCE_ACTIONS = new Set(['dynamodb:DescribeStream', 'dynamodb:GetRe
  */
 export const NEEDED_WITHOUT_SCENARIO: Readonly<Record<string, string>> = {
   'render: DeleteStagedRenders: s3:DeleteObject': 'an upload built after an embargo fell due releases it, and finalize deletes its staged render',
-  'finalize: DeleteStagedRenders: s3:DeleteObject': 'a fanned-out build that releases an embargo deletes its staged render',
   'release: TakeDownWithdrawn: s3:DeleteObject': 'every finalize finishes the take-downs a failed build left (takeDowns.ts)',
   'finalize: TakeDownWithdrawn: s3:DeleteObject': 'a fanned-out build with a withdrawal takes its files down',
   'release: Records: dynamodb:BatchGetItem': 'a release that re-renders documents reads their page histories in batches (planJobs.ts)',
   'renderJob: ListSources: s3:ListBucket': 'a source file deleted since planning is a 404 (the job names it), not a 403',
   'renderJob: ListSite: s3:ListBucket': 'a HEAD of a file not uploaded yet answers 404 (attachments compared by sha256)',
   'renderJob: WriteDocuments: s3:GetObject': 'a new version archives the page it replaces (archive.ts), read back first',
-  'renderJob: ReadStagedRenders: s3:GetObject': 'a fanned-out release copies the staged files (CopyObject reads its source)',
   'notify: Deliveries: dynamodb:GetItem': 'a sender that lost a race to save the circuit reads it again (send.ts passGate, updateCircuit)',
 };
 

@@ -51,6 +51,10 @@ describe('CloudFront invalidation', () => {
 });
 
 describe('released embargoes', () => {
+  it('are published by one release at a time: embargoes due together need one run, the others find nothing left', () => {
+    expect(resources[functionId('Release')]?.Properties['ReservedConcurrentExecutions']).toBe(1);
+  });
+
   it('let every function that publishes documents read the staged renders it copies files from', () => {
     const covers = (resource: unknown) => /\/private\/(scheduled\/)?\*/.test(json(resource));
     const readers = statements().filter((statement) => json(statement.Action).includes('s3:GetObject') && covers(statement.Resource));
