@@ -114,6 +114,37 @@ export function checkLinkedPublication(sources: readonly Source[], now: Date | u
   }
 }
 
+/**
+ * A link to one answer of a conference (`…/index.md#qa-3`, or `#qa-3` on the conference's own
+ * page) must name an answer it has: the anchors are `qa-1` to `qa-<number of questions>`.
+ */
+export function checkAnswerLinks(sources: readonly Source[], report: Report): void {
+  const byFile = new Map(sources.map((file) => [file.rel, file]));
+  for (const file of sources) {
+    for (const reference of file.source.references) {
+      const { path, fragment } = splitUrl(reference.url);
+      const answer = /^#qa-(\d+)$/.exec(fragment);
+      if (answer === null || (path !== '' && !isPageLink(path))) continue;
+      const target = path === '' ? file : byFile.get(pageLinkTarget(file.rel, path));
+      const qa = target === undefined ? undefined : (fieldsOf(target.source) as { qa?: unknown } | undefined)?.qa;
+      if (target === undefined || !Array.isArray(qa)) continue; // a missing page is broken-link's; a page without answers has no qa anchors to check here
+      const n = Number(answer[1]);
+      if (n >= 1 && n <= qa.length) continue;
+      report(
+        file.rel,
+        { line: reference.line, column: reference.column },
+        {
+          severity: 'error',
+          ruleId: 'broken-link',
+          message: `The link "${reference.url}" leads to answer ${n} of content/${target.rel}, which has ${qa.length === 1 ? 'one question' : `${qa.length} questions`}.`,
+          expected: `#qa-1 to #qa-${qa.length}, in the order of its \`qa\` list`,
+          hint: "Count the question in the conference's `qa` list (the first is #qa-1) and correct the number.",
+        },
+      );
+    }
+  }
+}
+
 /** A document as the published records know it. */
 export interface PublishedDocument {
   id: string;

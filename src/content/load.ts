@@ -21,7 +21,7 @@ import { buildColumns } from './columns.ts';
 import { buildRoutes, checkTranslations, checkUniqueDocNumbers, checkUniqueIds } from './crossFileChecks.ts';
 import { buildDocuments, type DocumentMemo } from './documents.ts';
 import { readIssues } from './issueIndex.ts';
-import { checkLinkedPublication, checkSupersededBy } from './lifecycle.ts';
+import { checkAnswerLinks, checkLinkedPublication, checkSupersededBy } from './lifecycle.ts';
 import { hasErrors, sortMessages } from './messages.ts';
 import type { ContentMessage, ContentSet, GazetteDocument, SiteConfig } from './model.ts';
 import { type ContentFiles, readSources } from './readSources.ts';
@@ -157,6 +157,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   checkTranslations(documentSources, report);
   checkSupersededBy(documentSources, report);
   checkLinkedPublication(documentSources, options.now, report);
+  checkAnswerLinks(documentSources, report);
   const routes = buildRoutes(
     documents,
     [...issues.values()].map((entry) => entry.issue),

@@ -416,10 +416,10 @@ export const rules = {
   },
   'broken-link': {
     severity: 'error',
-    title: 'A relative link or image in the body points at a file that does not exist.',
-    titleZh: '正文中的相对链接或图片指向不存在的文件。',
-    hint: 'Correct the path, or add the file it names.',
-    hintZh: '改正路径，或补上它所指的文件。',
+    title: 'A relative link or image in the body points at a file that does not exist, or at an answer (`#qa-<n>`) a conference does not have.',
+    titleZh: '正文中的相对链接或图片指向不存在的文件，或指向发布会中不存在的某一问（`#qa-<n>`）。',
+    hint: 'Correct the path (or the answer number: the first question is #qa-1), or add the file it names.',
+    hintZh: '改正路径（或问题序号：第一问为 #qa-1），或补上它所指的文件。',
   },
   'raw-html': {
     severity: 'warning',

@@ -152,6 +152,21 @@ describe('links to documents that are not public', () => {
   });
 });
 
+describe('links to an answer of a conference', () => {
+  it('refuses #qa-<n> past the last question, saying how many there are, and accepts the ones it has', async () => {
+    const to = (href: string) => ({
+      ...validSite(),
+      'press/2010/linking.md': release({ id: 'press-2010-linking', date: '2010-12-21' }, `详见[答记者问](${href})。\n`),
+    });
+    const { messages } = await load(to('zwgk-fabuhui/index.md#qa-9'));
+    expect(places(messages)).toEqual(['press/2010/linking.md:8:3 broken-link']);
+    expect(messages[0]?.message).toContain('leads to answer 9 of content/press/2010/zwgk-fabuhui/index.md, which has one question');
+    expect(messages[0]?.expected).toContain('#qa-1 to #qa-1');
+    expect((await load(to('zwgk-fabuhui/index.md#qa-1'))).messages).toEqual([]);
+    expect(places((await load(to('zwgk-fabuhui/#qa-0'))).messages)).toEqual(['press/2010/linking.md:8:3 broken-link']);
+  });
+});
+
 describe('checkAgainstPublished', () => {
   it('refuses deleting a published or withdrawn file and explains how to withdraw', async () => {
     const content = await loaded();
