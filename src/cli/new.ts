@@ -1,5 +1,6 @@
 // `gazette new`: write a valid scaffold for an issue, article, release or conference, with a
-// fresh id and today's date, so an editor starts from something `gazette check` accepts.
+// fresh id and today's date (an article: its issue's), so an editor starts from something
+// `gazette check` accepts. Documents start as drafts: their placeholders are never published.
 
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -15,8 +16,9 @@ type Kind = (typeof kinds)[number];
 
 const help = `Usage: gazette new <issue|article|release|conference> [options]
 
-Write a new file that passes \`gazette check\`, with a fresh id and today's date, and print its path.
-Existing files are never overwritten.
+Write a new file that passes \`gazette check\`, with a fresh id and today's date (an article: its
+issue's), and print its path. Articles, releases and conferences start as drafts (\`draft: true\`):
+remove that line once the placeholders are replaced. Existing files are never overwritten.
 
 Options:
   --content DIR   content folder (default: content)
@@ -39,6 +41,8 @@ interface IssueInfo {
   year: number;
   number: number;
   totalNumber: number;
+  /** The issue's date: an article in it is dated so, as the catalogue and feeds file it. */
+  date?: string;
 }
 
 export async function runNew(argv: string[], io: NewIo, now: Date): Promise<number> {
@@ -72,7 +76,12 @@ export async function runNew(argv: string[], io: NewIo, now: Date): Promise<numb
       slug: values.slug,
       title: values.title,
     });
-    io.stdout.write(`Created ${relative(io.cwd, file)}\nEdit it, then run \`gazette check\`.\n`);
+    io.stdout.write(
+      `Created ${relative(io.cwd, file)}\n` +
+        (kind === 'issue'
+          ? 'Edit it, then run `gazette check`.\n'
+          : 'It is a draft (`draft: true`): checked, never published. Write it, remove that line, then run `gazette check`.\n'),
+    );
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -131,7 +140,8 @@ async function scaffold(kind: Kind, root: string, options: ScaffoldOptions): Pro
       );
     }
     const id = freshId(`gz-${issue.year}-${pad(issue.number)}`, ids);
-    Object.assign(values, { id, year: String(issue.year) });
+    // Dated as its issue (发布日期), not today: an article of a past issue is filed under that issue's month.
+    Object.assign(values, { id, year: String(issue.year), ...(issue.date === undefined ? {} : { date: issue.date }) });
     target = join(root, 'gazette', String(issue.year), pad(issue.number), `${slugOf(options.slug, id)}.md`);
   } else {
     const year = options.year ?? thisYear;
@@ -227,7 +237,7 @@ async function existingIssues(root: string): Promise<IssueInfo[]> {
     if (!file.endsWith(`${join('/', 'index.md')}`)) continue;
     const data = parseYaml(splitFrontMatter(await readFile(file, 'utf8')).yaml ?? '').data as Partial<IssueInfo> | undefined;
     if (typeof data?.year === 'number' && typeof data.number === 'number' && typeof data.totalNumber === 'number') {
-      issues.push({ year: data.year, number: data.number, totalNumber: data.totalNumber });
+      issues.push({ year: data.year, number: data.number, totalNumber: data.totalNumber, ...(typeof data.date === 'string' ? { date: data.date } : {}) });
     }
   }
   return issues;

@@ -92,7 +92,41 @@ export function analyzeSource(role: FileRole, bytes: Uint8Array, examples?: Hint
   if (result.data !== undefined) checkFields(role, result);
   if (kind !== undefined) keepValidFields(parsed, kind, result);
   checkBody(split.body, split.bodyLine, result);
+  if (kind !== undefined && kind !== 'column' && (result.data as { draft?: boolean } | undefined)?.draft !== true) checkPlaceholders(text, result);
   return result;
+}
+
+/**
+ * Text the scaffolds of `gazette new` (templates/scaffolds/) hold until an editor writes the real
+ * thing: a document still holding any is not ready to publish (a draft may hold them).
+ */
+export const SCAFFOLD_PLACEHOLDERS = [
+  '（文件标题）',
+  '（新闻稿标题）',
+  '（新闻发布会标题）',
+  '（正文）',
+  '（发布词。',
+  '（记者提问）',
+  '（回答）',
+  '主持人姓名',
+  '发布人姓名',
+] as const;
+
+function checkPlaceholders(text: string, result: AnalyzedSource): void {
+  for (const placeholder of SCAFFOLD_PLACEHOLDERS) {
+    const at = text.indexOf(placeholder);
+    if (at === -1) continue;
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    result.messages.push({
+      line,
+      column: at - before.lastIndexOf('\n'),
+      severity: 'error',
+      ruleId: 'placeholder',
+      message: `"${placeholder}" is still the placeholder \`gazette new\` wrote; the document would be published with it.`,
+      hint: 'Write the real text in its place, or add `draft: true` to keep working on the document unpublished.',
+    });
+  }
 }
 
 /** The validated front matter, or of a file with errors the fields that are valid on their own. */

@@ -414,6 +414,14 @@ export const rules = {
     hint: 'Convert the file to one of these types.',
     hintZh: '把文件转换成上述类型之一，如 `.wps` 文件另存为 `.docx` 或 `.pdf`。',
   },
+  placeholder: {
+    severity: 'error',
+    title:
+      'A document (not a draft) still holds a placeholder that `gazette new` wrote (a title such as （新闻稿标题）, （正文）, 发布人姓名): it would be published as it is.',
+    titleZh: '文件（非草稿）中仍有 `gazette new` 写入的占位文字（如（新闻稿标题）、（正文）、发布人姓名），会被原样发布。',
+    hint: 'Write the real text in its place, or add `draft: true` to keep working on the document unpublished.',
+    hintZh: '换成正式内容；还没写完的，加上 `draft: true` 暂不发布。',
+  },
   'broken-link': {
     severity: 'error',
     title: 'A relative link or image in the body points at a file that does not exist, or at an answer (`#qa-<n>`) a conference does not have.',

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,30 @@ describe('gazette new', () => {
       'release press-2010-2 /press/2010/yuandan-rexian/',
     ]);
     expect(content?.documents[0]?.title).toBe('关于做好2011年元旦春节期间政务公开工作的通知');
-    expect(content?.issues.at(-1)?.articleIds).toEqual(['gz-2010-12-1']);
+    // Documents start as drafts (a draft is in no issue's table of contents yet), so their placeholders are never published; the article has its issue's date.
+    expect(content?.documents.map((doc) => `${doc.id} ${doc.draft}`)).toEqual([
+      'gz-2010-12-1 true',
+      'press-2010-1 false',
+      'press-2010-3 true',
+      'press-2010-2 true',
+    ]);
+    expect(content?.documents[0]?.date).toBe('2010-12-08');
+    expect(content?.issues.at(-1)?.articleIds).toEqual([]);
+
+    // A draft line removed with placeholders left: check names each one, with its place.
+    const conferenceFile = join(root, 'press/2010/press-2010-3/index.md');
+    await writeFile(conferenceFile, (await readFile(conferenceFile, 'utf8')).replace(/^draft: true.*\n/m, ''));
+    const placeholders = (await loadContent(root)).messages.filter((message) => message.ruleId === 'placeholder');
+    // The title, the host, a speaker, the question, the answer and the 发布词.
+    expect(placeholders.map((message) => message.line)).toEqual([4, 11, 13, 15, 18, 23]);
+    expect(placeholders[0]?.message).toContain('"（新闻发布会标题）" is still the placeholder `gazette new` wrote');
+  });
+
+  it('dates an article as its issue, not today', async () => {
+    const root = await writeContent({ 'site.yaml': siteYaml, 'gazette/2010/06/index.md': issue(2010, 6, 54, '2010-06-30') });
+    expect((await run(root, 'article', '--title', '关于规范政府信息公开查阅点服务工作的通知')).code).toBe(0);
+    const created = await readFile(join(root, 'gazette/2010/06/gz-2010-06-1.md'), 'utf8');
+    expect(created).toContain('signedDate: 2010-06-30\ndate: 2010-06-30\n');
   });
 
   it('refuses to overwrite and explains missing prerequisites', async () => {
