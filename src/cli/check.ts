@@ -114,6 +114,9 @@ async function againstPublished(
   for (const doc of documents) {
     const entry = byId.get(doc.id);
     if (entry === undefined || entry.status === 'scheduled' || entry.contentDigest === undefined || entry.contentDigest === doc.sourceDigest) continue;
+    // Another file with a published document's id is no new version of it: duplicate-id (or the
+    // published file's deletion) says what is wrong, not a missing change note.
+    if (entry.file !== doc.file) continue;
     const problem = changeNoteProblem(doc, entry.changeNote);
     if (problem !== undefined) messages.push(problem);
   }

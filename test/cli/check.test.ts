@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/cli/check.ts';
+import { loadContent } from '../../src/content/load.ts';
 import { article, release, validSite, writeContent } from '../content/fixtures.ts';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/gazette.js');
@@ -163,6 +164,26 @@ describe('runCheck', () => {
       'content/press/2010/gone.md:1:1 published-file-deleted',
       'content/press/2010/hotline-12345.md:4:7 invalid-date',
     ]);
+  });
+
+  it('says only duplicate-id of a new file that takes a published document\u2019s id, no missing change note', async () => {
+    const root = await writeContent(validSite());
+    // Published as it is now; then a new file takes its id.
+    const { content } = await loadContent(root);
+    const contentDigest = content?.documents.find((doc) => doc.id === 'press-2010-hotline-12345')?.sourceDigest;
+    await writeFile(join(root, 'press/2010/hotline-copy.md'), release({ title: '12345市长公开电话再创新高' }));
+    await mkdir(join(dirname(root), '.gazette'));
+    await writeFile(
+      join(dirname(root), '.gazette', 'published.json'),
+      JSON.stringify([{ id: 'press-2010-hotline-12345', file: 'press/2010/hotline-12345.md', version: 1, status: 'published', contentDigest }]),
+    );
+    const { code, err } = await run(dirname(root), '--no-cache');
+    expect(code).toBe(1);
+    const rules = err
+      .split('\n')
+      .filter((line) => line.startsWith('content/'))
+      .map((line) => line.replace(/^(\S+?):\d.* (\S+)$/, '$1 $2'));
+    expect(rules).toEqual(['content/press/2010/hotline-12345.md duplicate-id', 'content/press/2010/hotline-copy.md duplicate-id']);
   });
 
   it('explains unknown options and a missing content folder', async () => {
