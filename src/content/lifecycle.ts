@@ -23,6 +23,7 @@ interface LifecycleData {
   draft?: boolean;
   publishAt?: string;
   supersededBy?: string;
+  changeNote?: string;
 }
 
 // A file with errors of its own still counts with its valid fields: its id exists, its links lead somewhere.
@@ -57,7 +58,8 @@ export function checkSupersededBy(sources: readonly Source[], report: Report): v
 /**
  * A page must not lead readers to a page that does not exist yet: no link (nor `supersededBy`)
  * to a draft, and none to a document whose `publishAt` is later than the linking page's own
- * publication — its `publishAt`, or `now` when that is later (or absent). Drafts link freely.
+ * publication — its `publishAt`, or `now` when that is later (or absent) — unless that document
+ * is a correction (it has a `changeNote`), whose page is out. Drafts link freely.
  */
 export function checkLinkedPublication(sources: readonly Source[], now: Date | undefined, report: Report): void {
   const byFile = new Map(sources.map((file) => [file.rel, file]));
@@ -89,7 +91,10 @@ export function checkLinkedPublication(sources: readonly Source[], now: Date | u
         });
         continue;
       }
-      if (targetData.publishAt === undefined) continue;
+      // A correction under embargo (a change note says it is a new version) has its page out already:
+      // a link leads to the published version until the release (and a page that is not public yet
+      // is never linked, whatever this check says: the render keeps such a link as text).
+      if (targetData.publishAt === undefined || targetData.changeNote !== undefined) continue;
       const release = Date.parse(targetData.publishAt);
       const ownRelease = data.publishAt === undefined ? undefined : Date.parse(data.publishAt);
       const published = now === undefined ? ownRelease : Math.max(ownRelease ?? -Infinity, now.getTime());

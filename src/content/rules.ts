@@ -484,8 +484,9 @@ export const rules = {
   },
   'link-to-embargoed': {
     severity: 'error',
-    title: "A link (or `supersededBy`) leads to a document whose `publishAt` is later than this page's publication.",
-    titleZh: '链接（或 `supersededBy`）指向的文件 `publishAt` 晚于本页的发布时间。',
+    title:
+      "A link (or `supersededBy`) leads to a document whose `publishAt` is later than this page's publication (a correction under embargo, with its `changeNote`, is out already and may be linked).",
+    titleZh: '链接（或 `supersededBy`）指向的文件 `publishAt` 晚于本页的发布时间（已发布文件的禁发更正带有 `changeNote`，可以链接）。',
     hint: 'Remove the link until the linked document is public, or embargo this page until then.',
     hintZh: '被链接的文件公开之前先删去链接，或给本文件设置不早于它的 `publishAt`。',
   },

@@ -61,8 +61,13 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
   const problems = checkAgainstPublished(content, [...state.documents.values()]);
   const indexNumbers = await allocateIndexNumbers(plan.documents, records, staged);
   const issuesByKey = new Map(content.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
-  // What readers may see of other documents now: never a draft, never an embargo before its time.
-  const isPublic = (doc: GazetteDocument) => !doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime());
+  // What readers may see of other documents now: a page that is out (a correction under embargo
+  // leaves its published version there); otherwise never a draft, never an embargo before its time.
+  const isOut = (doc: GazetteDocument) => {
+    const status = state.documents.get(doc.id)?.status;
+    return status === 'published' || status === 'withdrawn';
+  };
+  const isPublic = (doc: GazetteDocument) => isOut(doc) || (!doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime()));
   const hidden = content.documents.filter((doc) => !isPublic(doc)).map((doc) => doc.urlPath);
   const translations = translationsById(content.documents, isPublic);
   const byId = new Map(content.documents.map((doc) => [doc.id, doc]));

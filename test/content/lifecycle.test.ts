@@ -121,6 +121,18 @@ describe('links to documents that are not public', () => {
     expect((await load(files, { now: new Date('2010-12-20T10:00:00+08:00') })).messages).toEqual([]);
     // Without a clock, the page is taken to go out on its own date.
     expect(places((await load(files)).messages)).toEqual(['press/2010/linking.md:8:3 link-to-embargoed']);
+    // A correction under embargo (a new version, with its change note) has its page out: the link leads there.
+    const correction = {
+      ...files,
+      'press/2010/embargoed.md': release({
+        id: 'press-2010-embargoed',
+        date: '2010-12-01',
+        changeNote: '更正办理数量。',
+        changeDate: '2010-12-20',
+        publishAt: '2010-12-20T10:00:00+08:00',
+      }),
+    };
+    expect((await load(correction, { now: new Date('2010-12-09T09:00:00+08:00') })).messages).toEqual([]);
   });
 
   it('finds a link to a draft written as a definition in a quote, in a list item or over two lines, and not a footnote', async () => {

@@ -397,7 +397,7 @@ describe('corrections and withdrawals', () => {
 describe('a correction under embargo', () => {
   it('shows nothing of its new text early: the issue PDF and deposit wait for it, the API keeps the published titles', async () => {
     const stores = await createTestStores();
-    const file = 'gazette/2010/05/banfa-2010-12.md';
+    const file = 'gazette/2010/05/huaifu-2010-69.md';
     const root = await writeSite({
       ...sampleFiles(),
       [file]: String(sampleFiles()[file]).replace(
@@ -414,25 +414,27 @@ describe('a correction under embargo', () => {
       (await readFile(path, 'utf8'))
         .replace('category: 政务公开\n', 'category: 政务公开\nchangeNote: 第一条文字更正。\nchangeDate: 2010-06-28\npublishAt: 2010-06-30T09:00:00+08:00\n')
         .replace('政务公开工作任务分解表', '禁发附件标题')
-        .replace('要求执行。', '要求执行，禁发更正文字。'),
+        .replace('重要议事日程', '禁发更正文字'),
     );
     // PDFs switched on before the embargo ends: the issue's PDF would print every article's file.
     await build(root, stores, before, true);
-    expect(await stores.records.getDocument('huaifuban-2010-12')).toMatchObject({ version: 1 });
+    expect(await stores.records.getDocument('huaifu-2010-69')).toMatchObject({ version: 1 });
     const early = await publicObjects(stores.objects);
     expect([...early].filter(([, body]) => body.includes('禁发')).map(([key]) => key)).toEqual([]);
     expect(early.has('gazette/2010/05/gazette-2010-05.pdf')).toBe(false);
     expect(early.has('gazette/2010/05/gazette-2010-05-deposit.zip')).toBe(false);
     expect(early.get('gazette/2010/05/index.html')).not.toContain('gazette-2010-05.pdf');
-    expect(early.get('api/v1/documents/huaifuban-2010-12.json')).toContain('"title": "政务公开工作任务分解表"');
+    expect(early.get('api/v1/documents/huaifu-2010-69.json')).toContain('"title": "政务公开工作任务分解表"');
+    // A page linking the corrected document still links its published version.
+    expect(early.get('gazette/2010/05/banfa-2010-12/index.html')).toContain('href="/gazette/2010/05/huaifu-2010-69/"');
     await expectNoBrokenLinks(stores.objects);
 
     // Released: the issue PDF is made then, with the corrected text, and linked.
     await build(root, stores, afterEmbargo, true);
-    expect(await stores.records.getDocument('huaifuban-2010-12')).toMatchObject({ version: 2 });
+    expect(await stores.records.getDocument('huaifu-2010-69')).toMatchObject({ version: 2 });
     expect(await pdfText(stores.objects, 'gazette/2010/05/gazette-2010-05.pdf')).toContain('禁发更正文字');
     expect(await page(stores.objects, 'gazette/2010/05/index.html')).toContain('gazette-2010-05.pdf');
-    expect(await page(stores.objects, 'api/v1/documents/huaifuban-2010-12.json')).toContain('"title": "禁发附件标题"');
+    expect(await page(stores.objects, 'api/v1/documents/huaifu-2010-69.json')).toContain('"title": "禁发附件标题"');
     await expectNoBrokenLinks(stores.objects);
   });
 });
