@@ -65,19 +65,6 @@ export async function digestFile(
   cache: ContentCache | undefined,
   what: string,
 ): Promise<Resolved> {
-  const extension = posix.extname(rel).toLowerCase();
-  if (attachmentTypes[extension] === undefined) {
-    return {
-      ok: false,
-      message: {
-        severity: 'error',
-        ruleId: 'attachment-type',
-        message: `"${posix.basename(rel)}" has the type "${extension || '(none)'}", which cannot be published as an ${what === 'file' ? 'image or file' : what}.`,
-        expected: Object.keys(attachmentTypes).join(' '),
-        hint: 'Convert it to PDF, or to one of the types above.',
-      },
-    };
-  }
   const abs = join(absRoot, rel);
   let info;
   try {
@@ -93,6 +80,20 @@ export async function digestFile(
         ruleId: 'missing-attachment',
         message: `The ${what} content/${rel} does not exist.`,
         hint: hint ?? 'Put the file beside the Markdown file, or correct the name (names are case-sensitive).',
+      },
+    };
+  }
+  // After existence: a file that is not there is first of all missing, whatever its name says.
+  const extension = posix.extname(rel).toLowerCase();
+  if (attachmentTypes[extension] === undefined) {
+    return {
+      ok: false,
+      message: {
+        severity: 'error',
+        ruleId: 'attachment-type',
+        message: `"${posix.basename(rel)}" has the type "${extension || '(none)'}", which cannot be published as an ${what === 'file' ? 'image or file' : what}.`,
+        expected: Object.keys(attachmentTypes).join(' '),
+        hint: 'Convert it to PDF, or to one of the types above.',
       },
     };
   }

@@ -171,7 +171,7 @@ describe('loadContent on broken content', () => {
       ...validSite(),
       'gazette/2010/05/huaifu-2010-69.md': article({
         attachments:
-          '\n  - { file: /etc/passwd.pdf, title: a }\n  - { file: ../../../../secret.pdf, title: b }\n  - { file: linked.pdf, title: c }\n  - { file: gkml-2011.pdf, title: d }\n  - { file: notes.exe, title: e }\n  - { file: scan.pdf, title: f }',
+          '\n  - { file: /etc/passwd.pdf, title: a }\n  - { file: ../../../../secret.pdf, title: b }\n  - { file: linked.pdf, title: c }\n  - { file: gkml-2011.pdf, title: d }\n  - { file: notes.exe, title: e }\n  - { file: scan.pdf, title: f }\n  - { file: ../../etc/passwd, title: g }',
       }),
       'gazette/2010/05/notes.exe': 'MZ',
       'gazette/2010/05/scan.pdf': '',
@@ -187,8 +187,11 @@ describe('loadContent on broken content', () => {
       'gazette/2010/05/huaifu-2010-69.md:14:13 missing-attachment',
       'gazette/2010/05/huaifu-2010-69.md:15:13 attachment-type',
       'gazette/2010/05/huaifu-2010-69.md:16:13 file-too-large',
+      // Inside content/ but not there: missing first, whatever its name says of its type.
+      'gazette/2010/05/huaifu-2010-69.md:17:13 missing-attachment',
     ]);
     expect(messages[3]?.hint).toBe('Did you mean `gkml-2010.pdf`?');
+    expect(messages[6]?.message).toBe('The attachment content/gazette/etc/passwd does not exist.');
   });
 
   it('checks links and images in bodies and warns about HTML the renderer removes', async () => {
