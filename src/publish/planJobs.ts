@@ -61,17 +61,18 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
   const problems = checkAgainstPublished(content, [...state.documents.values()]);
   const indexNumbers = await allocateIndexNumbers(plan.documents, records, staged);
   const issuesByKey = new Map(content.issues.map((issue) => [issueKey(issue.year, issue.number), issue]));
-  // What readers may see of other documents now: a page that is out (a correction under embargo
-  // leaves its published version there); otherwise never a draft, never an embargo before its time.
-  const isOut = (doc: GazetteDocument) => {
-    const status = state.documents.get(doc.id)?.status;
-    return status === 'published' || status === 'withdrawn';
-  };
-  const isPublic = (doc: GazetteDocument) => isOut(doc) || (!doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime()));
-  const hidden = content.documents.filter((doc) => !isPublic(doc)).map((doc) => doc.urlPath);
-  const translations = translationsById(content.documents, isPublic);
-  const byId = new Map(content.documents.map((doc) => [doc.id, doc]));
-  const replacedBy = replacedByIndex(content.documents);
+  // What readers may see of other documents now: a file that is due (never a draft, never an
+  // embargo before its time); before that, the version that is out, as its record has it (a
+  // correction under embargo, or a draft over a published page); else nothing.
+  const seen = new Map<string, GazetteDocument>();
+  for (const doc of content.documents) {
+    const shown = shownNow(doc, state.documents.get(doc.id), now);
+    if (shown !== undefined) seen.set(doc.id, shown);
+  }
+  // A link resolves to the URL of the file: hidden unless that page is what is out.
+  const hidden = content.documents.filter((doc) => seen.get(doc.id)?.urlPath !== doc.urlPath).map((doc) => doc.urlPath);
+  const translations = translationsById(content.documents, seen);
+  const replacedBy = replacedByIndex([...seen.values()]);
   const orderedIssues = [...content.issues].sort((a, b) => a.year - b.year || a.number - b.number);
 
   const planned: PlannedBuild = { state, issues: plan.issues, jobs: [], scheduledJobs: [], staged, hidden, drafts: [], scheduled: [], unchanged: [], problems };
@@ -91,7 +92,7 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
       version,
       // Filled below for documents that are rendered: the list follows from the version number.
       versions: [],
-      ...supersession(doc, byId, replacedBy, isPublic),
+      ...supersession(doc, seen, replacedBy),
       // Named facts, never `...doc`: spreading a cached document would read its body from disk.
       columns: columnsOf(content.columns, {
         id: doc.id,
@@ -183,23 +184,42 @@ async function allocateIndexNumbers(
   return numbers;
 }
 
-/** For each document, the other-language versions of it (both directions of `translationOf`). */
-function translationsById(documents: GazetteDocument[], isPublic: (doc: GazetteDocument) => boolean): Map<string, DocumentPageJob['translations']> {
-  const byId = new Map(documents.map((doc) => [doc.id, doc]));
+/**
+ * For each document, the other-language versions of it (both directions of `translationOf`): the
+ * one its own file names, and those whose shown version names it. `seen`: what readers may see
+ * of each document now (its title, URL and `translationOf` as they are out).
+ */
+function translationsById(documents: GazetteDocument[], seen: Map<string, GazetteDocument>): Map<string, DocumentPageJob['translations']> {
   const result = new Map<string, DocumentPageJob['translations']>();
-  const link = (from: GazetteDocument, to: GazetteDocument) => {
-    if (!isPublic(to)) return;
-    const list = result.get(from.id) ?? [];
+  const link = (fromId: string, to: GazetteDocument | undefined) => {
+    if (to === undefined) return;
+    const list = result.get(fromId) ?? [];
+    if (list.some((other) => other.id === to.id)) return;
     list.push({ id: to.id, lang: to.lang, title: to.title, urlPath: to.urlPath });
-    result.set(from.id, list);
+    result.set(fromId, list);
   };
   for (const doc of documents) {
-    const original = doc.translationOf === undefined ? undefined : byId.get(doc.translationOf);
-    if (original === undefined) continue;
-    link(original, doc);
-    link(doc, original);
+    // A page lists the original its own file names, as it is out.
+    if (doc.translationOf !== undefined) link(doc.id, seen.get(doc.translationOf));
+    // An original lists a translation as that translation is out.
+    const shown = seen.get(doc.id);
+    if (shown?.translationOf !== undefined) link(shown.translationOf, shown);
   }
   return result;
+}
+
+/** What readers may see of `doc` now: its file once due; before, the version its record has out; else nothing. */
+function shownNow(doc: GazetteDocument, record: DocumentRecord | undefined, now: Date): GazetteDocument | undefined {
+  if (!doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime())) return doc;
+  if (record === undefined || (record.status !== 'published' && record.status !== 'withdrawn')) return undefined;
+  const { translationOf: _translationOf, ...rest } = doc;
+  const view = { ...rest, title: record.title, urlPath: record.urlPath, lang: record.lang } as GazetteDocument;
+  if (record.translationOf !== undefined) view.translationOf = record.translationOf;
+  if (view.kind === 'article') {
+    delete view.supersededBy;
+    if (record.supersededBy !== undefined) view.supersededBy = record.supersededBy;
+  }
+  return view;
 }
 
 /** The version list a page shows: the stored versions, then the one being published. */
@@ -222,16 +242,17 @@ function versionEntries(doc: GazetteDocument, history: DocumentVersionRecord[], 
   return entries;
 }
 
-/** Links between a document and those it replaces or is replaced by (`supersededBy`). */
+/**
+ * Links between a document and those it replaces or is replaced by (`supersededBy`): the one its
+ * own file names, and those whose shown version names it, each as it is out.
+ */
 function supersession(
   doc: GazetteDocument,
-  byId: Map<string, GazetteDocument>,
+  seen: Map<string, GazetteDocument>,
   replacedBy: Map<string, GazetteDocument[]>,
-  isPublic: (doc: GazetteDocument) => boolean,
 ): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
-  const named = doc.supersededBy === undefined ? undefined : byId.get(doc.supersededBy);
-  const replacement = named !== undefined && isPublic(named) ? named : undefined;
-  const supersedes = (replacedBy.get(doc.id) ?? []).filter(isPublic).map((other) => ({ title: other.title, urlPath: other.urlPath }));
+  const replacement = doc.supersededBy === undefined ? undefined : seen.get(doc.supersededBy);
+  const supersedes = (replacedBy.get(doc.id) ?? []).map((other) => ({ title: other.title, urlPath: other.urlPath }));
   return { supersedes, ...(replacement === undefined ? {} : { supersededBy: { title: replacement.title, urlPath: replacement.urlPath } }) };
 }
 

@@ -437,6 +437,29 @@ describe('a correction under embargo', () => {
     expect(await page(stores.objects, 'api/v1/documents/huaifu-2010-69.json')).toContain('"title": "禁发附件标题"');
     await expectNoBrokenLinks(stores.objects);
   });
+
+  it('shows the published title of a translation whose correction waits, on the original\u2019s page, until the release', async () => {
+    const stores = await createTestStores();
+    const root = await writeSite(sampleFiles());
+    await build(root, stores, before);
+    const file = join(root, 'press/2010/hotline-en.md');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace("title: Mayor's hotline 12345 answers more calls", 'title: EMBARGOED-TITLE')
+        .replace(
+          'translationOf: press-2010-hotline\n',
+          'translationOf: press-2010-hotline\nchangeNote: Title corrected.\nchangeDate: 2010-06-28\npublishAt: 2010-06-30T09:00:00+08:00\n',
+        ),
+    );
+    await build(root, stores, before);
+    const original = await page(stores.objects, 'press/2010/hotline/index.html');
+    expect(original).not.toContain('EMBARGOED-TITLE');
+    expect(original).toContain('hotline 12345 answers more calls');
+    expect(original).toContain('href="/press/2010/hotline-en/"');
+    await build(root, stores, afterEmbargo);
+    expect(await page(stores.objects, 'press/2010/hotline/index.html')).toContain('EMBARGOED-TITLE');
+  });
 });
 
 describe('faults', () => {
