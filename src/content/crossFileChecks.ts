@@ -123,7 +123,7 @@ export function checkTranslations(sources: SourceFile[], report: Report): void {
   }
 }
 
-export function buildRoutes(documents: GazetteDocument[], issues: GazetteIssue[], sources: SourceFile[], report: Report, now?: Date): Map<string, string> {
+export function buildRoutes(documents: GazetteDocument[], issues: GazetteIssue[], sources: SourceFile[], report: Report): Map<string, string> {
   const routes = new Map<string, string>();
   const pages = new Map<string, string[]>();
   for (const file of sources) {
@@ -143,7 +143,7 @@ export function buildRoutes(documents: GazetteDocument[], issues: GazetteIssue[]
       });
     }
   }
-  checkForeignFiles(documents, report, now);
+  checkForeignFiles(documents, report);
   for (const issue of issues) routes.set(issue.file, issue.urlPath);
   for (const doc of documents) routes.set(doc.file, doc.urlPath);
   for (const doc of documents) {
@@ -155,41 +155,16 @@ export function buildRoutes(documents: GazetteDocument[], issues: GazetteIssue[]
 /**
  * A body may link the files of its own document only: a file another document lists as an
  * attachment, or one inside another bundle's folder, would be published again beside this page,
- * even while that document is a draft or under embargo. A file two bodies show (an image in an
- * issue's folder, say) is each one's own, but not while the other is a draft or out later than
- * this page (its `publishAt`, against this page's own or `now`): this page would show it first.
+ * even while that document is a draft or under embargo.
  */
-export function checkForeignFiles(documents: GazetteDocument[], report: Report, now?: Date): void {
+export function checkForeignFiles(documents: GazetteDocument[], report: Report): void {
   const owners = new Map<string, GazetteDocument>();
   for (const doc of documents) for (const file of doc.attachments) owners.set(file.file, doc);
-  const shown = new Map<string, GazetteDocument[]>();
-  for (const doc of documents) {
-    for (const asset of doc.assets ?? []) {
-      const by = shown.get(asset.file);
-      if (by === undefined) shown.set(asset.file, [doc]);
-      else by.push(doc);
-    }
-  }
   const bundles = documents.filter((doc) => doc.file.endsWith('/index.md') && doc.file.startsWith('press/'));
   for (const doc of documents) {
     for (const asset of doc.assets ?? []) {
       const owner = owners.get(asset.file) ?? bundles.find((bundle) => bundle !== doc && asset.file.startsWith(bundle.file.slice(0, -'index.md'.length)));
-      if (owner === undefined || owner === doc) {
-        const later = doc.draft ? undefined : shown.get(asset.file)?.find((other) => other !== doc && outLater(other, doc, now));
-        if (later === undefined) continue;
-        report(
-          doc.file,
-          { line: doc.bodyLine, column: 1 },
-          {
-            severity: 'error',
-            ruleId: 'foreign-file',
-            message: `The body shows content/${asset.file}, which content/${later.file} shows too, ${later.draft ? 'a draft' : `under embargo until ${later.publishAt}`}; this page would publish the file before it.`,
-            expected: "files of this document's own, or files of documents out no later than this page",
-            hint: `Give this document its own copy of the file (under another name), or remove it from this page until content/${later.file} is out.`,
-          },
-        );
-        continue;
-      }
+      if (owner === undefined || owner === doc) continue;
       report(
         doc.file,
         { line: doc.bodyLine, column: 1 },
@@ -203,13 +178,4 @@ export function checkForeignFiles(documents: GazetteDocument[], report: Report, 
       );
     }
   }
-}
-
-/** Whether `other` goes out after `doc`: a draft never does; one under embargo at its `publishAt`, `doc` at its own or `now` (without a clock: on its date). */
-function outLater(other: GazetteDocument, doc: GazetteDocument, now: Date | undefined): boolean {
-  if (other.draft) return true;
-  if (other.publishAt === undefined) return false;
-  const own = doc.publishAt === undefined ? undefined : Date.parse(doc.publishAt);
-  const published = now === undefined ? own : Math.max(own ?? -Infinity, now.getTime());
-  return published === undefined ? other.publishAt.slice(0, 10) > doc.date : Date.parse(other.publishAt) > published;
 }

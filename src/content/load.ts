@@ -163,7 +163,6 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     [...issues.values()].map((entry) => entry.issue),
     documentSources,
     report,
-    options.now,
   );
 
   // 6. Special columns and the working-day calendar.

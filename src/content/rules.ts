@@ -650,8 +650,8 @@ export const rules = {
   'foreign-file': {
     severity: 'error',
     title:
-      "A body links a file of another document (its attachment, or a file in its bundle), or shows a file that the body of a draft or a document out later shows too; it would be published beside this page whatever that document's state. Link to that document's page instead.",
-    titleZh: '正文链接了另一个文件的附件或其文件夹中的文件，或显示了草稿、尚在禁发期的文件也使用的图片等文件；请改为链接那个文件的页面。',
+      "A body links a file of another document (its attachment, or a file in its bundle); or, found when publishing, a page would put out first a file that the body of a draft or an embargoed document shows too. It would be published beside this page whatever that document's state. Link to that document's page instead.",
+    titleZh: '正文链接了另一个文件的附件或其文件夹中的文件；或（发布时发现）本页会先发布草稿、禁发稿也使用而尚未发布的图片等文件。请改为链接那个文件的页面。',
     hint: "Link that document's page instead of its file; for a shared image, give this document its own copy.",
     hintZh: '改为链接那个文件的页面（其 `.md` 文件），不要直接链接它的附件；共用的图片请为本文件另存一份。',
   },

@@ -73,6 +73,7 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
   const hidden = content.documents.filter((doc) => seen.get(doc.id)?.urlPath !== doc.urlPath).map((doc) => doc.urlPath);
   const translations = translationsById(content.documents, seen);
   const replacedBy = replacedByIndex([...seen.values()]);
+  const sharers = filesShown(content.documents);
   const orderedIssues = [...content.issues].sort((a, b) => a.year - b.year || a.number - b.number);
 
   const planned: PlannedBuild = { state, issues: plan.issues, jobs: [], scheduledJobs: [], staged, hidden, drafts: [], scheduled: [], unchanged: [], problems };
@@ -127,6 +128,7 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
       const problem = changeNoteProblem(doc, record.changeNote);
       if (problem !== undefined) problems.push(problem);
     }
+    problems.push(...sharedFileProblems(doc, record, sharers, seen, state));
     const erratum =
       record !== undefined && newVersion && doc.kind === 'article' && doc.status !== 'withdrawn' ? erratumFor(doc, record, state, orderedIssues) : undefined;
     page.errata = [...(record?.errata ?? []), ...(erratum === undefined ? [] : [erratum.ref])].map(({ title, urlPath }) => ({ title, urlPath }));
@@ -254,6 +256,47 @@ function supersession(
   const replacement = doc.supersededBy === undefined ? undefined : seen.get(doc.supersededBy);
   const supersedes = (replacedBy.get(doc.id) ?? []).map((other) => ({ title: other.title, urlPath: other.urlPath }));
   return { supersedes, ...(replacement === undefined ? {} : { supersededBy: { title: replacement.title, urlPath: replacement.urlPath } }) };
+}
+
+/** For each file a body shows (an image, a linked file), the documents whose bodies show it. */
+function filesShown(documents: GazetteDocument[]): Map<string, GazetteDocument[]> {
+  const index = new Map<string, GazetteDocument[]>();
+  for (const doc of documents) for (const asset of doc.assets ?? []) index.set(asset.file, [...(index.get(asset.file) ?? []), doc]);
+  return index;
+}
+
+/**
+ * A page published now puts out the files its body shows. One that another document's body shows
+ * too, while that document is not out (a draft, or under embargo) and has not put the file out
+ * itself, would go out early: refused, on the page that would publish it (foreign-file).
+ */
+function sharedFileProblems(
+  doc: GazetteDocument,
+  record: DocumentRecord | undefined,
+  sharers: Map<string, GazetteDocument[]>,
+  seen: Map<string, GazetteDocument>,
+  state: PublishedState,
+): ContentMessage[] {
+  const problems: ContentMessage[] = [];
+  const out = (holder: DocumentRecord | undefined, sha256: string | undefined) =>
+    sha256 !== undefined && holder?.artifacts.some((ref) => ref.sha256 === sha256) === true;
+  for (const asset of doc.assets ?? []) {
+    if (out(record, asset.sha256)) continue; // these bytes are out already, through this page
+    // Another body shows it, and that document is not out by its file, nor were these bytes with its page.
+    const later = sharers.get(asset.file)?.find((other) => other !== doc && seen.get(other.id) !== other && !out(state.documents.get(other.id), asset.sha256));
+    if (later === undefined) continue;
+    problems.push({
+      file: doc.file,
+      line: doc.bodyLine,
+      column: 1,
+      severity: 'error',
+      ruleId: 'foreign-file',
+      message: `The body shows content/${asset.file}, which content/${later.file} shows too, ${later.draft ? 'a draft' : `under embargo until ${later.publishAt}`}; this page would publish the file before it.`,
+      expected: "files of this document's own, or files of documents that are out",
+      hint: `Give this document its own copy of the file (under another name), or remove it from this page until content/${later.file} is out.`,
+    });
+  }
+  return problems;
 }
 
 /** For each document, those whose `supersededBy` names it. */

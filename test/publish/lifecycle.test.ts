@@ -289,6 +289,41 @@ describe('corrections and withdrawals', () => {
     expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(1);
   });
 
+  it('refuses a page that would put out a file an embargoed or draft document shows, and not a file that is out already', async () => {
+    const stores = await createTestStores();
+    const chart = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const embargoed = `---
+id: press-2010-chart
+title: 网民留言办理情况图解
+date: 2010-06-30
+publishAt: 2010-06-30T09:00:00+08:00
+department: 淮南市人民政府新闻办公室
+category: 综合政务
+---
+![办理情况](chart.png)
+`;
+    const root = await writeSite({ ...sampleFiles(), 'press/2010/chart.md': embargoed, 'press/2010/chart.png': chart });
+    await build(root, stores, before);
+    const snapshot = await publicObjects(stores.objects);
+    // A published page shows the embargoed release's image in a new version: it would put the image out early.
+    const file = join(root, 'press/2010/hotline.md');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('category: 综合政务\n', 'category: 综合政务\nchangeNote: 补充图表。\nchangeDate: 2010-06-25\n') +
+        '\n![办理情况](chart.png)\n',
+    );
+    const error = await build(root, stores, before).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishStateError);
+    expect((error as PublishStateError).messages.map((m) => [m.file, m.ruleId])).toEqual([['press/2010/hotline.md', 'foreign-file']]);
+    expect((error as PublishStateError).messages[0]?.message).toContain('content/press/2010/chart.md shows too, under embargo until 2010-06-30T09:00:00+08:00');
+    expect(await publicObjects(stores.objects)).toEqual(snapshot);
+    // Once the release is out, the same page publishes; a new draft showing the image then blocks nothing.
+    await build(root, stores, afterEmbargo);
+    expect((await stores.records.getDocument('press-2010-hotline'))?.version).toBe(2);
+    await writeFile(join(root, 'press/2010/chart-draft.md'), embargoed.replace('id: press-2010-chart', 'id: press-2010-chart-draft\ndraft: true'));
+    await build(root, stores, afterEmbargo);
+  });
+
   it('withdraws a document: notice instead of body, out of the head listings and feeds, kept in its month', async () => {
     const stores = await createTestStores();
     const root = await writeSite(sampleFiles());
