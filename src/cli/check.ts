@@ -111,12 +111,13 @@ async function againstPublished(
     { documents: identified },
     published.filter((entry) => !unreadable.has(entry.file)),
   );
+  const files = new Set(identified.map((file) => file.file));
   for (const doc of documents) {
     const entry = byId.get(doc.id);
     if (entry === undefined || entry.status === 'scheduled' || entry.contentDigest === undefined || entry.contentDigest === doc.sourceDigest) continue;
-    // Another file with a published document's id is no new version of it: duplicate-id (or the
-    // published file's deletion) says what is wrong, not a missing change note.
-    if (entry.file !== doc.file) continue;
+    // Another file beside the published one with its id is no new version of it: duplicate-id
+    // says what is wrong, not a missing change note (a file that replaced it still needs one).
+    if (entry.file !== doc.file && files.has(entry.file)) continue;
     const problem = changeNoteProblem(doc, entry.changeNote);
     if (problem !== undefined) messages.push(problem);
   }

@@ -92,7 +92,8 @@ export function analyzeSource(role: FileRole, bytes: Uint8Array, examples?: Hint
   if (result.data !== undefined) checkFields(role, result);
   if (kind !== undefined) keepValidFields(parsed, kind, result);
   checkBody(split.body, split.bodyLine, result);
-  if (kind !== undefined && kind !== 'column' && (result.data as { draft?: boolean } | undefined)?.draft !== true) checkPlaceholders(text, result);
+  // A draft may hold them; so may a file whose front matter has errors but says `draft: true` (its valid fields).
+  if (kind !== undefined && kind !== 'column' && (fieldsOf(result) as { draft?: boolean } | undefined)?.draft !== true) checkPlaceholders(text, result);
   return result;
 }
 

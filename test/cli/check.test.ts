@@ -186,6 +186,22 @@ describe('runCheck', () => {
     expect(rules).toEqual(['content/press/2010/hotline-12345.md duplicate-id', 'content/press/2010/hotline-copy.md duplicate-id']);
   });
 
+  it('still asks a published document moved to another file and changed for its change note', async () => {
+    const root = await writeContent(validSite());
+    await mkdir(join(dirname(root), '.gazette'));
+    await writeFile(
+      join(dirname(root), '.gazette', 'published.json'),
+      JSON.stringify([{ id: 'press-2010-hotline-12345', file: 'press/2010/hotline-old.md', version: 1, status: 'published', contentDigest: 'a'.repeat(64) }]),
+    );
+    const { code, err } = await run(dirname(root), '--no-cache');
+    expect(code).toBe(1);
+    const rules = err
+      .split('\n')
+      .filter((line) => line.startsWith('content/'))
+      .map((line) => line.replace(/^(\S+?):\d.* (\S+)$/, '$1 $2'));
+    expect(rules).toContain('content/press/2010/hotline-12345.md missing-change-note');
+  });
+
   it('explains unknown options and a missing content folder', async () => {
     const root = await writeContent(validSite());
     const unknown = await run(dirname(root), '--contnet', 'x');

@@ -64,6 +64,16 @@ describe('gazette new', () => {
     expect(placeholders[0]?.message).toContain('"（新闻发布会标题）" is still the placeholder `gazette new` wrote');
   });
 
+  it('keeps a draft with other errors free of placeholder errors: it is still a draft', async () => {
+    const root = await writeContent({ 'site.yaml': siteYaml, 'press/2010/hotline.md': release({ id: 'press-2010-1' }) });
+    expect((await run(root, 'release', '--slug', 'yuandan-rexian')).code).toBe(0);
+    const file = join(root, 'press/2010/yuandan-rexian.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^date: .*$/m, 'date: 2010-13-45'));
+    const rules = (await loadContent(root)).messages.map((message) => message.ruleId);
+    expect(rules).toContain('invalid-date');
+    expect(rules).not.toContain('placeholder');
+  });
+
   it('dates an article as its issue, not today', async () => {
     const root = await writeContent({ 'site.yaml': siteYaml, 'gazette/2010/06/index.md': issue(2010, 6, 54, '2010-06-30') });
     expect((await run(root, 'article', '--title', '关于规范政府信息公开查阅点服务工作的通知')).code).toBe(0);
