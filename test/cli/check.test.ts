@@ -19,6 +19,14 @@ function gazette(cwd: string, ...argv: string[]): Promise<{ code: number; stdout
   });
 }
 
+/** `content/<file> <rule>` of each problem check printed. */
+function fileRules(printed: string): string[] {
+  return printed
+    .split('\n')
+    .filter((line) => line.startsWith('content/'))
+    .map((line) => line.replace(/^(\S+?):\d.* (\S+)$/, '$1 $2'));
+}
+
 describe('gazette check (spawned)', () => {
   it('prints every problem with its position and exits with 1', async () => {
     const root = await writeContent({
@@ -179,10 +187,7 @@ describe('runCheck', () => {
     );
     const { code, err } = await run(dirname(root), '--no-cache');
     expect(code).toBe(1);
-    const rules = err
-      .split('\n')
-      .filter((line) => line.startsWith('content/'))
-      .map((line) => line.replace(/^(\S+?):\d.* (\S+)$/, '$1 $2'));
+    const rules = fileRules(err);
     expect(rules).toEqual(['content/press/2010/hotline-12345.md duplicate-id', 'content/press/2010/hotline-copy.md duplicate-id']);
   });
 
@@ -195,10 +200,7 @@ describe('runCheck', () => {
     );
     const { code, err } = await run(dirname(root), '--no-cache');
     expect(code).toBe(1);
-    const rules = err
-      .split('\n')
-      .filter((line) => line.startsWith('content/'))
-      .map((line) => line.replace(/^(\S+?):\d.* (\S+)$/, '$1 $2'));
+    const rules = fileRules(err);
     expect(rules).toContain('content/press/2010/hotline-12345.md missing-change-note');
   });
 
