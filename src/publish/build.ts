@@ -102,6 +102,11 @@ export interface SiteRenderer {
    */
   issueHiddenLinks(issue: GazetteIssue): string[];
   /**
+   * Whether an issue's PDF, which prints each article's content file, must wait: one of them is not
+   * the version its record publishes (a correction under embargo). Never with PDFs off.
+   */
+  issuePdfWaits(articles: DocumentRecord[]): boolean;
+  /**
    * The issue's page, then its PDF when `pdf` is `new` (the default). `kept`: an issue PDF, once
    * out, is kept, and the page links it; `waiting`: none yet, and the page links none.
    */

@@ -5,8 +5,7 @@
 // deposit package (written here before the page).
 // Needs written before it: every document record and page of the build (the jobs' commit point).
 
-import type { ContentSet, GazetteDocument, GazetteIssue } from '../content/model.ts';
-import { isPublishedVersion } from '../content/records.ts';
+import type { ContentSet, GazetteIssue } from '../content/model.ts';
 import { issueDepositArtifact, issuePdfFor } from '../deposit/issueDeposit.ts';
 import { outputFormats } from '../outputs.ts';
 import type { DocumentRecord, ErratumRef, IssueRecord, ObjectStore, RecordStore } from '../store/ports.ts';
@@ -36,7 +35,6 @@ export async function writeIssues(input: IssuesStageInput): Promise<IssueRecord[
   const plannedIssues = content.issues.map((issue) => ({ issue, record: state.issues.get(issueKey(issue.year, issue.number)) }));
   const changedIssues: IssueRecord[] = [];
   const errataByIssue = errataByListingIssue(state, orderedIssues);
-  let documents: Map<string, GazetteDocument> | undefined;
   for (const { issue, record: previous } of plannedIssues) {
     const articles = issue.articleIds
       .map((id) => state.documents.get(id))
@@ -45,13 +43,8 @@ export async function writeIssues(input: IssuesStageInput): Promise<IssueRecord[
     const errata = errataByIssue.get(issueKey(issue.year, issue.number)) ?? [];
     // The whole-issue PDF is the version of record: once published it is never rewritten.
     const keptPdf = previous?.artifacts?.find((ref) => ref.contentType === outputFormats.pdf.mediaType);
-    // It prints each article's content file, so it waits (with the deposit package, which holds
-    // it) while one of them is not the version its record publishes: a correction under embargo.
-    documents ??= new Map(content.documents.map((doc) => [doc.id, doc]));
-    const pdfWaiting =
-      renderer.pdf &&
-      keptPdf === undefined &&
-      articles.some((record) => !isPublishedVersion((documents as Map<string, GazetteDocument>).get(record.id), record));
+    // Not yet out, it waits (with the deposit package, which holds it) for a correction under embargo.
+    const pdfWaiting = keptPdf === undefined && renderer.issuePdfWaits(articles);
     const next = issueRecord(issue, articles, renderer.pageFingerprint, previous, now, errata, renderer.issueHiddenLinks(issue), pdfWaiting);
     if (previous?.digest === next.digest) continue;
     const artifacts = await renderer.issueArtifacts(issue, articles, { pdf: pdfWaiting ? 'waiting' : keptPdf === undefined ? 'new' : 'kept', errata });

@@ -94,6 +94,7 @@ export async function createSiteRenderer(content: ContentSet, options: SiteRende
     issueHiddenLinks: (issue) =>
       // An issue's note owns no page below the issue's: every link into a hidden page counts.
       issue.editorNote === undefined || hidden.length === 0 ? [] : hiddenPagesLinked(content, issue.file, relativeLinksIn(issue.editorNote), hidden),
+    issuePdfWaits: (articles) => pdf && articles.some((record) => !isPublishedVersion(documents.get(record.id), record)),
     async issueArtifacts(issue, articles, options = {}) {
       const page = renderIssuePage(withFeeds(ctx, { section: 'gazette' }), issue, articles, {
         ...(options.errata === undefined ? {} : { errata: options.errata }),
