@@ -64,7 +64,7 @@ export async function planJobs({ content, records, fingerprint, now, state }: Pl
   // What readers may see of other documents now: a file that is due (never a draft, never an
   // embargo before its time); before that, the version that is out, as its record has it (a
   // correction under embargo, or a draft over a published page); else nothing.
-  const seen = new Map<string, GazetteDocument>();
+  const seen = new Map<string, Shown>();
   for (const doc of content.documents) {
     const shown = shownNow(doc, state.documents.get(doc.id), now);
     if (shown !== undefined) seen.set(doc.id, shown);
@@ -191,9 +191,9 @@ async function allocateIndexNumbers(
  * one its own file names, and those whose shown version names it. `seen`: what readers may see
  * of each document now (its title, URL and `translationOf` as they are out).
  */
-function translationsById(documents: GazetteDocument[], seen: Map<string, GazetteDocument>): Map<string, DocumentPageJob['translations']> {
+function translationsById(documents: GazetteDocument[], seen: Map<string, Shown>): Map<string, DocumentPageJob['translations']> {
   const result = new Map<string, DocumentPageJob['translations']>();
-  const link = (fromId: string, to: GazetteDocument | undefined) => {
+  const link = (fromId: string, to: Shown | undefined) => {
     if (to === undefined) return;
     const list = result.get(fromId) ?? [];
     if (list.some((other) => other.id === to.id)) return;
@@ -210,18 +210,24 @@ function translationsById(documents: GazetteDocument[], seen: Map<string, Gazett
   return result;
 }
 
-/** What readers may see of `doc` now: its file once due; before, the version its record has out; else nothing. */
-function shownNow(doc: GazetteDocument, record: DocumentRecord | undefined, now: Date): GazetteDocument | undefined {
+/** What readers may see of a document: what a link to it, a translation list or a supersession note shows. */
+type Shown = Pick<GazetteDocument, 'id' | 'lang' | 'title' | 'urlPath' | 'translationOf'> & { supersededBy?: string | undefined };
+
+/**
+ * What readers may see of `doc` now: its file once due; before, the version its record has out
+ * (named facts, never `...doc`: spreading a cached document would read its body); else nothing.
+ */
+function shownNow(doc: GazetteDocument, record: DocumentRecord | undefined, now: Date): Shown | undefined {
   if (!doc.draft && (doc.publishAt === undefined || Date.parse(doc.publishAt) <= now.getTime())) return doc;
   if (record === undefined || (record.status !== 'published' && record.status !== 'withdrawn')) return undefined;
-  const { translationOf: _translationOf, ...rest } = doc;
-  const view = { ...rest, title: record.title, urlPath: record.urlPath, lang: record.lang } as GazetteDocument;
-  if (record.translationOf !== undefined) view.translationOf = record.translationOf;
-  if (view.kind === 'article') {
-    delete view.supersededBy;
-    if (record.supersededBy !== undefined) view.supersededBy = record.supersededBy;
-  }
-  return view;
+  return {
+    id: doc.id,
+    lang: record.lang,
+    title: record.title,
+    urlPath: record.urlPath,
+    ...(record.translationOf === undefined ? {} : { translationOf: record.translationOf }),
+    ...(record.supersededBy === undefined ? {} : { supersededBy: record.supersededBy }),
+  };
 }
 
 /** The version list a page shows: the stored versions, then the one being published. */
@@ -248,11 +254,7 @@ function versionEntries(doc: GazetteDocument, history: DocumentVersionRecord[], 
  * Links between a document and those it replaces or is replaced by (`supersededBy`): the one its
  * own file names, and those whose shown version names it, each as it is out.
  */
-function supersession(
-  doc: GazetteDocument,
-  seen: Map<string, GazetteDocument>,
-  replacedBy: Map<string, GazetteDocument[]>,
-): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
+function supersession(doc: GazetteDocument, seen: Map<string, Shown>, replacedBy: Map<string, Shown[]>): Pick<DocumentPageJob, 'supersededBy' | 'supersedes'> {
   const replacement = doc.supersededBy === undefined ? undefined : seen.get(doc.supersededBy);
   const supersedes = (replacedBy.get(doc.id) ?? []).map((other) => ({ title: other.title, urlPath: other.urlPath }));
   return { supersedes, ...(replacement === undefined ? {} : { supersededBy: { title: replacement.title, urlPath: replacement.urlPath } }) };
@@ -261,7 +263,13 @@ function supersession(
 /** For each file a body shows (an image, a linked file), the documents whose bodies show it. */
 function filesShown(documents: GazetteDocument[]): Map<string, GazetteDocument[]> {
   const index = new Map<string, GazetteDocument[]>();
-  for (const doc of documents) for (const asset of doc.assets ?? []) index.set(asset.file, [...(index.get(asset.file) ?? []), doc]);
+  for (const doc of documents) {
+    for (const asset of doc.assets ?? []) {
+      const shown = index.get(asset.file);
+      if (shown === undefined) index.set(asset.file, [doc]);
+      else shown.push(doc);
+    }
+  }
   return index;
 }
 
@@ -274,7 +282,7 @@ function sharedFileProblems(
   doc: GazetteDocument,
   record: DocumentRecord | undefined,
   sharers: Map<string, GazetteDocument[]>,
-  seen: Map<string, GazetteDocument>,
+  seen: Map<string, Shown>,
   state: PublishedState,
 ): ContentMessage[] {
   const problems: ContentMessage[] = [];
@@ -300,8 +308,8 @@ function sharedFileProblems(
 }
 
 /** For each document, those whose `supersededBy` names it. */
-function replacedByIndex(documents: GazetteDocument[]): Map<string, GazetteDocument[]> {
-  const index = new Map<string, GazetteDocument[]>();
+function replacedByIndex(documents: Shown[]): Map<string, Shown[]> {
+  const index = new Map<string, Shown[]>();
   for (const doc of documents) {
     if (doc.supersededBy !== undefined) index.set(doc.supersededBy, [...(index.get(doc.supersededBy) ?? []), doc]);
   }
